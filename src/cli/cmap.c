@@ -1,0 +1,419 @@
+/* cmap: the command line of Community Map, for scripts, tests and benchmarks.
+ *
+ * Results go to stdout, errors to stderr as one line saying what went wrong and what to do.
+ * Exit status: 0 success, 1 bad input, 2 bad usage.
+ */
+#include "config.h"
+
+#include <gio/gunixoutputstream.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cm-core.h"
+
+enum
+{
+  EXIT_OK = 0,
+  EXIT_BAD_INPUT = 1,
+  EXIT_USAGE = 2,
+};
+
+static int
+fail (GError *error)
+{
+  g_printerr ("cmap: %s\n", error->message);
+  return EXIT_BAD_INPUT;
+}
+
+G_GNUC_PRINTF (1, 2) static int
+usage_error (const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("cmap: %s (see “cmap --help”)\n", msg);
+  return EXIT_USAGE;
+}
+
+/* Parses the options of one command; returns -1 when parsing went well. */
+static int
+parse_options (const char *command, const char *params, const char *summary,
+               GOptionEntry *entries, int *argc, char ***argv)
+{
+  g_autofree char *title = g_strdup_printf ("%s %s", command, params);
+  g_autoptr (GOptionContext) ctx = g_option_context_new (title);
+  g_autoptr (GError) error = NULL;
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    return usage_error ("%s", error->message);
+  return -1;
+}
+
+/* ---- progress on a terminal ---------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *label;
+  gint64 last_shown;
+  gboolean shown;
+} Progress;
+
+static void
+show_progress (goffset done, goffset total, gpointer user_data)
+{
+  Progress *p = user_data;
+  gint64 now = g_get_monotonic_time ();
+  if (now - p->last_shown < 100000 || total <= 0)
+    return;
+  p->last_shown = now;
+  p->shown = TRUE;
+  int pct = (int) (100.0 * done / total);
+  int width = 30, filled = pct * width / 100;
+  char bar[64];
+  memset (bar, '#', filled);
+  memset (bar + filled, ' ', width - filled);
+  bar[width] = '\0';
+  fprintf (stderr, "\r%s [%s] %3d%%", p->label, bar, MIN (pct, 100));
+  fflush (stderr);
+}
+
+static void
+end_progress (Progress *p)
+{
+  if (p->shown)
+    fprintf (stderr, "\r%*s\r", 60, "");
+}
+
+/* ---- commands ------------------------------------------------------------------------------ */
+
+static int
+cmd_new (int argc, char **argv)
+{
+  g_autofree char *name = NULL;
+  GOptionEntry entries[] = {
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The map's name, e.g. the community's"),
+      N_("NAME") },
+    { NULL }
+  };
+  int rc = parse_options ("new", "MAP", _("Create a new, empty community map file."), entries,
+                          &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 2)
+    return usage_error (_("“cmap new” takes one map file name"));
+
+  g_autoptr (GError) error = NULL;
+  g_autofree char *default_name = g_path_get_basename (argv[1]);
+  g_autoptr (CmStore) store = cm_store_create (argv[1], name ? name : default_name, &error);
+  if (store == NULL)
+    return fail (error);
+  g_print (_("Created %s\n"), argv[1]);
+  return EXIT_OK;
+}
+
+static CmStore *
+open_map (const char *path, GError **error)
+{
+  return cm_store_open (path, error);
+}
+
+static int
+cmd_import (int argc, char **argv)
+{
+  g_autofree char *layer_name = NULL, *table = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &layer_name,
+      N_("Put every feature in this layer (resources, stations, teams, buildings, paths, "
+         "barriers, boundary); by default building areas go to buildings, highway lines to "
+         "paths and the rest to resources"), N_("LAYER") },
+    { "table", 0, 0, G_OPTION_ARG_STRING, &table,
+      N_("The table to read from a SpatiaLite/SQLite source"), N_("TABLE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the import report as JSON"), NULL },
+    { NULL }
+  };
+  int rc = parse_options ("import", "MAP FILE",
+                          _("Import a GeoJSON file (FeatureCollection, Feature, geometry, "
+                            "GeoJSON sequence) or a SpatiaLite table into a map."),
+                          entries, &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 3)
+    return usage_error (_("“cmap import” takes a map and a file to import"));
+
+  CmLayer layer = CM_LAYER_NONE;
+  if (layer_name && (layer = cm_layer_from_string (layer_name)) == CM_LAYER_NONE)
+    return usage_error (_("unknown layer “%s”; the layers are: %s"), layer_name,
+                        cm_layer_names ());
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = open_map (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autofree char *base = g_path_get_basename (argv[2]);
+  Progress progress = { .label = base };
+  gboolean tty = isatty (STDERR_FILENO);
+  gboolean ok = cm_import_file (store, argv[2], layer, table, report,
+                                tty ? show_progress : NULL, &progress, NULL, &error);
+  end_progress (&progress);
+  if (!ok)
+    return fail (error);
+
+  if (json)
+    {
+      g_autofree char *text = cm_import_report_to_json (report);
+      g_print ("%s\n", text);
+      return EXIT_OK;
+    }
+  g_print (_("Imported %u of %u features from %s: %u new, %u updated, %u repaired, %u "
+             "skipped.\n"),
+           report->created + report->updated, report->read, base, report->created,
+           report->updated, report->repaired, report->skipped);
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    if (report->per_layer[i] > 0)
+      g_print ("  %-10s %u\n", cm_layer_to_string (i), report->per_layer[i]);
+  if (report->dropped_z > 0)
+    g_print (_("  %u features had heights (Z) or measures (M); the map keeps longitude and "
+               "latitude only.\n"), report->dropped_z);
+  for (guint i = 0; i < report->notes->len; i++)
+    {
+      CmImportNote *n = g_ptr_array_index (report->notes, i);
+      g_print (_("  feature %u (line %u): %s: %s\n"), n->index + 1, n->line,
+               n->action == CM_IMPORT_REPAIRED ? _("repaired") : _("skipped"), n->reason);
+    }
+  return EXIT_OK;
+}
+
+static int
+cmd_export (int argc, char **argv)
+{
+  g_autofree char *layer_name = NULL, *output = NULL;
+  GOptionEntry entries[] = {
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &layer_name, N_("The layer to export"), N_("LAYER") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Write to this file instead of standard output"), N_("FILE") },
+    { NULL }
+  };
+  int rc = parse_options ("export", "MAP --layer LAYER",
+                          _("Export a layer as GeoJSON (RFC 7946)."), entries, &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 2)
+    return usage_error (_("“cmap export” takes one map"));
+  if (layer_name == NULL)
+    return usage_error (_("say which layer to export with --layer (one of: %s)"),
+                        cm_layer_names ());
+  CmLayer layer = cm_layer_from_string (layer_name);
+  if (layer == CM_LAYER_NONE)
+    return usage_error (_("unknown layer “%s”; the layers are: %s"), layer_name,
+                        cm_layer_names ());
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = open_map (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+
+  g_autoptr (GOutputStream) out = NULL;
+  if (output)
+    {
+      /* g_file_replace writes a temporary file and renames it: never a half-written export */
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (output);
+      out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                             &error));
+    }
+  else
+    {
+      out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+    }
+  if (out == NULL)
+    return fail (error);
+  gint64 n = cm_export_geojson (store, layer, out, NULL, &error);
+  if (n < 0 || !g_output_stream_close (out, NULL, &error))
+    return fail (error);
+  if (output)
+    g_printerr (_("Exported %" G_GINT64_FORMAT " features to %s\n"), n, output);
+  return EXIT_OK;
+}
+
+static void
+print_bbox_json (GString *out, const CmLayerStats *s)
+{
+  if (s->count == 0)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  char a[4][G_ASCII_DTOSTR_BUF_SIZE];
+  for (int i = 0; i < 4; i++)
+    g_ascii_formatd (a[i], sizeof a[i], "%.7f", s->bbox[i]);
+  g_string_append_printf (out, "[%s, %s, %s, %s]", a[0], a[1], a[2], a[3]);
+}
+
+static int
+cmd_info (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
+    { NULL }
+  };
+  int rc = parse_options ("info", "MAP",
+                          _("Show a map's name, file format version, and per layer its feature "
+                            "count and extent."), entries, &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 2)
+    return usage_error (_("“cmap info” takes one map"));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = open_map (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+
+  CmLayerStats stats[CM_N_LAYERS];
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    if (!cm_store_get_layer_stats (store, i, &stats[i], &error))
+      return fail (error);
+  g_autofree char *name = cm_store_dup_name (store);
+
+  GString *out = g_string_new (NULL);
+  if (json)
+    {
+      g_string_append (out, "{\"name\": ");
+      cm_json_append_string (out, name ? name : "", name ? strlen (name) : 0);
+      g_string_append_printf (out, ", \"schema_version\": %d, \"layers\": {",
+                              cm_store_get_schema_version (store));
+      for (int i = 0; i < CM_N_LAYERS; i++)
+        {
+          g_string_append_printf (out, "%s\"%s\": {\"count\": %" G_GINT64_FORMAT ", \"bbox\": ",
+                                  i ? ", " : "", cm_layer_to_string (i), stats[i].count);
+          print_bbox_json (out, &stats[i]);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "}}\n");
+    }
+  else
+    {
+      g_string_append_printf (out, _("Name: %s\nFile format: %d\n"), name ? name : "",
+                              cm_store_get_schema_version (store));
+      g_string_append_printf (out, "%-10s %9s  %s\n", _("Layer"), _("Features"),
+                              _("Extent (min lon, min lat, max lon, max lat)"));
+      for (int i = 0; i < CM_N_LAYERS; i++)
+        {
+          g_string_append_printf (out, "%-10s %9" G_GINT64_FORMAT "  ", cm_layer_to_string (i),
+                                  stats[i].count);
+          if (stats[i].count > 0)
+            g_string_append_printf (out, "%.7f, %.7f, %.7f, %.7f", stats[i].bbox[0],
+                                    stats[i].bbox[1], stats[i].bbox[2], stats[i].bbox[3]);
+          else
+            g_string_append (out, "-");
+          g_string_append_c (out, '\n');
+        }
+    }
+  g_print ("%s", out->str);
+  g_string_free (out, TRUE);
+  return EXIT_OK;
+}
+
+static int
+cmd_check (int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  int rc = parse_options ("check", "MAP",
+                          _("Check a map: SQLite's integrity check, every spatial index against "
+                            "its table, invalid geometries. Exits 1 on any problem."),
+                          entries, &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 2)
+    return usage_error (_("“cmap check” takes one map"));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = open_map (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  if (!cm_store_check (store, problems, &error))
+    return fail (error);
+  if (problems->len == 0)
+    {
+      g_print (_("%s: no problems found\n"), argv[1]);
+      return EXIT_OK;
+    }
+  for (guint i = 0; i < problems->len; i++)
+    g_printerr ("%s: %s\n", argv[1], (char *) g_ptr_array_index (problems, i));
+  g_printerr (_("cmap: %u problem(s) found in %s\n"), problems->len, argv[1]);
+  return EXIT_BAD_INPUT;
+}
+
+/* ---- main ---------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "new", cmd_new, N_("create a new, empty map") },
+  { "import", cmd_import, N_("import GeoJSON or a SpatiaLite table into a map") },
+  { "export", cmd_export, N_("export a layer as GeoJSON") },
+  { "info", cmd_info, N_("show a map's layers, counts and extents") },
+  { "check", cmd_check, N_("check a map's integrity and spatial indexes") },
+};
+
+static void
+print_help (FILE *to)
+{
+  fprintf (to, "%s\n\n", _("Usage: cmap COMMAND [OPTIONS…] MAP …"));
+  fprintf (to, "%s\n\n", _("Community Map (社区资源图) on the command line."));
+  fprintf (to, "%s\n", _("Commands:"));
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (to, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (to, "\n%s\n", _("“cmap COMMAND --help” shows a command's options. --version shows "
+                           "the version."));
+  fprintf (to, "%s\n", _("Exit status: 0 success, 1 bad input, 2 bad usage."));
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      print_help (stdout);
+      return EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("cmap %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      {
+        g_autofree char *prgname = g_strdup_printf ("cmap %s", commands[i].name);
+        g_set_prgname (prgname);
+        return commands[i].run (argc - 1, argv + 1);
+      }
+  return usage_error (_("unknown command “%s”"), argv[1]);
+}

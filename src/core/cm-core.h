@@ -1,0 +1,11 @@
+/* cm-core.h: the core library of Community Map (no GTK, no drawing). */
+#pragma once
+
+#include "cm-categories.h"
+#include "cm-export.h"
+#include "cm-feature.h"
+#include "cm-geojson-reader.h"
+#include "cm-geom.h"
+#include "cm-import.h"
+#include "cm-layer.h"
+#include "cm-store.h"

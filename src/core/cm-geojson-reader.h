@@ -1,0 +1,62 @@
+/* cm-geojson-reader.h: a streaming GeoJSON reader.
+ *
+ * Reads a FeatureCollection, a single Feature, a bare geometry, GeoJSON text sequences
+ * (RFC 8142, RS-separated) and newline-delimited features, UTF-8 with or without a BOM, and
+ * hands each feature to a callback as soon as it is complete. Memory is bounded by the largest
+ * single feature, and the reader never recurses on the input's nesting (yajl is event-driven).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cm-geom.h"
+
+G_BEGIN_DECLS
+
+#define CM_GEOJSON_ERROR (cm_geojson_error_quark ())
+GQuark cm_geojson_error_quark (void);
+
+typedef enum
+{
+  CM_GEOJSON_ERROR_EMPTY,         /* no JSON value at all */
+  CM_GEOJSON_ERROR_INVALID_JSON,  /* not JSON: syntax, NaN/Infinity literals, … */
+  CM_GEOJSON_ERROR_NOT_UTF8,      /* bytes that are not UTF-8 */
+  CM_GEOJSON_ERROR_TRUNCATED,     /* the file ends in the middle of a value */
+  CM_GEOJSON_ERROR_NOT_GEOJSON,   /* JSON, but members of the wrong type or unknown types */
+  CM_GEOJSON_ERROR_OUT_OF_RANGE,  /* a longitude outside ±180 or a latitude outside ±90 */
+  CM_GEOJSON_ERROR_UNSUPPORTED_CRS, /* an old-style "crs" member that is not WGS 84 */
+  CM_GEOJSON_ERROR_TOO_DEEP,      /* nested deeper than CM_GEOJSON_MAX_DEPTH */
+} CmGeoJsonError;
+
+#define CM_GEOJSON_MAX_DEPTH 256
+
+typedef struct
+{
+  guint index;                  /* 0-based position of the feature in the input */
+  guint line;                   /* 1-based line where the feature starts */
+  CmGeom *geom;                 /* NULL for a null or missing geometry; the callback may steal it */
+  const char *properties;       /* compact JSON object, "{}" when there were none */
+  const char *name;             /* the "name" property when it is a string */
+  const char *category;         /* the "category" property when it is a string */
+  const char *uuid;             /* the "uuid" property when it is a valid UUID (kept out of properties) */
+  const char *source_id;        /* "way/123" from @type/@id, else @id, else the feature's "id" */
+  const GPtrArray *string_tags; /* key, value, key, value … for top-level string properties */
+  gboolean dropped_z;           /* positions had a third or fourth number, which was dropped */
+} CmGeoJsonFeature;
+
+/* Return FALSE (with @error set) to stop reading. */
+typedef gboolean (*CmGeoJsonFeatureFunc) (CmGeoJsonFeature *feature, gpointer user_data,
+                                          GError **error);
+typedef void (*CmProgressFunc) (goffset done, goffset total, gpointer user_data);
+
+/* Reads all of @in. @total is its size in bytes for progress (or -1). Errors are
+ * CM_GEOJSON_ERROR, G_IO_ERROR (including G_IO_ERROR_CANCELLED) or whatever @func sets; their
+ * messages say the line or feature and the reason, but not the file name. */
+gboolean cm_geojson_read (GInputStream *in, goffset total, CmGeoJsonFeatureFunc func,
+                          gpointer user_data, CmProgressFunc progress, gpointer progress_data,
+                          GCancellable *cancellable, GError **error);
+
+/* Appends @s to @out as a JSON string literal (quotes and escapes). */
+void cm_json_append_string (GString *out, const char *s, gsize len);
+
+G_END_DECLS

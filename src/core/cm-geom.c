@@ -1,0 +1,524 @@
+/* cm-geom.c: plain geometries, their checks, GEOS conversion and SpatiaLite BLOB encoding. */
+#include "cm-geom.h"
+
+#include <string.h>
+
+CmGeom *
+cm_geom_new (CmGeomType type)
+{
+  CmGeom *geom = g_new0 (CmGeom, 1);
+  geom->type = type;
+  if (type == CM_GEOM_COLLECTION)
+    {
+      geom->children = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
+    }
+  else
+    {
+      geom->xy = g_array_new (FALSE, FALSE, sizeof (double));
+      geom->ring_len = g_array_new (FALSE, FALSE, sizeof (guint));
+      geom->part_len = g_array_new (FALSE, FALSE, sizeof (guint));
+    }
+  return geom;
+}
+
+void
+cm_geom_free (CmGeom *geom)
+{
+  if (geom == NULL)
+    return;
+  if (geom->xy)
+    g_array_unref (geom->xy);
+  if (geom->ring_len)
+    g_array_unref (geom->ring_len);
+  if (geom->part_len)
+    g_array_unref (geom->part_len);
+  if (geom->children)
+    g_ptr_array_unref (geom->children);
+  g_free (geom);
+}
+
+static const char *const type_names[] = {
+  NULL, "Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+  "GeometryCollection",
+};
+
+const char *
+cm_geom_type_name (CmGeomType type)
+{
+  if (type < CM_GEOM_POINT || type > CM_GEOM_COLLECTION)
+    return "unknown";
+  return type_names[type];
+}
+
+CmGeomType
+cm_geom_type_from_geojson (const char *name)
+{
+  for (int i = CM_GEOM_POINT; i <= CM_GEOM_COLLECTION; i++)
+    if (strcmp (type_names[i], name) == 0)
+      return (CmGeomType) i;
+  return 0;
+}
+
+CmGeomType
+cm_geom_type_single (CmGeomType type)
+{
+  switch (type)
+    {
+    case CM_GEOM_MULTIPOINT:
+      return CM_GEOM_POINT;
+    case CM_GEOM_MULTILINESTRING:
+      return CM_GEOM_LINESTRING;
+    case CM_GEOM_MULTIPOLYGON:
+      return CM_GEOM_POLYGON;
+    default:
+      return type;
+    }
+}
+
+gboolean
+cm_geom_is_empty (const CmGeom *geom)
+{
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      for (guint i = 0; i < geom->children->len; i++)
+        if (!cm_geom_is_empty (g_ptr_array_index (geom->children, i)))
+          return FALSE;
+      return TRUE;
+    }
+  return geom->xy->len == 0;
+}
+
+static gboolean
+geom_has_single_type (const CmGeom *geom, CmGeomType single)
+{
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      for (guint i = 0; i < geom->children->len; i++)
+        if (geom_has_single_type (g_ptr_array_index (geom->children, i), single))
+          return TRUE;
+      return FALSE;
+    }
+  return cm_geom_type_single (geom->type) == single && geom->xy->len > 0;
+}
+
+gboolean
+cm_geom_has_areas (const CmGeom *geom)
+{
+  return geom_has_single_type (geom, CM_GEOM_POLYGON);
+}
+
+gboolean
+cm_geom_has_lines (const CmGeom *geom)
+{
+  return geom_has_single_type (geom, CM_GEOM_LINESTRING);
+}
+
+gboolean
+cm_geom_has_points (const CmGeom *geom)
+{
+  return geom_has_single_type (geom, CM_GEOM_POINT);
+}
+
+guint
+cm_geom_close_rings (CmGeom *geom)
+{
+  guint closed = 0;
+
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      for (guint i = 0; i < geom->children->len; i++)
+        closed += cm_geom_close_rings (g_ptr_array_index (geom->children, i));
+      return closed;
+    }
+  if (cm_geom_type_single (geom->type) != CM_GEOM_POLYGON)
+    return 0;
+
+  /* Walk the rings back to front so that inserting a position keeps earlier offsets valid. */
+  guint n_rings = geom->ring_len->len;
+  g_autofree guint *starts = g_new (guint, n_rings + 1);
+  starts[0] = 0;
+  for (guint r = 0; r < n_rings; r++)
+    starts[r + 1] = starts[r] + g_array_index (geom->ring_len, guint, r);
+
+  for (guint r = n_rings; r-- > 0;)
+    {
+      guint n = g_array_index (geom->ring_len, guint, r);
+      if (n == 0)
+        continue;
+      double *pts = (double *) geom->xy->data;
+      guint first = starts[r], last = starts[r] + n - 1;
+      if (pts[2 * first] == pts[2 * last] && pts[2 * first + 1] == pts[2 * last + 1])
+        continue;
+      double close[2] = { pts[2 * first], pts[2 * first + 1] };
+      g_array_insert_vals (geom->xy, 2 * (last + 1), close, 2);
+      g_array_index (geom->ring_len, guint, r) = n + 1;
+      closed++;
+    }
+  return closed;
+}
+
+gboolean
+cm_geom_check_structure (const CmGeom *geom, const char **reason)
+{
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      if (geom->children->len == 0)
+        {
+          *reason = "empty geometry collection";
+          return FALSE;
+        }
+      for (guint i = 0; i < geom->children->len; i++)
+        if (!cm_geom_check_structure (g_ptr_array_index (geom->children, i), reason))
+          return FALSE;
+      return TRUE;
+    }
+  if (geom->xy->len == 0)
+    {
+      *reason = "empty geometry";
+      return FALSE;
+    }
+
+  CmGeomType single = cm_geom_type_single (geom->type);
+  const double *pts = (const double *) geom->xy->data;
+  guint pos = 0;
+  for (guint r = 0; r < geom->ring_len->len; r++)
+    {
+      guint n = g_array_index (geom->ring_len, guint, r);
+      if (single == CM_GEOM_LINESTRING)
+        {
+          gboolean distinct = FALSE;
+          for (guint i = 1; i < n && !distinct; i++)
+            distinct = pts[2 * (pos + i)] != pts[2 * pos] ||
+                       pts[2 * (pos + i) + 1] != pts[2 * pos + 1];
+          if (!distinct)
+            {
+              *reason = "a line needs at least two different positions";
+              return FALSE;
+            }
+        }
+      else if (single == CM_GEOM_POLYGON && n < 4)
+        {
+          *reason = "a polygon ring needs at least four positions";
+          return FALSE;
+        }
+      pos += n;
+    }
+  return TRUE;
+}
+
+static void
+bbox_add (const CmGeom *geom, double bbox[4])
+{
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      for (guint i = 0; i < geom->children->len; i++)
+        bbox_add (g_ptr_array_index (geom->children, i), bbox);
+      return;
+    }
+  const double *p = (const double *) geom->xy->data;
+  for (guint i = 0; i + 1 < geom->xy->len; i += 2)
+    {
+      bbox[0] = MIN (bbox[0], p[i]);
+      bbox[1] = MIN (bbox[1], p[i + 1]);
+      bbox[2] = MAX (bbox[2], p[i]);
+      bbox[3] = MAX (bbox[3], p[i + 1]);
+    }
+}
+
+void
+cm_geom_get_bbox (const CmGeom *geom, double bbox[4])
+{
+  bbox[0] = bbox[1] = G_MAXDOUBLE;
+  bbox[2] = bbox[3] = -G_MAXDOUBLE;
+  bbox_add (geom, bbox);
+}
+
+/* ---- GEOS ---------------------------------------------------------------------------------- */
+
+static GEOSCoordSequence *
+seq_from (GEOSContextHandle_t ctx, const CmGeom *geom, guint start, guint n)
+{
+  return GEOSCoordSeq_copyFromBuffer_r (ctx, (const double *) geom->xy->data + 2 * start, n, 0, 0);
+}
+
+static void
+destroy_all (GEOSContextHandle_t ctx, GEOSGeometry **geoms, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    if (geoms[i])
+      GEOSGeom_destroy_r (ctx, geoms[i]);
+}
+
+GEOSGeometry *
+cm_geom_to_geos (GEOSContextHandle_t ctx, const CmGeom *geom)
+{
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      guint n = geom->children->len;
+      g_autofree GEOSGeometry **members = g_new0 (GEOSGeometry *, MAX (n, 1));
+      for (guint i = 0; i < n; i++)
+        if (!(members[i] = cm_geom_to_geos (ctx, g_ptr_array_index (geom->children, i))))
+          {
+            destroy_all (ctx, members, n);
+            return NULL;
+          }
+      return GEOSGeom_createCollection_r (ctx, GEOS_GEOMETRYCOLLECTION, members, n);
+    }
+
+  CmGeomType single = cm_geom_type_single (geom->type);
+  guint n_parts = geom->part_len->len;
+  g_autofree GEOSGeometry **parts = g_new0 (GEOSGeometry *, MAX (n_parts, 1));
+  guint ring = 0, pos = 0;
+
+  for (guint p = 0; p < n_parts; p++)
+    {
+      guint n_rings = g_array_index (geom->part_len, guint, p);
+      if (single == CM_GEOM_POLYGON)
+        {
+          g_autofree GEOSGeometry **rings = g_new0 (GEOSGeometry *, MAX (n_rings, 1));
+          gboolean ok = TRUE;
+          for (guint r = 0; r < n_rings; r++)
+            {
+              guint n = g_array_index (geom->ring_len, guint, ring + r);
+              rings[r] = GEOSGeom_createLinearRing_r (ctx, seq_from (ctx, geom, pos, n));
+              pos += n;
+              ok = ok && rings[r] != NULL;
+            }
+          ring += n_rings;
+          if (ok && n_rings > 0)
+            parts[p] = GEOSGeom_createPolygon_r (ctx, rings[0], rings + 1, n_rings - 1);
+          else
+            destroy_all (ctx, rings, n_rings);
+        }
+      else
+        {
+          guint n = g_array_index (geom->ring_len, guint, ring);
+          GEOSCoordSequence *seq = seq_from (ctx, geom, pos, n);
+          parts[p] = single == CM_GEOM_POINT ? GEOSGeom_createPoint_r (ctx, seq)
+                                             : GEOSGeom_createLineString_r (ctx, seq);
+          ring += n_rings;
+          pos += n;
+        }
+      if (parts[p] == NULL)
+        {
+          destroy_all (ctx, parts, n_parts);
+          return NULL;
+        }
+    }
+
+  switch (geom->type)
+    {
+    case CM_GEOM_POINT:
+    case CM_GEOM_LINESTRING:
+    case CM_GEOM_POLYGON:
+      if (n_parts == 1)
+        return parts[0];
+      destroy_all (ctx, parts, n_parts);
+      return NULL;
+    case CM_GEOM_MULTIPOINT:
+      return GEOSGeom_createCollection_r (ctx, GEOS_MULTIPOINT, parts, n_parts);
+    case CM_GEOM_MULTILINESTRING:
+      return GEOSGeom_createCollection_r (ctx, GEOS_MULTILINESTRING, parts, n_parts);
+    case CM_GEOM_MULTIPOLYGON:
+      return GEOSGeom_createCollection_r (ctx, GEOS_MULTIPOLYGON, parts, n_parts);
+    default:
+      destroy_all (ctx, parts, n_parts);
+      return NULL;
+    }
+}
+
+static void
+append_seq (GEOSContextHandle_t ctx, CmGeom *geom, const GEOSCoordSequence *seq)
+{
+  unsigned int n = 0;
+  GEOSCoordSeq_getSize_r (ctx, seq, &n);
+  guint old = geom->xy->len;
+  g_array_set_size (geom->xy, old + 2 * n);
+  if (n > 0)
+    GEOSCoordSeq_copyToBuffer_r (ctx, seq, (double *) geom->xy->data + old, 0, 0);
+  guint len = n;
+  g_array_append_val (geom->ring_len, len);
+}
+
+static void
+append_simple (GEOSContextHandle_t ctx, CmGeom *geom, const GEOSGeometry *g)
+{
+  guint n_rings = 1;
+  if (GEOSGeomTypeId_r (ctx, g) == GEOS_POLYGON)
+    {
+      const GEOSGeometry *shell = GEOSGetExteriorRing_r (ctx, g);
+      int n_holes = GEOSGetNumInteriorRings_r (ctx, g);
+      append_seq (ctx, geom, GEOSGeom_getCoordSeq_r (ctx, shell));
+      for (int h = 0; h < n_holes; h++)
+        append_seq (ctx, geom,
+                    GEOSGeom_getCoordSeq_r (ctx, GEOSGetInteriorRingN_r (ctx, g, h)));
+      n_rings = 1 + n_holes;
+    }
+  else
+    {
+      append_seq (ctx, geom, GEOSGeom_getCoordSeq_r (ctx, g));
+    }
+  g_array_append_val (geom->part_len, n_rings);
+}
+
+CmGeom *
+cm_geom_from_geos (GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+  int type = GEOSGeomTypeId_r (ctx, g);
+  CmGeom *geom;
+
+  switch (type)
+    {
+    case GEOS_POINT:
+    case GEOS_LINESTRING:
+    case GEOS_LINEARRING:
+    case GEOS_POLYGON:
+      geom = cm_geom_new (type == GEOS_POINT ? CM_GEOM_POINT
+                          : type == GEOS_POLYGON ? CM_GEOM_POLYGON
+                                                 : CM_GEOM_LINESTRING);
+      if (!GEOSisEmpty_r (ctx, g))
+        append_simple (ctx, geom, g);
+      return geom;
+    case GEOS_MULTIPOINT:
+    case GEOS_MULTILINESTRING:
+    case GEOS_MULTIPOLYGON:
+      geom = cm_geom_new (type == GEOS_MULTIPOINT ? CM_GEOM_MULTIPOINT
+                          : type == GEOS_MULTILINESTRING ? CM_GEOM_MULTILINESTRING
+                                                         : CM_GEOM_MULTIPOLYGON);
+      for (int i = 0; i < GEOSGetNumGeometries_r (ctx, g); i++)
+        {
+          const GEOSGeometry *part = GEOSGetGeometryN_r (ctx, g, i);
+          if (!GEOSisEmpty_r (ctx, part))
+            append_simple (ctx, geom, part);
+        }
+      return geom;
+    case GEOS_GEOMETRYCOLLECTION:
+      geom = cm_geom_new (CM_GEOM_COLLECTION);
+      for (int i = 0; i < GEOSGetNumGeometries_r (ctx, g); i++)
+        {
+          CmGeom *child = cm_geom_from_geos (ctx, GEOSGetGeometryN_r (ctx, g, i));
+          if (child == NULL)
+            {
+              cm_geom_free (geom);
+              return NULL;
+            }
+          g_ptr_array_add (geom->children, child);
+        }
+      return geom;
+    default:
+      return NULL;
+    }
+}
+
+/* ---- SpatiaLite BLOB ------------------------------------------------------------------------
+ * Layout (little-endian): 0x00, 0x01, int32 srid, 4 doubles MBR, 0x7C, int32 class, body, 0xFE.
+ * Multi and collection bodies: int32 count, then for each member 0x69, int32 class, member body.
+ */
+
+static void
+put_i32 (GByteArray *out, gint32 v)
+{
+  guint32 le = GUINT32_TO_LE ((guint32) v);
+  g_byte_array_append (out, (const guint8 *) &le, 4);
+}
+
+static void
+put_doubles (GByteArray *out, const double *v, gsize n)
+{
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  g_byte_array_append (out, (const guint8 *) v, n * sizeof (double));
+#else
+  for (gsize i = 0; i < n; i++)
+    {
+      guint64 bits;
+      memcpy (&bits, &v[i], 8);
+      bits = GUINT64_TO_LE (bits);
+      g_byte_array_append (out, (const guint8 *) &bits, 8);
+    }
+#endif
+}
+
+/* Writes the body of one simple member (point, line or polygon) starting at ring/pos. */
+static void
+put_simple_body (GByteArray *out, const CmGeom *geom, CmGeomType single, guint n_rings,
+                 guint *ring, guint *pos)
+{
+  const double *xy = (const double *) geom->xy->data;
+  if (single == CM_GEOM_POINT)
+    {
+      put_doubles (out, xy + 2 * *pos, 2);
+      *pos += g_array_index (geom->ring_len, guint, *ring);
+      *ring += 1;
+      return;
+    }
+  if (single == CM_GEOM_POLYGON)
+    put_i32 (out, (gint32) n_rings);
+  for (guint r = 0; r < n_rings; r++)
+    {
+      guint n = g_array_index (geom->ring_len, guint, *ring);
+      put_i32 (out, (gint32) n);
+      put_doubles (out, xy + 2 * *pos, 2 * n);
+      *pos += n;
+      *ring += 1;
+    }
+}
+
+/* Writes every part of @geom as an entity (0x69, class, body); returns the count written. */
+static guint
+put_entities (GByteArray *out, const CmGeom *geom)
+{
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      guint n = 0;
+      for (guint i = 0; i < geom->children->len; i++)
+        n += put_entities (out, g_ptr_array_index (geom->children, i));
+      return n;
+    }
+  CmGeomType single = cm_geom_type_single (geom->type);
+  guint ring = 0, pos = 0;
+  for (guint p = 0; p < geom->part_len->len; p++)
+    {
+      guint8 marker = 0x69;
+      g_byte_array_append (out, &marker, 1);
+      put_i32 (out, single);
+      put_simple_body (out, geom, single, g_array_index (geom->part_len, guint, p), &ring, &pos);
+    }
+  return geom->part_len->len;
+}
+
+guint8 *
+cm_geom_to_spatialite (const CmGeom *geom, gboolean promote_multi, gsize *size)
+{
+  GByteArray *out = g_byte_array_sized_new (64 + (geom->xy ? geom->xy->len * 8 : 256));
+  double bbox[4];
+  const guint8 head[2] = { 0x00, 0x01 }, mbr_end = 0x7C, end = 0xFE;
+
+  cm_geom_get_bbox (geom, bbox);
+  g_byte_array_append (out, head, 2);
+  put_i32 (out, 4326);
+  put_doubles (out, bbox, 4);
+  g_byte_array_append (out, &mbr_end, 1);
+
+  CmGeomType type = geom->type;
+  if (promote_multi && (type == CM_GEOM_POINT || type == CM_GEOM_LINESTRING ||
+                        type == CM_GEOM_POLYGON))
+    type += 3;
+  put_i32 (out, type);
+
+  if (type == CM_GEOM_POINT || type == CM_GEOM_LINESTRING || type == CM_GEOM_POLYGON)
+    {
+      guint ring = 0, pos = 0;
+      put_simple_body (out, geom, type, g_array_index (geom->part_len, guint, 0), &ring, &pos);
+    }
+  else
+    {
+      guint count_at = out->len;
+      put_i32 (out, 0);
+      guint32 n = GUINT32_TO_LE (put_entities (out, geom));
+      memcpy (out->data + count_at, &n, 4);
+    }
+  g_byte_array_append (out, &end, 1);
+
+  *size = out->len;
+  return g_byte_array_free (out, FALSE);
+}

@@ -1,0 +1,70 @@
+/* cm-geom.h: a plain geometry on its way into the store.
+ *
+ * The GeoJSON reader fills a CmGeom, the importer checks and repairs it (with GEOS) and
+ * encodes it as a SpatiaLite geometry BLOB. Every geometry is parts → rings → positions:
+ * a point is one part of one ring of one position, a linestring one part of one ring, a polygon
+ * one part of several rings (the first is the shell), and the multi types have several parts.
+ * A collection holds child geometries instead. Coordinates are longitude/latitude, XY only.
+ */
+#pragma once
+
+#include <glib.h>
+#include <geos_c.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CM_GEOM_POINT = 1, /* the numbers are the OGC / WKB / SpatiaLite class codes */
+  CM_GEOM_LINESTRING = 2,
+  CM_GEOM_POLYGON = 3,
+  CM_GEOM_MULTIPOINT = 4,
+  CM_GEOM_MULTILINESTRING = 5,
+  CM_GEOM_MULTIPOLYGON = 6,
+  CM_GEOM_COLLECTION = 7,
+} CmGeomType;
+
+typedef struct _CmGeom CmGeom;
+struct _CmGeom
+{
+  CmGeomType type;
+  GArray *xy;          /* double: x0, y0, x1, y1, … */
+  GArray *ring_len;    /* guint: positions in each ring (or line, or point) */
+  GArray *part_len;    /* guint: rings in each part */
+  GPtrArray *children; /* CmGeom*: the members of a collection */
+};
+
+CmGeom *cm_geom_new (CmGeomType type);
+void cm_geom_free (CmGeom *geom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmGeom, cm_geom_free)
+
+const char *cm_geom_type_name (CmGeomType type);
+/* Parses "Point", "MultiPolygon", … (GeoJSON spelling, case-sensitive). 0 if unknown. */
+CmGeomType cm_geom_type_from_geojson (const char *name);
+
+/* The base type of a multi type (MULTIPOLYGON → POLYGON); other types unchanged. */
+CmGeomType cm_geom_type_single (CmGeomType type);
+gboolean cm_geom_is_empty (const CmGeom *geom);
+gboolean cm_geom_has_areas (const CmGeom *geom);
+gboolean cm_geom_has_lines (const CmGeom *geom);
+gboolean cm_geom_has_points (const CmGeom *geom);
+
+/* Closes every ring whose last position differs from its first. Returns how many were closed. */
+guint cm_geom_close_rings (CmGeom *geom);
+
+/* Structural check: a line needs two distinct positions, a ring four positions.
+ * Returns FALSE with a short English reason (static string) when the geometry can't be stored. */
+gboolean cm_geom_check_structure (const CmGeom *geom, const char **reason);
+
+void cm_geom_get_bbox (const CmGeom *geom, double bbox[4]);
+
+GEOSGeometry *cm_geom_to_geos (GEOSContextHandle_t ctx, const CmGeom *geom);
+/* NULL for geometries that have no CmGeom form (nested collections). */
+CmGeom *cm_geom_from_geos (GEOSContextHandle_t ctx, const GEOSGeometry *g);
+
+/* Encodes as a SpatiaLite BLOB with SRID 4326. When @promote_multi is TRUE a Point, LineString
+ * or Polygon is written as a one-part multi geometry (for MULTI* columns). Nested collections
+ * are flattened into simple members, which is all SpatiaLite stores. */
+guint8 *cm_geom_to_spatialite (const CmGeom *geom, gboolean promote_multi, gsize *size);
+
+G_END_DECLS

@@ -1,0 +1,65 @@
+/* cm-import.h: bringing GeoJSON files and other SpatiaLite databases into a community map.
+ *
+ * An import is one transaction: it stores every valid feature or, when the input is refused
+ * or the import cancelled, nothing. Features whose geometry is invalid are repaired (GEOS
+ * MakeValid) or skipped, and every one is listed in the report, whose counts add up to the
+ * input's features. Importing the same source again updates its features (by @id / id).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cm-geojson-reader.h"
+#include "cm-layer.h"
+#include "cm-store.h"
+
+G_BEGIN_DECLS
+
+#define CM_IMPORT_ERROR (cm_import_error_quark ())
+GQuark cm_import_error_quark (void);
+
+typedef enum
+{
+  CM_IMPORT_ERROR_NO_TABLE,  /* a SpatiaLite source without --table, or with a wrong one */
+  CM_IMPORT_ERROR_SOURCE,    /* a source database that cannot be read */
+} CmImportError;
+
+typedef enum
+{
+  CM_IMPORT_REPAIRED,
+  CM_IMPORT_SKIPPED,
+} CmImportAction;
+
+typedef struct
+{
+  guint index;  /* 0-based feature index in the input */
+  guint line;   /* 1-based line (GeoJSON), 0 when unknown */
+  CmImportAction action;
+  char *reason;
+} CmImportNote;
+
+typedef struct
+{
+  guint read;     /* features in the input */
+  guint created;  /* new features */
+  guint updated;  /* features that were already in the map from the same source */
+  guint repaired; /* of created + updated, those whose geometry was repaired */
+  guint skipped;  /* read = created + updated + skipped */
+  guint dropped_z; /* features whose Z / M values were dropped */
+  guint per_layer[CM_N_LAYERS]; /* created + updated per layer */
+  GPtrArray *notes; /* CmImportNote*, in input order */
+} CmImportReport;
+
+CmImportReport *cm_import_report_new (void);
+void cm_import_report_free (CmImportReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmImportReport, cm_import_report_free)
+char *cm_import_report_to_json (const CmImportReport *report);
+
+/* Imports @path into @store. @layer is the target layer, or CM_LAYER_NONE to infer it per
+ * feature (building areas → buildings, highway lines → paths, the rest → resources). A
+ * SQLite / SpatiaLite source needs @table. Error messages name the file. */
+gboolean cm_import_file (CmStore *store, const char *path, CmLayer layer, const char *table,
+                         CmImportReport *report, CmProgressFunc progress, gpointer progress_data,
+                         GCancellable *cancellable, GError **error);
+
+G_END_DECLS

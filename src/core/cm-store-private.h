@@ -1,0 +1,20 @@
+/* cm-store-private.h: what import, export and tests inside core use of the store. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "cm-store.h"
+
+G_BEGIN_DECLS
+
+sqlite3 *_cm_store_get_db (CmStore *self);
+gboolean _cm_store_exec (CmStore *self, const char *sql, GError **error);
+sqlite3_stmt *_cm_store_prepare (CmStore *self, const char *sql, GError **error);
+void _cm_store_set_sqlite_error (CmStore *self, GError **error, const char *doing);
+/* A UTC timestamp as stored in created_at / updated_at: 2026-11-23T18:50:09.123Z */
+char *_cm_now_utc (void);
+
+/* Prepares the process for libspatialite: unsets SPATIALITE_SECURITY (see DESIGN.md). */
+void _cm_spatialite_prepare (void);
+
+G_END_DECLS

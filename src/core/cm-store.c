@@ -1,0 +1,828 @@
+/* cm-store.c: opening, creating, checking a community map, and its features. */
+#include "cm-store-private.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <spatialite.h>
+#include <string.h>
+
+#include "cm-schema.h"
+
+G_DEFINE_QUARK (cm-store-error-quark, cm_store_error)
+
+struct _CmStore
+{
+  GObject parent_instance;
+  char *path;
+  sqlite3 *db;
+  void *spatialite_cache;
+  int schema_version;
+  gboolean read_only;
+};
+
+G_DEFINE_FINAL_TYPE (CmStore, cm_store, G_TYPE_OBJECT)
+
+static void
+cm_store_finalize (GObject *object)
+{
+  CmStore *self = CM_STORE (object);
+  if (self->db)
+    sqlite3_close_v2 (self->db);
+  if (self->spatialite_cache)
+    spatialite_cleanup_ex (self->spatialite_cache);
+  g_free (self->path);
+  G_OBJECT_CLASS (cm_store_parent_class)->finalize (object);
+}
+
+static void
+cm_store_class_init (CmStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cm_store_finalize;
+}
+
+static void
+cm_store_init (CmStore *self)
+{
+}
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+void
+_cm_spatialite_prepare (void)
+{
+  static gsize done;
+  if (g_once_init_enter (&done))
+    {
+      /* With SPATIALITE_SECURITY=relaxed libspatialite registers BlobToFile, ExportGeoJSON2 and
+       * friends, and a trigger in a hostile file could write anywhere. Files are untrusted. */
+      g_unsetenv ("SPATIALITE_SECURITY");
+      g_once_init_leave (&done, 1);
+    }
+}
+
+char *
+_cm_now_utc (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *base = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (now) / 1000);
+}
+
+static char *
+display_name (const char *path)
+{
+  return g_filename_display_name (path);
+}
+
+sqlite3 *
+_cm_store_get_db (CmStore *self)
+{
+  return self->db;
+}
+
+static CmStoreError
+error_code_for (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      return CM_STORE_ERROR_READ_ONLY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return CM_STORE_ERROR_CORRUPT;
+    case SQLITE_CONSTRAINT:
+      return CM_STORE_ERROR_INVALID;
+    default:
+      return CM_STORE_ERROR_FAILED;
+    }
+}
+
+void
+_cm_store_set_sqlite_error (CmStore *self, GError **error, const char *doing)
+{
+  int rc = sqlite3_extended_errcode (self->db);
+  g_autofree char *name = display_name (self->path);
+  CmStoreError code = error_code_for (rc);
+  if (code == CM_STORE_ERROR_READ_ONLY)
+    g_set_error (error, CM_STORE_ERROR, code,
+                 "could not %s in “%s”: the file or its folder cannot be written (%s). "
+                 "Copy the map to a folder you can write to, or check its permissions",
+                 doing, name, sqlite3_errmsg (self->db));
+  else
+    g_set_error (error, CM_STORE_ERROR, code, "could not %s in “%s”: %s", doing, name,
+                 sqlite3_errmsg (self->db));
+}
+
+gboolean
+_cm_store_exec (CmStore *self, const char *sql, GError **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  _cm_store_set_sqlite_error (self, error, "write");
+  return FALSE;
+}
+
+sqlite3_stmt *
+_cm_store_prepare (CmStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _cm_store_set_sqlite_error (self, error, "read");
+      return NULL;
+    }
+  return stmt;
+}
+
+static gboolean
+begin (CmStore *self, GError **error)
+{
+  if (self->read_only)
+    {
+      g_autofree char *name = display_name (self->path);
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_READ_ONLY,
+                   "“%s” is read-only: copy it to a folder you can write to and open the copy",
+                   name);
+      return FALSE;
+    }
+  return _cm_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+commit (CmStore *self, GError **error)
+{
+  if (_cm_store_exec (self, "COMMIT", error))
+    return TRUE;
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static void
+rollback (CmStore *self)
+{
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Opens a connection with libspatialite loaded and the hardening DESIGN.md asks for. */
+static gboolean
+connect (CmStore *self, int flags, GError **error)
+{
+  _cm_spatialite_prepare ();
+  int rc = sqlite3_open_v2 (self->path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *name = display_name (self->path);
+      g_set_error (error, CM_STORE_ERROR, error_code_for (rc), "could not open “%s”: %s", name,
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+  sqlite3_busy_timeout (self->db, 5000);
+  self->spatialite_cache = spatialite_alloc_connection ();
+  spatialite_init_ex (self->db, self->spatialite_cache, 0);
+  return TRUE;
+}
+
+static gboolean
+configure_for_writing (CmStore *self, GError **error)
+{
+  /* WAL: readers never block the writer and a crash never leaves a half-written change.
+   * synchronous=FULL: a commit survives a pulled USB stick, not only a crashed program. */
+  return _cm_store_exec (self,
+                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                         " PRAGMA cache_size = -65536;",
+                         error);
+}
+
+/* ---- create and open ----------------------------------------------------------------------- */
+
+CmStore *
+cm_store_create (const char *path, const char *name, GError **error)
+{
+  g_autoptr (CmStore) self = g_object_new (CM_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *dn = display_name (path);
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_EXISTS,
+                   "“%s” already exists: choose another name, or delete the file first", dn);
+      return NULL;
+    }
+
+  /* Build the map under a temporary name and rename it into place, so that a crash while
+   * creating never leaves a half-made map under the chosen name. */
+  g_autofree char *tmp = g_strdup_printf ("%s.partial-%u", path, g_random_int ());
+  g_free (self->path);
+  self->path = g_strdup (tmp);
+  if (!connect (self, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error))
+    {
+      g_unlink (tmp);
+      return NULL;
+    }
+  if (!_cm_store_exec (self, "PRAGMA journal_mode = DELETE", error) ||
+      !_cm_schema_create (self->db, name, error))
+    {
+      sqlite3_close_v2 (g_steal_pointer (&self->db));
+      g_unlink (tmp);
+      return NULL;
+    }
+  sqlite3_close_v2 (g_steal_pointer (&self->db));
+  spatialite_cleanup_ex (g_steal_pointer (&self->spatialite_cache));
+
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+      g_autofree char *dn = display_name (path);
+      g_unlink (tmp);
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_FAILED, "could not create “%s”: %s",
+                   dn, g_strerror (saved));
+      return NULL;
+    }
+  return cm_store_open (path, error);
+}
+
+/* Refuses files that are not SQLite at all, or are shorter than their header says, before
+ * SQLite sees them: SQLite would treat an empty file as a new database. */
+static gboolean
+check_header (const char *path, GError **error)
+{
+  g_autofree char *dn = display_name (path);
+  guint8 header[100];
+  FILE *f = g_fopen (path, "rb");
+  if (f == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, CM_STORE_ERROR,
+                   saved == ENOENT ? CM_STORE_ERROR_NOT_FOUND : CM_STORE_ERROR_READ_ONLY,
+                   "could not open “%s”: %s", dn, g_strerror (saved));
+      return FALSE;
+    }
+  size_t n = fread (header, 1, sizeof header, f);
+  fseek (f, 0, SEEK_END);
+  long size = ftell (f);
+  fclose (f);
+
+  if (n < sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_SQLITE,
+                   "“%s” is not a community map: it is not a SQLite database%s. Open a .sqlite "
+                   "map, or import this file into a map with “cmap import”",
+                   dn, size == 0 ? " (the file is empty)" : "");
+      return FALSE;
+    }
+  guint32 page_size = (header[16] << 8) | header[17];
+  if (page_size == 1)
+    page_size = 65536;
+  guint32 n_pages = ((guint32) header[28] << 24) | (header[29] << 16) | (header[30] << 8) |
+                    header[31];
+  gboolean count_valid = memcmp (header + 24, header + 92, 4) == 0; /* change counters agree */
+  if (page_size < 512 || (page_size & (page_size - 1)) != 0 ||
+      (count_valid && n_pages > 0 && (guint64) size < (guint64) page_size * n_pages))
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
+                   "“%s” is damaged: it is shorter than its header says (%ld of %" G_GUINT64_FORMAT
+                   " bytes), so it was probably cut off while being copied. Copy it again from "
+                   "the original", dn, size, (guint64) page_size * n_pages);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+query_text (CmStore *self, const char *sql, const char *arg, int *rc_out)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *result = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      if (arg)
+        sqlite3_bind_text (stmt, 1, arg, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc_out)
+    *rc_out = rc;
+  return result;
+}
+
+/* Checks, without writing anything, that the open file is a community map we can read. */
+static gboolean
+validate (CmStore *self, GError **error)
+{
+  g_autofree char *dn = display_name (self->path);
+  int rc;
+
+  g_autofree char *meta_type =
+      query_text (self, "SELECT type FROM sqlite_master WHERE name = 'cm_meta'", NULL, &rc);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
+                   "“%s” is damaged and cannot be read (%s). Copy it again from the original, "
+                   "or open a backup", dn, sqlite3_errstr (rc));
+      return FALSE;
+    }
+  g_autofree char *app = NULL;
+  if (g_strcmp0 (meta_type, "table") == 0)
+    app = query_text (self, "SELECT value FROM cm_meta WHERE key = 'application'", NULL, &rc);
+  if (g_strcmp0 (app, "community-map") != 0)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_A_MAP,
+                   "“%s” is a SQLite database but not a community map. To bring its data in, "
+                   "create a map and run “cmap import MAP FILE --table TABLE”", dn);
+      return FALSE;
+    }
+  g_autofree char *version =
+      query_text (self, "SELECT value FROM cm_meta WHERE key = 'schema_version'", NULL, &rc);
+  gint64 v = version ? g_ascii_strtoll (version, NULL, 10) : 0;
+  if (v < 1)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
+                   "“%s” is damaged: it has no valid schema version", dn);
+      return FALSE;
+    }
+  if (v > CM_SCHEMA_VERSION)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NEWER_SCHEMA,
+                   "“%s” was made by a newer Community Map (file format %" G_GINT64_FORMAT
+                   "; this version reads up to %d). Update Community Map to open it",
+                   dn, v, CM_SCHEMA_VERSION);
+      return FALSE;
+    }
+  self->schema_version = (int) v;
+
+  g_autofree char *check = query_text (self, "PRAGMA quick_check", NULL, &rc);
+  if (rc != SQLITE_OK || g_strcmp0 (check, "ok") != 0)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
+                   "“%s” is damaged (%s). Copy it again from the original, or open a backup",
+                   dn, check ? check : sqlite3_errstr (rc));
+      return FALSE;
+    }
+
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    {
+      const char *table = cm_layer_get_info (i)->table;
+      g_autofree char *type =
+          query_text (self, "SELECT type FROM sqlite_master WHERE name = ?", table, &rc);
+      g_autofree char *registered = query_text (
+          self, "SELECT f_geometry_column FROM geometry_columns WHERE f_table_name = ?", table,
+          &rc);
+      if (g_strcmp0 (type, "table") != 0 || g_strcmp0 (registered, "geom") != 0)
+        {
+          g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_A_MAP,
+                       "“%s” is not a complete community map: its “%s” table is missing or "
+                       "has no registered geometry", dn, table);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+CmStore *
+cm_store_open (const char *path, GError **error)
+{
+  g_autoptr (CmStore) self = g_object_new (CM_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *dn = display_name (path);
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_SQLITE,
+                   "“%s” is a folder, not a community map file", dn);
+      return NULL;
+    }
+  if (!check_header (path, error))
+    return NULL;
+
+  self->read_only = g_access (path, W_OK) != 0;
+  if (!connect (self, self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, error))
+    return NULL;
+  if (!validate (self, error))
+    return NULL;
+  if (!self->read_only)
+    {
+      if (!configure_for_writing (self, error))
+        return NULL;
+      if (!_cm_schema_migrate (self->db, self->schema_version, error))
+        return NULL;
+      self->schema_version = CM_SCHEMA_VERSION;
+    }
+  return g_steal_pointer (&self);
+}
+
+const char *
+cm_store_get_path (CmStore *self)
+{
+  return self->path;
+}
+
+char *
+cm_store_dup_name (CmStore *self)
+{
+  return query_text (self, "SELECT value FROM cm_meta WHERE key = 'name'", NULL, NULL);
+}
+
+int
+cm_store_get_schema_version (CmStore *self)
+{
+  return self->schema_version;
+}
+
+/* ---- features ------------------------------------------------------------------------------ */
+
+#define FEATURE_SELECT                                                                         \
+  "SELECT id, uuid, category, name, description, tags, created_at, updated_at, deleted,"       \
+  " AsBinary(geom), MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM "
+
+static CmFeature *
+feature_from_row (CmLayer layer, sqlite3_stmt *stmt)
+{
+  CmFeature *f = cm_feature_new (layer);
+  double bbox[4];
+  for (int i = 0; i < 4; i++)
+    bbox[i] = sqlite3_column_double (stmt, 10 + i);
+  cm_feature_set_category (f, (const char *) sqlite3_column_text (stmt, 2));
+  cm_feature_set_name (f, (const char *) sqlite3_column_text (stmt, 3));
+  cm_feature_set_description (f, (const char *) sqlite3_column_text (stmt, 4));
+  cm_feature_set_tags (f, (const char *) sqlite3_column_text (stmt, 5));
+  if (sqlite3_column_type (stmt, 9) == SQLITE_BLOB)
+    {
+      g_autoptr (GBytes) wkb = g_bytes_new (sqlite3_column_blob (stmt, 9),
+                                            sqlite3_column_bytes (stmt, 9));
+      cm_feature_set_wkb (f, wkb);
+    }
+  _cm_feature_set_stored (f, sqlite3_column_int64 (stmt, 0),
+                          (const char *) sqlite3_column_text (stmt, 1),
+                          (const char *) sqlite3_column_text (stmt, 6),
+                          (const char *) sqlite3_column_text (stmt, 7),
+                          sqlite3_column_int (stmt, 8) != 0, bbox);
+  return f;
+}
+
+static const char *
+geometry_sql (CmLayer layer)
+{
+  switch (cm_layer_get_info (layer)->kind)
+    {
+    case CM_GEOMETRY_KIND_LINES:
+    case CM_GEOMETRY_KIND_AREAS:
+      return "CastToMulti(GeomFromWKB(?, 4326))";
+    default:
+      return "GeomFromWKB(?, 4326)";
+    }
+}
+
+/* Refuses a geometry the layer cannot hold, or an invalid one, with a reason a person reads. */
+static gboolean
+check_geometry (CmStore *self, CmFeature *feature, GError **error)
+{
+  GBytes *wkb = cm_feature_get_wkb (feature);
+  CmLayer layer = cm_feature_get_layer (feature);
+  if (wkb == NULL)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID, "the feature has no geometry");
+      return FALSE;
+    }
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT GeometryType(g), ST_IsValid(g), ST_IsValidReason(g) FROM (SELECT %s AS g)",
+      geometry_sql (layer));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return FALSE;
+  gsize size;
+  const void *data = g_bytes_get_data (wkb, &size);
+  sqlite3_bind_blob (stmt, 1, data, (int) size, SQLITE_STATIC);
+  gboolean ok = FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *type = (const char *) sqlite3_column_text (stmt, 0);
+      const char *want = cm_layer_get_info (layer)->spatialite_type;
+      if (type == NULL)
+        g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                     "the feature's geometry is not valid WKB");
+      else if (strcmp (want, "GEOMETRY") != 0 && strcmp (type, want) != 0)
+        g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                     "the %s layer holds %s geometries, not %s", cm_layer_to_string (layer),
+                     want, type);
+      else if (sqlite3_column_int (stmt, 1) != 1)
+        g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                     "the feature's shape is not valid: %s",
+                     (const char *) sqlite3_column_text (stmt, 2));
+      else
+        ok = TRUE;
+    }
+  else
+    _cm_store_set_sqlite_error (self, error, "check a geometry");
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+static gboolean
+reload (CmStore *self, CmFeature *feature, gint64 id, GError **error)
+{
+  CmLayer layer = cm_feature_get_layer (feature);
+  g_autofree char *sql = g_strdup_printf (FEATURE_SELECT "%s WHERE id = ?",
+                                          cm_layer_to_string (layer));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_ROW;
+  if (ok)
+    {
+      g_autoptr (CmFeature) stored = feature_from_row (layer, stmt);
+      double bbox[4];
+      cm_feature_get_bbox (stored, bbox);
+      _cm_feature_set_stored (feature, id, cm_feature_get_uuid (stored),
+                              cm_feature_get_created_at (stored),
+                              cm_feature_get_updated_at (stored),
+                              cm_feature_get_deleted (stored), bbox);
+    }
+  else
+    _cm_store_set_sqlite_error (self, error, "read back a feature");
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+gboolean
+cm_store_add_feature (CmStore *self, CmFeature *feature, GError **error)
+{
+  g_return_val_if_fail (CM_IS_STORE (self), FALSE);
+  CmLayer layer = cm_feature_get_layer (feature);
+  if (!begin (self, error))
+    return FALSE;
+  if (!check_geometry (self, feature, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  g_autofree char *now = _cm_now_utc ();
+  g_autofree char *uuid = cm_feature_get_uuid (feature) ? g_strdup (cm_feature_get_uuid (feature))
+                                                         : g_uuid_string_random ();
+  g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO %s (uuid, category, name, description, tags, created_at, updated_at, geom)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, %s)",
+      cm_layer_to_string (layer), geometry_sql (layer));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  gsize size;
+  const void *wkb = g_bytes_get_data (cm_feature_get_wkb (feature), &size);
+  const char *category = cm_feature_get_category (feature);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, category ? category : "other", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, cm_feature_get_name (feature), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, cm_feature_get_description (feature), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, cm_feature_get_tags (feature), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 8, wkb, (int) size, SQLITE_STATIC);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (self, error, "add the feature");
+  sqlite3_finalize (stmt);
+  ok = ok && reload (self, feature, sqlite3_last_insert_rowid (self->db), error);
+  ok = ok && commit (self, error);
+  if (!ok)
+    rollback (self);
+  return ok;
+}
+
+static gint64
+live_id (CmStore *self, CmFeature *feature, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM %s WHERE uuid = ? AND deleted = 0",
+                                          cm_layer_to_string (cm_feature_get_layer (feature)));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return 0;
+  sqlite3_bind_text (stmt, 1, cm_feature_get_uuid (feature), -1, SQLITE_STATIC);
+  gint64 id = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_finalize (stmt);
+  if (id == 0)
+    g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND,
+                 "the feature %s is not in the map (it may have been deleted)",
+                 cm_feature_get_uuid (feature) ? cm_feature_get_uuid (feature) : "(new)");
+  return id;
+}
+
+gboolean
+cm_store_update_feature (CmStore *self, CmFeature *feature, GError **error)
+{
+  CmLayer layer = cm_feature_get_layer (feature);
+  if (!begin (self, error))
+    return FALSE;
+  gint64 id = live_id (self, feature, error);
+  if (id == 0 || !check_geometry (self, feature, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  g_autofree char *now = _cm_now_utc ();
+  g_autofree char *sql = g_strdup_printf (
+      "UPDATE %s SET category = ?, name = ?, description = ?, tags = ?, updated_at = ?,"
+      " geom = %s WHERE id = ?",
+      cm_layer_to_string (layer), geometry_sql (layer));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  gsize size;
+  const void *wkb = g_bytes_get_data (cm_feature_get_wkb (feature), &size);
+  const char *category = cm_feature_get_category (feature);
+  sqlite3_bind_text (stmt, 1, category ? category : "other", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, cm_feature_get_name (feature), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, cm_feature_get_description (feature), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, cm_feature_get_tags (feature), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 6, wkb, (int) size, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, id);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (self, error, "change the feature");
+  sqlite3_finalize (stmt);
+  ok = ok && reload (self, feature, id, error) && commit (self, error);
+  if (!ok)
+    rollback (self);
+  return ok;
+}
+
+gboolean
+cm_store_delete_feature (CmStore *self, CmFeature *feature, GError **error)
+{
+  if (!begin (self, error))
+    return FALSE;
+  gint64 id = live_id (self, feature, error);
+  if (id == 0)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  g_autofree char *now = _cm_now_utc ();
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET deleted = 1, updated_at = ? WHERE id = ?",
+                                          cm_layer_to_string (cm_feature_get_layer (feature)));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, id);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (self, error, "delete the feature");
+  sqlite3_finalize (stmt);
+  ok = ok && reload (self, feature, id, error) && commit (self, error);
+  if (!ok)
+    rollback (self);
+  return ok;
+}
+
+CmFeature *
+cm_store_get_feature (CmStore *self, CmLayer layer, const char *uuid, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (FEATURE_SELECT "%s WHERE uuid = ?",
+                                          cm_layer_to_string (layer));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  CmFeature *f = NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    f = feature_from_row (layer, stmt);
+  else
+    g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND,
+                 "there is no feature %s in the %s layer", uuid, cm_layer_to_string (layer));
+  sqlite3_finalize (stmt);
+  return f;
+}
+
+GListModel *
+cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4], GError **error)
+{
+  const char *table = cm_layer_to_string (layer);
+  g_autofree char *sql = g_strdup_printf (
+      FEATURE_SELECT "%s WHERE deleted = 0 AND id IN (SELECT pkid FROM idx_%s_geom"
+                     " WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)"
+                     " ORDER BY id",
+      table, table);
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return NULL;
+  for (int i = 0; i < 4; i++)
+    sqlite3_bind_double (stmt, i + 1, bbox[i]);
+  GListStore *store = g_list_store_new (CM_TYPE_FEATURE);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (CmFeature) f = feature_from_row (layer, stmt);
+      g_list_store_append (store, f);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _cm_store_set_sqlite_error (self, error, "read features");
+      g_object_unref (store);
+      return NULL;
+    }
+  return G_LIST_MODEL (store);
+}
+
+/* ---- info and check ------------------------------------------------------------------------ */
+
+gboolean
+cm_store_get_layer_stats (CmStore *self, CmLayer layer, CmLayerStats *stats, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT count(*), min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)),"
+      " max(MbrMaxY(geom)) FROM %s WHERE deleted = 0",
+      cm_layer_to_string (layer));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return FALSE;
+  gboolean ok = sqlite3_step (stmt) == SQLITE_ROW;
+  if (ok)
+    {
+      stats->count = sqlite3_column_int64 (stmt, 0);
+      for (int i = 0; i < 4; i++)
+        stats->bbox[i] = sqlite3_column_double (stmt, 1 + i);
+    }
+  else
+    _cm_store_set_sqlite_error (self, error, "count features");
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+gboolean
+cm_store_check (CmStore *self, GPtrArray *problems, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (self, "PRAGMA integrity_check", error);
+  if (!stmt)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *line = (const char *) sqlite3_column_text (stmt, 0);
+      if (g_strcmp0 (line, "ok") != 0)
+        g_ptr_array_add (problems, g_strdup_printf ("integrity: %s", line));
+    }
+  sqlite3_finalize (stmt);
+
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    {
+      const char *table = cm_layer_to_string (i);
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT (SELECT spatial_index_enabled FROM geometry_columns WHERE f_table_name = '%s'"
+          " AND f_geometry_column = 'geom'),"
+          " CheckSpatialIndex('%s', 'geom'),"
+          " (SELECT count(*) FROM %s WHERE deleted = 0 AND geom IS NOT NULL"
+          "  AND ST_IsValid(geom) IS NOT 1),"
+          " (SELECT count(*) FROM %s WHERE deleted = 0 AND geom IS NULL)",
+          table, table, table, table);
+      stmt = _cm_store_prepare (self, sql, error);
+      if (!stmt)
+        return FALSE;
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          _cm_store_set_sqlite_error (self, error, "check the map");
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+      if (sqlite3_column_int (stmt, 0) != 1)
+        g_ptr_array_add (problems, g_strdup_printf ("%s: the spatial index is not enabled", table));
+      else if (sqlite3_column_type (stmt, 1) == SQLITE_NULL || sqlite3_column_int (stmt, 1) != 1)
+        g_ptr_array_add (problems,
+                         g_strdup_printf ("%s: the spatial index does not match the table "
+                                          "(repair it with “SELECT RecoverSpatialIndex('%s', "
+                                          "'geom')” in spatialite)", table, table));
+      gint64 invalid = sqlite3_column_int64 (stmt, 2);
+      if (invalid > 0)
+        g_ptr_array_add (problems, g_strdup_printf ("%s: %" G_GINT64_FORMAT " invalid geometries",
+                                                    table, invalid));
+      gint64 empty = sqlite3_column_int64 (stmt, 3);
+      if (empty > 0)
+        g_ptr_array_add (problems, g_strdup_printf ("%s: %" G_GINT64_FORMAT
+                                                    " features without geometry", table, empty));
+      sqlite3_finalize (stmt);
+    }
+  return TRUE;
+}

@@ -1,0 +1,69 @@
+/* cm-store.h: a community map file (a SpatiaLite database) and the features in it.
+ *
+ * Every connection loads libspatialite; every change is one transaction; the journal is WAL.
+ * Files are untrusted input: opening one runs nothing that reaches the file system or the
+ * network, and a file that is not a community map is refused and left byte-for-byte unchanged.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cm-feature.h"
+#include "cm-layer.h"
+
+G_BEGIN_DECLS
+
+#define CM_SCHEMA_VERSION 1
+
+#define CM_STORE_ERROR (cm_store_error_quark ())
+GQuark cm_store_error_quark (void);
+
+typedef enum
+{
+  CM_STORE_ERROR_NOT_FOUND,     /* no such file, or no such feature */
+  CM_STORE_ERROR_EXISTS,        /* creating a map where a file already is */
+  CM_STORE_ERROR_NOT_SQLITE,    /* not a SQLite database at all */
+  CM_STORE_ERROR_NOT_A_MAP,     /* SQLite, but not a community map */
+  CM_STORE_ERROR_NEWER_SCHEMA,  /* written by a newer Community Map */
+  CM_STORE_ERROR_CORRUPT,       /* truncated or damaged */
+  CM_STORE_ERROR_READ_ONLY,     /* the file or its folder cannot be written */
+  CM_STORE_ERROR_INVALID,       /* a feature that cannot be stored as given */
+  CM_STORE_ERROR_FAILED,        /* anything else SQLite reports */
+} CmStoreError;
+
+#define CM_TYPE_STORE (cm_store_get_type ())
+G_DECLARE_FINAL_TYPE (CmStore, cm_store, CM, STORE, GObject)
+
+/* Creates a new, empty community map at @path (which must not exist). */
+CmStore *cm_store_create (const char *path, const char *name, GError **error);
+/* Opens an existing community map, migrating an older schema. */
+CmStore *cm_store_open (const char *path, GError **error);
+
+const char *cm_store_get_path (CmStore *self);
+char *cm_store_dup_name (CmStore *self);
+int cm_store_get_schema_version (CmStore *self);
+
+/* Features. Each call is one transaction. */
+gboolean cm_store_add_feature (CmStore *self, CmFeature *feature, GError **error);
+gboolean cm_store_update_feature (CmStore *self, CmFeature *feature, GError **error);
+gboolean cm_store_delete_feature (CmStore *self, CmFeature *feature, GError **error);
+CmFeature *cm_store_get_feature (CmStore *self, CmLayer layer, const char *uuid, GError **error);
+/* The live features of @layer whose bounding box meets @bbox (minx, miny, maxx, maxy), through
+ * the spatial index. A GListModel of CmFeature. */
+GListModel *cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4],
+                                 GError **error);
+
+typedef struct
+{
+  gint64 count;   /* live features (tombstones not counted) */
+  double bbox[4]; /* minx, miny, maxx, maxy; all 0 when the layer is empty */
+} CmLayerStats;
+
+gboolean cm_store_get_layer_stats (CmStore *self, CmLayer layer, CmLayerStats *stats,
+                                   GError **error);
+
+/* Runs SQLite's integrity check, checks every spatial index against its table and counts
+ * invalid geometries. Adds one line per problem to @problems (empty when all is well). */
+gboolean cm_store_check (CmStore *self, GPtrArray *problems, GError **error);
+
+G_END_DECLS
