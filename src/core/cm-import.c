@@ -215,33 +215,67 @@ validate_areas (Import *imp, CmLayer layer, CmGeom **geom, gboolean *repaired, c
  * geometry_columns_time and re-prepare an R*Tree insert for every row: most of an import's
  * time. Inside the import's transaction we drop them, keep the R*Tree up to date ourselves
  * (our BLOBs are built with the column's type and SRID), and create them again before COMMIT.
- * A failed or cancelled import rolls all of it back, triggers included. */
+ * A failed or cancelled import rolls all of it back, triggers included.
+ * Only SpatiaLite's own triggers (by their names) are suspended: any other trigger stays and
+ * fires as usual. */
+static const char *const spatialite_trigger_prefixes[] = {
+  "ggi_", "ggu_", "gii_", "giu_", "gid_", "tmi_", "tmu_", "tmd_",
+};
+
 static gboolean
 suspend_triggers (Import *imp, CmLayer layer, LayerStatements *s, GError **error)
 {
-  sqlite3_stmt *list = _cm_store_prepare (
-      imp->store, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1"
-                  " AND sql IS NOT NULL", error);
-  if (list == NULL)
-    return FALSE;
+  const char *table = cm_layer_to_string (layer);
   s->suspended_triggers = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_bind_text (list, 1, cm_layer_to_string (layer), -1, SQLITE_STATIC);
-  while (sqlite3_step (list) == SQLITE_ROW)
+  for (gsize i = 0; i < G_N_ELEMENTS (spatialite_trigger_prefixes); i++)
     {
-      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (list, 0)));
-      g_ptr_array_add (s->suspended_triggers,
-                       g_strdup ((const char *) sqlite3_column_text (list, 1)));
-    }
-  sqlite3_finalize (list);
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *drop = g_strdup_printf ("DROP TRIGGER \"%s\"",
-                                               (char *) g_ptr_array_index (names, i));
+      g_autofree char *name = g_strdup_printf ("%s%s_geom", spatialite_trigger_prefixes[i], table);
+      sqlite3_stmt *stmt = _cm_store_prepare (
+          imp->store, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1"
+                      " AND tbl_name = ?2", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, table, -1, SQLITE_STATIC);
+      char *sql = NULL;
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0))
+        sql = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_finalize (stmt);
+      if (sql == NULL)
+        continue;
+      g_ptr_array_add (s->suspended_triggers, sql);
+      g_autofree char *drop = g_strdup_printf ("DROP TRIGGER \"%s\"", name);
       if (!_cm_store_exec (imp->store, drop, error))
         return FALSE;
     }
   return TRUE;
+}
+
+/* Runs one stored CREATE TRIGGER statement again: exactly one statement, never a list, since
+ * the text comes from the file. */
+static gboolean
+recreate_trigger (Import *imp, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  const char *tail = NULL;
+  if (sqlite3_prepare_v2 (imp->db, sql, -1, &stmt, &tail) != SQLITE_OK)
+    {
+      _cm_store_set_sqlite_error (imp->store, error, "restore a spatial index trigger");
+      return FALSE;
+    }
+  while (tail && g_ascii_isspace (*tail))
+    tail++;
+  gboolean ok = tail && *tail == '\0' && g_str_has_prefix (sqlite3_sql (stmt), "CREATE TRIGGER");
+  if (!ok)
+    g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
+                 "a spatial index trigger of this map is not what SpatiaLite writes");
+  else if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      _cm_store_set_sqlite_error (imp->store, error, "restore a spatial index trigger");
+      ok = FALSE;
+    }
+  sqlite3_finalize (stmt);
+  return ok;
 }
 
 static gboolean
@@ -253,7 +287,7 @@ restore_triggers (Import *imp, GError **error)
       if (s->suspended_triggers == NULL)
         continue;
       for (guint t = 0; t < s->suspended_triggers->len; t++)
-        if (!_cm_store_exec (imp->store, g_ptr_array_index (s->suspended_triggers, t), error))
+        if (!recreate_trigger (imp, g_ptr_array_index (s->suspended_triggers, t), error))
           return FALSE;
       g_autofree char *stamp = g_strdup_printf (
           "UPDATE geometry_columns_time SET last_insert = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ',"

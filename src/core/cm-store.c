@@ -51,14 +51,11 @@ cm_store_init (CmStore *self)
 void
 _cm_spatialite_prepare (void)
 {
-  static gsize done;
-  if (g_once_init_enter (&done))
-    {
-      /* With SPATIALITE_SECURITY=relaxed libspatialite registers BlobToFile, ExportGeoJSON2 and
-       * friends, and a trigger in a hostile file could write anywhere. Files are untrusted. */
-      g_unsetenv ("SPATIALITE_SECURITY");
-      g_once_init_leave (&done, 1);
-    }
+  /* With SPATIALITE_SECURITY=relaxed libspatialite registers BlobToFile, ExportGeoJSON2 and
+   * friends, and a trigger in a hostile file could write anywhere. Files are untrusted, so the
+   * variable goes before every connection (it is read when a connection is initialised). */
+  if (g_getenv ("SPATIALITE_SECURITY") != NULL)
+    g_unsetenv ("SPATIALITE_SECURITY");
 }
 
 char *

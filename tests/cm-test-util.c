@@ -1,0 +1,78 @@
+/* cm-test-util.c: helpers shared by the tests. */
+#include "cm-test-util.h"
+
+#include <glib/gstdio.h>
+
+#include "cm-store-private.h"
+
+char *
+cm_test_data (const char *rel)
+{
+  const char *base = g_getenv ("CM_SHARED_DATA");
+  g_assert_nonnull (base);
+  return g_build_filename (base, rel, NULL);
+}
+
+static GPtrArray *tmpdirs;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+remove_tmpdirs (void)
+{
+  if (g_getenv ("CM_TEST_KEEP"))
+    return;
+  for (guint i = 0; tmpdirs && i < tmpdirs->len; i++)
+    remove_tree (g_ptr_array_index (tmpdirs, i));
+}
+
+char *
+cm_test_tmpdir (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("cm-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (tmpdirs == NULL)
+    {
+      tmpdirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_tmpdirs);
+    }
+  g_ptr_array_add (tmpdirs, g_strdup (dir));
+  return dir;
+}
+
+char *
+cm_test_sha256 (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return NULL;
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+}
+
+gint64
+cm_test_query_int (gpointer store, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  gint64 v = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return v;
+}

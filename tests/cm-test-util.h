@@ -1,0 +1,13 @@
+/* cm-test-util.h: helpers shared by the tests. */
+#pragma once
+
+#include <gio/gio.h>
+
+/* ../shared/data (from CM_SHARED_DATA, set by meson) joined with @rel. */
+char *cm_test_data (const char *rel);
+/* A new empty folder for one test, removed at exit unless CM_TEST_KEEP is set. */
+char *cm_test_tmpdir (void);
+/* SHA-256 of a file's bytes, or NULL when it cannot be read. */
+char *cm_test_sha256 (const char *path);
+/* The number of rows @sql (one integer column) returns in its first row, via the store. */
+gint64 cm_test_query_int (gpointer store, const char *sql);

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# test-cli.sh: cmap's words, exit codes (0 success, 1 bad input, 2 bad usage) and one-line errors.
+set -uo pipefail
+: "${CMAP:?}" "${CM_SHARED_DATA:?}"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+n=0
+fail() { echo "not ok - $*"; exit 1; }
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+
+# expect CODE CMD...: runs CMD, checks the exit code; stderr is in $dir/err, stdout in $dir/out
+expect() {
+  local want=$1; shift
+  "$@" >"$dir/out" 2>"$dir/err"
+  local got=$?
+  [ "$got" = "$want" ] || fail "$* exited $got, not $want: $(cat "$dir/err")"
+}
+one_line_error() {
+  [ "$(wc -l <"$dir/err")" = 1 ] || fail "error is not one line: $(cat "$dir/err")"
+  grep -q '^cmap: ' "$dir/err" || fail "error does not start with 'cmap: '"
+}
+
+expect 2 "$CMAP"; ok "no command: exit 2"
+expect 2 "$CMAP" frobnicate; one_line_error; ok "unknown command: exit 2, one line"
+expect 0 "$CMAP" --help; grep -q import "$dir/out" || fail "--help lists no commands"; ok "--help"
+expect 0 "$CMAP" --version; grep -Eq '^cmap [0-9]+\.[0-9]+\.[0-9]+$' "$dir/out" || fail "--version"; ok "--version"
+for c in new import export info check; do
+  expect 0 "$CMAP" "$c" --help; grep -q "cmap $c" "$dir/out" || fail "$c --help"
+done
+ok "every command has --help"
+
+map="$dir/m.sqlite"
+expect 0 "$CMAP" new "$map" --name "测试社区"; ok "new"
+expect 1 "$CMAP" new "$map"; one_line_error; grep -q "already exists" "$dir/err" || fail "new over a file"; ok "new over an existing file: exit 1"
+expect 2 "$CMAP" new; one_line_error; ok "new without a file: exit 2"
+expect 1 "$CMAP" info "$dir/nope.sqlite"; one_line_error; ok "info on a missing file: exit 1"
+expect 1 "$CMAP" info "$CM_SHARED_DATA/porto-centro/MANIFEST.json"; one_line_error
+grep -q "not a SQLite database" "$dir/err" || fail "info on JSON: $(cat "$dir/err")"; ok "info on a JSON file: exit 1, says it is not SQLite"
+
+# a refused import: exit 1, one line naming the file and the line, map unchanged
+before=$(sha256sum <"$map")
+expect 1 "$CMAP" import "$map" "$CM_SHARED_DATA/bad-geojson/derived/truncated-64k.geojson"; one_line_error
+grep -q 'truncated-64k.geojson.*line 156' "$dir/err" || fail "refusal message: $(cat "$dir/err")"
+[ "$(sha256sum <"$map")" = "$before" ] || fail "a refused import changed the map"
+ok "refused import: exit 1, names file and line, map byte-for-byte unchanged"
+
+expect 2 "$CMAP" import "$map" "$CM_SHARED_DATA/porto-centro/pois.geojson" --layer streets
+one_line_error; grep -q "resources, stations" "$dir/err" || fail "unknown layer message"; ok "unknown layer: exit 2, lists the layers"
+expect 0 "$CMAP" import "$map" "$CM_SHARED_DATA/beijing-tsinghua/pois.geojson" --json
+python3 - "$dir/out" <<'PY' || fail "import --json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["read"] == 244 and d["created"] == 244 and d["skipped"] == 0, d
+assert d["layers"] == {"resources": 244}, d
+PY
+ok "import --json: 244 read, 244 created"
+
+expect 0 "$CMAP" info "$map" --json
+python3 - "$dir/out" <<'PY' || fail "info --json: $(cat "$dir/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["name"] == "测试社区" and d["schema_version"] == 1, d
+assert set(d["layers"]) == {"resources", "stations", "teams", "buildings", "paths", "barriers", "boundary"}
+r = d["layers"]["resources"]
+assert r["count"] == 244, r
+assert r["bbox"] == [116.3096233, 39.9933747, 116.3301754, 40.0117178], r
+assert d["layers"]["stations"] == {"count": 0, "bbox": None}
+PY
+ok "info --json: name, schema_version, per layer count and bbox (= MANIFEST)"
+
+expect 2 "$CMAP" export "$map"; one_line_error; ok "export without --layer: exit 2"
+expect 0 "$CMAP" export "$map" --layer resources -o "$dir/r.geojson"
+python3 -c "import json,sys; d=json.load(open('$dir/r.geojson')); assert len(d['features'])==244" || fail "export -o"
+ok "export -o writes 244 features"
+
+expect 0 "$CMAP" check "$map"; ok "check on a good map: exit 0"
+# break the spatial index behind SpatiaLite's back: check must see it
+sqlite3 "$map" "DELETE FROM idx_resources_geom WHERE pkid <= 3"
+expect 1 "$CMAP" check "$map"
+grep -q "resources: the spatial index does not match" "$dir/err" || fail "check: $(cat "$dir/err")"
+ok "check finds a spatial index that does not match its table: exit 1"
+# an invalid geometry written by another tool
+sqlite3 "$map" "DELETE FROM idx_resources_geom"  # (keep the message about the index apart)
+spatialite -silent "$map" "SELECT RecoverSpatialIndex('resources','geom'); INSERT INTO buildings (geom) VALUES (CastToMulti(GeomFromText('POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))', 4326)));" >/dev/null 2>&1
+expect 1 "$CMAP" check "$map"
+grep -q "buildings: 1 invalid geometries" "$dir/err" || fail "check invalid: $(cat "$dir/err")"
+ok "check counts an invalid geometry: exit 1"
+echo "1..$n"

@@ -1,0 +1,98 @@
+/* test-crash.c: kill -9 during an import never breaks the map: each time it opens, its check
+ * passes, and the layer holds all of that import's features or none. */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "cm-core.h"
+#include "cm-test-util.h"
+
+#define RUNS 12
+#define BUILDINGS 11404
+
+static void
+test_kill_during_import (void)
+{
+  const char *cmap = g_getenv ("CMAP");
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *buildings = cm_test_data ("porto-centro/buildings.geojson");
+  g_autoptr (GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+  guint killed = 0, complete = 0, empty = 0;
+  g_autoptr (GError) error = NULL;
+
+  /* how long one import takes here, to spread the kills over it */
+  g_autofree char *probe = g_build_filename (dir, "probe.sqlite", NULL);
+  {
+    g_autoptr (CmStore) store = cm_store_create (probe, "probe", &error);
+    g_assert_no_error (error);
+  }
+  gint64 t0 = g_get_monotonic_time ();
+  const char *probe_argv[] = { cmap, "import", probe, buildings, NULL };
+  int status;
+  g_spawn_sync (NULL, (char **) probe_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                NULL, &status, &error);
+  g_assert_no_error (error);
+  gint64 duration = g_get_monotonic_time () - t0;
+  g_test_message ("one import takes %" G_GINT64_FORMAT " ms", duration / 1000);
+
+  for (int run = 0; run < RUNS; run++)
+    {
+      g_autofree char *name = g_strdup_printf ("crash-%d.sqlite", run);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      {
+        g_autoptr (CmStore) store = cm_store_create (path, "crash", &error);
+        g_assert_no_error (error);
+        /* half the runs start from a map that already holds other data */
+        if (run % 2)
+          {
+            g_autoptr (CmImportReport) report = cm_import_report_new ();
+            g_autofree char *pois = cm_test_data ("porto-centro/pois.geojson");
+            g_assert_true (cm_import_file (store, pois, CM_LAYER_NONE, NULL, report, NULL, NULL,
+                                           NULL, &error));
+          }
+      }
+
+      const char *argv[] = { cmap, "import", path, buildings, NULL };
+      GPid pid;
+      g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+                     G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid,
+                     &error);
+      g_assert_no_error (error);
+      /* somewhere from the start to a little past the usual end */
+      g_usleep (g_rand_int_range (rand, 0, (gint32) (duration * 1.1) + 1));
+      kill (pid, SIGKILL);
+      waitpid (pid, &status, 0);
+      if (WIFSIGNALED (status))
+        killed++;
+
+      /* the file opens, the check passes, and the import is all there or not at all */
+      g_autoptr (CmStore) store = cm_store_open (path, &error);
+      g_assert_no_error (error);
+      g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+      g_assert_true (cm_store_check (store, problems, &error));
+      for (guint i = 0; i < problems->len; i++)
+        g_test_message ("run %d: %s", run, (char *) g_ptr_array_index (problems, i));
+      g_assert_cmpint (problems->len, ==, 0);
+      CmLayerStats stats;
+      g_assert_true (cm_store_get_layer_stats (store, CM_LAYER_BUILDINGS, &stats, &error));
+      g_assert_true (stats.count == 0 || stats.count == BUILDINGS);
+      g_test_message ("run %d: %s, %" G_GINT64_FORMAT " buildings", run,
+                      WIFSIGNALED (status) ? "killed" : "finished", stats.count);
+      if (stats.count == 0)
+        empty++;
+      else
+        complete++;
+      g_assert_true (cm_store_get_layer_stats (store, CM_LAYER_RESOURCES, &stats, &error));
+      g_assert_cmpint (stats.count, ==, run % 2 ? 5096 : 0);
+    }
+  g_test_message ("%u of %d runs killed; %u left no buildings, %u all of them", killed, RUNS,
+                  empty, complete);
+  g_assert_cmpint (killed, >=, RUNS / 2);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/crash/kill-during-import", test_kill_during_import);
+  return g_test_run ();
+}

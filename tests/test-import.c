@@ -1,0 +1,471 @@
+/* test-import.c: importing the real OSM extracts, round trips, re-import, cancel, progress. */
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "cm-core.h"
+#include "cm-store-private.h"
+#include "cm-test-util.h"
+
+typedef struct
+{
+  const char *extract; /* folder under ../shared/data */
+  const char *file;    /* layer file */
+  CmLayer layer;       /* where the importer puts it when it infers the layer */
+} LayerCase;
+
+static const LayerCase cases[] = {
+  { "porto-centro", "buildings.geojson", CM_LAYER_BUILDINGS },
+  { "porto-centro", "roads.geojson", CM_LAYER_PATHS },
+  { "porto-centro", "pois.geojson", CM_LAYER_RESOURCES },
+  { "beijing-tsinghua", "buildings.geojson", CM_LAYER_BUILDINGS },
+  { "beijing-tsinghua", "roads.geojson", CM_LAYER_PATHS },
+  { "beijing-tsinghua", "pois.geojson", CM_LAYER_RESOURCES },
+};
+
+static CmStore *
+new_map (const char *dir, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  CmStore *store = cm_store_create (path, "test", &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+static JsonNode *
+load_json (const char *path)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static JsonObject *
+manifest_entry (JsonNode *manifest, const char *file)
+{
+  return json_object_get_object_member (json_node_get_object (manifest), file);
+}
+
+/* Every layer of both extracts: the counts and extents of MANIFEST.json, exactly. */
+static void
+test_manifest_counts (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const LayerCase *c = &cases[i];
+      g_autofree char *manifest_path = g_strdup_printf ("%s/MANIFEST.json", c->extract);
+      g_autofree char *mp = cm_test_data (manifest_path);
+      g_autoptr (JsonNode) manifest = load_json (mp);
+      JsonObject *entry = manifest_entry (manifest, c->file);
+      gint64 expected = json_object_get_int_member (entry, "count");
+      JsonArray *bbox = json_object_get_array_member (entry, "bbox_lonlat");
+
+      g_autofree char *name = g_strdup_printf ("m%zu.sqlite", i);
+      g_autoptr (CmStore) store = new_map (dir, name);
+      g_autofree char *rel = g_build_filename (c->extract, c->file, NULL);
+      g_autofree char *path = cm_test_data (rel);
+      g_autoptr (CmImportReport) report = cm_import_report_new ();
+      g_autoptr (GError) error = NULL;
+      g_assert_true (cm_import_file (store, path, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                     &error));
+      g_assert_no_error (error);
+
+      g_assert_cmpint (report->read, ==, expected);
+      g_assert_cmpint (report->created, ==, expected);
+      g_assert_cmpint (report->skipped, ==, 0);
+      g_assert_cmpint (report->repaired, ==, 0); /* MANIFEST: 0 GEOS-invalid geometries */
+      g_assert_cmpint (report->per_layer[c->layer], ==, expected);
+
+      CmLayerStats stats;
+      g_assert_true (cm_store_get_layer_stats (store, c->layer, &stats, &error));
+      g_assert_cmpint (stats.count, ==, expected);
+      for (int k = 0; k < 4; k++)
+        g_assert_cmpfloat_with_epsilon (stats.bbox[k], json_array_get_double_element (bbox, k),
+                                        1e-9);
+    }
+}
+
+/* Compares two coordinate arrays (any nesting) number by number, exactly. */
+static gboolean
+coords_equal (JsonNode *a, JsonNode *b)
+{
+  if (JSON_NODE_HOLDS_ARRAY (a) != JSON_NODE_HOLDS_ARRAY (b))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (a))
+    return json_node_get_double (a) == json_node_get_double (b);
+  JsonArray *x = json_node_get_array (a), *y = json_node_get_array (b);
+  if (json_array_get_length (x) != json_array_get_length (y))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (x); i++)
+    if (!coords_equal (json_array_get_element (x, i), json_array_get_element (y, i)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+values_equal (JsonNode *a, JsonNode *b)
+{
+  g_autofree char *x = json_to_string (a, FALSE);
+  g_autofree char *y = json_to_string (b, FALSE);
+  return strcmp (x, y) == 0;
+}
+
+/* GeoJSON → map → GeoJSON gives the same coordinates and properties, for every feature. */
+static void
+round_trip (const char *extract, const char *file, CmLayer layer)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autoptr (CmStore) store = new_map (dir, "rt.sqlite");
+  g_autofree char *rel = g_build_filename (extract, file, NULL);
+  g_autofree char *src = cm_test_data (rel);
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_import_file (store, src, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                 &error));
+
+  g_autofree char *out_path = g_build_filename (dir, "out.geojson", NULL);
+  g_autoptr (GFile) out_file = g_file_new_for_path (out_path);
+  g_autoptr (GFileOutputStream) out = g_file_replace (out_file, NULL, FALSE, 0, NULL, &error);
+  g_assert_no_error (error);
+  gint64 n = cm_export_geojson (store, layer, G_OUTPUT_STREAM (out), NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error);
+  g_assert_no_error (error);
+
+  g_autoptr (JsonNode) a = load_json (src);
+  g_autoptr (JsonNode) b = load_json (out_path);
+  JsonArray *fa = json_object_get_array_member (json_node_get_object (a), "features");
+  JsonArray *fb = json_object_get_array_member (json_node_get_object (b), "features");
+  g_assert_cmpint (n, ==, json_array_get_length (fa));
+  g_assert_cmpint (json_array_get_length (fb), ==, json_array_get_length (fa));
+
+  for (guint i = 0; i < json_array_get_length (fa); i++)
+    {
+      JsonObject *x = json_array_get_object_element (fa, i);
+      JsonObject *y = json_array_get_object_element (fb, i);
+      JsonObject *gx = json_object_get_object_member (x, "geometry");
+      JsonObject *gy = json_object_get_object_member (y, "geometry");
+      g_assert_cmpstr (json_object_get_string_member (gx, "type"), ==,
+                       json_object_get_string_member (gy, "type"));
+      g_assert_true (coords_equal (json_object_get_member (gx, "coordinates"),
+                                   json_object_get_member (gy, "coordinates")));
+
+      JsonObject *px = json_object_get_object_member (x, "properties");
+      JsonObject *py = json_object_get_object_member (y, "properties");
+      /* every source property comes back with the same value, plus uuid and category */
+      g_autoptr (GList) members = json_object_get_members (px);
+      for (GList *m = members; m; m = m->next)
+        {
+          g_assert_true (json_object_has_member (py, m->data));
+          g_assert_true (values_equal (json_object_get_member (px, m->data),
+                                       json_object_get_member (py, m->data)));
+        }
+      g_assert_cmpint (json_object_get_size (py), ==, json_object_get_size (px) + 2);
+      g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (py, "uuid")));
+      g_assert_nonnull (json_object_get_string_member (py, "category"));
+    }
+}
+
+static void
+test_round_trip_porto_pois (void)
+{
+  round_trip ("porto-centro", "pois.geojson", CM_LAYER_RESOURCES);
+}
+
+static void
+test_round_trip_porto_roads (void)
+{
+  round_trip ("porto-centro", "roads.geojson", CM_LAYER_PATHS);
+}
+
+static void
+test_round_trip_beijing_buildings (void)
+{
+  /* polygons, four of them with holes, and Chinese names */
+  round_trip ("beijing-tsinghua", "buildings.geojson", CM_LAYER_BUILDINGS);
+}
+
+static char *
+query_text (CmStore *store, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  char *v = NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    v = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return v;
+}
+
+/* Names survive byte for byte: Chinese from Beijing, Portuguese accents from Porto. */
+static void
+test_names_byte_for_byte (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autoptr (CmStore) store = new_map (dir, "names.sqlite");
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bj = cm_test_data ("beijing-tsinghua/pois.geojson");
+  g_autofree char *pt = cm_test_data ("porto-centro/roads.geojson");
+  g_assert_true (cm_import_file (store, bj, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+  g_assert_true (cm_import_file (store, pt, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+
+  /* every named source feature: the stored name is the same bytes */
+  g_autoptr (JsonNode) root = load_json (bj);
+  JsonArray *features = json_object_get_array_member (json_node_get_object (root), "features");
+  guint named = 0;
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *p = json_object_get_object_member (json_array_get_object_element (features, i),
+                                                     "properties");
+      if (!json_object_has_member (p, "name"))
+        continue;
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT name FROM resources WHERE source_id = '%s/%" G_GINT64_FORMAT "'",
+          json_object_get_string_member (p, "@type"), json_object_get_int_member (p, "@id"));
+      g_autofree char *stored = query_text (store, sql);
+      g_assert_cmpstr (stored, ==, json_object_get_string_member (p, "name"));
+      named++;
+    }
+  g_assert_cmpint (named, >, 100);
+
+  g_autofree char *bank = query_text (store, "SELECT name FROM resources WHERE source_id = "
+                                             "'node/931686818'");
+  g_assert_cmpmem (bank, strlen (bank), "\344\270\255\345\233\275\345\267\245\345\225\206\351\223\266\350\241\214", 18); /* 中国工商银行 */
+  g_autofree char *street = query_text (store, "SELECT name FROM paths WHERE source_id = "
+                                               "'way/8366889'");
+  g_assert_cmpstr (street, ==, "Rua de Ramalho Ortig\303\243o");
+  g_autofree char *tag = query_text (store, "SELECT json_extract(tags, '$.\"name:zh-Hant\"') "
+                                            "FROM resources WHERE source_id = 'node/931686823'");
+  g_assert_cmpstr (tag, ==, "交通銀行");
+}
+
+/* Importing the same source again updates its features: same uuids, no duplicates. */
+static void
+test_reimport_updates (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autoptr (CmStore) store = new_map (dir, "again.sqlite");
+  g_autofree char *pois = cm_test_data ("porto-centro/pois.geojson");
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cm_import_file (store, pois, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+  g_assert_cmpint (report->created, ==, 5096);
+  g_autofree char *uuid1 = query_text (store, "SELECT uuid FROM resources WHERE source_id = "
+                                              "'node/987218116'");
+  g_assert_true (cm_import_file (store, pois, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report->created, ==, 0);
+  g_assert_cmpint (report->updated, ==, 5096);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"), ==, 5096);
+  g_autofree char *uuid2 = query_text (store, "SELECT uuid FROM resources WHERE source_id = "
+                                              "'node/987218116'");
+  g_assert_cmpstr (uuid1, ==, uuid2);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT CheckSpatialIndex('resources', 'geom')"),
+                   ==, 1);
+}
+
+/* OSM tags become categories; a feature no category knows is kept as "other". */
+static void
+test_categories_from_tags (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autoptr (CmStore) store = new_map (dir, "cat.sqlite");
+  g_autofree char *pois = cm_test_data ("porto-centro/pois.geojson");
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_import_file (store, pois, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+
+  /* each category check against the tags themselves, counted by SQLite's JSON functions */
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "category = 'kindergarten'"), ==,
+                   cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "json_extract(tags, '$.amenity') IN "
+                                             "('kindergarten', 'childcare')"));
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "category = 'kindergarten'"), ==, 14);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "category = 'pharmacy'"), ==,
+                   cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "json_extract(tags, '$.amenity') = 'pharmacy' OR "
+                                             "json_extract(tags, '$.healthcare') = 'pharmacy' OR "
+                                             "json_extract(tags, '$.shop') = 'chemist'"));
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "category = 'public_toilet'"), ==,
+                   cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "json_extract(tags, '$.amenity') = 'toilets'"));
+  /* every category stored is one the categories table knows */
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE category "
+                                             "NOT IN (SELECT key FROM categories)"), ==, 0);
+  /* the one feature without any known tag */
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "category = 'other'"), ==, 1);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  goffset last;
+  guint calls;
+  goffset total;
+  goffset cancel_at;
+} ProgressState;
+
+static void
+on_progress (goffset done, goffset total, gpointer user_data)
+{
+  ProgressState *s = user_data;
+  g_assert_cmpint (done, >, s->last);
+  g_assert_cmpint (done, <=, total);
+  s->last = done;
+  s->total = total;
+  s->calls++;
+  if (s->cancel_at > 0 && done >= s->cancel_at)
+    g_cancellable_cancel (s->cancellable);
+}
+
+/* Progress rises to the file's size; a cancelled import leaves the map as it was. */
+static void
+test_progress_and_cancel (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *buildings = cm_test_data ("porto-centro/buildings.geojson");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+
+  {
+    g_autoptr (CmStore) store = new_map (dir, "progress.sqlite");
+    ProgressState s = { 0 };
+    g_assert_true (cm_import_file (store, buildings, CM_LAYER_NONE, NULL, report, on_progress, &s,
+                                   NULL, &error));
+    g_assert_cmpint (s.calls, >=, 10); /* 3.6 MB in 256 kB chunks */
+    g_assert_cmpint (s.last, ==, 3586748);
+    g_assert_cmpint (s.total, ==, 3586748);
+  }
+
+  g_autofree char *path = g_build_filename (dir, "cancel.sqlite", NULL);
+  {
+    g_autoptr (CmStore) store = new_map (dir, "cancel.sqlite");
+  }
+  g_autofree char *before = cm_test_sha256 (path);
+  {
+    g_autoptr (CmStore) store = cm_store_open (path, &error);
+    g_assert_no_error (error);
+    g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+    ProgressState s = { .cancellable = cancellable, .cancel_at = 1500000 };
+    g_assert_false (cm_import_file (store, buildings, CM_LAYER_NONE, NULL, report, on_progress, &s,
+                                    cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_cmpint (report->read, ==, 0); /* the report is cleared with the import */
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM buildings"), ==, 0);
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM idx_buildings_geom"), ==, 0);
+    /* SpatiaLite's triggers, dropped during the import, are back */
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE "
+                                               "type = 'trigger' AND tbl_name = 'buildings'"),
+                     ==, 8);
+  }
+  g_autofree char *after = cm_test_sha256 (path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* --layer puts every feature in one layer; what the layer cannot hold is skipped and listed. */
+static void
+test_layer_option (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autoptr (CmStore) store = new_map (dir, "layer.sqlite");
+  g_autofree char *pois = cm_test_data ("beijing-tsinghua/pois.geojson");
+  g_autofree char *buildings = cm_test_data ("beijing-tsinghua/buildings.geojson");
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (cm_import_file (store, pois, CM_LAYER_STATIONS, NULL, report, NULL, NULL, NULL,
+                                 &error));
+  g_assert_cmpint (report->per_layer[CM_LAYER_STATIONS], ==, 244);
+  g_assert_true (cm_import_file (store, buildings, CM_LAYER_STATIONS, NULL, report, NULL, NULL,
+                                 NULL, &error));
+  g_assert_cmpint (report->read, ==, 626);
+  g_assert_cmpint (report->skipped, ==, 626);
+  g_assert_cmpint (report->notes->len, ==, 626);
+  CmImportNote *note = g_ptr_array_index (report->notes, 0);
+  g_assert_cmpint (note->action, ==, CM_IMPORT_SKIPPED);
+  g_assert_nonnull (strstr (note->reason, "stations"));
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM stations"), ==, 244);
+  g_assert_true (cm_import_file (store, buildings, CM_LAYER_TEAMS, NULL, report, NULL, NULL,
+                                 NULL, &error));
+  g_assert_cmpint (report->per_layer[CM_LAYER_TEAMS], ==, 626);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM teams WHERE "
+                                             "GeometryType(geom) = 'MULTIPOLYGON'"), ==, 626);
+}
+
+/* A SpatiaLite file that ogr2ogr wrote (not a community map) can be imported from. */
+static void
+test_import_from_ogr2ogr_spatialite (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *pois = cm_test_data ("beijing-tsinghua/pois.geojson");
+  g_autofree char *other = g_build_filename (dir, "from-ogr.sqlite", NULL);
+  const char *argv[] = { "ogr2ogr", "-f", "SQLite", "-dsco", "SPATIALITE=YES", other, pois,
+                         "-nln", "pois", NULL };
+  int status = -1;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+
+  g_autoptr (CmStore) store = new_map (dir, "map.sqlite");
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  /* without --table: a clear error */
+  g_assert_false (cm_import_file (store, other, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                  &error));
+  g_assert_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE);
+  g_assert_nonnull (strstr (error->message, "--table"));
+  g_clear_error (&error);
+  /* a wrong table: a clear error */
+  g_assert_false (cm_import_file (store, other, CM_LAYER_NONE, "nope", report, NULL, NULL, NULL,
+                                  &error));
+  g_assert_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE);
+  g_clear_error (&error);
+
+  g_assert_true (cm_import_file (store, other, CM_LAYER_NONE, "pois", report, NULL, NULL, NULL,
+                                 &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report->read, ==, 244);
+  g_assert_cmpint (report->per_layer[CM_LAYER_RESOURCES], ==, 244);
+  g_autofree char *bank = query_text (store, "SELECT name FROM resources WHERE "
+                                             "json_extract(tags, '$.\"name:en\"') = "
+                                             "'Bank of Communications'");
+  g_assert_cmpstr (bank, ==, "交通银行");
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "category = 'bank'"), >, 0);
+  /* again: the same rows are updated, not added */
+  g_assert_true (cm_import_file (store, other, CM_LAYER_NONE, "pois", report, NULL, NULL, NULL,
+                                 &error));
+  g_assert_cmpint (report->updated, ==, 244);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"), ==, 244);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/import/manifest-counts", test_manifest_counts);
+  g_test_add_func ("/import/round-trip/porto-pois", test_round_trip_porto_pois);
+  g_test_add_func ("/import/round-trip/porto-roads", test_round_trip_porto_roads);
+  g_test_add_func ("/import/round-trip/beijing-buildings", test_round_trip_beijing_buildings);
+  g_test_add_func ("/import/names-byte-for-byte", test_names_byte_for_byte);
+  g_test_add_func ("/import/reimport-updates", test_reimport_updates);
+  g_test_add_func ("/import/categories-from-tags", test_categories_from_tags);
+  g_test_add_func ("/import/progress-and-cancel", test_progress_and_cancel);
+  g_test_add_func ("/import/layer-option", test_layer_option);
+  g_test_add_func ("/import/from-ogr2ogr-spatialite", test_import_from_ogr2ogr_spatialite);
+  return g_test_run ();
+}

@@ -1,0 +1,340 @@
+/* test-store.c: creating and opening maps, features through the store, and untrusted files. */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <spatialite.h>
+#include <string.h>
+
+#include "cm-core.h"
+#include "cm-store-private.h"
+#include "cm-test-util.h"
+
+static char *
+new_map_path (const char *name)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  return g_build_filename (dir, name, NULL);
+}
+
+/* A new map: under 1 MB, every table and column DESIGN.md names, metadata, categories. */
+static void
+test_create (void)
+{
+  g_autofree char *path = new_map_path ("new.sqlite");
+  g_autoptr (GError) error = NULL;
+  {
+    g_autoptr (CmStore) store = cm_store_create (path, "清华园社区", &error);
+    g_assert_no_error (error);
+    g_autofree char *name = cm_store_dup_name (store);
+    g_assert_cmpstr (name, ==, "清华园社区");
+    g_assert_cmpint (cm_store_get_schema_version (store), ==, CM_SCHEMA_VERSION);
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM categories"), >=, 30);
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM categories WHERE key IN "
+                                               "('kindergarten', 'primary_school', "
+                                               "'middle_school', 'health_station', "
+                                               "'elderly_day_care', 'community_service_station', "
+                                               "'culture_room', 'sports_ground', 'market', "
+                                               "'convenience_store', 'public_toilet', "
+                                               "'waste_collection', 'parking', "
+                                               "'broken_street_light', 'unsafe_spot', "
+                                               "'locked_gate', 'shortcut', 'other')"), ==, 18);
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM geometry_columns WHERE "
+                                               "srid = 4326 AND spatial_index_enabled = 1"),
+                     ==, CM_N_LAYERS);
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM spatial_ref_sys"), <=, 3);
+    for (int i = 0; i < CM_N_LAYERS; i++)
+      {
+        g_autofree char *sql = g_strdup_printf (
+            "SELECT count(*) FROM pragma_table_info('%s') WHERE name IN ('uuid', 'created_at', "
+            "'updated_at', 'deleted', 'tags', 'category', 'name', 'description', 'geom')",
+            cm_layer_to_string (i));
+        g_assert_cmpint (cm_test_query_int (store, sql), ==, 9);
+      }
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM pragma_table_info('stations')"
+                                               " WHERE name = 'service_radius_m'"), ==, 1);
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM pragma_table_info('buildings')"
+                                               " WHERE name IN ('households', 'population')"), ==, 2);
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                               "('workshops', 'contributors', 'cm_meta')"), ==, 3);
+  }
+  GStatBuf st;
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, <, 1024 * 1024);
+
+  /* creating over an existing file is refused and leaves it alone */
+  g_autofree char *before = cm_test_sha256 (path);
+  g_autoptr (CmStore) again = cm_store_create (path, "x", &error);
+  g_assert_null (again);
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_EXISTS);
+  g_autofree char *after = cm_test_sha256 (path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static GBytes *
+wkb_from_wkt (CmStore *store, const char *wkt)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT AsBinary(GeomFromText(?, 4326))",
+                                          &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, wkt, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  GBytes *b = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  return b;
+}
+
+/* Add, update, delete (tombstone), get, and the bounding-box query through the R*Tree. */
+static void
+test_features (void)
+{
+  g_autofree char *path = new_map_path ("features.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, "f", &error);
+
+  g_autoptr (CmFeature) clinic = cm_feature_new (CM_LAYER_RESOURCES);
+  g_autoptr (GBytes) p = wkb_from_wkt (store, "POINT(116.32 40.00)");
+  cm_feature_set_wkb (clinic, p);
+  cm_feature_set_name (clinic, "社区卫生服务站");
+  cm_feature_set_category (clinic, "health_station");
+  g_assert_true (cm_store_add_feature (store, clinic, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_uuid_string_is_valid (cm_feature_get_uuid (clinic)));
+  g_assert_cmpint (cm_feature_get_id (clinic), >, 0);
+  g_assert_nonnull (cm_feature_get_created_at (clinic));
+  g_assert_true (g_str_has_suffix (cm_feature_get_created_at (clinic), "Z"));
+
+  g_autoptr (CmFeature) yard = cm_feature_new (CM_LAYER_BUILDINGS);
+  g_autoptr (GBytes) a = wkb_from_wkt (store, "POLYGON((116.31 39.99, 116.312 39.99, "
+                                              "116.312 39.992, 116.31 39.992, 116.31 39.99))");
+  cm_feature_set_wkb (yard, a);
+  g_assert_true (cm_store_add_feature (store, yard, &error));
+  g_assert_no_error (error);
+
+  /* a bow-tie is refused with the reason, and nothing is stored */
+  g_autoptr (CmFeature) bow = cm_feature_new (CM_LAYER_BUILDINGS);
+  g_autoptr (GBytes) b = wkb_from_wkt (store, "POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))");
+  cm_feature_set_wkb (bow, b);
+  g_assert_false (cm_store_add_feature (store, bow, &error));
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Self-intersection"));
+  g_clear_error (&error);
+  /* a point is not a building */
+  cm_feature_set_wkb (bow, p);
+  g_assert_false (cm_store_add_feature (store, bow, &error));
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM buildings"), ==, 1);
+
+  /* bbox queries: the clinic is inside one box and outside another */
+  double inside[4] = { 116.31, 39.99, 116.33, 40.01 }, outside[4] = { 116.0, 39.0, 116.1, 39.1 };
+  g_autoptr (GListModel) hits = cm_store_query_bbox (store, CM_LAYER_RESOURCES, inside, &error);
+  g_assert_cmpint (g_list_model_get_n_items (hits), ==, 1);
+  g_autoptr (CmFeature) got = g_list_model_get_item (hits, 0);
+  g_assert_cmpstr (cm_feature_get_name (got), ==, "社区卫生服务站");
+  double bbox[4];
+  cm_feature_get_bbox (got, bbox);
+  g_assert_cmpfloat (bbox[0], ==, 116.32);
+  g_assert_cmpfloat (bbox[1], ==, 40.00);
+  g_autoptr (GListModel) none = cm_store_query_bbox (store, CM_LAYER_RESOURCES, outside, &error);
+  g_assert_cmpint (g_list_model_get_n_items (none), ==, 0);
+
+  /* update: moves it; the old box no longer finds it, the new one does */
+  g_autoptr (GBytes) moved = wkb_from_wkt (store, "POINT(116.05 39.05)");
+  cm_feature_set_wkb (clinic, moved);
+  cm_feature_set_description (clinic, "周一至周五 8:00-17:00");
+  g_assert_true (cm_store_update_feature (store, clinic, &error));
+  g_assert_no_error (error);
+  g_autoptr (GListModel) old_box = cm_store_query_bbox (store, CM_LAYER_RESOURCES, inside, &error);
+  g_assert_cmpint (g_list_model_get_n_items (old_box), ==, 0);
+  g_autoptr (GListModel) new_box = cm_store_query_bbox (store, CM_LAYER_RESOURCES, outside, &error);
+  g_assert_cmpint (g_list_model_get_n_items (new_box), ==, 1);
+  g_autoptr (CmFeature) reread = cm_store_get_feature (store, CM_LAYER_RESOURCES,
+                                                       cm_feature_get_uuid (clinic), &error);
+  g_assert_cmpstr (cm_feature_get_description (reread), ==, "周一至周五 8:00-17:00");
+
+  /* delete is a tombstone: the row stays, queries skip it, deleting again fails */
+  g_assert_true (cm_store_delete_feature (store, clinic, &error));
+  g_assert_true (cm_feature_get_deleted (clinic));
+  g_autoptr (GListModel) gone = cm_store_query_bbox (store, CM_LAYER_RESOURCES, outside, &error);
+  g_assert_cmpint (g_list_model_get_n_items (gone), ==, 0);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE deleted = 1"),
+                   ==, 1);
+  g_assert_false (cm_store_delete_feature (store, clinic, &error));
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  CmLayerStats stats;
+  g_assert_true (cm_store_get_layer_stats (store, CM_LAYER_RESOURCES, &stats, &error));
+  g_assert_cmpint (stats.count, ==, 0);
+
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_assert_true (cm_store_check (store, problems, &error));
+  g_assert_cmpint (problems->len, ==, 0);
+}
+
+/* Opens @path expecting @code; the file's bytes must be unchanged afterwards. */
+static void
+assert_refused (const char *path, int code, const char *phrase)
+{
+  g_autofree char *before = cm_test_sha256 (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_null (store);
+  g_assert_error (error, CM_STORE_ERROR, code);
+  g_autofree char *base = g_path_get_basename (path);
+  g_assert_nonnull (strstr (error->message, base));
+  if (phrase)
+    g_assert_nonnull (strstr (error->message, phrase));
+  g_autofree char *after = cm_test_sha256 (path);
+  g_assert_cmpstr (before, ==, after);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_refuse_untrusted (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_autofree char *missing = new_map_path ("missing.sqlite");
+  g_autoptr (CmStore) none = cm_store_open (missing, &error);
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_autofree char *empty = new_map_path ("empty.sqlite");
+  g_file_set_contents (empty, "", 0, NULL);
+  assert_refused (empty, CM_STORE_ERROR_NOT_SQLITE, "empty");
+
+  g_autofree char *geojson = cm_test_data ("porto-centro/MANIFEST.json");
+  assert_refused (geojson, CM_STORE_ERROR_NOT_SQLITE, "not a SQLite database");
+
+  /* SQLite, but not a community map (what ogr2ogr writes) */
+  g_autofree char *ogr = new_map_path ("ogr.sqlite");
+  g_autofree char *pois = cm_test_data ("beijing-tsinghua/pois.geojson");
+  const char *argv[] = { "ogr2ogr", "-f", "SQLite", "-dsco", "SPATIALITE=YES", ogr, pois, NULL };
+  int status;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+  assert_refused (ogr, CM_STORE_ERROR_NOT_A_MAP, "--table");
+
+  /* a map from a newer Community Map */
+  g_autofree char *newer = new_map_path ("newer.sqlite");
+  {
+    g_autoptr (CmStore) store = cm_store_create (newer, "n", &error);
+    g_assert_true (_cm_store_exec (store, "UPDATE cm_meta SET value = '99' WHERE key = "
+                                          "'schema_version'", &error));
+  }
+  assert_refused (newer, CM_STORE_ERROR_NEWER_SCHEMA, "99");
+
+  /* truncated: a real map cut in half */
+  g_autofree char *map = new_map_path ("whole.sqlite");
+  {
+    g_autoptr (CmStore) store = cm_store_create (map, "w", &error);
+    g_autoptr (CmImportReport) report = cm_import_report_new ();
+    g_autofree char *b = cm_test_data ("beijing-tsinghua/buildings.geojson");
+    g_assert_true (cm_import_file (store, b, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+  }
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_file_get_contents (map, &bytes, &len, NULL);
+  g_autofree char *cut = new_map_path ("cut.sqlite");
+  g_file_set_contents (cut, bytes, len / 2, NULL);
+  assert_refused (cut, CM_STORE_ERROR_CORRUPT, "shorter than its header says");
+
+  /* corrupt: the right length, but pages overwritten in the middle */
+  g_autofree char *bad = new_map_path ("corrupt.sqlite");
+  for (gsize i = len / 3; i < len / 3 + 16384 && i < len; i++)
+    bytes[i] = (char) (i * 7);
+  g_file_set_contents (bad, bytes, len, NULL);
+  assert_refused (bad, CM_STORE_ERROR_CORRUPT, "damaged");
+}
+
+/* A crafted map whose triggers and views call SpatiaLite's file functions writes nothing
+ * outside itself, even with SPATIALITE_SECURITY=relaxed in the environment. */
+static void
+test_hostile_file (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *target = g_build_filename (dir, "pwned.txt", NULL);
+  g_autofree char *control = g_build_filename (dir, "control.txt", NULL);
+  g_autoptr (GError) error = NULL;
+
+  /* control: a plain connection with the variable set really writes a file */
+  g_setenv ("SPATIALITE_SECURITY", "relaxed", TRUE);
+  {
+    sqlite3 *db;
+    void *cache = spatialite_alloc_connection ();
+    sqlite3_open (":memory:", &db);
+    spatialite_init_ex (db, cache, 0);
+    g_autofree char *sql = g_strdup_printf ("SELECT BlobToFile(x'41', '%s')", control);
+    sqlite3_exec (db, sql, NULL, NULL, NULL);
+    sqlite3_close (db);
+    spatialite_cleanup_ex (cache);
+  }
+  g_assert_true (g_file_test (control, G_FILE_TEST_EXISTS));
+
+  /* the crafted map: a real map plus a trigger and a view that write files */
+  g_autofree char *path = g_build_filename (dir, "hostile.sqlite", NULL);
+  {
+    g_autoptr (CmStore) store = cm_store_create (path, "h", &error);
+    g_assert_no_error (error);
+    g_autofree char *sql = g_strdup_printf (
+        "CREATE TRIGGER evil AFTER INSERT ON resources BEGIN"
+        " SELECT BlobToFile(x'41', '%s'); END;"
+        "CREATE VIEW evil_view AS SELECT BlobToFile(x'41', '%s') AS x;"
+        "CREATE TRIGGER evil_meta AFTER UPDATE ON cm_meta BEGIN"
+        " SELECT ExportGeoJSON2('resources', 'geom', '%s'); END;",
+        target, target, target);
+    g_assert_true (_cm_store_exec (store, sql, &error));
+  }
+
+  g_setenv ("SPATIALITE_SECURITY", "relaxed", TRUE);
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  /* an import fires the trigger: the function does not exist, so the import is refused */
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autofree char *pois = cm_test_data ("beijing-tsinghua/pois.geojson");
+  gboolean ok = cm_import_file (store, pois, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error);
+  g_clear_error (&error);
+  /* adding a feature fires it too */
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+  g_autoptr (GBytes) p = NULL;
+  {
+    sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT AsBinary(MakePoint(1, 2, 4326))", &error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    p = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  cm_feature_set_wkb (f, p);
+  g_assert_false (cm_store_add_feature (store, f, &error));
+  g_assert_nonnull (strstr (error->message, "BlobToFile"));
+  g_clear_error (&error);
+  /* reading the view fails too */
+  g_assert_false (_cm_store_exec (store, "SELECT * FROM evil_view", &error));
+  g_clear_error (&error);
+  g_assert_false (_cm_store_exec (store, "UPDATE cm_meta SET value = value", &error));
+  g_clear_error (&error);
+
+  g_assert_false (ok);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  /* every new connection clears the variable again */
+  g_setenv ("SPATIALITE_SECURITY", "relaxed", TRUE);
+  g_autoptr (CmStore) second = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_getenv ("SPATIALITE_SECURITY"));
+  g_assert_false (_cm_store_exec (second, "SELECT * FROM evil_view", &error));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/create", test_create);
+  g_test_add_func ("/store/features", test_features);
+  g_test_add_func ("/store/refuse-untrusted", test_refuse_untrusted);
+  g_test_add_func ("/store/hostile-file", test_hostile_file);
+  return g_test_run ();
+}
