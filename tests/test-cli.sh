@@ -85,4 +85,21 @@ spatialite -silent "$map" "SELECT RecoverSpatialIndex('resources','geom'); INSER
 expect 1 "$CMAP" check "$map"
 grep -q "buildings: 1 invalid geometries" "$dir/err" || fail "check invalid: $(cat "$dir/err")"
 ok "check counts an invalid geometry: exit 1"
+
+# the bundled demo map: built from data/demo/ at build time
+: "${DEMO_MAP:?}"
+expect 0 "$CMAP" check "$DEMO_MAP"
+expect 0 "$CMAP" info "$DEMO_MAP" --json
+python3 - "$dir/out" <<'PY' || fail "demo map: $(cat "$dir/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+counts = {k: v["count"] for k, v in d["layers"].items()}
+assert counts == {"resources": 244, "stations": 5, "teams": 3, "buildings": 626, "paths": 903,
+                  "barriers": 0, "boundary": 1}, counts
+PY
+[ "$(sqlite3 "$DEMO_MAP" "SELECT group_concat(service_radius_m, ',') FROM (SELECT service_radius_m FROM stations ORDER BY id)")" = "300.0,500.0,300.0,500.0,300.0" ] \
+  || fail "demo stations' service radii"
+[ "$(sqlite3 "$DEMO_MAP" "SELECT group_concat(kind || ':' || members, ',') FROM (SELECT kind, members FROM teams ORDER BY id)")" = "self_governance:28,specialty:45,culture_sports:16" ] \
+  || fail "demo teams' kinds"
+ok "demo map: checks clean; 626 buildings, 903 paths, 244 resources, 5 stations with radii, 3 teams, 1 boundary"
 echo "1..$n"

@@ -338,14 +338,26 @@ statements (Import *imp, CmLayer layer, GError **error)
   if (s->insert)
     return s;
   const char *t = cm_layer_to_string (layer);
+  /* the layer's own columns (service_radius_m, households, …) come from properties of the
+   * same name, which also stay in the tags */
+  GString *cols = g_string_new (NULL), *vals = g_string_new (NULL), *sets = g_string_new (NULL);
+  for (const char *const *e = cm_layer_get_info (layer)->extra_names; *e; e++)
+    {
+      g_string_append_printf (cols, ", %s", *e);
+      g_string_append_printf (vals, ", json_extract(?5, '$.%s')", *e);
+      g_string_append_printf (sets, ", %s = json_extract(?5, '$.%s')", *e, *e);
+    }
   g_autofree char *insert = g_strdup_printf (
-      "INSERT INTO %s (uuid, source_id, category, name, tags, created_at, updated_at, geom)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)", t);
+      "INSERT INTO %s (uuid, source_id, category, name, tags, created_at, updated_at, geom%s)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7%s)", t, cols->str, vals->str);
   g_autofree char *find = g_strdup_printf (
       "SELECT id FROM %s WHERE source_id = ?1 ORDER BY deleted LIMIT 1", t);
   g_autofree char *update = g_strdup_printf (
       "UPDATE %s SET category = ?3, name = ?4, tags = ?5, updated_at = ?6, geom = ?7,"
-      " deleted = 0 WHERE id = ?8", t);
+      " deleted = 0%s WHERE id = ?8", t, sets->str);
+  g_string_free (cols, TRUE);
+  g_string_free (vals, TRUE);
+  g_string_free (sets, TRUE);
   g_autofree char *index_delete = g_strdup_printf (
       "DELETE FROM idx_%s_geom WHERE pkid = ?1", t);
   g_autofree char *index_insert = g_strdup_printf (

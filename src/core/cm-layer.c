@@ -3,17 +3,23 @@
 
 #include <string.h>
 
+static const char *const station_extras[] = { "service_radius_m", NULL };
+static const char *const team_extras[] = { "kind", "members", NULL };
+static const char *const building_extras[] = { "households", "population", NULL };
+static const char *const no_extras[] = { NULL };
+
 static const CmLayerInfo layers[CM_N_LAYERS] = {
-  { CM_LAYER_RESOURCES, "resources", "GEOMETRY", CM_GEOMETRY_KIND_ANY, "" },
+  { CM_LAYER_RESOURCES, "resources", "GEOMETRY", CM_GEOMETRY_KIND_ANY, "", no_extras },
   { CM_LAYER_STATIONS, "stations", "POINT", CM_GEOMETRY_KIND_POINT,
-    ", service_radius_m REAL CHECK (service_radius_m IS NULL OR service_radius_m >= 0)" },
+    ", service_radius_m REAL CHECK (service_radius_m IS NULL OR service_radius_m >= 0)",
+    station_extras },
   { CM_LAYER_TEAMS, "teams", "MULTIPOLYGON", CM_GEOMETRY_KIND_AREAS,
-    ", kind TEXT, members INTEGER" },
+    ", kind TEXT, members INTEGER", team_extras },
   { CM_LAYER_BUILDINGS, "buildings", "MULTIPOLYGON", CM_GEOMETRY_KIND_AREAS,
-    ", households INTEGER, population INTEGER" },
-  { CM_LAYER_PATHS, "paths", "MULTILINESTRING", CM_GEOMETRY_KIND_LINES, "" },
-  { CM_LAYER_BARRIERS, "barriers", "MULTILINESTRING", CM_GEOMETRY_KIND_LINES, "" },
-  { CM_LAYER_BOUNDARY, "boundary", "MULTIPOLYGON", CM_GEOMETRY_KIND_AREAS, "" },
+    ", households INTEGER, population INTEGER", building_extras },
+  { CM_LAYER_PATHS, "paths", "MULTILINESTRING", CM_GEOMETRY_KIND_LINES, "", no_extras },
+  { CM_LAYER_BARRIERS, "barriers", "MULTILINESTRING", CM_GEOMETRY_KIND_LINES, "", no_extras },
+  { CM_LAYER_BOUNDARY, "boundary", "MULTIPOLYGON", CM_GEOMETRY_KIND_AREAS, "", no_extras },
 };
 
 const CmLayerInfo *

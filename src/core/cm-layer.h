@@ -37,6 +37,7 @@ typedef struct
   const char *spatialite_type; /* the type given to AddGeometryColumn */
   CmGeometryKind kind;
   const char *extra_columns;  /* layer-specific column definitions, SQL */
+  const char *const *extra_names; /* their names: an imported property of that name fills one */
 } CmLayerInfo;
 
 const CmLayerInfo *cm_layer_get_info (CmLayer layer);

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Builds the demo community map from the GeoJSON beside this script.
+# Usage: build-demo.sh CMAP SOURCE_DIR OUTPUT
+set -eu
+cmap=$1 src=$2 out=$3
+tmp="$out.building"
+rm -f "$tmp" "$tmp-wal" "$tmp-shm"
+"$cmap" new "$tmp" --name "清华园示例社区 (demo)" >/dev/null
+"$cmap" import "$tmp" "$src/buildings.geojson" --layer buildings >/dev/null
+"$cmap" import "$tmp" "$src/roads.geojson" --layer paths >/dev/null
+"$cmap" import "$tmp" "$src/pois.geojson" --layer resources >/dev/null
+"$cmap" import "$tmp" "$src/stations.geojson" --layer stations >/dev/null
+"$cmap" import "$tmp" "$src/teams.geojson" --layer teams >/dev/null
+"$cmap" import "$tmp" "$src/boundary.geojson" --layer boundary >/dev/null
+"$cmap" check "$tmp" >/dev/null
+mv "$tmp" "$out"
