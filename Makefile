@@ -9,9 +9,9 @@ BUILD ?= build
 BUILD_PACKAGES = gcc libc6-dev pkg-config meson ninja-build gettext \
 	libglib2.0-dev libsqlite3-dev libspatialite-dev libgeos-dev libyajl-dev libjson-glib-dev
 # To test: the real clients the tests check our files with, and valgrind.
-TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3 time
+TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3
 # To run the benchmarks (bench/README.md).
-BENCH_PACKAGES = gdal-bin hyperfine time
+BENCH_PACKAGES = gdal-bin hyperfine time bc
 
 .PHONY: all run test bench deps test-deps bench-deps build clean
 

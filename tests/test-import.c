@@ -453,6 +453,88 @@ test_import_from_ogr2ogr_spatialite (void)
   g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"), ==, 244);
 }
 
+/* The spatial index an import builds (packed in one go into an empty layer, row by row into a
+ * filled one) is a sound R*Tree that finds exactly what a full scan finds. */
+static void
+test_spatial_index (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autoptr (CmStore) store = new_map (dir, "index.sqlite");
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *porto = cm_test_data ("porto-centro/buildings.geojson");
+  g_autofree char *beijing = cm_test_data ("beijing-tsinghua/buildings.geojson");
+  g_assert_true (cm_import_file (store, porto, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+  g_assert_true (cm_import_file (store, beijing, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                 &error));
+  g_assert_no_error (error);
+  const gint64 total = 11404 + 626;
+
+  /* SQLite's and SpatiaLite's own checks */
+  g_autofree char *tree = query_text (store, "SELECT rtreecheck('idx_buildings_geom')");
+  g_assert_cmpstr (tree, ==, "ok");
+  g_assert_cmpint (cm_test_query_int (store, "SELECT CheckSpatialIndex('buildings', 'geom')"), ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM idx_buildings_geom"), ==, total);
+  /* every entry's box contains its feature's exact box */
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM buildings b JOIN "
+                                             "idx_buildings_geom i ON i.pkid = b.id WHERE "
+                                             "i.xmin <= MbrMinX(b.geom) AND i.xmax >= MbrMaxX(b.geom)"
+                                             " AND i.ymin <= MbrMinY(b.geom) AND "
+                                             "i.ymax >= MbrMaxY(b.geom)"), ==, total);
+
+  /* random boxes: the index query finds exactly the features a brute-force scan finds */
+  g_autoptr (GArray) boxes = g_array_new (FALSE, FALSE, sizeof (double) * 4);
+  sqlite3_stmt *all = _cm_store_prepare (store, "SELECT MbrMinX(geom), MbrMinY(geom), "
+                                                "MbrMaxX(geom), MbrMaxY(geom) FROM buildings",
+                                         &error);
+  while (sqlite3_step (all) == SQLITE_ROW)
+    {
+      double b[4];
+      for (int k = 0; k < 4; k++)
+        b[k] = sqlite3_column_double (all, k);
+      g_array_append_vals (boxes, b, 1);
+    }
+  sqlite3_finalize (all);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  guint nonempty = 0;
+  for (int q = 0; q < 200; q++)
+    {
+      gboolean in_porto = q % 2 == 0;
+      double x = in_porto ? g_rand_double_range (rand, -8.63, -8.59)
+                          : g_rand_double_range (rand, 116.309, 116.331);
+      double y = in_porto ? g_rand_double_range (rand, 41.12, 41.16)
+                          : g_rand_double_range (rand, 39.991, 40.013);
+      double w = g_rand_double_range (rand, 0.00001, 0.004);
+      double box[4] = { x, y, x + w, y + w * 0.75 };
+      guint expected = 0;
+      for (guint i = 0; i < boxes->len; i++)
+        {
+          const double *b = (const double *) boxes->data + 4 * i;
+          if (b[0] <= box[2] && b[2] >= box[0] && b[1] <= box[3] && b[3] >= box[1])
+            expected++;
+        }
+      g_autoptr (GListModel) hits = cm_store_query_bbox (store, CM_LAYER_BUILDINGS, box, &error);
+      g_assert_cmpint (g_list_model_get_n_items (hits), ==, expected);
+      nonempty += expected > 0;
+    }
+  g_assert_cmpint (nonempty, >, 100);
+
+  /* the packed index takes ordinary edits afterwards */
+  g_autoptr (GListModel) some = cm_store_query_bbox (store, CM_LAYER_BUILDINGS,
+                                                     (double[4]){ -8.62, 41.14, -8.60, 41.15 },
+                                                     &error);
+  for (guint i = 0; i < 50; i++)
+    {
+      /* rewriting the geometry makes SpatiaLite's restored triggers move the index entry */
+      g_autoptr (CmFeature) f = g_list_model_get_item (some, i);
+      g_assert_true (cm_store_update_feature (store, f, &error));
+      g_assert_no_error (error);
+    }
+  g_autofree char *tree2 = query_text (store, "SELECT rtreecheck('idx_buildings_geom')");
+  g_assert_cmpstr (tree2, ==, "ok");
+  g_assert_cmpint (cm_test_query_int (store, "SELECT CheckSpatialIndex('buildings', 'geom')"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -467,5 +549,6 @@ main (int argc, char **argv)
   g_test_add_func ("/import/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/import/layer-option", test_layer_option);
   g_test_add_func ("/import/from-ogr2ogr-spatialite", test_import_from_ogr2ogr_spatialite);
+  g_test_add_func ("/import/spatial-index", test_spatial_index);
   return g_test_run ();
 }

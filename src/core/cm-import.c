@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cm-categories.h"
+#include "cm-rtree.h"
 #include "cm-store-private.h"
 
 G_DEFINE_QUARK (cm-import-error-quark, cm_import_error)
@@ -18,6 +19,7 @@ typedef struct
   sqlite3_stmt *index_delete;
   sqlite3_stmt *index_insert;
   GPtrArray *suspended_triggers; /* CREATE TRIGGER statements to run again before COMMIT */
+  GArray *bulk; /* CmRtreeEntry: when the layer started empty, its index is packed at the end */
 } LayerStatements;
 
 typedef struct
@@ -286,6 +288,12 @@ restore_triggers (Import *imp, GError **error)
       LayerStatements *s = &imp->stmts[i];
       if (s->suspended_triggers == NULL)
         continue;
+      if (s->bulk != NULL)
+        {
+          g_autofree char *index = g_strdup_printf ("idx_%s_geom", cm_layer_to_string (i));
+          if (!_cm_rtree_bulk_load (imp->db, index, s->bulk, error))
+            return FALSE;
+        }
       for (guint t = 0; t < s->suspended_triggers->len; t++)
         if (!recreate_trigger (imp, g_ptr_array_index (s->suspended_triggers, t), error))
           return FALSE;
@@ -300,11 +308,15 @@ restore_triggers (Import *imp, GError **error)
 }
 
 static gboolean
-index_feature (Import *imp, LayerStatements *s, gint64 id, const CmGeom *geom, gboolean replace,
-               GError **error)
+index_feature (Import *imp, LayerStatements *s, gint64 id, const double bbox[4],
+               gboolean replace, GError **error)
 {
-  double bbox[4];
-  cm_geom_get_bbox (geom, bbox);
+  if (s->bulk)
+    {
+      CmRtreeEntry e = { .id = id, .bbox = { bbox[0], bbox[1], bbox[2], bbox[3] } };
+      g_array_append_val (s->bulk, e);
+      return TRUE;
+    }
   if (replace)
     {
       sqlite3_bind_int64 (s->index_delete, 1, id);
@@ -364,6 +376,16 @@ statements (Import *imp, CmLayer layer, GError **error)
       "INSERT INTO idx_%s_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?3, ?4, ?5)", t);
   if (!suspend_triggers (imp, layer, s, error))
     return NULL;
+  /* a layer with no rows at all gets its spatial index packed in one go at the end */
+  g_autofree char *index = g_strdup_printf ("idx_%s_geom", t);
+  g_autofree char *any_rows = g_strdup_printf ("SELECT EXISTS (SELECT 1 FROM %s)", t);
+  sqlite3_stmt *probe = _cm_store_prepare (imp->store, any_rows, error);
+  if (probe == NULL)
+    return NULL;
+  gboolean has_rows = sqlite3_step (probe) == SQLITE_ROW && sqlite3_column_int (probe, 0);
+  sqlite3_finalize (probe);
+  if (!has_rows && _cm_rtree_is_empty (imp->db, index, NULL))
+    s->bulk = g_array_new (FALSE, FALSE, sizeof (CmRtreeEntry));
   if (!(s->insert = _cm_store_prepare (imp->store, insert, error)) ||
       !(s->find = _cm_store_prepare (imp->store, find, error)) ||
       !(s->update = _cm_store_prepare (imp->store, update, error)) ||
@@ -387,74 +409,38 @@ unique_source_id (Import *imp, const char *source_id)
   return g_strdup_printf ("%s#%u", source_id, times);
 }
 
-static gboolean
-store_feature (Import *imp, CmLayer layer, CmGeoJsonFeature *f, const CmGeom *geom,
-               GError **error)
+/* ---- one feature: prepared on the reading thread, written on the calling thread ------------ */
+
+/* A feature ready to be written: everything but the database work is done. */
+typedef struct
 {
-  LayerStatements *s = statements (imp, layer, error);
-  if (s == NULL)
-    return FALSE;
-
-  const char *category = f->category;
-  if (category == NULL || cm_categories_lookup (imp->categories, category) == NULL)
-    category = cm_categories_match_tags (imp->categories, f->string_tags);
-
-  gboolean multi = cm_layer_get_info (layer)->kind == CM_GEOMETRY_KIND_LINES ||
-                   cm_layer_get_info (layer)->kind == CM_GEOMETRY_KIND_AREAS;
+  CmLayer layer;
+  guint index;
+  guint8 *blob;
   gsize blob_size;
-  g_autofree guint8 *blob = cm_geom_to_spatialite (geom, multi, &blob_size);
-  g_autofree char *source_id = unique_source_id (imp, f->source_id);
+  double bbox[4];
+  char *source_id;
+  char *uuid;
+  const char *category; /* owned by the category set */
+  char *name;
+  char *properties;
+} Row;
 
-  gint64 existing = 0;
-  if (source_id != NULL)
-    {
-      sqlite3_bind_text (s->find, 1, source_id, -1, SQLITE_STATIC);
-      if (sqlite3_step (s->find) == SQLITE_ROW)
-        existing = sqlite3_column_int64 (s->find, 0);
-      sqlite3_reset (s->find);
-    }
-
-  sqlite3_stmt *stmt = existing ? s->update : s->insert;
-  g_autofree char *uuid = NULL;
-  if (!existing)
-    {
-      uuid = f->uuid ? g_strdup (f->uuid) : g_uuid_string_random ();
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, source_id, -1, SQLITE_STATIC);
-    }
-  else
-    {
-      sqlite3_bind_int64 (stmt, 8, existing);
-    }
-  sqlite3_bind_text (stmt, 3, category, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, f->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, f->properties, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, imp->now, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 7, blob, (int) blob_size, SQLITE_STATIC);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _cm_store_set_sqlite_error (imp->store, error, "store a feature");
-      g_prefix_error (error, "feature %u: ", f->index + 1);
-      return FALSE;
-    }
-  gint64 id = existing ? existing : sqlite3_last_insert_rowid (imp->db);
-  if (!index_feature (imp, s, id, geom, existing != 0, error))
-    return FALSE;
-  if (existing)
-    imp->report->updated++;
-  else
-    imp->report->created++;
-  imp->report->per_layer[layer]++;
-  return TRUE;
+static void
+row_free (Row *row)
+{
+  g_free (row->blob);
+  g_free (row->source_id);
+  g_free (row->uuid);
+  g_free (row->name);
+  g_free (row->properties);
+  g_free (row);
 }
 
-static gboolean
-import_feature (CmGeoJsonFeature *f, gpointer user_data, GError **error)
+/* Checks, repairs and encodes one feature. Returns NULL when it is skipped (and noted). */
+static Row *
+prepare_row (Import *imp, CmGeoJsonFeature *f)
 {
-  Import *imp = user_data;
   CmImportReport *report = imp->report;
   const char *reason = NULL;
   g_autofree char *repair_reason = NULL;
@@ -468,14 +454,14 @@ import_feature (CmGeoJsonFeature *f, gpointer user_data, GError **error)
     {
       add_note (imp, f, CM_IMPORT_SKIPPED, "no geometry (null)");
       report->skipped++;
-      return TRUE;
+      return NULL;
     }
   guint closed = cm_geom_close_rings (f->geom);
   if (!cm_geom_check_structure (f->geom, &reason))
     {
       add_note (imp, f, CM_IMPORT_SKIPPED, reason);
       report->skipped++;
-      return TRUE;
+      return NULL;
     }
 
   CmLayer layer = imp->layer != CM_LAYER_NONE ? imp->layer : infer_layer (f);
@@ -486,7 +472,7 @@ import_feature (CmGeoJsonFeature *f, gpointer user_data, GError **error)
                                               cm_layer_to_string (layer), reason);
       add_note (imp, f, CM_IMPORT_SKIPPED, why);
       report->skipped++;
-      return TRUE;
+      return NULL;
     }
 
   if (cm_geom_has_areas (f->geom) &&
@@ -494,11 +480,8 @@ import_feature (CmGeoJsonFeature *f, gpointer user_data, GError **error)
     {
       add_note (imp, f, CM_IMPORT_SKIPPED, repair_reason);
       report->skipped++;
-      return TRUE;
+      return NULL;
     }
-
-  if (!store_feature (imp, layer, f, f->geom, error))
-    return FALSE;
 
   if (closed > 0 || repaired)
     {
@@ -510,6 +493,76 @@ import_feature (CmGeoJsonFeature *f, gpointer user_data, GError **error)
       add_note (imp, f, CM_IMPORT_REPAIRED, why ? why : repair_reason);
       report->repaired++;
     }
+
+  Row *row = g_new0 (Row, 1);
+  row->layer = layer;
+  row->index = f->index;
+  gboolean multi = cm_layer_get_info (layer)->kind == CM_GEOMETRY_KIND_LINES ||
+                   cm_layer_get_info (layer)->kind == CM_GEOMETRY_KIND_AREAS;
+  row->blob = cm_geom_to_spatialite (f->geom, multi, &row->blob_size);
+  cm_geom_get_bbox (f->geom, row->bbox);
+  row->source_id = unique_source_id (imp, f->source_id);
+  row->uuid = g_strdup (f->uuid);
+  row->category = f->category;
+  if (row->category == NULL || cm_categories_lookup (imp->categories, row->category) == NULL)
+    row->category = cm_categories_match_tags (imp->categories, f->string_tags);
+  else
+    row->category = cm_categories_lookup (imp->categories, row->category)->key;
+  row->name = g_strdup (f->name);
+  row->properties = g_strdup (f->properties);
+  return row;
+}
+
+static gboolean
+write_row (Import *imp, Row *row, GError **error)
+{
+  LayerStatements *s = statements (imp, row->layer, error);
+  if (s == NULL)
+    return FALSE;
+
+  gint64 existing = 0;
+  if (row->source_id != NULL)
+    {
+      sqlite3_bind_text (s->find, 1, row->source_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (s->find) == SQLITE_ROW)
+        existing = sqlite3_column_int64 (s->find, 0);
+      sqlite3_reset (s->find);
+    }
+
+  sqlite3_stmt *stmt = existing ? s->update : s->insert;
+  g_autofree char *uuid = NULL;
+  if (!existing)
+    {
+      uuid = row->uuid ? g_strdup (row->uuid) : g_uuid_string_random ();
+      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, row->source_id, -1, SQLITE_STATIC);
+    }
+  else
+    {
+      sqlite3_bind_int64 (stmt, 8, existing);
+    }
+  sqlite3_bind_text (stmt, 3, row->category, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, row->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, row->properties, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, imp->now, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 7, row->blob, (int) row->blob_size, SQLITE_STATIC);
+  int rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _cm_store_set_sqlite_error (imp->store, error, "store a feature");
+      g_prefix_error (error, "feature %u: ", row->index + 1);
+      return FALSE;
+    }
+  gint64 id = existing ? existing : sqlite3_last_insert_rowid (imp->db);
+  if (!index_feature (imp, s, id, row->bbox, existing != 0, error))
+    return FALSE;
+  if (existing)
+    imp->report->updated++;
+  else
+    imp->report->created++;
+  imp->report->per_layer[row->layer]++;
   return TRUE;
 }
 
@@ -548,11 +601,94 @@ import_clear (Import *imp)
       sqlite3_finalize (imp->stmts[i].index_delete);
       sqlite3_finalize (imp->stmts[i].index_insert);
       g_clear_pointer (&imp->stmts[i].suspended_triggers, g_ptr_array_unref);
+      g_clear_pointer (&imp->stmts[i].bulk, g_array_unref);
     }
   GEOSMakeValidParams_destroy_r (imp->geos, imp->make_valid);
   GEOS_finish_r (imp->geos);
   g_hash_table_unref (imp->seen_ids);
   g_free (imp->now);
+}
+
+/* ---- GeoJSON: a reading thread and a writing thread ------------------------------------------
+ * The reading thread parses, checks, repairs and encodes features (yajl, GEOS); the calling
+ * thread writes them (SQLite). Batches of rows pass between them through a short queue, so
+ * both cores work and memory stays bounded. Only the calling thread touches the database and
+ * calls the progress function. */
+
+#define BATCH_ROWS 256
+#define MAX_QUEUED_BATCHES 8
+
+typedef struct
+{
+  Import *imp;
+  GInputStream *in;
+  goffset total;
+
+  GMutex lock;
+  GCond cond;
+  GQueue batches;     /* GPtrArray* of Row*, oldest first */
+  GPtrArray *filling; /* the batch the reader is filling (reader only) */
+  gboolean stop;      /* the writer gave up: the reader stops too */
+  gboolean done;      /* the reader has finished */
+  GError *error;      /* why the reader failed */
+  goffset read_bytes;
+} Pipe;
+
+static gboolean
+pipe_push (Pipe *pipe, gboolean last)
+{
+  g_mutex_lock (&pipe->lock);
+  while (!pipe->stop && !last && g_queue_get_length (&pipe->batches) >= MAX_QUEUED_BATCHES)
+    g_cond_wait (&pipe->cond, &pipe->lock);
+  gboolean stop = pipe->stop;
+  if (!stop && pipe->filling->len > 0)
+    g_queue_push_tail (&pipe->batches, g_steal_pointer (&pipe->filling));
+  g_clear_pointer (&pipe->filling, g_ptr_array_unref);
+  pipe->filling = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  g_cond_broadcast (&pipe->cond);
+  g_mutex_unlock (&pipe->lock);
+  return !stop;
+}
+
+static gboolean
+reader_feature (CmGeoJsonFeature *f, gpointer user_data, GError **error)
+{
+  Pipe *pipe = user_data;
+  Row *row = prepare_row (pipe->imp, f);
+  if (row)
+    g_ptr_array_add (pipe->filling, row);
+  if (pipe->filling->len >= BATCH_ROWS && !pipe_push (pipe, FALSE))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped by the writer");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+reader_progress (goffset done, goffset total, gpointer user_data)
+{
+  Pipe *pipe = user_data;
+  g_mutex_lock (&pipe->lock);
+  pipe->read_bytes = done;
+  g_mutex_unlock (&pipe->lock);
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Pipe *pipe = data;
+  GError *error = NULL;
+  gboolean ok = cm_geojson_read (pipe->in, pipe->total, reader_feature, pipe, reader_progress,
+                                 pipe, pipe->imp->cancellable, &error);
+  if (ok)
+    pipe_push (pipe, TRUE);
+  g_mutex_lock (&pipe->lock);
+  pipe->done = TRUE;
+  pipe->error = error;
+  g_cond_broadcast (&pipe->cond);
+  g_mutex_unlock (&pipe->lock);
+  return NULL;
 }
 
 static gboolean
@@ -565,9 +701,64 @@ import_geojson (Import *imp, const char *path, CmProgressFunc progress, gpointer
     return FALSE;
   g_autoptr (GFileInfo) info = g_file_input_stream_query_info (
       in, G_FILE_ATTRIBUTE_STANDARD_SIZE, imp->cancellable, NULL);
-  goffset total = info ? g_file_info_get_size (info) : -1;
-  return cm_geojson_read (G_INPUT_STREAM (in), total, import_feature, imp, progress,
-                          progress_data, imp->cancellable, error);
+
+  Pipe pipe = { 0 };
+  pipe.imp = imp;
+  pipe.in = G_INPUT_STREAM (in);
+  pipe.total = info ? g_file_info_get_size (info) : -1;
+  pipe.filling = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  g_mutex_init (&pipe.lock);
+  g_cond_init (&pipe.cond);
+  GThread *thread = g_thread_new ("cm-import-reader", reader_thread, &pipe);
+
+  GError *write_error = NULL;
+  goffset reported = 0;
+  for (;;)
+    {
+      g_mutex_lock (&pipe.lock);
+      while (g_queue_is_empty (&pipe.batches) && !pipe.done)
+        g_cond_wait (&pipe.cond, &pipe.lock);
+      GPtrArray *batch = g_queue_pop_head (&pipe.batches);
+      gboolean finished = batch == NULL && pipe.done;
+      goffset read_bytes = pipe.read_bytes;
+      g_cond_broadcast (&pipe.cond);
+      g_mutex_unlock (&pipe.lock);
+      if (finished)
+        break;
+
+      for (guint i = 0; batch && i < batch->len && !write_error; i++)
+        write_row (imp, g_ptr_array_index (batch, i), &write_error);
+      g_clear_pointer (&batch, g_ptr_array_unref);
+      if (!write_error && progress && read_bytes > reported)
+        {
+          progress (read_bytes, pipe.total, progress_data);
+          reported = read_bytes;
+        }
+      if (write_error || g_cancellable_is_cancelled (imp->cancellable))
+        break;
+    }
+
+  /* stop the reader (if it is still going) and wait for it */
+  g_mutex_lock (&pipe.lock);
+  pipe.stop = TRUE;
+  g_cond_broadcast (&pipe.cond);
+  g_mutex_unlock (&pipe.lock);
+  g_thread_join (thread);
+
+  gboolean ok = FALSE;
+  if (write_error)
+    g_propagate_error (error, write_error);
+  else if (pipe.error && !g_cancellable_is_cancelled (imp->cancellable))
+    g_propagate_error (error, g_steal_pointer (&pipe.error));
+  else if (!g_cancellable_set_error_if_cancelled (imp->cancellable, error))
+    ok = TRUE;
+
+  g_clear_error (&pipe.error);
+  g_queue_clear_full (&pipe.batches, (GDestroyNotify) g_ptr_array_unref);
+  g_ptr_array_unref (pipe.filling);
+  g_mutex_clear (&pipe.lock);
+  g_cond_clear (&pipe.cond);
+  return ok;
 }
 
 /* ---- SpatiaLite / SQLite sources (what ogr2ogr or QGIS wrote) ------------------------------ */
@@ -703,8 +894,10 @@ import_sqlite_table (Import *imp, const char *path, const char *table, CmProgres
               GEOSGeom_destroy_r (imp->geos, g);
             }
         }
-      gboolean fine = import_feature (&f, imp, error);
+      Row *row = prepare_row (imp, &f);
       cm_geom_free (f.geom);
+      gboolean fine = row == NULL || write_row (imp, row, error);
+      g_clear_pointer (&row, row_free);
       if (!fine)
         goto out;
       if (progress && index % 256 == 0)

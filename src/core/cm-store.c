@@ -721,7 +721,9 @@ cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4], GError 
   g_autofree char *sql = g_strdup_printf (
       FEATURE_SELECT "%s WHERE deleted = 0 AND id IN (SELECT pkid FROM idx_%s_geom"
                      " WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)"
-                     " ORDER BY id",
+                     /* the index holds float boxes rounded outward: compare exactly too */
+                     " AND MbrMinX(geom) <= ?3 AND MbrMaxX(geom) >= ?1"
+                     " AND MbrMinY(geom) <= ?4 AND MbrMaxY(geom) >= ?2 ORDER BY id",
       table, table);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
@@ -790,11 +792,11 @@ cm_store_check (CmStore *self, GPtrArray *problems, GError **error)
       g_autofree char *sql = g_strdup_printf (
           "SELECT (SELECT spatial_index_enabled FROM geometry_columns WHERE f_table_name = '%s'"
           " AND f_geometry_column = 'geom'),"
-          " CheckSpatialIndex('%s', 'geom'),"
+          " CheckSpatialIndex('%s', 'geom'), rtreecheck('idx_%s_geom'),"
           " (SELECT count(*) FROM %s WHERE deleted = 0 AND geom IS NOT NULL"
           "  AND ST_IsValid(geom) IS NOT 1),"
           " (SELECT count(*) FROM %s WHERE deleted = 0 AND geom IS NULL)",
-          table, table, table, table);
+          table, table, table, table, table);
       stmt = _cm_store_prepare (self, sql, error);
       if (!stmt)
         return FALSE;
@@ -811,11 +813,15 @@ cm_store_check (CmStore *self, GPtrArray *problems, GError **error)
                          g_strdup_printf ("%s: the spatial index does not match the table "
                                           "(repair it with “SELECT RecoverSpatialIndex('%s', "
                                           "'geom')” in spatialite)", table, table));
-      gint64 invalid = sqlite3_column_int64 (stmt, 2);
+      const char *tree = (const char *) sqlite3_column_text (stmt, 2);
+      if (g_strcmp0 (tree, "ok") != 0)
+        g_ptr_array_add (problems, g_strdup_printf ("%s: the spatial index's tree is damaged: %s",
+                                                    table, tree ? tree : "unreadable"));
+      gint64 invalid = sqlite3_column_int64 (stmt, 3);
       if (invalid > 0)
         g_ptr_array_add (problems, g_strdup_printf ("%s: %" G_GINT64_FORMAT " invalid geometries",
                                                     table, invalid));
-      gint64 empty = sqlite3_column_int64 (stmt, 3);
+      gint64 empty = sqlite3_column_int64 (stmt, 4);
       if (empty > 0)
         g_ptr_array_add (problems, g_strdup_printf ("%s: %" G_GINT64_FORMAT
                                                     " features without geometry", table, empty));
