@@ -86,6 +86,18 @@ expect 1 "$CMAP" check "$map"
 grep -q "buildings: 1 invalid geometries" "$dir/err" || fail "check invalid: $(cat "$dir/err")"
 ok "check counts an invalid geometry: exit 1"
 
+# zh_CN: the translation is complete and valid, and cmap speaks it
+: "${CM_SOURCE_ROOT:?}"
+msgfmt --check -o /dev/null "$CM_SOURCE_ROOT/po/zh_CN.po" || fail "msgfmt --check po/zh_CN.po"
+xgettext --from-code=UTF-8 -k_ -kN_ -o "$dir/cmap.pot" "$CM_SOURCE_ROOT/src/cli/cmap.c"
+msgcmp "$CM_SOURCE_ROOT/po/zh_CN.po" "$dir/cmap.pot" || fail "po/zh_CN.po lacks messages of src/cli/cmap.c"
+untranslated=$(msgattrib --untranslated --no-obsolete "$CM_SOURCE_ROOT/po/zh_CN.po" | grep -c '^msgid ' || true)
+[ "$untranslated" -le 1 ] || fail "po/zh_CN.po has $((untranslated - 1)) untranslated messages"
+LANGUAGE=zh_CN expect 0 "$CMAP" --help
+grep -q "^用法：cmap 命令" "$dir/out" || fail "zh_CN --help: $(head -1 "$dir/out")"
+LANGUAGE=zh_CN expect 2 "$CMAP" info; grep -q "需要一个地图" "$dir/err" || fail "zh_CN error: $(cat "$dir/err")"
+ok "zh_CN: translation complete (msgfmt --check), --help and errors in Chinese"
+
 # the bundled demo map: built from data/demo/ at build time
 : "${DEMO_MAP:?}"
 expect 0 "$CMAP" check "$DEMO_MAP"

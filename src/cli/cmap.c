@@ -239,7 +239,10 @@ cmd_export (int argc, char **argv)
   if (n < 0 || !g_output_stream_close (out, NULL, &error))
     return fail (error);
   if (output)
-    g_printerr (_("Exported %" G_GINT64_FORMAT " features to %s\n"), n, output);
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+      g_printerr (_("Exported %s features to %s\n"), count, output);
+    }
   return EXIT_OK;
 }
 
@@ -388,7 +391,9 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* CM_LOCALEDIR: the build tree's translations, for tests before installing */
+  const char *localedir = g_getenv ("CM_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
