@@ -84,6 +84,7 @@ sqlite3 "$map" "DELETE FROM idx_resources_geom"  # (keep the message about the i
 spatialite -silent "$map" "SELECT RecoverSpatialIndex('resources','geom'); INSERT INTO buildings (geom) VALUES (CastToMulti(GeomFromText('POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))', 4326)));" >/dev/null 2>&1
 expect 1 "$CMAP" check "$map"
 grep -q "buildings: 1 invalid geometries" "$dir/err" || fail "check invalid: $(cat "$dir/err")"
+! grep -q "GEOS" "$dir/err" || fail "libspatialite's GEOS chatter reached stderr: $(cat "$dir/err")"
 ok "check counts an invalid geometry: exit 1"
 
 # zh_CN: the translation is complete and valid, and cmap speaks it

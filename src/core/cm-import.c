@@ -788,6 +788,7 @@ import_sqlite_table (Import *imp, const char *path, const char *table, CmProgres
     }
   sqlite3_db_config (src, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
   cache = spatialite_alloc_connection ();
+  spatialite_set_silent_mode (cache);
   spatialite_init_ex (src, cache, 0);
 
   /* the table's geometry column and SRID, from SpatiaLite's registry */

@@ -181,6 +181,8 @@ connect (CmStore *self, int flags, GError **error)
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
   sqlite3_busy_timeout (self->db, 5000);
   self->spatialite_cache = spatialite_alloc_connection ();
+  /* no "GEOS warning: …" lines on stderr: we report invalid shapes ourselves */
+  spatialite_set_silent_mode (self->spatialite_cache);
   spatialite_init_ex (self->db, self->spatialite_cache, 0);
   return TRUE;
 }
