@@ -115,4 +115,23 @@ PY
 [ "$(sqlite3 "$DEMO_MAP" "SELECT group_concat(kind || ':' || members, ',') FROM (SELECT kind, members FROM teams ORDER BY id)")" = "self_governance:28,specialty:45,culture_sports:16" ] \
   || fail "demo teams' kinds"
 ok "demo map: checks clean; 626 buildings, 903 paths, 244 resources, 5 stations with radii, 3 teams, 1 boundary"
+
+# cmap render: a PNG of the given size, a PDF whose page size matches, clear usage errors
+expect 0 "$CMAP" render "$DEMO_MAP" -o "$dir/demo.png" --size 640x480
+python3 - "$dir/demo.png" <<'PY' || fail "render png"
+import struct, sys
+b = open(sys.argv[1], "rb").read(32)
+assert b[:8] == b"\x89PNG\r\n\x1a\n", b[:8]
+w, h = struct.unpack(">II", b[16:24])
+assert (w, h) == (640, 480), (w, h)
+PY
+expect 0 "$CMAP" render "$DEMO_MAP" -o "$dir/demo.pdf" --size 842x595 --bbox 116.31,39.99,116.33,40.01
+pdfinfo "$dir/demo.pdf" | grep -q "^Page size: *842 x 595 pts" || fail "pdf page size: $(pdfinfo "$dir/demo.pdf" | grep 'Page size')"
+pdffonts "$dir/demo.pdf" | grep -qi "cjk" || fail "the PDF embeds no CJK font for the Chinese labels"
+ok "render: PNG 640x480, PDF page 842x595 pt with a CJK font embedded"
+expect 2 "$CMAP" render "$DEMO_MAP" -o "$dir/x.jpg"; one_line_error
+expect 2 "$CMAP" render "$DEMO_MAP" -o "$dir/x.png" --bbox 1,2,3; one_line_error
+expect 2 "$CMAP" render "$DEMO_MAP" -o "$dir/x.png" --size 10x10; one_line_error
+[ ! -e "$dir/x.png" ] && [ ! -e "$dir/x.png.partial" ] || fail "a refused render left a file"
+ok "render: bad -o, --bbox, --size are usage errors and write nothing"
 echo "1..$n"

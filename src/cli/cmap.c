@@ -10,9 +10,15 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
 #include <unistd.h>
 
+#include <cairo-pdf.h>
+
 #include "cm-core.h"
+#include "cm-render.h"
 
 enum
 {
@@ -357,6 +363,106 @@ cmd_check (int argc, char **argv)
   return EXIT_BAD_INPUT;
 }
 
+static gboolean
+parse_bbox (const char *text, double bbox[4])
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  if (g_strv_length (parts) != 4)
+    return FALSE;
+  for (int i = 0; i < 4; i++)
+    {
+      char *end;
+      bbox[i] = g_ascii_strtod (parts[i], &end);
+      if (end == parts[i] || *end != '\0' || !isfinite (bbox[i]))
+        return FALSE;
+    }
+  return bbox[0] < bbox[2] && bbox[1] < bbox[3] && bbox[0] >= -180 && bbox[2] <= 180 &&
+         bbox[1] >= -90 && bbox[3] <= 90;
+}
+
+static int
+cmd_render (int argc, char **argv)
+{
+  g_autofree char *output = NULL, *bbox_text = NULL, *size_text = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("The image to write: a .png or a .pdf file"), N_("FILE") },
+    { "bbox", 0, 0, G_OPTION_ARG_STRING, &bbox_text,
+      N_("The area to draw, in degrees (default: the whole map)"),
+      N_("MINLON,MINLAT,MAXLON,MAXLAT") },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size_text,
+      N_("The image size in pixels (PDF: points); default 1600x1200"), N_("WxH") },
+    { NULL }
+  };
+  int rc = parse_options ("render", "MAP -o FILE",
+                          _("Draw a map to a PNG image or a PDF page, as the map window shows it."),
+                          entries, &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 2)
+    return usage_error (_("“cmap render” takes one map"));
+  if (output == NULL)
+    return usage_error (_("say where to write the image with -o FILE.png or -o FILE.pdf"));
+  gboolean pdf = g_str_has_suffix (output, ".pdf");
+  if (!pdf && !g_str_has_suffix (output, ".png"))
+    return usage_error (_("the output must end in .png or .pdf"));
+  int width = 1600, height = 1200;
+  if (size_text)
+    {
+      char x;
+      if (sscanf (size_text, "%d%c%d", &width, &x, &height) != 3 || (x != 'x' && x != 'X') ||
+          width < 16 || height < 16 || width > 20000 || height > 20000)
+        return usage_error (_("--size must be WIDTHxHEIGHT, each from 16 to 20000, e.g. 1600x1200"));
+    }
+  double bbox[4];
+  if (bbox_text && !parse_bbox (bbox_text, bbox))
+    return usage_error (_("--bbox must be MINLON,MINLAT,MAXLON,MAXLAT in degrees, min below max"));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = open_map (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  if (bbox_text == NULL && !cm_render_get_extent (store, bbox, &error))
+    {
+      if (error)
+        return fail (error);
+      g_printerr (_("cmap: %s is empty: there is nothing to draw; import data first\n"), argv[1]);
+      return EXIT_BAD_INPUT;
+    }
+
+  CmRenderView view;
+  cm_render_view_init_fit (&view, bbox, width, height, bbox_text ? 0 : 24);
+  CmRenderOptions options;
+  cm_render_options_init (&options);
+  options.attribution = TRUE;
+
+  /* draw into a temporary file beside the target, then rename: never a half-written image */
+  g_autofree char *tmp = g_strdup_printf ("%s.partial", output);
+  cairo_surface_t *surface = pdf ? cairo_pdf_surface_create (tmp, width, height)
+                                 : cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  gboolean ok = cm_render_draw (store, cr, &view, &options, &error);
+  cairo_destroy (cr);
+  cairo_status_t status = CAIRO_STATUS_SUCCESS;
+  if (ok && !pdf)
+    status = cairo_surface_write_to_png (surface, tmp);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (!ok || status != CAIRO_STATUS_SUCCESS || g_rename (tmp, output) != 0)
+    {
+      g_unlink (tmp);
+      if (ok)
+        g_printerr (_("cmap: could not write %s: %s\n"), output,
+                    status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
+                                                   : g_strerror (errno));
+      return ok ? EXIT_BAD_INPUT : fail (error);
+    }
+  g_printerr (_("Drew %s\n"), output);
+  return EXIT_OK;
+}
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 typedef struct
@@ -372,6 +478,7 @@ static const Command commands[] = {
   { "export", cmd_export, N_("export a layer as GeoJSON") },
   { "info", cmd_info, N_("show a map's layers, counts and extents") },
   { "check", cmd_check, N_("check a map's integrity and spatial indexes") },
+  { "render", cmd_render, N_("draw a map to a PNG or PDF") },
 };
 
 static void

@@ -5,6 +5,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "cm-core-resources.h"
+
 struct _CmCategories
 {
   GPtrArray *items;     /* CmCategory* */
@@ -107,6 +109,8 @@ cm_categories_get_default (void)
   static CmCategories *defaults;
   if (g_once_init_enter (&defaults))
     {
+      /* registered by hand: a static library's constructor may never be linked in */
+      cm_core_register_resource ();
       g_autoptr (GError) error = NULL;
       g_autoptr (GBytes) bytes = g_resources_lookup_data (
           "/io/github/communitymap/core/categories.json", 0, &error);

@@ -522,3 +522,161 @@ cm_geom_to_spatialite (const CmGeom *geom, gboolean promote_multi, gsize *size)
   *size = out->len;
   return g_byte_array_free (out, FALSE);
 }
+
+/* ---- WKB ----------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const guint8 *p, *end;
+  gboolean ok;
+} WkbReader;
+
+static guint32
+wkb_u32 (WkbReader *r, gboolean le)
+{
+  if (r->end - r->p < 4)
+    {
+      r->ok = FALSE;
+      return 0;
+    }
+  guint32 v;
+  memcpy (&v, r->p, 4);
+  r->p += 4;
+  return le ? GUINT32_FROM_LE (v) : GUINT32_FROM_BE (v);
+}
+
+static double
+wkb_double (WkbReader *r, gboolean le)
+{
+  if (r->end - r->p < 8)
+    {
+      r->ok = FALSE;
+      return 0;
+    }
+  guint64 v;
+  memcpy (&v, r->p, 8);
+  r->p += 8;
+  v = le ? GUINT64_FROM_LE (v) : GUINT64_FROM_BE (v);
+  double d;
+  memcpy (&d, &v, 8);
+  return d;
+}
+
+/* Reads n positions of @dims ordinates, keeping x and y. */
+static void
+wkb_points (WkbReader *r, gboolean le, guint32 n, int dims, CmGeom *geom)
+{
+  if (!r->ok || (gsize) (r->end - r->p) / (8u * dims) < n)
+    {
+      r->ok = FALSE;
+      return;
+    }
+  for (guint32 i = 0; i < n; i++)
+    {
+      double xy[2] = { wkb_double (r, le), wkb_double (r, le) };
+      for (int k = 2; k < dims; k++)
+        wkb_double (r, le);
+      g_array_append_vals (geom->xy, xy, 2);
+    }
+}
+
+static CmGeom *wkb_read (WkbReader *r, int depth);
+
+/* Appends one simple member (type @single) to @geom. */
+static void
+wkb_simple (WkbReader *r, gboolean le, CmGeomType single, int dims, CmGeom *geom)
+{
+  guint rings = 1;
+  if (single == CM_GEOM_POINT)
+    {
+      wkb_points (r, le, 1, dims, geom);
+      guint one = 1;
+      g_array_append_val (geom->ring_len, one);
+    }
+  else if (single == CM_GEOM_LINESTRING)
+    {
+      guint32 n = wkb_u32 (r, le);
+      wkb_points (r, le, n, dims, geom);
+      guint len = n;
+      g_array_append_val (geom->ring_len, len);
+    }
+  else
+    {
+      rings = wkb_u32 (r, le);
+      for (guint i = 0; i < rings && r->ok; i++)
+        {
+          guint32 n = wkb_u32 (r, le);
+          wkb_points (r, le, n, dims, geom);
+          guint len = n;
+          g_array_append_val (geom->ring_len, len);
+        }
+    }
+  g_array_append_val (geom->part_len, rings);
+}
+
+static CmGeom *
+wkb_read (WkbReader *r, int depth)
+{
+  if (depth > 8 || r->end - r->p < 5)
+    return (r->ok = FALSE, NULL);
+  gboolean le = *r->p++ == 1;
+  guint32 code = wkb_u32 (r, le);
+  int dims = 2;
+  /* ISO (1000s: Z, 2000s: M, 3000s: ZM) and EWKB flags */
+  if (code & 0x80000000u)
+    dims++;
+  if (code & 0x40000000u)
+    dims++;
+  code &= 0x0fffffffu;
+  if (code >= 3000)
+    dims = 4, code -= 3000;
+  else if (code >= 2000 || code >= 1000)
+    dims = 3, code %= 1000;
+  if (code < CM_GEOM_POINT || code > CM_GEOM_COLLECTION)
+    return (r->ok = FALSE, NULL);
+
+  CmGeom *geom = cm_geom_new (code);
+  if (code == CM_GEOM_COLLECTION)
+    {
+      guint32 n = wkb_u32 (r, le);
+      for (guint32 i = 0; i < n && r->ok; i++)
+        {
+          CmGeom *child = wkb_read (r, depth + 1);
+          if (child)
+            g_ptr_array_add (geom->children, child);
+        }
+    }
+  else if (code >= CM_GEOM_MULTIPOINT)
+    {
+      guint32 n = wkb_u32 (r, le);
+      for (guint32 i = 0; i < n && r->ok; i++)
+        {
+          if (r->end - r->p < 5)
+            {
+              r->ok = FALSE;
+              break;
+            }
+          gboolean mle = *r->p++ == 1;
+          guint32 mcode = wkb_u32 (r, mle) & 0x0fffffffu;
+          int mdims = mcode >= 3000 ? 4 : mcode >= 1000 ? 3 : dims;
+          wkb_simple (r, mle, cm_geom_type_single (code), mdims, geom);
+        }
+    }
+  else
+    {
+      wkb_simple (r, le, code, dims, geom);
+    }
+  if (!r->ok)
+    {
+      cm_geom_free (geom);
+      return NULL;
+    }
+  return geom;
+}
+
+CmGeom *
+cm_geom_from_wkb (const guint8 *wkb, gsize len)
+{
+  WkbReader r = { wkb, wkb + len, TRUE };
+  return wkb_read (&r, 0);
+}

@@ -68,3 +68,9 @@ CmGeom *cm_geom_from_geos (GEOSContextHandle_t ctx, const GEOSGeometry *g);
 guint8 *cm_geom_to_spatialite (const CmGeom *geom, gboolean promote_multi, gsize *size);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* Decodes OGC WKB (2-D; Z/M/ISO variants have their extra ordinates dropped). NULL when the
+ * bytes are not WKB. */
+CmGeom *cm_geom_from_wkb (const guint8 *wkb, gsize len);
+G_END_DECLS

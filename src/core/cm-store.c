@@ -2,6 +2,7 @@
 #include "cm-store-private.h"
 
 #include <errno.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <spatialite.h>
@@ -747,6 +748,59 @@ cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4], GError 
       return NULL;
     }
   return G_LIST_MODEL (store);
+}
+
+gboolean
+cm_store_foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4],
+                          CmFeatureRowFunc func, gpointer user_data, GError **error)
+{
+  const char *table = cm_layer_to_string (layer);
+  const char *extra = layer == CM_LAYER_STATIONS ? "service_radius_m, NULL"
+                      : layer == CM_LAYER_TEAMS  ? "NULL, kind"
+                                                 : "NULL, NULL";
+  g_autofree char *where = bbox == NULL
+      ? g_strdup ("")
+      : g_strdup_printf (" AND id IN (SELECT pkid FROM idx_%s_geom WHERE xmin <= ?3 AND"
+                         " xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)", table);
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT id, uuid, category, name, tags, AsBinary(geom), MbrMinX(geom), MbrMinY(geom),"
+      " MbrMaxX(geom), MbrMaxY(geom), %s FROM %s WHERE deleted = 0 AND geom IS NOT NULL%s"
+      " ORDER BY id", extra, table, where);
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return FALSE;
+  if (bbox)
+    for (int i = 0; i < 4; i++)
+      sqlite3_bind_double (stmt, i + 1, bbox[i]);
+  int rc;
+  CmFeatureRow row = { .layer = layer };
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      row.id = sqlite3_column_int64 (stmt, 0);
+      row.uuid = (const char *) sqlite3_column_text (stmt, 1);
+      row.category = (const char *) sqlite3_column_text (stmt, 2);
+      row.name = (const char *) sqlite3_column_text (stmt, 3);
+      row.tags = (const char *) sqlite3_column_text (stmt, 4);
+      row.wkb = sqlite3_column_blob (stmt, 5);
+      row.wkb_len = sqlite3_column_bytes (stmt, 5);
+      for (int i = 0; i < 4; i++)
+        row.bbox[i] = sqlite3_column_double (stmt, 6 + i);
+      row.number = sqlite3_column_type (stmt, 10) == SQLITE_NULL ? NAN
+                                                                 : sqlite3_column_double (stmt, 10);
+      row.kind = (const char *) sqlite3_column_text (stmt, 11);
+      if (!func (&row, user_data))
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _cm_store_set_sqlite_error (self, error, "read features");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- info and check ------------------------------------------------------------------------ */

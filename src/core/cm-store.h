@@ -53,6 +53,31 @@ CmFeature *cm_store_get_feature (CmStore *self, CmLayer layer, const char *uuid,
 GListModel *cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4],
                                  GError **error);
 
+/* One live feature as a cursor sees it: valid only during the callback. For drawing and
+ * analysis, where a GObject per feature would cost too much. */
+typedef struct
+{
+  CmLayer layer;
+  gint64 id;
+  const char *uuid;
+  const char *category;
+  const char *name;
+  const char *tags;      /* JSON object text */
+  const guint8 *wkb;     /* OGC WKB, 2-D */
+  gsize wkb_len;
+  double bbox[4];
+  double number;         /* stations: service_radius_m (NAN when unset); else NAN */
+  const char *kind;      /* teams: kind; else NULL */
+} CmFeatureRow;
+
+/* Return FALSE to stop. */
+typedef gboolean (*CmFeatureRowFunc) (const CmFeatureRow *row, gpointer user_data);
+
+/* Calls @func for each live feature of @layer whose bounding box meets @bbox (NULL: all), in
+ * id order, through the spatial index. */
+gboolean cm_store_foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4],
+                                   CmFeatureRowFunc func, gpointer user_data, GError **error);
+
 typedef struct
 {
   gint64 count;   /* live features (tombstones not counted) */

@@ -1,0 +1,488 @@
+/* cm-render.c: drawing the layers of a community map with cairo and pango. */
+#include "cm-render.h"
+
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#include "cm-geom.h"
+#include "cm-style.h"
+
+#define LABEL_FONT "Noto Sans CJK SC, Noto Sans, sans-serif"
+
+void
+cm_render_options_init (CmRenderOptions *options)
+{
+  options->background = TRUE;
+  options->labels = TRUE;
+  options->attribution = FALSE;
+}
+
+typedef struct
+{
+  char *text;
+  double x, y;  /* anchor: the centre of the label */
+  int priority; /* lower first */
+  double size;  /* font size in pixels */
+} Label;
+
+typedef struct
+{
+  cairo_t *cr;
+  const CmRenderView *view;
+  const CmRenderOptions *options;
+  GArray *labels; /* Label */
+} Draw;
+
+static void
+set_color (cairo_t *cr, CmColor c, double alpha)
+{
+  cairo_set_source_rgba (cr, c.r, c.g, c.b, alpha);
+}
+
+/* Adds @geom's parts, rings and lines to the current path, projected. */
+static void
+add_path (Draw *d, const CmGeom *geom)
+{
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      for (guint i = 0; i < geom->children->len; i++)
+        add_path (d, g_ptr_array_index (geom->children, i));
+      return;
+    }
+  CmGeomType single = cm_geom_type_single (geom->type);
+  if (single == CM_GEOM_POINT)
+    return;
+  const double *xy = (const double *) geom->xy->data;
+  guint pos = 0;
+  for (guint r = 0; r < geom->ring_len->len; r++)
+    {
+      guint n = g_array_index (geom->ring_len, guint, r);
+      for (guint i = 0; i < n; i++)
+        {
+          double px, py;
+          cm_render_view_project (d->view, xy[2 * (pos + i)], xy[2 * (pos + i) + 1], &px, &py);
+          if (i == 0)
+            cairo_move_to (d->cr, px, py);
+          else
+            cairo_line_to (d->cr, px, py);
+        }
+      if (single == CM_GEOM_POLYGON)
+        cairo_close_path (d->cr);
+      pos += n;
+    }
+}
+
+static void
+add_label (Draw *d, const char *text, double x, double y, int priority, double size)
+{
+  if (!d->options->labels || text == NULL || *text == '\0')
+    return;
+  Label l = { g_strdup (text), x, y, priority, size };
+  g_array_append_val (d->labels, l);
+}
+
+/* The pixel centre of a feature's bounding box. */
+static void
+bbox_centre (Draw *d, const double bbox[4], double *x, double *y)
+{
+  cm_render_view_project (d->view, (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, x, y);
+}
+
+/* Whether the feature's projected box is under @min pixels wide and high. */
+static gboolean
+tiny (Draw *d, const double bbox[4], double min)
+{
+  double x0, y0, x1, y1;
+  cm_render_view_project (d->view, bbox[0], bbox[1], &x0, &y0);
+  cm_render_view_project (d->view, bbox[2], bbox[3], &x1, &y1);
+  return fabs (x1 - x0) < min && fabs (y1 - y0) < min;
+}
+
+/* ---- one callback per layer ---------------------------------------------------------------- */
+
+static gboolean
+draw_boundary (const CmFeatureRow *row, gpointer data)
+{
+  Draw *d = data;
+  g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
+  if (!g)
+    return TRUE;
+  static const double dash[] = { 10, 5 };
+  cairo_new_path (d->cr);
+  add_path (d, g);
+  cairo_set_dash (d->cr, dash, 2, 0);
+  cairo_set_line_width (d->cr, 3);
+  set_color (d->cr, cm_style_boundary, 0.85);
+  cairo_stroke (d->cr);
+  cairo_set_dash (d->cr, NULL, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+draw_team (const CmFeatureRow *row, gpointer data)
+{
+  Draw *d = data;
+  g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
+  if (!g)
+    return TRUE;
+  CmColor c = cm_style_team ((guint) row->id);
+  cairo_new_path (d->cr);
+  add_path (d, g);
+  cairo_set_fill_rule (d->cr, CAIRO_FILL_RULE_EVEN_ODD);
+  set_color (d->cr, c, 0.16);
+  cairo_fill_preserve (d->cr);
+  set_color (d->cr, c, 0.8);
+  cairo_set_line_width (d->cr, 2);
+  cairo_stroke (d->cr);
+  double x, y;
+  bbox_centre (d, row->bbox, &x, &y);
+  add_label (d, row->name, x, y, 2, 15);
+  return TRUE;
+}
+
+static gboolean
+draw_building (const CmFeatureRow *row, gpointer data)
+{
+  Draw *d = data;
+  CmColor fill = cm_style_building_fill (row->tags);
+  if (tiny (d, row->bbox, 1.5))
+    {
+      /* level of detail: a building under a pixel or two is a dot */
+      double x, y;
+      bbox_centre (d, row->bbox, &x, &y);
+      cairo_rectangle (d->cr, floor (x), floor (y), 1, 1);
+      set_color (d->cr, fill, 1);
+      cairo_fill (d->cr);
+      return TRUE;
+    }
+  g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
+  if (!g)
+    return TRUE;
+  cairo_new_path (d->cr);
+  add_path (d, g);
+  cairo_set_fill_rule (d->cr, CAIRO_FILL_RULE_EVEN_ODD);
+  set_color (d->cr, fill, 1);
+  if (tiny (d, row->bbox, 6))
+    {
+      cairo_fill (d->cr);
+      return TRUE;
+    }
+  cairo_fill_preserve (d->cr);
+  set_color (d->cr, cm_style_building_outline, 1);
+  cairo_set_line_width (d->cr, 0.7);
+  cairo_stroke (d->cr);
+  return TRUE;
+}
+
+typedef struct
+{
+  Draw *d;
+  gboolean casing; /* first pass: casings; second pass: the roads themselves */
+} PathPass;
+
+static gboolean
+draw_path (const CmFeatureRow *row, gpointer data)
+{
+  PathPass *pass = data;
+  Draw *d = pass->d;
+  CmLineStyle s = cm_style_path (row->tags, d->view->zoom);
+  if (pass->casing && s.casing <= 0)
+    return TRUE;
+  g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
+  if (!g)
+    return TRUE;
+  cairo_new_path (d->cr);
+  add_path (d, g);
+  cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_ROUND);
+  cairo_set_line_join (d->cr, CAIRO_LINE_JOIN_ROUND);
+  if (pass->casing)
+    {
+      cairo_set_line_width (d->cr, s.width + 2 * s.casing);
+      set_color (d->cr, s.casing_color, 1);
+    }
+  else
+    {
+      static const double dash[] = { 4, 3 };
+      cairo_set_dash (d->cr, dash, s.dashed ? 2 : 0, 0);
+      cairo_set_line_width (d->cr, s.width);
+      set_color (d->cr, s.color, 1);
+    }
+  cairo_stroke (d->cr);
+  cairo_set_dash (d->cr, NULL, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+draw_barrier (const CmFeatureRow *row, gpointer data)
+{
+  Draw *d = data;
+  g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
+  if (!g)
+    return TRUE;
+  cairo_new_path (d->cr);
+  add_path (d, g);
+  cairo_set_line_width (d->cr, 3);
+  set_color (d->cr, cm_style_barrier, 1);
+  cairo_stroke (d->cr);
+  return TRUE;
+}
+
+static void
+draw_point_symbol (Draw *d, double x, double y, CmColor c, double r)
+{
+  cairo_new_path (d->cr);
+  cairo_arc (d->cr, x, y, r, 0, 2 * G_PI);
+  set_color (d->cr, c, 1);
+  cairo_fill_preserve (d->cr);
+  cairo_set_source_rgb (d->cr, 1, 1, 1);
+  cairo_set_line_width (d->cr, 1.5);
+  cairo_stroke (d->cr);
+}
+
+static gboolean
+draw_resource (const CmFeatureRow *row, gpointer data)
+{
+  Draw *d = data;
+  g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
+  if (!g)
+    return TRUE;
+  CmColor c = cm_style_category (row->category);
+  double r = d->view->zoom >= 16 ? 5 : 3.5;
+  if (cm_geom_has_areas (g))
+    {
+      cairo_new_path (d->cr);
+      add_path (d, g);
+      set_color (d->cr, c, 0.35);
+      cairo_fill_preserve (d->cr);
+      set_color (d->cr, c, 0.9);
+      cairo_set_line_width (d->cr, 1.5);
+      cairo_stroke (d->cr);
+    }
+  if (cm_geom_has_lines (g))
+    {
+      cairo_new_path (d->cr);
+      add_path (d, g);
+      set_color (d->cr, c, 1);
+      cairo_set_line_width (d->cr, 3);
+      cairo_stroke (d->cr);
+    }
+  if (cm_geom_has_points (g))
+    {
+      const double *xy = (const double *) g->xy->data;
+      if (g->type == CM_GEOM_COLLECTION)
+        xy = NULL; /* a collection's points: drawn at its centre below */
+      for (guint i = 0; xy && i < g->xy->len / 2; i++)
+        {
+          double x, y;
+          cm_render_view_project (d->view, xy[2 * i], xy[2 * i + 1], &x, &y);
+          draw_point_symbol (d, x, y, c, r);
+        }
+    }
+  if (d->view->zoom >= 16.5)
+    {
+      double x, y;
+      bbox_centre (d, row->bbox, &x, &y);
+      add_label (d, row->name, x, y - r - 8, 3, 12);
+    }
+  return TRUE;
+}
+
+static gboolean
+draw_station_radius (const CmFeatureRow *row, gpointer data)
+{
+  Draw *d = data;
+  if (isnan (row->number) || row->number <= 0)
+    return TRUE;
+  double x, y;
+  bbox_centre (d, row->bbox, &x, &y);
+  double radius = row->number / cm_render_view_metres_per_pixel (d->view, row->bbox[1]);
+  static const double dash[] = { 8, 4 };
+  cairo_new_path (d->cr);
+  cairo_arc (d->cr, x, y, radius, 0, 2 * G_PI);
+  set_color (d->cr, cm_style_station, 0.07);
+  cairo_fill_preserve (d->cr);
+  cairo_set_dash (d->cr, dash, 2, 0);
+  cairo_set_line_width (d->cr, 2);
+  set_color (d->cr, cm_style_station, 0.6);
+  cairo_stroke (d->cr);
+  cairo_set_dash (d->cr, NULL, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+draw_station (const CmFeatureRow *row, gpointer data)
+{
+  Draw *d = data;
+  double x, y;
+  bbox_centre (d, row->bbox, &x, &y);
+  double half = d->view->zoom >= 15 ? 8 : 5;
+  /* a red square with a white border and a white cross: a service station */
+  cairo_new_path (d->cr);
+  cairo_rectangle (d->cr, x - half, y - half, 2 * half, 2 * half);
+  set_color (d->cr, cm_style_station, 1);
+  cairo_fill_preserve (d->cr);
+  cairo_set_source_rgb (d->cr, 1, 1, 1);
+  cairo_set_line_width (d->cr, 2);
+  cairo_stroke (d->cr);
+  cairo_move_to (d->cr, x - half * 0.55, y);
+  cairo_line_to (d->cr, x + half * 0.55, y);
+  cairo_move_to (d->cr, x, y - half * 0.55);
+  cairo_line_to (d->cr, x, y + half * 0.55);
+  cairo_set_line_width (d->cr, half * 0.35);
+  cairo_stroke (d->cr);
+  add_label (d, row->name, x, y + half + 11, 1, 14);
+  return TRUE;
+}
+
+/* ---- labels -------------------------------------------------------------------------------- */
+
+static int
+by_priority (gconstpointer a, gconstpointer b)
+{
+  const Label *x = a, *y = b;
+  return x->priority - y->priority;
+}
+
+static gboolean
+overlaps (const GArray *placed, const cairo_rectangle_t *r)
+{
+  for (guint i = 0; i < placed->len; i++)
+    {
+      const cairo_rectangle_t *p = &g_array_index (placed, cairo_rectangle_t, i);
+      if (r->x < p->x + p->width && p->x < r->x + r->width && r->y < p->y + p->height &&
+          p->y < r->y + r->height)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Places labels by priority; a label that would overlap one already placed is left out. */
+static void
+draw_labels (Draw *d)
+{
+  g_array_sort (d->labels, by_priority);
+  g_autoptr (GArray) placed = g_array_new (FALSE, FALSE, sizeof (cairo_rectangle_t));
+  PangoLayout *layout = pango_cairo_create_layout (d->cr);
+  for (guint i = 0; i < d->labels->len; i++)
+    {
+      Label *l = &g_array_index (d->labels, Label, i);
+      g_autofree char *font = g_strdup_printf ("%s %gpx", LABEL_FONT, l->size);
+      PangoFontDescription *desc = pango_font_description_from_string (font);
+      pango_layout_set_font_description (layout, desc);
+      pango_font_description_free (desc);
+      pango_layout_set_text (layout, l->text, -1);
+      int w, h;
+      pango_layout_get_pixel_size (layout, &w, &h);
+      cairo_rectangle_t box = { l->x - w / 2.0 - 2, l->y - h / 2.0 - 1, w + 4, h + 2 };
+      if (overlaps (placed, &box))
+        continue;
+      g_array_append_val (placed, box);
+      /* a white halo keeps names readable over any fill, also on a projector */
+      cairo_move_to (d->cr, l->x - w / 2.0, l->y - h / 2.0);
+      pango_cairo_layout_path (d->cr, layout);
+      cairo_set_line_join (d->cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_set_line_width (d->cr, 3.5);
+      cairo_set_source_rgba (d->cr, 1, 1, 1, 0.9);
+      cairo_stroke (d->cr);
+      cairo_move_to (d->cr, l->x - w / 2.0, l->y - h / 2.0);
+      set_color (d->cr, cm_style_label, 1);
+      pango_cairo_show_layout (d->cr, layout);
+    }
+  g_object_unref (layout);
+}
+
+static void
+draw_attribution (Draw *d)
+{
+  PangoLayout *layout = pango_cairo_create_layout (d->cr);
+  PangoFontDescription *desc = pango_font_description_from_string (LABEL_FONT " 11px");
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  pango_layout_set_text (layout, "© OpenStreetMap contributors", -1);
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
+  double x = d->view->width - w - 6, y = d->view->height - h - 4;
+  cairo_rectangle (d->cr, x - 4, y - 2, w + 8, h + 4);
+  cairo_set_source_rgba (d->cr, 1, 1, 1, 0.75);
+  cairo_fill (d->cr);
+  cairo_move_to (d->cr, x, y);
+  set_color (d->cr, cm_style_label, 1);
+  pango_cairo_show_layout (d->cr, layout);
+  g_object_unref (layout);
+}
+
+static void
+label_clear (Label *l)
+{
+  g_free (l->text);
+}
+
+gboolean
+cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
+                const CmRenderOptions *options, GError **error)
+{
+  CmRenderOptions defaults;
+  if (options == NULL)
+    {
+      cm_render_options_init (&defaults);
+      options = &defaults;
+    }
+  Draw d = { cr, view, options, g_array_new (FALSE, FALSE, sizeof (Label)) };
+  g_array_set_clear_func (d.labels, (GDestroyNotify) label_clear);
+  double bbox[4];
+  cm_render_view_get_bbox (view, bbox);
+  /* symbols and line widths reach a little beyond a feature's box */
+  double pad = 24 * cm_render_view_metres_per_pixel (view, bbox[1]) / 111320.0;
+  double padded[4] = { bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad };
+  PathPass casing = { &d, TRUE }, roads = { &d, FALSE };
+  gboolean ok;
+
+  cairo_save (cr);
+  if (options->background)
+    {
+      set_color (cr, cm_style_background, 1);
+      cairo_paint (cr);
+    }
+  ok = cm_store_foreach_in_bbox (store, CM_LAYER_TEAMS, padded, draw_team, &d, error) &&
+       cm_store_foreach_in_bbox (store, CM_LAYER_BUILDINGS, padded, draw_building, &d, error) &&
+       cm_store_foreach_in_bbox (store, CM_LAYER_PATHS, padded, draw_path, &casing, error) &&
+       cm_store_foreach_in_bbox (store, CM_LAYER_PATHS, padded, draw_path, &roads, error) &&
+       cm_store_foreach_in_bbox (store, CM_LAYER_BARRIERS, padded, draw_barrier, &d, error) &&
+       cm_store_foreach_in_bbox (store, CM_LAYER_BOUNDARY, padded, draw_boundary, &d, error) &&
+       /* radius circles reach far: every station, whatever the view */
+       cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, NULL, draw_station_radius, &d, error) &&
+       cm_store_foreach_in_bbox (store, CM_LAYER_RESOURCES, padded, draw_resource, &d, error) &&
+       cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, padded, draw_station, &d, error);
+  if (ok)
+    {
+      draw_labels (&d);
+      if (options->attribution)
+        draw_attribution (&d);
+    }
+  cairo_restore (cr);
+  g_array_unref (d.labels);
+  return ok;
+}
+
+gboolean
+cm_render_get_extent (CmStore *store, double bbox[4], GError **error)
+{
+  gboolean any = FALSE;
+  bbox[0] = bbox[1] = G_MAXDOUBLE;
+  bbox[2] = bbox[3] = -G_MAXDOUBLE;
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    {
+      CmLayerStats s;
+      if (!cm_store_get_layer_stats (store, i, &s, error))
+        return FALSE;
+      if (s.count == 0)
+        continue;
+      any = TRUE;
+      bbox[0] = MIN (bbox[0], s.bbox[0]);
+      bbox[1] = MIN (bbox[1], s.bbox[1]);
+      bbox[2] = MAX (bbox[2], s.bbox[2]);
+      bbox[3] = MAX (bbox[3], s.bbox[3]);
+    }
+  return any;
+}

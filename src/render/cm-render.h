@@ -1,0 +1,29 @@
+/* cm-render.h: draws a community map onto a cairo surface — a screen tile, a PNG, a PDF poster.
+ * Depends on core, cairo and pango only; runs with no display. */
+#pragma once
+
+#include <cairo.h>
+
+#include "cm-render-view.h"
+#include "cm-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gboolean background;  /* paint the paper colour first (off for tiles over a basemap) */
+  gboolean labels;      /* names of stations, teams and (zoomed in) resources */
+  gboolean attribution; /* "© OpenStreetMap contributors" in the bottom-right corner */
+} CmRenderOptions;
+
+void cm_render_options_init (CmRenderOptions *options);
+
+/* Draws every layer of @store that meets @view, bottom to top: boundary, teams, buildings,
+ * paths, barriers, resources, stations (with their service radius), labels. */
+gboolean cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
+                         const CmRenderOptions *options, GError **error);
+
+/* The extent of everything in @store (minlon, minlat, maxlon, maxlat); FALSE when it is empty. */
+gboolean cm_render_get_extent (CmStore *store, double bbox[4], GError **error);
+
+G_END_DECLS

@@ -1,0 +1,142 @@
+/* cm-style.c: colours and widths. */
+#include "cm-style.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cm-categories.h"
+
+const CmColor cm_style_background = { 0.961, 0.953, 0.929 };       /* #f5f3ed paper */
+const CmColor cm_style_building_outline = { 0.612, 0.573, 0.529 }; /* #9c9287 */
+const CmColor cm_style_station = { 0.839, 0.153, 0.157 };          /* #d62728 */
+const CmColor cm_style_boundary = { 0.459, 0.169, 0.612 };         /* #752b9c */
+const CmColor cm_style_barrier = { 0.2, 0.2, 0.2 };
+const CmColor cm_style_label = { 0.13, 0.13, 0.13 };
+
+static CmColor
+hex (const char *s)
+{
+  unsigned r = 0x88, g = 0x88, b = 0x88;
+  if (s && s[0] == '#')
+    sscanf (s + 1, "%02x%02x%02x", &r, &g, &b);
+  return (CmColor) { r / 255.0, g / 255.0, b / 255.0 };
+}
+
+gboolean
+cm_style_tag (const char *tags, const char *key, char *value, gsize size)
+{
+  if (tags == NULL)
+    return FALSE;
+  char needle[64];
+  int n = g_snprintf (needle, sizeof needle, "\"%s\":\"", key);
+  if (n >= (int) sizeof needle)
+    return FALSE;
+  const char *p = strstr (tags, needle);
+  if (p == NULL)
+    return FALSE;
+  p += n;
+  const char *end = strchr (p, '"');
+  if (end == NULL || (gsize) (end - p) >= size)
+    return FALSE;
+  memcpy (value, p, end - p);
+  value[end - p] = '\0';
+  return TRUE;
+}
+
+static gboolean
+is_one_of (const char *v, const char *const *list)
+{
+  for (; *list; list++)
+    if (strcmp (v, *list) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+CmColor
+cm_style_building_fill (const char *tags)
+{
+  static const char *const homes[] = { "residential", "apartments", "house", "detached",
+                                       "terrace", "dormitory", "semidetached_house", NULL };
+  static const char *const trade[] = { "commercial", "retail", "office", "supermarket",
+                                       "kiosk", "hotel", NULL };
+  static const char *const learning[] = { "school", "university", "kindergarten", "college",
+                                          NULL };
+  static const char *const care[] = { "hospital", "clinic", NULL };
+  static const char *const public[] = { "civic", "public", "government", "church", "temple",
+                                        "community_centre", NULL };
+  char use[48];
+  if (!cm_style_tag (tags, "building", use, sizeof use))
+    strcpy (use, "yes");
+  if (is_one_of (use, homes))
+    return (CmColor) { 0.894, 0.839, 0.776 };  /* #e4d6c6 */
+  if (is_one_of (use, trade))
+    return (CmColor) { 0.949, 0.812, 0.769 };  /* #f2cfc4 */
+  if (is_one_of (use, learning))
+    return (CmColor) { 0.847, 0.812, 0.941 };  /* #d8cff0 */
+  if (is_one_of (use, care))
+    return (CmColor) { 0.965, 0.788, 0.816 };  /* #f6c9d0 */
+  if (is_one_of (use, public))
+    return (CmColor) { 0.800, 0.878, 0.835 };  /* #cce0d5 */
+  return (CmColor) { 0.851, 0.824, 0.792 };    /* #d9d2ca */
+}
+
+CmLineStyle
+cm_style_path (const char *tags, double zoom)
+{
+  static const char *const major[] = { "motorway", "trunk", "primary", "motorway_link",
+                                        "trunk_link", "primary_link", NULL };
+  static const char *const medium[] = { "secondary", "tertiary", "secondary_link",
+                                         "tertiary_link", NULL };
+  static const char *const minor[] = { "residential", "unclassified", "living_street",
+                                        "service", "road", NULL };
+  char cls[48];
+  if (!cm_style_tag (tags, "highway", cls, sizeof cls))
+    strcpy (cls, "footway");
+  /* widths grow with zoom: at zoom 17 a residential street is 6 px */
+  double k = CLAMP (exp2 (zoom - 17.0), 0.25, 2.5);
+  CmLineStyle s = { 0 };
+  s.casing_color = (CmColor) { 0.70, 0.68, 0.65 };
+  if (is_one_of (cls, major))
+    {
+      s.width = 9 * k;
+      s.color = (CmColor) { 0.988, 0.839, 0.643 }; /* #fcd6a4 */
+      s.casing = 1;
+      s.casing_color = (CmColor) { 0.78, 0.55, 0.32 };
+    }
+  else if (is_one_of (cls, medium))
+    {
+      s.width = 7.5 * k;
+      s.color = (CmColor) { 0.969, 0.980, 0.749 }; /* #f7fabf */
+      s.casing = 1;
+    }
+  else if (is_one_of (cls, minor))
+    {
+      s.width = 6 * k;
+      s.color = (CmColor) { 1, 1, 1 };
+      s.casing = 1;
+    }
+  else
+    {
+      s.width = MAX (2.0 * k, 1.0);
+      s.color = (CmColor) { 0.85, 0.42, 0.36 }; /* footway, path, steps, cycleway */
+      s.dashed = TRUE;
+    }
+  s.width = MAX (s.width, 1.0);
+  return s;
+}
+
+CmColor
+cm_style_category (const char *category)
+{
+  const CmCategory *c = cm_categories_lookup (cm_categories_get_default (), category);
+  return hex (c ? c->color : NULL);
+}
+
+CmColor
+cm_style_team (guint n)
+{
+  static const char *const palette[] = { "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf",
+                                         "#e377c2", "#8c564b", "#bcbd22" };
+  return hex (palette[n % G_N_ELEMENTS (palette)]);
+}

@@ -1,0 +1,43 @@
+/* cm-style.h: how each kind of feature looks. One place for colours and widths, chosen to read
+ * well on a projector: strong category colours, pale buildings, white roads with a casing. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double r, g, b;
+} CmColor;
+
+typedef struct
+{
+  double width;    /* pixels */
+  CmColor color;
+  double casing;   /* extra pixels of casing each side; 0 for none */
+  CmColor casing_color;
+  gboolean dashed;
+} CmLineStyle;
+
+extern const CmColor cm_style_background;
+extern const CmColor cm_style_building_outline;
+extern const CmColor cm_style_station;
+extern const CmColor cm_style_boundary;
+extern const CmColor cm_style_barrier;
+extern const CmColor cm_style_label;
+
+/* Building fill by its `building` tag (residential, commercial, school, …). */
+CmColor cm_style_building_fill (const char *tags_json);
+/* Path look by its `highway` tag, at @zoom. */
+CmLineStyle cm_style_path (const char *tags_json, double zoom);
+/* A category's colour from the categories table; grey for unknown ones. */
+CmColor cm_style_category (const char *category);
+/* The n-th volunteer team's colour. */
+CmColor cm_style_team (guint n);
+
+/* The string value of @key in a flat JSON object's text, or FALSE. Fast and good enough for
+ * style decisions: no escapes are decoded. */
+gboolean cm_style_tag (const char *tags_json, const char *key, char *value, gsize size);
+
+G_END_DECLS
