@@ -803,6 +803,149 @@ cm_store_foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4],
   return TRUE;
 }
 
+/* ---- hit-testing and search --------------------------------------------------------------- */
+
+CmFeature *
+cm_store_feature_at (CmStore *self, double lon, double lat, double tolerance, guint hidden,
+                     GError **error)
+{
+  /* stations first among points, then resources, then the rest */
+  static const CmLayer order[] = { CM_LAYER_STATIONS, CM_LAYER_RESOURCES, CM_LAYER_BARRIERS,
+                                   CM_LAYER_PATHS, CM_LAYER_BUILDINGS, CM_LAYER_TEAMS,
+                                   CM_LAYER_BOUNDARY };
+  int best_dim = G_MAXINT;
+  double best_dist = G_MAXDOUBLE;
+  CmLayer best_layer = CM_LAYER_NONE;
+  g_autofree char *best_uuid = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      CmLayer layer = order[i];
+      if (hidden & (1u << layer))
+        continue;
+      const char *t = cm_layer_to_string (layer);
+      /* ST_Distance is 0 inside an area; the boundary and team areas are picked by their
+       * edge only, so that a click inside the community still reaches what is in it */
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT uuid, ST_Dimension(geom) AS dim, %s AS d FROM %s"
+          " WHERE deleted = 0 AND id IN (SELECT pkid FROM idx_%s_geom WHERE xmin <= ?1 + ?3"
+          " AND xmax >= ?1 - ?3 AND ymin <= ?2 + ?3 AND ymax >= ?2 - ?3) AND d <= ?3"
+          " ORDER BY dim, d LIMIT 1",
+          layer == CM_LAYER_BOUNDARY || layer == CM_LAYER_TEAMS
+              ? "ST_Distance(ST_Boundary(geom), MakePoint(?1, ?2, 4326))"
+              : "ST_Distance(geom, MakePoint(?1, ?2, 4326))",
+          t, t);
+      sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+      if (!stmt)
+        return NULL;
+      sqlite3_bind_double (stmt, 1, lon);
+      sqlite3_bind_double (stmt, 2, lat);
+      sqlite3_bind_double (stmt, 3, tolerance);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          int dim = sqlite3_column_int (stmt, 1);
+          double d = sqlite3_column_double (stmt, 2);
+          if (layer == CM_LAYER_BOUNDARY || layer == CM_LAYER_TEAMS)
+            dim = 1; /* picked by their edge, like a line */
+          if (dim < best_dim || (dim == best_dim && d < best_dist))
+            {
+              best_dim = dim;
+              best_dist = d;
+              best_layer = layer;
+              g_free (best_uuid);
+              best_uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+            }
+        }
+      sqlite3_finalize (stmt);
+    }
+  if (best_uuid == NULL)
+    return NULL;
+  return cm_store_get_feature (self, best_layer, best_uuid, error);
+}
+
+GHashTable *
+cm_store_count_by_category (CmStore *self, CmLayer layer, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT category, count(*) FROM %s WHERE deleted = 0"
+                                          " GROUP BY category", cm_layer_to_string (layer));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return NULL;
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (counts, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         GUINT_TO_POINTER ((guint) sqlite3_column_int64 (stmt, 1)));
+  sqlite3_finalize (stmt);
+  return counts;
+}
+
+char *
+cm_fold_for_search (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  g_autofree char *lower = g_utf8_casefold (text, -1);
+  g_autofree char *nfd = g_utf8_normalize (lower, -1, G_NORMALIZE_NFD);
+  GString *out = g_string_new (NULL);
+  for (const char *p = nfd; p && *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+      if (type == G_UNICODE_NON_SPACING_MARK || type == G_UNICODE_SPACING_MARK ||
+          type == G_UNICODE_ENCLOSING_MARK)
+        continue;
+      g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+sql_fold (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  const char *text = (const char *) sqlite3_value_text (argv[0]);
+  if (text == NULL)
+    {
+      sqlite3_result_null (ctx);
+      return;
+    }
+  sqlite3_result_text (ctx, cm_fold_for_search (text), -1, g_free);
+}
+
+GListModel *
+cm_store_search (CmStore *self, const char *text, guint limit, GError **error)
+{
+  GListStore *found = g_list_store_new (CM_TYPE_FEATURE);
+  g_autofree char *folded = cm_fold_for_search (text);
+  if (folded == NULL || *folded == '\0')
+    return G_LIST_MODEL (found);
+  sqlite3_create_function (self->db, "cm_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                           sql_fold, NULL, NULL);
+  GString *sql = g_string_new (NULL);
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    g_string_append_printf (sql, "%sSELECT %d AS layer, uuid, name FROM %s WHERE deleted = 0"
+                            " AND name IS NOT NULL AND instr(cm_fold(name), ?1) > 0",
+                            i ? " UNION ALL " : "", i, cm_layer_to_string (i));
+  g_string_append (sql, " ORDER BY length(name), name LIMIT ?2");
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql->str, error);
+  g_string_free (sql, TRUE);
+  if (!stmt)
+    {
+      g_object_unref (found);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, folded, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 2, (int) limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr (CmFeature) f = cm_store_get_feature (
+          self, sqlite3_column_int (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), NULL);
+      if (f)
+        g_list_store_append (found, f);
+    }
+  sqlite3_finalize (stmt);
+  return G_LIST_MODEL (found);
+}
+
 /* ---- info and check ------------------------------------------------------------------------ */
 
 gboolean

@@ -78,6 +78,22 @@ typedef gboolean (*CmFeatureRowFunc) (const CmFeatureRow *row, gpointer user_dat
 gboolean cm_store_foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4],
                                    CmFeatureRowFunc func, gpointer user_data, GError **error);
 
+/* The feature at @lon, @lat, within @tolerance degrees, on the layers not in @hidden (a bit
+ * per CmLayer): points win over lines, lines over areas, and nearer over farther. NULL (and no
+ * error) when nothing is there. Goes through the spatial indexes. */
+CmFeature *cm_store_feature_at (CmStore *self, double lon, double lat, double tolerance,
+                                guint hidden, GError **error);
+
+/* Live features whose name contains @text, ignoring case and (for Latin script) accents, at
+ * most @limit, ordered by name. A GListModel of CmFeature. */
+GListModel *cm_store_search (CmStore *self, const char *text, guint limit, GError **error);
+
+/* Live features of @layer per category: category key → count (GUINT_TO_POINTER). */
+GHashTable *cm_store_count_by_category (CmStore *self, CmLayer layer, GError **error);
+
+/* @text folded for search: lower case, accents removed (NFD, combining marks dropped). */
+char *cm_fold_for_search (const char *text);
+
 typedef struct
 {
   gint64 count;   /* live features (tombstones not counted) */

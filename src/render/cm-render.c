@@ -16,6 +16,7 @@ cm_render_options_init (CmRenderOptions *options)
   options->background = TRUE;
   options->labels = TRUE;
   options->attribution = FALSE;
+  options->hidden = 0;
 }
 
 typedef struct
@@ -444,16 +445,35 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
       set_color (cr, cm_style_background, 1);
       cairo_paint (cr);
     }
-  ok = cm_store_foreach_in_bbox (store, CM_LAYER_TEAMS, padded, draw_team, &d, error) &&
-       cm_store_foreach_in_bbox (store, CM_LAYER_BUILDINGS, padded, draw_building, &d, error) &&
-       cm_store_foreach_in_bbox (store, CM_LAYER_PATHS, padded, draw_path, &casing, error) &&
-       cm_store_foreach_in_bbox (store, CM_LAYER_PATHS, padded, draw_path, &roads, error) &&
-       cm_store_foreach_in_bbox (store, CM_LAYER_BARRIERS, padded, draw_barrier, &d, error) &&
-       cm_store_foreach_in_bbox (store, CM_LAYER_BOUNDARY, padded, draw_boundary, &d, error) &&
-       /* radius circles reach far: every station, whatever the view */
-       cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, NULL, draw_station_radius, &d, error) &&
-       cm_store_foreach_in_bbox (store, CM_LAYER_RESOURCES, padded, draw_resource, &d, error) &&
-       cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, padded, draw_station, &d, error);
+  /* bottom to top; radius circles reach far, so every station's circle is considered */
+  static const struct
+  {
+    CmLayer layer;
+    gboolean everywhere;
+    CmFeatureRowFunc func;
+    int pass; /* paths: 1 casing, 2 roads */
+  } steps[] = {
+    { CM_LAYER_TEAMS, FALSE, draw_team, 0 },
+    { CM_LAYER_BUILDINGS, FALSE, draw_building, 0 },
+    { CM_LAYER_PATHS, FALSE, draw_path, 1 },
+    { CM_LAYER_PATHS, FALSE, draw_path, 2 },
+    { CM_LAYER_BARRIERS, FALSE, draw_barrier, 0 },
+    { CM_LAYER_BOUNDARY, FALSE, draw_boundary, 0 },
+    { CM_LAYER_STATIONS, TRUE, draw_station_radius, 0 },
+    { CM_LAYER_RESOURCES, FALSE, draw_resource, 0 },
+    { CM_LAYER_STATIONS, FALSE, draw_station, 0 },
+  };
+  ok = TRUE;
+  for (gsize i = 0; ok && i < G_N_ELEMENTS (steps); i++)
+    {
+      if (options->hidden & (1u << steps[i].layer))
+        continue;
+      gpointer data = steps[i].pass == 1 ? (gpointer) &casing
+                      : steps[i].pass == 2 ? (gpointer) &roads
+                                           : (gpointer) &d;
+      ok = cm_store_foreach_in_bbox (store, steps[i].layer, steps[i].everywhere ? NULL : padded,
+                                     steps[i].func, data, error);
+    }
   if (ok)
     {
       draw_labels (&d);

@@ -14,6 +14,7 @@ typedef struct
   gboolean background;  /* paint the paper colour first (off for tiles over a basemap) */
   gboolean labels;      /* names of stations, teams and (zoomed in) resources */
   gboolean attribution; /* "© OpenStreetMap contributors" in the bottom-right corner */
+  guint hidden;         /* a bit per CmLayer that is not drawn */
 } CmRenderOptions;
 
 void cm_render_options_init (CmRenderOptions *options);

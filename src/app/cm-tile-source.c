@@ -1,0 +1,179 @@
+/* cm-tile-source.c: drawing map tiles off the main thread. */
+#include "cm-tile-source.h"
+
+#include "cm-render.h"
+#include "cm-store.h"
+
+struct _CmTileSource
+{
+  ShumateMapSource parent_instance;
+  char *path;
+  guint hidden;
+  GMutex lock;
+  GPtrArray *idle_stores; /* CmStore*, one per worker thread at most */
+};
+
+G_DEFINE_FINAL_TYPE (CmTileSource, cm_tile_source, SHUMATE_TYPE_MAP_SOURCE)
+
+/* A connection for this thread: SQLite connections are not shared between threads here. */
+static CmStore *
+acquire_store (CmTileSource *self, GError **error)
+{
+  g_mutex_lock (&self->lock);
+  CmStore *store = self->idle_stores->len ? g_ptr_array_steal_index_fast (self->idle_stores,
+                                                                          self->idle_stores->len - 1)
+                                          : NULL;
+  g_mutex_unlock (&self->lock);
+  return store ? store : cm_store_open (self->path, error);
+}
+
+static void
+release_store (CmTileSource *self, CmStore *store)
+{
+  g_mutex_lock (&self->lock);
+  g_ptr_array_add (self->idle_stores, store);
+  g_mutex_unlock (&self->lock);
+}
+
+typedef struct
+{
+  int z, x, y;
+} TileJob;
+
+static void
+render_tile_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CmTileSource *self = source;
+  TileJob *job = task_data;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  CmStore *store = acquire_store (self, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, CM_TILE_SIZE,
+                                                         CM_TILE_SIZE);
+  cairo_t *cr = cairo_create (surface);
+  CmRenderView view;
+  cm_render_view_init_tile (&view, job->z, job->x, job->y);
+  CmRenderOptions options;
+  cm_render_options_init (&options);
+  options.labels = FALSE; /* labels would be cut at tile edges */
+  options.hidden = self->hidden;
+  gboolean ok = cm_render_draw (store, cr, &view, &options, &error);
+  cairo_destroy (cr);
+  release_store (self, store);
+  if (!ok)
+    {
+      cairo_surface_destroy (surface);
+      g_task_return_error (task, error);
+      return;
+    }
+  cairo_surface_flush (surface);
+  /* cairo's ARGB32 is premultiplied BGRA in memory on little-endian machines */
+  int stride = cairo_image_surface_get_stride (surface);
+  GBytes *bytes = g_bytes_new (cairo_image_surface_get_data (surface),
+                               (gsize) stride * CM_TILE_SIZE);
+  cairo_surface_destroy (surface);
+  GdkTexture *texture = gdk_memory_texture_new (CM_TILE_SIZE, CM_TILE_SIZE,
+                                                GDK_MEMORY_DEFAULT, bytes, stride);
+  g_bytes_unref (bytes);
+  g_task_return_pointer (task, texture, g_object_unref);
+}
+
+/* Back on the main thread: hand the texture to the tile, then finish libshumate's request. */
+static void
+tile_rendered (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *outer = user_data;
+  ShumateTile *tile = g_task_get_task_data (outer);
+  GError *error = NULL;
+  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
+  if (texture)
+    {
+      shumate_tile_set_paintable (tile, GDK_PAINTABLE (texture));
+      shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
+      g_object_unref (texture);
+      g_task_return_boolean (outer, TRUE);
+    }
+  else
+    {
+      g_task_return_error (outer, error);
+    }
+  g_object_unref (outer);
+}
+
+static void
+cm_tile_source_fill_tile_async (ShumateMapSource *source, ShumateTile *tile,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  GTask *outer = g_task_new (source, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, cm_tile_source_fill_tile_async);
+  g_task_set_task_data (outer, g_object_ref (tile), g_object_unref);
+
+  TileJob *job = g_new (TileJob, 1);
+  job->z = shumate_tile_get_zoom_level (tile);
+  job->x = shumate_tile_get_x (tile);
+  job->y = shumate_tile_get_y (tile);
+  GTask *inner = g_task_new (source, cancellable, tile_rendered, outer);
+  g_task_set_task_data (inner, job, g_free);
+  g_task_run_in_thread (inner, render_tile_thread);
+  g_object_unref (inner);
+}
+
+static gboolean
+cm_tile_source_fill_tile_finish (ShumateMapSource *source, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+cm_tile_source_finalize (GObject *object)
+{
+  CmTileSource *self = CM_TILE_SOURCE (object);
+  g_ptr_array_unref (self->idle_stores);
+  g_mutex_clear (&self->lock);
+  g_free (self->path);
+  G_OBJECT_CLASS (cm_tile_source_parent_class)->finalize (object);
+}
+
+static void
+cm_tile_source_class_init (CmTileSourceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cm_tile_source_finalize;
+  SHUMATE_MAP_SOURCE_CLASS (klass)->fill_tile_async = cm_tile_source_fill_tile_async;
+  SHUMATE_MAP_SOURCE_CLASS (klass)->fill_tile_finish = cm_tile_source_fill_tile_finish;
+}
+
+static void
+cm_tile_source_init (CmTileSource *self)
+{
+  g_mutex_init (&self->lock);
+  self->idle_stores = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+CmTileSource *
+cm_tile_source_new (const char *path, guint hidden)
+{
+  static guint serial;
+  g_autofree char *id = g_strdup_printf ("community-map-%u", ++serial);
+  CmTileSource *self = g_object_new (CM_TYPE_TILE_SOURCE, NULL);
+  self->path = g_strdup (path);
+  self->hidden = hidden;
+  shumate_map_source_set_id (SHUMATE_MAP_SOURCE (self), id);
+  shumate_map_source_set_name (SHUMATE_MAP_SOURCE (self), "Community Map");
+  shumate_map_source_set_license (SHUMATE_MAP_SOURCE (self), "© OpenStreetMap contributors");
+  shumate_map_source_set_license_uri (SHUMATE_MAP_SOURCE (self),
+                                      "https://www.openstreetmap.org/copyright");
+  shumate_map_source_set_min_zoom_level (SHUMATE_MAP_SOURCE (self), 3);
+  shumate_map_source_set_max_zoom_level (SHUMATE_MAP_SOURCE (self), 20);
+  shumate_map_source_set_tile_size (SHUMATE_MAP_SOURCE (self), CM_TILE_SIZE);
+  shumate_map_source_set_projection (SHUMATE_MAP_SOURCE (self), SHUMATE_MAP_PROJECTION_MERCATOR);
+  return self;
+}

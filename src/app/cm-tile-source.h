@@ -1,0 +1,16 @@
+/* cm-tile-source.h: a libshumate map source that draws a community map's tiles with src/render,
+ * on worker threads, each with its own connection to the map file. */
+#pragma once
+
+#include <shumate/shumate.h>
+
+G_BEGIN_DECLS
+
+#define CM_TYPE_TILE_SOURCE (cm_tile_source_get_type ())
+G_DECLARE_FINAL_TYPE (CmTileSource, cm_tile_source, CM, TILE_SOURCE, ShumateMapSource)
+
+/* Tiles of the map at @path, without the layers in @hidden (a bit per CmLayer). Each source
+ * gets its own id, so libshumate's tile cache never mixes two versions of a map. */
+CmTileSource *cm_tile_source_new (const char *path, guint hidden);
+
+G_END_DECLS

@@ -1,0 +1,944 @@
+/* cm-window.c: the map window — a map of the open community map, a sidebar with layers, legend
+ * and the selected feature's details, search, and import with progress. */
+#include "config.h"
+
+#include "cm-window.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <shumate/shumate.h>
+
+#include "cm-app-resources.h"
+#include "cm-categories.h"
+#include "cm-import.h"
+#include "cm-render.h"
+#include "cm-selection-layer.h"
+#include "cm-store.h"
+#include "cm-tile-source.h"
+
+struct _CmWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkToggleButton *sidebar_button;
+  GtkToggleButton *search_button;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
+  GtkRevealer *import_revealer;
+  GtkLabel *import_label;
+  GtkProgressBar *import_progress;
+  GtkListBox *results_list;
+  GtkListBox *layers_list;
+  GtkListBox *legend_list;
+  GtkBox *details_box;
+  GtkLabel *details_placeholder;
+  ShumateSimpleMap *map;
+
+  /* state */
+  CmStore *store;
+  char *path;
+  guint hidden; /* a bit per CmLayer */
+  CmFeature *selected;
+  CmSelectionLayer *selection_layer;
+  GCancellable *import_cancellable;
+  GtkLabel *layer_counts[CM_N_LAYERS];
+  GSettings *settings; /* NULL when the schema is not installed */
+};
+
+G_DEFINE_FINAL_TYPE (CmWindow, cm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const char *
+layer_title (CmLayer layer)
+{
+  switch (layer)
+    {
+    case CM_LAYER_RESOURCES: return _("Resources");
+    case CM_LAYER_STATIONS: return _("Service stations");
+    case CM_LAYER_TEAMS: return _("Volunteer teams");
+    case CM_LAYER_BUILDINGS: return _("Buildings");
+    case CM_LAYER_PATHS: return _("Paths");
+    case CM_LAYER_BARRIERS: return _("Barriers");
+    case CM_LAYER_BOUNDARY: return _("Community boundary");
+    default: return "";
+    }
+}
+
+/* Category labels are data (zh_CN and English in the categories table): pick by language. */
+static const char *
+category_label (const char *key)
+{
+  const CmCategory *c = cm_categories_lookup (cm_categories_get_default (), key);
+  if (c == NULL)
+    return key;
+  const char *const *langs = g_get_language_names ();
+  for (; *langs; langs++)
+    {
+      if (g_str_has_prefix (*langs, "zh"))
+        return c->label_zh;
+      if (g_str_has_prefix (*langs, "en") || g_str_equal (*langs, "C"))
+        return c->label_en;
+    }
+  return c->label_en;
+}
+
+static void
+toast (CmWindow *self, const char *message)
+{
+  AdwToast *t = adw_toast_new (message);
+  adw_toast_set_timeout (t, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+/* ---- the map ------------------------------------------------------------------------------- */
+
+static ShumateViewport *
+viewport (CmWindow *self)
+{
+  return shumate_simple_map_get_viewport (self->map);
+}
+
+static void
+refresh_tiles (CmWindow *self)
+{
+  if (self->path == NULL)
+    return;
+  g_autoptr (CmTileSource) source = cm_tile_source_new (self->path, self->hidden);
+  shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (source));
+}
+
+static void
+go_to (CmWindow *self, double lat, double lon, double zoom)
+{
+  ShumateViewport *vp = viewport (self);
+  shumate_location_set_location (SHUMATE_LOCATION (vp), lat, lon);
+  shumate_viewport_set_zoom_level (vp, zoom);
+}
+
+/* Shows the whole map: the zoom at which its extent fits the map's size. */
+static void
+show_extent (CmWindow *self)
+{
+  double bbox[4];
+  if (!cm_render_get_extent (self->store, bbox, NULL))
+    return;
+  int w = gtk_widget_get_width (GTK_WIDGET (self->map));
+  int h = gtk_widget_get_height (GTK_WIDGET (self->map));
+  if (w < 100 || h < 100)
+    w = 960, h = 700; /* not yet allocated: the default window's map area */
+  CmRenderView view;
+  cm_render_view_init_fit (&view, bbox, w, h, 24);
+  double lat, lon;
+  cm_render_view_unproject (&view, w / 2.0, h / 2.0, &lon, &lat);
+  go_to (self, lat, lon, floor (view.zoom * 4) / 4);
+}
+
+/* ---- sidebar: layers, legend, details ------------------------------------------------------ */
+
+static void
+layer_toggled (GtkCheckButton *check, CmWindow *self)
+{
+  CmLayer layer = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "layer"));
+  if (gtk_check_button_get_active (check))
+    self->hidden &= ~(1u << layer);
+  else
+    self->hidden |= 1u << layer;
+  refresh_tiles (self);
+}
+
+static void
+build_layers_list (CmWindow *self)
+{
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    {
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      gtk_widget_set_margin_start (row, 8);
+      gtk_widget_set_margin_end (row, 8);
+      gtk_widget_set_margin_top (row, 6);
+      gtk_widget_set_margin_bottom (row, 6);
+      GtkWidget *check = gtk_check_button_new_with_label (layer_title (i));
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+      gtk_widget_set_hexpand (check, TRUE);
+      g_object_set_data (G_OBJECT (check), "layer", GINT_TO_POINTER (i));
+      g_signal_connect (check, "toggled", G_CALLBACK (layer_toggled), self);
+      GtkWidget *count = gtk_label_new ("0");
+      gtk_widget_add_css_class (count, "dim-label");
+      gtk_widget_add_css_class (count, "numeric");
+      gtk_box_append (GTK_BOX (row), check);
+      gtk_box_append (GTK_BOX (row), count);
+      gtk_list_box_append (self->layers_list, row);
+      self->layer_counts[i] = GTK_LABEL (count);
+    }
+}
+
+static void
+update_counts (CmWindow *self)
+{
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    {
+      CmLayerStats s = { 0 };
+      if (self->store)
+        cm_store_get_layer_stats (self->store, i, &s, NULL);
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, s.count);
+      gtk_label_set_text (self->layer_counts[i], text);
+    }
+}
+
+static GtkWidget *
+swatch (const char *color)
+{
+  g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\" size=\"large\">●</span>",
+                                             color);
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+  return label;
+}
+
+/* The categories the map's resources use, with their colours and counts. */
+static void
+update_legend (CmWindow *self)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->legend_list))))
+    gtk_list_box_remove (self->legend_list, child);
+  if (self->store == NULL)
+    return;
+
+  CmCategories *set = cm_categories_get_default ();
+  GHashTable *counts = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES, NULL);
+  if (counts == NULL)
+    return;
+  for (guint i = 0; i < cm_categories_get_n (set); i++)
+    {
+      const CmCategory *c = cm_categories_get (set, i);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, c->key));
+      if (n == 0)
+        continue;
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+      gtk_widget_set_margin_start (row, 8);
+      gtk_widget_set_margin_end (row, 8);
+      gtk_widget_set_margin_top (row, 4);
+      gtk_widget_set_margin_bottom (row, 4);
+      /* the category icons come with the icon set of issue #6: show one only if it exists */
+      GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (row));
+      GtkWidget *icon = gtk_icon_theme_has_icon (theme, c->icon)
+                            ? gtk_image_new_from_icon_name (c->icon) : NULL;
+      GtkWidget *label = gtk_label_new (category_label (c->key));
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      g_autofree char *num = g_strdup_printf ("%u", n);
+      GtkWidget *count = gtk_label_new (num);
+      gtk_widget_add_css_class (count, "dim-label");
+      gtk_box_append (GTK_BOX (row), swatch (c->color));
+      if (icon)
+        gtk_box_append (GTK_BOX (row), icon);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (row), count);
+      gtk_list_box_append (self->legend_list, row);
+    }
+  g_hash_table_unref (counts);
+}
+
+static void
+details_add (CmWindow *self, const char *title, const char *value, gboolean heading)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  if (heading)
+    {
+      gtk_label_set_text (GTK_LABEL (label), value);
+      gtk_widget_add_css_class (label, "title-3");
+    }
+  else
+    {
+      g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b> %s", title, value);
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+    }
+  gtk_widget_set_name (label, heading ? "details-name" : "details-line");
+  gtk_box_append (self->details_box, label);
+}
+
+/* Tags as "key: value" lines (top-level string and number values). */
+static char *
+tags_text (const char *tags)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, tags, -1, NULL))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  GString *out = g_string_new (NULL);
+  JsonObject *o = json_node_get_object (root);
+  g_autoptr (GList) members = json_object_get_members (o);
+  for (GList *m = members; m; m = m->next)
+    {
+      JsonNode *v = json_object_get_member (o, m->data);
+      g_autofree char *text = JSON_NODE_HOLDS_VALUE (v) &&
+                                      json_node_get_value_type (v) == G_TYPE_STRING
+                                  ? g_strdup (json_node_get_string (v))
+                                  : json_to_string (v, FALSE);
+      g_string_append_printf (out, "%s%s = %s", out->len ? "\n" : "", (char *) m->data, text);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+update_details (CmWindow *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->details_box));
+  while (child)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+      if (child != GTK_WIDGET (self->details_placeholder))
+        gtk_box_remove (self->details_box, child);
+      child = next;
+    }
+  CmFeature *f = self->selected;
+  gtk_widget_set_visible (GTK_WIDGET (self->details_placeholder), f == NULL);
+  if (f == NULL)
+    return;
+  details_add (self, NULL, cm_feature_get_name (f) ? cm_feature_get_name (f) : _("(no name)"),
+               TRUE);
+  details_add (self, _("Category:"), category_label (cm_feature_get_category (f)), FALSE);
+  details_add (self, _("Layer:"), layer_title (cm_feature_get_layer (f)), FALSE);
+  details_add (self, _("Description:"), cm_feature_get_description (f), FALSE);
+  details_add (self, _("Drawn by:"), _("imported data"), FALSE);
+  details_add (self, _("Added:"), cm_feature_get_created_at (f), FALSE);
+  details_add (self, _("Changed:"), cm_feature_get_updated_at (f), FALSE);
+  g_autofree char *tags = tags_text (cm_feature_get_tags (f));
+  if (tags && *tags)
+    {
+      GtkWidget *expander = gtk_expander_new (_("Source attributes"));
+      GtkWidget *label = gtk_label_new (tags);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_expander_set_child (GTK_EXPANDER (expander), label);
+      gtk_box_append (self->details_box, expander);
+    }
+}
+
+static void
+select_feature (CmWindow *self, CmFeature *feature)
+{
+  g_set_object (&self->selected, feature);
+  cm_selection_layer_set_feature (self->selection_layer, feature);
+  update_details (self);
+}
+
+CmFeature *
+cm_window_get_selected (CmWindow *self)
+{
+  return self->selected;
+}
+
+void
+cm_window_select_at (CmWindow *self, double x, double y)
+{
+  if (self->store == NULL)
+    return;
+  ShumateMap *map = shumate_simple_map_get_map (self->map);
+  double lat, lon;
+  shumate_viewport_widget_coords_to_location (viewport (self), GTK_WIDGET (map), x, y, &lat, &lon);
+  /* 8 pixels of slack, as degrees of latitude (close enough for a touch target) */
+  double zoom = shumate_viewport_get_zoom_level (viewport (self));
+  double metres = 8 * 40075016.686 * cos (lat * G_PI / 180) / (256 * exp2 (zoom));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmFeature) f = cm_store_feature_at (self->store, lon, lat, metres / 111320.0,
+                                                 self->hidden, &error);
+  if (error)
+    toast (self, error->message);
+  select_feature (self, f);
+}
+
+static void
+map_clicked (GtkGestureClick *gesture, int n_press, double x, double y, CmWindow *self)
+{
+  if (n_press == 1)
+    cm_window_select_at (self, x, y);
+}
+
+/* ---- search -------------------------------------------------------------------------------- */
+
+static void
+result_activated (GtkListBox *list, GtkListBoxRow *row, CmWindow *self)
+{
+  CmFeature *f = g_object_get_data (G_OBJECT (row), "feature");
+  double b[4];
+  cm_feature_get_bbox (f, b);
+  double zoom = MAX (shumate_viewport_get_zoom_level (viewport (self)), 17);
+  shumate_map_go_to_full (shumate_simple_map_get_map (self->map), (b[1] + b[3]) / 2,
+                          (b[0] + b[2]) / 2, zoom);
+  select_feature (self, f);
+}
+
+static void
+search_changed (GtkSearchEntry *entry, CmWindow *self)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list))))
+    gtk_list_box_remove (self->results_list, child);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  gboolean searching = self->store && text && *text;
+  gtk_widget_set_visible (GTK_WIDGET (self->results_list), searching);
+  if (!searching)
+    return;
+  g_autoptr (GListModel) found = cm_store_search (self->store, text, 50, NULL);
+  guint n = found ? g_list_model_get_n_items (found) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (CmFeature) f = g_list_model_get_item (found, i);
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cm_feature_get_name (f));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      g_autofree char *sub = g_strdup_printf ("%s · %s", layer_title (cm_feature_get_layer (f)),
+                                              category_label (cm_feature_get_category (f)));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "feature", g_object_ref (f), g_object_unref);
+      gtk_list_box_append (self->results_list, row);
+    }
+  if (n == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Nothing found"));
+      gtk_list_box_append (self->results_list, row);
+    }
+}
+
+static void
+search_activate (GtkSearchEntry *entry, CmWindow *self)
+{
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->results_list, 0);
+  if (first && g_object_get_data (G_OBJECT (first), "feature"))
+    result_activated (self->results_list, first, self);
+}
+
+/* ---- remembering ---------------------------------------------------------------------------- */
+
+static void
+save_view (CmWindow *self)
+{
+  if (self->settings == NULL || self->path == NULL)
+    return;
+  ShumateViewport *vp = viewport (self);
+  g_autoptr (GVariant) old = g_settings_get_value (self->settings, "map-views");
+  GVariantBuilder b;
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{s(ddd)}"));
+  GVariantIter iter;
+  const char *key;
+  double lat, lon, zoom;
+  g_variant_iter_init (&iter, old);
+  guint kept = 0;
+  while (g_variant_iter_next (&iter, "{&s(ddd)}", &key, &lat, &lon, &zoom))
+    if (g_strcmp0 (key, self->path) != 0 && kept++ < 50)
+      g_variant_builder_add (&b, "{s(ddd)}", key, lat, lon, zoom);
+  g_variant_builder_add (&b, "{s(ddd)}", self->path,
+                         shumate_location_get_latitude (SHUMATE_LOCATION (vp)),
+                         shumate_location_get_longitude (SHUMATE_LOCATION (vp)),
+                         shumate_viewport_get_zoom_level (vp));
+  g_settings_set_value (self->settings, "map-views", g_variant_builder_end (&b));
+  g_settings_set_string (self->settings, "last-map", self->path);
+}
+
+static gboolean
+restore_view (CmWindow *self)
+{
+  if (self->settings == NULL)
+    return FALSE;
+  g_autoptr (GVariant) views = g_settings_get_value (self->settings, "map-views");
+  double lat, lon, zoom;
+  if (!g_variant_lookup (views, self->path, "(ddd)", &lat, &lon, &zoom))
+    return FALSE;
+  go_to (self, lat, lon, zoom);
+  return TRUE;
+}
+
+/* ---- opening and importing ------------------------------------------------------------------ */
+
+gboolean
+cm_window_open_map (CmWindow *self, const char *path, GError **error)
+{
+  g_autoptr (CmStore) store = cm_store_open (path, error);
+  if (store == NULL)
+    return FALSE;
+  save_view (self);
+  g_set_object (&self->store, store);
+  g_free (self->path);
+  self->path = g_strdup (cm_store_get_path (store));
+  select_feature (self, NULL);
+
+  g_autofree char *name = cm_store_dup_name (store);
+  g_autofree char *base = g_path_get_basename (path);
+  adw_window_title_set_title (self->window_title, name && *name ? name : base);
+  adw_window_title_set_subtitle (self->window_title, base);
+  refresh_tiles (self);
+  update_counts (self);
+  update_legend (self);
+  if (!restore_view (self))
+    show_extent (self);
+
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+  if (self->settings)
+    g_settings_set_string (self->settings, "last-map", self->path);
+  return TRUE;
+}
+
+typedef struct
+{
+  CmWindow *window;
+  char *map_path;
+  char *file;
+  CmImportReport *report;
+  gint progress; /* per mille, written by the worker, read on the main thread */
+} ImportJob;
+
+static void
+import_job_free (ImportJob *job)
+{
+  g_free (job->map_path);
+  g_free (job->file);
+  cm_import_report_free (job->report);
+  g_free (job);
+}
+
+static void
+import_progress (goffset done, goffset total, gpointer user_data)
+{
+  ImportJob *job = user_data;
+  if (total > 0)
+    g_atomic_int_set (&job->progress, (gint) (1000 * done / total));
+}
+
+static gboolean
+import_tick (gpointer user_data)
+{
+  CmWindow *self = user_data;
+  if (self->import_cancellable == NULL)
+    return G_SOURCE_REMOVE;
+  ImportJob *job = g_object_get_data (G_OBJECT (self->import_cancellable), "job");
+  if (job)
+    gtk_progress_bar_set_fraction (self->import_progress, g_atomic_int_get (&job->progress) / 1000.0);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+import_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ImportJob *job = data;
+  GError *error = NULL;
+  /* its own connection: the window's stays free for drawing and reading */
+  g_autoptr (CmStore) store = cm_store_open (job->map_path, &error);
+  gboolean sqlite = FALSE;
+  if (store)
+    {
+      g_autofree char *contents = NULL;
+      g_autoptr (GFile) f = g_file_new_for_path (job->file);
+      g_autoptr (GFileInputStream) in = g_file_read (f, NULL, NULL);
+      char head[16] = { 0 };
+      if (in)
+        g_input_stream_read (G_INPUT_STREAM (in), head, sizeof head, NULL, NULL);
+      sqlite = memcmp (head, "SQLite format 3", 15) == 0;
+    }
+  if (store && sqlite)
+    g_set_error (&error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE,
+                 _("“%s” is a SpatiaLite file: open it as a map, or import one of its tables "
+                   "with “cmap import MAP FILE --table TABLE”"), job->file);
+  else if (store)
+    cm_import_file (store, job->file, CM_LAYER_NONE, NULL, job->report, import_progress, job,
+                    cancellable, &error);
+  if (error)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+import_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CmWindow *self = CM_WINDOW (source);
+  ImportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
+  g_clear_object (&self->import_cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", TRUE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, _("Import cancelled: the map is unchanged"));
+      else
+        {
+          AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+              adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Import"), error->message));
+          adw_message_dialog_add_response (dialog, "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (dialog));
+        }
+      return;
+    }
+  CmImportReport *r = job->report;
+  g_autofree char *base = g_path_get_basename (job->file);
+  g_autofree char *msg = g_strdup_printf (_("Imported %u features from %s (%u repaired, %u skipped)"),
+                                          r->created + r->updated, base, r->repaired, r->skipped);
+  toast (self, msg);
+  refresh_tiles (self);
+  update_counts (self);
+  update_legend (self);
+}
+
+gboolean
+cm_window_is_importing (CmWindow *self)
+{
+  return self->import_cancellable != NULL;
+}
+
+void
+cm_window_import (CmWindow *self, const char *path)
+{
+  if (self->store == NULL)
+    {
+      toast (self, _("Open or create a map first, then import into it"));
+      return;
+    }
+  if (self->import_cancellable)
+    return;
+  ImportJob *job = g_new0 (ImportJob, 1);
+  job->window = self;
+  job->map_path = g_strdup (self->path);
+  job->file = g_strdup (path);
+  job->report = cm_import_report_new ();
+  self->import_cancellable = g_cancellable_new ();
+  g_object_set_data (G_OBJECT (self->import_cancellable), "job", job);
+
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *label = g_strdup_printf (_("Importing %s…"), base);
+  gtk_label_set_text (self->import_label, label);
+  gtk_progress_bar_set_fraction (self->import_progress, 0);
+  gtk_revealer_set_reveal_child (self->import_revealer, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", FALSE);
+  g_timeout_add (100, import_tick, self);
+
+  GTask *task = g_task_new (self, self->import_cancellable, import_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
+  g_task_run_in_thread (task, import_thread);
+  g_object_unref (task);
+}
+
+/* ---- actions -------------------------------------------------------------------------------- */
+
+static void
+show_error (CmWindow *self, const char *heading, GError *error)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (self), heading, error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+      if (path && !cm_window_open_map (self, path, &error))
+        show_error (self, _("Could Not Open the Map"), error);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+add_filter (GtkFileChooser *chooser, const char *name, const char *const *patterns)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, name);
+  for (; *patterns; patterns++)
+    gtk_file_filter_add_pattern (filter, *patterns);
+  gtk_file_chooser_add_filter (chooser, filter);
+  g_object_unref (filter);
+}
+
+static void
+open_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  static const char *const maps[] = { "*.sqlite", "*.db", NULL };
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      _("Open Map"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (dialog), _("Community maps"), maps);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+new_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *name = g_file_get_basename (file);
+      if (path && !g_str_has_suffix (path, ".sqlite"))
+        {
+          char *with = g_strconcat (path, ".sqlite", NULL);
+          g_free (path);
+          path = with;
+        }
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CmStore) store = path ? cm_store_create (path, name, &error) : NULL;
+      if (store == NULL || !cm_window_open_map (self, path, &error))
+        show_error (self, _("Could Not Create the Map"), error);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+new_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      _("New Map"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Create"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("community-map.sqlite"));
+  g_signal_connect (dialog, "response", G_CALLBACK (new_response), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+import_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        cm_window_import (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+import_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  static const char *const geojson[] = { "*.geojson", "*.json", "*.geojsons", "*.geojsonl",
+                                         "*.ndjson", NULL };
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      _("Import GeoJSON"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
+      _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (dialog), _("GeoJSON files"), geojson);
+  g_signal_connect (dialog, "response", G_CALLBACK (import_response), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+cancel_import_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  if (self->import_cancellable)
+    g_cancellable_cancel (self->import_cancellable);
+}
+
+static void
+toggle_sidebar_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  gtk_toggle_button_set_active (self->sidebar_button,
+                                !gtk_toggle_button_get_active (self->sidebar_button));
+}
+
+static void
+search_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  gtk_toggle_button_set_active (self->search_button, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+zoom_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  ShumateMap *map = shumate_simple_map_get_map (self->map);
+  if (g_str_equal (name, "win.zoom-in"))
+    shumate_map_zoom_in (map);
+  else
+    shumate_map_zoom_out (map);
+}
+
+static void
+clear_selection_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  select_feature (CM_WINDOW (widget), NULL);
+}
+
+/* ---- drag and drop -------------------------------------------------------------------------- */
+
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, CmWindow *self)
+{
+  GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = files; l; l = l->next)
+    {
+      g_autofree char *path = g_file_get_path (l->data);
+      if (path == NULL)
+        continue;
+      if (g_str_has_suffix (path, ".sqlite") || g_str_has_suffix (path, ".db"))
+        {
+          g_autoptr (GError) error = NULL;
+          if (!cm_window_open_map (self, path, &error))
+            show_error (self, _("Could Not Open the Map"), error);
+        }
+      else
+        cm_window_import (self, path);
+    }
+  g_slist_free (files);
+  return TRUE;
+}
+
+/* ---- the window ----------------------------------------------------------------------------- */
+
+static gboolean
+on_close_request (GtkWindow *window)
+{
+  CmWindow *self = CM_WINDOW (window);
+  if (self->import_cancellable)
+    g_cancellable_cancel (self->import_cancellable);
+  save_view (self);
+  if (self->settings)
+    {
+      int w, h;
+      gtk_window_get_default_size (window, &w, &h);
+      g_settings_set (self->settings, "window-size", "(ii)", w, h);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+  return FALSE;
+}
+
+static void
+cm_window_dispose (GObject *object)
+{
+  CmWindow *self = CM_WINDOW (object);
+  g_clear_object (&self->store);
+  g_clear_object (&self->selected);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->import_cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_WINDOW);
+  G_OBJECT_CLASS (cm_window_parent_class)->dispose (object);
+}
+
+static void
+cm_window_finalize (GObject *object)
+{
+  g_free (CM_WINDOW (object)->path);
+  G_OBJECT_CLASS (cm_window_parent_class)->finalize (object);
+}
+
+static void
+cm_window_class_init (CmWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  object_class->dispose = cm_window_dispose;
+  object_class->finalize = cm_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = on_close_request;
+
+  /* registered by hand: a static library's constructor may never be linked in */
+  cm_app_register_resource ();
+  g_type_ensure (SHUMATE_TYPE_SIMPLE_MAP);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/communitymap/CommunityMap/cm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, import_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, import_label);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, import_progress);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, results_list);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, layers_list);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, legend_list);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, details_box);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, details_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, map);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, result_activated);
+
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cancel_import_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL,
+                                   clear_selection_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK,
+                                       "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK,
+                                       "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
+                                       "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.clear-selection",
+                                       NULL);
+}
+
+static void
+cm_window_init (CmWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema =
+      source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+  if (schema)
+    {
+      self->settings = g_settings_new (APP_ID);
+      int w, h;
+      g_settings_get (self->settings, "window-size", "(ii)", &w, &h);
+      gtk_window_set_default_size (GTK_WINDOW (self), w, h);
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  build_layers_list (self);
+  ShumateMap *map = shumate_simple_map_get_map (self->map);
+  shumate_map_set_go_to_duration (map, 400);
+  shumate_scale_set_unit (shumate_simple_map_get_scale (self->map), SHUMATE_UNIT_METRIC);
+  self->selection_layer = cm_selection_layer_new (viewport (self));
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->selection_layer));
+
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_signal_connect (click, "released", G_CALLBACK (map_clicked), self);
+  gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
+
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
+
+CmWindow *
+cm_window_new (AdwApplication *app)
+{
+  return g_object_new (CM_TYPE_WINDOW, "application", app, NULL);
+}

@@ -1,0 +1,24 @@
+/* cm-window.h: the map window. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "cm-feature.h"
+
+G_BEGIN_DECLS
+
+#define CM_TYPE_WINDOW (cm_window_get_type ())
+G_DECLARE_FINAL_TYPE (CmWindow, cm_window, CM, WINDOW, AdwApplicationWindow)
+
+CmWindow *cm_window_new (AdwApplication *app);
+/* Opens the map at @path in this window; on failure shows why and keeps the current map. */
+gboolean cm_window_open_map (CmWindow *self, const char *path, GError **error);
+/* Imports a GeoJSON (or SpatiaLite) file into the open map, off the main thread. */
+void cm_window_import (CmWindow *self, const char *path);
+
+/* For tests: the selected feature (or NULL), and the map's state. */
+CmFeature *cm_window_get_selected (CmWindow *self);
+void cm_window_select_at (CmWindow *self, double widget_x, double widget_y);
+gboolean cm_window_is_importing (CmWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,27 @@
+/* main.c: community-map, the map window. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "cm-application.h"
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  const char *localedir = g_getenv ("CM_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--version"))
+      {
+        g_print ("community-map %s\n", PACKAGE_VERSION);
+        return 0;
+      }
+  g_set_application_name (_("Community Map"));
+  g_autoptr (CmApplication) app = cm_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
