@@ -328,6 +328,52 @@ test_hostile_file (void)
   g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
 }
 
+/* Search by name: Chinese substrings; Latin names without case or accents; the feature at a
+ * point: points before lines before areas. */
+static void
+test_search_and_hit (void)
+{
+  g_autofree char *path = new_map_path ("search.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, "s", &error);
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autofree char *bj = cm_test_data ("beijing-tsinghua/pois.geojson");
+  g_autofree char *pt = cm_test_data ("porto-centro/roads.geojson");
+  g_assert_true (cm_import_file (store, bj, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+  g_assert_true (cm_import_file (store, pt, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+
+  g_autoptr (GListModel) libraries = cm_store_search (store, "图书馆", 100, &error);
+  g_assert_no_error (error);
+  gint64 expected = cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                              "instr(name, '图书馆') > 0");
+  g_assert_cmpint (expected, ==, 3); /* 清华大学图书馆, 人文社科图书馆（凯风楼）, 法律图书馆 */
+  g_assert_cmpint (g_list_model_get_n_items (libraries), ==, expected);
+  g_autoptr (CmFeature) first = g_list_model_get_item (libraries, 0);
+  g_assert_nonnull (strstr (cm_feature_get_name (first), "图书馆"));
+
+  /* "Rua de Ramalho Ortigão" is found as "ortigao" and as "ORTIGÃO" */
+  g_autoptr (GListModel) a = cm_store_search (store, "ortigao", 10, &error);
+  g_autoptr (GListModel) b = cm_store_search (store, "ORTIGÃO", 10, &error);
+  g_assert_cmpint (g_list_model_get_n_items (a), >=, 1);
+  g_assert_cmpint (g_list_model_get_n_items (a), ==, g_list_model_get_n_items (b));
+  g_autoptr (CmFeature) street = g_list_model_get_item (a, 0);
+  g_assert_nonnull (strstr (cm_feature_get_name (street), "Ortigão"));
+  g_autoptr (GListModel) none = cm_store_search (store, "no such name at all", 10, &error);
+  g_assert_cmpint (g_list_model_get_n_items (none), ==, 0);
+
+  /* a point 0.00001° from the ICBC ATM: that ATM; far away: nothing */
+  g_autoptr (CmFeature) atm = cm_store_feature_at (store, 116.3218872, 40.0106642, 0.0001, 0, &error);
+  g_assert_nonnull (atm);
+  g_assert_cmpstr (cm_feature_get_name (atm), ==, "中国工商银行");
+  g_autoptr (CmFeature) nothing = cm_store_feature_at (store, 0, 0, 0.0001, 0, &error);
+  g_assert_null (nothing);
+  g_assert_no_error (error);
+  /* with resources hidden, the same click finds no ATM */
+  g_autoptr (CmFeature) hidden = cm_store_feature_at (store, 116.3218872, 40.0106642, 0.0001,
+                                                      1u << CM_LAYER_RESOURCES, &error);
+  g_assert_true (hidden == NULL || cm_feature_get_layer (hidden) != CM_LAYER_RESOURCES);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -336,5 +382,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store/features", test_features);
   g_test_add_func ("/store/refuse-untrusted", test_refuse_untrusted);
   g_test_add_func ("/store/hostile-file", test_hostile_file);
+  g_test_add_func ("/store/search-and-hit", test_search_and_hit);
   return g_test_run ();
 }

@@ -11,6 +11,8 @@ struct _CmTileSource
   guint hidden;
   GMutex lock;
   GPtrArray *idle_stores; /* CmStore*, one per worker thread at most */
+  guint pending;          /* main thread only */
+  guint rendered;
 };
 
 G_DEFINE_FINAL_TYPE (CmTileSource, cm_tile_source, SHUMATE_TYPE_MAP_SOURCE)
@@ -91,7 +93,10 @@ static void
 tile_rendered (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *outer = user_data;
+  CmTileSource *self = CM_TILE_SOURCE (source);
   ShumateTile *tile = g_task_get_task_data (outer);
+  self->pending--;
+  self->rendered++;
   GError *error = NULL;
   GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
   if (texture)
@@ -113,6 +118,7 @@ cm_tile_source_fill_tile_async (ShumateMapSource *source, ShumateTile *tile,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
+  CM_TILE_SOURCE (source)->pending++;
   GTask *outer = g_task_new (source, cancellable, callback, user_data);
   g_task_set_source_tag (outer, cm_tile_source_fill_tile_async);
   g_task_set_task_data (outer, g_object_ref (tile), g_object_unref);
@@ -176,4 +182,16 @@ cm_tile_source_new (const char *path, guint hidden)
   shumate_map_source_set_tile_size (SHUMATE_MAP_SOURCE (self), CM_TILE_SIZE);
   shumate_map_source_set_projection (SHUMATE_MAP_SOURCE (self), SHUMATE_MAP_PROJECTION_MERCATOR);
   return self;
+}
+
+guint
+cm_tile_source_get_pending (CmTileSource *self)
+{
+  return self->pending;
+}
+
+guint
+cm_tile_source_get_rendered (CmTileSource *self)
+{
+  return self->rendered;
 }

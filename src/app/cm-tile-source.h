@@ -13,4 +13,9 @@ G_DECLARE_FINAL_TYPE (CmTileSource, cm_tile_source, CM, TILE_SOURCE, ShumateMapS
  * gets its own id, so libshumate's tile cache never mixes two versions of a map. */
 CmTileSource *cm_tile_source_new (const char *path, guint hidden);
 
+/* Tiles requested and not yet drawn, and tiles drawn so far (for tests and benchmarks:
+ * libshumate 1.0.3's shumate_map_get_state() is never updated). */
+guint cm_tile_source_get_pending (CmTileSource *self);
+guint cm_tile_source_get_rendered (CmTileSource *self);
+
 G_END_DECLS

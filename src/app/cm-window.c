@@ -392,7 +392,10 @@ search_changed (GtkSearchEntry *entry, CmWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->results_list), searching);
   if (!searching)
     return;
-  g_autoptr (GListModel) found = cm_store_search (self->store, text, 50, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) found = cm_store_search (self->store, text, 50, &error);
+  if (error)
+    toast (self, error->message);
   guint n = found ? g_list_model_get_n_items (found) : 0;
   for (guint i = 0; i < n; i++)
     {

@@ -920,12 +920,12 @@ cm_store_search (CmStore *self, const char *text, guint limit, GError **error)
     return G_LIST_MODEL (found);
   sqlite3_create_function (self->db, "cm_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                            sql_fold, NULL, NULL);
-  GString *sql = g_string_new (NULL);
+  GString *sql = g_string_new ("SELECT layer, uuid FROM (");
   for (int i = 0; i < CM_N_LAYERS; i++)
     g_string_append_printf (sql, "%sSELECT %d AS layer, uuid, name FROM %s WHERE deleted = 0"
                             " AND name IS NOT NULL AND instr(cm_fold(name), ?1) > 0",
                             i ? " UNION ALL " : "", i, cm_layer_to_string (i));
-  g_string_append (sql, " ORDER BY length(name), name LIMIT ?2");
+  g_string_append (sql, ") ORDER BY length(name), name LIMIT ?2");
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql->str, error);
   g_string_free (sql, TRUE);
   if (!stmt)

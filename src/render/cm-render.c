@@ -317,7 +317,7 @@ draw_station (const CmFeatureRow *row, gpointer data)
   Draw *d = data;
   double x, y;
   bbox_centre (d, row->bbox, &x, &y);
-  double half = d->view->zoom >= 15 ? 8 : 5;
+  double half = d->view->zoom >= 15 ? 9 : 7; /* large enough to find on a projector */
   /* a red square with a white border and a white cross: a service station */
   cairo_new_path (d->cr);
   cairo_rectangle (d->cr, x - half, y - half, 2 * half, 2 * half);

@@ -1,0 +1,322 @@
+/* test-window.c: the map window as a person sees it (run under xvfb-run): the demo map's
+ * buildings, a station and the sidebar are where they should be in the window's pixels; a click
+ * selects a feature and the details show it; a search flies to a Chinese name; an import
+ * through the window adds features. */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <shumate/shumate.h>
+
+#include "cm-core.h"
+#include "cm-store-private.h"
+#include "cm-tile-source.h"
+#include "cm-test-util.h"
+#include "cm-window.h"
+
+typedef struct
+{
+  int r, g, b;
+} Rgb;
+
+static CmWindow *window;
+static char *map_path;
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root, GType type, const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    {
+      if (label == NULL)
+        return root;
+      if (GTK_IS_CHECK_BUTTON (root) &&
+          g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (root)), label) == 0)
+        return root;
+      if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), label) == 0)
+        return root;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static ShumateSimpleMap *
+simple_map (void)
+{
+  return SHUMATE_SIMPLE_MAP (find_widget (GTK_WIDGET (window), SHUMATE_TYPE_SIMPLE_MAP, NULL));
+}
+
+/* Waits until the map has drawn every tile it asked for, and nothing new came for a while. */
+static void
+wait_for_tiles (void)
+{
+  CmTileSource *source = CM_TILE_SOURCE (shumate_simple_map_get_map_source (simple_map ()));
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC, quiet_since = 0;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      gboolean idle = cm_tile_source_get_pending (source) == 0 &&
+                      cm_tile_source_get_rendered (source) > 0;
+      if (!idle)
+        quiet_since = 0;
+      else if (quiet_since == 0)
+        quiet_since = g_get_monotonic_time ();
+      else if (g_get_monotonic_time () - quiet_since > 300000)
+        break;
+    }
+  g_assert_cmpint (cm_tile_source_get_pending (source), ==, 0);
+  g_assert_cmpint (cm_tile_source_get_rendered (source), >, 0);
+  g_test_message ("%u tiles drawn", cm_tile_source_get_rendered (source));
+}
+
+/* The window's pixels, as GTK draws them. */
+static GdkTexture *
+screenshot (void)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (window)), h = gtk_widget_get_height (GTK_WIDGET (window));
+  GdkPaintable *paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  GdkTexture *texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  return texture;
+}
+
+static Rgb
+texture_pixel (GdkTexture *t, int x, int y)
+{
+  int w = gdk_texture_get_width (t), h = gdk_texture_get_height (t);
+  g_assert_true (x >= 0 && y >= 0 && x < w && y < h);
+  g_autofree guint8 *data = g_malloc (4 * w * h);
+  gdk_texture_download (t, data, 4 * w);
+  const guint8 *p = data + 4 * (y * w + x); /* BGRA premultiplied, opaque here */
+  return (Rgb) { p[2], p[1], p[0] };
+}
+
+static void
+assert_rgb (Rgb got, int r, int g, int b, int tolerance, const char *what)
+{
+  g_test_message ("%s: #%02x%02x%02x (want #%02x%02x%02x)", what, got.r, got.g, got.b, r, g, b);
+  g_assert_cmpint (abs (got.r - r), <=, tolerance);
+  g_assert_cmpint (abs (got.g - g), <=, tolerance);
+  g_assert_cmpint (abs (got.b - b), <=, tolerance);
+}
+
+/* Where a lon/lat is, in the window's coordinates (and in the map widget's). */
+static void
+locate (double lon, double lat, double *wx, double *wy, double *mx, double *my)
+{
+  ShumateSimpleMap *sm = simple_map ();
+  ShumateMap *map = shumate_simple_map_get_map (sm);
+  shumate_viewport_location_to_widget_coords (shumate_simple_map_get_viewport (sm),
+                                              GTK_WIDGET (map), lat, lon, mx, my);
+  graphene_point_t p;
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (map), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (*mx, *my), &p));
+  *wx = p.x;
+  *wy = p.y;
+}
+
+static void
+query_point (const char *sql, double *lon, double *lat)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_assert_no_error (error);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  *lon = sqlite3_column_double (stmt, 0);
+  *lat = sqlite3_column_double (stmt, 1);
+  sqlite3_finalize (stmt);
+}
+
+static void
+test_first_frame (void)
+{
+  wait_for_tiles ();
+  g_autoptr (GdkTexture) shot = screenshot ();
+  g_autofree char *png = g_build_filename (g_get_tmp_dir (), "cm-test-window.png", NULL);
+  gdk_texture_save_to_png (shot, png);
+  g_test_message ("screenshot: %s", png);
+
+  /* the sidebar is on the left and lists the layers with their counts */
+  GtkWidget *resources = find_widget (GTK_WIDGET (window), GTK_TYPE_CHECK_BUTTON, "Resources");
+  g_assert_nonnull (resources);
+  graphene_rect_t bounds;
+  g_assert_true (gtk_widget_compute_bounds (resources, GTK_WIDGET (window), &bounds));
+  g_assert_cmpfloat (bounds.origin.x, <, 100);
+  GtkWidget *count = gtk_widget_get_next_sibling (resources);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (count)), ==, "244");
+  /* the map is right of it */
+  graphene_rect_t map_bounds;
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (simple_map ()), GTK_WIDGET (window), &map_bounds));
+  g_assert_cmpfloat (map_bounds.origin.x, >=, bounds.origin.x + bounds.size.width);
+
+  /* a residential building far from stations, paths and resources shows its fill */
+  double lon, lat, wx, wy, mx, my;
+  query_point ("SELECT X(p), Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM buildings b"
+               " WHERE json_extract(tags, '$.building') IN ('residential', 'apartments', 'dormitory')"
+               " AND ST_Area(geom) > 2e-7 AND NOT EXISTS (SELECT 1 FROM stations s WHERE"
+               " ST_Distance(s.geom, ST_PointOnSurface(b.geom), 1) < s.service_radius_m + 40)"
+               " AND NOT EXISTS (SELECT 1 FROM paths r WHERE ST_Distance(r.geom, ST_PointOnSurface(b.geom)) < 0.0002)"
+               " AND NOT EXISTS (SELECT 1 FROM resources r WHERE ST_Distance(r.geom, ST_PointOnSurface(b.geom)) < 0.0003)"
+               " ORDER BY ST_Area(geom) DESC LIMIT 1)", &lon, &lat);
+  locate (lon, lat, &wx, &wy, &mx, &my);
+  g_assert_cmpfloat (wx, >, map_bounds.origin.x);
+  assert_rgb (texture_pixel (shot, (int) wx, (int) wy), 0xe4, 0xd6, 0xc6, 6, "building");
+
+  /* a station's red square */
+  query_point ("SELECT X(geom), Y(geom) FROM stations WHERE name = '北区社区服务站'", &lon, &lat);
+  locate (lon, lat, &wx, &wy, &mx, &my);
+  /* libshumate 1.0.3 places tiles on whole pixels (it truncates the view centre), up to ~2 px
+   * from its own location_to_widget_coords: find the symbol's red pixels around the point */
+  double sx = 0, sy = 0, n = 0;
+  for (int y = (int) wy - 15; y <= (int) wy + 15; y++)
+    for (int x = (int) wx - 15; x <= (int) wx + 15; x++)
+      {
+        Rgb p = texture_pixel (shot, x, y);
+        if (abs (p.r - 0xd6) <= 8 && abs (p.g - 0x27) <= 8 && abs (p.b - 0x28) <= 8)
+          sx += x + 0.5, sy += y + 0.5, n++;
+      }
+  g_test_message ("station at %.1f, %.1f; its red square: %g px around %.1f, %.1f", wx, wy, n,
+                  sx / n, sy / n);
+  g_assert_cmpfloat (n, >=, 60); /* a 14 px square less its white cross */
+  g_assert_cmpfloat (fabs (sx / n - wx), <=, 3);
+  g_assert_cmpfloat (fabs (sy / n - wy), <=, 3);
+  /* the sidebar's background is not the map's */
+  Rgb side = texture_pixel (shot, (int) (bounds.origin.x + 2), (int) (bounds.origin.y - 30));
+  g_test_message ("sidebar #%02x%02x%02x", side.r, side.g, side.b);
+}
+
+static const char *
+details_name (void)
+{
+  GtkWidget *w = GTK_WIDGET (window);
+  /* the name label in the details panel carries the widget name "details-name" */
+  GtkWidget *stack[256];
+  int top = 0;
+  stack[top++] = w;
+  while (top > 0)
+    {
+      GtkWidget *x = stack[--top];
+      if (GTK_IS_LABEL (x) && g_strcmp0 (gtk_widget_get_name (x), "details-name") == 0)
+        return gtk_label_get_text (GTK_LABEL (x));
+      for (GtkWidget *c = gtk_widget_get_first_child (x); c && top < 255; c = gtk_widget_get_next_sibling (c))
+        stack[top++] = c;
+    }
+  return NULL;
+}
+
+static void
+test_click_selects (void)
+{
+  double lon, lat, wx, wy, mx, my;
+  query_point ("SELECT X(geom), Y(geom) FROM stations WHERE name = '紫荆连心工作站'", &lon, &lat);
+  locate (lon, lat, &wx, &wy, &mx, &my);
+  /* a click 3 pixels off the station's centre: what the click gesture calls */
+  cm_window_select_at (window, mx + 3, my - 2);
+  spin (100);
+  CmFeature *f = cm_window_get_selected (window);
+  g_assert_nonnull (f);
+  g_assert_cmpint (cm_feature_get_layer (f), ==, CM_LAYER_STATIONS);
+  g_assert_cmpstr (cm_feature_get_name (f), ==, "紫荆连心工作站");
+  g_assert_cmpstr (details_name (), ==, "紫荆连心工作站");
+
+  /* Escape clears the selection */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-selection", NULL);
+  g_assert_null (cm_window_get_selected (window));
+  g_assert_null (details_name ());
+
+  /* a click on an empty spot outside the community selects nothing */
+  cm_window_select_at (window, 5, 5);
+  g_assert_null (cm_window_get_selected (window));
+}
+
+static void
+test_search_flies (void)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  GtkWidget *entry = find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY, NULL);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "图书馆");
+  spin (600); /* GtkSearchEntry waits a little before "search-changed" */
+  GtkWidget *results = gtk_widget_get_parent (find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW, NULL));
+  guint rows = 0;
+  for (GtkWidget *c = gtk_widget_get_first_child (results); c; c = gtk_widget_get_next_sibling (c))
+    rows++;
+  g_test_message ("%u results for 图书馆", rows);
+  g_assert_cmpint (rows, >=, 3); /* libraries named 图书馆, as resources and as buildings */
+  g_signal_emit_by_name (entry, "activate");
+  spin (900); /* the flight */
+  CmFeature *f = cm_window_get_selected (window);
+  g_assert_nonnull (f);
+  g_assert_nonnull (strstr (cm_feature_get_name (f), "图书馆"));
+  /* the map is now centred on it, zoomed in to street level */
+  double b[4];
+  cm_feature_get_bbox (f, b);
+  ShumateViewport *vp = shumate_simple_map_get_viewport (simple_map ());
+  g_assert_cmpfloat (fabs (shumate_location_get_latitude (SHUMATE_LOCATION (vp)) - (b[1] + b[3]) / 2), <, 1e-4);
+  g_assert_cmpfloat (fabs (shumate_location_get_longitude (SHUMATE_LOCATION (vp)) - (b[0] + b[2]) / 2), <, 1e-4);
+  g_assert_cmpfloat (shumate_viewport_get_zoom_level (vp), >=, 17);
+}
+
+static void
+test_import_through_window (void)
+{
+  g_autofree char *pois = cm_test_data ("porto-centro/pois.geojson");
+  cm_window_import (window, pois);
+  g_assert_true (cm_window_is_importing (window));
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (cm_window_is_importing (window) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (cm_window_is_importing (window));
+  GtkWidget *resources = find_widget (GTK_WIDGET (window), GTK_TYPE_CHECK_BUTTON, "Resources");
+  GtkWidget *count = gtk_widget_get_next_sibling (resources);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (count)), ==, "5340"); /* 244 + 5096 */
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  /* a copy of the demo map: the import test writes to it */
+  g_autofree char *dir = cm_test_tmpdir ();
+  map_path = g_build_filename (dir, "demo.sqlite", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (map_path, bytes, len, NULL));
+
+  window = cm_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_open_map (window, map_path, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/window/first-frame", test_first_frame);
+  g_test_add_func ("/window/click-selects", test_click_selects);
+  g_test_add_func ("/window/search-flies", test_search_flies);
+  g_test_add_func ("/window/import", test_import_through_window);
+  return g_test_run ();
+}
