@@ -34,10 +34,19 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	meson compile -C $(BUILD)
 
-# Until the map window exists (issue #3), the main job is `cmap info` of the demo map.
+# The window on the demo map (or the last map opened). With no display, say so and show
+# `cmap info` of the demo map instead.
+RUN_ENV = GSETTINGS_SCHEMA_DIR=$(BUILD)/data CM_DEMO_MAP=$(BUILD)/data/demo.sqlite \
+	CM_LOCALEDIR=$(BUILD)/po
+
 run: build
-	@echo
-	$(BUILD)/src/cli/cmap info $(BUILD)/data/demo.sqlite
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  $(RUN_ENV) $(BUILD)/src/app/community-map $(BUILD)/data/demo.sqlite; \
+	else \
+	  echo "No display (neither DISPLAY nor WAYLAND_DISPLAY is set): showing the demo map with cmap info."; \
+	  echo "Run 'make run' in a desktop session to open the window."; \
+	  $(BUILD)/src/cli/cmap info $(BUILD)/data/demo.sqlite; \
+	fi
 
 test: test-deps build
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2

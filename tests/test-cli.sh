@@ -90,8 +90,9 @@ ok "check counts an invalid geometry: exit 1"
 # zh_CN: the translation is complete and valid, and cmap speaks it
 : "${CM_SOURCE_ROOT:?}"
 msgfmt --check -o /dev/null "$CM_SOURCE_ROOT/po/zh_CN.po" || fail "msgfmt --check po/zh_CN.po"
-xgettext --from-code=UTF-8 -k_ -kN_ -o "$dir/cmap.pot" "$CM_SOURCE_ROOT/src/cli/cmap.c"
-msgcmp "$CM_SOURCE_ROOT/po/zh_CN.po" "$dir/cmap.pot" || fail "po/zh_CN.po lacks messages of src/cli/cmap.c"
+(cd "$CM_SOURCE_ROOT" && xgettext --from-code=UTF-8 -k_ -kN_ -f po/POTFILES.in -o "$dir/all.pot") \
+  || fail "xgettext on po/POTFILES.in"
+msgcmp "$CM_SOURCE_ROOT/po/zh_CN.po" "$dir/all.pot" || fail "po/zh_CN.po lacks messages of po/POTFILES.in"
 untranslated=$(msgattrib --untranslated --no-obsolete "$CM_SOURCE_ROOT/po/zh_CN.po" | grep -c '^msgid ' || true)
 [ "$untranslated" -le 1 ] || fail "po/zh_CN.po has $((untranslated - 1)) untranslated messages"
 LANGUAGE=zh_CN expect 0 "$CMAP" --help

@@ -6,7 +6,7 @@
 #include "cm-core.h"
 #include "cm-test-util.h"
 
-#define RUNS 12
+#define RUNS 16
 #define BUILDINGS 11404
 
 static void
@@ -57,8 +57,11 @@ test_kill_during_import (void)
                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid,
                      &error);
       g_assert_no_error (error);
-      /* somewhere from the start to a little past the usual end */
-      g_usleep (g_rand_int_range (rand, 0, (gint32) (duration * 1.1) + 1));
+      /* half the runs anywhere from the start to a little past the usual end, half in the
+       * last fifth: the commit and the checkpoint into the main file (a kill there once found
+       * a map wrongly refused as truncated) */
+      gint64 from = run % 2 ? (gint64) (duration * 0.8) : 0;
+      g_usleep (g_rand_int_range (rand, (gint32) from, (gint32) (duration * 1.1) + 1));
       kill (pid, SIGKILL);
       waitpid (pid, &status, 0);
       if (WIFSIGNALED (status))
@@ -86,7 +89,7 @@ test_kill_during_import (void)
     }
   g_test_message ("%u of %d runs killed; %u left no buildings, %u all of them", killed, RUNS,
                   empty, complete);
-  g_assert_cmpint (killed, >=, RUNS / 2);
+  g_assert_cmpint (killed, >=, RUNS / 4);
 }
 
 int

@@ -238,6 +238,26 @@ test_click_selects (void)
   g_assert_cmpstr (cm_feature_get_name (f), ==, "紫荆连心工作站");
   g_assert_cmpstr (details_name (), ==, "紫荆连心工作站");
 
+  /* the selection is drawn above the tiles (a blue ring), and the station's name below it */
+  spin (200);
+  g_autoptr (GdkTexture) shot = screenshot ();
+  guint blue = 0, ink = 0;
+  for (int y = (int) wy - 20; y <= (int) wy + 20; y++)
+    for (int x = (int) wx - 20; x <= (int) wx + 20; x++)
+      {
+        Rgb p = texture_pixel (shot, x, y);
+        blue += abs (p.r - 0x1c) < 20 && abs (p.g - 0x70) < 20 && abs (p.b - 0xd9) < 20;
+      }
+  for (int y = (int) wy + 12; y <= (int) wy + 30; y++)
+    for (int x = (int) wx - 40; x <= (int) wx + 40; x++)
+      {
+        Rgb p = texture_pixel (shot, x, y);
+        ink += p.r < 0x50 && p.g < 0x50 && p.b < 0x50;
+      }
+  g_test_message ("selection ring: %u blue pixels; label: %u dark pixels", blue, ink);
+  g_assert_cmpint (blue, >=, 40);
+  g_assert_cmpint (ink, >=, 30);
+
   /* Escape clears the selection */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-selection", NULL);
   g_assert_null (cm_window_get_selected (window));

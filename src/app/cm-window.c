@@ -12,6 +12,7 @@
 #include "cm-app-resources.h"
 #include "cm-categories.h"
 #include "cm-import.h"
+#include "cm-label-layer.h"
 #include "cm-render.h"
 #include "cm-selection-layer.h"
 #include "cm-store.h"
@@ -44,6 +45,7 @@ struct _CmWindow
   guint hidden; /* a bit per CmLayer */
   CmFeature *selected;
   CmSelectionLayer *selection_layer;
+  CmLabelLayer *label_layer;
   GCancellable *import_cancellable;
   GtkLabel *layer_counts[CM_N_LAYERS];
   GSettings *settings; /* NULL when the schema is not installed */
@@ -108,6 +110,18 @@ refresh_tiles (CmWindow *self)
     return;
   g_autoptr (CmTileSource) source = cm_tile_source_new (self->path, self->hidden);
   shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (source));
+  /* libshumate 1.0.3 puts the first base layer on top of the overlays ("behind NULL"): stack
+   * the labels and the selection above the tiles again */
+  ShumateLayer *overlays[] = { SHUMATE_LAYER (self->label_layer),
+                               SHUMATE_LAYER (self->selection_layer) };
+  for (gsize i = 0; i < G_N_ELEMENTS (overlays); i++)
+    {
+      g_object_ref (overlays[i]);
+      shumate_simple_map_remove_overlay_layer (self->map, overlays[i]);
+      shumate_simple_map_add_overlay_layer (self->map, overlays[i]);
+      g_object_unref (overlays[i]);
+    }
+  cm_label_layer_load (self->label_layer, self->store, self->hidden);
 }
 
 static void
@@ -927,6 +941,8 @@ cm_window_init (CmWindow *self)
   ShumateMap *map = shumate_simple_map_get_map (self->map);
   shumate_map_set_go_to_duration (map, 400);
   shumate_scale_set_unit (shumate_simple_map_get_scale (self->map), SHUMATE_UNIT_METRIC);
+  self->label_layer = cm_label_layer_new (viewport (self));
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->label_layer));
   self->selection_layer = cm_selection_layer_new (viewport (self));
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->selection_layer));
 

@@ -282,8 +282,17 @@ check_header (const char *path, GError **error)
   guint32 n_pages = ((guint32) header[28] << 24) | (header[29] << 16) | (header[30] << 8) |
                     header[31];
   gboolean count_valid = memcmp (header + 24, header + 92, 4) == 0; /* change counters agree */
+  /* With a -wal (or hot -journal) file beside it, a file may legitimately be shorter than its
+   * header says: a crash in the middle of a checkpoint leaves page 1 written and later pages
+   * still in the WAL, and SQLite completes them when it opens the file. Then SQLite decides. */
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  GStatBuf st;
+  gboolean recoverable = (g_stat (wal, &st) == 0 && st.st_size > 0) ||
+                         (g_stat (journal, &st) == 0 && st.st_size > 0);
   if (page_size < 512 || (page_size & (page_size - 1)) != 0 ||
-      (count_valid && n_pages > 0 && (guint64) size < (guint64) page_size * n_pages))
+      (count_valid && !recoverable && n_pages > 0 &&
+       (guint64) size < (guint64) page_size * n_pages))
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
                    "“%s” is damaged: it is shorter than its header says (%ld of %" G_GUINT64_FORMAT

@@ -40,6 +40,19 @@ cm_render_view_init_fit (CmRenderView *view, const double bbox[4], int width, in
 }
 
 void
+cm_render_view_init_centre (CmRenderView *view, double lon, double lat, double zoom, int width,
+                            int height)
+{
+  double ux, uy, w = world_size (zoom);
+  to_unit (lon, lat, &ux, &uy);
+  view->zoom = zoom;
+  view->width = width;
+  view->height = height;
+  view->x = ux * w - width / 2.0;
+  view->y = uy * w - height / 2.0;
+}
+
+void
 cm_render_view_init_tile (CmRenderView *view, int z, int x, int y)
 {
   view->zoom = z;

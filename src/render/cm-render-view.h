@@ -18,6 +18,9 @@ typedef struct
  * @margin pixels around it. */
 void cm_render_view_init_fit (CmRenderView *view, const double bbox[4], int width, int height,
                               int margin);
+/* The view of @width × @height pixels centred on @lon, @lat at @zoom. */
+void cm_render_view_init_centre (CmRenderView *view, double lon, double lat, double zoom,
+                                 int width, int height);
 /* The view of one map tile (slippy-map numbering: y counted from the north). */
 void cm_render_view_init_tile (CmRenderView *view, int z, int x, int y);
 

@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "cm-geom.h"
+#include "cm-labels.h"
 #include "cm-style.h"
 
-#define LABEL_FONT "Noto Sans CJK SC, Noto Sans, sans-serif"
+#define LABEL_FONT "Noto Sans CJK SC, Noto Sans, sans-serif" /* the attribution's */
 
 void
 cm_render_options_init (CmRenderOptions *options)
@@ -21,18 +22,10 @@ cm_render_options_init (CmRenderOptions *options)
 
 typedef struct
 {
-  char *text;
-  double x, y;  /* anchor: the centre of the label */
-  int priority; /* lower first */
-  double size;  /* font size in pixels */
-} Label;
-
-typedef struct
-{
   cairo_t *cr;
   const CmRenderView *view;
   const CmRenderOptions *options;
-  GArray *labels; /* Label */
+  CmLabels *labels;
 } Draw;
 
 static void
@@ -74,13 +67,18 @@ add_path (Draw *d, const CmGeom *geom)
     }
 }
 
+/* Label anchors and sizes, shared with the window's label layer (cm_render_collect_labels). */
+#define STATION_LABEL_DY 21
+#define RESOURCE_LABEL_DY -13
+#define RESOURCE_LABEL_ZOOM 16.5
+
 static void
-add_label (Draw *d, const char *text, double x, double y, int priority, double size)
+add_label (Draw *d, const char *text, const double bbox[4], double dy, int priority,
+           double size, double min_zoom)
 {
-  if (!d->options->labels || text == NULL || *text == '\0')
-    return;
-  Label l = { g_strdup (text), x, y, priority, size };
-  g_array_append_val (d->labels, l);
+  if (d->options->labels)
+    cm_labels_add (d->labels, text, (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2, dy,
+                   priority, size, min_zoom);
 }
 
 /* The pixel centre of a feature's bounding box. */
@@ -136,9 +134,7 @@ draw_team (const CmFeatureRow *row, gpointer data)
   set_color (d->cr, c, 0.8);
   cairo_set_line_width (d->cr, 2);
   cairo_stroke (d->cr);
-  double x, y;
-  bbox_centre (d, row->bbox, &x, &y);
-  add_label (d, row->name, x, y, 2, 15);
+  add_label (d, row->name, row->bbox, 0, 2, 15, 0);
   return TRUE;
 }
 
@@ -280,12 +276,7 @@ draw_resource (const CmFeatureRow *row, gpointer data)
           draw_point_symbol (d, x, y, c, r);
         }
     }
-  if (d->view->zoom >= 16.5)
-    {
-      double x, y;
-      bbox_centre (d, row->bbox, &x, &y);
-      add_label (d, row->name, x, y - r - 8, 3, 12);
-    }
+  add_label (d, row->name, row->bbox, RESOURCE_LABEL_DY, 3, 12, RESOURCE_LABEL_ZOOM);
   return TRUE;
 }
 
@@ -332,65 +323,8 @@ draw_station (const CmFeatureRow *row, gpointer data)
   cairo_line_to (d->cr, x, y + half * 0.55);
   cairo_set_line_width (d->cr, half * 0.35);
   cairo_stroke (d->cr);
-  add_label (d, row->name, x, y + half + 11, 1, 14);
+  add_label (d, row->name, row->bbox, STATION_LABEL_DY, 1, 14, 0);
   return TRUE;
-}
-
-/* ---- labels -------------------------------------------------------------------------------- */
-
-static int
-by_priority (gconstpointer a, gconstpointer b)
-{
-  const Label *x = a, *y = b;
-  return x->priority - y->priority;
-}
-
-static gboolean
-overlaps (const GArray *placed, const cairo_rectangle_t *r)
-{
-  for (guint i = 0; i < placed->len; i++)
-    {
-      const cairo_rectangle_t *p = &g_array_index (placed, cairo_rectangle_t, i);
-      if (r->x < p->x + p->width && p->x < r->x + r->width && r->y < p->y + p->height &&
-          p->y < r->y + r->height)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* Places labels by priority; a label that would overlap one already placed is left out. */
-static void
-draw_labels (Draw *d)
-{
-  g_array_sort (d->labels, by_priority);
-  g_autoptr (GArray) placed = g_array_new (FALSE, FALSE, sizeof (cairo_rectangle_t));
-  PangoLayout *layout = pango_cairo_create_layout (d->cr);
-  for (guint i = 0; i < d->labels->len; i++)
-    {
-      Label *l = &g_array_index (d->labels, Label, i);
-      g_autofree char *font = g_strdup_printf ("%s %gpx", LABEL_FONT, l->size);
-      PangoFontDescription *desc = pango_font_description_from_string (font);
-      pango_layout_set_font_description (layout, desc);
-      pango_font_description_free (desc);
-      pango_layout_set_text (layout, l->text, -1);
-      int w, h;
-      pango_layout_get_pixel_size (layout, &w, &h);
-      cairo_rectangle_t box = { l->x - w / 2.0 - 2, l->y - h / 2.0 - 1, w + 4, h + 2 };
-      if (overlaps (placed, &box))
-        continue;
-      g_array_append_val (placed, box);
-      /* a white halo keeps names readable over any fill, also on a projector */
-      cairo_move_to (d->cr, l->x - w / 2.0, l->y - h / 2.0);
-      pango_cairo_layout_path (d->cr, layout);
-      cairo_set_line_join (d->cr, CAIRO_LINE_JOIN_ROUND);
-      cairo_set_line_width (d->cr, 3.5);
-      cairo_set_source_rgba (d->cr, 1, 1, 1, 0.9);
-      cairo_stroke (d->cr);
-      cairo_move_to (d->cr, l->x - w / 2.0, l->y - h / 2.0);
-      set_color (d->cr, cm_style_label, 1);
-      pango_cairo_show_layout (d->cr, layout);
-    }
-  g_object_unref (layout);
 }
 
 static void
@@ -413,12 +347,6 @@ draw_attribution (Draw *d)
   g_object_unref (layout);
 }
 
-static void
-label_clear (Label *l)
-{
-  g_free (l->text);
-}
-
 gboolean
 cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
                 const CmRenderOptions *options, GError **error)
@@ -429,8 +357,7 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
       cm_render_options_init (&defaults);
       options = &defaults;
     }
-  Draw d = { cr, view, options, g_array_new (FALSE, FALSE, sizeof (Label)) };
-  g_array_set_clear_func (d.labels, (GDestroyNotify) label_clear);
+  Draw d = { cr, view, options, cm_labels_new () };
   double bbox[4];
   cm_render_view_get_bbox (view, bbox);
   /* symbols and line widths reach a little beyond a feature's box */
@@ -476,12 +403,12 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
     }
   if (ok)
     {
-      draw_labels (&d);
+      cm_labels_draw (d.labels, cr, view);
       if (options->attribution)
         draw_attribution (&d);
     }
   cairo_restore (cr);
-  g_array_unref (d.labels);
+  cm_labels_free (d.labels);
   return ok;
 }
 
@@ -505,4 +432,36 @@ cm_render_get_extent (CmStore *store, double bbox[4], GError **error)
       bbox[3] = MAX (bbox[3], s.bbox[3]);
     }
   return any;
+}
+
+typedef struct
+{
+  CmLabels *labels;
+  double dy, size, min_zoom;
+  int priority;
+} Collect;
+
+static gboolean
+collect_label (const CmFeatureRow *row, gpointer data)
+{
+  Collect *c = data;
+  cm_labels_add (c->labels, row->name, (row->bbox[0] + row->bbox[2]) / 2,
+                 (row->bbox[1] + row->bbox[3]) / 2, c->dy, c->priority, c->size, c->min_zoom);
+  return TRUE;
+}
+
+gboolean
+cm_render_collect_labels (CmStore *store, CmLabels *labels, guint hidden, GError **error)
+{
+  Collect stations = { labels, STATION_LABEL_DY, 14, 0, 1 };
+  Collect teams = { labels, 0, 15, 0, 2 };
+  Collect resources = { labels, RESOURCE_LABEL_DY, 12, RESOURCE_LABEL_ZOOM, 3 };
+  return ((hidden & (1u << CM_LAYER_STATIONS)) ||
+          cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, NULL, collect_label, &stations,
+                                    error)) &&
+         ((hidden & (1u << CM_LAYER_TEAMS)) ||
+          cm_store_foreach_in_bbox (store, CM_LAYER_TEAMS, NULL, collect_label, &teams, error)) &&
+         ((hidden & (1u << CM_LAYER_RESOURCES)) ||
+          cm_store_foreach_in_bbox (store, CM_LAYER_RESOURCES, NULL, collect_label, &resources,
+                                    error));
 }

@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 
+#include "cm-labels.h"
 #include "cm-render-view.h"
 #include "cm-store.h"
 
@@ -26,5 +27,10 @@ gboolean cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
 
 /* The extent of everything in @store (minlon, minlat, maxlon, maxlat); FALSE when it is empty. */
 gboolean cm_render_get_extent (CmStore *store, double bbox[4], GError **error);
+
+/* The names the map shows (stations, teams, resources), with the anchors and sizes
+ * cm_render_draw uses, for drawing them above tiles. */
+gboolean cm_render_collect_labels (CmStore *store, CmLabels *labels, guint hidden,
+                                   GError **error);
 
 G_END_DECLS

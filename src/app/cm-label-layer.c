@@ -1,0 +1,74 @@
+/* cm-label-layer.c: map labels above the tiles, placed by src/render's label placement. */
+#include "cm-label-layer.h"
+
+#include "cm-render.h"
+
+struct _CmLabelLayer
+{
+  ShumateLayer parent_instance;
+  CmLabels *labels;
+};
+
+G_DEFINE_FINAL_TYPE (CmLabelLayer, cm_label_layer, SHUMATE_TYPE_LAYER)
+
+static void
+cm_label_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  CmLabelLayer *self = CM_LABEL_LAYER (widget);
+  if (cm_labels_get_n (self->labels) == 0)
+    return;
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  ShumateViewport *vp = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  CmRenderView view;
+  cm_render_view_init_centre (&view, shumate_location_get_longitude (SHUMATE_LOCATION (vp)),
+                              shumate_location_get_latitude (SHUMATE_LOCATION (vp)),
+                              shumate_viewport_get_zoom_level (vp), w, h);
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  cm_labels_draw (self->labels, cr, &view);
+  cairo_destroy (cr);
+}
+
+static void
+cm_label_layer_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (cm_label_layer_parent_class)->constructed (object);
+  /* libshumate 1.0 has no viewport "changed" signal: redraw on any property change */
+  g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (object)), "notify",
+                           G_CALLBACK (gtk_widget_queue_draw), object, G_CONNECT_SWAPPED);
+}
+
+static void
+cm_label_layer_finalize (GObject *object)
+{
+  cm_labels_free (CM_LABEL_LAYER (object)->labels);
+  G_OBJECT_CLASS (cm_label_layer_parent_class)->finalize (object);
+}
+
+static void
+cm_label_layer_class_init (CmLabelLayerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->constructed = cm_label_layer_constructed;
+  G_OBJECT_CLASS (klass)->finalize = cm_label_layer_finalize;
+  GTK_WIDGET_CLASS (klass)->snapshot = cm_label_layer_snapshot;
+}
+
+static void
+cm_label_layer_init (CmLabelLayer *self)
+{
+  self->labels = cm_labels_new ();
+}
+
+CmLabelLayer *
+cm_label_layer_new (ShumateViewport *viewport)
+{
+  return g_object_new (CM_TYPE_LABEL_LAYER, "viewport", viewport, NULL);
+}
+
+void
+cm_label_layer_load (CmLabelLayer *self, CmStore *store, guint hidden)
+{
+  cm_labels_clear (self->labels);
+  if (store)
+    cm_render_collect_labels (store, self->labels, hidden, NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
