@@ -763,24 +763,43 @@ gboolean
 cm_store_foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4],
                           CmFeatureRowFunc func, gpointer user_data, GError **error)
 {
+  return cm_store_foreach_in_bbox_lod (self, layer, bbox, 0, 0, func, user_data, error);
+}
+
+gboolean
+cm_store_foreach_in_bbox_lod (CmStore *self, CmLayer layer, const double bbox[4],
+                              double min_width, double min_height, CmFeatureRowFunc func,
+                              gpointer user_data, GError **error)
+{
   const char *table = cm_layer_to_string (layer);
   const char *extra = layer == CM_LAYER_STATIONS ? "service_radius_m, NULL"
                       : layer == CM_LAYER_TEAMS  ? "NULL, kind"
                                                  : "NULL, NULL";
-  g_autofree char *where = bbox == NULL
-      ? g_strdup ("")
-      : g_strdup_printf (" AND id IN (SELECT pkid FROM idx_%s_geom WHERE xmin <= ?3 AND"
-                         " xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)", table);
-  g_autofree char *sql = g_strdup_printf (
-      "SELECT id, uuid, category, name, tags, AsBinary(geom), MbrMinX(geom), MbrMinY(geom),"
-      " MbrMaxX(geom), MbrMaxY(geom), %s FROM %s WHERE deleted = 0 AND geom IS NOT NULL%s"
-      " ORDER BY id", extra, table, where);
+  /* Through the spatial index, the box comes from the R*Tree itself (float, rounded outward:
+   * within a few centimetres), so SQLite does not parse each geometry again for it. */
+  g_autofree char *sql = bbox == NULL
+      ? g_strdup_printf (
+            "SELECT id, uuid, category, name, tags,"
+            " CASE WHEN MbrMaxX(geom) - MbrMinX(geom) < ?5 AND MbrMaxY(geom) - MbrMinY(geom) < ?6"
+            "  THEN NULL ELSE AsBinary(geom) END,"
+            " MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom), %s"
+            " FROM %s WHERE deleted = 0 AND geom IS NOT NULL ORDER BY id", extra, table)
+      : g_strdup_printf (
+            "SELECT t.id, uuid, category, name, tags,"
+            " CASE WHEN i.xmax - i.xmin < ?5 AND i.ymax - i.ymin < ?6 THEN NULL"
+            "  ELSE AsBinary(geom) END,"
+            " i.xmin, i.ymin, i.xmax, i.ymax, %s"
+            " FROM idx_%s_geom AS i JOIN %s AS t ON t.id = i.pkid"
+            " WHERE i.xmin <= ?3 AND i.xmax >= ?1 AND i.ymin <= ?4 AND i.ymax >= ?2"
+            " AND t.deleted = 0 AND t.geom IS NOT NULL ORDER BY t.id", extra, table, table);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     return FALSE;
   if (bbox)
     for (int i = 0; i < 4; i++)
       sqlite3_bind_double (stmt, i + 1, bbox[i]);
+  sqlite3_bind_double (stmt, 5, min_width);
+  sqlite3_bind_double (stmt, 6, min_height);
   int rc;
   CmFeatureRow row = { .layer = layer };
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

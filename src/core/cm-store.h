@@ -65,7 +65,7 @@ typedef struct
   const char *tags;      /* JSON object text */
   const guint8 *wkb;     /* OGC WKB, 2-D */
   gsize wkb_len;
-  double bbox[4];
+  double bbox[4];        /* through the index: its box (float, rounded outward) */
   double number;         /* stations: service_radius_m (NAN when unset); else NAN */
   const char *kind;      /* teams: kind; else NULL */
 } CmFeatureRow;
@@ -77,6 +77,12 @@ typedef gboolean (*CmFeatureRowFunc) (const CmFeatureRow *row, gpointer user_dat
  * id order, through the spatial index. */
 gboolean cm_store_foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4],
                                    CmFeatureRowFunc func, gpointer user_data, GError **error);
+/* The same, but features whose box is under @min_width × @min_height degrees come without
+ * their geometry (wkb NULL): level of detail for drawing, where they are dots anyway. */
+gboolean cm_store_foreach_in_bbox_lod (CmStore *self, CmLayer layer, const double bbox[4],
+                                       double min_width, double min_height,
+                                       CmFeatureRowFunc func, gpointer user_data,
+                                       GError **error);
 
 /* The feature at @lon, @lat, within @tolerance degrees, on the layers not in @hidden (a bit
  * per CmLayer): points win over lines, lines over areas, and nearer over farther. NULL (and no

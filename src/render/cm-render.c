@@ -26,7 +26,31 @@ typedef struct
   const CmRenderView *view;
   const CmRenderOptions *options;
   CmLabels *labels;
+  /* buildings are batched: one path per fill colour and one for outlines, filled once each
+   * (thousands of small fills cost more in cairo's per-call overhead than in pixels) */
+  cairo_t *building_fill[CM_STYLE_BUILDING_CLASSES];
+  cairo_t *building_outline;
+  guint32 *pixels; /* the target's pixels, when dots can be written directly */
+  int stride;      /* in pixels */
+  /* paths are batched the same way: per class a casing path and a road path */
+  cairo_t *path_casing[CM_STYLE_PATH_CLASSES];
+  cairo_t *path_main[CM_STYLE_PATH_CLASSES];
+  CmLineStyle path_style[CM_STYLE_PATH_CLASSES];
+  /* resource points: a path per category colour, one outline path for all */
+  GHashTable *point_fill; /* category key → cairo_t* */
+  cairo_t *point_outline;
 } Draw;
+
+/* A cairo context on the same target, for one batch of same-styled shapes. */
+static cairo_t *
+batch_new (Draw *d)
+{
+  cairo_matrix_t m;
+  cairo_t *cr = cairo_create (cairo_get_target (d->cr));
+  cairo_get_matrix (d->cr, &m);
+  cairo_set_matrix (cr, &m);
+  return cr;
+}
 
 static void
 set_color (cairo_t *cr, CmColor c, double alpha)
@@ -34,14 +58,14 @@ set_color (cairo_t *cr, CmColor c, double alpha)
   cairo_set_source_rgba (cr, c.r, c.g, c.b, alpha);
 }
 
-/* Adds @geom's parts, rings and lines to the current path, projected. */
+/* Adds @geom's parts, rings and lines to @cr's current path, projected. */
 static void
-add_path (Draw *d, const CmGeom *geom)
+add_path_to (Draw *d, cairo_t *cr, const CmGeom *geom)
 {
   if (geom->type == CM_GEOM_COLLECTION)
     {
       for (guint i = 0; i < geom->children->len; i++)
-        add_path (d, g_ptr_array_index (geom->children, i));
+        add_path_to (d, cr, g_ptr_array_index (geom->children, i));
       return;
     }
   CmGeomType single = cm_geom_type_single (geom->type);
@@ -57,12 +81,12 @@ add_path (Draw *d, const CmGeom *geom)
           double px, py;
           cm_render_view_project (d->view, xy[2 * (pos + i)], xy[2 * (pos + i) + 1], &px, &py);
           if (i == 0)
-            cairo_move_to (d->cr, px, py);
+            cairo_move_to (cr, px, py);
           else
-            cairo_line_to (d->cr, px, py);
+            cairo_line_to (cr, px, py);
         }
       if (single == CM_GEOM_POLYGON)
-        cairo_close_path (d->cr);
+        cairo_close_path (cr);
       pos += n;
     }
 }
@@ -71,6 +95,12 @@ add_path (Draw *d, const CmGeom *geom)
 #define STATION_LABEL_DY 21
 #define RESOURCE_LABEL_DY -13
 #define RESOURCE_LABEL_ZOOM 16.5
+
+static void
+add_path (Draw *d, const CmGeom *geom)
+{
+  add_path_to (d, d->cr, geom);
+}
 
 static void
 add_label (Draw *d, const char *text, const double bbox[4], double dy, int priority,
@@ -142,72 +172,143 @@ static gboolean
 draw_building (const CmFeatureRow *row, gpointer data)
 {
   Draw *d = data;
-  CmColor fill = cm_style_building_fill (row->tags);
-  if (tiny (d, row->bbox, 1.5))
+  guint cls = cm_style_building_class (row->tags);
+  if (row->wkb == NULL || tiny (d, row->bbox, 1.5))
     {
       /* level of detail: a building under a pixel or two is a dot */
       double x, y;
       bbox_centre (d, row->bbox, &x, &y);
-      cairo_rectangle (d->cr, floor (x), floor (y), 1, 1);
-      set_color (d->cr, fill, 1);
-      cairo_fill (d->cr);
+      int px = (int) floor (x), py = (int) floor (y);
+      if (d->pixels)
+        {
+          if (px >= 0 && py >= 0 && px < d->view->width && py < d->view->height)
+            {
+              CmColor c = cm_style_building_class_color (cls);
+              d->pixels[py * d->stride + px] = 0xff000000u | (guint32) (c.r * 255 + 0.5) << 16 |
+                                               (guint32) (c.g * 255 + 0.5) << 8 |
+                                               (guint32) (c.b * 255 + 0.5);
+            }
+        }
+      else
+        cairo_rectangle (d->building_fill[cls], px, py, 1, 1);
       return TRUE;
     }
   g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
   if (!g)
     return TRUE;
-  cairo_new_path (d->cr);
-  add_path (d, g);
-  cairo_set_fill_rule (d->cr, CAIRO_FILL_RULE_EVEN_ODD);
-  set_color (d->cr, fill, 1);
-  if (tiny (d, row->bbox, 6))
-    {
-      cairo_fill (d->cr);
-      return TRUE;
-    }
-  cairo_fill_preserve (d->cr);
-  set_color (d->cr, cm_style_building_outline, 1);
-  cairo_set_line_width (d->cr, 0.7);
-  cairo_stroke (d->cr);
+  add_path_to (d, d->building_fill[cls], g);
+  if (!tiny (d, row->bbox, 6))
+    add_path_to (d, d->building_outline, g);
   return TRUE;
 }
 
-typedef struct
+static void
+buildings_begin (Draw *d)
 {
-  Draw *d;
-  gboolean casing; /* first pass: casings; second pass: the roads themselves */
-} PathPass;
+  cairo_surface_t *target = cairo_get_target (d->cr);
+  cairo_matrix_t m;
+  cairo_get_matrix (d->cr, &m);
+  gboolean identity = m.xx == 1 && m.yy == 1 && m.xy == 0 && m.yx == 0 && m.x0 == 0 && m.y0 == 0;
+  if (identity && cairo_surface_get_type (target) == CAIRO_SURFACE_TYPE_IMAGE &&
+      (cairo_image_surface_get_format (target) == CAIRO_FORMAT_ARGB32 ||
+       cairo_image_surface_get_format (target) == CAIRO_FORMAT_RGB24) &&
+      cairo_image_surface_get_width (target) >= d->view->width &&
+      cairo_image_surface_get_height (target) >= d->view->height)
+    {
+      cairo_surface_flush (target);
+      d->pixels = (guint32 *) cairo_image_surface_get_data (target);
+      d->stride = cairo_image_surface_get_stride (target) / 4;
+    }
+  for (int i = 0; i < CM_STYLE_BUILDING_CLASSES; i++)
+    {
+      d->building_fill[i] = cairo_create (target);
+      cairo_set_matrix (d->building_fill[i], &m);
+    }
+  d->building_outline = cairo_create (target);
+  cairo_set_matrix (d->building_outline, &m);
+}
+
+/* Dots first (already in the pixels), then the fills by colour, then every outline. */
+static void
+buildings_end (Draw *d)
+{
+  if (d->pixels)
+    {
+      cairo_surface_mark_dirty (cairo_get_target (d->cr));
+      d->pixels = NULL;
+    }
+  for (int i = 0; i < CM_STYLE_BUILDING_CLASSES; i++)
+    {
+      cairo_t *cr = d->building_fill[i];
+      cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+      set_color (cr, cm_style_building_class_color (i), 1);
+      cairo_fill (cr);
+      cairo_destroy (cr);
+      d->building_fill[i] = NULL;
+    }
+  set_color (d->building_outline, cm_style_building_outline, 1);
+  cairo_set_line_width (d->building_outline, 0.7);
+  cairo_stroke (d->building_outline);
+  cairo_destroy (d->building_outline);
+  d->building_outline = NULL;
+}
 
 static gboolean
 draw_path (const CmFeatureRow *row, gpointer data)
 {
-  PathPass *pass = data;
-  Draw *d = pass->d;
+  Draw *d = data;
   CmLineStyle s = cm_style_path (row->tags, d->view->zoom);
-  if (pass->casing && s.casing <= 0)
+  if (s.width <= 0)
     return TRUE;
   g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
   if (!g)
     return TRUE;
-  cairo_new_path (d->cr);
-  add_path (d, g);
-  cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_ROUND);
-  cairo_set_line_join (d->cr, CAIRO_LINE_JOIN_ROUND);
-  if (pass->casing)
+  guint k = s.path_class;
+  d->path_style[k] = s;
+  if (s.casing > 0)
     {
-      cairo_set_line_width (d->cr, s.width + 2 * s.casing);
-      set_color (d->cr, s.casing_color, 1);
+      if (d->path_casing[k] == NULL)
+        d->path_casing[k] = batch_new (d);
+      add_path_to (d, d->path_casing[k], g);
     }
-  else
-    {
-      static const double dash[] = { 4, 3 };
-      cairo_set_dash (d->cr, dash, s.dashed ? 2 : 0, 0);
-      cairo_set_line_width (d->cr, s.width);
-      set_color (d->cr, s.color, 1);
-    }
-  cairo_stroke (d->cr);
-  cairo_set_dash (d->cr, NULL, 0, 0);
+  if (d->path_main[k] == NULL)
+    d->path_main[k] = batch_new (d);
+  add_path_to (d, d->path_main[k], g);
   return TRUE;
+}
+
+/* Every casing under every road; wider classes under narrower ones. */
+static void
+paths_end (Draw *d)
+{
+  static const double dash[] = { 4, 3 };
+  for (int pass = 0; pass < 2; pass++)
+    for (int k = CM_STYLE_PATH_CLASSES - 1; k >= 0; k--)
+      {
+        cairo_t **slot = pass == 0 ? &d->path_casing[k] : &d->path_main[k];
+        if (*slot == NULL)
+          continue;
+        const CmLineStyle *s = &d->path_style[k];
+        cairo_t *cr = *slot;
+        /* round ends only where lines are wide enough to show them */
+        gboolean wide = s->width + 2 * s->casing >= 4;
+        cairo_set_line_cap (cr, wide ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+        cairo_set_line_join (cr, wide ? CAIRO_LINE_JOIN_ROUND : CAIRO_LINE_JOIN_BEVEL);
+        if (pass == 0)
+          {
+            cairo_set_line_width (cr, s->width + 2 * s->casing);
+            set_color (cr, s->casing_color, 1);
+          }
+        else
+          {
+            cairo_set_dash (cr, dash, s->dashed ? 2 : 0, 0);
+            cairo_set_line_width (cr, s->width);
+            set_color (cr, s->color, 1);
+          }
+        cairo_stroke (cr);
+        cairo_destroy (cr);
+        *slot = NULL;
+      }
 }
 
 static gboolean
@@ -226,15 +327,43 @@ draw_barrier (const CmFeatureRow *row, gpointer data)
 }
 
 static void
-draw_point_symbol (Draw *d, double x, double y, CmColor c, double r)
+draw_point_symbol (Draw *d, const char *category, double x, double y, double r)
 {
-  cairo_new_path (d->cr);
-  cairo_arc (d->cr, x, y, r, 0, 2 * G_PI);
-  set_color (d->cr, c, 1);
-  cairo_fill_preserve (d->cr);
-  cairo_set_source_rgb (d->cr, 1, 1, 1);
-  cairo_set_line_width (d->cr, 1.5);
-  cairo_stroke (d->cr);
+  cairo_t *fill = g_hash_table_lookup (d->point_fill, category ? category : "other");
+  if (fill == NULL)
+    {
+      fill = batch_new (d);
+      g_hash_table_insert (d->point_fill, g_strdup (category ? category : "other"), fill);
+    }
+  if (d->point_outline == NULL)
+    d->point_outline = batch_new (d);
+  cairo_new_sub_path (fill);
+  cairo_arc (fill, x, y, r, 0, 2 * G_PI);
+  /* the white edge is a slightly larger white disc below: a fill costs less than a stroke */
+  cairo_new_sub_path (d->point_outline);
+  cairo_arc (d->point_outline, x, y, r + 1.5, 0, 2 * G_PI);
+}
+
+/* White rings first, then the coloured discs over them: each point a disc with a white edge. */
+static void
+points_end (Draw *d)
+{
+  if (d->point_outline)
+    {
+      cairo_set_source_rgb (d->point_outline, 1, 1, 1);
+      cairo_fill (d->point_outline);
+      cairo_destroy (d->point_outline);
+      d->point_outline = NULL;
+    }
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, d->point_fill);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      set_color (value, cm_style_category (key), 1);
+      cairo_fill (value);
+    }
+  g_hash_table_remove_all (d->point_fill);
 }
 
 static gboolean
@@ -273,7 +402,7 @@ draw_resource (const CmFeatureRow *row, gpointer data)
         {
           double x, y;
           cm_render_view_project (d->view, xy[2 * i], xy[2 * i + 1], &x, &y);
-          draw_point_symbol (d, x, y, c, r);
+          draw_point_symbol (d, row->category, x, y, r);
         }
     }
   add_label (d, row->name, row->bbox, RESOURCE_LABEL_DY, 3, 12, RESOURCE_LABEL_ZOOM);
@@ -358,12 +487,13 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
       options = &defaults;
     }
   Draw d = { cr, view, options, cm_labels_new () };
+  d.point_fill = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                        (GDestroyNotify) cairo_destroy);
   double bbox[4];
   cm_render_view_get_bbox (view, bbox);
   /* symbols and line widths reach a little beyond a feature's box */
   double pad = 24 * cm_render_view_metres_per_pixel (view, bbox[1]) / 111320.0;
   double padded[4] = { bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad };
-  PathPass casing = { &d, TRUE }, roads = { &d, FALSE };
   gboolean ok;
 
   cairo_save (cr);
@@ -378,28 +508,40 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
     CmLayer layer;
     gboolean everywhere;
     CmFeatureRowFunc func;
-    int pass; /* paths: 1 casing, 2 roads */
   } steps[] = {
-    { CM_LAYER_TEAMS, FALSE, draw_team, 0 },
-    { CM_LAYER_BUILDINGS, FALSE, draw_building, 0 },
-    { CM_LAYER_PATHS, FALSE, draw_path, 1 },
-    { CM_LAYER_PATHS, FALSE, draw_path, 2 },
-    { CM_LAYER_BARRIERS, FALSE, draw_barrier, 0 },
-    { CM_LAYER_BOUNDARY, FALSE, draw_boundary, 0 },
-    { CM_LAYER_STATIONS, TRUE, draw_station_radius, 0 },
-    { CM_LAYER_RESOURCES, FALSE, draw_resource, 0 },
-    { CM_LAYER_STATIONS, FALSE, draw_station, 0 },
+    { CM_LAYER_TEAMS, FALSE, draw_team },
+    { CM_LAYER_BUILDINGS, FALSE, draw_building },
+    { CM_LAYER_PATHS, FALSE, draw_path },
+    { CM_LAYER_BARRIERS, FALSE, draw_barrier },
+    { CM_LAYER_BOUNDARY, FALSE, draw_boundary },
+    { CM_LAYER_STATIONS, TRUE, draw_station_radius },
+    { CM_LAYER_RESOURCES, FALSE, draw_resource },
+    { CM_LAYER_STATIONS, FALSE, draw_station },
   };
   ok = TRUE;
   for (gsize i = 0; ok && i < G_N_ELEMENTS (steps); i++)
     {
       if (options->hidden & (1u << steps[i].layer))
         continue;
-      gpointer data = steps[i].pass == 1 ? (gpointer) &casing
-                      : steps[i].pass == 2 ? (gpointer) &roads
-                                           : (gpointer) &d;
-      ok = cm_store_foreach_in_bbox (store, steps[i].layer, steps[i].everywhere ? NULL : padded,
-                                     steps[i].func, data, error);
+      gpointer data = &d;
+      /* buildings under 1.5 px are drawn as dots from their box: skip their geometry */
+      double lod_w = 0, lod_h = 0;
+      if (steps[i].layer == CM_LAYER_BUILDINGS)
+        {
+          lod_w = 1.5 * 360.0 / (CM_TILE_SIZE * exp2 (view->zoom));
+          lod_h = lod_w * cos (bbox[3] * G_PI / 180.0);
+        }
+      if (steps[i].layer == CM_LAYER_BUILDINGS)
+        buildings_begin (&d);
+      ok = cm_store_foreach_in_bbox_lod (store, steps[i].layer,
+                                         steps[i].everywhere ? NULL : padded, lod_w, lod_h,
+                                         steps[i].func, data, error);
+      if (steps[i].layer == CM_LAYER_BUILDINGS)
+        buildings_end (&d);
+      else if (steps[i].layer == CM_LAYER_PATHS)
+        paths_end (&d);
+      else if (steps[i].layer == CM_LAYER_RESOURCES)
+        points_end (&d);
     }
   if (ok)
     {
@@ -409,6 +551,7 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
     }
   cairo_restore (cr);
   cm_labels_free (d.labels);
+  g_hash_table_unref (d.point_fill);
   return ok;
 }
 

@@ -53,8 +53,17 @@ is_one_of (const char *v, const char *const *list)
   return FALSE;
 }
 
-CmColor
-cm_style_building_fill (const char *tags)
+static const CmColor building_colors[CM_STYLE_BUILDING_CLASSES] = {
+  { 0.851, 0.824, 0.792 }, /* #d9d2ca other */
+  { 0.894, 0.839, 0.776 }, /* #e4d6c6 homes */
+  { 0.949, 0.812, 0.769 }, /* #f2cfc4 trade */
+  { 0.847, 0.812, 0.941 }, /* #d8cff0 learning */
+  { 0.965, 0.788, 0.816 }, /* #f6c9d0 care */
+  { 0.800, 0.878, 0.835 }, /* #cce0d5 public */
+};
+
+guint
+cm_style_building_class (const char *tags)
 {
   static const char *const homes[] = { "residential", "apartments", "house", "detached",
                                        "terrace", "dormitory", "semidetached_house", NULL };
@@ -67,18 +76,30 @@ cm_style_building_fill (const char *tags)
                                         "community_centre", NULL };
   char use[48];
   if (!cm_style_tag (tags, "building", use, sizeof use))
-    strcpy (use, "yes");
+    return 0;
   if (is_one_of (use, homes))
-    return (CmColor) { 0.894, 0.839, 0.776 };  /* #e4d6c6 */
+    return 1;
   if (is_one_of (use, trade))
-    return (CmColor) { 0.949, 0.812, 0.769 };  /* #f2cfc4 */
+    return 2;
   if (is_one_of (use, learning))
-    return (CmColor) { 0.847, 0.812, 0.941 };  /* #d8cff0 */
+    return 3;
   if (is_one_of (use, care))
-    return (CmColor) { 0.965, 0.788, 0.816 };  /* #f6c9d0 */
+    return 4;
   if (is_one_of (use, public))
-    return (CmColor) { 0.800, 0.878, 0.835 };  /* #cce0d5 */
-  return (CmColor) { 0.851, 0.824, 0.792 };    /* #d9d2ca */
+    return 5;
+  return 0;
+}
+
+CmColor
+cm_style_building_class_color (guint building_class)
+{
+  return building_colors[MIN (building_class, CM_STYLE_BUILDING_CLASSES - 1)];
+}
+
+CmColor
+cm_style_building_fill (const char *tags)
+{
+  return cm_style_building_class_color (cm_style_building_class (tags));
 }
 
 CmLineStyle
@@ -99,6 +120,7 @@ cm_style_path (const char *tags, double zoom)
   s.casing_color = (CmColor) { 0.70, 0.68, 0.65 };
   if (is_one_of (cls, major))
     {
+      s.path_class = 0;
       s.width = 9 * k;
       s.color = (CmColor) { 0.988, 0.839, 0.643 }; /* #fcd6a4 */
       s.casing = 1;
@@ -106,23 +128,36 @@ cm_style_path (const char *tags, double zoom)
     }
   else if (is_one_of (cls, medium))
     {
+      s.path_class = 1;
       s.width = 7.5 * k;
       s.color = (CmColor) { 0.969, 0.980, 0.749 }; /* #f7fabf */
       s.casing = 1;
     }
   else if (is_one_of (cls, minor))
     {
+      s.path_class = 2;
       s.width = 6 * k;
       s.color = (CmColor) { 1, 1, 1 };
       s.casing = 1;
     }
   else
     {
+      s.path_class = 3;
       s.width = MAX (2.0 * k, 1.0);
       s.color = (CmColor) { 0.85, 0.42, 0.36 }; /* footway, path, steps, cycleway */
       s.dashed = TRUE;
     }
   s.width = MAX (s.width, 1.0);
+  /* zoomed out (a whole district on screen): no casings, no footways; thin lines read better
+   * there and cost a fraction to draw */
+  if (zoom < 14)
+    {
+      s.casing = 0;
+      if (s.path_class == 3)
+        s.width = 0;
+    }
+  else if (zoom < 15 && s.path_class >= 2)
+    s.casing = 0;
   return s;
 }
 

@@ -18,7 +18,10 @@ typedef struct
   double casing;   /* extra pixels of casing each side; 0 for none */
   CmColor casing_color;
   gboolean dashed;
+  guint path_class; /* 0 major, 1 medium, 2 minor, 3 footway: one style per class and zoom */
 } CmLineStyle;
+
+#define CM_STYLE_PATH_CLASSES 4
 
 extern const CmColor cm_style_background;
 extern const CmColor cm_style_building_outline;
@@ -27,9 +30,13 @@ extern const CmColor cm_style_boundary;
 extern const CmColor cm_style_barrier;
 extern const CmColor cm_style_label;
 
-/* Building fill by its `building` tag (residential, commercial, school, …). */
+/* Building fill by its `building` tag (residential, commercial, school, …): one of
+ * CM_STYLE_BUILDING_CLASSES classes, each with its colour. */
+#define CM_STYLE_BUILDING_CLASSES 6
+guint cm_style_building_class (const char *tags_json);
+CmColor cm_style_building_class_color (guint building_class);
 CmColor cm_style_building_fill (const char *tags_json);
-/* Path look by its `highway` tag, at @zoom. */
+/* Path look by its `highway` tag, at @zoom. A width of 0: not drawn at this zoom. */
 CmLineStyle cm_style_path (const char *tags_json, double zoom);
 /* A category's colour from the categories table; grey for unknown ones. */
 CmColor cm_style_category (const char *category);
