@@ -491,9 +491,9 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
                                         (GDestroyNotify) cairo_destroy);
   double bbox[4];
   cm_render_view_get_bbox (view, bbox);
-  /* symbols and line widths reach a little beyond a feature's box */
-  double pad = 24 * cm_render_view_metres_per_pixel (view, bbox[1]) / 111320.0;
-  double padded[4] = { bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad };
+  /* symbols and line widths reach beyond a feature's box: query each layer with a margin of
+   * as many pixels as its widest drawing reaches (as degrees of longitude per pixel) */
+  double deg_per_px = 360.0 / (CM_TILE_SIZE * exp2 (view->zoom));
   gboolean ok;
 
   cairo_save (cr);
@@ -508,15 +508,16 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
     CmLayer layer;
     gboolean everywhere;
     CmFeatureRowFunc func;
+    double margin; /* pixels */
   } steps[] = {
-    { CM_LAYER_TEAMS, FALSE, draw_team },
-    { CM_LAYER_BUILDINGS, FALSE, draw_building },
-    { CM_LAYER_PATHS, FALSE, draw_path },
-    { CM_LAYER_BARRIERS, FALSE, draw_barrier },
-    { CM_LAYER_BOUNDARY, FALSE, draw_boundary },
-    { CM_LAYER_STATIONS, TRUE, draw_station_radius },
-    { CM_LAYER_RESOURCES, FALSE, draw_resource },
-    { CM_LAYER_STATIONS, FALSE, draw_station },
+    { CM_LAYER_TEAMS, FALSE, draw_team, 2 },
+    { CM_LAYER_BUILDINGS, FALSE, draw_building, 2 },
+    { CM_LAYER_PATHS, FALSE, draw_path, 12 },
+    { CM_LAYER_BARRIERS, FALSE, draw_barrier, 3 },
+    { CM_LAYER_BOUNDARY, FALSE, draw_boundary, 3 },
+    { CM_LAYER_STATIONS, TRUE, draw_station_radius, 0 },
+    { CM_LAYER_RESOURCES, FALSE, draw_resource, 8 },
+    { CM_LAYER_STATIONS, FALSE, draw_station, 12 },
   };
   ok = TRUE;
   for (gsize i = 0; ok && i < G_N_ELEMENTS (steps); i++)
@@ -533,6 +534,8 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
         }
       if (steps[i].layer == CM_LAYER_BUILDINGS)
         buildings_begin (&d);
+      double pad = steps[i].margin * deg_per_px;
+      double padded[4] = { bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad };
       ok = cm_store_foreach_in_bbox_lod (store, steps[i].layer,
                                          steps[i].everywhere ? NULL : padded, lod_w, lod_h,
                                          steps[i].func, data, error);
