@@ -62,7 +62,7 @@ simple_map (void)
 static void
 wait_for_tiles (void)
 {
-  CmTileSource *source = CM_TILE_SOURCE (shumate_simple_map_get_map_source (simple_map ()));
+  CmTileSource *source = cm_window_get_tiles (window);
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC, quiet_since = 0;
   while (g_get_monotonic_time () < end)
     {
@@ -311,6 +311,29 @@ test_import_through_window (void)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (count)), ==, "5340"); /* 244 + 5096 */
 }
 
+/* An offline MBTiles basemap under the map: the empty map area shows it (its neutral grey, not
+ * the paper colour), and the community is still drawn on top. */
+static void
+test_basemap (void)
+{
+  g_autofree char *mbtiles = cm_test_data ("mbtiles/plain_1.mbtiles");
+  cm_window_set_basemap (window, mbtiles);
+  wait_for_tiles ();
+  g_autoptr (GdkTexture) shot = screenshot ();
+  graphene_rect_t map_bounds;
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (simple_map ()), GTK_WIDGET (window), &map_bounds));
+  Rgb empty = texture_pixel (shot, (int) map_bounds.origin.x + 40, (int) map_bounds.origin.y + 150);
+  g_test_message ("basemap pixel #%02x%02x%02x", empty.r, empty.g, empty.b);
+  g_assert_cmpint (abs (empty.r - empty.b), <=, 2); /* grey; the paper #f5f3ed is not */
+  g_assert_true (abs (empty.r - 0xf5) > 2 || abs (empty.b - 0xed) > 2);
+  /* the map data's attribution is shown over any basemap */
+  ShumateLicense *license = shumate_simple_map_get_license (simple_map ());
+  GtkWidget *text = find_widget (GTK_WIDGET (license), GTK_TYPE_LABEL, NULL);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (text)), "OpenStreetMap contributors"));
+  cm_window_set_basemap (window, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -338,5 +361,6 @@ main (int argc, char **argv)
   g_test_add_func ("/window/click-selects", test_click_selects);
   g_test_add_func ("/window/search-flies", test_search_flies);
   g_test_add_func ("/window/import", test_import_through_window);
+  g_test_add_func ("/window/basemap", test_basemap);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@ struct _CmTileSource
   ShumateMapSource parent_instance;
   char *path;
   guint hidden;
+  gboolean background;
   GMutex lock;
   GPtrArray *idle_stores; /* CmStore*, one per worker thread at most */
   guint pending;          /* main thread only */
@@ -67,6 +68,7 @@ render_tile_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
   cm_render_options_init (&options);
   options.labels = FALSE; /* labels would be cut at tile edges */
   options.hidden = self->hidden;
+  options.background = self->background;
   gboolean ok = cm_render_draw (store, cr, &view, &options, &error);
   cairo_destroy (cr);
   release_store (self, store);
@@ -165,13 +167,14 @@ cm_tile_source_init (CmTileSource *self)
 }
 
 CmTileSource *
-cm_tile_source_new (const char *path, guint hidden)
+cm_tile_source_new (const char *path, guint hidden, gboolean background)
 {
   static guint serial;
   g_autofree char *id = g_strdup_printf ("community-map-%u", ++serial);
   CmTileSource *self = g_object_new (CM_TYPE_TILE_SOURCE, NULL);
   self->path = g_strdup (path);
   self->hidden = hidden;
+  self->background = background;
   shumate_map_source_set_id (SHUMATE_MAP_SOURCE (self), id);
   shumate_map_source_set_name (SHUMATE_MAP_SOURCE (self), "Community Map");
   shumate_map_source_set_license (SHUMATE_MAP_SOURCE (self), "© OpenStreetMap contributors");

@@ -9,9 +9,10 @@ G_BEGIN_DECLS
 #define CM_TYPE_TILE_SOURCE (cm_tile_source_get_type ())
 G_DECLARE_FINAL_TYPE (CmTileSource, cm_tile_source, CM, TILE_SOURCE, ShumateMapSource)
 
-/* Tiles of the map at @path, without the layers in @hidden (a bit per CmLayer). Each source
+/* Tiles of the map at @path, without the layers in @hidden (a bit per CmLayer), on the paper
+ * colour when @background, else transparent (over a basemap). Each source
  * gets its own id, so libshumate's tile cache never mixes two versions of a map. */
-CmTileSource *cm_tile_source_new (const char *path, guint hidden);
+CmTileSource *cm_tile_source_new (const char *path, guint hidden, gboolean background);
 
 /* Tiles requested and not yet drawn, and tiles drawn so far (for tests and benchmarks:
  * libshumate 1.0.3's shumate_map_get_state() is never updated). */

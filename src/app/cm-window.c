@@ -13,6 +13,7 @@
 #include "cm-categories.h"
 #include "cm-import.h"
 #include "cm-label-layer.h"
+#include "cm-mbtiles-source.h"
 #include "cm-render.h"
 #include "cm-selection-layer.h"
 #include "cm-store.h"
@@ -46,6 +47,11 @@ struct _CmWindow
   CmFeature *selected;
   CmSelectionLayer *selection_layer;
   CmLabelLayer *label_layer;
+  ShumateMapLayer *data_layer; /* our tiles over a basemap; NULL when ours are the base */
+  char *basemap;               /* an MBTiles file, or NULL */
+  CmTileSource *tiles;         /* the map's own tiles, base or over a basemap */
+  ShumateMapSource *overlay_source; /* ours, when over a basemap: in the licence widget */
+  gboolean online;             /* OpenStreetMap's online tiles as the basemap */
   GCancellable *import_cancellable;
   GtkLabel *layer_counts[CM_N_LAYERS];
   GSettings *settings; /* NULL when the schema is not installed */
@@ -103,13 +109,58 @@ viewport (CmWindow *self)
   return shumate_simple_map_get_viewport (self->map);
 }
 
+/* The base layer (online OSM tiles, an MBTiles file, or the map's own tiles on paper) and,
+ * over a basemap, the map's own tiles transparent on top; then labels and selection. */
 static void
 refresh_tiles (CmWindow *self)
 {
   if (self->path == NULL)
     return;
-  g_autoptr (CmTileSource) source = cm_tile_source_new (self->path, self->hidden);
-  shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (source));
+  g_autoptr (ShumateMapSource) base = NULL;
+  if (self->online)
+    {
+      g_autoptr (ShumateMapSourceRegistry) registry =
+          shumate_map_source_registry_new_with_defaults ();
+      base = shumate_map_source_registry_get_by_id (registry, SHUMATE_MAP_SOURCE_OSM_MAPNIK);
+      if (base)
+        g_object_ref (base);
+    }
+  else if (self->basemap)
+    {
+      g_autoptr (GError) error = NULL;
+      base = SHUMATE_MAP_SOURCE (cm_mbtiles_source_new (self->basemap, &error));
+      if (base == NULL)
+        {
+          toast (self, error->message);
+          g_clear_pointer (&self->basemap, g_free);
+        }
+    }
+
+  g_autoptr (CmTileSource) ours = cm_tile_source_new (self->path, self->hidden, base == NULL);
+  g_set_object (&self->tiles, ours);
+  ShumateLicense *license = shumate_simple_map_get_license (self->map);
+  if (self->data_layer)
+    {
+      shumate_simple_map_remove_overlay_layer (self->map, SHUMATE_LAYER (self->data_layer));
+      self->data_layer = NULL;
+    }
+  if (self->overlay_source)
+    {
+      shumate_license_remove_map_source (license, self->overlay_source);
+      g_clear_object (&self->overlay_source);
+    }
+  if (base)
+    {
+      shumate_simple_map_set_map_source (self->map, base);
+      self->data_layer = shumate_map_layer_new (SHUMATE_MAP_SOURCE (ours), viewport (self));
+      shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->data_layer));
+      /* the map data's attribution shows whatever the basemap is */
+      self->overlay_source = g_object_ref (SHUMATE_MAP_SOURCE (ours));
+      shumate_license_append_map_source (license, self->overlay_source);
+    }
+  else
+    shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (ours));
+
   /* libshumate 1.0.3 puts the first base layer on top of the overlays ("behind NULL"): stack
    * the labels and the selection above the tiles again */
   ShumateLayer *overlays[] = { SHUMATE_LAYER (self->label_layer),
@@ -614,6 +665,12 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
   update_legend (self);
 }
 
+gpointer
+cm_window_get_tiles (CmWindow *self)
+{
+  return self->tiles;
+}
+
 gboolean
 cm_window_is_importing (CmWindow *self)
 {
@@ -758,6 +815,72 @@ import_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+basemap_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_free (self->basemap);
+      self->basemap = g_file_get_path (file);
+      self->online = FALSE;
+      refresh_tiles (self);
+      if (self->settings)
+        {
+          g_settings_set_string (self->settings, "basemap", self->basemap ? self->basemap : "");
+          g_settings_set_boolean (self->settings, "online-tiles", FALSE);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+basemap_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  static const char *const mbtiles[] = { "*.mbtiles", NULL };
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      _("Choose an Offline Basemap"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN,
+      _("_Choose"), _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (dialog), _("MBTiles basemaps"), mbtiles);
+  g_signal_connect (dialog, "response", G_CALLBACK (basemap_response), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+no_basemap_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  g_clear_pointer (&self->basemap, g_free);
+  self->online = FALSE;
+  refresh_tiles (self);
+  if (self->settings)
+    {
+      g_settings_set_string (self->settings, "basemap", "");
+      g_settings_set_boolean (self->settings, "online-tiles", FALSE);
+    }
+}
+
+static void
+online_tiles_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  self->online = !self->online;
+  refresh_tiles (self);
+  if (self->settings)
+    g_settings_set_boolean (self->settings, "online-tiles", self->online);
+  if (self->online)
+    toast (self, _("Online OpenStreetMap tiles are on: the map now uses the internet"));
+}
+
+void
+cm_window_set_basemap (CmWindow *self, const char *mbtiles_path)
+{
+  g_free (self->basemap);
+  self->basemap = g_strdup (mbtiles_path);
+  self->online = FALSE;
+  refresh_tiles (self);
+}
+
+static void
 cancel_import_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   CmWindow *self = CM_WINDOW (widget);
@@ -847,6 +970,8 @@ cm_window_dispose (GObject *object)
   CmWindow *self = CM_WINDOW (object);
   g_clear_object (&self->store);
   g_clear_object (&self->selected);
+  g_clear_object (&self->tiles);
+  g_clear_object (&self->overlay_source);
   g_clear_object (&self->settings);
   g_clear_object (&self->import_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_WINDOW);
@@ -857,6 +982,7 @@ static void
 cm_window_finalize (GObject *object)
 {
   g_free (CM_WINDOW (object)->path);
+  g_free (CM_WINDOW (object)->basemap);
   G_OBJECT_CLASS (cm_window_parent_class)->finalize (object);
 }
 
@@ -897,6 +1023,9 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cancel_import_action);
+  gtk_widget_class_install_action (widget_class, "win.basemap", NULL, basemap_action);
+  gtk_widget_class_install_action (widget_class, "win.no-basemap", NULL, no_basemap_action);
+  gtk_widget_class_install_action (widget_class, "win.online-tiles", NULL, online_tiles_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
@@ -935,6 +1064,10 @@ cm_window_init (CmWindow *self)
       gtk_window_set_default_size (GTK_WINDOW (self), w, h);
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
+      g_autofree char *basemap = g_settings_get_string (self->settings, "basemap");
+      if (basemap && *basemap && g_file_test (basemap, G_FILE_TEST_EXISTS))
+        self->basemap = g_steal_pointer (&basemap);
+      self->online = g_settings_get_boolean (self->settings, "online-tiles");
     }
 
   build_layers_list (self);

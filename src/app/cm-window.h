@@ -16,9 +16,14 @@ gboolean cm_window_open_map (CmWindow *self, const char *path, GError **error);
 /* Imports a GeoJSON (or SpatiaLite) file into the open map, off the main thread. */
 void cm_window_import (CmWindow *self, const char *path);
 
+/* An MBTiles file as the basemap (NULL: none, the map's own tiles on paper). */
+void cm_window_set_basemap (CmWindow *self, const char *mbtiles_path);
+
 /* For tests: the selected feature (or NULL), and the map's state. */
 CmFeature *cm_window_get_selected (CmWindow *self);
 void cm_window_select_at (CmWindow *self, double widget_x, double widget_y);
 gboolean cm_window_is_importing (CmWindow *self);
+/* The map's own tiles (a CmTileSource), whether they are the base layer or over a basemap. */
+gpointer cm_window_get_tiles (CmWindow *self);
 
 G_END_DECLS

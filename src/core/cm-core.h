@@ -8,4 +8,5 @@
 #include "cm-geom.h"
 #include "cm-import.h"
 #include "cm-layer.h"
+#include "cm-mbtiles.h"
 #include "cm-store.h"
