@@ -12,6 +12,7 @@ struct _CmTileSource
   gboolean background;
   GMutex lock;
   GPtrArray *idle_stores; /* CmStore*, one per worker thread at most */
+  GThreadPool *workers;   /* one thread per core: tiles are pure CPU work */
   guint pending;          /* main thread only */
   guint rendered;
 };
@@ -27,7 +28,7 @@ acquire_store (CmTileSource *self, GError **error)
                                                                           self->idle_stores->len - 1)
                                           : NULL;
   g_mutex_unlock (&self->lock);
-  return store ? store : cm_store_open (self->path, error);
+  return store ? store : cm_store_open_reader (self->path, error);
 }
 
 static void
@@ -44,18 +45,23 @@ typedef struct
 } TileJob;
 
 static void
-render_tile_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+render_tile_thread (gpointer data, gpointer user_data)
 {
-  CmTileSource *self = source;
-  TileJob *job = task_data;
+  GTask *task = data;
+  CmTileSource *self = user_data;
+  TileJob *job = g_task_get_task_data (task);
   GError *error = NULL;
 
   if (g_task_return_error_if_cancelled (task))
-    return;
+    {
+      g_object_unref (task);
+      return;
+    }
   CmStore *store = acquire_store (self, &error);
   if (store == NULL)
     {
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
 
@@ -76,6 +82,7 @@ render_tile_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
     {
       cairo_surface_destroy (surface);
       g_task_return_error (task, error);
+      g_object_unref (task);
       return;
     }
   cairo_surface_flush (surface);
@@ -88,6 +95,7 @@ render_tile_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
                                                 GDK_MEMORY_DEFAULT, bytes, stride);
   g_bytes_unref (bytes);
   g_task_return_pointer (task, texture, g_object_unref);
+  g_object_unref (task);
 }
 
 /* Back on the main thread: hand the texture to the tile, then finish libshumate's request. */
@@ -131,8 +139,7 @@ cm_tile_source_fill_tile_async (ShumateMapSource *source, ShumateTile *tile,
   job->y = shumate_tile_get_y (tile);
   GTask *inner = g_task_new (source, cancellable, tile_rendered, outer);
   g_task_set_task_data (inner, job, g_free);
-  g_task_run_in_thread (inner, render_tile_thread);
-  g_object_unref (inner);
+  g_thread_pool_push (CM_TILE_SOURCE (source)->workers, inner, NULL); /* the pool unrefs it */
 }
 
 static gboolean
@@ -145,6 +152,7 @@ static void
 cm_tile_source_finalize (GObject *object)
 {
   CmTileSource *self = CM_TILE_SOURCE (object);
+  g_thread_pool_free (self->workers, TRUE, TRUE);
   g_ptr_array_unref (self->idle_stores);
   g_mutex_clear (&self->lock);
   g_free (self->path);
@@ -164,6 +172,8 @@ cm_tile_source_init (CmTileSource *self)
 {
   g_mutex_init (&self->lock);
   self->idle_stores = g_ptr_array_new_with_free_func (g_object_unref);
+  self->workers = g_thread_pool_new (render_tile_thread, self,
+                                     (int) MAX (g_get_num_processors (), 1), FALSE, NULL);
 }
 
 CmTileSource *

@@ -433,6 +433,18 @@ cm_store_open (const char *path, GError **error)
   return g_steal_pointer (&self);
 }
 
+CmStore *
+cm_store_open_reader (const char *path, GError **error)
+{
+  g_autoptr (CmStore) self = g_object_new (CM_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->read_only = TRUE;
+  if (!check_header (path, error) || !connect (self, SQLITE_OPEN_READONLY, error))
+    return NULL;
+  self->schema_version = CM_SCHEMA_VERSION;
+  return g_steal_pointer (&self);
+}
+
 const char *
 cm_store_get_path (CmStore *self)
 {

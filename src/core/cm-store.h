@@ -38,6 +38,9 @@ G_DECLARE_FINAL_TYPE (CmStore, cm_store, CM, STORE, GObject)
 CmStore *cm_store_create (const char *path, const char *name, GError **error);
 /* Opens an existing community map, migrating an older schema. */
 CmStore *cm_store_open (const char *path, GError **error);
+/* A further read-only connection to a map this process already opened with cm_store_open (and
+ * so checked): for drawing threads. Skips the integrity check, which reads the whole file. */
+CmStore *cm_store_open_reader (const char *path, GError **error);
 
 const char *cm_store_get_path (CmStore *self);
 char *cm_store_dup_name (CmStore *self);
