@@ -49,6 +49,9 @@ batch_new (Draw *d)
   cairo_t *cr = cairo_create (cairo_get_target (d->cr));
   cairo_get_matrix (d->cr, &m);
   cairo_set_matrix (cr, &m);
+  /* zoomed out, shapes are a few pixels wide: antialiasing them costs much and shows little */
+  if (d->view->zoom < 15)
+    cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   return cr;
 }
 
@@ -220,12 +223,8 @@ buildings_begin (Draw *d)
       d->stride = cairo_image_surface_get_stride (target) / 4;
     }
   for (int i = 0; i < CM_STYLE_BUILDING_CLASSES; i++)
-    {
-      d->building_fill[i] = cairo_create (target);
-      cairo_set_matrix (d->building_fill[i], &m);
-    }
-  d->building_outline = cairo_create (target);
-  cairo_set_matrix (d->building_outline, &m);
+    d->building_fill[i] = batch_new (d);
+  d->building_outline = batch_new (d);
 }
 
 /* Dots first (already in the pixels), then the fills by colour, then every outline. */
@@ -335,11 +334,13 @@ draw_point_symbol (Draw *d, const char *category, double x, double y, double r)
       fill = batch_new (d);
       g_hash_table_insert (d->point_fill, g_strdup (category ? category : "other"), fill);
     }
-  if (d->point_outline == NULL)
-    d->point_outline = batch_new (d);
   cairo_new_sub_path (fill);
   cairo_arc (fill, x, y, r, 0, 2 * G_PI);
+  if (r < 3)
+    return; /* a dot: no edge */
   /* the white edge is a slightly larger white disc below: a fill costs less than a stroke */
+  if (d->point_outline == NULL)
+    d->point_outline = batch_new (d);
   cairo_new_sub_path (d->point_outline);
   cairo_arc (d->point_outline, x, y, r + 1.5, 0, 2 * G_PI);
 }
@@ -374,7 +375,8 @@ draw_resource (const CmFeatureRow *row, gpointer data)
   if (!g)
     return TRUE;
   CmColor c = cm_style_category (row->category);
-  double r = d->view->zoom >= 16 ? 5 : 3.5;
+  /* points grow with zoom: zoomed out, thousands of them must not bury the streets */
+  double r = d->view->zoom >= 16 ? 5 : d->view->zoom >= 14 ? 3 : 1.5;
   if (cm_geom_has_areas (g))
     {
       cairo_new_path (d->cr);
