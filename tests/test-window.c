@@ -81,6 +81,28 @@ wait_for_tiles (void)
   g_test_message ("%u tiles drawn", cm_tile_source_get_rendered (source));
 }
 
+/* After a refresh: waits until libshumate has asked for every tile it shows and all the drawn
+ * ones are in (some may have come from the cache, drawing nothing). */
+static void
+wait_for_tiles_or_cache (void)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC, quiet_since = 0;
+  guint seen = 0;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      CmTileSource *s = cm_window_get_tiles (window);
+      guint now = cm_tile_source_get_rendered (s) + cm_tile_source_get_served (s);
+      if (now != seen || now == 0 || cm_tile_source_get_pending (s) > 0)
+        {
+          seen = now;
+          quiet_since = g_get_monotonic_time ();
+        }
+      else if (g_get_monotonic_time () - quiet_since > 500000)
+        break;
+    }
+}
+
 /* The window's pixels, as GTK draws them. */
 static GdkTexture *
 screenshot (void)
@@ -309,6 +331,35 @@ test_import_through_window (void)
   GtkWidget *resources = find_widget (GTK_WIDGET (window), GTK_TYPE_CHECK_BUTTON, "Resources");
   GtkWidget *count = gtk_widget_get_next_sibling (resources);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (count)), ==, "5340"); /* 244 + 5096 */
+
+  /* Porto is far from Beijing: not one tile on screen is drawn again, all come from the cache */
+  wait_for_tiles_or_cache ();
+  CmTileSource *tiles = cm_window_get_tiles (window);
+  g_test_message ("after the Porto import: %u tiles drawn, %u from the cache",
+                  cm_tile_source_get_rendered (tiles), cm_tile_source_get_served (tiles));
+  g_assert_cmpint (cm_tile_source_get_rendered (tiles), ==, 0);
+  g_assert_cmpint (cm_tile_source_get_served (tiles), >, 10);
+
+  /* one point in the middle of the view: only the tiles around it are drawn again */
+  ShumateViewport *vp = shumate_simple_map_get_viewport (simple_map ());
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *one = g_build_filename (dir, "one.geojson", NULL);
+  g_autofree char *text = g_strdup_printf (
+      "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]},"
+      "\"properties\":{\"name\":\"路灯坏了\",\"category\":\"broken_street_light\"}}",
+      shumate_location_get_longitude (SHUMATE_LOCATION (vp)),
+      shumate_location_get_latitude (SHUMATE_LOCATION (vp)));
+  g_assert_true (g_file_set_contents (one, text, -1, NULL));
+  cm_window_import (window, one);
+  while (cm_window_is_importing (window))
+    g_main_context_iteration (NULL, TRUE);
+  wait_for_tiles_or_cache ();
+  tiles = cm_window_get_tiles (window);
+  g_test_message ("after one point: %u tiles drawn, %u from the cache",
+                  cm_tile_source_get_rendered (tiles), cm_tile_source_get_served (tiles));
+  g_assert_cmpint (cm_tile_source_get_rendered (tiles), >=, 1);
+  g_assert_cmpint (cm_tile_source_get_rendered (tiles), <=, 4);
+  g_assert_cmpint (cm_tile_source_get_served (tiles), >, 10);
 }
 
 /* An offline MBTiles basemap under the map: the empty map area shows it (its neutral grey, not

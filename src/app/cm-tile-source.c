@@ -13,8 +13,10 @@ struct _CmTileSource
   GMutex lock;
   GPtrArray *idle_stores; /* CmStore*, one per worker thread at most */
   GThreadPool *workers;   /* one thread per core: tiles are pure CPU work */
+  CmTileCache *cache;
   guint pending;          /* main thread only */
   guint rendered;
+  guint served;           /* from the cache */
 };
 
 G_DEFINE_FINAL_TYPE (CmTileSource, cm_tile_source, SHUMATE_TYPE_MAP_SOURCE)
@@ -43,6 +45,12 @@ typedef struct
 {
   int z, x, y;
 } TileJob;
+
+static guint
+variant (CmTileSource *self)
+{
+  return self->hidden << 1 | (self->background ? 1 : 0);
+}
 
 static void
 render_tile_thread (gpointer data, gpointer user_data)
@@ -94,6 +102,8 @@ render_tile_thread (gpointer data, gpointer user_data)
   GdkTexture *texture = gdk_memory_texture_new (CM_TILE_SIZE, CM_TILE_SIZE,
                                                 GDK_MEMORY_DEFAULT, bytes, stride);
   g_bytes_unref (bytes);
+  if (self->cache)
+    cm_tile_cache_insert (self->cache, job->z, job->x, job->y, variant (self), texture);
   g_task_return_pointer (task, texture, g_object_unref);
   g_object_unref (task);
 }
@@ -128,8 +138,26 @@ cm_tile_source_fill_tile_async (ShumateMapSource *source, ShumateTile *tile,
                                 GCancellable *cancellable, GAsyncReadyCallback callback,
                                 gpointer user_data)
 {
-  CM_TILE_SOURCE (source)->pending++;
+  CmTileSource *self = CM_TILE_SOURCE (source);
   GTask *outer = g_task_new (source, cancellable, callback, user_data);
+  /* a tile the window drew before, untouched since: no drawing at all */
+  GdkTexture *cached = self->cache ? cm_tile_cache_lookup (self->cache,
+                                                           shumate_tile_get_zoom_level (tile),
+                                                           shumate_tile_get_x (tile),
+                                                           shumate_tile_get_y (tile),
+                                                           variant (self))
+                                   : NULL;
+  if (cached)
+    {
+      shumate_tile_set_paintable (tile, GDK_PAINTABLE (cached));
+      shumate_tile_set_state (tile, SHUMATE_STATE_DONE);
+      g_object_unref (cached);
+      g_task_return_boolean (outer, TRUE);
+      g_object_unref (outer);
+      self->served++;
+      return;
+    }
+  self->pending++;
   g_task_set_source_tag (outer, cm_tile_source_fill_tile_async);
   g_task_set_task_data (outer, g_object_ref (tile), g_object_unref);
 
@@ -153,6 +181,7 @@ cm_tile_source_finalize (GObject *object)
 {
   CmTileSource *self = CM_TILE_SOURCE (object);
   g_thread_pool_free (self->workers, TRUE, TRUE);
+  g_clear_pointer (&self->cache, cm_tile_cache_unref);
   g_ptr_array_unref (self->idle_stores);
   g_mutex_clear (&self->lock);
   g_free (self->path);
@@ -177,7 +206,7 @@ cm_tile_source_init (CmTileSource *self)
 }
 
 CmTileSource *
-cm_tile_source_new (const char *path, guint hidden, gboolean background)
+cm_tile_source_new (const char *path, guint hidden, gboolean background, CmTileCache *cache)
 {
   static guint serial;
   g_autofree char *id = g_strdup_printf ("community-map-%u", ++serial);
@@ -185,6 +214,7 @@ cm_tile_source_new (const char *path, guint hidden, gboolean background)
   self->path = g_strdup (path);
   self->hidden = hidden;
   self->background = background;
+  self->cache = cache ? cm_tile_cache_ref (cache) : NULL;
   shumate_map_source_set_id (SHUMATE_MAP_SOURCE (self), id);
   shumate_map_source_set_name (SHUMATE_MAP_SOURCE (self), "Community Map");
   shumate_map_source_set_license (SHUMATE_MAP_SOURCE (self), "© OpenStreetMap contributors");
@@ -207,4 +237,10 @@ guint
 cm_tile_source_get_rendered (CmTileSource *self)
 {
   return self->rendered;
+}
+
+guint
+cm_tile_source_get_served (CmTileSource *self)
+{
+  return self->served;
 }

@@ -4,6 +4,8 @@
 
 #include <shumate/shumate.h>
 
+#include "cm-tile-cache.h"
+
 G_BEGIN_DECLS
 
 #define CM_TYPE_TILE_SOURCE (cm_tile_source_get_type ())
@@ -12,11 +14,13 @@ G_DECLARE_FINAL_TYPE (CmTileSource, cm_tile_source, CM, TILE_SOURCE, ShumateMapS
 /* Tiles of the map at @path, without the layers in @hidden (a bit per CmLayer), on the paper
  * colour when @background, else transparent (over a basemap). Each source
  * gets its own id, so libshumate's tile cache never mixes two versions of a map. */
-CmTileSource *cm_tile_source_new (const char *path, guint hidden, gboolean background);
+CmTileSource *cm_tile_source_new (const char *path, guint hidden, gboolean background,
+                                  CmTileCache *cache);
 
-/* Tiles requested and not yet drawn, and tiles drawn so far (for tests and benchmarks:
+/* Tiles requested and not yet drawn, and tiles drawn so far (not those served from the cache) (for tests and benchmarks:
  * libshumate 1.0.3's shumate_map_get_state() is never updated). */
 guint cm_tile_source_get_pending (CmTileSource *self);
 guint cm_tile_source_get_rendered (CmTileSource *self);
+guint cm_tile_source_get_served (CmTileSource *self);
 
 G_END_DECLS

@@ -50,6 +50,7 @@ struct _CmWindow
   ShumateMapLayer *data_layer; /* our tiles over a basemap; NULL when ours are the base */
   char *basemap;               /* an MBTiles file, or NULL */
   CmTileSource *tiles;         /* the map's own tiles, base or over a basemap */
+  CmTileCache *tile_cache;     /* the open map's drawn tiles, across tile sources */
   ShumateMapSource *overlay_source; /* ours, when over a basemap: in the licence widget */
   gboolean online;             /* OpenStreetMap's online tiles as the basemap */
   GCancellable *import_cancellable;
@@ -136,7 +137,8 @@ refresh_tiles (CmWindow *self)
         }
     }
 
-  g_autoptr (CmTileSource) ours = cm_tile_source_new (self->path, self->hidden, base == NULL);
+  g_autoptr (CmTileSource) ours = cm_tile_source_new (self->path, self->hidden, base == NULL,
+                                                      self->tile_cache);
   g_set_object (&self->tiles, ours);
   ShumateLicense *license = shumate_simple_map_get_license (self->map);
   if (self->data_layer)
@@ -543,6 +545,9 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   g_set_object (&self->store, store);
   g_free (self->path);
   self->path = g_strdup (cm_store_get_path (store));
+  /* a new map: none of the drawn tiles are its own */
+  g_clear_pointer (&self->tile_cache, cm_tile_cache_unref);
+  self->tile_cache = cm_tile_cache_new (256); /* 256 px tiles: at most 64 MB */
   select_feature (self, NULL);
 
   g_autofree char *name = cm_store_dup_name (store);
@@ -660,6 +665,9 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *msg = g_strdup_printf (_("Imported %u features from %s (%u repaired, %u skipped)"),
                                           r->created + r->updated, base, r->repaired, r->skipped);
   toast (self, msg);
+  /* only the tiles the imported features touch are drawn again */
+  if (r->bbox[0] <= r->bbox[2])
+    cm_tile_cache_invalidate (self->tile_cache, r->bbox, 24);
   refresh_tiles (self);
   update_counts (self);
   update_legend (self);
@@ -972,6 +980,7 @@ cm_window_dispose (GObject *object)
   g_clear_object (&self->selected);
   g_clear_object (&self->tiles);
   g_clear_object (&self->overlay_source);
+  g_clear_pointer (&self->tile_cache, cm_tile_cache_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->import_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_WINDOW);

@@ -44,11 +44,14 @@ note_free (CmImportNote *note)
   g_free (note);
 }
 
+static void report_reset (CmImportReport *report);
+
 CmImportReport *
 cm_import_report_new (void)
 {
   CmImportReport *report = g_new0 (CmImportReport, 1);
   report->notes = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
+  report_reset (report);
   return report;
 }
 
@@ -68,6 +71,8 @@ report_reset (CmImportReport *report)
   g_ptr_array_set_size (notes, 0);
   memset (report, 0, sizeof *report);
   report->notes = notes;
+  report->bbox[0] = report->bbox[1] = G_MAXDOUBLE;
+  report->bbox[2] = report->bbox[3] = -G_MAXDOUBLE;
 }
 
 static void
@@ -563,6 +568,11 @@ write_row (Import *imp, Row *row, GError **error)
   else
     imp->report->created++;
   imp->report->per_layer[row->layer]++;
+  double *b = imp->report->bbox;
+  b[0] = MIN (b[0], row->bbox[0]);
+  b[1] = MIN (b[1], row->bbox[1]);
+  b[2] = MAX (b[2], row->bbox[2]);
+  b[3] = MAX (b[3], row->bbox[3]);
   return TRUE;
 }
 

@@ -47,6 +47,7 @@ typedef struct
   guint skipped;  /* read = created + updated + skipped */
   guint dropped_z; /* features whose Z / M values were dropped */
   guint per_layer[CM_N_LAYERS]; /* created + updated per layer */
+  double bbox[4]; /* where the stored features are (minx, miny, maxx, maxy); empty: min > max */
   GPtrArray *notes; /* CmImportNote*, in input order */
 } CmImportReport;
 
