@@ -507,6 +507,32 @@ geometry_sql (CmLayer layer)
     }
 }
 
+/* The geometry expression with its WKB at parameter ?@n. */
+static char *
+geometry_sql_at (CmLayer layer, int n)
+{
+  g_autofree char *expr = g_strdup (geometry_sql (layer));
+  g_autofree char *param = g_strdup_printf ("?%d", n);
+  char *q = strchr (expr, '?');
+  return g_strdup_printf ("%.*s%s%s", (int) (q - expr), expr, param, q + 1);
+}
+
+/* Binds what add and update both write: ?1 category, ?2 name, ?3 description, ?4 tags,
+ * ?5 the time, ?6 the geometry (WKB). */
+static void
+bind_feature (sqlite3_stmt *stmt, CmFeature *feature, const char *now)
+{
+  gsize size;
+  const void *wkb = g_bytes_get_data (cm_feature_get_wkb (feature), &size);
+  const char *category = cm_feature_get_category (feature);
+  sqlite3_bind_text (stmt, 1, category ? category : "other", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, cm_feature_get_name (feature), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, cm_feature_get_description (feature), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, cm_feature_get_tags (feature), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 6, wkb, (int) size, SQLITE_TRANSIENT);
+}
+
 /* Refuses a geometry the layer cannot hold, or an invalid one, with a reason a person reads. */
 static gboolean
 check_geometry (CmStore *self, CmFeature *feature, GError **error)
@@ -594,27 +620,19 @@ cm_store_add_feature (CmStore *self, CmFeature *feature, GError **error)
   g_autofree char *now = _cm_now_utc ();
   g_autofree char *uuid = cm_feature_get_uuid (feature) ? g_strdup (cm_feature_get_uuid (feature))
                                                          : g_uuid_string_random ();
+  g_autofree char *geom = geometry_sql_at (layer, 6);
   g_autofree char *sql = g_strdup_printf (
-      "INSERT INTO %s (uuid, category, name, description, tags, created_at, updated_at, geom)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, %s)",
-      cm_layer_to_string (layer), geometry_sql (layer));
+      "INSERT INTO %s (category, name, description, tags, updated_at, geom, uuid, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, %s, ?7, ?5)",
+      cm_layer_to_string (layer), geom);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     {
       rollback (self);
       return FALSE;
     }
-  gsize size;
-  const void *wkb = g_bytes_get_data (cm_feature_get_wkb (feature), &size);
-  const char *category = cm_feature_get_category (feature);
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, category ? category : "other", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, cm_feature_get_name (feature), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, cm_feature_get_description (feature), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, cm_feature_get_tags (feature), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, now, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 8, wkb, (int) size, SQLITE_STATIC);
+  bind_feature (stmt, feature, now);
+  sqlite3_bind_text (stmt, 7, uuid, -1, SQLITE_STATIC);
   gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
     _cm_store_set_sqlite_error (self, error, "add the feature");
@@ -657,25 +675,18 @@ cm_store_update_feature (CmStore *self, CmFeature *feature, GError **error)
       return FALSE;
     }
   g_autofree char *now = _cm_now_utc ();
+  g_autofree char *geom = geometry_sql_at (layer, 6);
   g_autofree char *sql = g_strdup_printf (
-      "UPDATE %s SET category = ?, name = ?, description = ?, tags = ?, updated_at = ?,"
-      " geom = %s WHERE id = ?",
-      cm_layer_to_string (layer), geometry_sql (layer));
+      "UPDATE %s SET category = ?1, name = ?2, description = ?3, tags = ?4, updated_at = ?5,"
+      " geom = %s WHERE id = ?7",
+      cm_layer_to_string (layer), geom);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     {
       rollback (self);
       return FALSE;
     }
-  gsize size;
-  const void *wkb = g_bytes_get_data (cm_feature_get_wkb (feature), &size);
-  const char *category = cm_feature_get_category (feature);
-  sqlite3_bind_text (stmt, 1, category ? category : "other", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, cm_feature_get_name (feature), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, cm_feature_get_description (feature), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, cm_feature_get_tags (feature), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 6, wkb, (int) size, SQLITE_STATIC);
+  bind_feature (stmt, feature, now);
   sqlite3_bind_int64 (stmt, 7, id);
   gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
