@@ -171,6 +171,21 @@ draw_team (const CmFeatureRow *row, gpointer data)
   return TRUE;
 }
 
+/* Fills the pixel box [x0, x1) × [y0, y1) with an opaque colour, clipped to the view. */
+static void
+fill_pixels (Draw *d, int x0, int y0, int x1, int y1, CmColor c)
+{
+  guint32 v = 0xff000000u | (guint32) (c.r * 255 + 0.5) << 16 | (guint32) (c.g * 255 + 0.5) << 8 |
+              (guint32) (c.b * 255 + 0.5);
+  x0 = MAX (x0, 0);
+  y0 = MAX (y0, 0);
+  x1 = MIN (x1, d->view->width);
+  y1 = MIN (y1, d->view->height);
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      d->pixels[y * d->stride + x] = v;
+}
+
 static gboolean
 draw_building (const CmFeatureRow *row, gpointer data)
 {
@@ -178,22 +193,23 @@ draw_building (const CmFeatureRow *row, gpointer data)
   guint cls = cm_style_building_class (row->tags);
   if (row->wkb == NULL || tiny (d, row->bbox, 1.5))
     {
-      /* level of detail: a building under a pixel or two is a dot */
-      double x, y;
-      bbox_centre (d, row->bbox, &x, &y);
-      int px = (int) floor (x), py = (int) floor (y);
-      if (d->pixels)
+      /* level of detail: a building of a few pixels is its box; under two pixels, a dot */
+      double x0, y0, x1, y1;
+      cm_render_view_project (d->view, row->bbox[0], row->bbox[3], &x0, &y0);
+      cm_render_view_project (d->view, row->bbox[2], row->bbox[1], &x1, &y1);
+      int px0 = (int) floor (x0), py0 = (int) floor (y0);
+      int px1 = MAX ((int) floor (x1 + 0.5), px0 + 1), py1 = MAX ((int) floor (y1 + 0.5), py0 + 1);
+      if (x1 - x0 < 1.5 && y1 - y0 < 1.5)
         {
-          if (px >= 0 && py >= 0 && px < d->view->width && py < d->view->height)
-            {
-              CmColor c = cm_style_building_class_color (cls);
-              d->pixels[py * d->stride + px] = 0xff000000u | (guint32) (c.r * 255 + 0.5) << 16 |
-                                               (guint32) (c.g * 255 + 0.5) << 8 |
-                                               (guint32) (c.b * 255 + 0.5);
-            }
+          double x, y;
+          bbox_centre (d, row->bbox, &x, &y);
+          px0 = (int) floor (x), py0 = (int) floor (y);
+          px1 = px0 + 1, py1 = py0 + 1;
         }
+      if (d->pixels)
+        fill_pixels (d, px0, py0, px1, py1, cm_style_building_class_color (cls));
       else
-        cairo_rectangle (d->building_fill[cls], px, py, 1, 1);
+        cairo_rectangle (d->building_fill[cls], px0, py0, px1 - px0, py1 - py0);
       return TRUE;
     }
   g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
@@ -527,11 +543,13 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
       if (options->hidden & (1u << steps[i].layer))
         continue;
       gpointer data = &d;
-      /* buildings under 1.5 px are drawn as dots from their box: skip their geometry */
+      /* buildings drawn from their box (dots under 1.5 px; below zoom 15, where shapes are
+       * not antialiased, boxes under 6 px too) need no geometry */
       double lod_w = 0, lod_h = 0;
       if (steps[i].layer == CM_LAYER_BUILDINGS)
         {
-          lod_w = 1.5 * 360.0 / (CM_TILE_SIZE * exp2 (view->zoom));
+          double px = view->zoom < 15 ? 6 : 1.5;
+          lod_w = px * 360.0 / (CM_TILE_SIZE * exp2 (view->zoom));
           lod_h = lod_w * cos (bbox[3] * G_PI / 180.0);
         }
       if (steps[i].layer == CM_LAYER_BUILDINGS)
