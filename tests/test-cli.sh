@@ -98,7 +98,12 @@ untranslated=$(msgattrib --untranslated --no-obsolete "$CM_SOURCE_ROOT/po/zh_CN.
 LANGUAGE=zh_CN expect 0 "$CMAP" --help
 grep -q "^用法：cmap 命令" "$dir/out" || fail "zh_CN --help: $(head -1 "$dir/out")"
 LANGUAGE=zh_CN expect 2 "$CMAP" info; grep -q "需要一个地图" "$dir/err" || fail "zh_CN error: $(cat "$dir/err")"
-ok "zh_CN: translation complete (msgfmt --check), --help and errors in Chinese"
+# an error from the core library, in the user's language
+LANGUAGE=zh_CN expect 1 "$CMAP" info "$CM_SHARED_DATA/porto-centro/MANIFEST.json"
+grep -q "不是社区地图" "$dir/err" || fail "zh_CN core error: $(cat "$dir/err")"
+LANGUAGE=zh_CN expect 1 "$CMAP" import "$map" "$CM_SHARED_DATA/bad-geojson/derived/truncated-64k.geojson"
+grep -q "第 156 行：文件在 JSON 中途结束" "$dir/err" || fail "zh_CN import error: $(cat "$dir/err")"
+ok "zh_CN: translation complete (msgfmt --check), --help, cmap's and core's errors in Chinese"
 
 # the bundled demo map: built from data/demo/ at build time
 : "${DEMO_MAP:?}"

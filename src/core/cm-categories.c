@@ -1,5 +1,9 @@
 /* cm-categories.c: the category list and OSM tag matching. */
+#include "config.h"
+
 #include "cm-categories.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -66,7 +70,7 @@ cm_categories_new_from_data (const char *json, gssize len, GError **error)
   if (list == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "the category list has no \"categories\" array");
+                   _("the category list has no \"categories\" array"));
       return NULL;
     }
 
@@ -89,7 +93,7 @@ cm_categories_new_from_data (const char *json, gssize len, GError **error)
       if (c->key == NULL || g_hash_table_contains (self->by_key, c->key))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "category %u has no key or repeats one", i + 1);
+                       _("category %u has no key or repeats one"), i + 1);
           category_free (c);
           cm_categories_free (self);
           return NULL;

@@ -1,5 +1,9 @@
 /* cm-export.c: GeoJSON out of a community map, streamed feature by feature. */
+#include "config.h"
+
 #include "cm-export.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -78,7 +82,7 @@ cm_export_geojson (CmStore *store, CmLayer layer, GOutputStream *out, GCancellab
   sqlite3_finalize (stmt);
   if (ok && rc != SQLITE_DONE)
     {
-      _cm_store_set_sqlite_error (store, error, "read features");
+      _cm_store_set_sqlite_error (store, error, _("read features"));
       ok = FALSE;
     }
   if (ok)

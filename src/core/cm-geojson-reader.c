@@ -4,7 +4,11 @@
  * features and geometries arrays, coordinate arrays, captured and skipped values), so a deeply
  * nested file costs heap, not C stack, and is refused past CM_GEOJSON_MAX_DEPTH.
  */
+#include "config.h"
+
 #include "cm-geojson-reader.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 #include <yajl/yajl_parse.h>
@@ -139,7 +143,7 @@ fail (Reader *r, CmGeoJsonError code, const char *format, ...)
   va_start (args, format);
   g_autofree char *msg = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (&r->error, CM_GEOJSON_ERROR, code, "line %u: %s", reader_line (r), msg);
+  g_set_error (&r->error, CM_GEOJSON_ERROR, code, _("line %u: %s"), reader_line (r), msg);
   return 0;
 }
 
@@ -179,7 +183,7 @@ pop_frame (Reader *r)
 static const char *
 describe_feature (Reader *r, char *buf, gsize size)
 {
-  g_snprintf (buf, size, "feature %u", r->n_features + 1);
+  g_snprintf (buf, size, _("feature %u"), r->n_features + 1);
   return buf;
 }
 
@@ -373,13 +377,13 @@ static int
 nest_number (Reader *r, const char *text, gsize len)
 {
   if (r->nest->len == 0)
-    return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "\"coordinates\" must be an array");
+    return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("\"coordinates\" must be an array"));
   NestLevel *level = &g_array_index (r->nest, NestLevel, r->nest->len - 1);
   if (level->height == -1)
     level->height = 1;
   else if (level->height != 1)
     return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                 "coordinates mix numbers and arrays at the same level");
+                 _("coordinates mix numbers and arrays at the same level"));
   char buf[64];
   len = MIN (len, sizeof buf - 1);
   memcpy (buf, text, len);
@@ -405,20 +409,20 @@ nest_close (Reader *r)
     {
       if (level.numbers < 2)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "a position needs at least two numbers (longitude, latitude), found %u",
+                     _("a position needs at least two numbers (longitude, latitude), found %u"),
                      level.numbers);
       double lon = level.pos[0], lat = level.pos[1];
       if (!(lon >= -180.0 && lon <= 180.0 && lat >= -90.0 && lat <= 90.0))
         return fail (r, CM_GEOJSON_ERROR_OUT_OF_RANGE,
-                     "position [%.7g, %.7g] is out of range: longitude must be within ±180 "
-                     "and latitude within ±90 (is the file in another coordinate system?)",
+                     _("position [%.7g, %.7g] is out of range: longitude must be within ±180 "
+                     "and latitude within ±90 (is the file in another coordinate system?)"),
                      lon, lat);
       g_array_append_vals (obj->xy, level.pos, 2);
     }
   else if (level.height >= 2)
     {
       if (level.height > 4)
-        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "coordinates are nested too deep");
+        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("coordinates are nested too deep"));
       g_array_append_val (obj->lens[level.height], level.count);
     }
   else if (r->nest->len > 0)
@@ -439,12 +443,12 @@ nest_close (Reader *r)
         parent->height = level.height + 1;
       else if (parent->height != level.height + 1)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "coordinates are nested unevenly (positions and arrays of positions mixed)");
+                     _("coordinates are nested unevenly (positions and arrays of positions mixed)"));
       parent->count++;
     }
   else if (parent->height == 1)
     {
-      return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "a position must hold numbers only");
+      return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("a position must hold numbers only"));
     }
   return 1;
 }
@@ -480,7 +484,7 @@ build_geometry (Reader *r, Frame *f, CmGeomType type)
     {
       if (!f->has_geometries)
         return (fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                      "a GeometryCollection needs a \"geometries\" array"), NULL);
+                      _("a GeometryCollection needs a \"geometries\" array")), NULL);
       CmGeom *geom = cm_geom_new (CM_GEOM_COLLECTION);
       for (guint i = 0; i < f->children->len; i++)
         g_ptr_array_add (geom->children, g_steal_pointer (&g_ptr_array_index (f->children, i)));
@@ -491,7 +495,7 @@ build_geometry (Reader *r, Frame *f, CmGeomType type)
   int want = 0;
   expected_height (type, &want);
   if (!f->has_coordinates)
-    return (fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "a %s needs a \"coordinates\" array",
+    return (fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("a %s needs a \"coordinates\" array"),
                   cm_geom_type_name (type)), NULL);
 
   CmGeom *geom = cm_geom_new (type);
@@ -505,7 +509,7 @@ build_geometry (Reader *r, Frame *f, CmGeomType type)
     {
       cm_geom_free (geom);
       return (fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                    "the coordinates of a %s must be nested %d deep, not %d",
+                    _("the coordinates of a %s must be nested %d deep, not %d"),
                     cm_geom_type_name (type), want, f->coords_height), NULL);
     }
 
@@ -591,17 +595,17 @@ finish_object (Reader *r)
   if (f->type == NULL)
     {
       if (f->role == ROLE_FEATURE)
-        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "%s has no \"type\" member",
+        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("%s has no \"type\" member"),
                      describe_feature (r, what, sizeof what));
       return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                   "a GeoJSON object has no \"type\" member");
+                   _("a GeoJSON object has no \"type\" member"));
     }
 
   if (f->role == ROLE_TOP && strcmp (f->type, "FeatureCollection") == 0)
     {
       if (!f->has_features)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "the FeatureCollection has no \"features\" array");
+                     _("the FeatureCollection has no \"features\" array"));
       pop_frame (r);
       return 1;
     }
@@ -621,14 +625,14 @@ finish_object (Reader *r)
     {
       if (f->role == ROLE_FEATURE)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "%s has type \"%s\"; each member of \"features\" must be a Feature",
+                     _("%s has type \"%s\"; each member of \"features\" must be a Feature"),
                      describe_feature (r, what, sizeof what), f->type);
       if (f->role == ROLE_TOP && g_ascii_strcasecmp (f->type, "FeatureCollection") == 0)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "unknown type \"%s\" (GeoJSON type names are case-sensitive: "
-                     "\"FeatureCollection\")", f->type);
+                     _("unknown type \"%s\" (GeoJSON type names are case-sensitive: "
+                     "\"FeatureCollection\")"), f->type);
       return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                   "unknown GeoJSON type \"%s\"", f->type);
+                   _("unknown GeoJSON type \"%s\""), f->type);
     }
 
   CmGeom *geom = build_geometry (r, f, type);
@@ -702,9 +706,9 @@ typedef enum
 static const char *
 value_kind_name (ValueKind kind)
 {
-  static const char *names[] = { "null", "a boolean", "a number", "a string", "an object",
-                                 "an array" };
-  return names[kind];
+  static const char *names[] = { N_("null"), N_("a boolean"), N_("a number"), N_("a string"),
+                                 N_("an object"), N_("an array") };
+  return _(names[kind]);
 }
 
 static Frame *
@@ -735,7 +739,7 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
       r->seen_value = TRUE;
       if (kind != VALUE_MAP)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "the file holds %s where a GeoJSON object was expected",
+                     _("the file holds %s where a GeoJSON object was expected"),
                      value_kind_name (kind));
       push_object (r, ROLE_TOP);
       return 1;
@@ -746,8 +750,8 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
     case FRAME_FEATURES:
     case FRAME_GEOMETRIES:
       if (kind != VALUE_MAP)
-        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "\"%s\" holds %s where an object "
-                     "was expected", f->kind == FRAME_FEATURES ? "features" : "geometries",
+        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("\"%s\" holds %s where an object "
+                     "was expected"), f->kind == FRAME_FEATURES ? "features" : "geometries",
                      value_kind_name (kind));
       push_object (r, f->kind == FRAME_FEATURES ? ROLE_FEATURE : ROLE_GEOMETRY);
       return 1;
@@ -758,7 +762,7 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
       if (kind == VALUE_NUMBER)
         return nest_number (r, text, len);
       return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                   "coordinates must be numbers, found %s", value_kind_name (kind));
+                   _("coordinates must be numbers, found %s"), value_kind_name (kind));
 
     case FRAME_CAPTURE:
       if (kind == VALUE_MAP)
@@ -784,7 +788,7 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
     {
     case MEMBER_TYPE:
       if (kind != VALUE_STRING)
-        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "\"type\" must be a string, not %s",
+        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("\"type\" must be a string, not %s"),
                      value_kind_name (kind));
       g_free (f->type);
       f->type = g_strndup (text, len);
@@ -792,7 +796,7 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
 
     case MEMBER_FEATURES:
       if (kind != VALUE_ARRAY)
-        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "\"features\" must be an array, not %s",
+        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("\"features\" must be an array, not %s"),
                      value_kind_name (kind));
       f->has_features = TRUE;
       push_frame (r, FRAME_FEATURES);
@@ -800,7 +804,7 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
 
     case MEMBER_GEOMETRIES:
       if (kind != VALUE_ARRAY)
-        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "\"geometries\" must be an array, not %s",
+        return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("\"geometries\" must be an array, not %s"),
                      value_kind_name (kind));
       f->has_geometries = TRUE;
       push_frame (r, FRAME_GEOMETRIES);
@@ -811,7 +815,7 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
         return 1;
       if (kind != VALUE_MAP)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "the geometry of %s must be an object or null, not %s",
+                     _("the geometry of %s must be an object or null, not %s"),
                      describe_feature (r, what, sizeof what), value_kind_name (kind));
       push_object (r, ROLE_GEOMETRY);
       return 1;
@@ -821,7 +825,7 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
         return 1;
       if (kind != VALUE_MAP)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "the properties of %s must be an object or null, not %s",
+                     _("the properties of %s must be an object or null, not %s"),
                      describe_feature (r, what, sizeof what), value_kind_name (kind));
       {
         Frame *c = push_frame (r, FRAME_CAPTURE);
@@ -844,14 +848,14 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
         if (kind == VALUE_MAP || kind == VALUE_ARRAY)
           capture_open (r, c, kind == VALUE_MAP ? '{' : '[');
         else
-          return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, "\"crs\" must be an object");
+          return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON, _("\"crs\" must be an object"));
       }
       return 1;
 
     case MEMBER_ID:
       if (kind != VALUE_STRING && kind != VALUE_NUMBER)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "the \"id\" of %s must be a string or a number, not %s",
+                     _("the \"id\" of %s must be a string or a number, not %s"),
                      describe_feature (r, what, sizeof what), value_kind_name (kind));
       g_free (r->feature_id);
       r->feature_id = g_strndup (text, len);
@@ -860,7 +864,7 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
     case MEMBER_COORDINATES:
       if (kind != VALUE_ARRAY)
         return fail (r, CM_GEOJSON_ERROR_NOT_GEOJSON,
-                     "\"coordinates\" must be an array, not %s", value_kind_name (kind));
+                     _("\"coordinates\" must be an array, not %s"), value_kind_name (kind));
       f->has_coordinates = TRUE;
       push_frame (r, FRAME_COORDS);
       return nest_open (r);
@@ -895,9 +899,9 @@ check_crs (Reader *r)
       if (g_ascii_strcasecmp (value, ok[i]) == 0)
         return 1;
   return fail (r, CM_GEOJSON_ERROR_UNSUPPORTED_CRS,
-               "the file declares the coordinate system %s; Community Map reads WGS 84 "
+               _("the file declares the coordinate system %s; Community Map reads WGS 84 "
                "longitude/latitude only. Convert it first, for example with "
-               "\"ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson\"",
+               "\"ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson\""),
                value ? value : s);
 }
 
@@ -931,7 +935,7 @@ static int
 depth_in (Reader *r)
 {
   if (++r->total_depth > CM_GEOJSON_MAX_DEPTH)
-    return fail (r, CM_GEOJSON_ERROR_TOO_DEEP, "the JSON is nested deeper than %d levels",
+    return fail (r, CM_GEOJSON_ERROR_TOO_DEEP, _("the JSON is nested deeper than %d levels"),
                  CM_GEOJSON_MAX_DEPTH);
   return 1;
 }
@@ -1076,15 +1080,15 @@ set_yajl_error (Reader *r, const guint8 *data, gsize len, gboolean at_end, GErro
 
   if (at_end && (strstr (reason, "premature EOF") != NULL))
     g_set_error (error, CM_GEOJSON_ERROR, CM_GEOJSON_ERROR_TRUNCATED,
-                 "line %u: the file ends in the middle of the JSON (it is truncated; copy it "
-                 "again from the original)", line);
+                 _("line %u: the file ends in the middle of the JSON (it is truncated; copy it "
+                 "again from the original)"), line);
   else if (strstr (reason, "UTF8") != NULL)
     g_set_error (error, CM_GEOJSON_ERROR, CM_GEOJSON_ERROR_NOT_UTF8,
-                 "line %u: the text is not UTF-8 (GeoJSON must be UTF-8; save the file as "
-                 "UTF-8 and try again)", line);
+                 _("line %u: the text is not UTF-8 (GeoJSON must be UTF-8; save the file as "
+                 "UTF-8 and try again)"), line);
   else
     g_set_error (error, CM_GEOJSON_ERROR, CM_GEOJSON_ERROR_INVALID_JSON,
-                 "line %u: not valid JSON (%s)", line, reason);
+                 _("line %u: not valid JSON (%s)"), line, reason);
 }
 
 gboolean
@@ -1166,7 +1170,7 @@ cm_geojson_read (GInputStream *in, goffset total, CmGeoJsonFeatureFunc func, gpo
       if (!r.seen_value)
         {
           g_set_error (error, CM_GEOJSON_ERROR, CM_GEOJSON_ERROR_EMPTY,
-                       "the file is empty: there is no GeoJSON in it");
+                       _("the file is empty: there is no GeoJSON in it"));
           ok = FALSE;
         }
       else if (yajl_complete_parse (r.yajl) != yajl_status_ok)
@@ -1180,7 +1184,7 @@ cm_geojson_read (GInputStream *in, goffset total, CmGeoJsonFeatureFunc func, gpo
       else if (r.frames->len > 0)
         {
           g_set_error (error, CM_GEOJSON_ERROR, CM_GEOJSON_ERROR_TRUNCATED,
-                       "the file ends in the middle of the JSON (it is truncated)");
+                       _("the file ends in the middle of the JSON (it is truncated)"));
           ok = FALSE;
         }
     }

@@ -1,5 +1,9 @@
 /* cm-geom.c: plain geometries, their checks, GEOS conversion and SpatiaLite BLOB encoding. */
+#include "config.h"
+
 #include "cm-geom.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -164,7 +168,7 @@ cm_geom_check_structure (const CmGeom *geom, const char **reason)
     {
       if (geom->children->len == 0)
         {
-          *reason = "empty geometry collection";
+          *reason = _("empty geometry collection");
           return FALSE;
         }
       for (guint i = 0; i < geom->children->len; i++)
@@ -174,7 +178,7 @@ cm_geom_check_structure (const CmGeom *geom, const char **reason)
     }
   if (geom->xy->len == 0)
     {
-      *reason = "empty geometry";
+      *reason = _("empty geometry");
       return FALSE;
     }
 
@@ -192,13 +196,13 @@ cm_geom_check_structure (const CmGeom *geom, const char **reason)
                        pts[2 * (pos + i) + 1] != pts[2 * pos + 1];
           if (!distinct)
             {
-              *reason = "a line needs at least two different positions";
+              *reason = _("a line needs at least two different positions");
               return FALSE;
             }
         }
       else if (single == CM_GEOM_POLYGON && n < 4)
         {
-          *reason = "a polygon ring needs at least four positions";
+          *reason = _("a polygon ring needs at least four positions");
           return FALSE;
         }
       pos += n;

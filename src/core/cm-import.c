@@ -1,5 +1,9 @@
 /* cm-import.c: GeoJSON and SpatiaLite sources into a community map, in one transaction. */
+#include "config.h"
+
 #include "cm-import.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <sqlite3.h>
 #include <spatialite.h>
@@ -158,13 +162,13 @@ layer_accepts (CmLayer layer, const CmGeom *geom, const char **reason)
   switch (cm_layer_get_info (layer)->kind)
     {
     case CM_GEOMETRY_KIND_POINT:
-      *reason = "the stations layer holds single points";
+      *reason = _("the stations layer holds single points");
       return geom->type == CM_GEOM_POINT;
     case CM_GEOMETRY_KIND_LINES:
-      *reason = "this layer holds lines";
+      *reason = _("this layer holds lines");
       return geom->type == CM_GEOM_LINESTRING || geom->type == CM_GEOM_MULTILINESTRING;
     case CM_GEOMETRY_KIND_AREAS:
-      *reason = "this layer holds areas (polygons)";
+      *reason = _("this layer holds areas (polygons)");
       return geom->type == CM_GEOM_POLYGON || geom->type == CM_GEOM_MULTIPOLYGON;
     case CM_GEOMETRY_KIND_ANY:
     default:
@@ -203,14 +207,16 @@ validate_areas (Import *imp, CmLayer layer, CmGeom **geom, gboolean *repaired, c
   if (result == NULL || cm_geom_is_empty (result) ||
       !layer_accepts (layer, result, &not_accepted))
     {
-      *reason = g_strdup_printf ("invalid geometry (%s) that cannot be repaired into %s",
-                                 why ? why : "unknown reason",
-                                 not_accepted ? "an area" : "a shape");
+      *reason = not_accepted
+                    ? g_strdup_printf (_("invalid geometry (%s) that cannot be repaired into an "
+                                         "area"), why ? why : "?")
+                    : g_strdup_printf (_("invalid geometry (%s) that cannot be repaired"),
+                                       why ? why : "?");
       GEOSFree_r (imp->geos, why);
       cm_geom_free (result);
       return FALSE;
     }
-  *reason = g_strdup_printf ("invalid geometry (%s) repaired", why ? why : "unknown reason");
+  *reason = g_strdup_printf (_("invalid geometry (%s) repaired"), why ? why : "?");
   GEOSFree_r (imp->geos, why);
   cm_geom_free (*geom);
   *geom = result;
@@ -267,7 +273,7 @@ recreate_trigger (Import *imp, const char *sql, GError **error)
   const char *tail = NULL;
   if (sqlite3_prepare_v2 (imp->db, sql, -1, &stmt, &tail) != SQLITE_OK)
     {
-      _cm_store_set_sqlite_error (imp->store, error, "restore a spatial index trigger");
+      _cm_store_set_sqlite_error (imp->store, error, _("restore a spatial index trigger"));
       return FALSE;
     }
   while (tail && g_ascii_isspace (*tail))
@@ -275,10 +281,10 @@ recreate_trigger (Import *imp, const char *sql, GError **error)
   gboolean ok = tail && *tail == '\0' && g_str_has_prefix (sqlite3_sql (stmt), "CREATE TRIGGER");
   if (!ok)
     g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
-                 "a spatial index trigger of this map is not what SpatiaLite writes");
+                 _("a spatial index trigger of this map is not what SpatiaLite writes"));
   else if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cm_store_set_sqlite_error (imp->store, error, "restore a spatial index trigger");
+      _cm_store_set_sqlite_error (imp->store, error, _("restore a spatial index trigger"));
       ok = FALSE;
     }
   sqlite3_finalize (stmt);
@@ -329,7 +335,7 @@ index_feature (Import *imp, LayerStatements *s, gint64 id, const double bbox[4],
       sqlite3_reset (s->index_delete);
       if (rc != SQLITE_DONE)
         {
-          _cm_store_set_sqlite_error (imp->store, error, "update the spatial index");
+          _cm_store_set_sqlite_error (imp->store, error, _("update the spatial index"));
           return FALSE;
         }
     }
@@ -342,7 +348,7 @@ index_feature (Import *imp, LayerStatements *s, gint64 id, const double bbox[4],
   sqlite3_reset (s->index_insert);
   if (rc != SQLITE_DONE)
     {
-      _cm_store_set_sqlite_error (imp->store, error, "update the spatial index");
+      _cm_store_set_sqlite_error (imp->store, error, _("update the spatial index"));
       return FALSE;
     }
   return TRUE;
@@ -457,7 +463,7 @@ prepare_row (Import *imp, CmGeoJsonFeature *f)
 
   if (f->geom == NULL)
     {
-      add_note (imp, f, CM_IMPORT_SKIPPED, "no geometry (null)");
+      add_note (imp, f, CM_IMPORT_SKIPPED, _("no geometry (null)"));
       report->skipped++;
       return NULL;
     }
@@ -472,7 +478,7 @@ prepare_row (Import *imp, CmGeoJsonFeature *f)
   CmLayer layer = imp->layer != CM_LAYER_NONE ? imp->layer : infer_layer (f);
   if (!layer_accepts (layer, f->geom, &reason))
     {
-      g_autofree char *why = g_strdup_printf ("a %s cannot go into the %s layer: %s",
+      g_autofree char *why = g_strdup_printf (_("a %s cannot go into the %s layer: %s"),
                                               cm_geom_type_name (f->geom->type),
                                               cm_layer_to_string (layer), reason);
       add_note (imp, f, CM_IMPORT_SKIPPED, why);
@@ -492,9 +498,9 @@ prepare_row (Import *imp, CmGeoJsonFeature *f)
     {
       g_autofree char *why = NULL;
       if (closed > 0 && repaired)
-        why = g_strdup_printf ("%u unclosed ring(s) closed; %s", closed, repair_reason);
+        why = g_strdup_printf (_("%u unclosed ring(s) closed; %s"), closed, repair_reason);
       else if (closed > 0)
-        why = g_strdup_printf ("%u unclosed ring(s) closed", closed);
+        why = g_strdup_printf (_("%u unclosed ring(s) closed"), closed);
       add_note (imp, f, CM_IMPORT_REPAIRED, why ? why : repair_reason);
       report->repaired++;
     }
@@ -556,8 +562,8 @@ write_row (Import *imp, Row *row, GError **error)
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
     {
-      _cm_store_set_sqlite_error (imp->store, error, "store a feature");
-      g_prefix_error (error, "feature %u: ", row->index + 1);
+      _cm_store_set_sqlite_error (imp->store, error, _("store a feature"));
+      g_prefix_error (error, _("feature %u: "), row->index + 1);
       return FALSE;
     }
   gint64 id = existing ? existing : sqlite3_last_insert_rowid (imp->db);
@@ -669,7 +675,7 @@ reader_feature (CmGeoJsonFeature *f, gpointer user_data, GError **error)
     g_ptr_array_add (pipe->filling, row);
   if (pipe->filling->len >= BATCH_ROWS && !pipe_push (pipe, FALSE))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped by the writer");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("stopped by the writer"));
       return FALSE;
     }
   return TRUE;
@@ -792,7 +798,7 @@ import_sqlite_table (Import *imp, const char *path, const char *table, CmProgres
   _cm_spatialite_prepare ();
   if (sqlite3_open_v2 (path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     {
-      g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_SOURCE, "could not open “%s”: %s",
+      g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_SOURCE, _("could not open “%s”: %s"),
                    dn, sqlite3_errmsg (src));
       goto out;
     }
@@ -820,8 +826,8 @@ import_sqlite_table (Import *imp, const char *path, const char *table, CmProgres
   if (geom_col == NULL)
     {
       g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE,
-                   "“%s” has no SpatiaLite table “%s” with a registered geometry column. "
-                   "List its tables with “ogrinfo %s”", dn, table, path);
+                   _("“%s” has no SpatiaLite table “%s” with a registered geometry column. "
+                   "List its tables with “ogrinfo %s”"), dn, table, path);
       goto out;
     }
 
@@ -835,7 +841,7 @@ import_sqlite_table (Import *imp, const char *path, const char *table, CmProgres
       sqlite3_prepare_v2 (src, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_SOURCE,
-                   "could not read table “%s” of “%s”: %s", table, dn, sqlite3_errmsg (src));
+                   _("could not read table “%s” of “%s”: %s"), table, dn, sqlite3_errmsg (src));
       goto out;
     }
 
@@ -919,7 +925,7 @@ import_sqlite_table (Import *imp, const char *path, const char *table, CmProgres
   if (rc != SQLITE_DONE)
     {
       g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_SOURCE,
-                   "could not read table “%s” of “%s”: %s", table, dn, sqlite3_errmsg (src));
+                   _("could not read table “%s” of “%s”: %s"), table, dn, sqlite3_errmsg (src));
       goto out;
     }
   ok = TRUE;
@@ -959,8 +965,8 @@ cm_import_file (CmStore *store, const char *path, CmLayer layer, const char *tab
   if (sqlite && table == NULL)
     {
       g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE,
-                   "“%s” is a SQLite database: say which table to import with --table "
-                   "(list them with “ogrinfo %s”)", dn, path);
+                   _("“%s” is a SQLite database: say which table to import with --table "
+                   "(list them with “ogrinfo %s”)"), dn, path);
       return FALSE;
     }
 
@@ -983,7 +989,7 @@ cm_import_file (CmStore *store, const char *path, CmLayer layer, const char *tab
       sqlite3_exec (_cm_store_get_db (store), "ROLLBACK", NULL, NULL, NULL);
       report_reset (report);
       if (error && *error && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_prefix_error (error, "“%s”: ", dn);
+        g_prefix_error (error, _("“%s”: "), dn);
     }
   return ok;
 }

@@ -1,5 +1,9 @@
 /* cm-mbtiles.c: raster MBTiles, read-only. */
+#include "config.h"
+
 #include "cm-mbtiles.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -65,7 +69,7 @@ cm_mbtiles_open (const char *path, GError **error)
           SQLITE_OK)
     {
       g_set_error (error, CM_MBTILES_ERROR, CM_MBTILES_ERROR_NOT_MBTILES,
-                   "“%s” is not an MBTiles file (it is not a SQLite database)", dn);
+                   _("“%s” is not an MBTiles file (it is not a SQLite database)"), dn);
       cm_mbtiles_free (self);
       return NULL;
     }
@@ -77,7 +81,7 @@ cm_mbtiles_open (const char *path, GError **error)
                           -1, &self->tile, NULL) != SQLITE_OK)
     {
       g_set_error (error, CM_MBTILES_ERROR, CM_MBTILES_ERROR_NOT_MBTILES,
-                   "“%s” is not an MBTiles file: %s", dn, sqlite3_errmsg (self->db));
+                   _("“%s” is not an MBTiles file: %s"), dn, sqlite3_errmsg (self->db));
       cm_mbtiles_free (self);
       return NULL;
     }
@@ -106,7 +110,7 @@ cm_mbtiles_open (const char *path, GError **error)
   if (self->min_zoom < 0 || self->max_zoom < self->min_zoom || self->max_zoom > 30)
     {
       g_set_error (error, CM_MBTILES_ERROR, CM_MBTILES_ERROR_NOT_MBTILES,
-                   "“%s” holds no tiles", dn);
+                   _("“%s” holds no tiles"), dn);
       cm_mbtiles_free (self);
       return NULL;
     }
@@ -142,7 +146,7 @@ cm_mbtiles_get_tile (CmMbtiles *self, int z, int x, int y, GError **error)
 {
   if (z < 0 || z > 30 || x < 0 || y < 0 || x >= (1 << z) || y >= (1 << z))
     {
-      g_set_error (error, CM_MBTILES_ERROR, CM_MBTILES_ERROR_NO_TILE, "no tile %d/%d/%d", z, x, y);
+      g_set_error (error, CM_MBTILES_ERROR, CM_MBTILES_ERROR_NO_TILE, _("no tile %d/%d/%d"), z, x, y);
       return NULL;
     }
   sqlite3_bind_int (self->tile, 1, z);
@@ -153,9 +157,9 @@ cm_mbtiles_get_tile (CmMbtiles *self, int z, int x, int y, GError **error)
   if (rc == SQLITE_ROW && sqlite3_column_bytes (self->tile, 0) > 0)
     bytes = g_bytes_new (sqlite3_column_blob (self->tile, 0), sqlite3_column_bytes (self->tile, 0));
   else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-    g_set_error (error, CM_MBTILES_ERROR, CM_MBTILES_ERROR_NO_TILE, "no tile %d/%d/%d", z, x, y);
+    g_set_error (error, CM_MBTILES_ERROR, CM_MBTILES_ERROR_NO_TILE, _("no tile %d/%d/%d"), z, x, y);
   else
-    g_set_error (error, CM_MBTILES_ERROR, CM_MBTILES_ERROR_FAILED, "could not read tile %d/%d/%d: %s",
+    g_set_error (error, CM_MBTILES_ERROR, CM_MBTILES_ERROR_FAILED, _("could not read tile %d/%d/%d: %s"),
                  z, x, y, sqlite3_errmsg (self->db));
   sqlite3_reset (self->tile);
   return bytes;

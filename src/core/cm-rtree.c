@@ -7,7 +7,11 @@
  * dimension, a min and a max as 32-bit floats, all big-endian (see SQLite's ext/rtree/rtree.c).
  * Coordinates are rounded outward to float the way rtree's own inserts round them.
  */
+#include "config.h"
+
 #include "cm-rtree.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <math.h>
 #include <string.h>
@@ -113,7 +117,7 @@ step (Loader *l, sqlite3_stmt *stmt)
   if (rc == SQLITE_DONE)
     return TRUE;
   g_set_error (l->error, CM_STORE_ERROR, CM_STORE_ERROR_FAILED,
-               "could not build the spatial index: %s", sqlite3_errmsg (l->db));
+               _("could not build the spatial index: %s"), sqlite3_errmsg (l->db));
   return FALSE;
 }
 
@@ -149,7 +153,7 @@ prepare (Loader *l, sqlite3_stmt **stmt, char *sql)
   if (sqlite3_prepare_v2 (l->db, owned, -1, stmt, NULL) == SQLITE_OK)
     return TRUE;
   g_set_error (l->error, CM_STORE_ERROR, CM_STORE_ERROR_FAILED,
-               "could not build the spatial index: %s", sqlite3_errmsg (l->db));
+               _("could not build the spatial index: %s"), sqlite3_errmsg (l->db));
   return FALSE;
 }
 
@@ -188,7 +192,7 @@ _cm_rtree_bulk_load (sqlite3 *db, const char *index, GArray *entries, GError **e
   if (per_node < 4 || !_cm_rtree_is_empty (db, index, NULL))
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_FAILED,
-                   "the spatial index %s is not an empty R*Tree", index);
+                   _("the spatial index %s is not an empty R*Tree"), index);
       return FALSE;
     }
 

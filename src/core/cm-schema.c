@@ -1,5 +1,9 @@
 /* cm-schema.c: the tables of a community map, their creation and their migrations. */
+#include "config.h"
+
 #include "cm-schema.h"
+
+#include <glib/gi18n-lib.h>
 
 #include "cm-categories.h"
 #include "cm-layer.h"
@@ -44,7 +48,7 @@ exec (sqlite3 *db, const char *sql, GError **error)
   char *msg = NULL;
   if (sqlite3_exec (db, sql, NULL, NULL, &msg) == SQLITE_OK)
     return TRUE;
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not create the map's tables: %s",
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not create the map's tables: %s"),
                msg ? msg : sqlite3_errmsg (db));
   sqlite3_free (msg);
   return FALSE;
@@ -85,7 +89,7 @@ insert_categories (sqlite3 *db, GError **error)
       sqlite3_reset (stmt);
     }
   if (!ok)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not store the categories: %s",
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not store the categories: %s"),
                  sqlite3_errmsg (db));
   sqlite3_finalize (stmt);
   return ok;
@@ -146,7 +150,7 @@ _cm_schema_create (sqlite3 *db, const char *name, GError **error)
       sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
       ok = sqlite3_step (stmt) == SQLITE_DONE;
       if (!ok)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write the map's name: %s",
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not write the map's name: %s"),
                      sqlite3_errmsg (db));
       sqlite3_finalize (stmt);
     }

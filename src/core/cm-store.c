@@ -1,5 +1,9 @@
 /* cm-store.c: opening, creating, checking a community map, and its features. */
+#include "config.h"
+
 #include "cm-store-private.h"
+
+#include <glib/gi18n-lib.h>
 
 #include <errno.h>
 #include <math.h>
@@ -106,11 +110,11 @@ _cm_store_set_sqlite_error (CmStore *self, GError **error, const char *doing)
   CmStoreError code = error_code_for (rc);
   if (code == CM_STORE_ERROR_READ_ONLY)
     g_set_error (error, CM_STORE_ERROR, code,
-                 "could not %s in “%s”: the file or its folder cannot be written (%s). "
-                 "Copy the map to a folder you can write to, or check its permissions",
+                 _("could not %s in “%s”: the file or its folder cannot be written (%s). "
+                 "Copy the map to a folder you can write to, or check its permissions"),
                  doing, name, sqlite3_errmsg (self->db));
   else
-    g_set_error (error, CM_STORE_ERROR, code, "could not %s in “%s”: %s", doing, name,
+    g_set_error (error, CM_STORE_ERROR, code, _("could not %s in “%s”: %s"), doing, name,
                  sqlite3_errmsg (self->db));
 }
 
@@ -119,7 +123,7 @@ _cm_store_exec (CmStore *self, const char *sql, GError **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
-  _cm_store_set_sqlite_error (self, error, "write");
+  _cm_store_set_sqlite_error (self, error, _("write"));
   return FALSE;
 }
 
@@ -129,7 +133,7 @@ _cm_store_prepare (CmStore *self, const char *sql, GError **error)
   sqlite3_stmt *stmt = NULL;
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      _cm_store_set_sqlite_error (self, error, "read");
+      _cm_store_set_sqlite_error (self, error, _("read"));
       return NULL;
     }
   return stmt;
@@ -142,7 +146,7 @@ begin (CmStore *self, GError **error)
     {
       g_autofree char *name = display_name (self->path);
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_READ_ONLY,
-                   "“%s” is read-only: copy it to a folder you can write to and open the copy",
+                   _("“%s” is read-only: copy it to a folder you can write to and open the copy"),
                    name);
       return FALSE;
     }
@@ -173,7 +177,7 @@ connect (CmStore *self, int flags, GError **error)
   if (rc != SQLITE_OK)
     {
       g_autofree char *name = display_name (self->path);
-      g_set_error (error, CM_STORE_ERROR, error_code_for (rc), "could not open “%s”: %s", name,
+      g_set_error (error, CM_STORE_ERROR, error_code_for (rc), _("could not open “%s”: %s"), name,
                    self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return FALSE;
     }
@@ -211,7 +215,7 @@ cm_store_create (const char *path, const char *name, GError **error)
     {
       g_autofree char *dn = display_name (path);
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_EXISTS,
-                   "“%s” already exists: choose another name, or delete the file first", dn);
+                   _("“%s” already exists: choose another name, or delete the file first"), dn);
       return NULL;
     }
 
@@ -240,7 +244,7 @@ cm_store_create (const char *path, const char *name, GError **error)
       int saved = errno;
       g_autofree char *dn = display_name (path);
       g_unlink (tmp);
-      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_FAILED, "could not create “%s”: %s",
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_FAILED, _("could not create “%s”: %s"),
                    dn, g_strerror (saved));
       return NULL;
     }
@@ -260,7 +264,7 @@ check_header (const char *path, GError **error)
       int saved = errno;
       g_set_error (error, CM_STORE_ERROR,
                    saved == ENOENT ? CM_STORE_ERROR_NOT_FOUND : CM_STORE_ERROR_READ_ONLY,
-                   "could not open “%s”: %s", dn, g_strerror (saved));
+                   _("could not open “%s”: %s"), dn, g_strerror (saved));
       return FALSE;
     }
   size_t n = fread (header, 1, sizeof header, f);
@@ -271,9 +275,9 @@ check_header (const char *path, GError **error)
   if (n < sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_SQLITE,
-                   "“%s” is not a community map: it is not a SQLite database%s. Open a .sqlite "
-                   "map, or import this file into a map with “cmap import”",
-                   dn, size == 0 ? " (the file is empty)" : "");
+                   _("“%s” is not a community map: it is not a SQLite database%s. Open a .sqlite "
+                   "map, or import this file into a map with “cmap import”"),
+                   dn, size == 0 ? _(" (the file is empty)") : "");
       return FALSE;
     }
   guint32 page_size = (header[16] << 8) | header[17];
@@ -294,10 +298,12 @@ check_header (const char *path, GError **error)
       (count_valid && !recoverable && n_pages > 0 &&
        (guint64) size < (guint64) page_size * n_pages))
     {
+      g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                   (guint64) page_size * n_pages);
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
-                   "“%s” is damaged: it is shorter than its header says (%ld of %" G_GUINT64_FORMAT
-                   " bytes), so it was probably cut off while being copied. Copy it again from "
-                   "the original", dn, size, (guint64) page_size * n_pages);
+                   _("“%s” is damaged: it is shorter than its header says (%ld of %s bytes), so "
+                     "it was probably cut off while being copied. Copy it again from the original"),
+                   dn, size, expected);
       return FALSE;
     }
   return TRUE;
@@ -340,8 +346,8 @@ validate (CmStore *self, GError **error)
   if (rc != SQLITE_OK)
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
-                   "“%s” is damaged and cannot be read (%s). Copy it again from the original, "
-                   "or open a backup", dn, sqlite3_errstr (rc));
+                   _("“%s” is damaged and cannot be read (%s). Copy it again from the original, "
+                   "or open a backup"), dn, sqlite3_errstr (rc));
       return FALSE;
     }
   g_autofree char *app = NULL;
@@ -350,8 +356,8 @@ validate (CmStore *self, GError **error)
   if (g_strcmp0 (app, "community-map") != 0)
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_A_MAP,
-                   "“%s” is a SQLite database but not a community map. To bring its data in, "
-                   "create a map and run “cmap import MAP FILE --table TABLE”", dn);
+                   _("“%s” is a SQLite database but not a community map. To bring its data in, "
+                   "create a map and run “cmap import MAP FILE --table TABLE”"), dn);
       return FALSE;
     }
   g_autofree char *version =
@@ -360,15 +366,15 @@ validate (CmStore *self, GError **error)
   if (v < 1)
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
-                   "“%s” is damaged: it has no valid schema version", dn);
+                   _("“%s” is damaged: it has no valid schema version"), dn);
       return FALSE;
     }
   if (v > CM_SCHEMA_VERSION)
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NEWER_SCHEMA,
-                   "“%s” was made by a newer Community Map (file format %" G_GINT64_FORMAT
-                   "; this version reads up to %d). Update Community Map to open it",
-                   dn, v, CM_SCHEMA_VERSION);
+                   _("“%s” was made by a newer Community Map (file format %d; this version "
+                     "reads up to %d). Update Community Map to open it"),
+                   dn, (int) MIN (v, G_MAXINT), CM_SCHEMA_VERSION);
       return FALSE;
     }
   self->schema_version = (int) v;
@@ -377,7 +383,7 @@ validate (CmStore *self, GError **error)
   if (rc != SQLITE_OK || g_strcmp0 (check, "ok") != 0)
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
-                   "“%s” is damaged (%s). Copy it again from the original, or open a backup",
+                   _("“%s” is damaged (%s). Copy it again from the original, or open a backup"),
                    dn, check ? check : sqlite3_errstr (rc));
       return FALSE;
     }
@@ -393,8 +399,8 @@ validate (CmStore *self, GError **error)
       if (g_strcmp0 (type, "table") != 0 || g_strcmp0 (registered, "geom") != 0)
         {
           g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_A_MAP,
-                       "“%s” is not a complete community map: its “%s” table is missing or "
-                       "has no registered geometry", dn, table);
+                       _("“%s” is not a complete community map: its “%s” table is missing or "
+                       "has no registered geometry"), dn, table);
           return FALSE;
         }
     }
@@ -411,7 +417,7 @@ cm_store_open (const char *path, GError **error)
     {
       g_autofree char *dn = display_name (path);
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_SQLITE,
-                   "“%s” is a folder, not a community map file", dn);
+                   _("“%s” is a folder, not a community map file"), dn);
       return NULL;
     }
   if (!check_header (path, error))
@@ -541,7 +547,7 @@ check_geometry (CmStore *self, CmFeature *feature, GError **error)
   CmLayer layer = cm_feature_get_layer (feature);
   if (wkb == NULL)
     {
-      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID, "the feature has no geometry");
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID, _("the feature has no geometry"));
       return FALSE;
     }
   g_autofree char *sql = g_strdup_printf (
@@ -560,20 +566,20 @@ check_geometry (CmStore *self, CmFeature *feature, GError **error)
       const char *want = cm_layer_get_info (layer)->spatialite_type;
       if (type == NULL)
         g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
-                     "the feature's geometry is not valid WKB");
+                     _("the feature's geometry is not valid WKB"));
       else if (strcmp (want, "GEOMETRY") != 0 && strcmp (type, want) != 0)
         g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
-                     "the %s layer holds %s geometries, not %s", cm_layer_to_string (layer),
+                     _("the %s layer holds %s geometries, not %s"), cm_layer_to_string (layer),
                      want, type);
       else if (sqlite3_column_int (stmt, 1) != 1)
         g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
-                     "the feature's shape is not valid: %s",
+                     _("the feature's shape is not valid: %s"),
                      (const char *) sqlite3_column_text (stmt, 2));
       else
         ok = TRUE;
     }
   else
-    _cm_store_set_sqlite_error (self, error, "check a geometry");
+    _cm_store_set_sqlite_error (self, error, _("check a geometry"));
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -600,7 +606,7 @@ reload (CmStore *self, CmFeature *feature, gint64 id, GError **error)
                               cm_feature_get_deleted (stored), bbox);
     }
   else
-    _cm_store_set_sqlite_error (self, error, "read back a feature");
+    _cm_store_set_sqlite_error (self, error, _("read back a feature"));
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -635,7 +641,7 @@ cm_store_add_feature (CmStore *self, CmFeature *feature, GError **error)
   sqlite3_bind_text (stmt, 7, uuid, -1, SQLITE_STATIC);
   gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
-    _cm_store_set_sqlite_error (self, error, "add the feature");
+    _cm_store_set_sqlite_error (self, error, _("add the feature"));
   sqlite3_finalize (stmt);
   ok = ok && reload (self, feature, sqlite3_last_insert_rowid (self->db), error);
   ok = ok && commit (self, error);
@@ -657,7 +663,7 @@ live_id (CmStore *self, CmFeature *feature, GError **error)
   sqlite3_finalize (stmt);
   if (id == 0)
     g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND,
-                 "the feature %s is not in the map (it may have been deleted)",
+                 _("the feature %s is not in the map (it may have been deleted)"),
                  cm_feature_get_uuid (feature) ? cm_feature_get_uuid (feature) : "(new)");
   return id;
 }
@@ -690,7 +696,7 @@ cm_store_update_feature (CmStore *self, CmFeature *feature, GError **error)
   sqlite3_bind_int64 (stmt, 7, id);
   gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
-    _cm_store_set_sqlite_error (self, error, "change the feature");
+    _cm_store_set_sqlite_error (self, error, _("change the feature"));
   sqlite3_finalize (stmt);
   ok = ok && reload (self, feature, id, error) && commit (self, error);
   if (!ok)
@@ -722,7 +728,7 @@ cm_store_delete_feature (CmStore *self, CmFeature *feature, GError **error)
   sqlite3_bind_int64 (stmt, 2, id);
   gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
-    _cm_store_set_sqlite_error (self, error, "delete the feature");
+    _cm_store_set_sqlite_error (self, error, _("delete the feature"));
   sqlite3_finalize (stmt);
   ok = ok && reload (self, feature, id, error) && commit (self, error);
   if (!ok)
@@ -744,7 +750,7 @@ cm_store_get_feature (CmStore *self, CmLayer layer, const char *uuid, GError **e
     f = feature_from_row (layer, stmt);
   else
     g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND,
-                 "there is no feature %s in the %s layer", uuid, cm_layer_to_string (layer));
+                 _("there is no feature %s in the %s layer"), uuid, cm_layer_to_string (layer));
   sqlite3_finalize (stmt);
   return f;
 }
@@ -775,7 +781,7 @@ cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4], GError 
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      _cm_store_set_sqlite_error (self, error, "read features");
+      _cm_store_set_sqlite_error (self, error, _("read features"));
       g_object_unref (store);
       return NULL;
     }
@@ -848,7 +854,7 @@ cm_store_foreach_in_bbox_lod (CmStore *self, CmLayer layer, const double bbox[4]
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      _cm_store_set_sqlite_error (self, error, "read features");
+      _cm_store_set_sqlite_error (self, error, _("read features"));
       return FALSE;
     }
   return TRUE;
@@ -1017,7 +1023,7 @@ cm_store_get_layer_stats (CmStore *self, CmLayer layer, CmLayerStats *stats, GEr
         stats->bbox[i] = sqlite3_column_double (stmt, 1 + i);
     }
   else
-    _cm_store_set_sqlite_error (self, error, "count features");
+    _cm_store_set_sqlite_error (self, error, _("count features"));
   sqlite3_finalize (stmt);
   return ok;
 }
@@ -1032,7 +1038,7 @@ cm_store_check (CmStore *self, GPtrArray *problems, GError **error)
     {
       const char *line = (const char *) sqlite3_column_text (stmt, 0);
       if (g_strcmp0 (line, "ok") != 0)
-        g_ptr_array_add (problems, g_strdup_printf ("integrity: %s", line));
+        g_ptr_array_add (problems, g_strdup_printf (_("integrity: %s"), line));
     }
   sqlite3_finalize (stmt);
 
@@ -1052,29 +1058,29 @@ cm_store_check (CmStore *self, GPtrArray *problems, GError **error)
         return FALSE;
       if (sqlite3_step (stmt) != SQLITE_ROW)
         {
-          _cm_store_set_sqlite_error (self, error, "check the map");
+          _cm_store_set_sqlite_error (self, error, _("check the map"));
           sqlite3_finalize (stmt);
           return FALSE;
         }
       if (sqlite3_column_int (stmt, 0) != 1)
-        g_ptr_array_add (problems, g_strdup_printf ("%s: the spatial index is not enabled", table));
+        g_ptr_array_add (problems, g_strdup_printf (_("%s: the spatial index is not enabled"), table));
       else if (sqlite3_column_type (stmt, 1) == SQLITE_NULL || sqlite3_column_int (stmt, 1) != 1)
         g_ptr_array_add (problems,
-                         g_strdup_printf ("%s: the spatial index does not match the table "
-                                          "(repair it with “SELECT RecoverSpatialIndex('%s', "
-                                          "'geom')” in spatialite)", table, table));
+                         g_strdup_printf (_("%s: the spatial index does not match the table "
+                                            "(repair it with “SELECT RecoverSpatialIndex('%s', "
+                                            "'geom')” in spatialite)"), table, table));
       const char *tree = (const char *) sqlite3_column_text (stmt, 2);
       if (g_strcmp0 (tree, "ok") != 0)
-        g_ptr_array_add (problems, g_strdup_printf ("%s: the spatial index's tree is damaged: %s",
-                                                    table, tree ? tree : "unreadable"));
+        g_ptr_array_add (problems, g_strdup_printf (_("%s: the spatial index's tree is damaged: %s"),
+                                                    table, tree ? tree : _("unreadable")));
       gint64 invalid = sqlite3_column_int64 (stmt, 3);
       if (invalid > 0)
-        g_ptr_array_add (problems, g_strdup_printf ("%s: %" G_GINT64_FORMAT " invalid geometries",
-                                                    table, invalid));
+        g_ptr_array_add (problems, g_strdup_printf (_("%s: %d invalid geometries"), table,
+                                                    (int) MIN (invalid, G_MAXINT)));
       gint64 empty = sqlite3_column_int64 (stmt, 4);
       if (empty > 0)
-        g_ptr_array_add (problems, g_strdup_printf ("%s: %" G_GINT64_FORMAT
-                                                    " features without geometry", table, empty));
+        g_ptr_array_add (problems, g_strdup_printf (_("%s: %d features without geometry"),
+                                                    table, (int) MIN (empty, G_MAXINT)));
       sqlite3_finalize (stmt);
     }
   return TRUE;
