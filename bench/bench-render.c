@@ -189,6 +189,19 @@ main (int argc, char **argv)
   draw_frame (&pool, cache, frame, &first);
   double open_to_first = ms_since (t0);
 
+  /* CM_BENCH_PROFILE=N: only N cold whole-extent frames, for a profiler */
+  if (g_getenv ("CM_BENCH_PROFILE"))
+    {
+      int n = atoi (g_getenv ("CM_BENCH_PROFILE"));
+      gint64 p0 = g_get_monotonic_time ();
+      for (int i = 0; i < n; i++)
+        {
+          g_hash_table_remove_all (cache);
+          draw_frame (&pool, cache, frame, &first);
+        }
+      g_print ("%d cold whole-extent frames: %.1f ms each\n", n, ms_since (p0) / n);
+      return 0;
+    }
   g_print ("bench/render: %" G_GINT64_FORMAT " buildings (Porto ×%d), %d×%d frames, %d threads\n",
            buildings.count, COPIES, W, H, THREADS);
   g_print ("open the map and draw the first whole-extent frame: %.0f ms\n", open_to_first);
