@@ -155,12 +155,3 @@ cm_tile_cache_invalidate (CmTileCache *self, const double bbox[4], double margin
   g_mutex_unlock (&self->lock);
   return dropped;
 }
-
-guint
-cm_tile_cache_get_size (CmTileCache *self)
-{
-  g_mutex_lock (&self->lock);
-  guint n = g_hash_table_size (self->entries);
-  g_mutex_unlock (&self->lock);
-  return n;
-}

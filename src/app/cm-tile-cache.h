@@ -25,6 +25,5 @@ void cm_tile_cache_insert (CmTileCache *self, int z, int x, int y, guint variant
 /* Drops every tile, at every zoom, within @margin pixels of @bbox (minlon, minlat, maxlon,
  * maxlat). Returns how many were dropped. */
 guint cm_tile_cache_invalidate (CmTileCache *self, const double bbox[4], double margin);
-guint cm_tile_cache_get_size (CmTileCache *self);
 
 G_END_DECLS

@@ -96,12 +96,6 @@ cm_style_building_class_color (guint building_class)
   return building_colors[MIN (building_class, CM_STYLE_BUILDING_CLASSES - 1)];
 }
 
-CmColor
-cm_style_building_fill (const char *tags)
-{
-  return cm_style_building_class_color (cm_style_building_class (tags));
-}
-
 CmLineStyle
 cm_style_path (const char *tags, double zoom)
 {

@@ -35,7 +35,6 @@ extern const CmColor cm_style_label;
 #define CM_STYLE_BUILDING_CLASSES 6
 guint cm_style_building_class (const char *tags_json);
 CmColor cm_style_building_class_color (guint building_class);
-CmColor cm_style_building_fill (const char *tags_json);
 /* Path look by its `highway` tag, at @zoom. A width of 0: not drawn at this zoom. */
 CmLineStyle cm_style_path (const char *tags_json, double zoom);
 /* A category's colour from the categories table; grey for unknown ones. */
