@@ -3,6 +3,7 @@
 #include "cm-selection-layer.h"
 
 #include "cm-geom.h"
+#include "cm-render.h"
 
 struct _CmSelectionLayer
 {
@@ -12,40 +13,24 @@ struct _CmSelectionLayer
 
 G_DEFINE_FINAL_TYPE (CmSelectionLayer, cm_selection_layer, SHUMATE_TYPE_LAYER)
 
+/* The positions of @g's points (not of its lines' and areas' vertices), projected. */
 static void
-add_path (CmSelectionLayer *self, cairo_t *cr, ShumateViewport *vp, const CmGeom *g,
-          GArray *points)
+add_points (const CmGeom *g, const CmRenderView *view, GArray *points)
 {
   if (g->type == CM_GEOM_COLLECTION)
     {
       for (guint i = 0; i < g->children->len; i++)
-        add_path (self, cr, vp, g_ptr_array_index (g->children, i), points);
+        add_points (g_ptr_array_index (g->children, i), view, points);
       return;
     }
-  CmGeomType single = cm_geom_type_single (g->type);
+  if (cm_geom_type_single (g->type) != CM_GEOM_POINT)
+    return;
   const double *xy = (const double *) g->xy->data;
-  guint pos = 0;
-  for (guint r = 0; r < g->ring_len->len; r++)
+  for (guint i = 0; i < g->xy->len / 2; i++)
     {
-      guint n = g_array_index (g->ring_len, guint, r);
-      for (guint i = 0; i < n; i++)
-        {
-          double x, y;
-          shumate_viewport_location_to_widget_coords (vp, GTK_WIDGET (self), xy[2 * (pos + i) + 1],
-                                                      xy[2 * (pos + i)], &x, &y);
-          if (single == CM_GEOM_POINT)
-            {
-              double p[2] = { x, y };
-              g_array_append_vals (points, p, 1);
-            }
-          else if (i == 0)
-            cairo_move_to (cr, x, y);
-          else
-            cairo_line_to (cr, x, y);
-        }
-      if (single == CM_GEOM_POLYGON)
-        cairo_close_path (cr);
-      pos += n;
+      double p[2];
+      cm_render_view_project (view, xy[2 * i], xy[2 * i + 1], &p[0], &p[1]);
+      g_array_append_vals (points, p, 1);
     }
 }
 
@@ -57,9 +42,16 @@ cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     return;
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  /* projected as the tiles and labels are (src/render), not vertex by vertex through the
+   * viewport, which recomputes the view centre for every call */
   ShumateViewport *vp = shumate_layer_get_viewport (SHUMATE_LAYER (self));
+  CmRenderView view;
+  cm_render_view_init_centre (&view, shumate_location_get_longitude (SHUMATE_LOCATION (vp)),
+                              shumate_location_get_latitude (SHUMATE_LOCATION (vp)),
+                              shumate_viewport_get_zoom_level (vp), w, h);
   g_autoptr (GArray) points = g_array_new (FALSE, FALSE, sizeof (double) * 2);
-  add_path (self, cr, vp, self->geom, points);
+  cm_render_add_geom_path (cr, self->geom, &view);
+  add_points (self->geom, &view, points);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
   cairo_set_line_width (cr, 7);

@@ -61,14 +61,13 @@ set_color (cairo_t *cr, CmColor c, double alpha)
   cairo_set_source_rgba (cr, c.r, c.g, c.b, alpha);
 }
 
-/* Adds @geom's parts, rings and lines to @cr's current path, projected. */
-static void
-add_path_to (Draw *d, cairo_t *cr, const CmGeom *geom)
+void
+cm_render_add_geom_path (cairo_t *cr, const CmGeom *geom, const CmRenderView *view)
 {
   if (geom->type == CM_GEOM_COLLECTION)
     {
       for (guint i = 0; i < geom->children->len; i++)
-        add_path_to (d, cr, g_ptr_array_index (geom->children, i));
+        cm_render_add_geom_path (cr, g_ptr_array_index (geom->children, i), view);
       return;
     }
   CmGeomType single = cm_geom_type_single (geom->type);
@@ -82,7 +81,7 @@ add_path_to (Draw *d, cairo_t *cr, const CmGeom *geom)
       for (guint i = 0; i < n; i++)
         {
           double px, py;
-          cm_render_view_project (d->view, xy[2 * (pos + i)], xy[2 * (pos + i) + 1], &px, &py);
+          cm_render_view_project (view, xy[2 * (pos + i)], xy[2 * (pos + i) + 1], &px, &py);
           if (i == 0)
             cairo_move_to (cr, px, py);
           else
@@ -92,6 +91,12 @@ add_path_to (Draw *d, cairo_t *cr, const CmGeom *geom)
         cairo_close_path (cr);
       pos += n;
     }
+}
+
+static void
+add_path_to (Draw *d, cairo_t *cr, const CmGeom *geom)
+{
+  cm_render_add_geom_path (cr, geom, d->view);
 }
 
 /* Label anchors and sizes, shared with the window's label layer (cm_render_collect_labels). */

@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 
+#include "cm-geom.h"
 #include "cm-labels.h"
 #include "cm-render-view.h"
 #include "cm-store.h"
@@ -24,6 +25,9 @@ void cm_render_options_init (CmRenderOptions *options);
  * paths, barriers, resources, stations (with their service radius), labels. */
 gboolean cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
                          const CmRenderOptions *options, GError **error);
+
+/* Adds @geom's lines and rings (not its points) to @cr's current path, projected by @view. */
+void cm_render_add_geom_path (cairo_t *cr, const CmGeom *geom, const CmRenderView *view);
 
 /* The extent of everything in @store (minlon, minlat, maxlon, maxlat); FALSE when it is empty. */
 gboolean cm_render_get_extent (CmStore *store, double bbox[4], GError **error);
