@@ -2,18 +2,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "cm-application.h"
+#include "cm-i18n.h"
 
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
-  const char *localedir = g_getenv ("CM_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  cm_i18n_init ();
 
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--version"))

@@ -7,7 +7,6 @@
 
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
@@ -497,12 +496,7 @@ print_help (FILE *to)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
-  /* CM_LOCALEDIR: the build tree's translations, for tests before installing */
-  const char *localedir = g_getenv ("CM_LOCALEDIR");
-  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  cm_i18n_init ();
 
   if (argc < 2)
     {

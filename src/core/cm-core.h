@@ -6,6 +6,7 @@
 #include "cm-feature.h"
 #include "cm-geojson-reader.h"
 #include "cm-geom.h"
+#include "cm-i18n.h"
 #include "cm-import.h"
 #include "cm-layer.h"
 #include "cm-mbtiles.h"

@@ -1,0 +1,17 @@
+/* cm-i18n.c: translations for the programs. */
+#include "config.h"
+
+#include "cm-i18n.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
+void
+cm_i18n_init (void)
+{
+  setlocale (LC_ALL, "");
+  const char *localedir = g_getenv ("CM_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
