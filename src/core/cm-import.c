@@ -642,13 +642,28 @@ typedef struct
 
   GMutex lock;
   GCond cond;
-  GQueue batches;     /* GPtrArray* of Row*, oldest first */
-  GPtrArray *filling; /* the batch the reader is filling (reader only) */
+  GQueue batches;     /* Batch*, oldest first */
+  GPtrArray *filling; /* the rows the reader is filling (reader only) */
   gboolean stop;      /* the writer gave up: the reader stops too */
   gboolean done;      /* the reader has finished */
   GError *error;      /* why the reader failed */
   goffset read_bytes;
 } Pipe;
+
+/* Rows with the number of bytes the reader had parsed when it handed them over, so progress
+ * reports what is written, whatever the two threads' timing. */
+typedef struct
+{
+  GPtrArray *rows;
+  goffset read_bytes;
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  g_ptr_array_unref (batch->rows);
+  g_free (batch);
+}
 
 static gboolean
 pipe_push (Pipe *pipe, gboolean last)
@@ -658,7 +673,12 @@ pipe_push (Pipe *pipe, gboolean last)
     g_cond_wait (&pipe->cond, &pipe->lock);
   gboolean stop = pipe->stop;
   if (!stop && pipe->filling->len > 0)
-    g_queue_push_tail (&pipe->batches, g_steal_pointer (&pipe->filling));
+    {
+      Batch *batch = g_new0 (Batch, 1);
+      batch->rows = g_steal_pointer (&pipe->filling);
+      batch->read_bytes = pipe->read_bytes;
+      g_queue_push_tail (&pipe->batches, batch);
+    }
   g_clear_pointer (&pipe->filling, g_ptr_array_unref);
   pipe->filling = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   g_cond_broadcast (&pipe->cond);
@@ -734,23 +754,22 @@ import_geojson (Import *imp, const char *path, CmProgressFunc progress, gpointer
       g_mutex_lock (&pipe.lock);
       while (g_queue_is_empty (&pipe.batches) && !pipe.done)
         g_cond_wait (&pipe.cond, &pipe.lock);
-      GPtrArray *batch = g_queue_pop_head (&pipe.batches);
+      Batch *batch = g_queue_pop_head (&pipe.batches);
       gboolean finished = batch == NULL && pipe.done;
-      goffset read_bytes = pipe.read_bytes;
+      goffset read_bytes = batch ? batch->read_bytes : pipe.read_bytes;
       g_cond_broadcast (&pipe.cond);
       g_mutex_unlock (&pipe.lock);
-      if (finished)
-        break;
 
-      for (guint i = 0; batch && i < batch->len && !write_error; i++)
-        write_row (imp, g_ptr_array_index (batch, i), &write_error);
-      g_clear_pointer (&batch, g_ptr_array_unref);
-      if (!write_error && progress && read_bytes > reported)
+      for (guint i = 0; batch && i < batch->rows->len && !write_error; i++)
+        write_row (imp, g_ptr_array_index (batch->rows, i), &write_error);
+      g_clear_pointer (&batch, batch_free);
+      /* at the end, report the last bytes only if the reader finished well */
+      if (!write_error && progress && read_bytes > reported && !(finished && pipe.error))
         {
           progress (read_bytes, pipe.total, progress_data);
           reported = read_bytes;
         }
-      if (write_error || g_cancellable_is_cancelled (imp->cancellable))
+      if (finished || write_error || g_cancellable_is_cancelled (imp->cancellable))
         break;
     }
 
@@ -770,7 +789,7 @@ import_geojson (Import *imp, const char *path, CmProgressFunc progress, gpointer
     ok = TRUE;
 
   g_clear_error (&pipe.error);
-  g_queue_clear_full (&pipe.batches, (GDestroyNotify) g_ptr_array_unref);
+  g_queue_clear_full (&pipe.batches, (GDestroyNotify) batch_free);
   g_ptr_array_unref (pipe.filling);
   g_mutex_clear (&pipe.lock);
   g_cond_clear (&pipe.cond);
