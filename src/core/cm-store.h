@@ -73,15 +73,16 @@ typedef struct
   const char *kind;      /* teams: kind; else NULL */
 } CmFeatureRow;
 
-/* Return FALSE to stop. */
+/* Return FALSE to stop. @func must not start another walk over the same layer of the store. */
 typedef gboolean (*CmFeatureRowFunc) (const CmFeatureRow *row, gpointer user_data);
 
 /* Calls @func for each live feature of @layer whose bounding box meets @bbox (NULL: all), in
  * id order, through the spatial index. */
 gboolean cm_store_foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4],
                                    CmFeatureRowFunc func, gpointer user_data, GError **error);
-/* The same, but features whose box is under @min_width × @min_height degrees come without
- * their geometry (wkb NULL): level of detail for drawing, where they are dots anyway. */
+/* The same, but in the spatial index's order, not by id, and features whose box is under
+ * @min_width × @min_height degrees come without their geometry (wkb NULL): level of detail
+ * for drawing, where they are dots anyway. */
 gboolean cm_store_foreach_in_bbox_lod (CmStore *self, CmLayer layer, const double bbox[4],
                                        double min_width, double min_height,
                                        CmFeatureRowFunc func, gpointer user_data,

@@ -561,9 +561,15 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
         buildings_begin (&d);
       double pad = steps[i].margin * deg_per_px;
       double padded[4] = { bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad };
-      ok = cm_store_foreach_in_bbox_lod (store, steps[i].layer,
-                                         steps[i].everywhere ? NULL : padded, lod_w, lod_h,
-                                         steps[i].func, data, error);
+      const double *where = steps[i].everywhere ? NULL : padded;
+      /* buildings and paths are drawn in batches by colour, so in any order; the rest in id
+       * order, so that overlaps look the same on every tile */
+      if (steps[i].layer == CM_LAYER_BUILDINGS || steps[i].layer == CM_LAYER_PATHS)
+        ok = cm_store_foreach_in_bbox_lod (store, steps[i].layer, where, lod_w, lod_h,
+                                           steps[i].func, data, error);
+      else
+        ok = cm_store_foreach_in_bbox (store, steps[i].layer, where, steps[i].func, data,
+                                       error);
       if (steps[i].layer == CM_LAYER_BUILDINGS)
         buildings_end (&d);
       else if (steps[i].layer == CM_LAYER_PATHS)
