@@ -11,6 +11,8 @@ struct _CmFeature
   char *name;
   char *description;
   char *tags;
+  char *contributor_uuid;
+  char *workshop_uuid;
   char *created_at;
   char *updated_at;
   gboolean deleted;
@@ -42,6 +44,8 @@ cm_feature_finalize (GObject *object)
   g_free (self->name);
   g_free (self->description);
   g_free (self->tags);
+  g_free (self->contributor_uuid);
+  g_free (self->workshop_uuid);
   g_free (self->created_at);
   g_free (self->updated_at);
   g_clear_pointer (&self->wkb, g_bytes_unref);
@@ -150,6 +154,59 @@ cm_feature_get_uuid (CmFeature *self)
 STRING_SETTER (category, PROP_CATEGORY)
 STRING_SETTER (name, PROP_NAME)
 STRING_SETTER (description, PROP_DESCRIPTION)
+
+const char *
+cm_feature_get_contributor_uuid (CmFeature *self)
+{
+  return self->contributor_uuid;
+}
+
+void
+cm_feature_set_contributor_uuid (CmFeature *self, const char *uuid)
+{
+  g_free (self->contributor_uuid);
+  self->contributor_uuid = g_strdup (uuid);
+}
+
+const char *
+cm_feature_get_workshop_uuid (CmFeature *self)
+{
+  return self->workshop_uuid;
+}
+
+void
+cm_feature_set_workshop_uuid (CmFeature *self, const char *uuid)
+{
+  g_free (self->workshop_uuid);
+  self->workshop_uuid = g_strdup (uuid);
+}
+
+CmFeature *
+cm_feature_copy (CmFeature *self)
+{
+  CmFeature *copy = cm_feature_new (self->layer);
+  copy->id = self->id;
+  copy->uuid = g_strdup (self->uuid);
+  copy->category = g_strdup (self->category);
+  copy->name = g_strdup (self->name);
+  copy->description = g_strdup (self->description);
+  cm_feature_set_tags (copy, self->tags);
+  copy->contributor_uuid = g_strdup (self->contributor_uuid);
+  copy->workshop_uuid = g_strdup (self->workshop_uuid);
+  copy->created_at = g_strdup (self->created_at);
+  copy->updated_at = g_strdup (self->updated_at);
+  copy->deleted = self->deleted;
+  copy->wkb = self->wkb ? g_bytes_ref (self->wkb) : NULL; /* immutable: shared */
+  for (int i = 0; i < 4; i++)
+    copy->bbox[i] = self->bbox[i];
+  return copy;
+}
+
+void
+_cm_feature_set_deleted (CmFeature *self, gboolean deleted)
+{
+  self->deleted = deleted;
+}
 
 const char *
 cm_feature_get_tags (CmFeature *self)

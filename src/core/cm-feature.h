@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CmFeature, cm_feature, CM, FEATURE, GObject)
 
 CmFeature *cm_feature_new (CmLayer layer);
+/* A copy of every field, the stored ones too: a snapshot for undo. */
+CmFeature *cm_feature_copy (CmFeature *self);
 
 CmLayer cm_feature_get_layer (CmFeature *self);
 gint64 cm_feature_get_id (CmFeature *self); /* 0 until stored */
@@ -23,6 +25,11 @@ const char *cm_feature_get_description (CmFeature *self);
 void cm_feature_set_description (CmFeature *self, const char *description);
 const char *cm_feature_get_tags (CmFeature *self); /* JSON object text, never NULL */
 void cm_feature_set_tags (CmFeature *self, const char *tags_json);
+/* Who drew it, in which workshop: uuids of rows in `contributors` and `workshops`, or NULL. */
+const char *cm_feature_get_contributor_uuid (CmFeature *self);
+void cm_feature_set_contributor_uuid (CmFeature *self, const char *uuid);
+const char *cm_feature_get_workshop_uuid (CmFeature *self);
+void cm_feature_set_workshop_uuid (CmFeature *self, const char *uuid);
 const char *cm_feature_get_created_at (CmFeature *self);
 const char *cm_feature_get_updated_at (CmFeature *self);
 gboolean cm_feature_get_deleted (CmFeature *self);
@@ -35,5 +42,6 @@ void cm_feature_get_bbox (CmFeature *self, double bbox[4]);
 /* For the store: fills the fields that come from the file. */
 void _cm_feature_set_stored (CmFeature *self, gint64 id, const char *uuid, const char *created_at,
                              const char *updated_at, gboolean deleted, const double bbox[4]);
+void _cm_feature_set_deleted (CmFeature *self, gboolean deleted);
 
 G_END_DECLS

@@ -684,3 +684,83 @@ cm_geom_from_wkb (const guint8 *wkb, gsize len)
   WkbReader r = { wkb, wkb + len, TRUE };
   return wkb_read (&r, 0);
 }
+
+/* ---- WKB writer ---------------------------------------------------------------------------- */
+
+static void
+wkb_put_u32 (GByteArray *out, guint32 v)
+{
+  guint32 le = GUINT32_TO_LE (v);
+  g_byte_array_append (out, (const guint8 *) &le, 4);
+}
+
+static void
+wkb_put_header (GByteArray *out, CmGeomType type)
+{
+  static const guint8 little_endian = 1;
+  g_byte_array_append (out, &little_endian, 1);
+  wkb_put_u32 (out, type);
+}
+
+static void
+wkb_put_positions (GByteArray *out, const double *xy, guint n)
+{
+  for (guint i = 0; i < 2 * n; i++)
+    {
+      union { double d; guint64 u; } v = { xy[i] };
+      guint64 le = GUINT64_TO_LE (v.u);
+      g_byte_array_append (out, (const guint8 *) &le, 8);
+    }
+}
+
+/* One part (point, line or polygon) starting at ring @ring, position @pos; advances both. */
+static void
+wkb_put_part (GByteArray *out, const CmGeom *g, CmGeomType single, guint rings, guint *ring,
+              guint *pos)
+{
+  wkb_put_header (out, single);
+  const double *xy = (const double *) g->xy->data;
+  if (single == CM_GEOM_POLYGON)
+    wkb_put_u32 (out, rings);
+  for (guint r = 0; r < rings; r++)
+    {
+      guint n = g_array_index (g->ring_len, guint, *ring);
+      if (single != CM_GEOM_POINT)
+        wkb_put_u32 (out, n);
+      wkb_put_positions (out, xy + 2 * *pos, single == CM_GEOM_POINT ? 1 : n);
+      *pos += n;
+      (*ring)++;
+    }
+}
+
+static void
+wkb_write (GByteArray *out, const CmGeom *g)
+{
+  if (g->type == CM_GEOM_COLLECTION)
+    {
+      wkb_put_header (out, CM_GEOM_COLLECTION);
+      wkb_put_u32 (out, g->children->len);
+      for (guint i = 0; i < g->children->len; i++)
+        wkb_write (out, g_ptr_array_index (g->children, i));
+      return;
+    }
+  CmGeomType single = cm_geom_type_single (g->type);
+  guint ring = 0, pos = 0;
+  if (single == g->type)
+    {
+      wkb_put_part (out, g, single, g_array_index (g->part_len, guint, 0), &ring, &pos);
+      return;
+    }
+  wkb_put_header (out, g->type);
+  wkb_put_u32 (out, g->part_len->len);
+  for (guint p = 0; p < g->part_len->len; p++)
+    wkb_put_part (out, g, single, g_array_index (g->part_len, guint, p), &ring, &pos);
+}
+
+GBytes *
+cm_geom_to_wkb (const CmGeom *geom)
+{
+  GByteArray *out = g_byte_array_new ();
+  wkb_write (out, geom);
+  return g_byte_array_free_to_bytes (out);
+}

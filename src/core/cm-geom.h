@@ -67,10 +67,9 @@ CmGeom *cm_geom_from_geos (GEOSContextHandle_t ctx, const GEOSGeometry *g);
  * are flattened into simple members, which is all SpatiaLite stores. */
 guint8 *cm_geom_to_spatialite (const CmGeom *geom, gboolean promote_multi, gsize *size);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
 /* Decodes OGC WKB (2-D; Z/M/ISO variants have their extra ordinates dropped). NULL when the
  * bytes are not WKB. */
 CmGeom *cm_geom_from_wkb (const guint8 *wkb, gsize len);
+/* OGC WKB, little-endian, 2-D: what the store takes. A single-part geometry must have one part. */
+GBytes *cm_geom_to_wkb (const CmGeom *geom);
 G_END_DECLS

@@ -141,13 +141,19 @@ _cm_store_prepare (CmStore *self, const char *sql, GError **error)
   return stmt;
 }
 
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
 /* A statement prepared once per connection and kept: reset it after use, never finalize it. */
 static sqlite3_stmt *
 prepare_cached (CmStore *self, const char *sql, GError **error)
 {
   if (self->statements == NULL)
     self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                              (GDestroyNotify) sqlite3_finalize);
+                                              finalize_statement);
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
   if (stmt)
     return stmt;
@@ -495,7 +501,8 @@ cm_store_get_schema_version (CmStore *self)
 
 #define FEATURE_SELECT                                                                         \
   "SELECT id, uuid, category, name, description, tags, created_at, updated_at, deleted,"       \
-  " AsBinary(geom), MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM "
+  " AsBinary(geom), MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom),"              \
+  " contributor_uuid, workshop_uuid FROM "
 
 static CmFeature *
 feature_from_row (CmLayer layer, sqlite3_stmt *stmt)
@@ -508,6 +515,8 @@ feature_from_row (CmLayer layer, sqlite3_stmt *stmt)
   cm_feature_set_name (f, (const char *) sqlite3_column_text (stmt, 3));
   cm_feature_set_description (f, (const char *) sqlite3_column_text (stmt, 4));
   cm_feature_set_tags (f, (const char *) sqlite3_column_text (stmt, 5));
+  cm_feature_set_contributor_uuid (f, (const char *) sqlite3_column_text (stmt, 14));
+  cm_feature_set_workshop_uuid (f, (const char *) sqlite3_column_text (stmt, 15));
   if (sqlite3_column_type (stmt, 9) == SQLITE_BLOB)
     {
       g_autoptr (GBytes) wkb = g_bytes_new (sqlite3_column_blob (stmt, 9),
@@ -546,7 +555,7 @@ geometry_sql_at (CmLayer layer, int n)
 }
 
 /* Binds what add and update both write: ?1 category, ?2 name, ?3 description, ?4 tags,
- * ?5 the time, ?6 the geometry (WKB). */
+ * ?5 the time, ?6 the geometry (WKB), ?8 the contributor, ?9 the workshop. */
 static void
 bind_feature (sqlite3_stmt *stmt, CmFeature *feature, const char *now)
 {
@@ -559,6 +568,8 @@ bind_feature (sqlite3_stmt *stmt, CmFeature *feature, const char *now)
   sqlite3_bind_text (stmt, 4, cm_feature_get_tags (feature), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_blob (stmt, 6, wkb, (int) size, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, cm_feature_get_contributor_uuid (feature), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 9, cm_feature_get_workshop_uuid (feature), -1, SQLITE_TRANSIENT);
 }
 
 /* Refuses a geometry the layer cannot hold, or an invalid one, with a reason a person reads. */
@@ -650,8 +661,8 @@ cm_store_add_feature (CmStore *self, CmFeature *feature, GError **error)
                                                          : g_uuid_string_random ();
   g_autofree char *geom = geometry_sql_at (layer, 6);
   g_autofree char *sql = g_strdup_printf (
-      "INSERT INTO %s (category, name, description, tags, updated_at, geom, uuid, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, %s, ?7, ?5)",
+      "INSERT INTO %s (category, name, description, tags, updated_at, geom, uuid, created_at,"
+      " contributor_uuid, workshop_uuid) VALUES (?1, ?2, ?3, ?4, ?5, %s, ?7, ?5, ?8, ?9)",
       cm_layer_to_string (layer), geom);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
@@ -706,7 +717,7 @@ cm_store_update_feature (CmStore *self, CmFeature *feature, GError **error)
   g_autofree char *geom = geometry_sql_at (layer, 6);
   g_autofree char *sql = g_strdup_printf (
       "UPDATE %s SET category = ?1, name = ?2, description = ?3, tags = ?4, updated_at = ?5,"
-      " geom = %s WHERE id = ?7",
+      " geom = %s, contributor_uuid = ?8, workshop_uuid = ?9 WHERE id = ?7",
       cm_layer_to_string (layer), geom);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
@@ -753,6 +764,65 @@ cm_store_delete_feature (CmStore *self, CmFeature *feature, GError **error)
     _cm_store_set_sqlite_error (self, error, _("delete the feature"));
   sqlite3_finalize (stmt);
   ok = ok && reload (self, feature, id, error) && commit (self, error);
+  if (!ok)
+    rollback (self);
+  return ok;
+}
+
+gboolean
+cm_store_restore_feature (CmStore *self, CmFeature *snapshot, GError **error)
+{
+  CmLayer layer = cm_feature_get_layer (snapshot);
+  const char *table = cm_layer_to_string (layer);
+  gboolean deleted = cm_feature_get_deleted (snapshot);
+  if (!begin (self, error))
+    return FALSE;
+  g_autofree char *find = g_strdup_printf ("SELECT id FROM %s WHERE uuid = ?", table);
+  sqlite3_stmt *stmt = _cm_store_prepare (self, find, error);
+  if (!stmt)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, cm_feature_get_uuid (snapshot), -1, SQLITE_STATIC);
+  gint64 id = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_finalize (stmt);
+  if (id == 0)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND,
+                   _("the feature %s is no longer in the map"), cm_feature_get_uuid (snapshot));
+      rollback (self);
+      return FALSE;
+    }
+  if (!deleted && !check_geometry (self, snapshot, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  g_autofree char *now = _cm_now_utc ();
+  g_autofree char *geom = geometry_sql_at (layer, 6);
+  g_autofree char *sql = deleted
+      ? g_strdup_printf ("UPDATE %s SET deleted = 1, updated_at = ?5 WHERE id = ?7", table)
+      : g_strdup_printf ("UPDATE %s SET category = ?1, name = ?2, description = ?3, tags = ?4,"
+                         " updated_at = ?5, geom = %s, contributor_uuid = ?8,"
+                         " workshop_uuid = ?9, deleted = 0 WHERE id = ?7",
+                         table, geom);
+  stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  if (deleted)
+    sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
+  else
+    bind_feature (stmt, snapshot, now);
+  sqlite3_bind_int64 (stmt, 7, id);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (self, error, _("restore the feature"));
+  sqlite3_finalize (stmt);
+  ok = ok && commit (self, error);
   if (!ok)
     rollback (self);
   return ok;

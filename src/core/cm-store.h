@@ -50,6 +50,9 @@ int cm_store_get_schema_version (CmStore *self);
 gboolean cm_store_add_feature (CmStore *self, CmFeature *feature, GError **error);
 gboolean cm_store_update_feature (CmStore *self, CmFeature *feature, GError **error);
 gboolean cm_store_delete_feature (CmStore *self, CmFeature *feature, GError **error);
+/* Writes @snapshot (a cm_feature_copy taken earlier) back over the feature with its uuid,
+ * tombstone included: undo and redo. The feature must be in the file, live or deleted. */
+gboolean cm_store_restore_feature (CmStore *self, CmFeature *snapshot, GError **error);
 CmFeature *cm_store_get_feature (CmStore *self, CmLayer layer, const char *uuid, GError **error);
 /* The live features of @layer whose bounding box meets @bbox (minx, miny, maxx, maxy), through
  * the spatial index. A GListModel of CmFeature. */

@@ -1,0 +1,167 @@
+/* cm-history.c: undo and redo as snapshots written back through the store. */
+#include "cm-history.h"
+
+typedef struct
+{
+  CmFeature *before; /* an add's "before" is the feature as a tombstone */
+  CmFeature *after;
+} Step;
+
+struct _CmHistory
+{
+  GObject parent_instance;
+  CmStore *store;
+  GPtrArray *undo; /* Step*, oldest first */
+  GPtrArray *redo; /* Step*, the next to redo last */
+};
+
+G_DEFINE_FINAL_TYPE (CmHistory, cm_history, G_TYPE_OBJECT)
+
+enum
+{
+  CHANGED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static void
+step_free (Step *step)
+{
+  g_clear_object (&step->before);
+  g_clear_object (&step->after);
+  g_free (step);
+}
+
+static void
+cm_history_finalize (GObject *object)
+{
+  CmHistory *self = CM_HISTORY (object);
+  g_clear_object (&self->store);
+  g_ptr_array_unref (self->undo);
+  g_ptr_array_unref (self->redo);
+  G_OBJECT_CLASS (cm_history_parent_class)->finalize (object);
+}
+
+static void
+cm_history_class_init (CmHistoryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cm_history_finalize;
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+cm_history_init (CmHistory *self)
+{
+  self->undo = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
+  self->redo = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
+}
+
+CmHistory *
+cm_history_new (CmStore *store)
+{
+  CmHistory *self = g_object_new (CM_TYPE_HISTORY, NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+/* A new change: it is the one to undo next, and what was undone can no longer be redone. */
+static void
+remember (CmHistory *self, CmFeature *before, CmFeature *after)
+{
+  Step *step = g_new0 (Step, 1);
+  step->before = before;
+  step->after = after;
+  g_ptr_array_add (self->undo, step);
+  g_ptr_array_set_size (self->redo, 0);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+gboolean
+cm_history_add (CmHistory *self, CmFeature *feature, GError **error)
+{
+  if (!cm_store_add_feature (self->store, feature, error))
+    return FALSE;
+  CmFeature *before = cm_feature_copy (feature);
+  _cm_feature_set_deleted (before, TRUE);
+  remember (self, before, cm_feature_copy (feature));
+  return TRUE;
+}
+
+gboolean
+cm_history_update (CmHistory *self, CmFeature *before, CmFeature *feature, GError **error)
+{
+  if (!cm_store_update_feature (self->store, feature, error))
+    return FALSE;
+  remember (self, cm_feature_copy (before), cm_feature_copy (feature));
+  return TRUE;
+}
+
+gboolean
+cm_history_delete (CmHistory *self, CmFeature *feature, GError **error)
+{
+  CmFeature *before = cm_feature_copy (feature);
+  if (!cm_store_delete_feature (self->store, feature, error))
+    {
+      g_object_unref (before);
+      return FALSE;
+    }
+  remember (self, before, cm_feature_copy (feature));
+  return TRUE;
+}
+
+gboolean
+cm_history_can_undo (CmHistory *self)
+{
+  return self->undo->len > 0;
+}
+
+gboolean
+cm_history_can_redo (CmHistory *self)
+{
+  return self->redo->len > 0;
+}
+
+static void
+union_bbox (CmFeature *a, CmFeature *b, double touched[4])
+{
+  double ba[4], bb[4];
+  cm_feature_get_bbox (a, ba);
+  cm_feature_get_bbox (b, bb);
+  touched[0] = MIN (ba[0], bb[0]);
+  touched[1] = MIN (ba[1], bb[1]);
+  touched[2] = MAX (ba[2], bb[2]);
+  touched[3] = MAX (ba[3], bb[3]);
+}
+
+/* Moves the last step of @from to @to, writing its @undo ? before : after. */
+static gboolean
+replay (CmHistory *self, GPtrArray *from, GPtrArray *to, gboolean undo, double touched[4],
+        CmFeature **now, GError **error)
+{
+  if (from->len == 0)
+    return FALSE;
+  Step *step = g_ptr_array_index (from, from->len - 1);
+  CmFeature *target = undo ? step->before : step->after;
+  if (!cm_store_restore_feature (self->store, target, error))
+    return FALSE;
+  if (touched)
+    union_bbox (step->before, step->after, touched);
+  if (now)
+    *now = cm_feature_copy (target);
+  g_ptr_array_add (to, g_ptr_array_steal_index (from, from->len - 1));
+  g_signal_emit (self, signals[CHANGED], 0);
+  return TRUE;
+}
+
+gboolean
+cm_history_undo (CmHistory *self, double touched[4], CmFeature **now, GError **error)
+{
+  return replay (self, self->undo, self->redo, TRUE, touched, now, error);
+}
+
+gboolean
+cm_history_redo (CmHistory *self, double touched[4], CmFeature **now, GError **error)
+{
+  return replay (self, self->redo, self->undo, FALSE, touched, now, error);
+}

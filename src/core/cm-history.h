@@ -1,0 +1,33 @@
+/* cm-history.h: undo and redo of every change to a map's features, for one session.
+ *
+ * Each change is stored at once (one transaction) and remembered as two snapshots of the
+ * feature, before and after; undo writes the one before back, redo the one after. Undoing an
+ * add leaves a tombstone, as Delete does, so a copy of the map carried away meanwhile learns of
+ * it when merged. */
+#pragma once
+
+#include "cm-store.h"
+
+G_BEGIN_DECLS
+
+#define CM_TYPE_HISTORY (cm_history_get_type ())
+G_DECLARE_FINAL_TYPE (CmHistory, cm_history, CM, HISTORY, GObject)
+
+/* Emits "changed" whenever what can be undone or redone changes. */
+CmHistory *cm_history_new (CmStore *store);
+
+/* Store a change and remember it. On error nothing is stored or remembered. */
+gboolean cm_history_add (CmHistory *self, CmFeature *feature, GError **error);
+/* @before: a cm_feature_copy of @feature as it was stored before the caller changed it. */
+gboolean cm_history_update (CmHistory *self, CmFeature *before, CmFeature *feature,
+                            GError **error);
+gboolean cm_history_delete (CmHistory *self, CmFeature *feature, GError **error);
+
+gboolean cm_history_can_undo (CmHistory *self);
+gboolean cm_history_can_redo (CmHistory *self);
+/* Undo or redo the last step. @touched (may be NULL) gets the box of both versions, what the
+ * map must redraw; @now (may be NULL) the feature as it now is in the file. */
+gboolean cm_history_undo (CmHistory *self, double touched[4], CmFeature **now, GError **error);
+gboolean cm_history_redo (CmHistory *self, double touched[4], CmFeature **now, GError **error);
+
+G_END_DECLS

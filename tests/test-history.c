@@ -1,0 +1,228 @@
+/* test-history.c: undo and redo through the store, workshops and contributors, and the WKB
+ * that drawing hands to the store. */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "cm-core.h"
+#include "cm-store-private.h"
+#include "cm-test-util.h"
+
+static CmStore *
+new_map (const char *name)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  CmStore *store = cm_store_create (path, NULL, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+/* A polygon of @n positions (closed by the writer's caller) as CmGeom. */
+static CmGeom *
+ring_geom (CmGeomType type, const double *xy, guint n)
+{
+  CmGeom *g = cm_geom_new (type);
+  g_array_append_vals (g->xy, xy, 2 * n);
+  g_array_append_val (g->ring_len, n);
+  guint one = 1;
+  g_array_append_val (g->part_len, one);
+  return g;
+}
+
+static char *
+text_of (CmStore *store, const char *sql)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, NULL);
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  char *s = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return s;
+}
+
+/* cm_geom_to_wkb writes what SpatiaLite reads back to the same coordinates. */
+static void
+test_wkb_writer (void)
+{
+  g_autoptr (CmStore) store = new_map ("wkb.sqlite");
+  const double area[] = { 116.3, 40.0, 116.31, 40.0, 116.31, 40.01, 116.3, 40.01, 116.3, 40.0 };
+  g_autoptr (CmGeom) polygon = ring_geom (CM_GEOM_POLYGON, area, 5);
+  g_autoptr (GBytes) wkb = cm_geom_to_wkb (polygon);
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+  cm_feature_set_wkb (f, wkb);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_store_add_feature (store, f, &error));
+  g_assert_no_error (error);
+  g_autofree char *wkt = text_of (store, "SELECT AsText(geom) FROM resources");
+  g_assert_cmpstr (wkt, ==,
+                   "POLYGON((116.3 40, 116.31 40, 116.31 40.01, 116.3 40.01, 116.3 40))");
+
+  const double line[] = { 116.3, 40.0, 116.305, 40.002, 116.31, 40.0 };
+  g_autoptr (CmGeom) ls = ring_geom (CM_GEOM_LINESTRING, line, 3);
+  g_autoptr (GBytes) lwkb = cm_geom_to_wkb (ls);
+  g_autoptr (CmGeom) back = cm_geom_from_wkb (g_bytes_get_data (lwkb, NULL),
+                                              g_bytes_get_size (lwkb));
+  g_assert_cmpint (back->type, ==, CM_GEOM_LINESTRING);
+  g_assert_cmpmem (back->xy->data, back->xy->len * sizeof (double), line, sizeof line);
+
+  const double pt[] = { 116.3, 40.0 };
+  g_autoptr (CmGeom) point = ring_geom (CM_GEOM_POINT, pt, 1);
+  g_autoptr (GBytes) pwkb = cm_geom_to_wkb (point);
+  g_assert_cmpint (g_bytes_get_size (pwkb), ==, 21); /* 1 + 4 + 2 × 8 */
+}
+
+/* Add, update and delete, each undone and redone: the file follows exactly. */
+static void
+test_undo_redo (void)
+{
+  g_autoptr (CmStore) store = new_map ("undo.sqlite");
+  g_autoptr (CmHistory) history = cm_history_new (store);
+  g_autoptr (GError) error = NULL;
+  const double area[] = { 116.3, 40.0, 116.31, 40.0, 116.31, 40.01, 116.3, 40.01, 116.3, 40.0 };
+  g_autoptr (CmGeom) g = ring_geom (CM_GEOM_POLYGON, area, 5);
+  g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+  cm_feature_set_wkb (f, wkb);
+  cm_feature_set_name (f, "文化小院");
+  cm_feature_set_category (f, "culture_room");
+
+  g_assert_false (cm_history_can_undo (history));
+  g_assert_true (cm_history_add (history, f, &error));
+  g_assert_no_error (error);
+  g_assert_true (cm_history_can_undo (history));
+  const char *live = "SELECT count(*) FROM resources WHERE deleted = 0";
+  g_assert_cmpint (cm_test_query_int (store, live), ==, 1);
+
+  /* undo the add: a tombstone; redo: live again, same uuid */
+  double touched[4];
+  g_assert_true (cm_history_undo (history, touched, NULL, &error));
+  g_assert_cmpint (cm_test_query_int (store, live), ==, 0);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"), ==, 1);
+  g_assert_cmpfloat_with_epsilon (touched[0], 116.3, 1e-9);
+  g_assert_cmpfloat_with_epsilon (touched[3], 40.01, 1e-9);
+  g_assert_true (cm_history_can_redo (history));
+  g_assert_true (cm_history_redo (history, NULL, NULL, &error));
+  g_assert_cmpint (cm_test_query_int (store, live), ==, 1);
+  g_autofree char *uuid = text_of (store, "SELECT uuid FROM resources");
+  g_assert_cmpstr (uuid, ==, cm_feature_get_uuid (f));
+
+  /* move a vertex; undo gives back the very same bytes */
+  g_autofree char *original = text_of (store, "SELECT hex(geom) FROM resources");
+  g_autoptr (CmFeature) before = cm_feature_copy (f);
+  double moved[G_N_ELEMENTS (area)];
+  memcpy (moved, area, sizeof area);
+  moved[4] = 116.3123456789012, moved[5] = 40.0111111111111;
+  g_autoptr (CmGeom) mg = ring_geom (CM_GEOM_POLYGON, moved, 5);
+  g_autoptr (GBytes) mwkb = cm_geom_to_wkb (mg);
+  cm_feature_set_wkb (f, mwkb);
+  g_assert_true (cm_history_update (history, before, f, &error));
+  g_assert_no_error (error);
+  g_autofree char *changed = text_of (store, "SELECT hex(geom) FROM resources");
+  g_assert_cmpstr (changed, !=, original);
+  g_assert_true (cm_history_undo (history, NULL, NULL, &error));
+  g_autofree char *undone = text_of (store, "SELECT hex(geom) FROM resources");
+  g_assert_cmpstr (undone, ==, original);
+
+  /* a new change after an undo: nothing left to redo */
+  g_autoptr (CmFeature) before_name = cm_feature_copy (f);
+  cm_feature_set_wkb (f, wkb);
+  cm_feature_set_name (f, "文化小院（北）");
+  g_assert_true (cm_history_update (history, before_name, f, &error));
+  g_assert_false (cm_history_can_redo (history));
+  g_autofree char *name = text_of (store, "SELECT name FROM resources");
+  g_assert_cmpstr (name, ==, "文化小院（北）");
+  g_assert_true (cm_history_undo (history, NULL, NULL, &error));
+  g_autofree char *old_name = text_of (store, "SELECT name FROM resources");
+  g_assert_cmpstr (old_name, ==, "文化小院");
+
+  /* delete, undo, redo */
+  g_autoptr (CmFeature) now = cm_store_get_feature (store, CM_LAYER_RESOURCES, uuid, &error);
+  g_assert_true (cm_history_delete (history, now, &error));
+  g_assert_cmpint (cm_test_query_int (store, live), ==, 0);
+  g_assert_true (cm_history_undo (history, NULL, NULL, &error));
+  g_assert_cmpint (cm_test_query_int (store, live), ==, 1);
+  g_assert_true (cm_history_redo (history, NULL, NULL, &error));
+  g_assert_cmpint (cm_test_query_int (store, live), ==, 0);
+  g_assert_no_error (error);
+
+  /* an invalid shape is refused and not remembered */
+  const double bow[] = { 0, 0, 1, 1, 1, 0, 0, 1, 0, 0 };
+  g_autoptr (CmGeom) bg = ring_geom (CM_GEOM_POLYGON, bow, 5);
+  g_autoptr (GBytes) bwkb = cm_geom_to_wkb (bg);
+  g_autoptr (CmFeature) bad = cm_feature_new (CM_LAYER_RESOURCES);
+  cm_feature_set_wkb (bad, bwkb);
+  g_assert_false (cm_history_add (history, bad, &error));
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"), ==, 1);
+}
+
+/* Workshops, contributors, anonymous residents, and who drew what. */
+static void
+test_workshops (void)
+{
+  g_autoptr (CmStore) store = new_map ("workshop.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *w = cm_store_add_workshop (store, " 资源图工作坊 ", "2026-11-21", "文化小院",
+                                              &error);
+  g_assert_no_error (error);
+  g_autofree char *none = cm_store_add_workshop (store, "  ", NULL, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_autofree char *li = cm_store_add_contributor (store, "李阿姨", w, &error);
+  g_autofree char *a1 = cm_store_add_anonymous_contributor (store, w, &error);
+  g_autofree char *a2 = cm_store_add_anonymous_contributor (store, w, &error);
+  g_assert_no_error (error);
+  g_autoptr (CmRecord) anon2 = cm_store_get_contributor (store, a2, &error);
+  g_assert_cmpstr (anon2->name, ==, "anonymous resident 2");
+  g_autoptr (CmRecord) ws = cm_store_get_workshop (store, w, &error);
+  g_assert_cmpstr (ws->name, ==, "资源图工作坊"); /* trimmed */
+  g_assert_cmpstr (ws->date, ==, "2026-11-21");
+  g_assert_cmpstr (ws->place, ==, "文化小院");
+  g_autoptr (GPtrArray) people = cm_store_list_contributors (store, w, &error);
+  g_assert_cmpint (people->len, ==, 3);
+
+  /* three drawn by 李阿姨 (two clinics, one culture room), one by anonymous 1 */
+  const char *who[] = { li, li, li, a1 };
+  const char *what[] = { "health_station", "health_station", "culture_room", "health_station" };
+  for (int i = 0; i < 4; i++)
+    {
+      const double pt[] = { 116.3 + i * 0.001, 40.0 };
+      g_autoptr (CmGeom) g = ring_geom (CM_GEOM_POINT, pt, 1);
+      g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
+      g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+      cm_feature_set_wkb (f, wkb);
+      cm_feature_set_category (f, what[i]);
+      cm_feature_set_contributor_uuid (f, who[i]);
+      cm_feature_set_workshop_uuid (f, w);
+      g_assert_true (cm_store_add_feature (store, f, &error));
+      g_assert_no_error (error);
+      g_autoptr (CmFeature) back = cm_store_get_feature (store, CM_LAYER_RESOURCES,
+                                                         cm_feature_get_uuid (f), &error);
+      g_assert_cmpstr (cm_feature_get_contributor_uuid (back), ==, who[i]);
+      g_assert_cmpstr (cm_feature_get_workshop_uuid (back), ==, w);
+    }
+  g_autoptr (GPtrArray) rows = cm_store_workshop_summary (store, w, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (rows->len, ==, 3);
+  CmSummaryRow *top = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (top->contributor, ==, "李阿姨");
+  g_assert_cmpstr (top->category, ==, "health_station");
+  g_assert_cmpint (top->count, ==, 2);
+  guint total = 0;
+  for (guint i = 0; i < rows->len; i++)
+    total += ((CmSummaryRow *) g_ptr_array_index (rows, i))->count;
+  g_assert_cmpint (total, ==, 4);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/history/wkb-writer", test_wkb_writer);
+  g_test_add_func ("/history/undo-redo", test_undo_redo);
+  g_test_add_func ("/history/workshops", test_workshops);
+  return g_test_run ();
+}
