@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cm-window.h"
+#include "cm-window-private.h"
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -11,6 +12,7 @@
 
 #include "cm-app-resources.h"
 #include "cm-categories.h"
+#include "cm-category-ui.h"
 #include "cm-import.h"
 #include "cm-label-layer.h"
 #include "cm-mbtiles-source.h"
@@ -18,45 +20,8 @@
 #include "cm-selection-layer.h"
 #include "cm-store.h"
 #include "cm-tile-source.h"
+#include "cm-workshops.h"
 
-struct _CmWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* template */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle *window_title;
-  GtkToggleButton *sidebar_button;
-  GtkToggleButton *search_button;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-  GtkRevealer *import_revealer;
-  GtkLabel *import_label;
-  GtkProgressBar *import_progress;
-  GtkListBox *results_list;
-  GtkListBox *layers_list;
-  GtkListBox *legend_list;
-  GtkBox *details_box;
-  GtkLabel *details_placeholder;
-  ShumateSimpleMap *map;
-
-  /* state */
-  CmStore *store;
-  char *path;
-  guint hidden; /* a bit per CmLayer */
-  CmFeature *selected;
-  CmSelectionLayer *selection_layer;
-  CmLabelLayer *label_layer;
-  ShumateMapLayer *data_layer; /* our tiles over a basemap; NULL when ours are the base */
-  char *basemap;               /* an MBTiles file, or NULL */
-  CmTileSource *tiles;         /* the map's own tiles, base or over a basemap */
-  CmTileCache *tile_cache;     /* the open map's drawn tiles, across tile sources */
-  ShumateMapSource *overlay_source; /* ours, when over a basemap: in the licence widget */
-  gboolean online;             /* OpenStreetMap's online tiles as the basemap */
-  GCancellable *import_cancellable;
-  GtkLabel *layer_counts[CM_N_LAYERS];
-  GSettings *settings; /* NULL when the schema is not installed */
-};
 
 G_DEFINE_FINAL_TYPE (CmWindow, cm_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -74,24 +39,6 @@ layer_title (CmLayer layer)
     case CM_LAYER_BOUNDARY: return _("Community boundary");
     default: return "";
     }
-}
-
-/* Category labels are data (zh_CN and English in the categories table): pick by language. */
-static const char *
-category_label (const char *key)
-{
-  const CmCategory *c = cm_categories_lookup (cm_categories_get_default (), key);
-  if (c == NULL)
-    return key;
-  const char *const *langs = g_get_language_names ();
-  for (; *langs; langs++)
-    {
-      if (g_str_has_prefix (*langs, "zh"))
-        return c->label_zh;
-      if (g_str_has_prefix (*langs, "en") || g_str_equal (*langs, "C"))
-        return c->label_en;
-    }
-  return c->label_en;
 }
 
 static void
@@ -166,7 +113,8 @@ refresh_tiles (CmWindow *self)
   /* libshumate 1.0.3 puts the first base layer on top of the overlays ("behind NULL"): stack
    * the labels and the selection above the tiles again */
   ShumateLayer *overlays[] = { SHUMATE_LAYER (self->label_layer),
-                               SHUMATE_LAYER (self->selection_layer) };
+                               SHUMATE_LAYER (self->selection_layer),
+                               SHUMATE_LAYER (self->sketch_layer) };
   for (gsize i = 0; i < G_N_ELEMENTS (overlays); i++)
     {
       g_object_ref (overlays[i]);
@@ -254,16 +202,6 @@ update_counts (CmWindow *self)
     }
 }
 
-static GtkWidget *
-swatch (const char *color)
-{
-  g_autofree char *markup = g_strdup_printf ("<span foreground=\"%s\" size=\"large\">●</span>",
-                                             color);
-  GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_markup (GTK_LABEL (label), markup);
-  return label;
-}
-
 /* The categories the map's resources use, with their colours and counts. */
 static void
 update_legend (CmWindow *self)
@@ -289,17 +227,14 @@ update_legend (CmWindow *self)
       gtk_widget_set_margin_end (row, 8);
       gtk_widget_set_margin_top (row, 4);
       gtk_widget_set_margin_bottom (row, 4);
-      /* the category icons come with the icon set of issue #6: show one only if it exists */
-      GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (row));
-      GtkWidget *icon = gtk_icon_theme_has_icon (theme, c->icon)
-                            ? gtk_image_new_from_icon_name (c->icon) : NULL;
-      GtkWidget *label = gtk_label_new (category_label (c->key));
+      GtkWidget *icon = cm_category_icon (row, c);
+      GtkWidget *label = gtk_label_new (cm_category_label (c->key));
       gtk_widget_set_hexpand (label, TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       g_autofree char *num = g_strdup_printf ("%u", n);
       GtkWidget *count = gtk_label_new (num);
       gtk_widget_add_css_class (count, "dim-label");
-      gtk_box_append (GTK_BOX (row), swatch (c->color));
+      gtk_box_append (GTK_BOX (row), cm_category_swatch (c->color, FALSE));
       if (icon)
         gtk_box_append (GTK_BOX (row), icon);
       gtk_box_append (GTK_BOX (row), label);
@@ -374,10 +309,32 @@ update_details (CmWindow *self)
     return;
   details_add (self, NULL, cm_feature_get_name (f) ? cm_feature_get_name (f) : _("(no name)"),
                TRUE);
-  details_add (self, _("Category:"), category_label (cm_feature_get_category (f)), FALSE);
+  details_add (self, _("Category:"), cm_category_label (cm_feature_get_category (f)), FALSE);
   details_add (self, _("Layer:"), layer_title (cm_feature_get_layer (f)), FALSE);
   details_add (self, _("Description:"), cm_feature_get_description (f), FALSE);
-  details_add (self, _("Drawn by:"), _("imported data"), FALSE);
+  g_autoptr (CmRecord) who = cm_store_get_contributor (self->store,
+                                                      cm_feature_get_contributor_uuid (f), NULL);
+  g_autoptr (CmRecord) where = cm_store_get_workshop (self->store,
+                                                     cm_feature_get_workshop_uuid (f), NULL);
+  if (who)
+    details_add (self, _("Drawn by:"), who->name, FALSE);
+  else
+    details_add (self, _("Drawn by:"),
+                 g_strcmp0 (cm_feature_get_tags (f), "{}") != 0 ? _("imported data")
+                                                                : _("not recorded"),
+                 FALSE);
+  if (where)
+    {
+      /* name, date, place: the ones given */
+      const char *parts[4] = { where->name };
+      int n = 1;
+      if (where->date)
+        parts[n++] = where->date;
+      if (where->place)
+        parts[n++] = where->place;
+      g_autofree char *text = g_strjoinv (", ", (char **) parts);
+      details_add (self, _("Workshop:"), text, FALSE);
+    }
   details_add (self, _("Added:"), cm_feature_get_created_at (f), FALSE);
   details_add (self, _("Changed:"), cm_feature_get_updated_at (f), FALSE);
   g_autofree char *tags = tags_text (cm_feature_get_tags (f));
@@ -400,6 +357,7 @@ select_feature (CmWindow *self, CmFeature *feature)
   g_set_object (&self->selected, feature);
   cm_selection_layer_set_feature (self->selection_layer, feature);
   update_details (self);
+  _cm_window_drawing_update_actions (self);
 }
 
 CmFeature *
@@ -430,8 +388,16 @@ cm_window_select_at (CmWindow *self, double x, double y)
 static void
 map_clicked (GtkGestureClick *gesture, int n_press, double x, double y, CmWindow *self)
 {
+  if (_cm_window_drawing_click (self, x, y))
+    return;
   if (n_press == 1)
     cm_window_select_at (self, x, y);
+}
+
+void
+cm_window_click_map (CmWindow *self, double x, double y)
+{
+  map_clicked (NULL, 1, x, y, self);
 }
 
 /* ---- search -------------------------------------------------------------------------------- */
@@ -471,7 +437,7 @@ search_changed (GtkSearchEntry *entry, CmWindow *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cm_feature_get_name (f));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       g_autofree char *sub = g_strdup_printf ("%s · %s", layer_title (cm_feature_get_layer (f)),
-                                              category_label (cm_feature_get_category (f)));
+                                              cm_category_label (cm_feature_get_category (f)));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       g_object_set_data_full (G_OBJECT (row), "feature", g_object_ref (f), g_object_unref);
@@ -549,6 +515,7 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   g_clear_pointer (&self->tile_cache, cm_tile_cache_unref);
   self->tile_cache = cm_tile_cache_new (256); /* 256 px tiles: at most 64 MB */
   select_feature (self, NULL);
+  _cm_window_drawing_map_opened (self);
 
   g_autofree char *name = cm_store_dup_name (store);
   g_autofree char *base = g_path_get_basename (path);
@@ -983,6 +950,7 @@ cm_window_dispose (GObject *object)
   g_clear_pointer (&self->tile_cache, cm_tile_cache_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->import_cancellable);
+  _cm_window_drawing_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_WINDOW);
   G_OBJECT_CLASS (cm_window_parent_class)->dispose (object);
 }
@@ -1024,6 +992,8 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmWindow, details_box);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, details_placeholder);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, map);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, draw_toolbar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, workshop_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed);
   gtk_widget_class_bind_template_callback (widget_class, search_activate);
   gtk_widget_class_bind_template_callback (widget_class, result_activated);
@@ -1053,13 +1023,13 @@ cm_window_class_init (CmWindowClass *klass)
                                        "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
                                        "win.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.clear-selection",
-                                       NULL);
+  _cm_window_drawing_class_init (widget_class);
 }
 
 static void
 cm_window_init (CmWindow *self)
 {
+  self->tool = g_strdup ("select"); /* the win.tool action reads it from the template on */
   gtk_widget_init_template (GTK_WIDGET (self));
 
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
@@ -1092,7 +1062,8 @@ cm_window_init (CmWindow *self)
   g_signal_connect (click, "released", G_CALLBACK (map_clicked), self);
   gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
 
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  /* no key capture for the search bar: single keys choose the drawing tools (Ctrl+F searches) */
+  _cm_window_drawing_init (self);
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
@@ -1102,4 +1073,35 @@ CmWindow *
 cm_window_new (AdwApplication *app)
 {
   return g_object_new (CM_TYPE_WINDOW, "application", app, NULL);
+}
+
+/* ---- for cm-window-drawing.c ---------------------------------------------------------------- */
+
+void
+_cm_window_toast (CmWindow *self, const char *message)
+{
+  toast (self, message);
+}
+
+void
+_cm_window_select_feature (CmWindow *self, CmFeature *feature)
+{
+  select_feature (self, feature);
+}
+
+ShumateViewport *
+_cm_window_get_viewport (CmWindow *self)
+{
+  return viewport (self);
+}
+
+void
+_cm_window_data_changed (CmWindow *self, const double bbox[4])
+{
+  /* only the tiles the change touches are drawn again (symbols reach 24 px beyond a shape) */
+  if (bbox && bbox[0] <= bbox[2])
+    cm_tile_cache_invalidate (self->tile_cache, bbox, 24);
+  refresh_tiles (self);
+  update_counts (self);
+  update_legend (self);
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "cm-feature-form.h"
 #include "cm-feature.h"
 
 G_BEGIN_DECLS
@@ -19,9 +20,23 @@ void cm_window_import (CmWindow *self, const char *path);
 /* An MBTiles file as the basemap (NULL: none, the map's own tiles on paper). */
 void cm_window_set_basemap (CmWindow *self, const char *mbtiles_path);
 
+/* Starts a workshop in the open map; what is drawn from now on records it. */
+gboolean cm_window_start_workshop (CmWindow *self, const char *name, const char *date,
+                                   const char *place, GError **error);
+/* Who is drawing: a name or nickname (the same name in the same workshop is the same person),
+ * or NULL for a new “anonymous resident N”. */
+gboolean cm_window_set_contributor (CmWindow *self, const char *name, GError **error);
+/* Who drew what in the current workshop, one line per contributor and category. */
+char *cm_window_dup_workshop_summary (CmWindow *self);
+
+/* For tests: the form open after a shape (or NULL), the sketch's vertex count. */
+CmFeatureForm *cm_window_get_form (CmWindow *self);
+guint cm_window_get_sketch_size (CmWindow *self);
 /* For tests: the selected feature (or NULL), and the map's state. */
 CmFeature *cm_window_get_selected (CmWindow *self);
 void cm_window_select_at (CmWindow *self, double widget_x, double widget_y);
+/* What a click (one press) at @x, @y of the map widget does: select, or draw with a tool. */
+void cm_window_click_map (CmWindow *self, double x, double y);
 gboolean cm_window_is_importing (CmWindow *self);
 /* The map's own tiles (a CmTileSource), whether they are the base layer or over a basemap. */
 gpointer cm_window_get_tiles (CmWindow *self);

@@ -764,3 +764,41 @@ cm_geom_to_wkb (const CmGeom *geom)
   wkb_write (out, geom);
   return g_byte_array_free_to_bytes (out);
 }
+
+/* ---- validity, as a person drawing needs it ------------------------------------------------ */
+
+gboolean
+cm_geom_find_problem (const CmGeom *geom, double where[2], char **reason)
+{
+  GEOSContextHandle_t ctx = GEOS_init_r ();
+  GEOSGeometry *g = cm_geom_to_geos (ctx, geom);
+  gboolean problem = FALSE;
+  if (g == NULL)
+    {
+      problem = TRUE;
+      if (reason)
+        *reason = g_strdup ("not a geometry");
+      where[0] = where[1] = 0;
+    }
+  else
+    {
+      char *geos_reason = NULL;
+      GEOSGeometry *location = NULL;
+      if (GEOSisValidDetail_r (ctx, g, 0, &geos_reason, &location) == 0)
+        {
+          problem = TRUE;
+          if (location == NULL || GEOSGeomGetX_r (ctx, location, &where[0]) != 1 ||
+              GEOSGeomGetY_r (ctx, location, &where[1]) != 1)
+            where[0] = where[1] = 0;
+          if (reason)
+            *reason = g_strdup (geos_reason ? geos_reason : "invalid");
+        }
+      if (geos_reason)
+        GEOSFree_r (ctx, geos_reason);
+      if (location)
+        GEOSGeom_destroy_r (ctx, location);
+      GEOSGeom_destroy_r (ctx, g);
+    }
+  GEOS_finish_r (ctx);
+  return problem;
+}

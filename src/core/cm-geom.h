@@ -70,6 +70,9 @@ guint8 *cm_geom_to_spatialite (const CmGeom *geom, gboolean promote_multi, gsize
 /* Decodes OGC WKB (2-D; Z/M/ISO variants have their extra ordinates dropped). NULL when the
  * bytes are not WKB. */
 CmGeom *cm_geom_from_wkb (const guint8 *wkb, gsize len);
+/* TRUE when GEOS finds @geom invalid: @where gets the place (a crossing, say) and @reason
+ * (may be NULL) GEOS's words for it, in English. */
+gboolean cm_geom_find_problem (const CmGeom *geom, double where[2], char **reason);
 /* OGC WKB, little-endian, 2-D: what the store takes. A single-part geometry must have one part. */
 GBytes *cm_geom_to_wkb (const CmGeom *geom);
 G_END_DECLS

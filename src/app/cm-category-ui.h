@@ -1,0 +1,18 @@
+/* cm-category-ui.h: how the window shows a category — its label in the user's language, its
+ * colour, its icon where the icon theme has one. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "cm-categories.h"
+
+G_BEGIN_DECLS
+
+/* zh_CN or English, from the categories table, by the user's language. */
+const char *cm_category_label (const char *key);
+/* A dot in the category's colour ("#rrggbb"); @large for touch grids. */
+GtkWidget *cm_category_swatch (const char *color, gboolean large);
+/* The category's symbolic icon, or NULL when the icon theme lacks it. */
+GtkWidget *cm_category_icon (GtkWidget *for_display, const CmCategory *category);
+
+G_END_DECLS

@@ -1,0 +1,221 @@
+/* cm-feature-form.c: name, kind and a few words for a feature just drawn. */
+#include "config.h"
+
+#include "cm-feature-form.h"
+
+#include <glib/gi18n.h>
+
+#include "cm-category-ui.h"
+
+struct _CmFeatureForm
+{
+  AdwWindow parent_instance;
+  GtkEntry *name_entry;
+  GtkEntry *description_entry;
+  GtkFlowBox *category_box;
+  GtkButton *save_button;
+  gboolean finished;
+};
+
+G_DEFINE_FINAL_TYPE (CmFeatureForm, cm_feature_form, ADW_TYPE_WINDOW)
+
+enum
+{
+  FINISHED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+void
+cm_feature_form_finish (CmFeatureForm *self, gboolean save)
+{
+  if (self->finished)
+    return;
+  self->finished = TRUE;
+  g_object_ref (self);
+  g_signal_emit (self, signals[FINISHED], 0, save);
+  gtk_window_destroy (GTK_WINDOW (self));
+  g_object_unref (self);
+}
+
+static void
+save_clicked (CmFeatureForm *self)
+{
+  cm_feature_form_finish (self, TRUE);
+}
+
+static void
+discard_clicked (CmFeatureForm *self)
+{
+  cm_feature_form_finish (self, FALSE);
+}
+
+static void
+category_activated (CmFeatureForm *self, GtkFlowBoxChild *child)
+{
+  /* a double click or Enter on a kind chooses it and saves */
+  cm_feature_form_finish (self, TRUE);
+}
+
+static gboolean
+close_request (GtkWindow *window)
+{
+  cm_feature_form_finish (CM_FEATURE_FORM (window), FALSE);
+  return TRUE; /* finish destroys it */
+}
+
+static gboolean
+escape_pressed (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  cm_feature_form_finish (CM_FEATURE_FORM (widget), FALSE);
+  return TRUE;
+}
+
+static void
+cm_feature_form_class_init (CmFeatureFormClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GTK_WINDOW_CLASS (klass)->close_request = close_request;
+  signals[FINISHED] = g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                    NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  gtk_widget_class_set_template_from_resource (
+      widget_class, "/io/github/communitymap/CommunityMap/cm-feature-form.ui");
+  gtk_widget_class_bind_template_child (widget_class, CmFeatureForm, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, CmFeatureForm, description_entry);
+  gtk_widget_class_bind_template_child (widget_class, CmFeatureForm, category_box);
+  gtk_widget_class_bind_template_child (widget_class, CmFeatureForm, save_button);
+  gtk_widget_class_bind_template_callback (widget_class, save_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, discard_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, category_activated);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_pressed, NULL);
+}
+
+static void
+cm_feature_form_init (CmFeatureForm *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->save_button));
+}
+
+typedef struct
+{
+  const CmCategory *category;
+  guint used;
+  guint order;
+} Choice;
+
+static int
+by_use (gconstpointer a, gconstpointer b)
+{
+  const Choice *x = a, *y = b;
+  /* "other" always last; then most used first; then the table's order */
+  gboolean xo = g_str_equal (x->category->key, CM_CATEGORY_OTHER);
+  gboolean yo = g_str_equal (y->category->key, CM_CATEGORY_OTHER);
+  if (xo != yo)
+    return xo - yo;
+  if (x->used != y->used)
+    return x->used > y->used ? -1 : 1;
+  return (int) x->order - (int) y->order;
+}
+
+static GtkWidget *
+category_tile (CmFeatureForm *self, const CmCategory *c)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_size_request (box, 96, 64); /* a touch target, larger than 48 px */
+  GtkWidget *icon = cm_category_icon (GTK_WIDGET (self), c);
+  if (icon)
+    gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
+  gtk_box_append (GTK_BOX (box), icon ? icon : cm_category_swatch (c->color, TRUE));
+  GtkWidget *label = gtk_label_new (cm_category_label (c->key));
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 10);
+  gtk_box_append (GTK_BOX (box), label);
+  GtkWidget *child = gtk_flow_box_child_new ();
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), box);
+  g_object_set_data_full (G_OBJECT (child), "category", g_strdup (c->key), g_free);
+  gtk_widget_set_tooltip_text (child, cm_category_label (c->key));
+  return child;
+}
+
+CmFeatureForm *
+cm_feature_form_new (GtkWindow *parent, const char *geometry, GHashTable *usage,
+                     const char *category, const char *name, const char *description)
+{
+  CmFeatureForm *self = g_object_new (CM_TYPE_FEATURE_FORM, "transient-for", parent, NULL);
+  CmCategories *set = cm_categories_get_default ();
+  g_autoptr (GArray) choices = g_array_new (FALSE, FALSE, sizeof (Choice));
+  for (guint i = 0; i < cm_categories_get_n (set); i++)
+    {
+      const CmCategory *c = cm_categories_get (set, i);
+      if (geometry && !g_strv_contains ((const char *const *) c->geometry, geometry))
+        continue;
+      Choice choice = { c, usage ? GPOINTER_TO_UINT (g_hash_table_lookup (usage, c->key)) : 0,
+                        i };
+      g_array_append_val (choices, choice);
+    }
+  g_array_sort (choices, by_use);
+  for (guint i = 0; i < choices->len; i++)
+    gtk_flow_box_append (self->category_box,
+                         category_tile (self, g_array_index (choices, Choice, i).category));
+  if (category == NULL || !cm_feature_form_select_category (self, category))
+    {
+      GtkFlowBoxChild *first = gtk_flow_box_get_child_at_index (self->category_box, 0);
+      if (first)
+        gtk_flow_box_select_child (self->category_box, first);
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name ? name : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->description_entry), description ? description : "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+  return self;
+}
+
+const char *
+cm_feature_form_get_name (CmFeatureForm *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
+}
+
+const char *
+cm_feature_form_get_description (CmFeatureForm *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->description_entry));
+}
+
+const char *
+cm_feature_form_get_category (CmFeatureForm *self)
+{
+  g_autoptr (GList) selected = gtk_flow_box_get_selected_children (self->category_box);
+  if (selected == NULL)
+    return CM_CATEGORY_OTHER;
+  return g_object_get_data (selected->data, "category");
+}
+
+void
+cm_feature_form_set_name (CmFeatureForm *self, const char *name)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name);
+}
+
+void
+cm_feature_form_set_description (CmFeatureForm *self, const char *description)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->description_entry), description);
+}
+
+gboolean
+cm_feature_form_select_category (CmFeatureForm *self, const char *key)
+{
+  for (int i = 0;; i++)
+    {
+      GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (self->category_box, i);
+      if (child == NULL)
+        return FALSE;
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (child), "category"), key) == 0)
+        {
+          gtk_flow_box_select_child (self->category_box, child);
+          return TRUE;
+        }
+    }
+}

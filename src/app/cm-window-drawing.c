@@ -1,0 +1,675 @@
+/* cm-window-drawing.c: the window's drawing tools, the form after a shape, delete, undo and
+ * redo, and the workshop and contributor that every drawn feature records.
+ *
+ * A click with a drawing tool adds a vertex to the sketch (CmSketchLayer); Enter or a click on
+ * the finishing vertex checks the shape and asks about it (CmFeatureForm); Save stores it
+ * through the history (CmHistory), one transaction, and the tiles it touches are drawn again.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "cm-category-ui.h"
+#include "cm-geom.h"
+#include "cm-window-private.h"
+#include "cm-workshops.h"
+
+#define FINISH_RADIUS 12 /* px: a click this near the finishing vertex finishes the shape */
+#define SAME_SPOT 4      /* px: a second click this near the last vertex adds nothing */
+
+enum
+{
+  PROP_0,
+  PROP_TOOL,
+  N_PROPS
+};
+
+static CmSketchKind
+kind_of (const char *tool)
+{
+  if (g_strcmp0 (tool, "point") == 0)
+    return CM_SKETCH_POINT;
+  if (g_strcmp0 (tool, "line") == 0)
+    return CM_SKETCH_LINE;
+  if (g_strcmp0 (tool, "area") == 0)
+    return CM_SKETCH_AREA;
+  return CM_SKETCH_NONE;
+}
+
+static const char *
+geometry_name (CmSketchKind kind)
+{
+  switch (kind)
+    {
+    case CM_SKETCH_POINT: return "point";
+    case CM_SKETCH_LINE: return "line";
+    case CM_SKETCH_AREA: return "area";
+    default: return NULL;
+    }
+}
+
+void
+_cm_window_drawing_update_actions (CmWindow *self)
+{
+  GtkWidget *w = GTK_WIDGET (self);
+  CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
+  guint n = cm_sketch_layer_get_n_vertices (self->sketch_layer);
+  gboolean has_map = self->store != NULL;
+  gtk_widget_action_set_enabled (w, "win.tool", has_map);
+  gtk_widget_action_set_enabled (w, "win.finish-shape",
+                                 (kind == CM_SKETCH_LINE || kind == CM_SKETCH_AREA) && n > 0);
+  gtk_widget_action_set_enabled (w, "win.remove-vertex", kind != CM_SKETCH_NONE && n > 0);
+  gtk_widget_action_set_enabled (w, "win.undo", self->history && cm_history_can_undo (self->history));
+  gtk_widget_action_set_enabled (w, "win.redo", self->history && cm_history_can_redo (self->history));
+  gtk_widget_action_set_enabled (w, "win.delete", self->selected != NULL);
+  gtk_widget_action_set_enabled (w, "win.workshop", has_map);
+  gtk_widget_action_set_enabled (w, "win.workshop-summary", self->workshop_uuid != NULL);
+}
+
+/* ---- tools ---------------------------------------------------------------------------------- */
+
+static void
+set_tool (CmWindow *self, const char *tool)
+{
+  CmSketchKind kind = kind_of (tool);
+  if (kind == CM_SKETCH_NONE)
+    tool = "select";
+  if (g_strcmp0 (self->tool, tool) != 0)
+    {
+      g_free (self->tool);
+      self->tool = g_strdup (tool);
+      g_object_notify (G_OBJECT (self), "tool");
+    }
+  cm_sketch_layer_start (self->sketch_layer, kind);
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  gtk_widget_set_cursor_from_name (map, kind == CM_SKETCH_NONE ? NULL : "crosshair");
+  if (kind != CM_SKETCH_NONE)
+    {
+      _cm_window_select_feature (self, NULL);
+      /* Enter and Backspace must reach the window, not a focused button */
+      gtk_widget_grab_focus (map);
+    }
+  _cm_window_drawing_update_actions (self);
+}
+
+static void
+cm_window_drawing_get_property (GObject *object, guint prop_id, GValue *value,
+                                GParamSpec *pspec)
+{
+  if (prop_id == PROP_TOOL)
+    g_value_set_string (value, CM_WINDOW (object)->tool);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+cm_window_drawing_set_property (GObject *object, guint prop_id, const GValue *value,
+                                GParamSpec *pspec)
+{
+  if (prop_id == PROP_TOOL)
+    set_tool (CM_WINDOW (object), g_value_get_string (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+/* ---- the form and storing --------------------------------------------------------------------- */
+
+static void
+restart_sketch (CmWindow *self)
+{
+  cm_sketch_layer_start (self->sketch_layer, kind_of (self->tool));
+  _cm_window_drawing_update_actions (self);
+}
+
+static char *
+stripped_or_null (const char *text)
+{
+  char *s = g_strstrip (g_strdup (text ? text : ""));
+  if (*s == '\0')
+    g_clear_pointer (&s, g_free);
+  return s;
+}
+
+static void
+form_finished (CmFeatureForm *form, gboolean save, CmWindow *self)
+{
+  self->form = NULL;
+  if (!save)
+    {
+      restart_sketch (self);
+      _cm_window_toast (self, _("The shape was discarded"));
+      return;
+    }
+  g_autoptr (CmGeom) geom = cm_sketch_layer_to_geom (self->sketch_layer);
+  g_autoptr (GBytes) wkb = geom ? cm_geom_to_wkb (geom) : NULL;
+  g_autoptr (CmFeature) feature = cm_feature_new (CM_LAYER_RESOURCES);
+  g_autofree char *name = stripped_or_null (cm_feature_form_get_name (form));
+  g_autofree char *description = stripped_or_null (cm_feature_form_get_description (form));
+  const char *category = cm_feature_form_get_category (form);
+  cm_feature_set_wkb (feature, wkb);
+  cm_feature_set_name (feature, name);
+  cm_feature_set_description (feature, description);
+  cm_feature_set_category (feature, category);
+  cm_feature_set_contributor_uuid (feature, self->contributor_uuid);
+  cm_feature_set_workshop_uuid (feature, self->workshop_uuid);
+  g_autoptr (GError) error = NULL;
+  if (!cm_history_add (self->history, feature, &error))
+    {
+      /* the store refused it (a full disk, a read-only file): say why, keep the shape */
+      g_autofree char *msg = g_strdup_printf (_("Could not save the shape: %s"), error->message);
+      _cm_window_toast (self, msg);
+      _cm_window_drawing_update_actions (self);
+      return;
+    }
+  g_free (self->last_category);
+  self->last_category = g_strdup (category);
+  double bbox[4];
+  cm_feature_get_bbox (feature, bbox);
+  restart_sketch (self);
+  _cm_window_data_changed (self, bbox);
+  _cm_window_select_feature (self, feature);
+}
+
+static void
+ask_about_shape (CmWindow *self)
+{
+  CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
+  g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
+                                                             NULL);
+  self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_name (kind), usage,
+                                    self->last_category, NULL, NULL);
+  g_signal_connect (self->form, "finished", G_CALLBACK (form_finished), self);
+  gtk_window_present (GTK_WINDOW (self->form));
+}
+
+/* Enter, or a click on the finishing vertex: a shape that can be stored goes to the form; one
+ * that cannot says why and stays for the person to fix. */
+static void
+finish_shape (CmWindow *self)
+{
+  CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
+  if (kind == CM_SKETCH_NONE || self->form)
+    return;
+  g_autoptr (CmGeom) geom = cm_sketch_layer_to_geom (self->sketch_layer);
+  if (geom == NULL)
+    {
+      _cm_window_toast (self, kind == CM_SKETCH_LINE
+                                  ? _("A line needs at least two points: click another point, "
+                                      "or press Escape to stop")
+                                  : _("An area needs at least three corners: click another "
+                                      "corner, or press Escape to stop"));
+      return;
+    }
+  double where[2];
+  g_autofree char *reason = NULL;
+  if (cm_geom_find_problem (geom, where, &reason))
+    {
+      const char *msg = _("The outline crosses itself here. Press Backspace to take back "
+                          "corners, or Escape to start again.");
+      g_debug ("refused shape: %s at %f, %f", reason, where[0], where[1]);
+      cm_sketch_layer_set_problem (self->sketch_layer, where[0], where[1], msg);
+      _cm_window_toast (self, msg);
+      return;
+    }
+  ask_about_shape (self);
+}
+
+/* The pixel position of sketch vertex @i in the map widget. */
+static void
+vertex_position (CmWindow *self, guint i, double *x, double *y)
+{
+  double lon, lat;
+  cm_sketch_layer_get_vertex (self->sketch_layer, i, &lon, &lat);
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  shumate_viewport_location_to_widget_coords (_cm_window_get_viewport (self), map, lat, lon, x,
+                                              y);
+}
+
+static gboolean
+near_vertex (CmWindow *self, guint i, double x, double y, double radius)
+{
+  double vx, vy;
+  vertex_position (self, i, &vx, &vy);
+  return hypot (vx - x, vy - y) <= radius;
+}
+
+gboolean
+_cm_window_drawing_click (CmWindow *self, double x, double y)
+{
+  CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
+  if (kind == CM_SKETCH_NONE || self->store == NULL)
+    return FALSE;
+  if (self->form)
+    return TRUE;
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  gtk_widget_grab_focus (map);
+  double lat, lon;
+  shumate_viewport_widget_coords_to_location (_cm_window_get_viewport (self), map, x, y, &lat,
+                                              &lon);
+  guint n = cm_sketch_layer_get_n_vertices (self->sketch_layer);
+  if (kind == CM_SKETCH_POINT)
+    {
+      cm_sketch_layer_start (self->sketch_layer, kind);
+      cm_sketch_layer_add_vertex (self->sketch_layer, lon, lat);
+      finish_shape (self);
+    }
+  else if (kind == CM_SKETCH_AREA && n >= 3 && near_vertex (self, 0, x, y, FINISH_RADIUS))
+    finish_shape (self);
+  else if (kind == CM_SKETCH_LINE && n >= 2 && near_vertex (self, n - 1, x, y, FINISH_RADIUS))
+    finish_shape (self);
+  else if (n > 0 && near_vertex (self, n - 1, x, y, SAME_SPOT))
+    ; /* the second click of a double click: libshumate zooms; we add nothing */
+  else
+    cm_sketch_layer_add_vertex (self->sketch_layer, lon, lat);
+  _cm_window_drawing_update_actions (self);
+  return TRUE;
+}
+
+static void
+pointer_moved (GtkEventControllerMotion *motion, double x, double y, CmWindow *self)
+{
+  if (cm_sketch_layer_get_kind (self->sketch_layer) == CM_SKETCH_NONE)
+    return;
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  double lat, lon;
+  shumate_viewport_widget_coords_to_location (_cm_window_get_viewport (self), map, x, y, &lat,
+                                              &lon);
+  cm_sketch_layer_set_pointer (self->sketch_layer, lon, lat);
+}
+
+static gboolean
+map_key_pressed (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkModifierType state,
+                 CmWindow *self)
+{
+  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) == 0 &&
+      cm_sketch_layer_get_n_vertices (self->sketch_layer) > 0)
+    {
+      finish_shape (self);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+pointer_left (GtkEventControllerMotion *motion, CmWindow *self)
+{
+  cm_sketch_layer_set_pointer (self->sketch_layer, NAN, NAN);
+}
+
+/* ---- actions -------------------------------------------------------------------------------- */
+
+static void
+finish_shape_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  finish_shape (CM_WINDOW (widget));
+}
+
+static void
+remove_vertex_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  cm_sketch_layer_remove_last (self->sketch_layer);
+  _cm_window_drawing_update_actions (self);
+}
+
+/* Escape: first the shape in progress, then the selection. */
+static void
+escape_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  if (cm_sketch_layer_get_n_vertices (self->sketch_layer) > 0)
+    restart_sketch (self);
+  else
+    _cm_window_select_feature (self, NULL);
+}
+
+static void
+after_replay (CmWindow *self, const double touched[4], CmFeature *now)
+{
+  restart_sketch (self);
+  _cm_window_data_changed (self, touched);
+  _cm_window_select_feature (self, now && !cm_feature_get_deleted (now) ? now : NULL);
+}
+
+static void
+undo_redo_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  if (self->history == NULL)
+    return;
+  double touched[4];
+  g_autoptr (CmFeature) now = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean undo = g_str_equal (name, "win.undo");
+  gboolean ok = undo ? cm_history_undo (self->history, touched, &now, &error)
+                     : cm_history_redo (self->history, touched, &now, &error);
+  if (!ok)
+    {
+      if (error)
+        {
+          g_autofree char *msg = g_strdup_printf (undo ? _("Could not undo: %s")
+                                                       : _("Could not redo: %s"),
+                                                  error->message);
+          _cm_window_toast (self, msg);
+        }
+      return;
+    }
+  after_replay (self, touched, now);
+}
+
+static void
+delete_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  if (self->selected == NULL || self->history == NULL)
+    return;
+  g_autoptr (CmFeature) feature = g_object_ref (self->selected);
+  g_autoptr (GError) error = NULL;
+  if (!cm_history_delete (self->history, feature, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_("Could not delete: %s"), error->message);
+      _cm_window_toast (self, msg);
+      return;
+    }
+  double bbox[4];
+  cm_feature_get_bbox (feature, bbox);
+  _cm_window_select_feature (self, NULL);
+  _cm_window_data_changed (self, bbox);
+  const char *fname = cm_feature_get_name (feature);
+  g_autofree char *msg = fname ? g_strdup_printf (_("“%s” was deleted"), fname)
+                               : g_strdup (_("The feature was deleted"));
+  AdwToast *toast = adw_toast_new (msg);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo");
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* ---- workshops and contributors --------------------------------------------------------------- */
+
+static void
+update_workshop_button (CmWindow *self)
+{
+  g_autoptr (CmRecord) w = self->store ? cm_store_get_workshop (self->store,
+                                                                self->workshop_uuid, NULL)
+                                       : NULL;
+  g_autoptr (CmRecord) c = self->store ? cm_store_get_contributor (self->store,
+                                                                   self->contributor_uuid, NULL)
+                                       : NULL;
+  g_autofree char *label = NULL;
+  if (w && c)
+    /* TRANSLATORS: who is drawing · in which workshop */
+    label = g_strdup_printf (_("%s · %s"), c->name, w->name);
+  else if (w)
+    label = g_strdup (w->name);
+  else
+    label = g_strdup (_("Start a Workshop…"));
+  gtk_button_set_label (self->workshop_button, label);
+  _cm_window_drawing_update_actions (self);
+}
+
+gboolean
+cm_window_start_workshop (CmWindow *self, const char *name, const char *date, const char *place,
+                          GError **error)
+{
+  g_return_val_if_fail (self->store != NULL, FALSE);
+  g_autofree char *uuid = cm_store_add_workshop (self->store, name, date, place, error);
+  if (uuid == NULL)
+    return FALSE;
+  g_free (self->workshop_uuid);
+  self->workshop_uuid = g_steal_pointer (&uuid);
+  g_clear_pointer (&self->contributor_uuid, g_free);
+  update_workshop_button (self);
+  return TRUE;
+}
+
+gboolean
+cm_window_set_contributor (CmWindow *self, const char *name, GError **error)
+{
+  g_return_val_if_fail (self->store != NULL, FALSE);
+  g_autofree char *wanted = stripped_or_null (name);
+  g_autofree char *uuid = NULL;
+  if (wanted)
+    {
+      /* the same name in the same workshop is the same person */
+      g_autoptr (GPtrArray) people = cm_store_list_contributors (self->store,
+                                                                 self->workshop_uuid, NULL);
+      for (guint i = 0; people && i < people->len && uuid == NULL; i++)
+        {
+          CmRecord *r = g_ptr_array_index (people, i);
+          if (g_strcmp0 (r->name, wanted) == 0 &&
+              g_strcmp0 (r->workshop_uuid, self->workshop_uuid) == 0)
+            uuid = g_strdup (r->uuid);
+        }
+      if (uuid == NULL)
+        uuid = cm_store_add_contributor (self->store, wanted, self->workshop_uuid, error);
+    }
+  else
+    uuid = cm_store_add_anonymous_contributor (self->store, self->workshop_uuid, error);
+  if (uuid == NULL)
+    return FALSE;
+  g_free (self->contributor_uuid);
+  self->contributor_uuid = g_steal_pointer (&uuid);
+  update_workshop_button (self);
+  return TRUE;
+}
+
+typedef struct
+{
+  CmWindow *window;
+  GtkEditable *name, *date, *place, *who;
+} WorkshopDialog;
+
+static GtkEditable *
+labelled_entry (GtkBox *box, const char *label, const char *text, const char *placeholder)
+{
+  GtkWidget *l = gtk_label_new_with_mnemonic (label);
+  gtk_label_set_xalign (GTK_LABEL (l), 0);
+  GtkWidget *entry = gtk_entry_new ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), text ? text : "");
+  if (placeholder)
+    gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (l), entry);
+  gtk_box_append (box, l);
+  gtk_box_append (box, entry);
+  return GTK_EDITABLE (entry);
+}
+
+static void
+workshop_response (AdwMessageDialog *dialog, const char *response, WorkshopDialog *d)
+{
+  CmWindow *self = d->window;
+  if (g_strcmp0 (response, "start") != 0 || self->store == NULL)
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmRecord) current = cm_store_get_workshop (self->store, self->workshop_uuid, NULL);
+  const char *name = gtk_editable_get_text (d->name);
+  g_autofree char *stripped = stripped_or_null (name);
+  /* the same workshop, unless its name was changed */
+  gboolean same = current && g_strcmp0 (stripped, current->name) == 0;
+  if (!same && !cm_window_start_workshop (self, name, gtk_editable_get_text (d->date),
+                                          gtk_editable_get_text (d->place), &error))
+    {
+      _cm_window_toast (self, error->message);
+      return;
+    }
+  if (!cm_window_set_contributor (self, gtk_editable_get_text (d->who), &error))
+    _cm_window_toast (self, error->message);
+}
+
+static void
+workshop_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  if (self->store == NULL)
+    return;
+  g_autoptr (CmRecord) w = cm_store_get_workshop (self->store, self->workshop_uuid, NULL);
+  g_autoptr (CmRecord) c = cm_store_get_contributor (self->store, self->contributor_uuid, NULL);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+      GTK_WINDOW (self), _("Workshop"),
+      _("Everything drawn from now on records the workshop and who drew it.")));
+  GtkBox *box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+  WorkshopDialog *d = g_new0 (WorkshopDialog, 1);
+  d->window = self;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  d->name = labelled_entry (box, _("Workshop _name"), w ? w->name : NULL,
+                            _("For example: resource map workshop"));
+  d->date = labelled_entry (box, _("_Date"), w ? w->date : today, "YYYY-MM-DD");
+  d->place = labelled_entry (box, _("_Place"), w ? w->place : NULL, NULL);
+  d->who = labelled_entry (box, _("_Who is drawing"), c ? c->name : NULL,
+                           _("A name or nickname; empty: an anonymous resident"));
+  adw_message_dialog_set_extra_child (dialog, GTK_WIDGET (box));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "start", _("_Start Drawing"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "start", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "start");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (workshop_response), d,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+char *
+cm_window_dup_workshop_summary (CmWindow *self)
+{
+  g_autoptr (GPtrArray) rows = self->store && self->workshop_uuid
+                                   ? cm_store_workshop_summary (self->store, self->workshop_uuid,
+                                                                NULL)
+                                   : NULL;
+  if (rows == NULL || rows->len == 0)
+    return g_strdup (_("Nothing has been drawn in this workshop yet."));
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CmSummaryRow *r = g_ptr_array_index (rows, i);
+      g_string_append_printf (out, "%s%s — %s: %u", i ? "\n" : "",
+                              r->contributor ? r->contributor : _("not recorded"),
+                              cm_category_label (r->category), r->count);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+workshop_summary_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  g_autofree char *text = cm_window_dup_workshop_summary (self);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (self), _("Who Drew What"), text));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- for tests ------------------------------------------------------------------------------ */
+
+CmFeatureForm *
+cm_window_get_form (CmWindow *self)
+{
+  return self->form;
+}
+
+guint
+cm_window_get_sketch_size (CmWindow *self)
+{
+  return cm_sketch_layer_get_n_vertices (self->sketch_layer);
+}
+
+/* ---- setting up ----------------------------------------------------------------------------- */
+
+void
+_cm_window_drawing_class_init (GtkWidgetClass *widget_class)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (widget_class);
+  object_class->get_property = cm_window_drawing_get_property;
+  object_class->set_property = cm_window_drawing_set_property;
+  g_object_class_install_property (
+      object_class, PROP_TOOL,
+      g_param_spec_string ("tool", NULL, NULL, "select",
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
+  gtk_widget_class_install_action (widget_class, "win.finish-shape", NULL, finish_shape_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-vertex", NULL,
+                                   remove_vertex_action);
+  gtk_widget_class_install_action (widget_class, "win.escape", NULL, escape_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_redo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_redo_action);
+  gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "win.workshop", NULL, workshop_action);
+  gtk_widget_class_install_action (widget_class, "win.workshop-summary", NULL,
+                                   workshop_summary_action);
+
+  /* single keys reach the window only when no text field took them */
+  static const struct
+  {
+    guint key;
+    const char *tool;
+  } tools[] = { { GDK_KEY_s, "select" }, { GDK_KEY_p, "point" },
+                { GDK_KEY_l, "line" },   { GDK_KEY_a, "area" } };
+  for (gsize i = 0; i < G_N_ELEMENTS (tools); i++)
+    gtk_widget_class_add_binding_action (widget_class, tools[i].key, 0, "win.tool", "s",
+                                         tools[i].tool);
+  /* Enter: GtkWindow binds it to "activate-default" before any subclass binding, so the map
+   * (focused while drawing) takes it: see map_key_pressed */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.remove-vertex",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "win.redo",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.delete", NULL);
+}
+
+void
+_cm_window_drawing_init (CmWindow *self)
+{
+  self->sketch_layer = cm_sketch_layer_new (_cm_window_get_viewport (self));
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->sketch_layer));
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (pointer_moved), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (pointer_left), self);
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  gtk_widget_add_controller (map, motion);
+  /* the map takes the keyboard focus, so that drawing keys are not taken by a button */
+  gtk_widget_set_focusable (map, TRUE);
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (map_key_pressed), self);
+  gtk_widget_add_controller (map, keys);
+  gtk_widget_set_focus_on_click (map, TRUE);
+  _cm_window_drawing_update_actions (self);
+}
+
+void
+_cm_window_drawing_map_opened (CmWindow *self)
+{
+  if (self->form)
+    cm_feature_form_finish (self->form, FALSE);
+  g_clear_object (&self->history);
+  self->history = cm_history_new (self->store);
+  g_signal_connect_object (self->history, "changed",
+                           G_CALLBACK (_cm_window_drawing_update_actions), self,
+                           G_CONNECT_SWAPPED);
+  /* workshops belong to a map */
+  g_clear_pointer (&self->workshop_uuid, g_free);
+  g_clear_pointer (&self->contributor_uuid, g_free);
+  update_workshop_button (self);
+  set_tool (self, "select");
+}
+
+void
+_cm_window_drawing_dispose (CmWindow *self)
+{
+  g_clear_object (&self->history);
+  g_clear_pointer (&self->tool, g_free);
+  g_clear_pointer (&self->last_category, g_free);
+  g_clear_pointer (&self->workshop_uuid, g_free);
+  g_clear_pointer (&self->contributor_uuid, g_free);
+}

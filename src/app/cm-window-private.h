@@ -1,0 +1,86 @@
+/* cm-window-private.h: the window's state, shared by its source files (cm-window.c: maps,
+ * layers, search, import; cm-window-drawing.c: drawing, editing, undo, workshops). */
+#pragma once
+
+#include <shumate/shumate.h>
+
+#include "cm-feature-form.h"
+#include "cm-history.h"
+#include "cm-label-layer.h"
+#include "cm-selection-layer.h"
+#include "cm-sketch-layer.h"
+#include "cm-store.h"
+#include "cm-tile-cache.h"
+#include "cm-tile-source.h"
+#include "cm-window.h"
+
+G_BEGIN_DECLS
+
+struct _CmWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* template */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkToggleButton *sidebar_button;
+  GtkToggleButton *search_button;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
+  GtkRevealer *import_revealer;
+  GtkLabel *import_label;
+  GtkProgressBar *import_progress;
+  GtkListBox *results_list;
+  GtkListBox *layers_list;
+  GtkListBox *legend_list;
+  GtkBox *details_box;
+  GtkLabel *details_placeholder;
+  ShumateSimpleMap *map;
+
+  /* state */
+  CmStore *store;
+  char *path;
+  guint hidden; /* a bit per CmLayer */
+  CmFeature *selected;
+  CmSelectionLayer *selection_layer;
+  CmLabelLayer *label_layer;
+  ShumateMapLayer *data_layer; /* our tiles over a basemap; NULL when ours are the base */
+  char *basemap;               /* an MBTiles file, or NULL */
+  CmTileSource *tiles;         /* the map's own tiles, base or over a basemap */
+  CmTileCache *tile_cache;     /* the open map's drawn tiles, across tile sources */
+  ShumateMapSource *overlay_source; /* ours, when over a basemap: in the licence widget */
+  gboolean online;             /* OpenStreetMap's online tiles as the basemap */
+  GCancellable *import_cancellable;
+  GtkLabel *layer_counts[CM_N_LAYERS];
+  GSettings *settings; /* NULL when the schema is not installed */
+
+  /* drawing (cm-window-drawing.c) */
+  GtkBox *draw_toolbar;
+  GtkButton *workshop_button;
+  CmSketchLayer *sketch_layer;
+  CmHistory *history;           /* the open map's undo and redo */
+  char *tool;                   /* "select", "point", "line", "area" */
+  char *last_category;          /* preselected in the next form */
+  char *workshop_uuid;          /* the workshop being drawn in, or NULL */
+  char *contributor_uuid;       /* who is drawing, or NULL */
+  CmFeatureForm *form;          /* while asking about a shape just drawn */
+};
+
+/* cm-window.c, for cm-window-drawing.c */
+void _cm_window_toast (CmWindow *self, const char *message);
+void _cm_window_select_feature (CmWindow *self, CmFeature *feature);
+/* Draws again what changed inside @bbox, and the counts, legend and labels. */
+void _cm_window_data_changed (CmWindow *self, const double bbox[4]);
+ShumateViewport *_cm_window_get_viewport (CmWindow *self);
+
+/* cm-window-drawing.c */
+void _cm_window_drawing_class_init (GtkWidgetClass *widget_class);
+void _cm_window_drawing_init (CmWindow *self);
+void _cm_window_drawing_dispose (CmWindow *self);
+/* A map was opened: a new history, no shape in progress. */
+void _cm_window_drawing_map_opened (CmWindow *self);
+void _cm_window_drawing_update_actions (CmWindow *self);
+/* A click on the map with a drawing tool: TRUE when it was taken. */
+gboolean _cm_window_drawing_click (CmWindow *self, double x, double y);
+
+G_END_DECLS
