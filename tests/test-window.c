@@ -109,9 +109,18 @@ screenshot (void)
 {
   int w = gtk_widget_get_width (GTK_WIDGET (window)), h = gtk_widget_get_height (GTK_WIDGET (window));
   GdkPaintable *paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  GskRenderNode *node = NULL;
+  /* while the window waits for its next frame (a relayout after a toast, say), it has nothing
+   * to give: wait for the frame */
+  for (int tries = 0; node == NULL && tries < 100; tries++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        spin (20);
+    }
+  g_assert_nonnull (node);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   GdkTexture *texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   gsk_render_node_unref (node);
@@ -385,6 +394,224 @@ test_basemap (void)
   cm_window_set_basemap (window, NULL);
 }
 
+
+/* ---- drawing ------------------------------------------------------------------------------ */
+
+static gint64
+count_rows (const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_assert_no_error (error);
+  return cm_test_query_int (store, sql);
+}
+
+/* The n-th position (from 1) of the exterior ring, line or point of the resource named @name,
+ * in the map widget's pixels now. */
+static void
+stored_vertex (const char *name, int n, double *x, double *y)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT X(p), Y(p) FROM (SELECT CASE GeometryType(geom)"
+      " WHEN 'POLYGON' THEN ST_PointN(ST_ExteriorRing(geom), %d)"
+      " WHEN 'LINESTRING' THEN ST_PointN(geom, %d) ELSE geom END AS p"
+      " FROM resources WHERE name = '%s' AND deleted = 0)", n, n, name);
+  double lon, lat;
+  query_point (sql, &lon, &lat);
+  ShumateSimpleMap *sm = simple_map ();
+  shumate_viewport_location_to_widget_coords (shumate_simple_map_get_viewport (sm),
+                                              GTK_WIDGET (shumate_simple_map_get_map (sm)), lat,
+                                              lon, x, y);
+}
+
+static void
+choose_tool (const char *tool)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", tool);
+  spin (50);
+}
+
+/* Fills the form that opened after a shape and saves it, as a person would. */
+static void
+fill_form (const char *name, const char *category)
+{
+  CmFeatureForm *form = cm_window_get_form (window);
+  g_assert_nonnull (form);
+  /* the name field has the focus */
+  g_assert_true (gtk_widget_is_focus (gtk_window_get_focus (GTK_WINDOW (form))));
+  g_assert_true (GTK_IS_TEXT (gtk_window_get_focus (GTK_WINDOW (form))));
+  cm_feature_form_set_name (form, name);
+  g_assert_true (cm_feature_form_select_category (form, category));
+  cm_feature_form_set_description (form, "工作坊上画的");
+  cm_feature_form_finish (form, TRUE);
+  g_assert_null (cm_window_get_form (window));
+  spin (100);
+}
+
+/* Five clicks and Enter draw an area; the form stores exactly one row with what was typed,
+ * who drew it and in which workshop, its corners where the clicks were. Undo and redo. */
+static void
+test_draw_area (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_start_workshop (window, "资源图工作坊", "2026-11-21", "文化小院",
+                                           &error));
+  g_assert_true (cm_window_set_contributor (window, "李阿姨", &error));
+  g_assert_no_error (error);
+  ShumateViewport *vp = shumate_simple_map_get_viewport (simple_map ());
+  shumate_location_set_location (SHUMATE_LOCATION (vp), 40.0035, 116.3265);
+  shumate_viewport_set_zoom_level (vp, 17);
+  spin (200);
+
+  choose_tool ("area");
+  int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
+  int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
+  double cx = w / 2.0, cy = h / 2.0;
+  double clicks[5][2];
+  for (int i = 0; i < 5; i++)
+    {
+      /* a pentagon, clockwise on screen, 90 px across */
+      clicks[i][0] = round (cx + 90 * sin (i * 2 * G_PI / 5));
+      clicks[i][1] = round (cy - 90 * cos (i * 2 * G_PI / 5));
+      cm_window_click_map (window, clicks[i][0], clicks[i][1]);
+    }
+  g_assert_cmpint (cm_window_get_sketch_size (window), ==, 5);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish-shape", NULL);
+  fill_form ("共享菜园", "park");
+
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = '共享菜园'"
+                               " AND category = 'park' AND description = '工作坊上画的'"
+                               " AND deleted = 0 AND GeometryType(geom) = 'POLYGON'"
+                               " AND contributor_uuid = (SELECT uuid FROM contributors"
+                               "  WHERE name = '李阿姨')"
+                               " AND workshop_uuid = (SELECT uuid FROM workshops"
+                               "  WHERE name = '资源图工作坊')"),
+                   ==, 1);
+  g_assert_cmpint (count_rows ("SELECT ST_NumPoints(ST_ExteriorRing(geom)) FROM resources"
+                               " WHERE name = '共享菜园'"), ==, 6); /* 5 corners, closed */
+  for (int i = 0; i < 5; i++)
+    {
+      double x, y;
+      stored_vertex ("共享菜园", i + 1, &x, &y);
+      g_test_message ("corner %d: clicked %.1f, %.1f; stored at %.2f, %.2f", i, clicks[i][0],
+                      clicks[i][1], x, y);
+      g_assert_cmpfloat (hypot (x - clicks[i][0], y - clicks[i][1]), <=, 1.0);
+    }
+  /* the details show who drew it */
+  CmFeature *f = cm_window_get_selected (window);
+  g_assert_nonnull (f);
+  g_assert_cmpstr (cm_feature_get_name (f), ==, "共享菜园");
+  GtkWidget *who = find_widget (GTK_WIDGET (window), GTK_TYPE_LABEL, NULL);
+  (void) who;
+  g_autofree char *summary = cm_window_dup_workshop_summary (window);
+  g_test_message ("summary: %s", summary);
+  g_assert_nonnull (strstr (summary, "李阿姨 — Park or green space: 1"));
+
+  /* undo takes it out of the file (a tombstone); redo brings it back */
+  const char *live = "SELECT count(*) FROM resources WHERE name = '共享菜园' AND deleted = 0";
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_cmpint (count_rows (live), ==, 0);
+  g_assert_null (cm_window_get_selected (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.redo", NULL);
+  g_assert_cmpint (count_rows (live), ==, 1);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = '共享菜园'"), ==, 1);
+}
+
+/* A point with one click; a line with three clicks and a click on its last point. */
+static void
+test_draw_point_and_line (void)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
+  int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
+  choose_tool ("point");
+  cm_window_click_map (window, w / 2.0 - 200, h / 2.0 + 40);
+  fill_form ("坏路灯", "broken_street_light");
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = '坏路灯'"
+                               " AND category = 'broken_street_light' AND deleted = 0"
+                               " AND GeometryType(geom) = 'POINT'"
+                               " AND contributor_uuid = (SELECT uuid FROM contributors"
+                               "  WHERE name = '李阿姨')"), ==, 1);
+  double x, y;
+  stored_vertex ("坏路灯", 1, &x, &y);
+  g_assert_cmpfloat (hypot (x - (w / 2.0 - 200), y - (h / 2.0 + 40)), <=, 1.0);
+
+  choose_tool ("line");
+  double line[3][2] = { { w / 2.0 - 250, h / 2.0 - 150 },
+                        { w / 2.0 - 150, h / 2.0 - 170 },
+                        { w / 2.0 - 60, h / 2.0 - 120 } };
+  for (int i = 0; i < 3; i++)
+    cm_window_click_map (window, line[i][0], line[i][1]);
+  g_assert_null (cm_window_get_form (window));
+  /* a click on the last point (within a few pixels) finishes the line */
+  cm_window_click_map (window, line[2][0] + 3, line[2][1] - 2);
+  fill_form ("近路", "shortcut");
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = '近路'"
+                               " AND category = 'shortcut' AND deleted = 0"
+                               " AND GeometryType(geom) = 'LINESTRING'"
+                               " AND ST_NumPoints(geom) = 3"), ==, 1);
+  for (int i = 0; i < 3; i++)
+    {
+      stored_vertex ("近路", i + 1, &x, &y);
+      g_assert_cmpfloat (hypot (x - line[i][0], y - line[i][1]), <=, 1.0);
+    }
+  choose_tool ("select");
+}
+
+/* A crossing outline is refused and marked where it crosses; two corners are not an area;
+ * Backspace takes back a corner and Escape the whole shape. */
+static void
+test_refuse_invalid_shapes (void)
+{
+  gint64 before = count_rows ("SELECT count(*) FROM resources");
+  int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
+  int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
+  double cx = w / 2.0 + 150, cy = h / 2.0 + 100;
+  choose_tool ("area");
+  /* a bow tie: its two halves cross at cx, cy */
+  double bow[4][2] = { { cx - 60, cy - 60 }, { cx + 60, cy + 60 }, { cx + 60, cy - 60 },
+                       { cx - 60, cy + 60 } };
+  for (int i = 0; i < 4; i++)
+    cm_window_click_map (window, bow[i][0], bow[i][1]);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish-shape", NULL);
+  g_assert_null (cm_window_get_form (window));
+  g_assert_cmpint (cm_window_get_sketch_size (window), ==, 4); /* kept, to be fixed */
+  spin (200);
+  /* the red ring at the crossing */
+  g_autoptr (GdkTexture) shot = screenshot ();
+  graphene_point_t p;
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (shumate_simple_map_get_map (simple_map ())),
+                                           GTK_WIDGET (window), &GRAPHENE_POINT_INIT (cx, cy), &p));
+  guint red = 0;
+  for (int y = (int) p.y - 18; y <= (int) p.y + 18; y++)
+    for (int x = (int) p.x - 18; x <= (int) p.x + 18; x++)
+      {
+        Rgb c = texture_pixel (shot, x, y);
+        red += c.r > 0xb0 && c.g < 0x40 && c.b < 0x40;
+      }
+  g_test_message ("crossing marker: %u red pixels", red);
+  g_assert_cmpint (red, >=, 40);
+  g_autofree char *png = g_build_filename (g_get_tmp_dir (), "cm-test-crossing.png", NULL);
+  gdk_texture_save_to_png (shot, png);
+
+  /* Backspace twice leaves two corners: not an area either */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-vertex", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-vertex", NULL);
+  g_assert_cmpint (cm_window_get_sketch_size (window), ==, 2);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.finish-shape", NULL);
+  g_assert_null (cm_window_get_form (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.escape", NULL);
+  g_assert_cmpint (cm_window_get_sketch_size (window), ==, 0);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources"), ==, before);
+
+  /* a shape discarded in the form is not stored either */
+  choose_tool ("point");
+  cm_window_click_map (window, cx, cy);
+  g_assert_nonnull (cm_window_get_form (window));
+  cm_feature_form_finish (cm_window_get_form (window), FALSE);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources"), ==, before);
+  choose_tool ("select");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -413,5 +640,8 @@ main (int argc, char **argv)
   g_test_add_func ("/window/search-flies", test_search_flies);
   g_test_add_func ("/window/import", test_import_through_window);
   g_test_add_func ("/window/basemap", test_basemap);
+  g_test_add_func ("/window/draw-area", test_draw_area);
+  g_test_add_func ("/window/draw-point-and-line", test_draw_point_and_line);
+  g_test_add_func ("/window/refuse-invalid-shapes", test_refuse_invalid_shapes);
   return g_test_run ();
 }
