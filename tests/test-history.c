@@ -72,6 +72,88 @@ test_wkb_writer (void)
   g_assert_cmpint (g_bytes_get_size (pwkb), ==, 21); /* 1 + 4 + 2 × 8 */
 }
 
+
+/* Vertex edits keep a ring closed and refuse to leave too few corners. */
+static void
+test_geom_edits (void)
+{
+  const double sq[] = { 0, 0, 2, 0, 2, 2, 0, 2, 0, 0 };
+  g_autoptr (CmGeom) g = ring_geom (CM_GEOM_POLYGON, sq, 5);
+  g_assert_cmpint (cm_geom_n_positions (g), ==, 5);
+  g_assert_true (cm_geom_is_closing (g, 4));
+  g_assert_false (cm_geom_is_closing (g, 0));
+  g_assert_cmpint (cm_geom_next_in_ring (g, 3), ==, 4);
+  g_assert_cmpint (cm_geom_next_in_ring (g, 4), ==, 0);
+
+  /* moving the first corner moves the closing copy */
+  cm_geom_move_position (g, 0, -1, -1);
+  const double *xy = (const double *) g->xy->data;
+  g_assert_cmpfloat (xy[8], ==, -1);
+  g_assert_cmpfloat (xy[9], ==, -1);
+
+  /* a corner in the middle of the first side */
+  guint at = cm_geom_insert_after (g, 0, 1, -0.5);
+  g_assert_cmpint (at, ==, 1);
+  g_assert_cmpint (g_array_index (g->ring_len, guint, 0), ==, 6);
+  xy = (const double *) g->xy->data;
+  g_assert_cmpfloat (xy[2], ==, 1);
+  g_assert_cmpfloat (xy[4], ==, 2);
+
+  /* removing the first corner: the next one starts and closes the ring */
+  const char *reason = NULL;
+  g_assert_true (cm_geom_remove_position (g, 0, &reason));
+  xy = (const double *) g->xy->data;
+  guint n = g_array_index (g->ring_len, guint, 0);
+  g_assert_cmpint (n, ==, 5);
+  g_assert_cmpfloat (xy[0], ==, 1);
+  g_assert_cmpfloat (xy[2 * (n - 1)], ==, 1);
+  g_assert_cmpfloat (xy[2 * (n - 1) + 1], ==, -0.5);
+  g_assert_true (cm_geom_remove_position (g, 1, &reason));
+  g_assert_false (cm_geom_remove_position (g, 1, &reason)); /* three corners left */
+  g_assert_nonnull (reason);
+  g_assert_cmpint (g_array_index (g->ring_len, guint, 0), ==, 4);
+
+  /* a line keeps two points; translate moves everything */
+  const double ln[] = { 0, 0, 1, 1, 2, 0 };
+  g_autoptr (CmGeom) l = ring_geom (CM_GEOM_LINESTRING, ln, 3);
+  g_assert_cmpint (cm_geom_next_in_ring (l, 2), ==, G_MAXUINT);
+  g_assert_true (cm_geom_remove_position (l, 1, &reason));
+  g_assert_false (cm_geom_remove_position (l, 1, &reason));
+  g_autoptr (CmGeom) moved = cm_geom_copy (l);
+  cm_geom_translate (moved, 0.5, -0.25);
+  g_assert_cmpfloat (g_array_index (moved->xy, double, 2), ==, 2.5);
+  g_assert_cmpfloat (g_array_index (moved->xy, double, 3), ==, -0.25);
+  g_assert_cmpfloat (g_array_index (l->xy, double, 2), ==, 2); /* the copy is its own */
+}
+
+
+/* Snapping: a corner within the tolerance wins, else the nearest point of an edge. */
+static void
+test_snap (void)
+{
+  g_autoptr (CmStore) store = new_map ("snap.sqlite");
+  const double sq[] = { 116.3, 40.0, 116.301, 40.0, 116.301, 40.001, 116.3, 40.001, 116.3, 40.0 };
+  g_autoptr (CmGeom) g = ring_geom (CM_GEOM_POLYGON, sq, 5);
+  g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_BUILDINGS);
+  cm_feature_set_wkb (f, wkb);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_store_add_feature (store, f, &error));
+  double out[2];
+  const double tol = 0.00005; /* about 5.5 m */
+  g_assert_true (cm_store_snap (store, 116.30102, 40.00098, tol, NULL, 0, out));
+  g_assert_cmpfloat (out[0], ==, 116.301);
+  g_assert_cmpfloat (out[1], ==, 40.001);
+  g_assert_true (cm_store_snap (store, 116.3005, 40.00002, tol, NULL, 0, out));
+  g_assert_cmpfloat_with_epsilon (out[0], 116.3005, 1e-12);
+  g_assert_cmpfloat_with_epsilon (out[1], 40.0, 1e-12);
+  g_assert_false (cm_store_snap (store, 116.3005, 40.0005, tol, NULL, 0, out));
+  g_assert_false (cm_store_snap (store, 116.30102, 40.00098, tol, cm_feature_get_uuid (f), 0,
+                                 out));
+  g_assert_false (cm_store_snap (store, 116.30102, 40.00098, tol, NULL,
+                                 1u << CM_LAYER_BUILDINGS, out));
+}
+
 /* Add, update and delete, each undone and redone: the file follows exactly. */
 static void
 test_undo_redo (void)
@@ -222,6 +304,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/history/wkb-writer", test_wkb_writer);
+  g_test_add_func ("/history/geom-edits", test_geom_edits);
+  g_test_add_func ("/history/snap", test_snap);
   g_test_add_func ("/history/undo-redo", test_undo_redo);
   g_test_add_func ("/history/workshops", test_workshops);
   return g_test_run ();

@@ -463,6 +463,8 @@ test_draw_area (void)
   shumate_viewport_set_zoom_level (vp, 17);
   spin (200);
 
+  /* the corners exactly where clicked: no snapping to the paths and buildings nearby */
+  g_object_set (window, "snap", FALSE, NULL);
   choose_tool ("area");
   int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
   int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
@@ -517,10 +519,109 @@ test_draw_area (void)
   g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = '共享菜园'"), ==, 1);
 }
 
+
+static char *
+geometry_hex (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_assert_no_error (error);
+  g_autofree char *sql = g_strdup_printf ("SELECT hex(geom) FROM resources WHERE name = '%s'"
+                                          " AND deleted = 0", name);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  char *hex = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return hex;
+}
+
+/* Select the area, drag a corner, drag out a new corner, remove one with Delete, move it whole:
+ * each is one step in the file, and undo gives back the very same geometry. Snapping puts a
+ * new point exactly on a corner nearby. */
+static void
+test_edit_shape (void)
+{
+  const char *name = "共享菜园";
+  g_object_set (window, "snap", FALSE, NULL);
+  choose_tool ("select");
+  double x1, y1, x2, y2, x3, y3;
+  stored_vertex (name, 1, &x1, &y1);
+  stored_vertex (name, 2, &x2, &y2);
+  stored_vertex (name, 3, &x3, &y3);
+  /* a click on its edge selects it (its middle may hold other features' points) */
+  cm_window_click_map (window, x1 + (x2 - x1) * 0.25, y1 + (y2 - y1) * 0.25);
+  g_assert_nonnull (cm_window_get_selected (window));
+  g_assert_cmpstr (cm_feature_get_name (cm_window_get_selected (window)), ==, name);
+  g_autofree char *original = geometry_hex (name);
+
+  /* drag the third corner by 30, 15 px */
+  cm_window_drag_map (window, x3 + 2, y3 - 1, 30, 15);
+  double nx, ny;
+  stored_vertex (name, 3, &nx, &ny);
+  g_test_message ("corner 3 from %.1f, %.1f to %.1f, %.1f", x3, y3, nx, ny);
+  g_assert_cmpfloat (hypot (nx - (x3 + 30), ny - (y3 + 15)), <=, 1.0);
+  g_autofree char *moved = geometry_hex (name);
+  g_assert_cmpstr (moved, !=, original);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_autofree char *undone = geometry_hex (name);
+  g_assert_cmpstr (undone, ==, original);
+
+  /* drag the middle of the first side outwards: a sixth corner */
+  const char *points = "SELECT ST_NumPoints(ST_ExteriorRing(geom)) FROM resources"
+                       " WHERE name = '共享菜园' AND deleted = 0";
+  cm_window_drag_map (window, (x1 + x2) / 2, (y1 + y2) / 2, 0, -25);
+  g_assert_cmpint (count_rows (points), ==, 7);
+  double mx, my;
+  stored_vertex (name, 2, &mx, &my);
+  g_assert_cmpfloat (hypot (mx - (x1 + x2) / 2, my - ((y1 + y2) / 2 - 25)), <=, 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_cmpint (count_rows (points), ==, 6);
+
+  /* choose the second corner (a press without moving) and press Delete: four corners left */
+  cm_window_drag_map (window, x2, y2, 0, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL);
+  g_assert_cmpint (count_rows (points), ==, 5);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_autofree char *restored = geometry_hex (name);
+  g_assert_cmpstr (restored, ==, original);
+
+  /* move it whole, by its edge, 40 px to the right */
+  cm_window_click_map (window, x1 + (x2 - x1) * 0.25, y1 + (y2 - y1) * 0.25);
+  cm_window_drag_map (window, x1 + (x2 - x1) * 0.25, y1 + (y2 - y1) * 0.25, 40, 0);
+  stored_vertex (name, 1, &nx, &ny);
+  g_assert_cmpfloat (hypot (nx - (x1 + 40), ny - y1), <=, 1.0);
+  stored_vertex (name, 3, &nx, &ny);
+  g_assert_cmpfloat (hypot (nx - (x3 + 40), ny - y3), <=, 1.0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_autofree char *back = geometry_hex (name);
+  g_assert_cmpstr (back, ==, original);
+
+  /* snapping: a point drawn 5 px from a corner lands exactly on it */
+  g_object_set (window, "snap", TRUE, NULL);
+  choose_tool ("point");
+  cm_window_click_map (window, x1 + 4, y1 - 3);
+  fill_form ("井盖", "other");
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources p, resources a"
+                               " WHERE p.name = '井盖' AND a.name = '共享菜园'"
+                               " AND X(p.geom) = X(ST_PointN(ST_ExteriorRing(a.geom), 1))"
+                               " AND Y(p.geom) = Y(ST_PointN(ST_ExteriorRing(a.geom), 1))"), ==, 1);
+  choose_tool ("select");
+
+  /* Delete with no corner chosen deletes the feature (a tombstone); undo brings it back */
+  cm_window_click_map (window, x1 + (x2 - x1) * 0.25, y1 + (y2 - y1) * 0.25);
+  g_assert_cmpstr (cm_feature_get_name (cm_window_get_selected (window)), ==, name);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL);
+  const char *live = "SELECT count(*) FROM resources WHERE name = '共享菜园' AND deleted = 0";
+  g_assert_cmpint (count_rows (live), ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_cmpint (count_rows (live), ==, 1);
+}
+
 /* A point with one click; a line with three clicks and a click on its last point. */
 static void
 test_draw_point_and_line (void)
 {
+  g_object_set (window, "snap", FALSE, NULL);
   int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
   int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
   choose_tool ("point");
@@ -641,6 +742,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/import", test_import_through_window);
   g_test_add_func ("/window/basemap", test_basemap);
   g_test_add_func ("/window/draw-area", test_draw_area);
+  g_test_add_func ("/window/edit-shape", test_edit_shape);
   g_test_add_func ("/window/draw-point-and-line", test_draw_point_and_line);
   g_test_add_func ("/window/refuse-invalid-shapes", test_refuse_invalid_shapes);
   return g_test_run ();

@@ -2,13 +2,15 @@
  * its vertices are projected through the viewport on every frame (one feature: cheap). */
 #include "cm-selection-layer.h"
 
-#include "cm-geom.h"
+#include "cm-geom-edit.h"
 #include "cm-render.h"
 
 struct _CmSelectionLayer
 {
   ShumateLayer parent_instance;
   CmGeom *geom;
+  gboolean handles;
+  guint active; /* the chosen vertex, or G_MAXUINT */
 };
 
 G_DEFINE_FINAL_TYPE (CmSelectionLayer, cm_selection_layer, SHUMATE_TYPE_LAYER)
@@ -31,6 +33,51 @@ add_points (const CmGeom *g, const CmRenderView *view, GArray *points)
       double p[2];
       cm_render_view_project (view, xy[2 * i], xy[2 * i + 1], &p[0], &p[1]);
       g_array_append_vals (points, p, 1);
+    }
+}
+
+/* Edit handles: a circle on each vertex (filled when chosen) and a smaller one in the middle
+ * of each segment, to drag out a new vertex. */
+static void
+draw_handles (CmSelectionLayer *self, cairo_t *cr, const CmRenderView *view)
+{
+  const CmGeom *g = self->geom;
+  if (g->type == CM_GEOM_COLLECTION || cm_geom_type_single (g->type) == CM_GEOM_POINT)
+    return;
+  const double *xy = (const double *) g->xy->data;
+  guint n = cm_geom_n_positions (g);
+  for (guint i = 0; i < n; i++)
+    {
+      guint next = cm_geom_next_in_ring (g, i);
+      if (cm_geom_is_closing (g, i) || next == G_MAXUINT)
+        continue;
+      double ax, ay, bx, by;
+      cm_render_view_project (view, xy[2 * i], xy[2 * i + 1], &ax, &ay);
+      cm_render_view_project (view, xy[2 * next], xy[2 * next + 1], &bx, &by);
+      cairo_new_path (cr);
+      cairo_arc (cr, (ax + bx) / 2, (ay + by) / 2, CM_SELECTION_MID_RADIUS, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0.11, 0.44, 0.85, 0.8);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      if (cm_geom_is_closing (g, i))
+        continue;
+      double x, y;
+      cm_render_view_project (view, xy[2 * i], xy[2 * i + 1], &x, &y);
+      cairo_new_path (cr);
+      cairo_arc (cr, x, y, CM_SELECTION_VERTEX_RADIUS, 0, 2 * G_PI);
+      if (i == self->active)
+        cairo_set_source_rgb (cr, 0.11, 0.44, 0.85);
+      else
+        cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 0.11, 0.44, 0.85);
+      cairo_set_line_width (cr, 2.5);
+      cairo_stroke (cr);
     }
 }
 
@@ -59,9 +106,12 @@ cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_set_source_rgba (cr, 0.11, 0.44, 0.85, 1); /* GNOME blue */
   cairo_set_line_width (cr, 3.5);
   cairo_stroke (cr);
+  if (self->handles)
+    draw_handles (self, cr, &view);
   for (guint i = 0; i < points->len; i++)
     {
       const double *p = (const double *) points->data + 2 * i;
+      cairo_new_path (cr);
       cairo_arc (cr, p[0], p[1], 11, 0, 2 * G_PI);
       cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
       cairo_set_line_width (cr, 7);
@@ -101,6 +151,7 @@ cm_selection_layer_class_init (CmSelectionLayerClass *klass)
 static void
 cm_selection_layer_init (CmSelectionLayer *self)
 {
+  self->active = G_MAXUINT;
 }
 
 CmSelectionLayer *
@@ -110,8 +161,31 @@ cm_selection_layer_new (ShumateViewport *viewport)
 }
 
 void
+cm_selection_layer_set_geom (CmSelectionLayer *self, const CmGeom *geom)
+{
+  g_clear_pointer (&self->geom, cm_geom_free);
+  self->geom = geom ? cm_geom_copy (geom) : NULL;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const CmGeom *
+cm_selection_layer_get_geom (CmSelectionLayer *self)
+{
+  return self->geom;
+}
+
+void
+cm_selection_layer_set_handles (CmSelectionLayer *self, gboolean handles, guint active)
+{
+  self->handles = handles;
+  self->active = active;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
 cm_selection_layer_set_feature (CmSelectionLayer *self, CmFeature *feature)
 {
+  self->active = G_MAXUINT;
   g_clear_pointer (&self->geom, cm_geom_free);
   GBytes *wkb = feature ? cm_feature_get_wkb (feature) : NULL;
   if (wkb)

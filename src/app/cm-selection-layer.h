@@ -1,9 +1,15 @@
-/* cm-selection-layer.h: draws the selected feature on top of the map tiles. */
+/* cm-selection-layer.h: draws the selected feature on top of the map tiles, with its edit
+ * handles. */
 #pragma once
 
 #include <shumate/shumate.h>
 
 #include "cm-feature.h"
+#include "cm-geom.h"
+
+/* Handle sizes in pixels, drawn and hit-tested alike */
+#define CM_SELECTION_VERTEX_RADIUS 7
+#define CM_SELECTION_MID_RADIUS 4.5
 
 G_BEGIN_DECLS
 
@@ -12,5 +18,10 @@ G_DECLARE_FINAL_TYPE (CmSelectionLayer, cm_selection_layer, CM, SELECTION_LAYER,
 
 CmSelectionLayer *cm_selection_layer_new (ShumateViewport *viewport);
 void cm_selection_layer_set_feature (CmSelectionLayer *self, CmFeature *feature);
+/* The shape shown (a copy of @geom), while it is being edited; NULL: nothing. */
+void cm_selection_layer_set_geom (CmSelectionLayer *self, const CmGeom *geom);
+const CmGeom *cm_selection_layer_get_geom (CmSelectionLayer *self);
+/* Edit handles on the vertices and segments; @active: the chosen vertex, or G_MAXUINT. */
+void cm_selection_layer_set_handles (CmSelectionLayer *self, gboolean handles, guint active);
 
 G_END_DECLS

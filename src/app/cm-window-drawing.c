@@ -11,18 +11,30 @@
 #include <math.h>
 
 #include "cm-category-ui.h"
-#include "cm-geom.h"
+#include "cm-geom-edit.h"
+#include "cm-snap.h"
 #include "cm-window-private.h"
 #include "cm-workshops.h"
 
 #define FINISH_RADIUS 12 /* px: a click this near the finishing vertex finishes the shape */
 #define SAME_SPOT 4      /* px: a second click this near the last vertex adds nothing */
+#define SNAP_RADIUS 10   /* px: snapping reaches this far */
+#define GRAB_RADIUS 10   /* px: a press this near a vertex handle grabs it */
+#define MOVED 2          /* px: a drag shorter than this is a click */
 
 enum
 {
   PROP_0,
   PROP_TOOL,
+  PROP_SNAP,
   N_PROPS
+};
+
+enum
+{
+  DRAG_NONE,
+  DRAG_VERTEX,
+  DRAG_FEATURE,
 };
 
 static CmSketchKind
@@ -90,6 +102,8 @@ set_tool (CmWindow *self, const char *tool)
       /* Enter and Backspace must reach the window, not a focused button */
       gtk_widget_grab_focus (map);
     }
+  else
+    _cm_window_drawing_selection_changed (self); /* the selection gets its edit handles */
   _cm_window_drawing_update_actions (self);
 }
 
@@ -99,6 +113,8 @@ cm_window_drawing_get_property (GObject *object, guint prop_id, GValue *value,
 {
   if (prop_id == PROP_TOOL)
     g_value_set_string (value, CM_WINDOW (object)->tool);
+  else if (prop_id == PROP_SNAP)
+    g_value_set_boolean (value, CM_WINDOW (object)->snap);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -109,6 +125,11 @@ cm_window_drawing_set_property (GObject *object, guint prop_id, const GValue *va
 {
   if (prop_id == PROP_TOOL)
     set_tool (CM_WINDOW (object), g_value_get_string (value));
+  else if (prop_id == PROP_SNAP)
+    {
+      CM_WINDOW (object)->snap = g_value_get_boolean (value);
+      g_object_notify (object, "snap");
+    }
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -234,8 +255,26 @@ near_vertex (CmWindow *self, guint i, double x, double y, double radius)
   return hypot (vx - x, vy - y) <= radius;
 }
 
+/* @lon, @lat snapped to what is near (unless snapping is off or Shift is held). */
+static void
+snap_location (CmWindow *self, double *lon, double *lat, gboolean no_snap,
+               const char *exclude_uuid)
+{
+  if (!self->snap || no_snap || self->store == NULL)
+    return;
+  /* SNAP_RADIUS pixels as degrees of latitude at this zoom (Web Mercator) */
+  double zoom = shumate_viewport_get_zoom_level (_cm_window_get_viewport (self));
+  double tolerance = SNAP_RADIUS * 360.0 / (256.0 * exp2 (zoom)) * cos (*lat * G_PI / 180.0);
+  double snapped[2];
+  if (cm_store_snap (self->store, *lon, *lat, tolerance, exclude_uuid, self->hidden, snapped))
+    {
+      *lon = snapped[0];
+      *lat = snapped[1];
+    }
+}
+
 gboolean
-_cm_window_drawing_click (CmWindow *self, double x, double y)
+_cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap)
 {
   CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
   if (kind == CM_SKETCH_NONE || self->store == NULL)
@@ -247,6 +286,7 @@ _cm_window_drawing_click (CmWindow *self, double x, double y)
   double lat, lon;
   shumate_viewport_widget_coords_to_location (_cm_window_get_viewport (self), map, x, y, &lat,
                                               &lon);
+  snap_location (self, &lon, &lat, no_snap, NULL);
   guint n = cm_sketch_layer_get_n_vertices (self->sketch_layer);
   if (kind == CM_SKETCH_POINT)
     {
@@ -296,6 +336,284 @@ static void
 pointer_left (GtkEventControllerMotion *motion, CmWindow *self)
 {
   cm_sketch_layer_set_pointer (self->sketch_layer, NAN, NAN);
+}
+
+/* ---- editing the selected feature ----------------------------------------------------------- */
+
+void
+_cm_window_drawing_selection_changed (CmWindow *self)
+{
+  self->active_vertex = G_MAXUINT;
+  gboolean editing = self->selected != NULL && kind_of (self->tool) == CM_SKETCH_NONE;
+  cm_selection_layer_set_handles (self->selection_layer, editing, G_MAXUINT);
+  _cm_window_drawing_update_actions (self);
+}
+
+static void
+to_widget (CmWindow *self, double lon, double lat, double *x, double *y)
+{
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  shumate_viewport_location_to_widget_coords (_cm_window_get_viewport (self), map, lat, lon, x,
+                                              y);
+}
+
+static void
+to_location (CmWindow *self, double x, double y, double *lon, double *lat)
+{
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  shumate_viewport_widget_coords_to_location (_cm_window_get_viewport (self), map, x, y, lat,
+                                              lon);
+}
+
+/* The vertex handle at @x, @y (the nearest within GRAB_RADIUS), or G_MAXUINT. */
+static guint
+vertex_at (CmWindow *self, const CmGeom *g, double x, double y)
+{
+  if (cm_geom_type_single (g->type) == CM_GEOM_POINT)
+    return G_MAXUINT; /* a point moves as a whole */
+  const double *xy = (const double *) g->xy->data;
+  guint best = G_MAXUINT;
+  double best_d = GRAB_RADIUS;
+  for (guint i = 0; i < cm_geom_n_positions (g); i++)
+    {
+      if (cm_geom_is_closing (g, i))
+        continue;
+      double vx, vy;
+      to_widget (self, xy[2 * i], xy[2 * i + 1], &vx, &vy);
+      double d = hypot (vx - x, vy - y);
+      if (d <= best_d)
+        best = i, best_d = d;
+    }
+  return best;
+}
+
+/* The segment whose middle handle is at @x, @y: its first vertex, or G_MAXUINT. */
+static guint
+segment_middle_at (CmWindow *self, const CmGeom *g, double x, double y, double mid[2])
+{
+  if (cm_geom_type_single (g->type) == CM_GEOM_POINT)
+    return G_MAXUINT;
+  const double *xy = (const double *) g->xy->data;
+  for (guint i = 0; i < cm_geom_n_positions (g); i++)
+    {
+      guint next = cm_geom_next_in_ring (g, i);
+      if (cm_geom_is_closing (g, i) || next == G_MAXUINT)
+        continue;
+      double ax, ay, bx, by;
+      to_widget (self, xy[2 * i], xy[2 * i + 1], &ax, &ay);
+      to_widget (self, xy[2 * next], xy[2 * next + 1], &bx, &by);
+      if (hypot ((ax + bx) / 2 - x, (ay + by) / 2 - y) <= CM_SELECTION_MID_RADIUS + 3)
+        {
+          mid[0] = (xy[2 * i] + xy[2 * next]) / 2;
+          mid[1] = (xy[2 * i + 1] + xy[2 * next + 1]) / 2;
+          return i;
+        }
+    }
+  return G_MAXUINT;
+}
+
+/* Stores @geom as the selected feature's new shape (one undoable step), or says why not and
+ * shows the stored shape again. */
+static gboolean
+commit_shape (CmWindow *self, const CmGeom *geom)
+{
+  double where[2];
+  g_autofree char *reason = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmFeature) before = cm_feature_copy (self->selected);
+  g_autoptr (CmFeature) after = cm_feature_copy (self->selected);
+  g_autoptr (GBytes) wkb = cm_geom_to_wkb (geom);
+  cm_feature_set_wkb (after, wkb);
+  if (cm_geom_find_problem (geom, where, &reason))
+    g_set_error_literal (&error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                         _("the outline would cross itself"));
+  else
+    cm_history_update (self->history, before, after, &error);
+  if (error)
+    {
+      g_autofree char *msg = g_strdup_printf (_("The change was not made: %s"), error->message);
+      _cm_window_toast (self, msg);
+      cm_selection_layer_set_feature (self->selection_layer, self->selected);
+      return FALSE;
+    }
+  double b0[4], b1[4];
+  cm_feature_get_bbox (before, b0);
+  cm_feature_get_bbox (after, b1);
+  double touched[4] = { MIN (b0[0], b1[0]), MIN (b0[1], b1[1]), MAX (b0[2], b1[2]),
+                        MAX (b0[3], b1[3]) };
+  _cm_window_data_changed (self, touched);
+  _cm_window_select_feature (self, after);
+  return TRUE;
+}
+
+/* Claims or denies the press for the gesture (not for the tests' unattached one). */
+static void
+set_claim (GtkGestureDrag *gesture, GtkEventSequenceState state)
+{
+  if (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)))
+    gtk_gesture_set_state (GTK_GESTURE (gesture), state);
+}
+
+static void
+drag_begin (GtkGestureDrag *gesture, double x, double y, CmWindow *self)
+{
+  self->drag = DRAG_NONE;
+  const CmGeom *g = cm_selection_layer_get_geom (self->selection_layer);
+  if (self->selected == NULL || g == NULL || g->type == CM_GEOM_COLLECTION || self->form ||
+      kind_of (self->tool) != CM_SKETCH_NONE)
+    {
+      set_claim (gesture, GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  g_autoptr (CmGeom) origin = cm_geom_copy (g);
+  double mid[2];
+  guint v = vertex_at (self, origin, x, y);
+  guint segment = v == G_MAXUINT ? segment_middle_at (self, origin, x, y, mid) : G_MAXUINT;
+  if (v != G_MAXUINT)
+    {
+      self->drag = DRAG_VERTEX;
+      self->drag_position = v;
+      self->drag_inserted = FALSE;
+    }
+  else if (segment != G_MAXUINT)
+    {
+      self->drag = DRAG_VERTEX;
+      self->drag_position = cm_geom_insert_after (origin, segment, mid[0], mid[1]);
+      self->drag_inserted = TRUE;
+    }
+  else
+    {
+      /* on the feature itself: move it whole */
+      double lon, lat;
+      to_location (self, x, y, &lon, &lat);
+      double zoom = shumate_viewport_get_zoom_level (_cm_window_get_viewport (self));
+      double tolerance = 8 * 360.0 / (256.0 * exp2 (zoom)) * cos (lat * G_PI / 180.0);
+      g_autoptr (CmFeature) hit = cm_store_feature_at (self->store, lon, lat, tolerance,
+                                                       self->hidden, NULL);
+      if (hit && g_strcmp0 (cm_feature_get_uuid (hit), cm_feature_get_uuid (self->selected)) == 0)
+        self->drag = DRAG_FEATURE;
+    }
+  if (self->drag == DRAG_NONE)
+    {
+      set_claim (gesture, GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  /* ours, not libshumate's pan */
+  set_claim (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
+  g_clear_pointer (&self->drag_origin, cm_geom_free);
+  self->drag_origin = g_steal_pointer (&origin);
+  self->drag_start[0] = x;
+  self->drag_start[1] = y;
+  if (self->drag == DRAG_VERTEX)
+    {
+      self->active_vertex = self->drag_position;
+      cm_selection_layer_set_geom (self->selection_layer, self->drag_origin);
+      cm_selection_layer_set_handles (self->selection_layer, TRUE, self->active_vertex);
+      _cm_window_drawing_update_actions (self);
+    }
+}
+
+/* The shape as the drag has it now, pointer at offset @dx, @dy from where it began. */
+static CmGeom *
+dragged_shape (CmWindow *self, double dx, double dy, gboolean no_snap)
+{
+  CmGeom *g = cm_geom_copy (self->drag_origin);
+  double lon, lat;
+  if (self->drag == DRAG_VERTEX)
+    {
+      /* the vertex follows the pointer's movement, without jumping to the pointer */
+      const double *xy = (const double *) g->xy->data;
+      double vx, vy;
+      to_widget (self, xy[2 * self->drag_position], xy[2 * self->drag_position + 1], &vx, &vy);
+      to_location (self, vx + dx, vy + dy, &lon, &lat);
+      snap_location (self, &lon, &lat, no_snap, cm_feature_get_uuid (self->selected));
+      cm_geom_move_position (g, self->drag_position, lon, lat);
+    }
+  else
+    {
+      double lon0, lat0;
+      to_location (self, self->drag_start[0] + dx, self->drag_start[1] + dy, &lon, &lat);
+      to_location (self, self->drag_start[0], self->drag_start[1], &lon0, &lat0);
+      cm_geom_translate (g, lon - lon0, lat - lat0);
+    }
+  return g;
+}
+
+static gboolean
+shift_held (GtkGesture *gesture)
+{
+  return gesture && (gtk_event_controller_get_current_event_state (
+                         GTK_EVENT_CONTROLLER (gesture)) & GDK_SHIFT_MASK) != 0;
+}
+
+static void
+drag_update (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
+{
+  if (self->drag == DRAG_NONE)
+    return;
+  g_autoptr (CmGeom) g = dragged_shape (self, dx, dy, shift_held (GTK_GESTURE (gesture)));
+  cm_selection_layer_set_geom (self->selection_layer, g);
+}
+
+static void
+drag_end (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
+{
+  if (self->drag == DRAG_NONE)
+    return;
+  gboolean moved = hypot (dx, dy) >= MOVED || self->drag_inserted;
+  g_autoptr (CmGeom) g = moved ? dragged_shape (self, dx, dy, shift_held (GTK_GESTURE (gesture)))
+                               : NULL;
+  int drag = self->drag;
+  self->drag = DRAG_NONE;
+  if (g)
+    {
+      guint vertex = self->drag_position;
+      if (commit_shape (self, g) && drag == DRAG_VERTEX)
+        {
+          /* the vertex just moved stays chosen: Delete removes it */
+          self->active_vertex = vertex;
+          cm_selection_layer_set_handles (self->selection_layer, TRUE, vertex);
+        }
+    }
+  else if (drag == DRAG_VERTEX)
+    cm_selection_layer_set_handles (self->selection_layer, TRUE, self->active_vertex);
+  g_clear_pointer (&self->drag_origin, cm_geom_free);
+  _cm_window_drawing_update_actions (self);
+}
+
+void
+cm_window_drag_map (CmWindow *self, double x, double y, double dx, double dy)
+{
+  /* what the drag gesture does, for tests: begin, one update, end */
+  GtkGesture *gesture = gtk_gesture_drag_new ();
+  g_object_ref_sink (gesture);
+  drag_begin (GTK_GESTURE_DRAG (gesture), x, y, self);
+  if (self->drag != DRAG_NONE)
+    {
+      drag_update (GTK_GESTURE_DRAG (gesture), dx / 2, dy / 2, self);
+      drag_update (GTK_GESTURE_DRAG (gesture), dx, dy, self);
+      drag_end (GTK_GESTURE_DRAG (gesture), dx, dy, self);
+    }
+  g_object_unref (gesture);
+}
+
+/* Delete on a chosen vertex removes it (when enough remain); else the feature goes. */
+static gboolean
+delete_vertex (CmWindow *self)
+{
+  const CmGeom *shown = cm_selection_layer_get_geom (self->selection_layer);
+  if (self->active_vertex == G_MAXUINT || shown == NULL)
+    return FALSE;
+  g_autoptr (CmGeom) g = cm_geom_copy (shown);
+  const char *reason = NULL;
+  if (!cm_geom_remove_position (g, self->active_vertex, &reason))
+    {
+      g_autofree char *msg = g_strdup_printf (_("The corner stays: %s"), reason);
+      _cm_window_toast (self, msg);
+      return TRUE;
+    }
+  commit_shape (self, g);
+  return TRUE;
 }
 
 /* ---- actions -------------------------------------------------------------------------------- */
@@ -363,7 +681,7 @@ static void
 delete_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   CmWindow *self = CM_WINDOW (widget);
-  if (self->selected == NULL || self->history == NULL)
+  if (self->selected == NULL || self->history == NULL || delete_vertex (self))
     return;
   g_autoptr (CmFeature) feature = g_object_ref (self->selected);
   g_autoptr (GError) error = NULL;
@@ -590,7 +908,13 @@ _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
       g_param_spec_string ("tool", NULL, NULL, "select",
                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  g_object_class_install_property (
+      object_class, PROP_SNAP,
+      g_param_spec_boolean ("snap", NULL, NULL, TRUE,
+                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
+  gtk_widget_class_install_property_action (widget_class, "win.snap", "snap");
   gtk_widget_class_install_action (widget_class, "win.finish-shape", NULL, finish_shape_action);
   gtk_widget_class_install_action (widget_class, "win.remove-vertex", NULL,
                                    remove_vertex_action);
@@ -631,6 +955,7 @@ _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
 void
 _cm_window_drawing_init (CmWindow *self)
 {
+  self->active_vertex = G_MAXUINT;
   self->sketch_layer = cm_sketch_layer_new (_cm_window_get_viewport (self));
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->sketch_layer));
   GtkEventController *motion = gtk_event_controller_motion_new ();
@@ -639,6 +964,12 @@ _cm_window_drawing_init (CmWindow *self)
   GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
   gtk_widget_add_controller (map, motion);
   /* the map takes the keyboard focus, so that drawing keys are not taken by a button */
+  GtkGesture *drag = gtk_gesture_drag_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end), self);
+  gtk_widget_add_controller (map, GTK_EVENT_CONTROLLER (drag));
   gtk_widget_set_focusable (map, TRUE);
   GtkEventController *keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (map_key_pressed), self);
@@ -668,6 +999,7 @@ void
 _cm_window_drawing_dispose (CmWindow *self)
 {
   g_clear_object (&self->history);
+  g_clear_pointer (&self->drag_origin, cm_geom_free);
   g_clear_pointer (&self->tool, g_free);
   g_clear_pointer (&self->last_category, g_free);
   g_clear_pointer (&self->workshop_uuid, g_free);

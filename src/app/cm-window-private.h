@@ -64,6 +64,15 @@ struct _CmWindow
   char *workshop_uuid;          /* the workshop being drawn in, or NULL */
   char *contributor_uuid;       /* who is drawing, or NULL */
   CmFeatureForm *form;          /* while asking about a shape just drawn */
+  gboolean snap;                /* snapping to vertices and lines (Shift: not this time) */
+
+  /* editing the selected feature (select tool) */
+  guint active_vertex;          /* the vertex Delete removes, or G_MAXUINT */
+  int drag;                     /* what the drag in progress moves (cm-window-drawing.c) */
+  guint drag_position;          /* the vertex dragged */
+  gboolean drag_inserted;       /* the drag began on a segment's middle: a new vertex */
+  double drag_start[2];         /* where the drag began, map widget pixels */
+  CmGeom *drag_origin;          /* the shape as it was when the drag began */
 };
 
 /* cm-window.c, for cm-window-drawing.c */
@@ -80,7 +89,9 @@ void _cm_window_drawing_dispose (CmWindow *self);
 /* A map was opened: a new history, no shape in progress. */
 void _cm_window_drawing_map_opened (CmWindow *self);
 void _cm_window_drawing_update_actions (CmWindow *self);
-/* A click on the map with a drawing tool: TRUE when it was taken. */
-gboolean _cm_window_drawing_click (CmWindow *self, double x, double y);
+/* The selection changed: edit handles on it (with the select tool), no vertex chosen. */
+void _cm_window_drawing_selection_changed (CmWindow *self);
+/* A click on the map with a drawing tool: TRUE when it was taken. @no_snap: Shift was held. */
+gboolean _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap);
 
 G_END_DECLS

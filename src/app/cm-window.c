@@ -357,7 +357,7 @@ select_feature (CmWindow *self, CmFeature *feature)
   g_set_object (&self->selected, feature);
   cm_selection_layer_set_feature (self->selection_layer, feature);
   update_details (self);
-  _cm_window_drawing_update_actions (self);
+  _cm_window_drawing_selection_changed (self);
 }
 
 CmFeature *
@@ -388,7 +388,9 @@ cm_window_select_at (CmWindow *self, double x, double y)
 static void
 map_clicked (GtkGestureClick *gesture, int n_press, double x, double y, CmWindow *self)
 {
-  if (_cm_window_drawing_click (self, x, y))
+  GdkModifierType state =
+      gesture ? gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)) : 0;
+  if (_cm_window_drawing_click (self, x, y, (state & GDK_SHIFT_MASK) != 0))
     return;
   if (n_press == 1)
     cm_window_select_at (self, x, y);
@@ -1029,7 +1031,9 @@ cm_window_class_init (CmWindowClass *klass)
 static void
 cm_window_init (CmWindow *self)
 {
-  self->tool = g_strdup ("select"); /* the win.tool action reads it from the template on */
+  /* the win.tool and win.snap actions read these from the template on */
+  self->tool = g_strdup ("select");
+  self->snap = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();

@@ -29,6 +29,9 @@ gboolean cm_window_set_contributor (CmWindow *self, const char *name, GError **e
 /* Who drew what in the current workshop, one line per contributor and category. */
 char *cm_window_dup_workshop_summary (CmWindow *self);
 
+/* What a drag from @x, @y by @dx, @dy on the map does (move a vertex or the selected feature,
+ * or pan), for tests. */
+void cm_window_drag_map (CmWindow *self, double x, double y, double dx, double dy);
 /* For tests: the form open after a shape (or NULL), the sketch's vertex count. */
 CmFeatureForm *cm_window_get_form (CmWindow *self);
 guint cm_window_get_sketch_size (CmWindow *self);
