@@ -105,7 +105,7 @@ cm_store_add_anonymous_contributor (CmStore *self, const char *workshop_uuid, GE
     return NULL;
   gint64 n = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 1;
   sqlite3_finalize (stmt);
-  g_autofree char *name = g_strdup_printf (_("anonymous resident %" G_GINT64_FORMAT), n);
+  g_autofree char *name = g_strdup_printf (_("anonymous resident %u"), (guint) n);
   g_autofree char *tags = g_strdup_printf ("{\"anonymous\": %" G_GINT64_FORMAT "}", n);
   const char *texts[] = { name, workshop_uuid, tags };
   return insert_record (self,
