@@ -5,6 +5,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <shumate/shumate.h>
 
@@ -713,6 +715,83 @@ test_refuse_invalid_shapes (void)
   choose_tool ("select");
 }
 
+
+/* The child of test_kill_after_save: opens the map, draws and saves a point, says so, waits. */
+static int
+save_and_wait (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  map_path = g_strdup (path);
+  window = cm_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!cm_window_open_map (window, path, &error))
+    return 1;
+  spin (300);
+  g_object_set (window, "snap", FALSE, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "point");
+  cm_window_click_map (window, 400, 300);
+  CmFeatureForm *form = cm_window_get_form (window);
+  cm_feature_form_set_name (form, "刚保存就断电");
+  cm_feature_form_finish (form, TRUE);
+  g_print ("saved\n");
+  fflush (stdout);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* kill -9 right after a save: the feature is in the file and the file checks out. */
+static void
+test_kill_after_save (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "killed.sqlite", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  char *argv[] = { self_exe, NULL };
+  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "CM_TEST_SAVE_AND_WAIT", path, TRUE);
+  GPid pid;
+  int out;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_async_with_pipes (NULL, argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                           NULL, &pid, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr (GIOChannel) channel = g_io_channel_unix_new (out);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  /* GTest's own lines come first */
+  char *line = NULL;
+  while (g_io_channel_read_line (channel, &line, NULL, NULL, NULL) == G_IO_STATUS_NORMAL &&
+         g_strcmp0 (line, "saved\n") != 0)
+    g_clear_pointer (&line, g_free);
+  g_assert_cmpstr (line, ==, "saved\n");
+  g_free (line);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  int status;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+  g_spawn_close_pid (pid);
+
+  /* the WAL the killed process left is part of the file: SQLite replays it on open */
+  {
+    g_autoptr (CmStore) store = cm_store_open (path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"
+                                               " WHERE name = '刚保存就断电' AND deleted = 0"),
+                     ==, 1);
+  }
+  char *check[] = { (char *) g_getenv ("CMAP"), "check", path, NULL };
+  int exit_status;
+  g_autofree char *check_out = NULL;
+  g_assert_true (g_spawn_sync (NULL, check, NULL, G_SPAWN_DEFAULT, NULL, NULL, &check_out, NULL,
+                               &exit_status, &error));
+  g_test_message ("cmap check: %s", check_out);
+  g_assert_true (g_spawn_check_wait_status (exit_status, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -720,6 +799,8 @@ main (int argc, char **argv)
   g_setenv ("LANGUAGE", "en", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  if (g_getenv ("CM_TEST_SAVE_AND_WAIT"))
+    return save_and_wait (g_getenv ("CM_TEST_SAVE_AND_WAIT"));
 
   /* a copy of the demo map: the import test writes to it */
   g_autofree char *dir = cm_test_tmpdir ();
@@ -745,5 +826,6 @@ main (int argc, char **argv)
   g_test_add_func ("/window/edit-shape", test_edit_shape);
   g_test_add_func ("/window/draw-point-and-line", test_draw_point_and_line);
   g_test_add_func ("/window/refuse-invalid-shapes", test_refuse_invalid_shapes);
+  g_test_add_func ("/window/kill-after-save", test_kill_after_save);
   return g_test_run ();
 }
