@@ -1,11 +1,15 @@
 /* bench-window: the real map window (run under xvfb-run) on the benchmark map of bench-render:
- * time from opening the map to the first complete frame (every tile drawn), and warm frames
- * (pan a little over drawn tiles, then GTK draws the whole window). Prints figures only.
+ * time from opening the map to the first complete frame (every tile drawn), warm frames
+ * (pan a little over drawn tiles, then GTK draws the whole window), and drawing: a click to the
+ * frame that shows its vertex, and a save (the form closed) to the frame with the tiles it
+ * touched drawn again. Prints figures only.
  *
  * Usage: xvfb-run bench-window MAP.sqlite
  */
 #include <adwaita.h>
 #include <shumate/shumate.h>
+#include <glib/gstdio.h>
+#include <math.h>
 #include <sys/resource.h>
 
 #include "cm-tile-source.h"
@@ -48,6 +52,37 @@ wait_for_tiles (CmWindow *window)
     }
 }
 
+static gint64 painted_at;
+
+static void
+after_paint (GdkFrameClock *clock, gpointer user_data)
+{
+
+  painted_at = g_get_monotonic_time ();
+}
+
+/* Runs the main loop until GTK has painted the window again (its frame clock's after-paint);
+ * returns when. */
+static gint64
+wait_painted (void)
+{
+  painted_at = 0;
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (painted_at == 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  return painted_at;
+}
+
+/* Lets the window go idle, as between two clicks of a person: GTK's frame clock then paints a
+ * change at once instead of waiting for the next 60 Hz tick after a busy frame. */
+static void
+idle_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
 static double
 draw_window_ms (CmWindow *window)
 {
@@ -83,9 +118,17 @@ main (int argc, char **argv)
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 
-  gint64 t0 = g_get_monotonic_time ();
+  /* drawing writes to the map: work on a copy */
   g_autoptr (GError) error = NULL;
-  if (!cm_window_open_map (window, argv[1], &error))
+  g_autofree char *dir = g_dir_make_tmp ("cm-bench-window-XXXXXX", &error);
+  g_autofree char *copy = g_build_filename (dir, "map.sqlite", NULL);
+  g_autoptr (GFile) from = g_file_new_for_path (argv[1]);
+  g_autoptr (GFile) to = g_file_new_for_path (copy);
+  if (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error))
+    g_error ("%s", error->message);
+
+  gint64 t0 = g_get_monotonic_time ();
+  if (!cm_window_open_map (window, copy, &error))
     g_error ("%s", error->message);
   gint64 done = wait_for_tiles (window);
   double first = (done - t0) / 1000.0;
@@ -114,9 +157,84 @@ main (int argc, char **argv)
   g_print ("warm frame (pan over drawn tiles, GTK draws the window): %.1f ms mean, %.1f ms worst"
            " (renderer %s)\n", total / frames, worst,
            G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
+  /* drawing: each click of the area tool, until the frame showing the new vertex is drawn */
+  shumate_viewport_set_zoom_level (vp, 17);
+  shumate_location_set_location (SHUMATE_LOCATION (vp), lat, lon);
+  wait_for_tiles (window);
+  g_object_set (window, "snap", TRUE, NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "area");
+  int mw = gtk_widget_get_width (GTK_WIDGET (map)), mh = gtk_widget_get_height (GTK_WIDGET (map));
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                    G_CALLBACK (after_paint), NULL);
+  total = worst = 0;
+  double handled = 0, handled_worst = 0;
+  int clicks = 40;
+  for (int i = 0; i < clicks; i++)
+    {
+      /* ten four-corner outlines of 80 px, as a resident draws a building or a yard */
+      static const double corner[4][2] = { { 0, 0 }, { 80, 0 }, { 80, 80 }, { 0, 80 } };
+      if (i % 4 == 0)
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.escape", NULL);
+      double ox = mw / 2.0 - 500 + 100 * (i / 4), oy = mh / 2.0 - 40;
+      idle_for (100);
+      gint64 c0 = g_get_monotonic_time ();
+      cm_window_click_map (window, ox + corner[i % 4][0], oy + corner[i % 4][1]);
+      double h = (g_get_monotonic_time () - c0) / 1000.0;
+      double ms = (wait_painted () - c0) / 1000.0;
+      handled += h;
+      handled_worst = MAX (handled_worst, h);
+      total += ms;
+      worst = MAX (worst, ms);
+    }
+  g_print ("click, handled (vertex added, snapped through the R*Tree): %.2f ms mean, %.2f ms"
+           " worst\n", handled / clicks, handled_worst);
+  g_print ("click to the painted frame showing the vertex (the frame clock's after-paint): %.1f ms"
+           " mean, %.1f ms worst\n", total / clicks, worst);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.escape", NULL);
+
+  /* saving: a point, the form's Save, until the frame with the redrawn tiles */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "point");
+  total = worst = 0;
+  int saves = 10;
+  guint redrawn = 0;
+  double tiles_total = 0, tiles_worst = 0;
+  for (int i = 0; i < saves; i++)
+    {
+      cm_window_click_map (window, mw / 2.0 - 200 + 40 * i, mh / 2.0 + 20 * (i % 3));
+      CmFeatureForm *form = cm_window_get_form (window);
+      cm_feature_form_set_name (form, "bench");
+      idle_for (100);
+      gint64 s0 = g_get_monotonic_time ();
+      cm_feature_form_finish (form, TRUE);
+      /* until the re-asked tiles are in: those the point touches drawn, the rest from cache */
+      CmTileSource *tiles = cm_window_get_tiles (window);
+      gint64 end = s0 + 10 * G_USEC_PER_SEC;
+      while ((cm_tile_source_get_pending (tiles) > 0 || cm_tile_source_get_rendered (tiles) == 0)
+             && g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, FALSE);
+      double ready = (g_get_monotonic_time () - s0) / 1000.0;
+      double ms = (wait_painted () - s0) / 1000.0;
+      tiles_total += ready;
+      tiles_worst = MAX (tiles_worst, ready);
+      redrawn += cm_tile_source_get_rendered (tiles);
+      total += ms;
+      worst = MAX (worst, ms);
+    }
+  g_print ("save (form closed: stored, its %.1f tiles drawn again, the rest from the cache): %.1f"
+           " ms mean, %.1f ms worst\n", (double) redrawn / saves, tiles_total / saves, tiles_worst);
+  g_print ("save to the painted frame (libshumate 1.0.3 takes every tile anew): %.1f ms mean,"
+           " %.1f ms worst\n", total / saves, worst);
+
   struct rusage usage;
   getrusage (RUSAGE_SELF, &usage);
   g_print ("peak RSS: %.0f MB\n", usage.ru_maxrss / 1024.0);
   gtk_window_destroy (GTK_WINDOW (window));
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *f = g_strconcat (copy, suffixes[i], NULL);
+      g_remove (f);
+    }
+  g_rmdir (dir);
   return 0;
 }

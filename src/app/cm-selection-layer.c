@@ -88,7 +88,6 @@ cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->geom == NULL)
     return;
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   /* projected as the tiles and labels are (src/render), not vertex by vertex through the
    * viewport, which recomputes the view centre for every call */
   ShumateViewport *vp = shumate_layer_get_viewport (SHUMATE_LAYER (self));
@@ -96,6 +95,18 @@ cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cm_render_view_init_centre (&view, shumate_location_get_longitude (SHUMATE_LOCATION (vp)),
                               shumate_location_get_latitude (SHUMATE_LOCATION (vp)),
                               shumate_viewport_get_zoom_level (vp), w, h);
+  /* a cairo node only as large as the feature and its handles: an edit redraws that much of
+   * the window, not the whole map */
+  double bbox[4], x0, y0, x1, y1;
+  cm_geom_get_bbox (self->geom, bbox);
+  cm_render_view_project (&view, bbox[0], bbox[3], &x0, &y0);
+  cm_render_view_project (&view, bbox[2], bbox[1], &x1, &y1);
+  x0 = MAX (0, floor (x0 - 16)), y0 = MAX (0, floor (y0 - 16));
+  x1 = MIN (w, ceil (x1 + 16)), y1 = MIN (h, ceil (y1 + 16));
+  if (x1 <= x0 || y1 <= y0)
+    return;
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0,
+                                                                          y1 - y0));
   g_autoptr (GArray) points = g_array_new (FALSE, FALSE, sizeof (double) * 2);
   cm_render_add_geom_path (cr, self->geom, &view);
   add_points (self->geom, &view, points);

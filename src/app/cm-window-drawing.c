@@ -188,7 +188,7 @@ form_finished (CmFeatureForm *form, gboolean save, CmWindow *self)
   double bbox[4];
   cm_feature_get_bbox (feature, bbox);
   restart_sketch (self);
-  _cm_window_data_changed (self, bbox);
+  _cm_window_data_changed (self, CM_LAYER_RESOURCES, bbox);
   _cm_window_select_feature (self, feature);
 }
 
@@ -282,7 +282,8 @@ _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap)
   if (self->form)
     return TRUE;
   GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
-  gtk_widget_grab_focus (map);
+  if (!gtk_widget_has_focus (map))
+    gtk_widget_grab_focus (map);
   double lat, lon;
   shumate_viewport_widget_coords_to_location (_cm_window_get_viewport (self), map, x, y, &lat,
                                               &lon);
@@ -441,7 +442,7 @@ commit_shape (CmWindow *self, const CmGeom *geom)
   cm_feature_get_bbox (after, b1);
   double touched[4] = { MIN (b0[0], b1[0]), MIN (b0[1], b1[1]), MAX (b0[2], b1[2]),
                         MAX (b0[3], b1[3]) };
-  _cm_window_data_changed (self, touched);
+  _cm_window_data_changed (self, cm_feature_get_layer (after), touched);
   _cm_window_select_feature (self, after);
   return TRUE;
 }
@@ -647,7 +648,7 @@ static void
 after_replay (CmWindow *self, const double touched[4], CmFeature *now)
 {
   restart_sketch (self);
-  _cm_window_data_changed (self, touched);
+  _cm_window_data_changed (self, now ? cm_feature_get_layer (now) : CM_LAYER_NONE, touched);
   _cm_window_select_feature (self, now && !cm_feature_get_deleted (now) ? now : NULL);
 }
 
@@ -694,7 +695,7 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
   double bbox[4];
   cm_feature_get_bbox (feature, bbox);
   _cm_window_select_feature (self, NULL);
-  _cm_window_data_changed (self, bbox);
+  _cm_window_data_changed (self, cm_feature_get_layer (feature), bbox);
   const char *fname = cm_feature_get_name (feature);
   g_autofree char *msg = fname ? g_strdup_printf (_("“%s” was deleted"), fname)
                                : g_strdup (_("The feature was deleted"));

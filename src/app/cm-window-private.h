@@ -78,8 +78,9 @@ struct _CmWindow
 /* cm-window.c, for cm-window-drawing.c */
 void _cm_window_toast (CmWindow *self, const char *message);
 void _cm_window_select_feature (CmWindow *self, CmFeature *feature);
-/* Draws again what changed inside @bbox, and the counts, legend and labels. */
-void _cm_window_data_changed (CmWindow *self, const double bbox[4]);
+/* Draws again what changed in @layer (CM_LAYER_NONE: any) inside @bbox, and the counts,
+ * legend and labels. */
+void _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4]);
 ShumateViewport *_cm_window_get_viewport (CmWindow *self);
 
 /* cm-window-drawing.c */

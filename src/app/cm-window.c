@@ -190,10 +190,13 @@ build_layers_list (CmWindow *self)
 }
 
 static void
-update_counts (CmWindow *self)
+update_counts (CmWindow *self, CmLayer only)
 {
   for (int i = 0; i < CM_N_LAYERS; i++)
     {
+      /* counting 50,000 buildings takes 30 ms: count only the layer that changed */
+      if (only != CM_LAYER_NONE && i != (int) only)
+        continue;
       CmLayerStats s = { 0 };
       if (self->store)
         cm_store_get_layer_stats (self->store, i, &s, NULL);
@@ -524,7 +527,7 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   adw_window_title_set_title (self->window_title, name && *name ? name : base);
   adw_window_title_set_subtitle (self->window_title, base);
   refresh_tiles (self);
-  update_counts (self);
+  update_counts (self, CM_LAYER_NONE);
   update_legend (self);
   if (!restore_view (self))
     show_extent (self);
@@ -638,7 +641,7 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (r->bbox[0] <= r->bbox[2])
     cm_tile_cache_invalidate (self->tile_cache, r->bbox, 24);
   refresh_tiles (self);
-  update_counts (self);
+  update_counts (self, CM_LAYER_NONE);
   update_legend (self);
 }
 
@@ -1100,12 +1103,13 @@ _cm_window_get_viewport (CmWindow *self)
 }
 
 void
-_cm_window_data_changed (CmWindow *self, const double bbox[4])
+_cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
 {
   /* only the tiles the change touches are drawn again (symbols reach 24 px beyond a shape) */
   if (bbox && bbox[0] <= bbox[2])
     cm_tile_cache_invalidate (self->tile_cache, bbox, 24);
   refresh_tiles (self);
-  update_counts (self);
-  update_legend (self);
+  update_counts (self, layer);
+  if (layer == CM_LAYER_RESOURCES || layer == CM_LAYER_NONE)
+    update_legend (self);
 }
