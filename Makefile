@@ -9,7 +9,7 @@ BUILD ?= build
 BUILD_PACKAGES = gcc libc6-dev pkg-config meson ninja-build gettext \
 	libglib2.0-dev libsqlite3-dev libspatialite-dev libgeos-dev libyajl-dev libjson-glib-dev \
 	libcairo2-dev libpango1.0-dev fonts-noto-cjk \
-	libgtk-4-dev libadwaita-1-dev libshumate-dev dconf-gsettings-backend
+	libgtk-4-dev libgdk-pixbuf-2.0-dev libadwaita-1-dev libshumate-dev dconf-gsettings-backend
 # To test: the real clients the tests check our files with, and valgrind.
 TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3 poppler-utils xvfb xauth
 # To run the benchmarks (bench/README.md).

@@ -1,5 +1,7 @@
-/* test-history.c: undo and redo through the store, workshops and contributors, and the WKB
- * that drawing hands to the store. */
+/* test-history.c: what drawing needs of core — undo and redo through the store, vertex edits,
+ * snapping, workshops and contributors, photos, and the WKB that drawing hands to the store. */
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -152,6 +154,113 @@ test_snap (void)
                                  out));
   g_assert_false (cm_store_snap (store, 116.30102, 40.00098, tol, NULL,
                                  1u << CM_LAYER_BUILDINGS, out));
+}
+
+
+/* A photo is scaled to 2048 px, stored inside the map, and decodes after the map is reopened;
+ * what is not an image is refused and nothing is stored. */
+static void
+test_photos (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "photos.sqlite", NULL);
+  g_autofree char *jpeg = g_build_filename (dir, "big.jpg", NULL);
+  g_autoptr (GError) error = NULL;
+  /* a 3000 × 2000 photo: red left half, blue right half */
+  g_autoptr (GdkPixbuf) big = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 3000, 2000);
+  gdk_pixbuf_fill (big, 0x0000ffff);
+  g_autoptr (GdkPixbuf) left = gdk_pixbuf_new_subpixbuf (big, 0, 0, 1500, 2000);
+  gdk_pixbuf_fill (left, 0xff0000ff);
+  g_assert_true (gdk_pixbuf_save (big, jpeg, "jpeg", &error, "quality", "95", NULL));
+  char *uuid = NULL;
+  {
+    g_autoptr (CmStore) store = cm_store_create (path, NULL, &error);
+    const double pt[] = { 116.3, 40.0 };
+    g_autoptr (CmGeom) g = ring_geom (CM_GEOM_POINT, pt, 1);
+    g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
+    g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+    cm_feature_set_wkb (f, wkb);
+    g_assert_true (cm_store_add_feature (store, f, &error));
+    uuid = g_strdup (cm_feature_get_uuid (f));
+    g_autofree char *photo = cm_store_add_photo (store, f, jpeg, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (photo);
+    /* not an image: refused, with the file's name */
+    g_autofree char *text = g_build_filename (dir, "notes.jpg", NULL);
+    g_assert_true (g_file_set_contents (text, "just words", -1, NULL));
+    g_autofree char *none = cm_store_add_photo (store, f, text, &error);
+    g_assert_null (none);
+    g_assert_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE);
+    g_assert_nonnull (strstr (error->message, "notes.jpg"));
+    g_clear_error (&error);
+    g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM photos"), ==, 1);
+  }
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) photos = cm_store_list_photos (store, uuid, &error);
+  g_free (uuid);
+  g_assert_cmpint (photos->len, ==, 1);
+  CmPhoto *p = g_ptr_array_index (photos, 0);
+  g_assert_cmpstr (p->mime, ==, "image/jpeg");
+  g_assert_cmpint (p->width, ==, 2048);
+  g_assert_cmpint (p->height, ==, 1365);
+  g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, p->data, &error));
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  GdkPixbuf *decoded = gdk_pixbuf_loader_get_pixbuf (loader);
+  g_assert_cmpint (gdk_pixbuf_get_width (decoded), ==, 2048);
+  g_assert_cmpint (gdk_pixbuf_get_height (decoded), ==, 1365);
+  /* still red on the left and blue on the right */
+  const guint8 *px = gdk_pixbuf_read_pixels (decoded);
+  int stride = gdk_pixbuf_get_rowstride (decoded);
+  const guint8 *l = px + 600 * stride + 300 * 3, *r = px + 600 * stride + 1700 * 3;
+  g_assert_cmpint (l[0], >, 230);
+  g_assert_cmpint (l[2], <, 25);
+  g_assert_cmpint (r[2], >, 230);
+  g_assert_cmpint (r[0], <, 25);
+
+  /* exported with the feature: a data: URI in its properties */
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_assert_cmpint (cm_export_geojson (store, CM_LAYER_RESOURCES, out, NULL, &error), ==, 1);
+  g_output_stream_close (out, NULL, NULL);
+  g_autoptr (GBytes) json = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (json, NULL),
+                                             g_bytes_get_size (json), &error));
+  JsonObject *feature = json_array_get_object_element (
+      json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                    "features"), 0);
+  JsonArray *urls = json_object_get_array_member (
+      json_object_get_object_member (feature, "properties"), "photos");
+  g_assert_cmpint (json_array_get_length (urls), ==, 1);
+  const char *url = json_array_get_string_element (urls, 0);
+  g_assert_true (g_str_has_prefix (url, "data:image/jpeg;base64,"));
+  gsize len;
+  g_autofree guchar *bytes = g_base64_decode (url + strlen ("data:image/jpeg;base64,"), &len);
+  g_assert_cmpint (len, ==, g_bytes_get_size (p->data));
+  g_assert_cmpint (bytes[0], ==, 0xff);
+  g_assert_cmpint (bytes[1], ==, 0xd8);
+}
+
+/* A map of schema version 1 (no photos) gets its photos table when opened for writing. */
+static void
+test_migrate_v1 (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "v1.sqlite", NULL);
+  g_autoptr (GError) error = NULL;
+  {
+    g_autoptr (CmStore) store = cm_store_create (path, NULL, &error);
+    g_assert_true (_cm_store_exec (store, "DROP TABLE photos; UPDATE cm_meta SET value = '1'"
+                                          " WHERE key = 'schema_version'", &error));
+  }
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cm_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE"
+                                             " name = 'photos'"), ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT value FROM cm_meta WHERE"
+                                             " key = 'schema_version'"), ==, 2);
 }
 
 /* Add, update and delete, each undone and redone: the file follows exactly. */
@@ -308,5 +417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/history/snap", test_snap);
   g_test_add_func ("/history/undo-redo", test_undo_redo);
   g_test_add_func ("/history/workshops", test_workshops);
+  g_test_add_func ("/history/photos", test_photos);
+  g_test_add_func ("/history/migrate-v1", test_migrate_v1);
   return g_test_run ();
 }

@@ -619,6 +619,57 @@ test_edit_shape (void)
   g_assert_cmpint (count_rows (live), ==, 1);
 }
 
+
+static guint
+count_named (GtkWidget *root, const char *name)
+{
+  guint n = g_strcmp0 (gtk_widget_get_name (root), name) == 0;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    n += count_named (c, name);
+  return n;
+}
+
+/* A photo attached to the selected feature shows in the details; after reopening the map it is
+ * still there and decodes, scaled to 2048 px. */
+static void
+test_photo (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *png = g_build_filename (dir, "courtyard.png", NULL);
+  g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 2600, 1300);
+  gdk_pixbuf_fill (pixbuf, 0x2ca02cff);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (gdk_pixbuf_save (pixbuf, png, "png", &error, NULL));
+
+  choose_tool ("select");
+  double x1, y1, x2, y2;
+  stored_vertex ("共享菜园", 1, &x1, &y1);
+  stored_vertex ("共享菜园", 2, &x2, &y2);
+  cm_window_click_map (window, x1 + (x2 - x1) * 0.25, y1 + (y2 - y1) * 0.25);
+  g_assert_cmpstr (cm_feature_get_name (cm_window_get_selected (window)), ==, "共享菜园");
+  g_assert_cmpint (count_named (GTK_WIDGET (window), "details-photo"), ==, 0);
+  g_assert_true (cm_window_add_photo (window, png, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_named (GTK_WIDGET (window), "details-photo"), ==, 1);
+  /* a file that is no photo: refused with a message, nothing added */
+  g_autofree char *bad = g_build_filename (dir, "list.png", NULL);
+  g_assert_true (g_file_set_contents (bad, "1. 菜园 2. 路灯", -1, NULL));
+  g_assert_false (cm_window_add_photo (window, bad, &error));
+  g_assert_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE);
+  g_clear_error (&error);
+  g_assert_cmpint (count_named (GTK_WIDGET (window), "details-photo"), ==, 1);
+
+  /* reopen the map: the photo is in the file */
+  g_assert_true (cm_window_open_map (window, map_path, &error));
+  spin (200);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM photos p JOIN resources r ON"
+                               " r.uuid = p.feature_uuid WHERE r.name = '共享菜园'"
+                               " AND p.mime = 'image/png' AND p.width = 2048 AND p.height = 1024"),
+                   ==, 1);
+  cm_window_click_map (window, x1 + (x2 - x1) * 0.25, y1 + (y2 - y1) * 0.25);
+  g_assert_cmpint (count_named (GTK_WIDGET (window), "details-photo"), ==, 1);
+}
+
 /* A point with one click; a line with three clicks and a click on its last point. */
 static void
 test_draw_point_and_line (void)
@@ -824,6 +875,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/basemap", test_basemap);
   g_test_add_func ("/window/draw-area", test_draw_area);
   g_test_add_func ("/window/edit-shape", test_edit_shape);
+  g_test_add_func ("/window/photo", test_photo);
   g_test_add_func ("/window/draw-point-and-line", test_draw_point_and_line);
   g_test_add_func ("/window/refuse-invalid-shapes", test_refuse_invalid_shapes);
   g_test_add_func ("/window/kill-after-save", test_kill_after_save);

@@ -729,6 +729,46 @@ update_workshop_button (CmWindow *self)
   _cm_window_drawing_update_actions (self);
 }
 
+/* The map's workshop and who is drawing, remembered for the next time it is opened. */
+static void
+save_workshop (CmWindow *self)
+{
+  if (self->settings == NULL || self->path == NULL)
+    return;
+  g_autoptr (GVariant) old = g_settings_get_value (self->settings, "map-workshops");
+  GVariantBuilder b;
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{s(ss)}"));
+  GVariantIter iter;
+  const char *key, *w, *c;
+  guint kept = 0;
+  g_variant_iter_init (&iter, old);
+  while (g_variant_iter_next (&iter, "{&s(&s&s)}", &key, &w, &c))
+    if (g_strcmp0 (key, self->path) != 0 && kept++ < 50)
+      g_variant_builder_add (&b, "{s(ss)}", key, w, c);
+  if (self->workshop_uuid)
+    g_variant_builder_add (&b, "{s(ss)}", self->path, self->workshop_uuid,
+                           self->contributor_uuid ? self->contributor_uuid : "");
+  g_settings_set_value (self->settings, "map-workshops", g_variant_builder_end (&b));
+}
+
+static void
+restore_workshop (CmWindow *self)
+{
+  if (self->settings == NULL || self->path == NULL)
+    return;
+  g_autoptr (GVariant) all = g_settings_get_value (self->settings, "map-workshops");
+  const char *w, *c;
+  if (!g_variant_lookup (all, self->path, "(&s&s)", &w, &c))
+    return;
+  /* only what this map really holds */
+  g_autoptr (CmRecord) workshop = cm_store_get_workshop (self->store, w, NULL);
+  g_autoptr (CmRecord) who = cm_store_get_contributor (self->store, c, NULL);
+  if (workshop)
+    self->workshop_uuid = g_strdup (workshop->uuid);
+  if (who)
+    self->contributor_uuid = g_strdup (who->uuid);
+}
+
 gboolean
 cm_window_start_workshop (CmWindow *self, const char *name, const char *date, const char *place,
                           GError **error)
@@ -740,6 +780,7 @@ cm_window_start_workshop (CmWindow *self, const char *name, const char *date, co
   g_free (self->workshop_uuid);
   self->workshop_uuid = g_steal_pointer (&uuid);
   g_clear_pointer (&self->contributor_uuid, g_free);
+  save_workshop (self);
   update_workshop_button (self);
   return TRUE;
 }
@@ -771,6 +812,7 @@ cm_window_set_contributor (CmWindow *self, const char *name, GError **error)
     return FALSE;
   g_free (self->contributor_uuid);
   self->contributor_uuid = g_steal_pointer (&uuid);
+  save_workshop (self);
   update_workshop_button (self);
   return TRUE;
 }
@@ -989,9 +1031,10 @@ _cm_window_drawing_map_opened (CmWindow *self)
   g_signal_connect_object (self->history, "changed",
                            G_CALLBACK (_cm_window_drawing_update_actions), self,
                            G_CONNECT_SWAPPED);
-  /* workshops belong to a map */
+  /* workshops belong to a map: this map's last one, if any */
   g_clear_pointer (&self->workshop_uuid, g_free);
   g_clear_pointer (&self->contributor_uuid, g_free);
+  restore_workshop (self);
   update_workshop_button (self);
   set_tool (self, "select");
 }

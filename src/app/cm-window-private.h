@@ -95,4 +95,10 @@ void _cm_window_drawing_selection_changed (CmWindow *self);
 /* A click on the map with a drawing tool: TRUE when it was taken. @no_snap: Shift was held. */
 gboolean _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap);
 
+/* cm-window-photos.c */
+void _cm_window_photos_class_init (GtkWidgetClass *widget_class);
+/* The selected feature's photos and an Add Photo button, appended to @box; returns how many
+ * photos. */
+guint _cm_window_photos_append (CmWindow *self, GtkBox *box);
+
 G_END_DECLS

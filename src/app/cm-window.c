@@ -340,6 +340,7 @@ update_details (CmWindow *self)
     }
   details_add (self, _("Added:"), cm_feature_get_created_at (f), FALSE);
   details_add (self, _("Changed:"), cm_feature_get_updated_at (f), FALSE);
+  _cm_window_photos_append (self, self->details_box);
   g_autofree char *tags = tags_text (cm_feature_get_tags (f));
   if (tags && *tags)
     {
@@ -1029,6 +1030,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
                                        "win.zoom-out", NULL);
   _cm_window_drawing_class_init (widget_class);
+  _cm_window_photos_class_init (widget_class);
 }
 
 static void

@@ -26,6 +26,8 @@ gboolean cm_window_start_workshop (CmWindow *self, const char *name, const char 
 /* Who is drawing: a name or nickname (the same name in the same workshop is the same person),
  * or NULL for a new “anonymous resident N”. */
 gboolean cm_window_set_contributor (CmWindow *self, const char *name, GError **error);
+/* Attaches the photo at @path (JPEG or PNG) to the selected feature, inside the map. */
+gboolean cm_window_add_photo (CmWindow *self, const char *path, GError **error);
 /* Who drew what in the current workshop, one line per contributor and category. */
 char *cm_window_dup_workshop_summary (CmWindow *self);
 

@@ -12,6 +12,7 @@
 #include "cm-import.h"
 #include "cm-layer.h"
 #include "cm-mbtiles.h"
+#include "cm-photos.h"
 #include "cm-snap.h"
 #include "cm-store.h"
 #include "cm-workshops.h"

@@ -8,7 +8,47 @@
 #include <string.h>
 
 #include "cm-geojson-reader.h"
+#include "cm-photos.h"
 #include "cm-store-private.h"
+
+/* The uuids of features that have photos (few): the others need no photo query. */
+static GHashTable *
+features_with_photos (CmStore *store)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (cm_store_get_schema_version (store) < 2)
+    return set;
+  sqlite3_stmt *stmt = _cm_store_prepare (
+      store, "SELECT DISTINCT feature_uuid FROM photos WHERE deleted = 0", NULL);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_add (set, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  return set;
+}
+
+/* Appends the feature's properties with its photos as data: URIs in "photos". */
+static void
+append_properties (GString *buf, CmStore *store, const char *props, const char *uuid,
+                   GHashTable *with_photos)
+{
+  if (!g_hash_table_contains (with_photos, uuid))
+    {
+      g_string_append (buf, props);
+      return;
+    }
+  g_autoptr (GPtrArray) photos = cm_store_list_photos (store, uuid, NULL);
+  /* props is an object: its closing brace makes way for one more member */
+  g_string_append_len (buf, props, strlen (props) - 1);
+  g_string_append (buf, ",\"photos\":[");
+  for (guint i = 0; photos && i < photos->len; i++)
+    {
+      CmPhoto *p = g_ptr_array_index (photos, i);
+      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (p->data, NULL),
+                                              g_bytes_get_size (p->data));
+      g_string_append_printf (buf, "%s\"data:%s;base64,%s\"", i ? "," : "", p->mime, b64);
+    }
+  g_string_append (buf, "]}");
+}
 
 static gboolean
 write_all (GOutputStream *out, const char *s, gsize len, GCancellable *cancellable,
@@ -29,13 +69,14 @@ cm_export_geojson (CmStore *store, CmLayer layer, GOutputStream *out, GCancellab
       "  THEN AsGeoJSON(GeometryN(geom, 1), 7, 0) ELSE AsGeoJSON(geom, 7, 0) END,"
       " CASE WHEN name IS NULL THEN json_set(tags, '$.uuid', uuid, '$.category', category)"
       "  ELSE json_set(tags, '$.uuid', uuid, '$.category', category, '$.name', name) END,"
-      " source_id"
+      " source_id, uuid"
       " FROM %s WHERE deleted = 0 ORDER BY id",
       table);
   sqlite3_stmt *stmt = _cm_store_prepare (store, sql, error);
   if (stmt == NULL)
     return -1;
 
+  g_autoptr (GHashTable) with_photos = features_with_photos (store);
   GString *buf = g_string_new (NULL);
   g_string_append (buf, "{\"type\":\"FeatureCollection\",\"name\":");
   cm_json_append_string (buf, table, strlen (table));
@@ -49,6 +90,7 @@ cm_export_geojson (CmStore *store, CmLayer layer, GOutputStream *out, GCancellab
       const char *geometry = (const char *) sqlite3_column_text (stmt, 0);
       const char *props = (const char *) sqlite3_column_text (stmt, 1);
       const char *source_id = (const char *) sqlite3_column_text (stmt, 2);
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 3);
 
       if (n > 0)
         g_string_append (buf, ",\n");
@@ -69,7 +111,7 @@ cm_export_geojson (CmStore *store, CmLayer layer, GOutputStream *out, GCancellab
       g_string_append (buf, "\"geometry\":");
       g_string_append (buf, geometry ? geometry : "null");
       g_string_append (buf, ",\"properties\":");
-      g_string_append (buf, props);
+      append_properties (buf, store, props, uuid, with_photos);
       g_string_append_c (buf, '}');
       n++;
 

@@ -42,6 +42,13 @@
   " updated_at TEXT NOT NULL DEFAULT " NOW_SQL ","                                             \
   " deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))"
 
+/* Photos of features, inside the map file (schema version 2). */
+#define PHOTOS_SQL                                                                             \
+  "CREATE TABLE photos (" RECORD_COLUMNS ", feature_uuid TEXT NOT NULL,"                       \
+  " mime TEXT NOT NULL CHECK (mime IN ('image/jpeg', 'image/png')),"                           \
+  " width INTEGER NOT NULL, height INTEGER NOT NULL, data BLOB NOT NULL);"                      \
+  "CREATE INDEX photos_feature ON photos (feature_uuid);"
+
 static gboolean
 exec (sqlite3 *db, const char *sql, GError **error)
 {
@@ -115,7 +122,7 @@ _cm_schema_create (sqlite3 *db, const char *name, GError **error)
                    "CREATE TABLE workshops (" RECORD_COLUMNS ", name TEXT NOT NULL,"
                    " date TEXT, place TEXT);"
                    "CREATE TABLE contributors (" RECORD_COLUMNS ", name TEXT NOT NULL,"
-                   " workshop_uuid TEXT);");
+                   " workshop_uuid TEXT);" PHOTOS_SQL);
   for (int i = 0; i < CM_N_LAYERS; i++)
     {
       const CmLayerInfo *info = cm_layer_get_info (i);
@@ -161,11 +168,18 @@ _cm_schema_create (sqlite3 *db, const char *name, GError **error)
   return ok;
 }
 
-/* Each migration takes a map from version N to N + 1 inside the caller's transaction.
- * Version 1 is the first released schema, so there are none yet; a new schema version adds
- * its step here and bumps CM_SCHEMA_VERSION. */
+/* Each migration takes a map from version N to N + 1 inside the caller's transaction
+ * (migrations[N]); a new schema version adds its step here and bumps CM_SCHEMA_VERSION. */
 typedef gboolean (*MigrationFunc) (sqlite3 *db, GError **error);
-static const MigrationFunc migrations[CM_SCHEMA_VERSION] = { NULL };
+
+/* 1 → 2: photos inside the map */
+static gboolean
+add_photos (sqlite3 *db, GError **error)
+{
+  return exec (db, PHOTOS_SQL, error);
+}
+
+static const MigrationFunc migrations[CM_SCHEMA_VERSION] = { [1] = add_photos };
 
 gboolean
 _cm_schema_migrate (sqlite3 *db, int from_version, GError **error)

@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-#define CM_SCHEMA_VERSION 1
+#define CM_SCHEMA_VERSION 2 /* 2: photos */
 
 #define CM_STORE_ERROR (cm_store_error_quark ())
 GQuark cm_store_error_quark (void);

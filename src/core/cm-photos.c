@@ -1,0 +1,152 @@
+/* cm-photos.c: photos scaled and stored in the map. */
+#include "config.h"
+
+#include "cm-photos.h"
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <glib/gi18n-lib.h>
+
+#include "cm-store-private.h"
+
+G_DEFINE_QUARK (cm-photo-error-quark, cm_photo_error)
+
+void
+cm_photo_free (CmPhoto *photo)
+{
+  if (photo == NULL)
+    return;
+  g_free (photo->uuid);
+  g_free (photo->feature_uuid);
+  g_free (photo->mime);
+  g_clear_pointer (&photo->data, g_bytes_unref);
+  g_free (photo->created_at);
+  g_free (photo);
+}
+
+/* Decodes @path, upright, at most CM_PHOTO_MAX_SIZE px, encoded again. */
+static GBytes *
+prepare (const char *path, const char **mime, int *width, int *height, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autoptr (GdkPixbuf) raw = gdk_pixbuf_new_from_file (path, &local);
+  if (raw == NULL)
+    {
+      g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
+                   _("“%s” is not a photo this map can hold (JPEG or PNG): %s"), name,
+                   local->message);
+      return NULL;
+    }
+  g_autoptr (GdkPixbuf) upright = gdk_pixbuf_apply_embedded_orientation (raw);
+  int w = gdk_pixbuf_get_width (upright), h = gdk_pixbuf_get_height (upright);
+  double scale = MIN (1.0, (double) CM_PHOTO_MAX_SIZE / MAX (w, h));
+  int sw = MAX (1, (int) (w * scale + 0.5)), sh = MAX (1, (int) (h * scale + 0.5));
+  g_autoptr (GdkPixbuf) scaled = scale < 1.0
+      ? gdk_pixbuf_scale_simple (upright, sw, sh, GDK_INTERP_HYPER)
+      : g_object_ref (upright);
+  gboolean alpha = gdk_pixbuf_get_has_alpha (scaled);
+  char *buffer = NULL;
+  gsize size = 0;
+  gboolean ok = alpha ? gdk_pixbuf_save_to_buffer (scaled, &buffer, &size, "png", &local, NULL)
+                      : gdk_pixbuf_save_to_buffer (scaled, &buffer, &size, "jpeg", &local,
+                                                   "quality", "90", NULL);
+  if (!ok)
+    {
+      g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
+                   _("could not encode “%s” again: %s"), name, local->message);
+      return NULL;
+    }
+  *mime = alpha ? "image/png" : "image/jpeg";
+  *width = sw;
+  *height = sh;
+  return g_bytes_new_take (buffer, size);
+}
+
+char *
+cm_store_add_photo (CmStore *self, CmFeature *feature, const char *path, GError **error)
+{
+  const char *mime;
+  int width, height;
+  g_autoptr (GBytes) data = prepare (path, &mime, &width, &height, error);
+  if (data == NULL)
+    return NULL;
+  sqlite3_stmt *stmt = _cm_store_prepare (
+      self,
+      "INSERT INTO photos (uuid, created_at, updated_at, feature_uuid, mime, width, height, data)"
+      " VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7)",
+      error);
+  if (!stmt)
+    return NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *now = _cm_now_utc ();
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, cm_feature_get_uuid (feature), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, mime, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, width);
+  sqlite3_bind_int (stmt, 6, height);
+  sqlite3_bind_blob (stmt, 7, g_bytes_get_data (data, NULL), (int) g_bytes_get_size (data),
+                     SQLITE_STATIC);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (self, error, _("store the photo"));
+  sqlite3_finalize (stmt);
+  return ok ? g_steal_pointer (&uuid) : NULL;
+}
+
+GPtrArray *
+cm_store_list_photos (CmStore *self, const char *feature_uuid, GError **error)
+{
+  GPtrArray *photos = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_photo_free);
+  if (cm_store_get_schema_version (self) < 2)
+    return photos; /* a read-only map of version 1: it has none */
+  sqlite3_stmt *stmt = _cm_store_prepare (
+      self,
+      "SELECT uuid, feature_uuid, mime, width, height, data, created_at FROM photos"
+      " WHERE feature_uuid = ?1 AND deleted = 0 ORDER BY created_at, id",
+      error);
+  if (!stmt)
+    {
+      g_ptr_array_unref (photos);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, feature_uuid, -1, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CmPhoto *p = g_new0 (CmPhoto, 1);
+      p->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      p->feature_uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      p->mime = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      p->width = sqlite3_column_int (stmt, 3);
+      p->height = sqlite3_column_int (stmt, 4);
+      p->data = g_bytes_new (sqlite3_column_blob (stmt, 5), sqlite3_column_bytes (stmt, 5));
+      p->created_at = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      g_ptr_array_add (photos, p);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _cm_store_set_sqlite_error (self, error, _("read the photos"));
+      g_ptr_array_unref (photos);
+      return NULL;
+    }
+  return photos;
+}
+
+gboolean
+cm_store_delete_photo (CmStore *self, const char *uuid, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (
+      self, "UPDATE photos SET deleted = 1, updated_at = ?2 WHERE uuid = ?1", error);
+  if (!stmt)
+    return FALSE;
+  g_autofree char *now = _cm_now_utc ();
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (self, error, _("delete the photo"));
+  sqlite3_finalize (stmt);
+  return ok;
+}
