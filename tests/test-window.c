@@ -843,13 +843,193 @@ test_kill_after_save (void)
   g_assert_true (g_spawn_check_wait_status (exit_status, NULL));
 }
 
+
+static GtkWidget *
+tool_button (const char *tool)
+{
+  GtkWidget *stack[512];
+  int top = 0;
+  stack[top++] = GTK_WIDGET (window);
+  while (top > 0)
+    {
+      GtkWidget *w = stack[--top];
+      if (GTK_IS_TOGGLE_BUTTON (w) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "win.tool") == 0)
+        {
+          GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (w));
+          if (target && g_strcmp0 (g_variant_get_string (target, NULL), tool) == 0)
+            return w;
+        }
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c && top < 511;
+           c = gtk_widget_get_next_sibling (c))
+        stack[top++] = c;
+    }
+  return NULL;
+}
+
+/* Workshop mode: no header bar or sidebar, tool buttons of at least 48 px, the most used kinds
+ * as buttons; a kind chosen there is the one the form starts with. */
+static void
+test_workshop_mode (void)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.workshop-mode", NULL);
+  spin (300);
+  gboolean on;
+  g_object_get (window, "workshop-mode", &on, NULL);
+  g_assert_true (on);
+  GtkWidget *header = find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR, NULL);
+  g_assert_false (gtk_widget_get_visible (header));
+  GtkWidget *resources = find_widget (GTK_WIDGET (window), GTK_TYPE_CHECK_BUTTON, "Resources");
+  g_assert_false (gtk_widget_is_drawable (resources)); /* the sidebar is hidden */
+  const char *tools[] = { "select", "point", "line", "area" };
+  for (gsize i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      GtkWidget *b = tool_button (tools[i]);
+      g_assert_nonnull (b);
+      g_test_message ("%s button: %d × %d px", tools[i], gtk_widget_get_width (b),
+                      gtk_widget_get_height (b));
+      g_assert_cmpint (gtk_widget_get_height (b), >=, 48);
+      g_assert_cmpint (gtk_widget_get_width (b), >=, 48);
+    }
+  g_autoptr (GdkTexture) shot = screenshot ();
+  g_autofree char *png = g_build_filename (g_get_tmp_dir (), "cm-test-workshop-mode.png", NULL);
+  gdk_texture_save_to_png (shot, png);
+  g_test_message ("screenshot: %s", png);
+  /* the tool bar is black, the chosen tool yellow */
+  guint black = 0, yellow = 0;
+  int tw = gdk_texture_get_width (shot), th = gdk_texture_get_height (shot);
+  g_autofree guint8 *data = g_malloc (4 * tw * th);
+  gdk_texture_download (shot, data, 4 * tw);
+  for (int y = 0; y < 100; y++)
+    for (int x = 0; x < tw; x += 2)
+      {
+        const guint8 *p = data + 4 * (y * tw + x); /* BGRA */
+        black += p[2] < 8 && p[1] < 8 && p[0] < 8;
+        yellow += p[2] > 0xf0 && abs (p[1] - 0xd4) < 12 && p[0] < 20;
+      }
+  g_test_message ("tool bar: %u black, %u yellow pixels (every other column)", black, yellow);
+  g_assert_cmpint (black, >, 10000);
+  g_assert_cmpint (yellow, >, 1000);
+
+  /* a kind from the strip is the one the next form starts with */
+  GtkWidget *strip_button = NULL;
+  GtkWidget *stack[512];
+  int top = 0;
+  stack[top++] = GTK_WIDGET (window);
+  while (top > 0 && strip_button == NULL)
+    {
+      GtkWidget *w = stack[--top];
+      if (GTK_IS_TOGGLE_BUTTON (w) && gtk_widget_has_css_class (w, "category") &&
+          g_strcmp0 (g_object_get_data (G_OBJECT (w), "category"), "park") == 0)
+        strip_button = w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c && top < 511;
+           c = gtk_widget_get_next_sibling (c))
+        stack[top++] = c;
+    }
+  g_assert_nonnull (strip_button);
+  g_assert_cmpint (gtk_widget_get_height (strip_button), >=, 48);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (strip_button), TRUE);
+  choose_tool ("point");
+  int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
+  cm_window_click_map (window, w / 2.0 + 220, 300);
+  CmFeatureForm *form = cm_window_get_form (window);
+  g_assert_nonnull (form);
+  g_assert_cmpstr (cm_feature_form_get_category (form), ==, "park");
+  cm_feature_form_finish (form, FALSE);
+  choose_tool ("select");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.workshop-mode", NULL);
+  spin (200);
+  g_assert_true (gtk_widget_get_visible (header));
+}
+
+/* The child of test_workshop_mode_zh_cn: the window in Chinese, workshop mode, an area being
+ * drawn, saved as @png. Exits 0 when the tool buttons speak Chinese. */
+static int
+screenshot_child (const char *png)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  map_path = g_build_filename (dir, "demo.sqlite", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (map_path, bytes, len, NULL));
+  window = cm_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_open_map (window, map_path, &error));
+  wait_for_tiles ();
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.workshop-mode", NULL);
+  g_object_set (window, "snap", FALSE, NULL);
+  choose_tool ("area");
+  int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
+  int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
+  double corners[4][2] = { { -150, -120 }, { 60, -140 }, { 120, 40 }, { -40, 110 } };
+  for (int i = 0; i < 4; i++)
+    cm_window_click_map (window, w / 2.0 + corners[i][0], h / 2.0 + corners[i][1]);
+  wait_for_tiles_or_cache ();
+  spin (300);
+  g_autoptr (GdkTexture) shot = screenshot ();
+  gdk_texture_save_to_png (shot, png);
+  const char *label = gtk_button_get_label (GTK_BUTTON (tool_button ("area")));
+  g_print ("area tool: %s\n", label);
+  return g_strcmp0 (label, "面") == 0 ? 0 : 3;
+}
+
+/* Workshop mode in Chinese, in a process of its own (the language is chosen at start). */
+static void
+test_workshop_mode_zh_cn (void)
+{
+  g_autofree char *png = g_build_filename (g_get_tmp_dir (), "cm-test-workshop-zh_CN.png", NULL);
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  char *argv[] = { self_exe, NULL };
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "CM_TEST_SCREENSHOT", png, TRUE);
+  env = g_environ_setenv (env, "LANGUAGE", "zh_CN", TRUE);
+  int status;
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                               &error));
+  g_test_message ("%s", out);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_test_message ("screenshot: %s", png);
+  g_autoptr (GdkPixbuf) shot = gdk_pixbuf_new_from_file (png, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (shot), >=, 1000);
+  /* black tool bar with the chosen tool in yellow, and the orange sketch on the map */
+  const guint8 *px = gdk_pixbuf_read_pixels (shot);
+  int stride = gdk_pixbuf_get_rowstride (shot), nc = gdk_pixbuf_get_n_channels (shot);
+  guint black = 0, yellow = 0, orange = 0;
+  for (int y = 0; y < gdk_pixbuf_get_height (shot); y++)
+    for (int x = 0; x < gdk_pixbuf_get_width (shot); x++)
+      {
+        const guint8 *p = px + y * stride + x * nc;
+        if (y < 90)
+          {
+            black += p[0] < 8 && p[1] < 8 && p[2] < 8;
+            yellow += p[0] > 0xf0 && abs (p[1] - 0xd4) < 12 && p[2] < 20;
+          }
+        else
+          orange += abs (p[0] - 0xed) < 12 && abs (p[1] - 0x73) < 14 && p[2] < 20;
+      }
+  g_test_message ("black %u, yellow %u, orange %u pixels", black, yellow, orange);
+  g_assert_cmpint (black, >, 20000);
+  g_assert_cmpint (yellow, >, 2000);
+  g_assert_cmpint (orange, >, 800);
+}
+
 int
 main (int argc, char **argv)
 {
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("LANGUAGE", "en", TRUE);
+  if (g_getenv ("CM_TEST_SCREENSHOT") == NULL)
+    g_setenv ("LANGUAGE", "en", TRUE);
+  cm_i18n_init ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  if (g_getenv ("CM_TEST_SCREENSHOT"))
+    return screenshot_child (g_getenv ("CM_TEST_SCREENSHOT"));
   if (g_getenv ("CM_TEST_SAVE_AND_WAIT"))
     return save_and_wait (g_getenv ("CM_TEST_SAVE_AND_WAIT"));
 
@@ -879,5 +1059,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/draw-point-and-line", test_draw_point_and_line);
   g_test_add_func ("/window/refuse-invalid-shapes", test_refuse_invalid_shapes);
   g_test_add_func ("/window/kill-after-save", test_kill_after_save);
+  g_test_add_func ("/window/workshop-mode", test_workshop_mode);
+  g_test_add_func ("/window/workshop-mode-zh_CN", test_workshop_mode_zh_cn);
   return g_test_run ();
 }

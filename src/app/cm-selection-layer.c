@@ -11,6 +11,7 @@ struct _CmSelectionLayer
   CmGeom *geom;
   gboolean handles;
   guint active; /* the chosen vertex, or G_MAXUINT */
+  double scale; /* handle size: 1, larger for fingers */
 };
 
 G_DEFINE_FINAL_TYPE (CmSelectionLayer, cm_selection_layer, SHUMATE_TYPE_LAYER)
@@ -55,7 +56,8 @@ draw_handles (CmSelectionLayer *self, cairo_t *cr, const CmRenderView *view)
       cm_render_view_project (view, xy[2 * i], xy[2 * i + 1], &ax, &ay);
       cm_render_view_project (view, xy[2 * next], xy[2 * next + 1], &bx, &by);
       cairo_new_path (cr);
-      cairo_arc (cr, (ax + bx) / 2, (ay + by) / 2, CM_SELECTION_MID_RADIUS, 0, 2 * G_PI);
+      cairo_arc (cr, (ax + bx) / 2, (ay + by) / 2, CM_SELECTION_MID_RADIUS * self->scale, 0,
+                 2 * G_PI);
       cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
       cairo_fill_preserve (cr);
       cairo_set_source_rgba (cr, 0.11, 0.44, 0.85, 0.8);
@@ -69,7 +71,7 @@ draw_handles (CmSelectionLayer *self, cairo_t *cr, const CmRenderView *view)
       double x, y;
       cm_render_view_project (view, xy[2 * i], xy[2 * i + 1], &x, &y);
       cairo_new_path (cr);
-      cairo_arc (cr, x, y, CM_SELECTION_VERTEX_RADIUS, 0, 2 * G_PI);
+      cairo_arc (cr, x, y, CM_SELECTION_VERTEX_RADIUS * self->scale, 0, 2 * G_PI);
       if (i == self->active)
         cairo_set_source_rgb (cr, 0.11, 0.44, 0.85);
       else
@@ -101,8 +103,9 @@ cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cm_geom_get_bbox (self->geom, bbox);
   cm_render_view_project (&view, bbox[0], bbox[3], &x0, &y0);
   cm_render_view_project (&view, bbox[2], bbox[1], &x1, &y1);
-  x0 = MAX (0, floor (x0 - 16)), y0 = MAX (0, floor (y0 - 16));
-  x1 = MIN (w, ceil (x1 + 16)), y1 = MIN (h, ceil (y1 + 16));
+  double margin = 16 * self->scale;
+  x0 = MAX (0, floor (x0 - margin)), y0 = MAX (0, floor (y0 - margin));
+  x1 = MIN (w, ceil (x1 + margin)), y1 = MIN (h, ceil (y1 + margin));
   if (x1 <= x0 || y1 <= y0)
     return;
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0,
@@ -163,6 +166,14 @@ static void
 cm_selection_layer_init (CmSelectionLayer *self)
 {
   self->active = G_MAXUINT;
+  self->scale = 1;
+}
+
+void
+cm_selection_layer_set_scale (CmSelectionLayer *self, double scale)
+{
+  self->scale = scale;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 CmSelectionLayer *

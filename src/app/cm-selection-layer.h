@@ -22,6 +22,8 @@ void cm_selection_layer_set_feature (CmSelectionLayer *self, CmFeature *feature)
 void cm_selection_layer_set_geom (CmSelectionLayer *self, const CmGeom *geom);
 const CmGeom *cm_selection_layer_get_geom (CmSelectionLayer *self);
 /* Edit handles on the vertices and segments; @active: the chosen vertex, or G_MAXUINT. */
+/* Handle size: 1, larger for fingers (workshop mode). */
+void cm_selection_layer_set_scale (CmSelectionLayer *self, double scale);
 void cm_selection_layer_set_handles (CmSelectionLayer *self, gboolean handles, guint active);
 
 G_END_DECLS

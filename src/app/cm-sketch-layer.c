@@ -13,6 +13,7 @@ struct _CmSketchLayer
   double pointer[2];
   double problem[2];
   char *problem_message;
+  double scale; /* line and vertex size: 1, larger on a projector */
 };
 
 G_DEFINE_FINAL_TYPE (CmSketchLayer, cm_sketch_layer, SHUMATE_TYPE_LAYER)
@@ -110,8 +111,9 @@ cm_sketch_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       box[0] = MIN (box[0], px - 20), box[1] = MIN (box[1], py - 60);
       box[2] = MAX (box[2], px + 320), box[3] = MAX (box[3], py + 60);
     }
-  double x0 = MAX (0, floor (box[0] - 16)), y0 = MAX (0, floor (box[1] - 16));
-  double x1 = MIN (w, ceil (box[2] + 16)), y1 = MIN (h, ceil (box[3] + 16));
+  double margin = 16 * self->scale;
+  double x0 = MAX (0, floor (box[0] - margin)), y0 = MAX (0, floor (box[1] - margin));
+  double x1 = MIN (w, ceil (box[2] + margin)), y1 = MIN (h, ceil (box[3] + margin));
   if (x1 <= x0 || y1 <= y0)
     return;
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0,
@@ -135,7 +137,7 @@ cm_sketch_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
         cairo_line_to (cr, xy[2 * i], xy[2 * i + 1]);
       if (self->kind == CM_SKETCH_AREA && n >= 3)
         cairo_close_path (cr);
-      halo_stroke (cr, 3);
+      halo_stroke (cr, 3 * self->scale);
     }
   /* the rubber band from the last vertex to the pointer, dashed */
   if (n >= 1 && self->kind != CM_SKETCH_POINT && !isnan (self->pointer[0]))
@@ -159,11 +161,11 @@ cm_sketch_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       gboolean finisher = (self->kind == CM_SKETCH_AREA && i == 0 && n >= 3) ||
                           (self->kind == CM_SKETCH_LINE && i == n - 1 && n >= 2);
       cairo_new_path (cr);
-      cairo_arc (cr, xy[2 * i], xy[2 * i + 1], finisher ? 9 : 6, 0, 2 * G_PI);
+      cairo_arc (cr, xy[2 * i], xy[2 * i + 1], (finisher ? 9 : 6) * self->scale, 0, 2 * G_PI);
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_fill_preserve (cr);
       cairo_set_source_rgb (cr, SKETCH_R, SKETCH_G, SKETCH_B);
-      cairo_set_line_width (cr, finisher ? 4 : 3);
+      cairo_set_line_width (cr, (finisher ? 4 : 3) * self->scale);
       cairo_stroke (cr);
     }
   if (self->problem_message)
@@ -202,6 +204,14 @@ cm_sketch_layer_init (CmSketchLayer *self)
 {
   self->vertices = g_array_new (FALSE, FALSE, sizeof (double));
   self->pointer[0] = self->pointer[1] = NAN;
+  self->scale = 1;
+}
+
+void
+cm_sketch_layer_set_scale (CmSketchLayer *self, double scale)
+{
+  self->scale = scale;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 CmSketchLayer *

@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (CmSketchLayer, cm_sketch_layer, CM, SKETCH_LAYER, ShumateL
 
 CmSketchLayer *cm_sketch_layer_new (ShumateViewport *viewport);
 
+/* Line and vertex size: 1, larger on a projector (workshop mode). */
+void cm_sketch_layer_set_scale (CmSketchLayer *self, double scale);
 /* Starts an empty sketch of @kind (NONE: nothing is drawn). */
 void cm_sketch_layer_start (CmSketchLayer *self, CmSketchKind kind);
 CmSketchKind cm_sketch_layer_get_kind (CmSketchLayer *self);

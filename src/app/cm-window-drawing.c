@@ -27,6 +27,7 @@ enum
   PROP_0,
   PROP_TOOL,
   PROP_SNAP,
+  PROP_WORKSHOP_MODE,
   N_PROPS
 };
 
@@ -115,6 +116,8 @@ cm_window_drawing_get_property (GObject *object, guint prop_id, GValue *value,
     g_value_set_string (value, CM_WINDOW (object)->tool);
   else if (prop_id == PROP_SNAP)
     g_value_set_boolean (value, CM_WINDOW (object)->snap);
+  else if (prop_id == PROP_WORKSHOP_MODE)
+    g_value_set_boolean (value, CM_WINDOW (object)->workshop_mode);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -130,6 +133,8 @@ cm_window_drawing_set_property (GObject *object, guint prop_id, const GValue *va
       CM_WINDOW (object)->snap = g_value_get_boolean (value);
       g_object_notify (object, "snap");
     }
+  else if (prop_id == PROP_WORKSHOP_MODE)
+    _cm_window_set_workshop_mode (CM_WINDOW (object), g_value_get_boolean (value));
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -295,9 +300,9 @@ _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap)
       cm_sketch_layer_add_vertex (self->sketch_layer, lon, lat);
       finish_shape (self);
     }
-  else if (kind == CM_SKETCH_AREA && n >= 3 && near_vertex (self, 0, x, y, FINISH_RADIUS))
+  else if (kind == CM_SKETCH_AREA && n >= 3 && near_vertex (self, 0, x, y, FINISH_RADIUS * self->touch_scale))
     finish_shape (self);
-  else if (kind == CM_SKETCH_LINE && n >= 2 && near_vertex (self, n - 1, x, y, FINISH_RADIUS))
+  else if (kind == CM_SKETCH_LINE && n >= 2 && near_vertex (self, n - 1, x, y, FINISH_RADIUS * self->touch_scale))
     finish_shape (self);
   else if (n > 0 && near_vertex (self, n - 1, x, y, SAME_SPOT))
     ; /* the second click of a double click: libshumate zooms; we add nothing */
@@ -374,7 +379,7 @@ vertex_at (CmWindow *self, const CmGeom *g, double x, double y)
     return G_MAXUINT; /* a point moves as a whole */
   const double *xy = (const double *) g->xy->data;
   guint best = G_MAXUINT;
-  double best_d = GRAB_RADIUS;
+  double best_d = GRAB_RADIUS * self->touch_scale;
   for (guint i = 0; i < cm_geom_n_positions (g); i++)
     {
       if (cm_geom_is_closing (g, i))
@@ -403,7 +408,7 @@ segment_middle_at (CmWindow *self, const CmGeom *g, double x, double y, double m
       double ax, ay, bx, by;
       to_widget (self, xy[2 * i], xy[2 * i + 1], &ax, &ay);
       to_widget (self, xy[2 * next], xy[2 * next + 1], &bx, &by);
-      if (hypot ((ax + bx) / 2 - x, (ay + by) / 2 - y) <= CM_SELECTION_MID_RADIUS + 3)
+      if (hypot ((ax + bx) / 2 - x, (ay + by) / 2 - y) <= (CM_SELECTION_MID_RADIUS + 3) * self->touch_scale)
         {
           mid[0] = (xy[2 * i] + xy[2 * next]) / 2;
           mid[1] = (xy[2 * i + 1] + xy[2 * next + 1]) / 2;
@@ -957,7 +962,13 @@ _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
+  g_object_class_install_property (
+      object_class, PROP_WORKSHOP_MODE,
+      g_param_spec_boolean ("workshop-mode", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   gtk_widget_class_install_property_action (widget_class, "win.snap", "snap");
+  gtk_widget_class_install_property_action (widget_class, "win.workshop-mode", "workshop-mode");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.workshop-mode", NULL);
   gtk_widget_class_install_action (widget_class, "win.finish-shape", NULL, finish_shape_action);
   gtk_widget_class_install_action (widget_class, "win.remove-vertex", NULL,
                                    remove_vertex_action);

@@ -55,7 +55,13 @@ struct _CmWindow
   GSettings *settings; /* NULL when the schema is not installed */
 
   /* drawing (cm-window-drawing.c) */
+  AdwHeaderBar *header_bar;
   GtkBox *draw_toolbar;
+  GtkBox *category_strip;              /* workshop mode: the most used kinds */
+  GtkWidget *category_strip_scroller;
+  GtkWidget *toolbar_spacer;
+  gboolean workshop_mode;
+  double touch_scale;                  /* edit handles' hit radius: 1, larger in workshop mode */
   GtkButton *workshop_button;
   CmSketchLayer *sketch_layer;
   CmHistory *history;           /* the open map's undo and redo */
@@ -94,6 +100,10 @@ void _cm_window_drawing_update_actions (CmWindow *self);
 void _cm_window_drawing_selection_changed (CmWindow *self);
 /* A click on the map with a drawing tool: TRUE when it was taken. @no_snap: Shift was held. */
 gboolean _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap);
+
+/* cm-window-workshop-mode.c */
+void _cm_window_workshop_mode_init (CmWindow *self);
+void _cm_window_set_workshop_mode (CmWindow *self, gboolean on);
 
 /* cm-window-photos.c */
 void _cm_window_photos_class_init (GtkWidgetClass *widget_class);

@@ -999,6 +999,10 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmWindow, details_placeholder);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, map);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, draw_toolbar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, category_strip);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, category_strip_scroller);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, toolbar_spacer);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, workshop_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed);
   gtk_widget_class_bind_template_callback (widget_class, search_activate);
@@ -1073,6 +1077,7 @@ cm_window_init (CmWindow *self)
 
   /* no key capture for the search bar: single keys choose the drawing tools (Ctrl+F searches) */
   _cm_window_drawing_init (self);
+  _cm_window_workshop_mode_init (self);
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));

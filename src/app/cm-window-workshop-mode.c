@@ -1,0 +1,157 @@
+/* cm-window-workshop-mode.c: the window for a workshop — full screen, no sidebar or header,
+ * large high-contrast buttons (ui/workshop.css), the most used kinds one tap away, larger edit
+ * handles for fingers, and a long press for what a right click would offer. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cm-category-ui.h"
+#include "cm-window-private.h"
+
+#define MAX_STRIP_CATEGORIES 8
+
+static void
+load_css_once (void)
+{
+  static gsize done = 0;
+  if (g_once_init_enter (&done))
+    {
+      GtkCssProvider *css = gtk_css_provider_new ();
+      gtk_css_provider_load_from_resource (css, "/io/github/communitymap/CommunityMap/workshop.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_object_unref (css);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static void
+category_chosen (GtkToggleButton *button, CmWindow *self)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  g_free (self->last_category);
+  self->last_category = g_strdup (g_object_get_data (G_OBJECT (button), "category"));
+}
+
+/* The kinds residents use most, as big buttons: the next shape's form starts with the one
+ * chosen. */
+static void
+fill_category_strip (CmWindow *self)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->category_strip))))
+    gtk_box_remove (self->category_strip, child);
+  if (self->store == NULL)
+    return;
+  g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
+                                                             NULL);
+  CmCategories *set = cm_categories_get_default ();
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
+  for (guint i = 0; i < cm_categories_get_n (set); i++)
+    g_ptr_array_add (order, (gpointer) cm_categories_get (set, i));
+  /* most used first; the table's order among equals (a stable insertion sort: 40 items) */
+  for (guint i = 1; i < order->len; i++)
+    for (guint j = i; j > 0; j--)
+      {
+        const CmCategory *a = order->pdata[j - 1], *b = order->pdata[j];
+        guint ua = usage ? GPOINTER_TO_UINT (g_hash_table_lookup (usage, a->key)) : 0;
+        guint ub = usage ? GPOINTER_TO_UINT (g_hash_table_lookup (usage, b->key)) : 0;
+        if (ub <= ua)
+          break;
+        order->pdata[j - 1] = (gpointer) b;
+        order->pdata[j] = (gpointer) a;
+      }
+  GtkToggleButton *group = NULL;
+  for (guint i = 0; i < MIN (order->len, MAX_STRIP_CATEGORIES); i++)
+    {
+      const CmCategory *c = order->pdata[i];
+      GtkWidget *button = gtk_toggle_button_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (box), cm_category_swatch (c->color, TRUE));
+      gtk_box_append (GTK_BOX (box), gtk_label_new (cm_category_label (c->key)));
+      gtk_button_set_child (GTK_BUTTON (button), box);
+      gtk_widget_add_css_class (button, "category");
+      g_object_set_data_full (G_OBJECT (button), "category", g_strdup (c->key), g_free);
+      gtk_widget_set_tooltip_text (button, cm_category_label (c->key));
+      if (group)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), group);
+      else
+        group = GTK_TOGGLE_BUTTON (button);
+      if (g_strcmp0 (self->last_category, c->key) == 0)
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+      g_signal_connect (button, "toggled", G_CALLBACK (category_chosen), self);
+      gtk_box_append (self->category_strip, button);
+    }
+}
+
+void
+_cm_window_set_workshop_mode (CmWindow *self, gboolean on)
+{
+  if (self->workshop_mode == on)
+    return;
+  self->workshop_mode = on;
+  load_css_once ();
+  if (on)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "workshop-mode");
+      fill_category_strip (self);
+      gtk_window_fullscreen (GTK_WINDOW (self));
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "workshop-mode");
+      gtk_window_unfullscreen (GTK_WINDOW (self));
+    }
+  /* the map, the tools and the kinds: nothing else */
+  gtk_widget_set_visible (GTK_WIDGET (self->header_bar), !on);
+  gtk_toggle_button_set_active (self->sidebar_button, !on);
+  gtk_widget_set_visible (GTK_WIDGET (self->category_strip_scroller), on);
+  gtk_widget_set_visible (GTK_WIDGET (self->toolbar_spacer), !on);
+  /* handles for fingers: 48 px targets */
+  self->touch_scale = on ? 2.4 : 1.0;
+  cm_selection_layer_set_scale (self->selection_layer, on ? 1.8 : 1.0);
+  cm_sketch_layer_set_scale (self->sketch_layer, on ? 1.6 : 1.0);
+  g_object_notify (G_OBJECT (self), "workshop-mode");
+}
+
+/* ---- long press: what a right click would offer ------------------------------------------- */
+
+static void
+long_pressed (GtkGestureLongPress *gesture, double x, double y, CmWindow *self)
+{
+  if (self->store == NULL || self->form)
+    return;
+  if (g_strcmp0 (self->tool, "select") == 0)
+    cm_window_select_at (self, x, y);
+  GMenu *menu = g_menu_new ();
+  if (self->selected)
+    {
+      g_menu_append (menu, _("Delete"), "win.delete");
+      g_menu_append (menu, _("Add _Photo…"), "win.add-photo");
+    }
+  if (cm_window_get_sketch_size (self) > 0)
+    {
+      g_menu_append (menu, _("Finish the Shape"), "win.finish-shape");
+      g_menu_append (menu, _("Take Back the Last Point"), "win.remove-vertex");
+    }
+  g_menu_append (menu, _("Undo"), "win.undo");
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  GtkWidget *popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  gtk_widget_set_parent (popover, map);
+  gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+  gtk_popover_popup (GTK_POPOVER (popover));
+  g_object_unref (menu);
+}
+
+void
+_cm_window_workshop_mode_init (CmWindow *self)
+{
+  self->touch_scale = 1.0;
+  GtkGesture *press = gtk_gesture_long_press_new ();
+  g_signal_connect (press, "pressed", G_CALLBACK (long_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (shumate_simple_map_get_map (self->map)),
+                             GTK_EVENT_CONTROLLER (press));
+}
