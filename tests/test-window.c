@@ -617,6 +617,24 @@ test_edit_shape (void)
   g_assert_cmpint (count_rows (live), ==, 0);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
   g_assert_cmpint (count_rows (live), ==, 1);
+
+  /* its name and kind changed in the form, then undone */
+  g_assert_cmpstr (cm_feature_get_name (cm_window_get_selected (window)), ==, name);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.edit-details", NULL);
+  CmFeatureForm *form = cm_window_get_form (window);
+  g_assert_nonnull (form);
+  g_assert_cmpstr (cm_feature_form_get_name (form), ==, name);
+  g_assert_cmpstr (cm_feature_form_get_category (form), ==, "park");
+  cm_feature_form_set_name (form, "共享菜园（东）");
+  g_assert_true (cm_feature_form_select_category (form, "playground"));
+  cm_feature_form_finish (form, TRUE);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = '共享菜园（东）'"
+                               " AND category = 'playground' AND deleted = 0"), ==, 1);
+  g_autofree char *same_shape = geometry_hex ("共享菜园（东）");
+  g_assert_cmpstr (same_shape, ==, original);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = '共享菜园'"
+                               " AND category = 'park' AND deleted = 0"), ==, 1);
 }
 
 

@@ -76,6 +76,7 @@ _cm_window_drawing_update_actions (CmWindow *self)
   gtk_widget_action_set_enabled (w, "win.undo", self->history && cm_history_can_undo (self->history));
   gtk_widget_action_set_enabled (w, "win.redo", self->history && cm_history_can_redo (self->history));
   gtk_widget_action_set_enabled (w, "win.delete", self->selected != NULL);
+  gtk_widget_action_set_enabled (w, "win.edit-details", self->selected != NULL);
   gtk_widget_action_set_enabled (w, "win.workshop", has_map);
   gtk_widget_action_set_enabled (w, "win.workshop-summary", self->workshop_uuid != NULL);
 }
@@ -206,6 +207,68 @@ ask_about_shape (CmWindow *self)
   self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_name (kind), usage,
                                     self->last_category, NULL, NULL);
   g_signal_connect (self->form, "finished", G_CALLBACK (form_finished), self);
+  gtk_window_present (GTK_WINDOW (self->form));
+}
+
+/* ---- changing a feature's name, kind and words ------------------------------------------------ */
+
+static const char *
+geometry_of_feature (CmFeature *f)
+{
+  GBytes *wkb = cm_feature_get_wkb (f);
+  g_autoptr (CmGeom) g = wkb ? cm_geom_from_wkb (g_bytes_get_data (wkb, NULL),
+                                                 g_bytes_get_size (wkb))
+                             : NULL;
+  if (g == NULL || g->type == CM_GEOM_COLLECTION)
+    return NULL;
+  switch (cm_geom_type_single (g->type))
+    {
+    case CM_GEOM_POINT: return "point";
+    case CM_GEOM_LINESTRING: return "line";
+    default: return "area";
+    }
+}
+
+static void
+details_form_finished (CmFeatureForm *form, gboolean save, CmWindow *self)
+{
+  self->form = NULL;
+  if (!save || self->selected == NULL)
+    return;
+  g_autoptr (CmFeature) before = cm_feature_copy (self->selected);
+  g_autoptr (CmFeature) after = cm_feature_copy (self->selected);
+  g_autofree char *name = stripped_or_null (cm_feature_form_get_name (form));
+  g_autofree char *description = stripped_or_null (cm_feature_form_get_description (form));
+  cm_feature_set_name (after, name);
+  cm_feature_set_description (after, description);
+  cm_feature_set_category (after, cm_feature_form_get_category (form));
+  g_autoptr (GError) error = NULL;
+  if (!cm_history_update (self->history, before, after, &error))
+    {
+      g_autofree char *msg = g_strdup_printf (_("The change was not made: %s"), error->message);
+      _cm_window_toast (self, msg);
+      return;
+    }
+  double bbox[4];
+  cm_feature_get_bbox (after, bbox);
+  _cm_window_data_changed (self, cm_feature_get_layer (after), bbox);
+  _cm_window_select_feature (self, after);
+}
+
+/* The form again, for the selected feature: its name, kind and words, one undoable step. */
+static void
+edit_details_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  if (self->selected == NULL || self->form)
+    return;
+  CmFeature *f = self->selected;
+  g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
+                                                             NULL);
+  self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_of_feature (f), usage,
+                                    cm_feature_get_category (f), cm_feature_get_name (f),
+                                    cm_feature_get_description (f));
+  g_signal_connect (self->form, "finished", G_CALLBACK (details_form_finished), self);
   gtk_window_present (GTK_WINDOW (self->form));
 }
 
@@ -976,6 +1039,7 @@ _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_redo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_redo_action);
   gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-details", NULL, edit_details_action);
   gtk_widget_class_install_action (widget_class, "win.workshop", NULL, workshop_action);
   gtk_widget_class_install_action (widget_class, "win.workshop-summary", NULL,
                                    workshop_summary_action);

@@ -77,10 +77,14 @@ _cm_window_photos_append (CmWindow *self, GtkBox *box)
       gtk_box_append (box, picture);
       shown++;
     }
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *edit = gtk_button_new_with_mnemonic (_("_Edit Name and Kind…"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "win.edit-details");
   GtkWidget *add = gtk_button_new_with_mnemonic (_("Add _Photo…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "win.add-photo");
-  gtk_widget_set_halign (add, GTK_ALIGN_START);
-  gtk_box_append (box, add);
+  gtk_box_append (GTK_BOX (buttons), edit);
+  gtk_box_append (GTK_BOX (buttons), add);
+  gtk_box_append (box, buttons);
   return shown;
 }
 

@@ -128,6 +128,7 @@ long_pressed (GtkGestureLongPress *gesture, double x, double y, CmWindow *self)
   GMenu *menu = g_menu_new ();
   if (self->selected)
     {
+      g_menu_append (menu, _("_Edit Name and Kind…"), "win.edit-details");
       g_menu_append (menu, _("Delete"), "win.delete");
       g_menu_append (menu, _("Add _Photo…"), "win.add-photo");
     }
