@@ -164,9 +164,22 @@ layer_toggled (GtkCheckButton *check, CmWindow *self)
   refresh_tiles (self);
 }
 
+/* Space or Enter on a focused row (the keyboard's way) toggles its layer, as a click on the
+ * check does. */
+static void
+layer_row_activated (GtkListBox *list, GtkListBoxRow *row, CmWindow *self)
+{
+  GtkWidget *box = gtk_list_box_row_get_child (row);
+  GtkWidget *check = box ? gtk_widget_get_first_child (box) : NULL;
+  if (GTK_IS_CHECK_BUTTON (check))
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                 !gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+}
+
 static void
 build_layers_list (CmWindow *self)
 {
+  g_signal_connect (self->layers_list, "row-activated", G_CALLBACK (layer_row_activated), self);
   for (int i = 0; i < CM_N_LAYERS; i++)
     {
       GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
