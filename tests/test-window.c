@@ -54,6 +54,31 @@ find_widget (GtkWidget *root, GType type, const char *label)
   return NULL;
 }
 
+/* A copy of the demo map in a test folder (the tests write to it). */
+static char *
+copy_demo_map (const char *name)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  return path;
+}
+
+/* The window, 1280 × 800, on the map at @path. */
+static void
+open_window (const char *path)
+{
+  window = cm_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_open_map (window, path, &error));
+  g_assert_no_error (error);
+}
+
 static ShumateSimpleMap *
 simple_map (void)
 {
@@ -784,18 +809,12 @@ test_refuse_invalid_shapes (void)
   choose_tool ("select");
 }
 
-
 /* The child of test_kill_after_save: opens the map, draws and saves a point, says so, waits. */
 static int
 save_and_wait (const char *path)
 {
-  g_autoptr (GError) error = NULL;
   map_path = g_strdup (path);
-  window = cm_window_new (NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  if (!cm_window_open_map (window, path, &error))
-    return 1;
+  open_window (path);
   spin (300);
   g_object_set (window, "snap", FALSE, NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "point");
@@ -806,19 +825,15 @@ save_and_wait (const char *path)
   g_print ("saved\n");
   fflush (stdout);
   for (;;)
-    g_main_context_iteration (NULL, TRUE);
+    g_main_context_iteration (NULL, TRUE); /* until killed */
+  return 0;
 }
 
 /* kill -9 right after a save: the feature is in the file and the file checks out. */
 static void
 test_kill_after_save (void)
 {
-  g_autofree char *dir = cm_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "killed.sqlite", NULL);
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  g_autofree char *path = copy_demo_map ("killed.sqlite");
 
   g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
   char *argv[] = { self_exe, NULL };
@@ -965,17 +980,8 @@ test_workshop_mode (void)
 static int
 screenshot_child (const char *png)
 {
-  g_autofree char *dir = cm_test_tmpdir ();
-  map_path = g_build_filename (dir, "demo.sqlite", NULL);
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (map_path, bytes, len, NULL));
-  window = cm_window_new (NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  g_autoptr (GError) error = NULL;
-  g_assert_true (cm_window_open_map (window, map_path, &error));
+  map_path = copy_demo_map ("demo.sqlite");
+  open_window (map_path);
   wait_for_tiles ();
   gtk_widget_activate_action (GTK_WIDGET (window), "win.workshop-mode", NULL);
   g_object_set (window, "snap", FALSE, NULL);
@@ -1051,20 +1057,8 @@ main (int argc, char **argv)
   if (g_getenv ("CM_TEST_SAVE_AND_WAIT"))
     return save_and_wait (g_getenv ("CM_TEST_SAVE_AND_WAIT"));
 
-  /* a copy of the demo map: the import test writes to it */
-  g_autofree char *dir = cm_test_tmpdir ();
-  map_path = g_build_filename (dir, "demo.sqlite", NULL);
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (map_path, bytes, len, NULL));
-
-  window = cm_window_new (NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  g_autoptr (GError) error = NULL;
-  g_assert_true (cm_window_open_map (window, map_path, &error));
-  g_assert_no_error (error);
+  map_path = copy_demo_map ("demo.sqlite");
+  open_window (map_path);
 
   g_test_add_func ("/window/first-frame", test_first_frame);
   g_test_add_func ("/window/click-selects", test_click_selects);
