@@ -86,6 +86,7 @@ refresh_tiles (CmWindow *self)
 
   g_autoptr (CmTileSource) ours = cm_tile_source_new (self->path, self->hidden, base == NULL,
                                                       self->tile_cache);
+  cm_tile_source_adopt_stores (ours, self->tiles);
   g_set_object (&self->tiles, ours);
   ShumateLicense *license = shumate_simple_map_get_license (self->map);
   if (self->data_layer)
