@@ -87,11 +87,19 @@ static double
 draw_window_ms (CmWindow *window)
 {
   int w = gtk_widget_get_width (GTK_WIDGET (window)), h = gtk_widget_get_height (GTK_WIDGET (window));
-  gint64 t0 = g_get_monotonic_time ();
+  /* a window waiting for its next layout has no picture yet: let it lay out first */
   GdkPaintable *paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  while (gdk_paintable_get_intrinsic_width (paintable) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  gint64 t0 = g_get_monotonic_time ();
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, w, h);
   GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    {
+      g_object_unref (paintable);
+      return draw_window_ms (window);
+    }
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   GdkTexture *texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   double ms = (g_get_monotonic_time () - t0) / 1000.0;

@@ -53,6 +53,8 @@ struct _CmWindow
   GCancellable *import_cancellable;
   GtkLabel *layer_counts[CM_N_LAYERS];
   GSettings *settings; /* NULL when the schema is not installed */
+  guint sidebar_idle;   /* counts and legend to update after an edit */
+  guint sidebar_layers; /* a bit per CmLayer whose count changed */
 
   /* drawing (cm-window-drawing.c) */
   AdwHeaderBar *header_bar;

@@ -971,6 +971,7 @@ cm_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->import_cancellable);
   _cm_window_drawing_dispose (self);
+  g_clear_handle_id (&self->sidebar_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_WINDOW);
   G_OBJECT_CLASS (cm_window_parent_class)->dispose (object);
 }
@@ -1123,6 +1124,22 @@ _cm_window_get_viewport (CmWindow *self)
   return viewport (self);
 }
 
+/* After an edit, the counts and the legend once the map has asked for its tiles: the tiles
+ * drawn again come first, the sidebar a moment later. */
+static gboolean
+sidebar_changed_idle (gpointer data)
+{
+  CmWindow *self = data;
+  self->sidebar_idle = 0;
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    if (self->sidebar_layers & (1u << i))
+      update_counts (self, i);
+  if (self->sidebar_layers & (1u << CM_LAYER_RESOURCES))
+    update_legend (self);
+  self->sidebar_layers = 0;
+  return G_SOURCE_REMOVE;
+}
+
 void
 _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
 {
@@ -1130,7 +1147,7 @@ _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
   if (bbox && bbox[0] <= bbox[2])
     cm_tile_cache_invalidate (self->tile_cache, bbox, 24);
   refresh_tiles (self);
-  update_counts (self, layer);
-  if (layer == CM_LAYER_RESOURCES || layer == CM_LAYER_NONE)
-    update_legend (self);
+  self->sidebar_layers |= layer == CM_LAYER_NONE ? (1u << CM_N_LAYERS) - 1 : 1u << layer;
+  if (self->sidebar_idle == 0)
+    self->sidebar_idle = g_idle_add_full (G_PRIORITY_LOW, sidebar_changed_idle, self, NULL);
 }
