@@ -2,9 +2,11 @@
 #pragma once
 
 #include "cm-categories.h"
+#include "cm-coverage.h"
 #include "cm-export.h"
 #include "cm-feature.h"
 #include "cm-geojson-reader.h"
+#include "cm-geodesic.h"
 #include "cm-geom.h"
 #include "cm-geom-edit.h"
 #include "cm-history.h"

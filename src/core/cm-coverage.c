@@ -1,0 +1,305 @@
+/* cm-coverage.c: radius coverage through a grid of sources in local metres. */
+#include "config.h"
+
+#include "cm-coverage.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "cm-categories.h"
+#include "cm-geodesic.h"
+#include "cm-layer.h"
+#include "cm-store-private.h"
+
+static void
+source_clear (gpointer p)
+{
+  CmCoverageSource *s = p;
+  g_free (s->uuid);
+  g_free (s->name);
+}
+
+static void
+building_clear (gpointer p)
+{
+  CmCoverageBuilding *b = p;
+  g_free (b->uuid);
+  g_free (b->name);
+}
+
+void
+cm_coverage_free (CmCoverage *coverage)
+{
+  if (coverage == NULL)
+    return;
+  g_array_unref (coverage->sources);
+  g_array_unref (coverage->buildings);
+  g_free (coverage);
+}
+
+/* "stations" or "resources:kindergarten" → layer and category (NULL: any). */
+static gboolean
+parse_selector (const char *selector, CmLayer *layer, char **category, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (selector ? selector : "stations", ":", 2);
+  *layer = cm_layer_from_string (parts[0]);
+  if (*layer == CM_LAYER_NONE)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                   _("“%s” is not a layer: use stations, resources, teams, buildings, paths, "
+                     "barriers or boundary, optionally with a category as in "
+                     "resources:kindergarten"),
+                   parts[0]);
+      return FALSE;
+    }
+  *category = NULL;
+  if (parts[1])
+    {
+      if (cm_categories_lookup (cm_categories_get_default (), parts[1]) == NULL)
+        {
+          g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                       _("“%s” is not a category (see categories.json, e.g. kindergarten)"),
+                       parts[1]);
+          return FALSE;
+        }
+      *category = g_strdup (parts[1]);
+    }
+  return TRUE;
+}
+
+static gint64
+column_int_or_unknown (sqlite3_stmt *stmt, int i)
+{
+  return sqlite3_column_type (stmt, i) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, i);
+}
+
+CmCoverage *
+cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError **error)
+{
+  CmLayer layer;
+  g_autofree char *category = NULL;
+  if (!parse_selector (selector, &layer, &category, error))
+    return NULL;
+
+  CmCoverage *c = g_new0 (CmCoverage, 1);
+  c->sources = g_array_new (FALSE, TRUE, sizeof (CmCoverageSource));
+  g_array_set_clear_func (c->sources, source_clear);
+  c->buildings = g_array_new (FALSE, TRUE, sizeof (CmCoverageBuilding));
+  g_array_set_clear_func (c->buildings, building_clear);
+
+  /* a point stands for itself; a line or area for its point-on-surface (SpatiaLite/GEOS) */
+  g_autofree char *sources_sql = g_strdup_printf (
+      "SELECT uuid, name, X(p), Y(p), %s FROM (SELECT uuid, name, %s,"
+      " CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS p"
+      " FROM %s WHERE deleted = 0 AND geom IS NOT NULL%s) WHERE p IS NOT NULL ORDER BY rowid",
+      "r", layer == CM_LAYER_STATIONS ? "service_radius_m AS r" : "NULL AS r",
+      cm_layer_to_string (layer), category ? " AND category = ?1" : "");
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sources_sql, error);
+  if (stmt == NULL)
+    {
+      cm_coverage_free (c);
+      return NULL;
+    }
+  if (category)
+    sqlite3_bind_text (stmt, 1, category, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CmCoverageSource s = { 0 };
+      s.uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      s.name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      s.lon = sqlite3_column_double (stmt, 2);
+      s.lat = sqlite3_column_double (stmt, 3);
+      s.radius_m = radius_m > 0 ? radius_m
+                   : sqlite3_column_type (stmt, 4) == SQLITE_NULL ? NAN
+                                                                   : sqlite3_column_double (stmt, 4);
+      g_array_append_val (c->sources, s);
+    }
+  sqlite3_finalize (stmt);
+
+  stmt = _cm_store_prepare (store,
+                            "SELECT uuid, name, X(p), Y(p), households, population FROM"
+                            " (SELECT uuid, name, households, population,"
+                            " ST_PointOnSurface(geom) AS p FROM buildings"
+                            " WHERE deleted = 0 AND geom IS NOT NULL) WHERE p IS NOT NULL"
+                            " ORDER BY rowid",
+                            error);
+  if (stmt == NULL)
+    {
+      cm_coverage_free (c);
+      return NULL;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CmCoverageBuilding b = { 0 };
+      b.uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      b.name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      b.lon = sqlite3_column_double (stmt, 2);
+      b.lat = sqlite3_column_double (stmt, 3);
+      b.households = column_int_or_unknown (stmt, 4);
+      b.population = column_int_or_unknown (stmt, 5);
+      g_array_append_val (c->buildings, b);
+    }
+  sqlite3_finalize (stmt);
+  return c;
+}
+
+/* ---- computing ------------------------------------------------------------------------------- */
+
+/* Sources bucketed in square cells of local metres (a plane at the mean latitude: only to find
+ * candidates, with a margin; distances themselves are cm_geodesic_distance). */
+typedef struct
+{
+  double lon0, lat0, kx, ky, cell;
+  int nx, ny;
+  GArray **cells; /* int indexes into sources */
+} Grid;
+
+static void
+grid_cell_of (const Grid *g, double lon, double lat, int *cx, int *cy)
+{
+  *cx = (int) floor ((lon - g->lon0) * g->kx / g->cell);
+  *cy = (int) floor ((lat - g->lat0) * g->ky / g->cell);
+}
+
+static void
+grid_build (Grid *g, const GArray *sources, double cell)
+{
+  double minlon = G_MAXDOUBLE, minlat = G_MAXDOUBLE, maxlon = -G_MAXDOUBLE, maxlat = -G_MAXDOUBLE;
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, i);
+      minlon = MIN (minlon, s->lon), maxlon = MAX (maxlon, s->lon);
+      minlat = MIN (minlat, s->lat), maxlat = MAX (maxlat, s->lat);
+    }
+  g->lon0 = minlon, g->lat0 = minlat, g->cell = cell;
+  cm_geodesic_scale ((minlat + maxlat) / 2, &g->kx, &g->ky);
+  g->nx = (int) floor ((maxlon - minlon) * g->kx / cell) + 1;
+  g->ny = (int) floor ((maxlat - minlat) * g->ky / cell) + 1;
+  g->cells = g_new0 (GArray *, (gsize) g->nx * g->ny);
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, i);
+      int cx, cy;
+      grid_cell_of (g, s->lon, s->lat, &cx, &cy);
+      cx = CLAMP (cx, 0, g->nx - 1), cy = CLAMP (cy, 0, g->ny - 1);
+      GArray **slot = &g->cells[(gsize) cy * g->nx + cx];
+      if (*slot == NULL)
+        *slot = g_array_new (FALSE, FALSE, sizeof (int));
+      int index = (int) i;
+      g_array_append_val (*slot, index);
+    }
+}
+
+static void
+grid_clear (Grid *g)
+{
+  for (gsize i = 0; i < (gsize) g->nx * g->ny; i++)
+    if (g->cells[i])
+      g_array_unref (g->cells[i]);
+  g_free (g->cells);
+}
+
+void
+cm_coverage_compute_radius (CmCoverage *c)
+{
+  GArray *sources = c->sources;
+  double max_radius = 0;
+  for (guint i = 0; i < sources->len; i++)
+    {
+      CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, i);
+      s->buildings = 0, s->households = 0, s->population = 0;
+      if (!isnan (s->radius_m))
+        max_radius = MAX (max_radius, s->radius_m);
+    }
+  c->covered = 0;
+  c->households_covered = c->households_uncovered = 0;
+  c->population_covered = c->population_uncovered = 0;
+  Grid grid = { 0 };
+  if (sources->len > 0)
+    grid_build (&grid, sources, MAX (max_radius / 3, 100.0));
+
+  for (guint b = 0; b < c->buildings->len; b++)
+    {
+      CmCoverageBuilding *bd = &g_array_index (c->buildings, CmCoverageBuilding, b);
+      bd->nearest = -1, bd->nearest_m = NAN, bd->covered = FALSE;
+      if (sources->len == 0)
+        goto sums;
+      int cx, cy;
+      grid_cell_of (&grid, bd->lon, bd->lat, &cx, &cy);
+      /* Candidates are measured in a plane at the building's own latitude (metres per
+       * degree there): within 0.01% of the ellipsoid over a reach of a few km, so only pairs
+       * within 0.1% of a radius, and the nearest one, are measured again exactly. */
+      double kx, ky;
+      cm_geodesic_scale (bd->lat, &kx, &ky);
+      double best2 = G_MAXDOUBLE;
+      /* rings of cells outwards (Chebyshev distance from the building's cell): stop once a
+       * ring cannot hold anything nearer and is past the largest reach */
+      int last_ring = MAX (MAX (abs (cx), abs (cx - (grid.nx - 1))),
+                           MAX (abs (cy), abs (cy - (grid.ny - 1))));
+      for (int ring = 0; ring <= last_ring; ring++)
+        {
+          double ring_m = (ring - 1) * grid.cell * 0.98;
+          if (ring > 1 && ring_m > max_radius && bd->nearest >= 0 && ring_m * ring_m > best2)
+            break;
+          int y0 = MAX (cy - ring, 0), y1 = MIN (cy + ring, grid.ny - 1);
+          for (int y = y0; y <= y1; y++)
+            {
+              gboolean edge_row = abs (y - cy) == ring;
+              int x0 = MAX (cx - ring, 0), x1 = MIN (cx + ring, grid.nx - 1);
+              for (int x = x0; x <= x1; x++)
+                {
+                  if (!edge_row && abs (x - cx) != ring)
+                    {
+                      /* inside the ring: jump to its right side */
+                      if (x < cx + ring)
+                        x = cx + ring - 1;
+                      continue;
+                    }
+                  GArray *cell = grid.cells[(gsize) y * grid.nx + x];
+                  for (guint k = 0; cell && k < cell->len; k++)
+                    {
+                      int i = g_array_index (cell, int, k);
+                      CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, i);
+                      double dx = (s->lon - bd->lon) * kx, dy = (s->lat - bd->lat) * ky;
+                      double d2 = dx * dx + dy * dy;
+                      if (d2 < best2 || (d2 == best2 && i < bd->nearest))
+                        best2 = d2, bd->nearest = i;
+                      if (isnan (s->radius_m))
+                        continue;
+                      double r = s->radius_m;
+                      gboolean in = d2 <= r * r * 0.998;
+                      if (!in && d2 <= r * r * 1.002)
+                        in = cm_geodesic_distance (bd->lon, bd->lat, s->lon, s->lat) <= r;
+                      if (in)
+                        {
+                          bd->covered = TRUE;
+                          s->buildings++;
+                          s->households += MAX (bd->households, 0);
+                          s->population += MAX (bd->population, 0);
+                        }
+                    }
+                }
+            }
+        }
+      if (bd->nearest >= 0)
+        {
+          CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, bd->nearest);
+          bd->nearest_m = cm_geodesic_distance (bd->lon, bd->lat, s->lon, s->lat);
+        }
+    sums:
+      if (bd->covered)
+        {
+          c->covered++;
+          c->households_covered += MAX (bd->households, 0);
+          c->population_covered += MAX (bd->population, 0);
+        }
+      else
+        {
+          c->households_uncovered += MAX (bd->households, 0);
+          c->population_uncovered += MAX (bd->population, 0);
+        }
+    }
+  if (sources->len > 0)
+    grid_clear (&grid);
+}

@@ -1,0 +1,158 @@
+/* test-analysis.c: coverage analysis against independent answers — distances against PROJ's
+ * geod_inverse, radius coverage of Porto's buildings against a brute-force geodesic check of
+ * every building and every source. */
+#include <geodesic.h>
+#include <math.h>
+#include <string.h>
+
+#include "cm-core.h"
+#include "cm-test-util.h"
+
+static double
+proj_distance (double lon1, double lat1, double lon2, double lat2)
+{
+  struct geod_geodesic g;
+  geod_init (&g, 6378137.0, 1 / 298.257223563);
+  double s12, azi1, azi2;
+  geod_inverse (&g, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2);
+  return s12;
+}
+
+/* Within 0.1% of geod_inverse for community distances, at Porto's, Beijing's and other
+ * latitudes, in every direction. */
+static void
+test_geodesic (void)
+{
+  static const double places[][2] = { { -8.61, 41.15 }, { 116.32, 40.0 }, { 0.0, 0.0 },
+                                      { 24.9, 60.2 }, { -70.6, -33.4 } };
+  GRand *rand = g_rand_new_with_seed (42);
+  double worst = 0;
+  for (gsize p = 0; p < G_N_ELEMENTS (places); p++)
+    for (int i = 0; i < 2000; i++)
+      {
+        /* up to ~20 km away */
+        double lon1 = places[p][0] + g_rand_double_range (rand, -0.1, 0.1);
+        double lat1 = places[p][1] + g_rand_double_range (rand, -0.1, 0.1);
+        double lon2 = lon1 + g_rand_double_range (rand, -0.1, 0.1);
+        double lat2 = lat1 + g_rand_double_range (rand, -0.1, 0.1);
+        double exact = proj_distance (lon1, lat1, lon2, lat2);
+        double ours = cm_geodesic_distance (lon1, lat1, lon2, lat2);
+        if (exact > 1)
+          worst = MAX (worst, fabs (ours - exact) / exact);
+      }
+  g_rand_free (rand);
+  g_test_message ("worst relative error against geod_inverse: %.2e", worst);
+  g_assert_cmpfloat (worst, <, 1e-3); /* the bound */
+  g_assert_cmpfloat (worst, <, 1e-4); /* what the method gives */
+  /* a known case: one degree of latitude at the equator is 110,574.4 m */
+  g_assert_cmpfloat (fabs (cm_geodesic_distance (0, -0.5, 0, 0.5) - 110574.4), <, 1.0);
+}
+
+static CmStore *
+porto_map (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "porto.sqlite", NULL);
+  g_autoptr (GError) error = NULL;
+  CmStore *store = cm_store_create (path, "Porto", &error);
+  g_assert_no_error (error);
+  const char *files[] = { "porto-centro/buildings.geojson", "porto-centro/pois.geojson" };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *file = cm_test_data (files[i]);
+      g_autoptr (CmImportReport) report = cm_import_report_new ();
+      g_assert_true (cm_import_file (store, file, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                     &error));
+      g_assert_no_error (error);
+    }
+  return store;
+}
+
+/* Every building's nearest kindergarten and whether one is within 300 m, against every pair
+ * measured with geod_inverse. */
+static void
+test_radius_coverage_porto (void)
+{
+  g_autoptr (CmStore) store = porto_map ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmCoverage) c = cm_coverage_load (store, "resources:kindergarten", 300, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (c->sources->len, ==, 14);
+  g_assert_cmpint (c->buildings->len, ==, 11404);
+  cm_coverage_compute_radius (c);
+
+  guint covered = 0, borderline = 0;
+  for (guint b = 0; b < c->buildings->len; b++)
+    {
+      CmCoverageBuilding *bd = &g_array_index (c->buildings, CmCoverageBuilding, b);
+      double best = G_MAXDOUBLE;
+      int best_i = -1;
+      gboolean in_reach = FALSE, near_edge = FALSE;
+      for (guint i = 0; i < c->sources->len; i++)
+        {
+          CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+          double d = proj_distance (bd->lon, bd->lat, s->lon, s->lat);
+          if (d < best)
+            best = d, best_i = (int) i;
+          in_reach |= d <= 300;
+          near_edge |= fabs (d - 300) < 0.3; /* within 0.1% of the radius */
+        }
+      g_assert_cmpfloat (fabs (bd->nearest_m - best) / best, <, 1e-3);
+      if (bd->nearest != best_i)
+        {
+          /* two sources at (nearly) the same distance */
+          CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, bd->nearest);
+          double d = proj_distance (bd->lon, bd->lat, s->lon, s->lat);
+          g_assert_cmpfloat (fabs (d - best) / best, <, 1e-3);
+        }
+      if (near_edge)
+        borderline++;
+      else
+        g_assert_cmpint (bd->covered, ==, in_reach);
+      covered += in_reach;
+    }
+  g_test_message ("%u of 11404 buildings within 300 m of a kindergarten (%u at the edge)",
+                  covered, borderline);
+  g_assert_cmpint (abs ((int) c->covered - (int) covered), <=, (int) borderline);
+  /* the per-source counts add up to at least the covered buildings (reaches overlap) */
+  guint sum = 0;
+  for (guint i = 0; i < c->sources->len; i++)
+    sum += g_array_index (c->sources, CmCoverageSource, i).buildings;
+  g_assert_cmpint (sum, >=, c->covered);
+  g_assert_cmpint (c->covered, >, 0);
+  g_assert_cmpint (c->covered, <, 11404);
+}
+
+/* A selector that names no layer or no category is refused with what to write instead. */
+static void
+test_bad_selector (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "empty.sqlite", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, NULL, &error);
+  g_autoptr (CmCoverage) none = cm_coverage_load (store, "schools", 0, &error);
+  g_assert_null (none);
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "resources:kindergarten"));
+  g_clear_error (&error);
+  g_autoptr (CmCoverage) none2 = cm_coverage_load (store, "resources:school", 0, &error);
+  g_assert_null (none2);
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  /* no sources at all: every building is uncovered, none has a nearest */
+  g_autoptr (CmCoverage) empty = cm_coverage_load (store, "stations", 0, &error);
+  g_assert_no_error (error);
+  cm_coverage_compute_radius (empty);
+  g_assert_cmpint (empty->covered, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/analysis/geodesic", test_geodesic);
+  g_test_add_func ("/analysis/radius-coverage-porto", test_radius_coverage_porto);
+  g_test_add_func ("/analysis/bad-selector", test_bad_selector);
+  return g_test_run ();
+}
