@@ -140,4 +140,23 @@ expect 2 "$CMAP" render "$DEMO_MAP" -o "$dir/x.png" --bbox 1,2,3; one_line_error
 expect 2 "$CMAP" render "$DEMO_MAP" -o "$dir/x.png" --size 10x10; one_line_error
 [ ! -e "$dir/x.png" ] && [ ! -e "$dir/x.png.partial" ] || fail "a refused render left a file"
 ok "render: bad -o, --bbox, --size are usage errors and write nothing"
+# cmap coverage --radius: the covered count equals SpatiaLite's own geodesic distance check
+expect 0 "$CMAP" coverage "$DEMO_MAP" --radius --json
+want=$(spatialite "$DEMO_MAP" "SELECT count(*) FROM buildings b WHERE b.deleted = 0 AND EXISTS (SELECT 1 FROM stations s WHERE s.deleted = 0 AND ST_Distance(s.geom, ST_PointOnSurface(b.geom), 1) <= s.service_radius_m);" 2>/dev/null | tail -1)
+"$CMAP" coverage "$DEMO_MAP" --radius --json | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+s = d['summary']
+assert s['buildings'] == 626 == len(d['buildings']), s
+assert s['covered'] == int(sys.argv[1]), (s['covered'], sys.argv[1])
+assert sum(b['covered'] for b in d['buildings']) == s['covered']
+assert [x['radius_m'] for x in d['sources']] == [300.0, 500.0, 300.0, 500.0, 300.0], d['sources']
+assert all(b['nearest_m'] is not None and b['nearest_m'] >= 0 for b in d['buildings'])
+" "$want" || fail "coverage --json against SpatiaLite's ST_Distance (expected $want covered)"
+[ "$("$CMAP" coverage "$DEMO_MAP" --radius --csv | wc -l)" -eq 627 ] || fail "coverage --csv: a header and 626 rows"
+ok "coverage --radius: $want of 626 demo buildings covered, as SpatiaLite's geodesic ST_Distance says; CSV has 626 rows"
+expect 2 "$CMAP" coverage "$DEMO_MAP"; one_line_error
+expect 2 "$CMAP" coverage "$DEMO_MAP" --radius --csv --json; one_line_error
+expect 1 "$CMAP" coverage "$DEMO_MAP" --radius --from resources:school; one_line_error
+ok "coverage: no measure or two formats are usage errors; an unknown category is bad input"
 echo "1..$n"

@@ -462,6 +462,198 @@ cmd_render (int argc, char **argv)
   return EXIT_OK;
 }
 
+
+/* ---- coverage ------------------------------------------------------------------------------ */
+
+static void
+csv_field (GString *out, const char *text)
+{
+  if (text == NULL)
+    return;
+  if (strpbrk (text, ",\"\n\r") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_text_or_null (GString *out, const char *text)
+{
+  if (text)
+    cm_json_append_string (out, text, strlen (text));
+  else
+    g_string_append (out, "null");
+}
+
+static void
+json_count_or_null (GString *out, gint64 n)
+{
+  if (n < 0)
+    g_string_append (out, "null");
+  else
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, n);
+}
+
+static int
+cmd_coverage (int argc, char **argv)
+{
+  gboolean radius = FALSE, csv = FALSE, json = FALSE;
+  g_autofree char *from = NULL;
+  double max = 0;
+  GOptionEntry entries[] = {
+    { "radius", 0, 0, G_OPTION_ARG_NONE, &radius,
+      N_("Straight-line reach: each source's service_radius_m, or --max"), NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      N_("The sources: a layer (stations) or a layer and category (resources:kindergarten)"),
+      N_("SELECTOR") },
+    { "max", 0, 0, G_OPTION_ARG_DOUBLE, &max, N_("One reach in metres for every source"),
+      N_("METRES") },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("One row per building, as CSV"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("The summary, the sources and every building, as JSON"), NULL },
+    { NULL }
+  };
+  int rc = parse_options ("coverage", "MAP --radius",
+                          _("Which buildings the sources reach: for each building its nearest "
+                            "source in metres and whether a source's reach covers it, measured "
+                            "from its point-on-surface on the WGS 84 ellipsoid; per source the "
+                            "buildings, households and population it covers."),
+                          entries, &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 2)
+    return usage_error (_("“cmap coverage” takes one map"));
+  if (!radius)
+    return usage_error (_("say how to measure: --radius (walking coverage comes with the "
+                          "walking network)"));
+  if (csv && json)
+    return usage_error (_("choose one of --csv and --json"));
+  if (max < 0 || isnan (max))
+    return usage_error (_("--max must be a distance in metres"));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = open_map (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  g_autoptr (CmCoverage) c = cm_coverage_load (store, from ? from : "stations", max, &error);
+  if (c == NULL)
+    return fail (error);
+  cm_coverage_compute_radius (c);
+
+  GString *out = g_string_new (NULL);
+  guint n = c->buildings->len;
+  if (csv)
+    {
+      g_string_append (out, "uuid,name,lon,lat,nearest_uuid,nearest_name,nearest_m,covered,"
+                            "households,population\n");
+      for (guint i = 0; i < n; i++)
+        {
+          CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
+          CmCoverageSource *s = b->nearest >= 0 ? &g_array_index (c->sources, CmCoverageSource,
+                                                                 b->nearest)
+                                                : NULL;
+          g_string_append_printf (out, "%s,", b->uuid);
+          csv_field (out, b->name);
+          g_string_append_printf (out, ",%.7f,%.7f,%s,", b->lon, b->lat, s ? s->uuid : "");
+          csv_field (out, s ? s->name : NULL);
+          if (s)
+            g_string_append_printf (out, ",%.1f", b->nearest_m);
+          else
+            g_string_append_c (out, ',');
+          g_string_append_printf (out, ",%d,", b->covered ? 1 : 0);
+          if (b->households >= 0)
+            g_string_append_printf (out, "%" G_GINT64_FORMAT, b->households);
+          g_string_append_c (out, ',');
+          if (b->population >= 0)
+            g_string_append_printf (out, "%" G_GINT64_FORMAT, b->population);
+          g_string_append_c (out, '\n');
+        }
+    }
+  else if (json)
+    {
+      g_string_append_printf (out, "{\"summary\": {\"buildings\": %u, \"covered\": %u,"
+                                   " \"households_covered\": %" G_GINT64_FORMAT ","
+                                   " \"households_uncovered\": %" G_GINT64_FORMAT ","
+                                   " \"population_covered\": %" G_GINT64_FORMAT ","
+                                   " \"population_uncovered\": %" G_GINT64_FORMAT "},"
+                                   " \"sources\": [",
+                              n, c->covered, c->households_covered, c->households_uncovered,
+                              c->population_covered, c->population_uncovered);
+      for (guint i = 0; i < c->sources->len; i++)
+        {
+          CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+          g_string_append_printf (out, "%s{\"uuid\": \"%s\", \"name\": ", i ? ", " : "",
+                                  s->uuid);
+          json_text_or_null (out, s->name);
+          g_string_append (out, ", \"radius_m\": ");
+          if (isnan (s->radius_m))
+            g_string_append (out, "null");
+          else
+            g_string_append_printf (out, "%.1f", s->radius_m);
+          g_string_append_printf (out, ", \"buildings\": %u, \"households\": %" G_GINT64_FORMAT
+                                       ", \"population\": %" G_GINT64_FORMAT "}",
+                                  s->buildings, s->households, s->population);
+        }
+      g_string_append (out, "], \"buildings\": [");
+      for (guint i = 0; i < n; i++)
+        {
+          CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
+          g_string_append_printf (out, "%s\n{\"uuid\": \"%s\", \"nearest\": ", i ? "," : "",
+                                  b->uuid);
+          if (b->nearest >= 0)
+            g_string_append_printf (
+                out, "\"%s\", \"nearest_m\": %.1f",
+                g_array_index (c->sources, CmCoverageSource, b->nearest).uuid, b->nearest_m);
+          else
+            g_string_append (out, "null, \"nearest_m\": null");
+          g_string_append_printf (out, ", \"covered\": %s, \"households\": ",
+                                  b->covered ? "true" : "false");
+          json_count_or_null (out, b->households);
+          g_string_append (out, ", \"population\": ");
+          json_count_or_null (out, b->population);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "]}\n");
+    }
+  else
+    {
+      g_string_append_printf (out, _("%u of %u buildings are within reach of a source (%.1f%%); "
+                                     "%u are not.\n"),
+                              c->covered, n, n ? 100.0 * c->covered / n : 0.0, n - c->covered);
+      g_string_append_printf (out, _("Households covered: %lld, not covered: %lld; residents "
+                                     "covered: %lld, not covered: %lld (where known).\n"),
+                              (long long) c->households_covered,
+                              (long long) c->households_uncovered,
+                              (long long) c->population_covered,
+                              (long long) c->population_uncovered);
+      /* the name last: Chinese names are wider than their bytes */
+      g_string_append_printf (out, "%9s %9s %10s %10s  %s\n", _("Reach m"), _("Buildings"),
+                              _("Households"), _("Residents"), _("Source"));
+      for (guint i = 0; i < c->sources->len; i++)
+        {
+          CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+          if (isnan (s->radius_m))
+            g_string_append_printf (out, "%9s", "-");
+          else
+            g_string_append_printf (out, "%9.0f", s->radius_m);
+          g_string_append_printf (out, " %9u %10" G_GINT64_FORMAT " %10" G_GINT64_FORMAT "  %s\n",
+                                  s->buildings, s->households, s->population,
+                                  s->name ? s->name : s->uuid);
+        }
+    }
+  fwrite (out->str, 1, out->len, stdout);
+  g_string_free (out, TRUE);
+  return EXIT_OK;
+}
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 typedef struct
@@ -478,6 +670,7 @@ static const Command commands[] = {
   { "info", cmd_info, N_("show a map's layers, counts and extents") },
   { "check", cmd_check, N_("check a map's integrity and spatial indexes") },
   { "render", cmd_render, N_("draw a map to a PNG or PDF") },
+  { "coverage", cmd_coverage, N_("which buildings the service points reach") },
 };
 
 static void
