@@ -310,9 +310,7 @@ vertex_position (CmWindow *self, guint i, double *x, double *y)
 {
   double lon, lat;
   cm_sketch_layer_get_vertex (self->sketch_layer, i, &lon, &lat);
-  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
-  shumate_viewport_location_to_widget_coords (_cm_window_get_viewport (self), map, lat, lon, x,
-                                              y);
+  _cm_window_to_widget (self, lon, lat, x, y);
 }
 
 static gboolean
@@ -330,9 +328,7 @@ snap_location (CmWindow *self, double *lon, double *lat, gboolean no_snap,
 {
   if (!self->snap || no_snap || self->store == NULL)
     return;
-  /* SNAP_RADIUS pixels as degrees of latitude at this zoom (Web Mercator) */
-  double zoom = shumate_viewport_get_zoom_level (_cm_window_get_viewport (self));
-  double tolerance = SNAP_RADIUS * 360.0 / (256.0 * exp2 (zoom)) * cos (*lat * G_PI / 180.0);
+  double tolerance = _cm_window_pixels_as_degrees (self, SNAP_RADIUS, *lat);
   double snapped[2];
   if (cm_store_snap (self->store, *lon, *lat, tolerance, exclude_uuid, self->hidden, snapped))
     {
@@ -353,8 +349,7 @@ _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap)
   if (!gtk_widget_has_focus (map))
     gtk_widget_grab_focus (map);
   double lat, lon;
-  shumate_viewport_widget_coords_to_location (_cm_window_get_viewport (self), map, x, y, &lat,
-                                              &lon);
+  _cm_window_to_location (self, x, y, &lon, &lat);
   snap_location (self, &lon, &lat, no_snap, NULL);
   guint n = cm_sketch_layer_get_n_vertices (self->sketch_layer);
   if (kind == CM_SKETCH_POINT)
@@ -380,10 +375,8 @@ pointer_moved (GtkEventControllerMotion *motion, double x, double y, CmWindow *s
 {
   if (cm_sketch_layer_get_kind (self->sketch_layer) == CM_SKETCH_NONE)
     return;
-  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
   double lat, lon;
-  shumate_viewport_widget_coords_to_location (_cm_window_get_viewport (self), map, x, y, &lat,
-                                              &lon);
+  _cm_window_to_location (self, x, y, &lon, &lat);
   cm_sketch_layer_set_pointer (self->sketch_layer, lon, lat);
 }
 
@@ -418,22 +411,6 @@ _cm_window_drawing_selection_changed (CmWindow *self)
   _cm_window_drawing_update_actions (self);
 }
 
-static void
-to_widget (CmWindow *self, double lon, double lat, double *x, double *y)
-{
-  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
-  shumate_viewport_location_to_widget_coords (_cm_window_get_viewport (self), map, lat, lon, x,
-                                              y);
-}
-
-static void
-to_location (CmWindow *self, double x, double y, double *lon, double *lat)
-{
-  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
-  shumate_viewport_widget_coords_to_location (_cm_window_get_viewport (self), map, x, y, lat,
-                                              lon);
-}
-
 /* The vertex handle at @x, @y (the nearest within GRAB_RADIUS), or G_MAXUINT. */
 static guint
 vertex_at (CmWindow *self, const CmGeom *g, double x, double y)
@@ -448,7 +425,7 @@ vertex_at (CmWindow *self, const CmGeom *g, double x, double y)
       if (cm_geom_is_closing (g, i))
         continue;
       double vx, vy;
-      to_widget (self, xy[2 * i], xy[2 * i + 1], &vx, &vy);
+      _cm_window_to_widget (self, xy[2 * i], xy[2 * i + 1], &vx, &vy);
       double d = hypot (vx - x, vy - y);
       if (d <= best_d)
         best = i, best_d = d;
@@ -469,8 +446,8 @@ segment_middle_at (CmWindow *self, const CmGeom *g, double x, double y, double m
       if (cm_geom_is_closing (g, i) || next == G_MAXUINT)
         continue;
       double ax, ay, bx, by;
-      to_widget (self, xy[2 * i], xy[2 * i + 1], &ax, &ay);
-      to_widget (self, xy[2 * next], xy[2 * next + 1], &bx, &by);
+      _cm_window_to_widget (self, xy[2 * i], xy[2 * i + 1], &ax, &ay);
+      _cm_window_to_widget (self, xy[2 * next], xy[2 * next + 1], &bx, &by);
       if (hypot ((ax + bx) / 2 - x, (ay + by) / 2 - y) <= (CM_SELECTION_MID_RADIUS + 3) * self->touch_scale)
         {
           mid[0] = (xy[2 * i] + xy[2 * next]) / 2;
@@ -554,11 +531,9 @@ drag_begin (GtkGestureDrag *gesture, double x, double y, CmWindow *self)
     {
       /* on the feature itself: move it whole */
       double lon, lat;
-      to_location (self, x, y, &lon, &lat);
-      double zoom = shumate_viewport_get_zoom_level (_cm_window_get_viewport (self));
-      double tolerance = 8 * 360.0 / (256.0 * exp2 (zoom)) * cos (lat * G_PI / 180.0);
-      g_autoptr (CmFeature) hit = cm_store_feature_at (self->store, lon, lat, tolerance,
-                                                       self->hidden, NULL);
+      _cm_window_to_location (self, x, y, &lon, &lat);
+      g_autoptr (CmFeature) hit = cm_store_feature_at (
+          self->store, lon, lat, _cm_window_pixels_as_degrees (self, 8, lat), self->hidden, NULL);
       if (hit && g_strcmp0 (cm_feature_get_uuid (hit), cm_feature_get_uuid (self->selected)) == 0)
         self->drag = DRAG_FEATURE;
     }
@@ -593,16 +568,16 @@ dragged_shape (CmWindow *self, double dx, double dy, gboolean no_snap)
       /* the vertex follows the pointer's movement, without jumping to the pointer */
       const double *xy = (const double *) g->xy->data;
       double vx, vy;
-      to_widget (self, xy[2 * self->drag_position], xy[2 * self->drag_position + 1], &vx, &vy);
-      to_location (self, vx + dx, vy + dy, &lon, &lat);
+      _cm_window_to_widget (self, xy[2 * self->drag_position], xy[2 * self->drag_position + 1], &vx, &vy);
+      _cm_window_to_location (self, vx + dx, vy + dy, &lon, &lat);
       snap_location (self, &lon, &lat, no_snap, cm_feature_get_uuid (self->selected));
       cm_geom_move_position (g, self->drag_position, lon, lat);
     }
   else
     {
       double lon0, lat0;
-      to_location (self, self->drag_start[0] + dx, self->drag_start[1] + dy, &lon, &lat);
-      to_location (self, self->drag_start[0], self->drag_start[1], &lon0, &lat0);
+      _cm_window_to_location (self, self->drag_start[0] + dx, self->drag_start[1] + dy, &lon, &lat);
+      _cm_window_to_location (self, self->drag_start[0], self->drag_start[1], &lon0, &lat0);
       cm_geom_translate (g, lon - lon0, lat - lat0);
     }
   return g;

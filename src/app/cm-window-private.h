@@ -90,6 +90,11 @@ void _cm_window_select_feature (CmWindow *self, CmFeature *feature);
  * legend and labels. */
 void _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4]);
 ShumateViewport *_cm_window_get_viewport (CmWindow *self);
+/* Between the map widget's pixels and longitude/latitude. */
+void _cm_window_to_location (CmWindow *self, double x, double y, double *lon, double *lat);
+void _cm_window_to_widget (CmWindow *self, double lon, double lat, double *x, double *y);
+/* @pixels at the current zoom as degrees of latitude, near @lat: hit and snap tolerances. */
+double _cm_window_pixels_as_degrees (CmWindow *self, double pixels, double lat);
 
 /* cm-window-drawing.c */
 void _cm_window_drawing_class_init (GtkWidgetClass *widget_class);

@@ -57,6 +57,28 @@ viewport (CmWindow *self)
   return shumate_simple_map_get_viewport (self->map);
 }
 
+void
+_cm_window_to_location (CmWindow *self, double x, double y, double *lon, double *lat)
+{
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  shumate_viewport_widget_coords_to_location (viewport (self), map, x, y, lat, lon);
+}
+
+void
+_cm_window_to_widget (CmWindow *self, double lon, double lat, double *x, double *y)
+{
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
+  shumate_viewport_location_to_widget_coords (viewport (self), map, lat, lon, x, y);
+}
+
+double
+_cm_window_pixels_as_degrees (CmWindow *self, double pixels, double lat)
+{
+  /* a Web-Mercator pixel spans 360° / (256 · 2^zoom) of longitude, × cos(lat) of latitude */
+  double zoom = shumate_viewport_get_zoom_level (viewport (self));
+  return pixels * 360.0 / (256.0 * exp2 (zoom)) * cos (lat * G_PI / 180.0);
+}
+
 /* The base layer (online OSM tiles, an MBTiles file, or the map's own tiles on paper) and,
  * over a basemap, the map's own tiles transparent on top; then labels and selection. */
 static void
@@ -389,14 +411,12 @@ cm_window_select_at (CmWindow *self, double x, double y)
 {
   if (self->store == NULL)
     return;
-  ShumateMap *map = shumate_simple_map_get_map (self->map);
   double lat, lon;
-  shumate_viewport_widget_coords_to_location (viewport (self), GTK_WIDGET (map), x, y, &lat, &lon);
-  /* 8 pixels of slack, as degrees of latitude (close enough for a touch target) */
-  double zoom = shumate_viewport_get_zoom_level (viewport (self));
-  double metres = 8 * 40075016.686 * cos (lat * G_PI / 180) / (256 * exp2 (zoom));
+  _cm_window_to_location (self, x, y, &lon, &lat);
+  /* 8 pixels of slack (close enough for a touch target) */
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmFeature) f = cm_store_feature_at (self->store, lon, lat, metres / 111320.0,
+  g_autoptr (CmFeature) f = cm_store_feature_at (self->store, lon, lat,
+                                                 _cm_window_pixels_as_degrees (self, 8, lat),
                                                  self->hidden, &error);
   if (error)
     toast (self, error->message);
