@@ -38,3 +38,45 @@ cm_category_icon (GtkWidget *for_display, const CmCategory *category)
     return NULL;
   return gtk_image_new_from_icon_name (category->icon);
 }
+
+typedef struct
+{
+  const CmCategory *category;
+  guint used;
+  guint order;
+} Choice;
+
+static int
+by_use (gconstpointer a, gconstpointer b)
+{
+  const Choice *x = a, *y = b;
+  /* "other" always last; then most used first; then the table's order */
+  gboolean xo = g_str_equal (x->category->key, CM_CATEGORY_OTHER);
+  gboolean yo = g_str_equal (y->category->key, CM_CATEGORY_OTHER);
+  if (xo != yo)
+    return xo - yo;
+  if (x->used != y->used)
+    return x->used > y->used ? -1 : 1;
+  return (int) x->order - (int) y->order;
+}
+
+GPtrArray *
+cm_categories_by_use (GHashTable *usage, const char *geometry)
+{
+  CmCategories *set = cm_categories_get_default ();
+  g_autoptr (GArray) choices = g_array_new (FALSE, FALSE, sizeof (Choice));
+  for (guint i = 0; i < cm_categories_get_n (set); i++)
+    {
+      const CmCategory *c = cm_categories_get (set, i);
+      if (geometry && !g_strv_contains ((const char *const *) c->geometry, geometry))
+        continue;
+      Choice choice = { c, usage ? GPOINTER_TO_UINT (g_hash_table_lookup (usage, c->key)) : 0,
+                        i };
+      g_array_append_val (choices, choice);
+    }
+  g_array_sort (choices, by_use);
+  GPtrArray *sorted = g_ptr_array_sized_new (choices->len);
+  for (guint i = 0; i < choices->len; i++)
+    g_ptr_array_add (sorted, (gpointer) g_array_index (choices, Choice, i).category);
+  return sorted;
+}

@@ -15,4 +15,9 @@ GtkWidget *cm_category_swatch (const char *color, gboolean large);
 /* The category's symbolic icon, or NULL when the icon theme lacks it. */
 GtkWidget *cm_category_icon (GtkWidget *for_display, const CmCategory *category);
 
+/* The categories drawn as @geometry ("point", "line", "area"; NULL: all) as const CmCategory*,
+ * most used first (@usage: key → count, or NULL), the table's order among equals, "other"
+ * last: what the form's grid and workshop mode's strip offer. */
+GPtrArray *cm_categories_by_use (GHashTable *usage, const char *geometry);
+
 G_END_DECLS

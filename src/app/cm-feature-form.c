@@ -97,27 +97,6 @@ cm_feature_form_init (CmFeatureForm *self)
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->save_button));
 }
 
-typedef struct
-{
-  const CmCategory *category;
-  guint used;
-  guint order;
-} Choice;
-
-static int
-by_use (gconstpointer a, gconstpointer b)
-{
-  const Choice *x = a, *y = b;
-  /* "other" always last; then most used first; then the table's order */
-  gboolean xo = g_str_equal (x->category->key, CM_CATEGORY_OTHER);
-  gboolean yo = g_str_equal (y->category->key, CM_CATEGORY_OTHER);
-  if (xo != yo)
-    return xo - yo;
-  if (x->used != y->used)
-    return x->used > y->used ? -1 : 1;
-  return (int) x->order - (int) y->order;
-}
-
 static GtkWidget *
 category_tile (CmFeatureForm *self, const CmCategory *c)
 {
@@ -144,21 +123,9 @@ cm_feature_form_new (GtkWindow *parent, const char *geometry, GHashTable *usage,
                      const char *category, const char *name, const char *description)
 {
   CmFeatureForm *self = g_object_new (CM_TYPE_FEATURE_FORM, "transient-for", parent, NULL);
-  CmCategories *set = cm_categories_get_default ();
-  g_autoptr (GArray) choices = g_array_new (FALSE, FALSE, sizeof (Choice));
-  for (guint i = 0; i < cm_categories_get_n (set); i++)
-    {
-      const CmCategory *c = cm_categories_get (set, i);
-      if (geometry && !g_strv_contains ((const char *const *) c->geometry, geometry))
-        continue;
-      Choice choice = { c, usage ? GPOINTER_TO_UINT (g_hash_table_lookup (usage, c->key)) : 0,
-                        i };
-      g_array_append_val (choices, choice);
-    }
-  g_array_sort (choices, by_use);
+  g_autoptr (GPtrArray) choices = cm_categories_by_use (usage, geometry);
   for (guint i = 0; i < choices->len; i++)
-    gtk_flow_box_append (self->category_box,
-                         category_tile (self, g_array_index (choices, Choice, i).category));
+    gtk_flow_box_append (self->category_box, category_tile (self, choices->pdata[i]));
   if (category == NULL || !cm_feature_form_select_category (self, category))
     {
       GtkFlowBoxChild *first = gtk_flow_box_get_child_at_index (self->category_box, 0);

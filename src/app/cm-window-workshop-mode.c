@@ -47,22 +47,7 @@ fill_category_strip (CmWindow *self)
     return;
   g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
                                                              NULL);
-  CmCategories *set = cm_categories_get_default ();
-  g_autoptr (GPtrArray) order = g_ptr_array_new ();
-  for (guint i = 0; i < cm_categories_get_n (set); i++)
-    g_ptr_array_add (order, (gpointer) cm_categories_get (set, i));
-  /* most used first; the table's order among equals (a stable insertion sort: 40 items) */
-  for (guint i = 1; i < order->len; i++)
-    for (guint j = i; j > 0; j--)
-      {
-        const CmCategory *a = order->pdata[j - 1], *b = order->pdata[j];
-        guint ua = usage ? GPOINTER_TO_UINT (g_hash_table_lookup (usage, a->key)) : 0;
-        guint ub = usage ? GPOINTER_TO_UINT (g_hash_table_lookup (usage, b->key)) : 0;
-        if (ub <= ua)
-          break;
-        order->pdata[j - 1] = (gpointer) b;
-        order->pdata[j] = (gpointer) a;
-      }
+  g_autoptr (GPtrArray) order = cm_categories_by_use (usage, NULL);
   GtkToggleButton *group = NULL;
   for (guint i = 0; i < MIN (order->len, MAX_STRIP_CATEGORIES); i++)
     {
