@@ -683,57 +683,87 @@ cm_store_add_feature (CmStore *self, CmFeature *feature, GError **error)
   return ok;
 }
 
+/* The row id of @feature (by uuid): live rows only, or tombstones too. 0 and an error when
+ * there is none. */
 static gint64
-live_id (CmStore *self, CmFeature *feature, GError **error)
+feature_id (CmStore *self, CmFeature *feature, gboolean live_only, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT id FROM %s WHERE uuid = ? AND deleted = 0",
-                                          cm_layer_to_string (cm_feature_get_layer (feature)));
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM %s WHERE uuid = ?%s",
+                                          cm_layer_to_string (cm_feature_get_layer (feature)),
+                                          live_only ? " AND deleted = 0" : "");
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     return 0;
-  sqlite3_bind_text (stmt, 1, cm_feature_get_uuid (feature), -1, SQLITE_STATIC);
+  const char *uuid = cm_feature_get_uuid (feature);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
   gint64 id = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
   sqlite3_finalize (stmt);
-  if (id == 0)
+  if (id == 0 && live_only)
     g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND,
                  _("the feature %s is not in the map (it may have been deleted)"),
-                 cm_feature_get_uuid (feature) ? cm_feature_get_uuid (feature) : "(new)");
+                 uuid ? uuid : "(new)");
+  else if (id == 0)
+    g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND,
+                 _("the feature %s is no longer in the map"), uuid ? uuid : "(new)");
   return id;
+}
+
+
+/* Writes every field of @feature over row @id of its layer (and clears a tombstone when
+ * @undelete), inside the caller's transaction. */
+static gboolean
+write_fields (CmStore *self, CmFeature *feature, gint64 id, gboolean undelete,
+              const char *doing, GError **error)
+{
+  CmLayer layer = cm_feature_get_layer (feature);
+  g_autofree char *now = _cm_now_utc ();
+  g_autofree char *geom = geometry_sql_at (layer, 6);
+  g_autofree char *sql = g_strdup_printf (
+      "UPDATE %s SET category = ?1, name = ?2, description = ?3, tags = ?4, updated_at = ?5,"
+      " geom = %s, contributor_uuid = ?8, workshop_uuid = ?9%s WHERE id = ?7",
+      cm_layer_to_string (layer), geom, undelete ? ", deleted = 0" : "");
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return FALSE;
+  bind_feature (stmt, feature, now);
+  sqlite3_bind_int64 (stmt, 7, id);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (self, error, doing);
+  sqlite3_finalize (stmt);
+  return ok;
 }
 
 gboolean
 cm_store_update_feature (CmStore *self, CmFeature *feature, GError **error)
 {
-  CmLayer layer = cm_feature_get_layer (feature);
   if (!begin (self, error))
     return FALSE;
-  gint64 id = live_id (self, feature, error);
-  if (id == 0 || !check_geometry (self, feature, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-  g_autofree char *now = _cm_now_utc ();
-  g_autofree char *geom = geometry_sql_at (layer, 6);
-  g_autofree char *sql = g_strdup_printf (
-      "UPDATE %s SET category = ?1, name = ?2, description = ?3, tags = ?4, updated_at = ?5,"
-      " geom = %s, contributor_uuid = ?8, workshop_uuid = ?9 WHERE id = ?7",
-      cm_layer_to_string (layer), geom);
-  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
-  if (!stmt)
-    {
-      rollback (self);
-      return FALSE;
-    }
-  bind_feature (stmt, feature, now);
-  sqlite3_bind_int64 (stmt, 7, id);
-  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
-  if (!ok)
-    _cm_store_set_sqlite_error (self, error, _("change the feature"));
-  sqlite3_finalize (stmt);
-  ok = ok && reload (self, feature, id, error) && commit (self, error);
+  gint64 id = feature_id (self, feature, TRUE, error);
+  gboolean ok = id != 0 && check_geometry (self, feature, error) &&
+                write_fields (self, feature, id, FALSE, _("change the feature"), error) &&
+                reload (self, feature, id, error) && commit (self, error);
   if (!ok)
     rollback (self);
+  return ok;
+}
+
+/* Marks row @id of @layer deleted (a tombstone), inside the caller's transaction. */
+static gboolean
+write_tombstone (CmStore *self, CmLayer layer, gint64 id, const char *doing, GError **error)
+{
+  g_autofree char *now = _cm_now_utc ();
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET deleted = 1, updated_at = ? WHERE id = ?",
+                                          cm_layer_to_string (layer));
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, id);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (self, error, doing);
+  sqlite3_finalize (stmt);
   return ok;
 }
 
@@ -742,28 +772,11 @@ cm_store_delete_feature (CmStore *self, CmFeature *feature, GError **error)
 {
   if (!begin (self, error))
     return FALSE;
-  gint64 id = live_id (self, feature, error);
-  if (id == 0)
-    {
-      rollback (self);
-      return FALSE;
-    }
-  g_autofree char *now = _cm_now_utc ();
-  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET deleted = 1, updated_at = ? WHERE id = ?",
-                                          cm_layer_to_string (cm_feature_get_layer (feature)));
-  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
-  if (!stmt)
-    {
-      rollback (self);
-      return FALSE;
-    }
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, id);
-  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
-  if (!ok)
-    _cm_store_set_sqlite_error (self, error, _("delete the feature"));
-  sqlite3_finalize (stmt);
-  ok = ok && reload (self, feature, id, error) && commit (self, error);
+  gint64 id = feature_id (self, feature, TRUE, error);
+  gboolean ok = id != 0 &&
+                write_tombstone (self, cm_feature_get_layer (feature), id,
+                                 _("delete the feature"), error) &&
+                reload (self, feature, id, error) && commit (self, error);
   if (!ok)
     rollback (self);
   return ok;
@@ -773,55 +786,20 @@ gboolean
 cm_store_restore_feature (CmStore *self, CmFeature *snapshot, GError **error)
 {
   CmLayer layer = cm_feature_get_layer (snapshot);
-  const char *table = cm_layer_to_string (layer);
   gboolean deleted = cm_feature_get_deleted (snapshot);
   if (!begin (self, error))
     return FALSE;
-  g_autofree char *find = g_strdup_printf ("SELECT id FROM %s WHERE uuid = ?", table);
-  sqlite3_stmt *stmt = _cm_store_prepare (self, find, error);
-  if (!stmt)
-    {
-      rollback (self);
-      return FALSE;
-    }
-  sqlite3_bind_text (stmt, 1, cm_feature_get_uuid (snapshot), -1, SQLITE_STATIC);
-  gint64 id = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  sqlite3_finalize (stmt);
+  gint64 id = feature_id (self, snapshot, FALSE, error);
   if (id == 0)
     {
-      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND,
-                   _("the feature %s is no longer in the map"), cm_feature_get_uuid (snapshot));
       rollback (self);
       return FALSE;
     }
-  if (!deleted && !check_geometry (self, snapshot, error))
-    {
-      rollback (self);
-      return FALSE;
-    }
-  g_autofree char *now = _cm_now_utc ();
-  g_autofree char *geom = geometry_sql_at (layer, 6);
-  g_autofree char *sql = deleted
-      ? g_strdup_printf ("UPDATE %s SET deleted = 1, updated_at = ?5 WHERE id = ?7", table)
-      : g_strdup_printf ("UPDATE %s SET category = ?1, name = ?2, description = ?3, tags = ?4,"
-                         " updated_at = ?5, geom = %s, contributor_uuid = ?8,"
-                         " workshop_uuid = ?9, deleted = 0 WHERE id = ?7",
-                         table, geom);
-  stmt = _cm_store_prepare (self, sql, error);
-  if (!stmt)
-    {
-      rollback (self);
-      return FALSE;
-    }
-  if (deleted)
-    sqlite3_bind_text (stmt, 5, now, -1, SQLITE_STATIC);
-  else
-    bind_feature (stmt, snapshot, now);
-  sqlite3_bind_int64 (stmt, 7, id);
-  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
-  if (!ok)
-    _cm_store_set_sqlite_error (self, error, _("restore the feature"));
-  sqlite3_finalize (stmt);
+  /* a tombstone (the snapshot from before an add, or after a delete), or every field back */
+  gboolean ok = deleted ? write_tombstone (self, layer, id, _("restore the feature"), error)
+                        : check_geometry (self, snapshot, error) &&
+                              write_fields (self, snapshot, id, TRUE, _("restore the feature"),
+                                            error);
   ok = ok && commit (self, error);
   if (!ok)
     rollback (self);
