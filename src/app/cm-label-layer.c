@@ -1,6 +1,8 @@
 /* cm-label-layer.c: map labels above the tiles, placed by src/render's label placement. */
 #include "cm-label-layer.h"
 
+#include "cm-overlay.h"
+
 #include "cm-render.h"
 
 struct _CmLabelLayer
@@ -18,11 +20,8 @@ cm_label_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (cm_labels_get_n (self->labels) == 0)
     return;
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  ShumateViewport *vp = shumate_layer_get_viewport (SHUMATE_LAYER (self));
   CmRenderView view;
-  cm_render_view_init_centre (&view, shumate_location_get_longitude (SHUMATE_LOCATION (vp)),
-                              shumate_location_get_latitude (SHUMATE_LOCATION (vp)),
-                              shumate_viewport_get_zoom_level (vp), w, h);
+  cm_overlay_get_view (SHUMATE_LAYER (self), &view);
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   cm_labels_draw (self->labels, cr, &view);
   cairo_destroy (cr);
@@ -32,9 +31,7 @@ static void
 cm_label_layer_constructed (GObject *object)
 {
   G_OBJECT_CLASS (cm_label_layer_parent_class)->constructed (object);
-  /* libshumate 1.0 has no viewport "changed" signal: redraw on any property change */
-  g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (object)), "notify",
-                           G_CALLBACK (gtk_widget_queue_draw), object, G_CONNECT_SWAPPED);
+  cm_overlay_follow_viewport (SHUMATE_LAYER (object));
 }
 
 static void

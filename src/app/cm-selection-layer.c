@@ -3,6 +3,7 @@
 #include "cm-selection-layer.h"
 
 #include "cm-geom-edit.h"
+#include "cm-overlay.h"
 #include "cm-render.h"
 
 struct _CmSelectionLayer
@@ -90,13 +91,8 @@ cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (self->geom == NULL)
     return;
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  /* projected as the tiles and labels are (src/render), not vertex by vertex through the
-   * viewport, which recomputes the view centre for every call */
-  ShumateViewport *vp = shumate_layer_get_viewport (SHUMATE_LAYER (self));
   CmRenderView view;
-  cm_render_view_init_centre (&view, shumate_location_get_longitude (SHUMATE_LOCATION (vp)),
-                              shumate_location_get_latitude (SHUMATE_LOCATION (vp)),
-                              shumate_viewport_get_zoom_level (vp), w, h);
+  cm_overlay_get_view (SHUMATE_LAYER (self), &view);
   /* a cairo node only as large as the feature and its handles: an edit redraws that much of
    * the window, not the whole map */
   double bbox[4], x0, y0, x1, y1;
@@ -149,9 +145,7 @@ static void
 cm_selection_layer_constructed (GObject *object)
 {
   G_OBJECT_CLASS (cm_selection_layer_parent_class)->constructed (object);
-  /* libshumate 1.0 has no viewport "changed" signal: redraw on any property change */
-  g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (object)), "notify",
-                           G_CALLBACK (gtk_widget_queue_draw), object, G_CONNECT_SWAPPED);
+  cm_overlay_follow_viewport (SHUMATE_LAYER (object));
 }
 
 static void

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "cm-overlay.h"
 #include "cm-render.h"
 
 struct _CmSketchLayer
@@ -22,17 +23,6 @@ G_DEFINE_FINAL_TYPE (CmSketchLayer, cm_sketch_layer, SHUMATE_TYPE_LAYER)
 #define SKETCH_R 0.93
 #define SKETCH_G 0.45
 #define SKETCH_B 0.0
-
-static void
-view_of (CmSketchLayer *self, CmRenderView *view)
-{
-  ShumateViewport *vp = shumate_layer_get_viewport (SHUMATE_LAYER (self));
-  GtkWidget *w = GTK_WIDGET (self);
-  cm_render_view_init_centre (view, shumate_location_get_longitude (SHUMATE_LOCATION (vp)),
-                              shumate_location_get_latitude (SHUMATE_LOCATION (vp)),
-                              shumate_viewport_get_zoom_level (vp), gtk_widget_get_width (w),
-                              gtk_widget_get_height (w));
-}
 
 static void
 halo_stroke (cairo_t *cr, double width)
@@ -84,7 +74,7 @@ cm_sketch_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     return;
   int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   CmRenderView view;
-  view_of (self, &view);
+  cm_overlay_get_view (SHUMATE_LAYER (self), &view);
   const double *ll = (const double *) self->vertices->data;
   g_autofree double *xy = g_new (double, 2 * n + 2);
   for (guint i = 0; i < n; i++)
@@ -186,9 +176,7 @@ static void
 cm_sketch_layer_constructed (GObject *object)
 {
   G_OBJECT_CLASS (cm_sketch_layer_parent_class)->constructed (object);
-  /* libshumate 1.0 has no viewport "changed" signal: redraw on any property change */
-  g_signal_connect_object (shumate_layer_get_viewport (SHUMATE_LAYER (object)), "notify",
-                           G_CALLBACK (gtk_widget_queue_draw), object, G_CONNECT_SWAPPED);
+  cm_overlay_follow_viewport (SHUMATE_LAYER (object));
 }
 
 static void

@@ -233,12 +233,11 @@ cm_tile_source_adopt_stores (CmTileSource *self, CmTileSource *from)
   if (from == NULL || g_strcmp0 (self->path, from->path) != 0)
     return;
   g_mutex_lock (&from->lock);
-  g_autoptr (GPtrArray) stores = g_steal_pointer (&from->idle_stores);
+  GPtrArray *stores = g_steal_pointer (&from->idle_stores);
   from->idle_stores = g_ptr_array_new_with_free_func (g_object_unref);
   g_mutex_unlock (&from->lock);
   g_mutex_lock (&self->lock);
-  for (guint i = 0; i < stores->len; i++)
-    g_ptr_array_add (self->idle_stores, g_object_ref (g_ptr_array_index (stores, i)));
+  g_ptr_array_extend_and_steal (self->idle_stores, stores); /* the connections move */
   g_mutex_unlock (&self->lock);
 }
 

@@ -1,0 +1,18 @@
+/* cm-overlay.h: what the window's overlay layers (labels, selection, sketch) share — the view
+ * they project with, and redrawing when the map moves. */
+#pragma once
+
+#include <shumate/shumate.h>
+
+#include "cm-render-view.h"
+
+G_BEGIN_DECLS
+
+/* The layer's current view, as the tiles are drawn (src/render): projecting each vertex
+ * through libshumate's viewport would recompute the view centre for every call. */
+void cm_overlay_get_view (ShumateLayer *layer, CmRenderView *view);
+/* Redraws @layer whenever its viewport changes (libshumate 1.0 has no "changed" signal, so on
+ * any property notification). Call from constructed. */
+void cm_overlay_follow_viewport (ShumateLayer *layer);
+
+G_END_DECLS
