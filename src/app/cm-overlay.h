@@ -15,4 +15,10 @@ void cm_overlay_get_view (ShumateLayer *layer, CmRenderView *view);
  * any property notification). Call from constructed. */
 void cm_overlay_follow_viewport (ShumateLayer *layer);
 
+/* A cairo node only as large as @box (x0, y0, x1, y1 in the layer's pixels) grown by @margin
+ * and cut to the layer, drawn in the layer's coordinates: a change then makes GTK redraw that
+ * much of the window, not the whole map. NULL when nothing of it is inside the layer. */
+cairo_t *cm_overlay_append_cairo (ShumateLayer *layer, GtkSnapshot *snapshot,
+                                  const double box[4], double margin);
+
 G_END_DECLS

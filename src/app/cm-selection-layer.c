@@ -90,22 +90,17 @@ cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   CmSelectionLayer *self = CM_SELECTION_LAYER (widget);
   if (self->geom == NULL)
     return;
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   CmRenderView view;
   cm_overlay_get_view (SHUMATE_LAYER (self), &view);
-  /* a cairo node only as large as the feature and its handles: an edit redraws that much of
-   * the window, not the whole map */
+  /* only as large as the feature and its handles */
   double bbox[4], x0, y0, x1, y1;
   cm_geom_get_bbox (self->geom, bbox);
   cm_render_view_project (&view, bbox[0], bbox[3], &x0, &y0);
   cm_render_view_project (&view, bbox[2], bbox[1], &x1, &y1);
-  double margin = 16 * self->scale;
-  x0 = MAX (0, floor (x0 - margin)), y0 = MAX (0, floor (y0 - margin));
-  x1 = MIN (w, ceil (x1 + margin)), y1 = MIN (h, ceil (y1 + margin));
-  if (x1 <= x0 || y1 <= y0)
+  cairo_t *cr = cm_overlay_append_cairo (SHUMATE_LAYER (self), snapshot,
+                                         (double[]) { x0, y0, x1, y1 }, 16 * self->scale);
+  if (cr == NULL)
     return;
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0,
-                                                                          y1 - y0));
   g_autoptr (GArray) points = g_array_new (FALSE, FALSE, sizeof (double) * 2);
   cm_render_add_geom_path (cr, self->geom, &view);
   add_points (self->geom, &view, points);

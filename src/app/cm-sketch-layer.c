@@ -72,15 +72,13 @@ cm_sketch_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   guint n = self->vertices->len / 2;
   if (self->kind == CM_SKETCH_NONE || (n == 0 && self->problem_message == NULL))
     return;
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
   CmRenderView view;
   cm_overlay_get_view (SHUMATE_LAYER (self), &view);
   const double *ll = (const double *) self->vertices->data;
   g_autofree double *xy = g_new (double, 2 * n + 2);
   for (guint i = 0; i < n; i++)
     cm_render_view_project (&view, ll[2 * i], ll[2 * i + 1], &xy[2 * i], &xy[2 * i + 1]);
-  /* a cairo node only as large as the sketch: GTK then redraws (and, with GL, uploads) only
-   * that much of the window when a vertex is added, not the whole map */
+  /* only as large as the sketch */
   double box[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
   for (guint i = 0; i < n; i++)
     {
@@ -101,13 +99,9 @@ cm_sketch_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       box[0] = MIN (box[0], px - 20), box[1] = MIN (box[1], py - 60);
       box[2] = MAX (box[2], px + 320), box[3] = MAX (box[3], py + 60);
     }
-  double margin = 16 * self->scale;
-  double x0 = MAX (0, floor (box[0] - margin)), y0 = MAX (0, floor (box[1] - margin));
-  double x1 = MIN (w, ceil (box[2] + margin)), y1 = MIN (h, ceil (box[3] + margin));
-  if (x1 <= x0 || y1 <= y0)
+  cairo_t *cr = cm_overlay_append_cairo (SHUMATE_LAYER (self), snapshot, box, 16 * self->scale);
+  if (cr == NULL)
     return;
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0, y0, x1 - x0,
-                                                                          y1 - y0));
 
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
