@@ -32,6 +32,17 @@ ring_geom (CmGeomType type, const double *xy, guint n)
   return g;
 }
 
+/* A feature of @layer whose geometry is ring_geom (@type, @xy, @n). */
+static CmFeature *
+new_feature (CmLayer layer, CmGeomType type, const double *xy, guint n)
+{
+  g_autoptr (CmGeom) g = ring_geom (type, xy, n);
+  g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
+  CmFeature *f = cm_feature_new (layer);
+  cm_feature_set_wkb (f, wkb);
+  return f;
+}
+
 static char *
 text_of (CmStore *store, const char *sql)
 {
@@ -49,10 +60,7 @@ test_wkb_writer (void)
 {
   g_autoptr (CmStore) store = new_map ("wkb.sqlite");
   const double area[] = { 116.3, 40.0, 116.31, 40.0, 116.31, 40.01, 116.3, 40.01, 116.3, 40.0 };
-  g_autoptr (CmGeom) polygon = ring_geom (CM_GEOM_POLYGON, area, 5);
-  g_autoptr (GBytes) wkb = cm_geom_to_wkb (polygon);
-  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
-  cm_feature_set_wkb (f, wkb);
+  g_autoptr (CmFeature) f = new_feature (CM_LAYER_RESOURCES, CM_GEOM_POLYGON, area, 5);
   g_autoptr (GError) error = NULL;
   g_assert_true (cm_store_add_feature (store, f, &error));
   g_assert_no_error (error);
@@ -128,17 +136,13 @@ test_geom_edits (void)
   g_assert_cmpfloat (g_array_index (l->xy, double, 2), ==, 2); /* the copy is its own */
 }
 
-
 /* Snapping: a corner within the tolerance wins, else the nearest point of an edge. */
 static void
 test_snap (void)
 {
   g_autoptr (CmStore) store = new_map ("snap.sqlite");
   const double sq[] = { 116.3, 40.0, 116.301, 40.0, 116.301, 40.001, 116.3, 40.001, 116.3, 40.0 };
-  g_autoptr (CmGeom) g = ring_geom (CM_GEOM_POLYGON, sq, 5);
-  g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
-  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_BUILDINGS);
-  cm_feature_set_wkb (f, wkb);
+  g_autoptr (CmFeature) f = new_feature (CM_LAYER_BUILDINGS, CM_GEOM_POLYGON, sq, 5);
   g_autoptr (GError) error = NULL;
   g_assert_true (cm_store_add_feature (store, f, &error));
   double out[2];
@@ -176,10 +180,7 @@ test_photos (void)
   {
     g_autoptr (CmStore) store = cm_store_create (path, NULL, &error);
     const double pt[] = { 116.3, 40.0 };
-    g_autoptr (CmGeom) g = ring_geom (CM_GEOM_POINT, pt, 1);
-    g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
-    g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
-    cm_feature_set_wkb (f, wkb);
+    g_autoptr (CmFeature) f = new_feature (CM_LAYER_RESOURCES, CM_GEOM_POINT, pt, 1);
     g_assert_true (cm_store_add_feature (store, f, &error));
     uuid = g_strdup (cm_feature_get_uuid (f));
     g_autofree char *photo = cm_store_add_photo (store, f, jpeg, &error);
@@ -339,10 +340,7 @@ test_undo_redo (void)
 
   /* an invalid shape is refused and not remembered */
   const double bow[] = { 0, 0, 1, 1, 1, 0, 0, 1, 0, 0 };
-  g_autoptr (CmGeom) bg = ring_geom (CM_GEOM_POLYGON, bow, 5);
-  g_autoptr (GBytes) bwkb = cm_geom_to_wkb (bg);
-  g_autoptr (CmFeature) bad = cm_feature_new (CM_LAYER_RESOURCES);
-  cm_feature_set_wkb (bad, bwkb);
+  g_autoptr (CmFeature) bad = new_feature (CM_LAYER_RESOURCES, CM_GEOM_POLYGON, bow, 5);
   g_assert_false (cm_history_add (history, bad, &error));
   g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
   g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"), ==, 1);
@@ -381,10 +379,7 @@ test_workshops (void)
   for (int i = 0; i < 4; i++)
     {
       const double pt[] = { 116.3 + i * 0.001, 40.0 };
-      g_autoptr (CmGeom) g = ring_geom (CM_GEOM_POINT, pt, 1);
-      g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
-      g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
-      cm_feature_set_wkb (f, wkb);
+      g_autoptr (CmFeature) f = new_feature (CM_LAYER_RESOURCES, CM_GEOM_POINT, pt, 1);
       cm_feature_set_category (f, what[i]);
       cm_feature_set_contributor_uuid (f, who[i]);
       cm_feature_set_workshop_uuid (f, w);
