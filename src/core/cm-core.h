@@ -14,6 +14,7 @@
 #include "cm-import.h"
 #include "cm-layer.h"
 #include "cm-mbtiles.h"
+#include "cm-network.h"
 #include "cm-photos.h"
 #include "cm-snap.h"
 #include "cm-store.h"

@@ -28,6 +28,42 @@ building_clear (gpointer p)
   g_free (b->name);
 }
 
+CmCoverage *
+cm_coverage_new (void)
+{
+  CmCoverage *c = g_new0 (CmCoverage, 1);
+  c->sources = g_array_new (FALSE, TRUE, sizeof (CmCoverageSource));
+  g_array_set_clear_func (c->sources, source_clear);
+  c->buildings = g_array_new (FALSE, TRUE, sizeof (CmCoverageBuilding));
+  g_array_set_clear_func (c->buildings, building_clear);
+  return c;
+}
+
+void
+cm_coverage_add_source (CmCoverage *c, const char *uuid, const char *name, double lon,
+                        double lat, double radius_m)
+{
+  CmCoverageSource s = { 0 };
+  s.uuid = g_strdup (uuid);
+  s.name = g_strdup (name);
+  s.lon = lon, s.lat = lat, s.radius_m = radius_m;
+  s.tie.edge = -1;
+  g_array_append_val (c->sources, s);
+}
+
+void
+cm_coverage_add_building (CmCoverage *c, const char *uuid, const char *name, double lon,
+                          double lat, gint64 households, gint64 population)
+{
+  CmCoverageBuilding b = { 0 };
+  b.uuid = g_strdup (uuid);
+  b.name = g_strdup (name);
+  b.lon = lon, b.lat = lat, b.households = households, b.population = population;
+  b.nearest = -1, b.nearest_m = NAN;
+  b.walk_m = b.access_m = b.source_access_m = b.detour = NAN;
+  g_array_append_val (c->buildings, b);
+}
+
 void
 cm_coverage_free (CmCoverage *coverage)
 {
@@ -82,11 +118,7 @@ cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError 
   if (!parse_selector (selector, &layer, &category, error))
     return NULL;
 
-  CmCoverage *c = g_new0 (CmCoverage, 1);
-  c->sources = g_array_new (FALSE, TRUE, sizeof (CmCoverageSource));
-  g_array_set_clear_func (c->sources, source_clear);
-  c->buildings = g_array_new (FALSE, TRUE, sizeof (CmCoverageBuilding));
-  g_array_set_clear_func (c->buildings, building_clear);
+  CmCoverage *c = cm_coverage_new ();
 
   /* a point stands for itself; a line or area for its point-on-surface (SpatiaLite/GEOS) */
   g_autofree char *sources_sql = g_strdup_printf (
@@ -105,15 +137,12 @@ cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError 
     sqlite3_bind_text (stmt, 1, category, -1, SQLITE_STATIC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      CmCoverageSource s = { 0 };
-      s.uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      s.name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      s.lon = sqlite3_column_double (stmt, 2);
-      s.lat = sqlite3_column_double (stmt, 3);
-      s.radius_m = radius_m > 0 ? radius_m
-                   : sqlite3_column_type (stmt, 4) == SQLITE_NULL ? NAN
-                                                                   : sqlite3_column_double (stmt, 4);
-      g_array_append_val (c->sources, s);
+      double r = radius_m > 0                                ? radius_m
+                 : sqlite3_column_type (stmt, 4) == SQLITE_NULL ? NAN
+                                                                : sqlite3_column_double (stmt, 4);
+      cm_coverage_add_source (c, (const char *) sqlite3_column_text (stmt, 0),
+                              (const char *) sqlite3_column_text (stmt, 1),
+                              sqlite3_column_double (stmt, 2), sqlite3_column_double (stmt, 3), r);
     }
   sqlite3_finalize (stmt);
 
@@ -131,14 +160,10 @@ cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError 
     }
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      CmCoverageBuilding b = { 0 };
-      b.uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      b.name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      b.lon = sqlite3_column_double (stmt, 2);
-      b.lat = sqlite3_column_double (stmt, 3);
-      b.households = column_int_or_unknown (stmt, 4);
-      b.population = column_int_or_unknown (stmt, 5);
-      g_array_append_val (c->buildings, b);
+      cm_coverage_add_building (c, (const char *) sqlite3_column_text (stmt, 0),
+                                (const char *) sqlite3_column_text (stmt, 1),
+                                sqlite3_column_double (stmt, 2), sqlite3_column_double (stmt, 3),
+                                column_int_or_unknown (stmt, 4), column_int_or_unknown (stmt, 5));
     }
   sqlite3_finalize (stmt);
   return c;
@@ -200,9 +225,27 @@ grid_clear (Grid *g)
   g_free (g->cells);
 }
 
+static void
+add_to_sums (CmCoverage *c, const CmCoverageBuilding *bd)
+{
+  if (bd->covered)
+    {
+      c->covered++;
+      c->households_covered += MAX (bd->households, 0);
+      c->population_covered += MAX (bd->population, 0);
+    }
+  else
+    {
+      c->households_uncovered += MAX (bd->households, 0);
+      c->population_uncovered += MAX (bd->population, 0);
+    }
+}
+
 void
 cm_coverage_compute_radius (CmCoverage *c)
 {
+  c->walking = FALSE;
+  c->off_network = c->disconnected = c->sources_off_network = 0;
   GArray *sources = c->sources;
   double max_radius = 0;
   for (guint i = 0; i < sources->len; i++)
@@ -288,18 +331,74 @@ cm_coverage_compute_radius (CmCoverage *c)
           bd->nearest_m = cm_geodesic_distance (bd->lon, bd->lat, s->lon, s->lat);
         }
     sums:
-      if (bd->covered)
-        {
-          c->covered++;
-          c->households_covered += MAX (bd->households, 0);
-          c->population_covered += MAX (bd->population, 0);
-        }
-      else
-        {
-          c->households_uncovered += MAX (bd->households, 0);
-          c->population_uncovered += MAX (bd->population, 0);
-        }
+      add_to_sums (c, bd);
     }
   if (sources->len > 0)
     grid_clear (&grid);
+}
+
+/* ---- walking ---------------------------------------------------------------------------------- */
+
+void
+cm_coverage_compute_walk (CmCoverage *c, const CmNetwork *network, double max_m)
+{
+  c->walking = TRUE;
+  c->walk_max_m = max_m;
+  c->covered = c->off_network = c->disconnected = c->sources_off_network = 0;
+  c->households_covered = c->households_uncovered = 0;
+  c->population_covered = c->population_uncovered = 0;
+
+  /* the sources in a plain array of ties, as the search wants them */
+  guint n = c->sources->len;
+  g_autofree CmNetworkTie *ties = g_new0 (CmNetworkTie, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+      s->buildings = 0, s->households = 0, s->population = 0;
+      if (!cm_network_tie (network, s->lon, s->lat, CM_NETWORK_MAX_ACCESS_M, &s->tie))
+        c->sources_off_network++;
+      ties[i] = s->tie;
+    }
+  g_autoptr (CmNetworkSearch) search = cm_network_search_new (network);
+  cm_network_search_run (search, ties, n, TRUE, INFINITY);
+
+  for (guint b = 0; b < c->buildings->len; b++)
+    {
+      CmCoverageBuilding *bd = &g_array_index (c->buildings, CmCoverageBuilding, b);
+      bd->nearest = -1, bd->nearest_m = NAN, bd->covered = FALSE;
+      bd->walk_m = bd->access_m = bd->source_access_m = bd->detour = NAN;
+      CmNetworkTie tie;
+      if (!cm_network_tie (network, bd->lon, bd->lat, CM_NETWORK_MAX_ACCESS_M, &tie))
+        {
+          bd->walk_status = CM_WALK_OFF_NETWORK;
+          c->off_network++;
+          add_to_sums (c, bd);
+          continue;
+        }
+      bd->access_m = tie.access_m;
+      int source;
+      double along = cm_network_search_distance_to (search, &tie, &source);
+      if (source < 0)
+        {
+          bd->walk_status = CM_WALK_DISCONNECTED;
+          c->disconnected++;
+          add_to_sums (c, bd);
+          continue;
+        }
+      CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, source);
+      bd->walk_status = CM_WALK_REACHED;
+      bd->nearest = source;
+      bd->walk_m = along + tie.access_m;
+      bd->source_access_m = s->tie.access_m;
+      bd->nearest_m = cm_geodesic_distance (bd->lon, bd->lat, s->lon, s->lat);
+      bd->detour = bd->nearest_m >= 1 ? bd->walk_m / bd->nearest_m : NAN;
+      bd->covered = bd->walk_m <= max_m;
+      if (bd->covered)
+        {
+          s->buildings++;
+          s->households += MAX (bd->households, 0);
+          s->population += MAX (bd->population, 0);
+        }
+      add_to_sums (c, bd);
+    }
 }

@@ -1,11 +1,12 @@
-/* cm-coverage.h: which buildings a set of service points reaches — radius coverage (straight
- * line, from each building's point-on-surface) for now; walking coverage follows (issue #5).
+/* cm-coverage.h: which buildings a set of service points reaches — by radius (straight line,
+ * from each building's point-on-surface) or by walking along the network (cm-network.h).
  *
  * Sources are a layer ("stations") or a layer and a category ("resources:kindergarten"); a
  * source's reach is its service_radius_m, or a radius given for all. Loading reads the map;
  * computing is plain C on the loaded points, so it can be timed and tested on its own. */
 #pragma once
 
+#include "cm-network.h"
 #include "cm-store.h"
 
 G_BEGIN_DECLS
@@ -16,9 +17,17 @@ typedef struct
   char *name;
   double lon, lat;  /* the point, or the point-on-surface of an area */
   double radius_m;  /* its reach; NAN when it has none */
-  guint buildings;  /* results: buildings within its reach */
+  guint buildings;  /* results: buildings within its reach (walking: that it serves nearest) */
   gint64 households, population;
+  CmNetworkTie tie; /* walking: where it joins the network (edge -1: it does not) */
 } CmCoverageSource;
+
+typedef enum
+{
+  CM_WALK_REACHED,      /* a station is reachable on foot (covered or not) */
+  CM_WALK_OFF_NETWORK,  /* no path within CM_NETWORK_MAX_ACCESS_M of the building */
+  CM_WALK_DISCONNECTED, /* on a piece of the network that no station is on */
+} CmWalkStatus;
 
 typedef struct
 {
@@ -29,17 +38,35 @@ typedef struct
   int nearest;                /* results: index of the nearest source, -1 when there is none */
   double nearest_m;           /* metres to it, straight line; NAN when none */
   gboolean covered;           /* within some source's reach */
+  /* walking (cm_coverage_compute_walk); nearest and nearest_m then name the nearest source
+   * on foot and the straight metres to it */
+  CmWalkStatus walk_status;
+  double walk_m;          /* access legs included; NAN unless reached */
+  double access_m;        /* the building's own access leg; NAN when off the network */
+  double source_access_m; /* the nearest source's access leg */
+  double detour;          /* walk_m / nearest_m; NAN when not reached or under 1 m apart */
 } CmCoverageBuilding;
 
 typedef struct
 {
   GArray *sources;   /* CmCoverageSource */
   GArray *buildings; /* CmCoverageBuilding */
+  gboolean walking;  /* computed by walking (else by radius) */
+  double walk_max_m; /* walking: the distance that counts as covered */
   guint covered;     /* buildings within some source's reach */
+  guint off_network, disconnected; /* walking: buildings that cannot reach any source */
+  guint sources_off_network;       /* walking: sources with no path near them */
   gint64 households_covered, households_uncovered;
   gint64 population_covered, population_uncovered;
 } CmCoverage;
 
+/* An empty coverage, to fill by hand (tests, benchmarks); cm_coverage_load fills one from a map. */
+CmCoverage *cm_coverage_new (void);
+/* Appends a source or building (copies the strings; results are cleared). */
+void cm_coverage_add_source (CmCoverage *coverage, const char *uuid, const char *name,
+                             double lon, double lat, double radius_m);
+void cm_coverage_add_building (CmCoverage *coverage, const char *uuid, const char *name,
+                               double lon, double lat, gint64 households, gint64 population);
 void cm_coverage_free (CmCoverage *coverage);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmCoverage, cm_coverage_free)
 
@@ -49,5 +76,9 @@ CmCoverage *cm_coverage_load (CmStore *store, const char *selector, double radiu
                               GError **error);
 /* Fills the results: nearest source and distance per building, coverage, per-source sums. */
 void cm_coverage_compute_radius (CmCoverage *coverage);
+/* The same by walking on @network from all sources at once: per building the nearest source
+ * on foot, the walking metres (both access legs included), the detour ratio; covered when
+ * walking is at most @max_m. Each source counts the covered buildings it is nearest to. */
+void cm_coverage_compute_walk (CmCoverage *coverage, const CmNetwork *network, double max_m);
 
 G_END_DECLS

@@ -1,0 +1,613 @@
+/* test-network.c: the walking network and walking coverage against known answers — small
+ * networks built by hand, where every distance can be worked out on paper (edge lengths from
+ * PROJ's geod_inverse), and Porto's real paths against an independent brute-force Dijkstra
+ * written here. */
+#include <geodesic.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "cm-core.h"
+#include "cm-test-util.h"
+
+static double
+proj_distance (double lon1, double lat1, double lon2, double lat2)
+{
+  struct geod_geodesic g;
+  geod_init (&g, 6378137.0, 1 / 298.257223563);
+  double s12, azi1, azi2;
+  geod_inverse (&g, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2);
+  return s12;
+}
+
+/* ---- hand-built networks near Beijing: positions in metres east and north of a corner --- */
+
+#define LON0 116.3
+#define LAT0 40.0
+
+/* degrees per metre at LAT0, from PROJ: one metre east, one metre north */
+static double deg_per_m_lon, deg_per_m_lat;
+
+static void
+init_scale (void)
+{
+  deg_per_m_lon = 0.001 / proj_distance (LON0, LAT0, LON0 + 0.001, LAT0);
+  deg_per_m_lat = 0.001 / proj_distance (LON0, LAT0, LON0, LAT0 + 0.001);
+}
+
+static void
+at (double x, double y, double *lon, double *lat)
+{
+  *lon = LON0 + x * deg_per_m_lon;
+  *lat = LAT0 + y * deg_per_m_lat;
+}
+
+/* A line through positions given in metres: x0, y0, x1, y1, … */
+static void
+add_line (CmNetwork *net, gboolean barrier, guint n, const double *metres)
+{
+  g_autofree double *xy = g_new (double, 2 * n);
+  for (guint i = 0; i < n; i++)
+    at (metres[2 * i], metres[2 * i + 1], &xy[2 * i], &xy[2 * i + 1]);
+  if (barrier)
+    cm_network_add_barrier (net, xy, n);
+  else
+    cm_network_add_path (net, xy, n);
+}
+
+#define PATH(net, ...)                                                                         \
+  add_line (net, FALSE, sizeof ((double[]){ __VA_ARGS__ }) / sizeof (double) / 2,             \
+            (double[]){ __VA_ARGS__ })
+#define BARRIER(net, ...)                                                                      \
+  add_line (net, TRUE, sizeof ((double[]){ __VA_ARGS__ }) / sizeof (double) / 2,              \
+            (double[]){ __VA_ARGS__ })
+
+/* PROJ metres along a polyline given in metres (positions turned into degrees first) */
+static double
+walked (guint n, const double *metres)
+{
+  double total = 0;
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      double a[2], b[2];
+      at (metres[2 * i], metres[2 * i + 1], &a[0], &a[1]);
+      at (metres[2 * i + 2], metres[2 * i + 3], &b[0], &b[1]);
+      total += proj_distance (a[0], a[1], b[0], b[1]);
+    }
+  return total;
+}
+#define WALKED(...)                                                                            \
+  walked (sizeof ((double[]){ __VA_ARGS__ }) / sizeof (double) / 2, (double[]){ __VA_ARGS__ })
+
+static void
+add_source (CmCoverage *c, double x, double y)
+{
+  double lon, lat;
+  at (x, y, &lon, &lat);
+  g_autofree char *uuid = g_strdup_printf ("s%u", c->sources->len);
+  cm_coverage_add_source (c, uuid, uuid, lon, lat, NAN);
+}
+
+static void
+add_building (CmCoverage *c, double x, double y)
+{
+  double lon, lat;
+  at (x, y, &lon, &lat);
+  g_autofree char *uuid = g_strdup_printf ("b%u", c->buildings->len);
+  cm_coverage_add_building (c, uuid, uuid, lon, lat, 10, 25);
+}
+
+static CmCoverageBuilding *
+building (CmCoverage *c, guint i)
+{
+  return &g_array_index (c->buildings, CmCoverageBuilding, i);
+}
+
+#define ASSERT_METRES(got, want) g_assert_cmpfloat (fabs ((got) - (want)), <, 0.01)
+
+/* A 4 × 4 grid of streets 100 m apart; a station at one corner. */
+static void
+test_grid (void)
+{
+  g_autoptr (CmNetwork) net = cm_network_new ();
+  for (int i = 0; i < 4; i++)
+    {
+      double v = 100.0 * i;
+      PATH (net, 0, v, 100, v, 200, v, 300, v);
+      PATH (net, v, 0, v, 100, v, 200, v, 300);
+    }
+  cm_network_build (net);
+  CmNetworkStats stats;
+  cm_network_get_stats (net, &stats);
+  g_assert_cmpint (stats.nodes, ==, 16);
+  g_assert_cmpint (stats.edges, ==, 24);
+  g_assert_cmpint (stats.components, ==, 1);
+  g_assert_cmpfloat (fabs (stats.length_m - 2400) / 2400, <, 1e-4);
+
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  add_source (c, 0, 0);
+  add_building (c, 300, 310); /* 10 m past the far corner */
+  add_building (c, 150, 205); /* 5 m north of the middle of a street */
+  add_building (c, 0, 0);     /* at the station */
+  cm_coverage_compute_walk (c, net, 500);
+
+  CmCoverageBuilding *far = building (c, 0);
+  g_assert_cmpint (far->walk_status, ==, CM_WALK_REACHED);
+  ASSERT_METRES (far->access_m, WALKED (300, 310, 300, 300));
+  /* north first: on the ellipsoid a street 300 m further north is 1.2 cm shorter */
+  ASSERT_METRES (far->walk_m, WALKED (0, 0, 0, 300, 300, 300, 300, 310));
+  g_assert_cmpfloat (WALKED (0, 0, 300, 0, 300, 300) - WALKED (0, 0, 0, 300, 300, 300), >, 0.01);
+  g_assert_false (far->covered); /* 610 m > 500 m */
+  ASSERT_METRES (far->nearest_m, WALKED (0, 0, 300, 310));
+  g_assert_cmpfloat (fabs (far->detour - far->walk_m / far->nearest_m), <, 1e-9);
+  g_assert_cmpfloat (fabs (far->detour - 610 / hypot (300, 310)), <, 1e-3);
+
+  CmCoverageBuilding *mid = building (c, 1);
+  ASSERT_METRES (mid->access_m, WALKED (150, 205, 150, 200));
+  /* up one side to (100, 200), then 50 m along the street: 355 m, not 455 m */
+  ASSERT_METRES (mid->walk_m, WALKED (0, 0, 0, 200, 150, 200, 150, 205));
+  g_assert_true (mid->covered);
+  ASSERT_METRES (building (c, 2)->walk_m, 0);
+  g_assert_cmpint (c->covered, ==, 2);
+  g_assert_cmpint (c->population_covered, ==, 50);
+  g_assert_cmpint (c->population_uncovered, ==, 25);
+  CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, 0);
+  g_assert_cmpint (s->buildings, ==, 2);
+}
+
+/* A street with a side street that ends; two stations compete. */
+static void
+test_dead_end (void)
+{
+  g_autoptr (CmNetwork) net = cm_network_new ();
+  PATH (net, 0, 0, 200, 0, 400, 0);
+  PATH (net, 200, 0, 200, 150);
+  cm_network_build (net);
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  add_source (c, 0, -20);  /* 20 m off the start: its access leg counts */
+  add_source (c, 400, 60); /* 60 m off the end */
+  add_building (c, 200, 170); /* 20 m past the dead end */
+  add_building (c, 390, 0);
+  cm_coverage_compute_walk (c, net, 1000);
+  CmCoverageBuilding *b = building (c, 0);
+  /* from the first: 20 + 200 + 150 + 20 = 390; from the second: 60 + 200 + 150 + 20 = 430 */
+  g_assert_cmpint (b->nearest, ==, 0);
+  ASSERT_METRES (b->walk_m, WALKED (0, -20, 0, 0, 200, 0, 200, 150, 200, 170));
+  ASSERT_METRES (b->source_access_m, WALKED (0, -20, 0, 0));
+  ASSERT_METRES (b->access_m, 20 * WALKED (200, 150, 200, 170) / 20);
+  /* the second station is on this building's own edge: straight along it, 60 + 10 */
+  b = building (c, 1);
+  g_assert_cmpint (b->nearest, ==, 1);
+  ASSERT_METRES (b->walk_m, WALKED (400, 60, 400, 0, 390, 0));
+}
+
+/* Two pieces of network; a building on the piece without a station, one far from any path,
+ * a station far from any path. */
+static void
+test_components_and_off_network (void)
+{
+  g_autoptr (CmNetwork) net = cm_network_new ();
+  PATH (net, 0, 0, 300, 0);
+  PATH (net, 0, 500, 300, 500);
+  cm_network_build (net);
+  CmNetworkStats stats;
+  cm_network_get_stats (net, &stats);
+  g_assert_cmpint (stats.components, ==, 2);
+
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  add_source (c, 0, 0);
+  add_source (c, 150, 250);   /* 250 m from both lines: beyond the 200 m access limit */
+  add_building (c, 150, 510); /* on the second piece */
+  add_building (c, 150, 800); /* 300 m from any path */
+  add_building (c, 300, 0);
+  cm_coverage_compute_walk (c, net, 1000);
+  g_assert_cmpint (c->sources_off_network, ==, 1);
+  g_assert_cmpint (g_array_index (c->sources, CmCoverageSource, 1).tie.edge, ==, -1);
+  g_assert_cmpint (building (c, 0)->walk_status, ==, CM_WALK_DISCONNECTED);
+  g_assert_true (isnan (building (c, 0)->walk_m));
+  ASSERT_METRES (building (c, 0)->access_m, WALKED (150, 510, 150, 500));
+  g_assert_cmpint (building (c, 1)->walk_status, ==, CM_WALK_OFF_NETWORK);
+  g_assert_cmpint (building (c, 2)->walk_status, ==, CM_WALK_REACHED);
+  ASSERT_METRES (building (c, 2)->walk_m, WALKED (0, 0, 300, 0));
+  g_assert_cmpint (c->disconnected, ==, 1);
+  g_assert_cmpint (c->off_network, ==, 1);
+  g_assert_cmpint (c->covered, ==, 1);
+  g_assert_cmpint (c->population_uncovered, ==, 50);
+}
+
+/* A wall across a street cuts it; people walk round by the detour. A wall that shares a
+ * vertex with the street is a gate in it: no cut. */
+static void
+test_barrier (void)
+{
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  add_source (c, 0, 0);
+  add_building (c, 400, 10);
+
+  g_autoptr (CmNetwork) cut = cm_network_new ();
+  PATH (cut, 0, 0, 400, 0);
+  BARRIER (cut, 200, -50, 200, 50);
+  cm_network_build (cut);
+  CmNetworkStats stats;
+  cm_network_get_stats (cut, &stats);
+  g_assert_cmpint (stats.cuts, ==, 1);
+  g_assert_cmpint (stats.components, ==, 2);
+  /* nothing is lost: both halves stay, as dead ends */
+  g_assert_cmpfloat (fabs (stats.length_m - WALKED (0, 0, 400, 0)), <, 1e-6);
+  cm_coverage_compute_walk (c, cut, 1000);
+  g_assert_cmpint (building (c, 0)->walk_status, ==, CM_WALK_DISCONNECTED);
+
+  g_autoptr (CmNetwork) detour = cm_network_new ();
+  PATH (detour, 0, 0, 400, 0);
+  PATH (detour, 0, 0, 0, 100, 400, 100, 400, 0);
+  BARRIER (detour, 200, -50, 200, 50);
+  cm_network_build (detour);
+  cm_coverage_compute_walk (c, detour, 1000);
+  CmCoverageBuilding *b = building (c, 0);
+  g_assert_cmpint (b->walk_status, ==, CM_WALK_REACHED);
+  ASSERT_METRES (b->access_m, 0);
+  ASSERT_METRES (b->walk_m, WALKED (0, 0, 0, 100, 400, 100, 400, 10));
+
+  g_autoptr (CmNetwork) gate = cm_network_new ();
+  PATH (gate, 0, 0, 200, 0, 400, 0);
+  BARRIER (gate, 200, -50, 200, 0, 200, 50);
+  cm_network_build (gate);
+  cm_network_get_stats (gate, &stats);
+  g_assert_cmpint (stats.cuts, ==, 0);
+  cm_coverage_compute_walk (c, gate, 1000);
+  ASSERT_METRES (building (c, 0)->walk_m, WALKED (0, 0, 400, 0, 400, 10));
+}
+
+static CmNetworkTie
+tie_at (CmNetwork *net, double x, double y)
+{
+  double lon, lat;
+  at (x, y, &lon, &lat);
+  CmNetworkTie tie;
+  g_assert_true (cm_network_tie (net, lon, lat, CM_NETWORK_MAX_ACCESS_M, &tie));
+  return tie;
+}
+
+/* Service areas: a partly reached edge is cut at exactly N metres; an edge reached from both
+ * ends is counted once. */
+static void
+test_service_area (void)
+{
+  g_autoptr (CmNetwork) line = cm_network_new ();
+  PATH (line, 0, 0, 300, 0);
+  cm_network_build (line);
+  g_autoptr (CmNetworkSearch) s = cm_network_search_new (line);
+  g_autoptr (GArray) pieces = g_array_new (FALSE, FALSE, sizeof (CmNetworkPiece));
+  CmNetworkTie start = tie_at (line, 0, 0);
+  double length = cm_network_service_area (s, &start, 100, pieces);
+  g_assert_cmpfloat (fabs (length - 100), <, 1e-9);
+  g_assert_cmpint (pieces->len, ==, 1);
+  CmNetworkPiece *p = &g_array_index (pieces, CmNetworkPiece, 0);
+  g_assert_cmpfloat (p->t0, ==, 0);
+  g_assert_cmpfloat (fabs (p->t1 * cm_network_edge_length (line, 0) - 100), <, 1e-9);
+  /* the tie point's access leg does not count: from 30 m off the middle, 100 m each way */
+  CmNetworkTie middle = tie_at (line, 150, 30);
+  g_array_set_size (pieces, 0);
+  length = cm_network_service_area (s, &middle, 100, pieces);
+  g_assert_cmpfloat (fabs (length - 200), <, 1e-9);
+  g_assert_cmpint (pieces->len, ==, 1);
+  /* more than the network: all of it, once */
+  length = cm_network_service_area (s, &middle, 1000, NULL);
+  g_assert_cmpfloat (fabs (length - cm_network_edge_length (line, 0)), <, 1e-9);
+
+  /* a square block 100 m a side, from a corner */
+  g_autoptr (CmNetwork) ring = cm_network_new ();
+  PATH (ring, 0, 0, 100, 0, 100, 100, 0, 100, 0, 0);
+  cm_network_build (ring);
+  CmNetworkStats stats;
+  cm_network_get_stats (ring, &stats);
+  g_assert_cmpint (stats.edges, ==, 4);
+  g_autoptr (CmNetworkSearch) rs = cm_network_search_new (ring);
+  CmNetworkTie corner = tie_at (ring, 0, 0);
+  g_array_set_size (pieces, 0);
+  /* 150 m each way: both far sides half reached, no overlap */
+  length = cm_network_service_area (rs, &corner, 150, pieces);
+  g_assert_cmpfloat (fabs (length - 300), <, 1e-9);
+  g_assert_cmpint (pieces->len, ==, 4);
+  /* 250 m each way reaches round the block from both sides: the perimeter, not 500 m */
+  length = cm_network_service_area (rs, &corner, 250, NULL);
+  g_assert_cmpfloat (fabs (length - stats.length_m), <, 1e-9);
+  g_assert_cmpfloat (fabs (length - WALKED (0, 0, 100, 0, 100, 100, 0, 100, 0, 0)), <, 0.01);
+  /* from the middle of a side, 120 m each way, on a 400 m loop: 240 m */
+  CmNetworkTie side = tie_at (ring, 50, -10);
+  length = cm_network_service_area (rs, &side, 120, NULL);
+  g_assert_cmpfloat (fabs (length - 240), <, 1e-9);
+  /* 210 m each way: the two fronts meet on the far side (420 > perimeter) */
+  length = cm_network_service_area (rs, &side, 210, NULL);
+  g_assert_cmpfloat (fabs (length - stats.length_m), <, 1e-9);
+}
+
+/* ---- Porto: our search against an independent one -------------------------------------- */
+
+/* The walkable rule of docs/analysis.md, written again from the document. */
+static gboolean
+walkable (JsonObject *tags)
+{
+  const char *highway = json_object_get_string_member_with_default (tags, "highway", "");
+  const char *foot = json_object_get_string_member_with_default (tags, "foot", "");
+  const char *access = json_object_get_string_member_with_default (tags, "access", "");
+  if (!strcmp (foot, "yes") || !strcmp (foot, "designated") || !strcmp (foot, "permissive"))
+    return TRUE;
+  if (!strcmp (foot, "no") || !strcmp (foot, "private") || !strcmp (access, "no")
+      || !strcmp (access, "private"))
+    return FALSE;
+  const char *excluded[] = { "motorway", "motorway_link", "trunk", "trunk_link", "construction",
+                             "proposed", "raceway", "bus_guideway", "abandoned" };
+  for (gsize i = 0; i < G_N_ELEMENTS (excluded); i++)
+    if (!strcmp (highway, excluded[i]))
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  GHashTable *ids; /* "lon lat" → node + 1 */
+  GArray *lon, *lat;
+  GArray *seg_a, *seg_b; /* guint node pairs */
+  GArray *seg_len;       /* PROJ metres */
+} Graph;
+
+static guint
+graph_node (Graph *g, double lon, double lat)
+{
+  char *key = g_strdup_printf ("%.17g %.17g", lon, lat);
+  gpointer v = g_hash_table_lookup (g->ids, key);
+  if (v)
+    {
+      g_free (key);
+      return GPOINTER_TO_UINT (v) - 1;
+    }
+  g_array_append_val (g->lon, lon);
+  g_array_append_val (g->lat, lat);
+  g_hash_table_insert (g->ids, key, GUINT_TO_POINTER (g->lon->len));
+  return g->lon->len - 1;
+}
+
+/* Nearest point on any segment, in a plane scaled at the point's own latitude (by PROJ). */
+static void
+brute_tie (Graph *g, double lon, double lat, int *seg, double *t)
+{
+  double mx = proj_distance (lon, lat, lon + 0.001, lat) / 0.001;
+  double my = proj_distance (lon, lat, lon, lat + 0.001) / 0.001;
+  double best = G_MAXDOUBLE;
+  *seg = -1;
+  for (guint i = 0; i < g->seg_a->len; i++)
+    {
+      guint a = g_array_index (g->seg_a, guint, i), b = g_array_index (g->seg_b, guint, i);
+      double ax = (g_array_index (g->lon, double, a) - lon) * mx;
+      double ay = (g_array_index (g->lat, double, a) - lat) * my;
+      double bx = (g_array_index (g->lon, double, b) - lon) * mx;
+      double by = (g_array_index (g->lat, double, b) - lat) * my;
+      double dx = bx - ax, dy = by - ay;
+      double u = CLAMP (-(ax * dx + ay * dy) / (dx * dx + dy * dy), 0.0, 1.0);
+      double d = hypot (ax + u * dx, ay + u * dy);
+      if (d < best)
+        best = d, *seg = (int) i, *t = u;
+    }
+}
+
+static void
+test_porto_walking (void)
+{
+  init_scale ();
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "porto.sqlite", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, "Porto", &error);
+  g_assert_no_error (error);
+  const char *files[] = { "porto-centro/buildings.geojson", "porto-centro/pois.geojson",
+                          "porto-centro/roads.geojson" };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *file = cm_test_data (files[i]);
+      g_autoptr (CmImportReport) report = cm_import_report_new ();
+      g_assert_true (cm_import_file (store, file, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                     &error));
+      g_assert_no_error (error);
+    }
+  g_autoptr (CmNetwork) net = cm_network_load (store, CM_NETWORK_WALKABLE, &error);
+  g_assert_no_error (error);
+  g_autoptr (CmCoverage) c = cm_coverage_load (store, "resources:kindergarten", 0, &error);
+  g_assert_no_error (error);
+  cm_coverage_compute_walk (c, net, 500);
+
+  /* the independent graph, straight from the GeoJSON file */
+  Graph g = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+              g_array_new (FALSE, FALSE, sizeof (double)),
+              g_array_new (FALSE, FALSE, sizeof (double)),
+              g_array_new (FALSE, FALSE, sizeof (guint)),
+              g_array_new (FALSE, FALSE, sizeof (guint)),
+              g_array_new (FALSE, FALSE, sizeof (double)) };
+  g_autofree char *roads = cm_test_data ("porto-centro/roads.geojson");
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, roads, &error));
+  JsonArray *features = json_object_get_array_member (
+      json_node_get_object (json_parser_get_root (parser)), "features");
+  guint taken = 0;
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *f = json_array_get_object_element (features, i);
+      if (!walkable (json_object_get_object_member (f, "properties")))
+        continue;
+      taken++;
+      JsonArray *coords
+          = json_object_get_array_member (json_object_get_object_member (f, "geometry"),
+                                          "coordinates");
+      guint prev = 0;
+      for (guint k = 0; k < json_array_get_length (coords); k++)
+        {
+          JsonArray *pos = json_array_get_array_element (coords, k);
+          guint node = graph_node (&g, json_array_get_double_element (pos, 0),
+                                   json_array_get_double_element (pos, 1));
+          if (k > 0 && node != prev)
+            {
+              double len = proj_distance (
+                  g_array_index (g.lon, double, prev), g_array_index (g.lat, double, prev),
+                  g_array_index (g.lon, double, node), g_array_index (g.lat, double, node));
+              g_array_append_val (g.seg_a, prev);
+              g_array_append_val (g.seg_b, node);
+              g_array_append_val (g.seg_len, len);
+            }
+          prev = node;
+        }
+    }
+  CmNetworkStats stats;
+  cm_network_get_stats (net, &stats);
+  g_test_message ("Porto: %u lines walkable, %u left out; %u nodes, %u edges, %u pieces, %.0f m",
+                  stats.paths, stats.paths_left_out, stats.nodes, stats.edges, stats.components,
+                  stats.length_m);
+  g_assert_cmpint (stats.paths, ==, taken);
+  g_assert_cmpint (stats.paths + stats.paths_left_out, ==, 3462);
+  g_assert_cmpint (stats.nodes, ==, g.lon->len);
+  g_assert_cmpint (stats.edges, ==, g.seg_a->len);
+
+  /* multi-source Dijkstra over all nodes, the slow way: pick the nearest unsettled node by
+   * scanning them all */
+  guint n = g.lon->len;
+  double *dist = g_new (double, n);
+  gboolean *done = g_new0 (gboolean, n);
+  for (guint i = 0; i < n; i++)
+    dist[i] = INFINITY;
+  GArray *src_seg = g_array_new (FALSE, FALSE, sizeof (int));
+  GArray *src_t = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *src_access = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < c->sources->len; i++)
+    {
+      CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+      int seg;
+      double t;
+      brute_tie (&g, s->lon, s->lat, &seg, &t);
+      guint a = g_array_index (g.seg_a, guint, seg), b = g_array_index (g.seg_b, guint, seg);
+      double len = g_array_index (g.seg_len, double, seg);
+      double tl = g_array_index (g.lon, double, a) + t * (g_array_index (g.lon, double, b)
+                                                          - g_array_index (g.lon, double, a));
+      double tt = g_array_index (g.lat, double, a) + t * (g_array_index (g.lat, double, b)
+                                                          - g_array_index (g.lat, double, a));
+      double access = proj_distance (s->lon, s->lat, tl, tt);
+      g_assert_cmpfloat (access, <, CM_NETWORK_MAX_ACCESS_M); /* all of them join */
+      dist[a] = MIN (dist[a], access + t * len);
+      dist[b] = MIN (dist[b], access + (1 - t) * len);
+      g_array_append_val (src_seg, seg);
+      g_array_append_val (src_t, t);
+      g_array_append_val (src_access, access);
+    }
+  /* adjacency as plain lists */
+  GPtrArray *adj = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (adj, g_array_new (FALSE, FALSE, sizeof (guint)));
+  for (guint i = 0; i < g.seg_a->len; i++)
+    {
+      g_array_append_val (g_ptr_array_index (adj, g_array_index (g.seg_a, guint, i)), i);
+      g_array_append_val (g_ptr_array_index (adj, g_array_index (g.seg_b, guint, i)), i);
+    }
+  for (;;)
+    {
+      guint best = G_MAXUINT;
+      for (guint i = 0; i < n; i++)
+        if (!done[i] && !isinf (dist[i]) && (best == G_MAXUINT || dist[i] < dist[best]))
+          best = i;
+      if (best == G_MAXUINT)
+        break;
+      done[best] = TRUE;
+      GArray *edges = g_ptr_array_index (adj, best);
+      for (guint k = 0; k < edges->len; k++)
+        {
+          guint e = g_array_index (edges, guint, k);
+          guint a = g_array_index (g.seg_a, guint, e), b = g_array_index (g.seg_b, guint, e);
+          guint other = a == best ? b : a;
+          dist[other] = MIN (dist[other], dist[best] + g_array_index (g.seg_len, double, e));
+        }
+    }
+
+  /* every 10th building, tied by brute force */
+  guint checked = 0, differ = 0, reached = 0;
+  double worst = 0;
+  for (guint i = 0; i < c->buildings->len; i += 10)
+    {
+      CmCoverageBuilding *bd = building (c, i);
+      int seg;
+      double t;
+      brute_tie (&g, bd->lon, bd->lat, &seg, &t);
+      guint a = g_array_index (g.seg_a, guint, seg), b = g_array_index (g.seg_b, guint, seg);
+      double len = g_array_index (g.seg_len, double, seg);
+      double tl = g_array_index (g.lon, double, a) + t * (g_array_index (g.lon, double, b)
+                                                          - g_array_index (g.lon, double, a));
+      double tt = g_array_index (g.lat, double, a) + t * (g_array_index (g.lat, double, b)
+                                                          - g_array_index (g.lat, double, a));
+      double access = proj_distance (bd->lon, bd->lat, tl, tt);
+      double d = MIN (dist[a] + t * len, dist[b] + (1 - t) * len);
+      for (guint k = 0; k < src_seg->len; k++)
+        if (g_array_index (src_seg, int, k) == seg)
+          d = MIN (d, g_array_index (src_access, double, k)
+                          + fabs (g_array_index (src_t, double, k) - t) * len);
+      checked++;
+      if (access > CM_NETWORK_MAX_ACCESS_M)
+        {
+          g_assert_cmpint (bd->walk_status, ==, CM_WALK_OFF_NETWORK);
+          continue;
+        }
+      if (isinf (d))
+        {
+          g_assert_cmpint (bd->walk_status, ==, CM_WALK_DISCONNECTED);
+          continue;
+        }
+      g_assert_cmpint (bd->walk_status, ==, CM_WALK_REACHED);
+      reached++;
+      double want = d + access;
+      double err = fabs (bd->walk_m - want);
+      worst = MAX (worst, err / want);
+      /* edge lengths agree with PROJ to ~1e-6; the tie point to a millimetre */
+      if (err > 0.01 + 1e-5 * want)
+        differ++;
+    }
+  g_test_message ("%u buildings checked, %u reached, %u differ; worst relative %.2e", checked,
+                  reached, differ, worst);
+  g_assert_cmpint (differ, ==, 0);
+  g_assert_cmpint (reached, >, checked * 9 / 10);
+
+  /* walking is never shorter than the straight line */
+  for (guint i = 0; i < c->buildings->len; i++)
+    {
+      CmCoverageBuilding *bd = building (c, i);
+      if (bd->walk_status == CM_WALK_REACHED)
+        {
+          g_assert_cmpfloat (bd->walk_m, >=, bd->nearest_m - 0.01);
+          g_assert_true (isnan (bd->detour) ? bd->nearest_m < 1 : bd->detour >= 0.999);
+        }
+    }
+  g_test_message ("%u of %u buildings within 500 m walk of a kindergarten; %u off the network, "
+                  "%u on a piece without one",
+                  c->covered, c->buildings->len, c->off_network, c->disconnected);
+
+  g_free (dist);
+  g_free (done);
+  g_ptr_array_unref (adj);
+  g_array_unref (src_seg);
+  g_array_unref (src_t);
+  g_array_unref (src_access);
+  g_hash_table_unref (g.ids);
+  g_array_unref (g.lon);
+  g_array_unref (g.lat);
+  g_array_unref (g.seg_a);
+  g_array_unref (g.seg_b);
+  g_array_unref (g.seg_len);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  init_scale ();
+  g_test_add_func ("/network/grid", test_grid);
+  g_test_add_func ("/network/dead-end", test_dead_end);
+  g_test_add_func ("/network/components-and-off-network", test_components_and_off_network);
+  g_test_add_func ("/network/barrier", test_barrier);
+  g_test_add_func ("/network/service-area", test_service_area);
+  g_test_add_func ("/network/porto-walking", test_porto_walking);
+  return g_test_run ();
+}
