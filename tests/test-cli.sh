@@ -24,7 +24,7 @@ expect 2 "$CMAP"; ok "no command: exit 2"
 expect 2 "$CMAP" frobnicate; one_line_error; ok "unknown command: exit 2, one line"
 expect 0 "$CMAP" --help; grep -q import "$dir/out" || fail "--help lists no commands"; ok "--help"
 expect 0 "$CMAP" --version; grep -Eq '^cmap [0-9]+\.[0-9]+\.[0-9]+$' "$dir/out" || fail "--version"; ok "--version"
-for c in new import export info check; do
+for c in new import export info check render coverage walk-area; do
   expect 0 "$CMAP" "$c" --help; grep -q "cmap $c" "$dir/out" || fail "$c --help"
 done
 ok "every command has --help"
@@ -159,4 +159,60 @@ expect 2 "$CMAP" coverage "$DEMO_MAP"; one_line_error
 expect 2 "$CMAP" coverage "$DEMO_MAP" --radius --csv --json; one_line_error
 expect 1 "$CMAP" coverage "$DEMO_MAP" --radius --from resources:school; one_line_error
 ok "coverage: no measure or two formats are usage errors; an unknown category is bad input"
+
+# cmap coverage --walk: the walkable filter (counted again here in SQL), the statuses add up,
+# walking is never shorter than the straight line, and --network all takes every line
+expect 0 "$CMAP" coverage "$DEMO_MAP" --walk 500 --json
+left_out=$(sqlite3 "$DEMO_MAP" "SELECT count(*) FROM paths WHERE deleted = 0 AND (
+  coalesce(json_extract(tags, '\$.foot'), '') NOT IN ('yes', 'designated', 'permissive') AND (
+  coalesce(json_extract(tags, '\$.foot'), '') IN ('no', 'private')
+  OR coalesce(json_extract(tags, '\$.access'), '') IN ('no', 'private')
+  OR coalesce(json_extract(tags, '\$.highway'), '') IN ('motorway', 'motorway_link', 'trunk',
+     'trunk_link', 'construction', 'proposed', 'raceway', 'bus_guideway', 'abandoned')))")
+python3 - "$dir/out" "$left_out" <<'PY' || fail "coverage --walk --json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+s, bs = d['summary'], d['buildings']
+assert s['method'] == 'walk' and s['walk_max_m'] == 500.0, s
+assert s['network']['paths_left_out'] == int(sys.argv[2]), (s['network'], sys.argv[2])
+assert s['network']['paths'] + s['network']['paths_left_out'] == 903, s['network']
+assert len(bs) == 626
+status = {k: sum(b['status'] == k for b in bs) for k in ('reached', 'off_network', 'disconnected')}
+assert sum(status.values()) == 626
+assert status['off_network'] == s['off_network'] and status['disconnected'] == s['disconnected']
+for b in bs:
+    if b['status'] == 'reached':
+        assert b['walk_m'] + 0.15 >= b['nearest_m'], b
+        assert b['walk_m'] + 0.15 >= b['access_m'] + b['source_access_m'], b
+        assert b['covered'] == (b['walk_m'] <= 500), b
+    else:
+        assert b['walk_m'] is None and not b['covered'], b
+assert sum(b['covered'] for b in bs) == s['covered'] > 0
+assert sum(x['buildings'] for x in d['sources']) == s['covered']
+PY
+expect 0 "$CMAP" coverage "$DEMO_MAP" --walk 500 --network all --json
+python3 -c "import json,sys; n=json.load(open(sys.argv[1]))['summary']['network']; assert n['paths'] == 903 and n['paths_left_out'] == 0, n" "$dir/out" || fail "--network all"
+[ "$("$CMAP" coverage "$DEMO_MAP" --walk 500 --csv | head -1)" = "uuid,name,lon,lat,status,nearest_uuid,nearest_name,nearest_m,walk_m,access_m,source_access_m,detour,covered,households,population" ] || fail "coverage --walk --csv header"
+expect 2 "$CMAP" coverage "$DEMO_MAP" --walk 0; one_line_error
+expect 2 "$CMAP" coverage "$DEMO_MAP" --walk 500 --radius; one_line_error
+expect 2 "$CMAP" coverage "$DEMO_MAP" --walk 500 --network some; one_line_error
+ok "coverage --walk: $left_out paths left out as SQL counts them, statuses add up, walking >= straight line; bad options refused"
+
+# cmap walk-area: one feature per station, length_m equals SpatiaLite's geodesic length of the
+# geometry, and no piece is counted twice (the union is as long as the pieces)
+expect 0 "$CMAP" walk-area "$DEMO_MAP" --from stations --max 500 -o "$dir/wa.geojson"
+ogrinfo -q -dialect sqlite -sql "SELECT count(*) AS n, sum(abs(length_m - ST_Length(geometry, 1)) < 0.06) AS same, sum(abs(ST_Length(ST_UnaryUnion(geometry), 1) - ST_Length(geometry, 1)) < 0.01) AS once, min(length_m) AS shortest FROM wa" "$dir/wa.geojson" >"$dir/wa.txt" || fail "ogrinfo could not read walk-area output"
+grep -q "n (Integer) = 5" "$dir/wa.txt" && grep -q "same (Integer) = 5" "$dir/wa.txt" && grep -q "once (Integer) = 5" "$dir/wa.txt" || fail "walk-area lengths: $(cat "$dir/wa.txt")"
+expect 0 "$CMAP" walk-area "$DEMO_MAP" --from stations --max 100 -o "$dir/wa100.geojson"
+python3 - "$dir/wa.geojson" "$dir/wa100.geojson" <<'PY' || fail "walk-area: 100 m inside 500 m"
+import json, sys
+a, b = (json.load(open(f))['features'] for f in sys.argv[1:])
+for x, y in zip(a, b):
+    assert x['properties']['source_uuid'] == y['properties']['source_uuid']
+    assert 0 < y['properties']['length_m'] < x['properties']['length_m'], (x['properties'], y['properties'])
+PY
+expect 2 "$CMAP" walk-area "$DEMO_MAP" --from stations -o "$dir/x.geojson"; one_line_error
+expect 1 "$CMAP" walk-area "$DEMO_MAP" --from nowhere --max 5 -o "$dir/x.geojson"; one_line_error
+[ ! -e "$dir/x.geojson" ] || fail "a refused walk-area wrote a file"
+ok "walk-area: 5 features, length_m = SpatiaLite's geodesic ST_Length, no piece twice; 100 m areas lie within 500 m ones"
 echo "1..$n"

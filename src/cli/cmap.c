@@ -503,154 +503,390 @@ json_count_or_null (GString *out, gint64 n)
     g_string_append_printf (out, "%" G_GINT64_FORMAT, n);
 }
 
+static const char *
+walk_status_name (CmWalkStatus status)
+{
+  switch (status)
+    {
+    case CM_WALK_REACHED:
+      return "reached";
+    case CM_WALK_OFF_NETWORK:
+      return "off_network";
+    case CM_WALK_DISCONNECTED:
+      return "disconnected";
+    }
+  return "";
+}
+
+static void
+append_metres_or_empty (GString *out, const char *sep, double m)
+{
+  g_string_append (out, sep);
+  if (!isnan (m))
+    g_string_append_printf (out, "%.1f", m);
+}
+
+static void
+append_metres_or_null (GString *out, const char *key, double m, int decimals)
+{
+  g_string_append_printf (out, ", \"%s\": ", key);
+  if (isnan (m))
+    g_string_append (out, "null");
+  else
+    g_string_append_printf (out, "%.*f", decimals, m);
+}
+
+static void
+coverage_csv (GString *out, CmCoverage *c)
+{
+  g_string_append (out, "uuid,name,lon,lat,");
+  if (c->walking)
+    g_string_append (out, "status,");
+  g_string_append (out, "nearest_uuid,nearest_name,nearest_m,");
+  if (c->walking)
+    g_string_append (out, "walk_m,access_m,source_access_m,detour,");
+  g_string_append (out, "covered,households,population\n");
+  for (guint i = 0; i < c->buildings->len; i++)
+    {
+      CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
+      CmCoverageSource *s
+          = b->nearest >= 0 ? &g_array_index (c->sources, CmCoverageSource, b->nearest) : NULL;
+      g_string_append_printf (out, "%s,", b->uuid);
+      csv_field (out, b->name);
+      g_string_append_printf (out, ",%.7f,%.7f,", b->lon, b->lat);
+      if (c->walking)
+        g_string_append_printf (out, "%s,", walk_status_name (b->walk_status));
+      g_string_append_printf (out, "%s,", s ? s->uuid : "");
+      csv_field (out, s ? s->name : NULL);
+      append_metres_or_empty (out, ",", b->nearest_m);
+      if (c->walking)
+        {
+          append_metres_or_empty (out, ",", b->walk_m);
+          append_metres_or_empty (out, ",", b->access_m);
+          append_metres_or_empty (out, ",", b->source_access_m);
+          g_string_append_c (out, ',');
+          if (!isnan (b->detour))
+            g_string_append_printf (out, "%.3f", b->detour);
+        }
+      g_string_append_printf (out, ",%d,", b->covered ? 1 : 0);
+      if (b->households >= 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, b->households);
+      g_string_append_c (out, ',');
+      if (b->population >= 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, b->population);
+      g_string_append_c (out, '\n');
+    }
+}
+
+static void
+coverage_json (GString *out, CmCoverage *c, const CmNetworkStats *net)
+{
+  g_string_append_printf (out, "{\"summary\": {\"method\": \"%s\", \"buildings\": %u,"
+                               " \"covered\": %u,",
+                          c->walking ? "walk" : "radius", c->buildings->len, c->covered);
+  if (c->walking)
+    g_string_append_printf (out, " \"walk_max_m\": %.1f, \"off_network\": %u,"
+                                 " \"disconnected\": %u, \"sources_off_network\": %u,"
+                                 " \"network\": {\"paths\": %u, \"paths_left_out\": %u,"
+                                 " \"nodes\": %u, \"edges\": %u, \"components\": %u,"
+                                 " \"barrier_cuts\": %u, \"length_m\": %.1f},",
+                            c->walk_max_m, c->off_network, c->disconnected,
+                            c->sources_off_network, net->paths, net->paths_left_out, net->nodes,
+                            net->edges, net->components, net->cuts, net->length_m);
+  g_string_append_printf (out, " \"households_covered\": %" G_GINT64_FORMAT ","
+                               " \"households_uncovered\": %" G_GINT64_FORMAT ","
+                               " \"population_covered\": %" G_GINT64_FORMAT ","
+                               " \"population_uncovered\": %" G_GINT64_FORMAT "},"
+                               " \"sources\": [",
+                          c->households_covered, c->households_uncovered,
+                          c->population_covered, c->population_uncovered);
+  for (guint i = 0; i < c->sources->len; i++)
+    {
+      CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+      g_string_append_printf (out, "%s{\"uuid\": \"%s\", \"name\": ", i ? ", " : "", s->uuid);
+      json_text_or_null (out, s->name);
+      append_metres_or_null (out, "radius_m", s->radius_m, 1);
+      if (c->walking)
+        {
+          g_string_append_printf (out, ", \"on_network\": %s", s->tie.edge >= 0 ? "true" : "false");
+          append_metres_or_null (out, "access_m", s->tie.edge >= 0 ? s->tie.access_m : NAN,
+                                 1);
+        }
+      g_string_append_printf (out, ", \"buildings\": %u, \"households\": %" G_GINT64_FORMAT
+                                   ", \"population\": %" G_GINT64_FORMAT "}",
+                              s->buildings, s->households, s->population);
+    }
+  g_string_append (out, "], \"buildings\": [");
+  for (guint i = 0; i < c->buildings->len; i++)
+    {
+      CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
+      g_string_append_printf (out, "%s\n{\"uuid\": \"%s\"", i ? "," : "", b->uuid);
+      if (c->walking)
+        g_string_append_printf (out, ", \"status\": \"%s\"", walk_status_name (b->walk_status));
+      g_string_append (out, ", \"nearest\": ");
+      if (b->nearest >= 0)
+        g_string_append_printf (out, "\"%s\"",
+                                g_array_index (c->sources, CmCoverageSource, b->nearest).uuid);
+      else
+        g_string_append (out, "null");
+      append_metres_or_null (out, "nearest_m", b->nearest_m, 1);
+      if (c->walking)
+        {
+          append_metres_or_null (out, "walk_m", b->walk_m, 1);
+          append_metres_or_null (out, "access_m", b->access_m, 1);
+          append_metres_or_null (out, "source_access_m", b->source_access_m, 1);
+          append_metres_or_null (out, "detour", b->detour, 3);
+        }
+      g_string_append_printf (out, ", \"covered\": %s, \"households\": ",
+                              b->covered ? "true" : "false");
+      json_count_or_null (out, b->households);
+      g_string_append (out, ", \"population\": ");
+      json_count_or_null (out, b->population);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}\n");
+}
+
+static void
+coverage_text (GString *out, CmCoverage *c, const CmNetworkStats *net)
+{
+  guint n = c->buildings->len;
+  if (c->walking)
+    g_string_append_printf (out, _("Walking network: %u paths (%u left out as not walkable), "
+                                   "%.1f km in %u connected pieces, %u barrier cuts.\n"),
+                            net->paths, net->paths_left_out, net->length_m / 1000,
+                            net->components, net->cuts);
+  if (c->walking)
+    g_string_append_printf (out, _("%u of %u buildings are within %.0f m walk of a source "
+                                   "(%.1f%%); %u are not.\n"),
+                            c->covered, n, c->walk_max_m, n ? 100.0 * c->covered / n : 0.0,
+                            n - c->covered);
+  else
+    g_string_append_printf (out, _("%u of %u buildings are within reach of a source (%.1f%%); "
+                                   "%u are not.\n"),
+                            c->covered, n, n ? 100.0 * c->covered / n : 0.0, n - c->covered);
+  if (c->walking && (c->off_network || c->disconnected))
+    g_string_append_printf (out, _("Of those, %u have no path within %.0f m and %u are on a "
+                                   "piece of the network that no source is on.\n"),
+                            c->off_network, CM_NETWORK_MAX_ACCESS_M, c->disconnected);
+  if (c->walking && c->sources_off_network)
+    g_string_append_printf (out, _("%u sources have no path within %.0f m and reach nothing "
+                                   "on foot.\n"),
+                            c->sources_off_network, CM_NETWORK_MAX_ACCESS_M);
+  g_string_append_printf (out, _("Households covered: %lld, not covered: %lld; residents "
+                                 "covered: %lld, not covered: %lld (where known).\n"),
+                          (long long) c->households_covered, (long long) c->households_uncovered,
+                          (long long) c->population_covered, (long long) c->population_uncovered);
+  /* the name last: Chinese names are wider than their bytes */
+  g_string_append_printf (out, "%9s %9s %10s %10s  %s\n", c->walking ? _("Access m") : _("Reach m"),
+                          _("Buildings"), _("Households"), _("Residents"), _("Source"));
+  for (guint i = 0; i < c->sources->len; i++)
+    {
+      CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+      double m = c->walking ? (s->tie.edge >= 0 ? s->tie.access_m : NAN) : s->radius_m;
+      if (isnan (m))
+        g_string_append_printf (out, "%9s", "-");
+      else
+        g_string_append_printf (out, "%9.0f", m);
+      g_string_append_printf (out, " %9u %10" G_GINT64_FORMAT " %10" G_GINT64_FORMAT "  %s\n",
+                              s->buildings, s->households, s->population,
+                              s->name ? s->name : s->uuid);
+    }
+}
+
+/* "walkable" (the default) or "all" */
+static gboolean
+parse_network_mode (const char *text, CmNetworkMode *mode)
+{
+  if (text == NULL || strcmp (text, "walkable") == 0)
+    *mode = CM_NETWORK_WALKABLE;
+  else if (strcmp (text, "all") == 0)
+    *mode = CM_NETWORK_ALL;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static int
 cmd_coverage (int argc, char **argv)
 {
   gboolean radius = FALSE, csv = FALSE, json = FALSE;
-  g_autofree char *from = NULL;
-  double max = 0;
+  g_autofree char *from = NULL, *network = NULL;
+  double max = 0, walk = NAN;
   GOptionEntry entries[] = {
     { "radius", 0, 0, G_OPTION_ARG_NONE, &radius,
       N_("Straight-line reach: each source's service_radius_m, or --max"), NULL },
+    { "walk", 0, 0, G_OPTION_ARG_DOUBLE, &walk,
+      N_("Walking reach: buildings within this many metres on foot along the paths"),
+      N_("METRES") },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from,
       N_("The sources: a layer (stations) or a layer and category (resources:kindergarten)"),
       N_("SELECTOR") },
-    { "max", 0, 0, G_OPTION_ARG_DOUBLE, &max, N_("One reach in metres for every source"),
+    { "max", 0, 0, G_OPTION_ARG_DOUBLE, &max, N_("With --radius: one reach in metres for every source"),
       N_("METRES") },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &network,
+      N_("With --walk: “walkable” paths (the default) or “all” lines in paths"), N_("WHICH") },
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("One row per building, as CSV"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("The summary, the sources and every building, as JSON"), NULL },
     { NULL }
   };
-  int rc = parse_options ("coverage", "MAP --radius",
-                          _("Which buildings the sources reach: for each building its nearest "
-                            "source in metres and whether a source's reach covers it, measured "
-                            "from its point-on-surface on the WGS 84 ellipsoid; per source the "
+  int rc = parse_options ("coverage", "MAP (--radius | --walk METRES)",
+                          _("Which buildings the sources reach, from each building's "
+                            "point-on-surface. --radius: the nearest source in straight metres "
+                            "on the WGS 84 ellipsoid and whether its service radius covers the "
+                            "building. --walk: the nearest source on foot along the walking "
+                            "network, the walking metres with both access legs, the detour "
+                            "ratio, and buildings that cannot reach any source. Per source: the "
                             "buildings, households and population it covers."),
                           entries, &argc, &argv);
   if (rc >= 0)
     return rc;
   if (argc != 2)
     return usage_error (_("“cmap coverage” takes one map"));
-  if (!radius)
-    return usage_error (_("say how to measure: --radius (walking coverage comes with the "
-                          "walking network)"));
+  gboolean walking = !isnan (walk);
+  if (radius == walking)
+    return usage_error (_("say how to measure: --radius or --walk METRES"));
+  if (walking && !(walk > 0))
+    return usage_error (_("--walk must be a distance in metres, more than 0"));
   if (csv && json)
     return usage_error (_("choose one of --csv and --json"));
   if (max < 0 || isnan (max))
     return usage_error (_("--max must be a distance in metres"));
+  CmNetworkMode mode;
+  if (!parse_network_mode (network, &mode))
+    return usage_error (_("--network is “walkable” or “all”"));
 
   g_autoptr (GError) error = NULL;
   g_autoptr (CmStore) store = open_map (argv[1], &error);
   if (store == NULL)
     return fail (error);
-  g_autoptr (CmCoverage) c = cm_coverage_load (store, from ? from : "stations", max, &error);
+  g_autoptr (CmCoverage) c = cm_coverage_load (store, from ? from : "stations",
+                                               walking ? 0 : max, &error);
   if (c == NULL)
     return fail (error);
-  cm_coverage_compute_radius (c);
-
-  GString *out = g_string_new (NULL);
-  guint n = c->buildings->len;
-  if (csv)
+  CmNetworkStats stats = { 0 };
+  if (walking)
     {
-      g_string_append (out, "uuid,name,lon,lat,nearest_uuid,nearest_name,nearest_m,covered,"
-                            "households,population\n");
-      for (guint i = 0; i < n; i++)
-        {
-          CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
-          CmCoverageSource *s = b->nearest >= 0 ? &g_array_index (c->sources, CmCoverageSource,
-                                                                 b->nearest)
-                                                : NULL;
-          g_string_append_printf (out, "%s,", b->uuid);
-          csv_field (out, b->name);
-          g_string_append_printf (out, ",%.7f,%.7f,%s,", b->lon, b->lat, s ? s->uuid : "");
-          csv_field (out, s ? s->name : NULL);
-          if (s)
-            g_string_append_printf (out, ",%.1f", b->nearest_m);
-          else
-            g_string_append_c (out, ',');
-          g_string_append_printf (out, ",%d,", b->covered ? 1 : 0);
-          if (b->households >= 0)
-            g_string_append_printf (out, "%" G_GINT64_FORMAT, b->households);
-          g_string_append_c (out, ',');
-          if (b->population >= 0)
-            g_string_append_printf (out, "%" G_GINT64_FORMAT, b->population);
-          g_string_append_c (out, '\n');
-        }
-    }
-  else if (json)
-    {
-      g_string_append_printf (out, "{\"summary\": {\"buildings\": %u, \"covered\": %u,"
-                                   " \"households_covered\": %" G_GINT64_FORMAT ","
-                                   " \"households_uncovered\": %" G_GINT64_FORMAT ","
-                                   " \"population_covered\": %" G_GINT64_FORMAT ","
-                                   " \"population_uncovered\": %" G_GINT64_FORMAT "},"
-                                   " \"sources\": [",
-                              n, c->covered, c->households_covered, c->households_uncovered,
-                              c->population_covered, c->population_uncovered);
-      for (guint i = 0; i < c->sources->len; i++)
-        {
-          CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
-          g_string_append_printf (out, "%s{\"uuid\": \"%s\", \"name\": ", i ? ", " : "",
-                                  s->uuid);
-          json_text_or_null (out, s->name);
-          g_string_append (out, ", \"radius_m\": ");
-          if (isnan (s->radius_m))
-            g_string_append (out, "null");
-          else
-            g_string_append_printf (out, "%.1f", s->radius_m);
-          g_string_append_printf (out, ", \"buildings\": %u, \"households\": %" G_GINT64_FORMAT
-                                       ", \"population\": %" G_GINT64_FORMAT "}",
-                                  s->buildings, s->households, s->population);
-        }
-      g_string_append (out, "], \"buildings\": [");
-      for (guint i = 0; i < n; i++)
-        {
-          CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
-          g_string_append_printf (out, "%s\n{\"uuid\": \"%s\", \"nearest\": ", i ? "," : "",
-                                  b->uuid);
-          if (b->nearest >= 0)
-            g_string_append_printf (
-                out, "\"%s\", \"nearest_m\": %.1f",
-                g_array_index (c->sources, CmCoverageSource, b->nearest).uuid, b->nearest_m);
-          else
-            g_string_append (out, "null, \"nearest_m\": null");
-          g_string_append_printf (out, ", \"covered\": %s, \"households\": ",
-                                  b->covered ? "true" : "false");
-          json_count_or_null (out, b->households);
-          g_string_append (out, ", \"population\": ");
-          json_count_or_null (out, b->population);
-          g_string_append_c (out, '}');
-        }
-      g_string_append (out, "]}\n");
+      g_autoptr (CmNetwork) net = cm_network_load (store, mode, &error);
+      if (net == NULL)
+        return fail (error);
+      cm_network_get_stats (net, &stats);
+      cm_coverage_compute_walk (c, net, walk);
     }
   else
-    {
-      g_string_append_printf (out, _("%u of %u buildings are within reach of a source (%.1f%%); "
-                                     "%u are not.\n"),
-                              c->covered, n, n ? 100.0 * c->covered / n : 0.0, n - c->covered);
-      g_string_append_printf (out, _("Households covered: %lld, not covered: %lld; residents "
-                                     "covered: %lld, not covered: %lld (where known).\n"),
-                              (long long) c->households_covered,
-                              (long long) c->households_uncovered,
-                              (long long) c->population_covered,
-                              (long long) c->population_uncovered);
-      /* the name last: Chinese names are wider than their bytes */
-      g_string_append_printf (out, "%9s %9s %10s %10s  %s\n", _("Reach m"), _("Buildings"),
-                              _("Households"), _("Residents"), _("Source"));
-      for (guint i = 0; i < c->sources->len; i++)
-        {
-          CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
-          if (isnan (s->radius_m))
-            g_string_append_printf (out, "%9s", "-");
-          else
-            g_string_append_printf (out, "%9.0f", s->radius_m);
-          g_string_append_printf (out, " %9u %10" G_GINT64_FORMAT " %10" G_GINT64_FORMAT "  %s\n",
-                                  s->buildings, s->households, s->population,
-                                  s->name ? s->name : s->uuid);
-        }
-    }
+    cm_coverage_compute_radius (c);
+
+  GString *out = g_string_new (NULL);
+  if (csv)
+    coverage_csv (out, c);
+  else if (json)
+    coverage_json (out, c, &stats);
+  else
+    coverage_text (out, c, &stats);
   fwrite (out->str, 1, out->len, stdout);
   g_string_free (out, TRUE);
+  return EXIT_OK;
+}
+
+/* ---- walk-area --------------------------------------------------------------------------- */
+
+static int
+cmd_walk_area (int argc, char **argv)
+{
+  g_autofree char *from = NULL, *network = NULL, *output = NULL;
+  double max = NAN;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from,
+      N_("The sources: a layer (stations) or a layer and category (resources:kindergarten)"),
+      N_("SELECTOR") },
+    { "max", 0, 0, G_OPTION_ARG_DOUBLE, &max, N_("Metres of walking along the paths"),
+      N_("METRES") },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &network,
+      N_("“walkable” paths (the default) or “all” lines in paths"), N_("WHICH") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The GeoJSON file to write"),
+      N_("FILE") },
+    { NULL }
+  };
+  int rc = parse_options ("walk-area", "MAP --from SELECTOR --max METRES -o FILE.geojson",
+                          _("The service area of each source: every part of the walking network "
+                            "within --max metres of its tie point, a partly reached path cut at "
+                            "exactly that distance. One MultiLineString feature per source, with "
+                            "source_uuid, source_name and length_m (the reachable length; each "
+                            "piece of path counted once)."),
+                          entries, &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 2)
+    return usage_error (_("“cmap walk-area” takes one map"));
+  if (from == NULL)
+    return usage_error (_("say which sources with --from (stations, or resources:kindergarten)"));
+  if (!(max > 0))
+    return usage_error (_("say how far with --max METRES (more than 0)"));
+  if (output == NULL)
+    return usage_error (_("say where to write the areas with -o FILE.geojson"));
+  CmNetworkMode mode;
+  if (!parse_network_mode (network, &mode))
+    return usage_error (_("--network is “walkable” or “all”"));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = open_map (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  g_autoptr (CmCoverage) c = cm_coverage_load (store, from, 0, &error);
+  if (c == NULL)
+    return fail (error);
+  g_autoptr (CmNetwork) net = cm_network_load (store, mode, &error);
+  if (net == NULL)
+    return fail (error);
+  g_autoptr (CmNetworkSearch) search = cm_network_search_new (net);
+  g_autoptr (GArray) pieces = g_array_new (FALSE, FALSE, sizeof (CmNetworkPiece));
+
+  GString *out = g_string_new ("{\"type\": \"FeatureCollection\", \"features\": [");
+  guint off_network = 0;
+  for (guint i = 0; i < c->sources->len; i++)
+    {
+      CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+      CmNetworkTie tie;
+      if (!cm_network_tie (net, s->lon, s->lat, CM_NETWORK_MAX_ACCESS_M, &tie))
+        off_network++;
+      g_array_set_size (pieces, 0);
+      double length = cm_network_service_area (search, &tie, max, pieces);
+      g_string_append_printf (out, "%s\n{\"type\": \"Feature\", \"properties\": "
+                                   "{\"source_uuid\": \"%s\", \"source_name\": ",
+                              i ? "," : "", s->uuid);
+      json_text_or_null (out, s->name);
+      g_string_append_printf (out, ", \"max_m\": %.1f, \"length_m\": %.1f, \"on_network\": %s},"
+                                   " \"geometry\": ",
+                              max, length, tie.edge >= 0 ? "true" : "false");
+      if (pieces->len == 0)
+        {
+          g_string_append (out, "null}");
+          continue;
+        }
+      g_string_append (out, "{\"type\": \"MultiLineString\", \"coordinates\": [");
+      for (guint k = 0; k < pieces->len; k++)
+        {
+          const CmNetworkPiece *p = &g_array_index (pieces, CmNetworkPiece, k);
+          double a[2], b[2];
+          cm_network_edge_point (net, p->edge, p->t0, &a[0], &a[1]);
+          cm_network_edge_point (net, p->edge, p->t1, &b[0], &b[1]);
+          g_string_append_printf (out, "%s[[%.7f, %.7f], [%.7f, %.7f]]", k ? ", " : "", a[0],
+                                  a[1], b[0], b[1]);
+        }
+      g_string_append (out, "]}}");
+    }
+  g_string_append (out, "\n]}\n");
+
+  /* written to a temporary file and renamed: never a half-written file */
+  gboolean ok = g_file_set_contents (output, out->str, (gssize) out->len, &error);
+  g_string_free (out, TRUE);
+  if (!ok)
+    return fail (error);
+  g_printerr (_("Wrote the walking areas of %u sources within %.0f m to %s\n"), c->sources->len,
+              max, output);
+  if (off_network)
+    g_printerr (_("%u sources have no path within %.0f m and reach nothing on foot.\n"),
+                off_network, CM_NETWORK_MAX_ACCESS_M);
   return EXIT_OK;
 }
 
@@ -671,6 +907,7 @@ static const Command commands[] = {
   { "check", cmd_check, N_("check a map's integrity and spatial indexes") },
   { "render", cmd_render, N_("draw a map to a PNG or PDF") },
   { "coverage", cmd_coverage, N_("which buildings the service points reach") },
+  { "walk-area", cmd_walk_area, N_("the paths reachable on foot from each service point") },
 };
 
 static void
@@ -680,7 +917,7 @@ print_help (FILE *to)
   fprintf (to, "%s\n\n", _("Community Map (社区资源图) on the command line."));
   fprintf (to, "%s\n", _("Commands:"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (to, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (to, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (to, "\n%s\n", _("“cmap COMMAND --help” shows a command's options. --version shows "
                            "the version."));
   fprintf (to, "%s\n", _("Exit status: 0 success, 1 bad input, 2 bad usage."));

@@ -10,6 +10,8 @@ void
 cm_i18n_init (void)
 {
   setlocale (LC_ALL, "");
+  /* numbers in CSV, JSON and GeoJSON always use a decimal point, whatever the locale */
+  setlocale (LC_NUMERIC, "C");
   const char *localedir = g_getenv ("CM_LOCALEDIR");
   bindtextdomain (GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -843,3 +843,54 @@ cm_network_service_area (CmNetworkSearch *s, const CmNetworkTie *source, double 
     }
   return total;
 }
+
+/* ---- pieces as geometry -------------------------------------------------------------------- */
+
+CmGeom *
+cm_network_pieces_to_geom (const CmNetwork *net, const GArray *pieces)
+{
+  CmGeom *geom = cm_geom_new (CM_GEOM_MULTILINESTRING);
+  for (guint i = 0; i < pieces->len; i++)
+    {
+      const CmNetworkPiece *p = &g_array_index (pieces, CmNetworkPiece, i);
+      double xy[4];
+      cm_network_edge_point (net, p->edge, p->t0, &xy[0], &xy[1]);
+      cm_network_edge_point (net, p->edge, p->t1, &xy[2], &xy[3]);
+      g_array_append_vals (geom->xy, xy, 4);
+      guint two = 2, one = 1;
+      g_array_append_val (geom->ring_len, two);
+      g_array_append_val (geom->part_len, one);
+    }
+  return geom;
+}
+
+CmGeom *
+cm_network_pieces_outline (const CmNetwork *net, const GArray *pieces, double width_m)
+{
+  if (pieces->len == 0)
+    return NULL;
+  g_autoptr (CmGeom) lines = cm_network_pieces_to_geom (net, pieces);
+  /* into local metres, so the buffer is as wide east–west as north–south */
+  double *xy = (double *) lines->xy->data;
+  for (guint i = 0; i < lines->xy->len / 2; i++)
+    to_local (net, xy[2 * i], xy[2 * i + 1], &xy[2 * i]);
+  GEOSContextHandle_t ctx = GEOS_init_r ();
+  GEOSGeometry *g = cm_geom_to_geos (ctx, lines);
+  GEOSGeometry *buffered = g ? GEOSBuffer_r (ctx, g, width_m, 4) : NULL;
+  CmGeom *outline = buffered ? cm_geom_from_geos (ctx, buffered) : NULL;
+  if (g)
+    GEOSGeom_destroy_r (ctx, g);
+  if (buffered)
+    GEOSGeom_destroy_r (ctx, buffered);
+  GEOS_finish_r (ctx);
+  if (outline)
+    {
+      double *oxy = (double *) outline->xy->data;
+      for (guint i = 0; i < outline->xy->len / 2; i++)
+        {
+          oxy[2 * i] = net->lon0 + oxy[2 * i] / net->kx;
+          oxy[2 * i + 1] = net->lat0 + oxy[2 * i + 1] / net->ky;
+        }
+    }
+  return outline;
+}

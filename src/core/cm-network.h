@@ -11,6 +11,7 @@
  * Everything here is plain C on arrays, safe to use from a worker thread once built. */
 #pragma once
 
+#include "cm-geom.h"
 #include "cm-store.h"
 
 G_BEGIN_DECLS
@@ -101,5 +102,13 @@ typedef struct
  * An untied source reaches nothing. */
 double cm_network_service_area (CmNetworkSearch *search, const CmNetworkTie *source,
                                 double max_m, GArray *pieces);
+
+/* The pieces as a MULTILINESTRING, one part per piece. */
+CmGeom *cm_network_pieces_to_geom (const CmNetwork *network, const GArray *pieces);
+/* An outline around the pieces for display: every piece widened by @width_m on each side and
+ * the whole unioned (GEOS buffer in local metres), so it follows the streets reached rather
+ * than spanning the gaps between them. A POLYGON or MULTIPOLYGON; NULL for no pieces. */
+CmGeom *cm_network_pieces_outline (const CmNetwork *network, const GArray *pieces,
+                                   double width_m);
 
 G_END_DECLS
