@@ -147,6 +147,125 @@ test_bad_selector (void)
   g_assert_cmpint (empty->covered, ==, 0);
 }
 
+/* ---- volunteer teams ----------------------------------------------------------------------- */
+
+/* A rectangle (or any ring) given in metres east and north of 116.3° E, 40° N, placed with
+ * PROJ's scale there. */
+static CmGeom *
+ring_in_metres (guint n, const double *metres)
+{
+  double mx = proj_distance (116.3, 40.0, 116.301, 40.0) / 0.001;
+  double my = proj_distance (116.3, 40.0, 116.3, 40.001) / 0.001;
+  CmGeom *g = cm_geom_new (CM_GEOM_POLYGON);
+  for (guint i = 0; i < n; i++)
+    {
+      double xy[2] = { 116.3 + metres[2 * i] / mx, 40.0 + metres[2 * i + 1] / my };
+      g_array_append_vals (g->xy, xy, 2);
+    }
+  guint one = 1;
+  g_array_append_val (g->ring_len, n);
+  g_array_append_val (g->part_len, one);
+  return g;
+}
+
+static CmGeom *
+rect (double x0, double y0, double x1, double y1)
+{
+  double m[] = { x0, y0, x1, y0, x1, y1, x0, y1, x0, y0 };
+  return ring_in_metres (5, m);
+}
+
+static void
+point_in_metres (double x, double y, double *lon, double *lat)
+{
+  double mx = proj_distance (116.3, 40.0, 116.301, 40.0) / 0.001;
+  double my = proj_distance (116.3, 40.0, 116.3, 40.001) / 0.001;
+  *lon = 116.3 + x / mx, *lat = 40.0 + y / my;
+}
+
+#define ASSERT_AREA(got, want) g_assert_cmpfloat (fabs ((got) - (want)), <, 0.005 * (want))
+
+/* Three teams on a 1 km square: every area worked out by hand (m²). B is drawn with a spike,
+ * which GEOS calls invalid; it is repaired and still counts. */
+static void
+test_teams (void)
+{
+  g_autoptr (CmTeams) t = cm_teams_new ();
+  g_autoptr (CmGeom) boundary = rect (0, 0, 1000, 1000);
+  g_autoptr (CmGeom) a = rect (0, 0, 600, 1000);
+  double spiky[] = { 400, 0, 1000, 0, 1000, 500, 700, 500, 700, 520, 700, 500, 400, 500, 400, 0 };
+  g_autoptr (CmGeom) b = ring_in_metres (8, spiky);
+  g_autoptr (CmGeom) c = rect (300, 300, 700, 700);
+  g_assert_true (cm_geom_find_problem (b, (double[2]){ 0 }, NULL));
+  cm_teams_add_boundary (t, boundary);
+  cm_teams_add_team (t, "a", "A", "elderly", a);
+  cm_teams_add_team (t, "b", "B", "safety", b);
+  cm_teams_add_team (t, "c", "C", "cleaning", c);
+  const double homes[][2] = { { 100, 100 }, { 500, 100 }, { 500, 400 }, { 800, 800 }, { 650, 600 } };
+  for (gsize i = 0; i < G_N_ELEMENTS (homes); i++)
+    {
+      double lon, lat;
+      point_in_metres (homes[i][0], homes[i][1], &lon, &lat);
+      cm_coverage_add_building (t->buildings, "h", NULL, lon, lat, 10, 20);
+    }
+  cm_teams_compute (t);
+
+  g_assert_cmpint (t->repaired, ==, 1);
+  g_assert_true (g_array_index (t->teams, CmTeam, 1).repaired);
+  ASSERT_AREA (g_array_index (t->teams, CmTeam, 0).area_m2, 600000);
+  ASSERT_AREA (g_array_index (t->teams, CmTeam, 1).area_m2, 300000);
+  ASSERT_AREA (g_array_index (t->teams, CmTeam, 2).area_m2, 160000);
+  ASSERT_AREA (t->boundary_area_m2, 1000000);
+  ASSERT_AREA (t->covered_area_m2, 820000);
+  ASSERT_AREA (t->covered_in_boundary_m2, 820000);
+  ASSERT_AREA (t->gaps_area_m2, 180000); /* x 700–1000 above 500 m, and 600–700 above 700 m */
+  ASSERT_AREA (t->overlap_area_m2, 200000);
+
+  /* which teams share which ground */
+  g_assert_cmpint (t->overlaps->len, ==, 4);
+  const struct { const char *teams; double area; } want[] = {
+    { "0,1", 60000 }, { "0,2", 80000 }, { "1,2", 20000 }, { "0,1,2", 40000 } };
+  for (gsize k = 0; k < G_N_ELEMENTS (want); k++)
+    {
+      gboolean found = FALSE;
+      for (guint i = 0; i < t->overlaps->len; i++)
+        {
+          CmTeamOverlap *o = g_ptr_array_index (t->overlaps, i);
+          GString *key = g_string_new (NULL);
+          for (guint j = 0; j < o->teams->len; j++)
+            g_string_append_printf (key, "%s%d", j ? "," : "", g_array_index (o->teams, int, j));
+          if (strcmp (key->str, want[k].teams) == 0)
+            {
+              ASSERT_AREA (o->area_m2, want[k].area);
+              g_assert_nonnull (o->geom);
+              found = TRUE;
+            }
+          g_string_free (key, TRUE);
+        }
+      g_assert_true (found);
+    }
+
+  /* buildings per team and outside every team */
+  g_assert_cmpint (g_array_index (t->teams, CmTeam, 0).buildings, ==, 3);
+  g_assert_cmpint (g_array_index (t->teams, CmTeam, 1).buildings, ==, 2);
+  g_assert_cmpint (g_array_index (t->teams, CmTeam, 2).buildings, ==, 2);
+  g_assert_cmpint (g_array_index (t->teams, CmTeam, 2).population, ==, 40);
+  g_assert_cmpint (t->buildings_outside, ==, 1);
+  g_assert_cmpint (t->population_outside, ==, 20);
+  g_assert_cmpint (t->households_outside, ==, 10);
+  g_assert_nonnull (t->gaps);
+  g_assert_nonnull (t->covered);
+
+  /* no boundary: no gaps, the rest as before */
+  g_autoptr (CmTeams) loose = cm_teams_new ();
+  cm_teams_add_team (loose, "a", "A", NULL, a);
+  cm_teams_add_team (loose, "c", "C", NULL, c);
+  cm_teams_compute (loose);
+  g_assert_null (loose->gaps);
+  g_assert_cmpint (loose->overlaps->len, ==, 1);
+  ASSERT_AREA (((CmTeamOverlap *) g_ptr_array_index (loose->overlaps, 0))->area_m2, 120000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -154,5 +273,6 @@ main (int argc, char **argv)
   g_test_add_func ("/analysis/geodesic", test_geodesic);
   g_test_add_func ("/analysis/radius-coverage-porto", test_radius_coverage_porto);
   g_test_add_func ("/analysis/bad-selector", test_bad_selector);
+  g_test_add_func ("/analysis/teams", test_teams);
   return g_test_run ();
 }

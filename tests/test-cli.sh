@@ -24,7 +24,7 @@ expect 2 "$CMAP"; ok "no command: exit 2"
 expect 2 "$CMAP" frobnicate; one_line_error; ok "unknown command: exit 2, one line"
 expect 0 "$CMAP" --help; grep -q import "$dir/out" || fail "--help lists no commands"; ok "--help"
 expect 0 "$CMAP" --version; grep -Eq '^cmap [0-9]+\.[0-9]+\.[0-9]+$' "$dir/out" || fail "--version"; ok "--version"
-for c in new import export info check render coverage walk-area; do
+for c in new import export info check render coverage walk-area teams; do
   expect 0 "$CMAP" "$c" --help; grep -q "cmap $c" "$dir/out" || fail "$c --help"
 done
 ok "every command has --help"
@@ -215,4 +215,26 @@ expect 2 "$CMAP" walk-area "$DEMO_MAP" --from stations -o "$dir/x.geojson"; one_
 expect 1 "$CMAP" walk-area "$DEMO_MAP" --from nowhere --max 5 -o "$dir/x.geojson"; one_line_error
 [ ! -e "$dir/x.geojson" ] || fail "a refused walk-area wrote a file"
 ok "walk-area: 5 features, length_m = SpatiaLite's geodesic ST_Length, no piece twice; 100 m areas lie within 500 m ones"
+
+# cmap teams: the covered ground, the gaps and the buildings outside every team against
+# SpatiaLite's own geodesic ST_Area and ST_Intersects on the stored areas
+expect 0 "$CMAP" teams "$DEMO_MAP" --json -o "$dir/teams.geojson"
+spatialite -silent "$DEMO_MAP" "SELECT ST_Area(ST_Union(geom), 1) FROM teams WHERE deleted = 0;
+SELECT ST_Area(ST_Difference((SELECT ST_Union(geom) FROM boundary WHERE deleted = 0), (SELECT ST_Union(geom) FROM teams WHERE deleted = 0)), 1);
+SELECT count(*) FROM buildings b WHERE deleted = 0 AND NOT EXISTS (SELECT 1 FROM teams t WHERE t.deleted = 0 AND ST_Intersects(t.geom, ST_PointOnSurface(b.geom)));" >"$dir/teams-want.txt" 2>/dev/null
+python3 - "$dir/out" "$dir/teams-want.txt" "$dir/teams.geojson" <<'PY' || fail "teams --json against SpatiaLite"
+import json, sys
+d = json.load(open(sys.argv[1]))
+covered, gaps, outside = [float(x) for x in open(sys.argv[2]).read().split()[-3:]]
+s = d['summary']
+assert s['teams'] == 3 == len(d['teams'])
+assert abs(s['covered_m2'] - covered) < 0.005 * covered, (s, covered)
+assert abs(s['gaps_m2'] - gaps) < 0.005 * gaps, (s, gaps)
+assert s['buildings_outside'] == int(outside), (s, outside)
+assert abs(s['covered_m2'] - (sum(t['area_m2'] for t in d['teams']) - s['overlap_m2'])) <= 3, s
+assert len(d['overlaps']) == 1 and len(d['overlaps'][0]['teams']) == 2, d['overlaps']
+g = json.load(open(sys.argv[3]))
+assert sorted(f['properties']['kind'] for f in g['features']) == ['covered', 'gap', 'overlap']
+PY
+ok "teams: covered, gap areas and buildings outside equal SpatiaLite's ST_Area/ST_Intersects; one two-team overlap; GeoJSON has the three kinds"
 echo "1..$n"

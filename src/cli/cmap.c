@@ -863,17 +863,9 @@ cmd_walk_area (int argc, char **argv)
           g_string_append (out, "null}");
           continue;
         }
-      g_string_append (out, "{\"type\": \"MultiLineString\", \"coordinates\": [");
-      for (guint k = 0; k < pieces->len; k++)
-        {
-          const CmNetworkPiece *p = &g_array_index (pieces, CmNetworkPiece, k);
-          double a[2], b[2];
-          cm_network_edge_point (net, p->edge, p->t0, &a[0], &a[1]);
-          cm_network_edge_point (net, p->edge, p->t1, &b[0], &b[1]);
-          g_string_append_printf (out, "%s[[%.7f, %.7f], [%.7f, %.7f]]", k ? ", " : "", a[0],
-                                  a[1], b[0], b[1]);
-        }
-      g_string_append (out, "]}}");
+      g_autoptr (CmGeom) lines = cm_network_pieces_to_geom (net, pieces);
+      cm_geom_append_geojson (out, lines);
+      g_string_append_c (out, '}');
     }
   g_string_append (out, "\n]}\n");
 
@@ -887,6 +879,190 @@ cmd_walk_area (int argc, char **argv)
   if (off_network)
     g_printerr (_("%u sources have no path within %.0f m and reach nothing on foot.\n"),
                 off_network, CM_NETWORK_MAX_ACCESS_M);
+  return EXIT_OK;
+}
+
+/* ---- teams ------------------------------------------------------------------------------- */
+
+static void
+append_team_names (GString *out, CmTeams *t, const CmTeamOverlap *o, gboolean json)
+{
+  for (guint j = 0; j < o->teams->len; j++)
+    {
+      const CmTeam *team = &g_array_index (t->teams, CmTeam, g_array_index (o->teams, int, j));
+      if (j)
+        g_string_append (out, json ? ", " : " + ");
+      if (json)
+        json_text_or_null (out, team->name ? team->name : team->uuid);
+      else
+        g_string_append (out, team->name ? team->name : team->uuid);
+    }
+}
+
+/* The gaps, overlaps and union as GeoJSON features, for QGIS or the map. */
+static gboolean
+write_teams_geojson (CmTeams *t, const char *path, GError **error)
+{
+  GString *out = g_string_new ("{\"type\": \"FeatureCollection\", \"features\": [");
+  guint n = 0;
+  if (t->covered)
+    {
+      g_string_append_printf (out, "%s\n{\"type\": \"Feature\", \"properties\": {\"kind\": "
+                                   "\"covered\", \"area_m2\": %.0f}, \"geometry\": ",
+                              n++ ? "," : "", t->covered_area_m2);
+      cm_geom_append_geojson (out, t->covered);
+      g_string_append_c (out, '}');
+    }
+  if (t->gaps)
+    {
+      g_string_append_printf (out, "%s\n{\"type\": \"Feature\", \"properties\": {\"kind\": "
+                                   "\"gap\", \"area_m2\": %.0f}, \"geometry\": ",
+                              n++ ? "," : "", t->gaps_area_m2);
+      cm_geom_append_geojson (out, t->gaps);
+      g_string_append_c (out, '}');
+    }
+  for (guint i = 0; i < t->overlaps->len; i++)
+    {
+      const CmTeamOverlap *o = g_ptr_array_index (t->overlaps, i);
+      if (o->geom == NULL)
+        continue;
+      g_string_append_printf (out, "%s\n{\"type\": \"Feature\", \"properties\": {\"kind\": "
+                                   "\"overlap\", \"area_m2\": %.0f, \"teams\": %u, \"names\": [",
+                              n++ ? "," : "", o->area_m2, o->teams->len);
+      append_team_names (out, t, o, TRUE);
+      g_string_append (out, "]}, \"geometry\": ");
+      cm_geom_append_geojson (out, o->geom);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "\n]}\n");
+  gboolean ok = g_file_set_contents (path, out->str, (gssize) out->len, error);
+  g_string_free (out, TRUE);
+  return ok;
+}
+
+static int
+cmd_teams (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("The figures as JSON"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("Also write the covered ground, the gaps and the overlaps as GeoJSON"), N_("FILE") },
+    { NULL }
+  };
+  int rc = parse_options ("teams", "MAP",
+                          _("Where volunteer teams work: the ground their areas cover, the gaps "
+                            "(the community boundary minus that ground), the overlaps (where two "
+                            "or more teams work, and which), and the buildings, households and "
+                            "residents in each team's area and outside every one. Areas in "
+                            "square metres; drawn areas that are slightly invalid are repaired "
+                            "first."),
+                          entries, &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 2)
+    return usage_error (_("“cmap teams” takes one map"));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = open_map (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  g_autoptr (CmTeams) t = cm_teams_load (store, &error);
+  if (t == NULL)
+    return fail (error);
+  cm_teams_compute (t);
+  if (output && !write_teams_geojson (t, output, &error))
+    return fail (error);
+
+  GString *out = g_string_new (NULL);
+  if (json)
+    {
+      g_string_append_printf (out, "{\"summary\": {\"teams\": %u, \"repaired\": %u,"
+                                   " \"boundary_m2\": %.0f, \"covered_m2\": %.0f,"
+                                   " \"covered_in_boundary_m2\": %.0f, \"gaps_m2\": %.0f,"
+                                   " \"overlap_m2\": %.0f, \"buildings\": %u,"
+                                   " \"buildings_outside\": %u,"
+                                   " \"households_outside\": %" G_GINT64_FORMAT ","
+                                   " \"population_outside\": %" G_GINT64_FORMAT "},"
+                                   " \"teams\": [",
+                              t->teams->len, t->repaired, t->boundary_area_m2,
+                              t->covered_area_m2, t->covered_in_boundary_m2, t->gaps_area_m2,
+                              t->overlap_area_m2, t->buildings->buildings->len,
+                              t->buildings_outside, t->households_outside,
+                              t->population_outside);
+      for (guint i = 0; i < t->teams->len; i++)
+        {
+          const CmTeam *team = &g_array_index (t->teams, CmTeam, i);
+          g_string_append_printf (out, "%s\n{\"uuid\": \"%s\", \"name\": ", i ? "," : "",
+                                  team->uuid);
+          json_text_or_null (out, team->name);
+          g_string_append (out, ", \"kind\": ");
+          json_text_or_null (out, team->kind);
+          g_string_append_printf (out, ", \"area_m2\": %.0f, \"repaired\": %s, \"buildings\": %u,"
+                                       " \"households\": %" G_GINT64_FORMAT ","
+                                       " \"population\": %" G_GINT64_FORMAT "}",
+                                  team->area_m2, team->repaired ? "true" : "false",
+                                  team->buildings, team->households, team->population);
+        }
+      g_string_append (out, "], \"overlaps\": [");
+      for (guint i = 0; i < t->overlaps->len; i++)
+        {
+          const CmTeamOverlap *o = g_ptr_array_index (t->overlaps, i);
+          g_string_append_printf (out, "%s\n{\"area_m2\": %.0f, \"teams\": [", i ? "," : "",
+                                  o->area_m2);
+          for (guint j = 0; j < o->teams->len; j++)
+            g_string_append_printf (
+                out, "%s\"%s\"", j ? ", " : "",
+                g_array_index (t->teams, CmTeam, g_array_index (o->teams, int, j)).uuid);
+          g_string_append (out, "], \"names\": [");
+          append_team_names (out, t, o, TRUE);
+          g_string_append (out, "]}");
+        }
+      g_string_append (out, "]}\n");
+    }
+  else
+    {
+      g_string_append_printf (out, _("%u teams; %u areas were repaired before counting.\n"),
+                              t->teams->len, t->repaired);
+      if (t->boundary_area_m2 > 0)
+        g_string_append_printf (out, _("Community: %.0f m²; covered by a team: %.0f m² (%.1f%%); "
+                                       "gaps: %.0f m².\n"),
+                                t->boundary_area_m2, t->covered_in_boundary_m2,
+                                100 * t->covered_in_boundary_m2 / t->boundary_area_m2,
+                                t->gaps_area_m2);
+      else
+        g_string_append (out, _("No community boundary is drawn, so gaps cannot be shown: draw "
+                                "the outline in the boundary layer.\n"));
+      g_string_append_printf (out, _("Covered by two or more teams: %.0f m².\n"),
+                              t->overlap_area_m2);
+      g_string_append_printf (out, _("%u of %u buildings are outside every team (households: "
+                                     "%lld, residents: %lld where known).\n"),
+                              t->buildings_outside, t->buildings->buildings->len,
+                              (long long) t->households_outside,
+                              (long long) t->population_outside);
+      g_string_append_printf (out, "%10s %9s %10s %10s  %s\n", _("Area m²"), _("Buildings"),
+                              _("Households"), _("Residents"), _("Team"));
+      for (guint i = 0; i < t->teams->len; i++)
+        {
+          const CmTeam *team = &g_array_index (t->teams, CmTeam, i);
+          g_string_append_printf (out, "%10.0f %9u %10" G_GINT64_FORMAT " %10" G_GINT64_FORMAT
+                                       "  %s%s\n",
+                                  team->area_m2, team->buildings, team->households,
+                                  team->population, team->name ? team->name : team->uuid,
+                                  team->repaired ? _(" (repaired)") : "");
+        }
+      if (t->overlaps->len)
+        g_string_append_printf (out, "%10s  %s\n", _("Overlap m²"), _("Teams"));
+      for (guint i = 0; i < t->overlaps->len; i++)
+        {
+          const CmTeamOverlap *o = g_ptr_array_index (t->overlaps, i);
+          g_string_append_printf (out, "%10.0f  ", o->area_m2);
+          append_team_names (out, t, o, FALSE);
+          g_string_append_c (out, '\n');
+        }
+    }
+  fwrite (out->str, 1, out->len, stdout);
+  g_string_free (out, TRUE);
   return EXIT_OK;
 }
 
@@ -907,6 +1083,7 @@ static const Command commands[] = {
   { "check", cmd_check, N_("check a map's integrity and spatial indexes") },
   { "render", cmd_render, N_("draw a map to a PNG or PDF") },
   { "coverage", cmd_coverage, N_("which buildings the service points reach") },
+  { "teams", cmd_teams, N_("where volunteer teams work, their gaps and overlaps") },
   { "walk-area", cmd_walk_area, N_("the paths reachable on foot from each service point") },
 };
 

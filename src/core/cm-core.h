@@ -18,4 +18,5 @@
 #include "cm-photos.h"
 #include "cm-snap.h"
 #include "cm-store.h"
+#include "cm-teams.h"
 #include "cm-workshops.h"

@@ -74,9 +74,10 @@ cm_coverage_free (CmCoverage *coverage)
   g_free (coverage);
 }
 
-/* "stations" or "resources:kindergarten" → layer and category (NULL: any). */
+/* "stations", "resources:kindergarten" or "resources:primary_school,middle_school" → layer and
+ * categories (NULL: any). */
 static gboolean
-parse_selector (const char *selector, CmLayer *layer, char **category, GError **error)
+parse_selector (const char *selector, CmLayer *layer, GStrv *categories, GError **error)
 {
   g_auto (GStrv) parts = g_strsplit (selector ? selector : "stations", ":", 2);
   *layer = cm_layer_from_string (parts[0]);
@@ -89,19 +90,29 @@ parse_selector (const char *selector, CmLayer *layer, char **category, GError **
                    parts[0]);
       return FALSE;
     }
-  *category = NULL;
+  *categories = NULL;
   if (parts[1])
     {
-      if (cm_categories_lookup (cm_categories_get_default (), parts[1]) == NULL)
-        {
-          g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
-                       _("“%s” is not a category (see categories.json, e.g. kindergarten)"),
-                       parts[1]);
-          return FALSE;
-        }
-      *category = g_strdup (parts[1]);
+      g_auto (GStrv) keys = g_strsplit (parts[1], ",", -1);
+      for (char **k = keys; *k; k++)
+        if (cm_categories_lookup (cm_categories_get_default (), *k) == NULL)
+          {
+            g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                         _("“%s” is not a category (see categories.json, e.g. kindergarten)"),
+                         *k);
+            return FALSE;
+          }
+      *categories = g_steal_pointer (&keys);
     }
   return TRUE;
+}
+
+gboolean
+cm_coverage_check_selector (const char *selector, GError **error)
+{
+  CmLayer layer;
+  g_auto (GStrv) categories = NULL;
+  return parse_selector (selector, &layer, &categories, error);
 }
 
 static gint64
@@ -110,31 +121,61 @@ column_int_or_unknown (sqlite3_stmt *stmt, int i)
   return sqlite3_column_type (stmt, i) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, i);
 }
 
+gboolean
+cm_coverage_load_buildings (CmCoverage *c, CmStore *store, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (store,
+                            "SELECT uuid, name, X(p), Y(p), households, population FROM"
+                            " (SELECT uuid, name, households, population,"
+                            " ST_PointOnSurface(geom) AS p FROM buildings"
+                            " WHERE deleted = 0 AND geom IS NOT NULL) WHERE p IS NOT NULL"
+                            " ORDER BY rowid",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      cm_coverage_add_building (c, (const char *) sqlite3_column_text (stmt, 0),
+                                (const char *) sqlite3_column_text (stmt, 1),
+                                sqlite3_column_double (stmt, 2), sqlite3_column_double (stmt, 3),
+                                column_int_or_unknown (stmt, 4), column_int_or_unknown (stmt, 5));
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
 CmCoverage *
 cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError **error)
 {
   CmLayer layer;
-  g_autofree char *category = NULL;
-  if (!parse_selector (selector, &layer, &category, error))
+  g_auto (GStrv) categories = NULL;
+  if (!parse_selector (selector, &layer, &categories, error))
     return NULL;
 
   CmCoverage *c = cm_coverage_new ();
 
   /* a point stands for itself; a line or area for its point-on-surface (SpatiaLite/GEOS) */
+  /* the categories as a list of parameters: category IN (?1, ?2, …) */
+  GString *in = g_string_new (NULL);
+  for (guint i = 0; categories && categories[i]; i++)
+    g_string_append_printf (in, "%s?%u", i ? ", " : " AND category IN (", i + 1);
+  if (in->len)
+    g_string_append_c (in, ')');
   g_autofree char *sources_sql = g_strdup_printf (
       "SELECT uuid, name, X(p), Y(p), %s FROM (SELECT uuid, name, %s,"
       " CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS p"
       " FROM %s WHERE deleted = 0 AND geom IS NOT NULL%s) WHERE p IS NOT NULL ORDER BY rowid",
       "r", layer == CM_LAYER_STATIONS ? "service_radius_m AS r" : "NULL AS r",
-      cm_layer_to_string (layer), category ? " AND category = ?1" : "");
+      cm_layer_to_string (layer), in->str);
+  g_string_free (in, TRUE);
   sqlite3_stmt *stmt = _cm_store_prepare (store, sources_sql, error);
   if (stmt == NULL)
     {
       cm_coverage_free (c);
       return NULL;
     }
-  if (category)
-    sqlite3_bind_text (stmt, 1, category, -1, SQLITE_STATIC);
+  for (guint i = 0; categories && categories[i]; i++)
+    sqlite3_bind_text (stmt, (int) i + 1, categories[i], -1, SQLITE_STATIC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       double r = radius_m > 0                                ? radius_m
@@ -146,26 +187,11 @@ cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError 
     }
   sqlite3_finalize (stmt);
 
-  stmt = _cm_store_prepare (store,
-                            "SELECT uuid, name, X(p), Y(p), households, population FROM"
-                            " (SELECT uuid, name, households, population,"
-                            " ST_PointOnSurface(geom) AS p FROM buildings"
-                            " WHERE deleted = 0 AND geom IS NOT NULL) WHERE p IS NOT NULL"
-                            " ORDER BY rowid",
-                            error);
-  if (stmt == NULL)
+  if (!cm_coverage_load_buildings (c, store, error))
     {
       cm_coverage_free (c);
       return NULL;
     }
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      cm_coverage_add_building (c, (const char *) sqlite3_column_text (stmt, 0),
-                                (const char *) sqlite3_column_text (stmt, 1),
-                                sqlite3_column_double (stmt, 2), sqlite3_column_double (stmt, 3),
-                                column_int_or_unknown (stmt, 4), column_int_or_unknown (stmt, 5));
-    }
-  sqlite3_finalize (stmt);
   return c;
 }
 

@@ -1,7 +1,8 @@
 /* cm-coverage.h: which buildings a set of service points reaches — by radius (straight line,
  * from each building's point-on-surface) or by walking along the network (cm-network.h).
  *
- * Sources are a layer ("stations") or a layer and a category ("resources:kindergarten"); a
+ * Sources are a layer ("stations") or a layer and categories ("resources:kindergarten",
+ * "resources:primary_school,middle_school"); a
  * source's reach is its service_radius_m, or a radius given for all. Loading reads the map;
  * computing is plain C on the loaded points, so it can be timed and tested on its own. */
 #pragma once
@@ -70,6 +71,10 @@ void cm_coverage_add_building (CmCoverage *coverage, const char *uuid, const cha
 void cm_coverage_free (CmCoverage *coverage);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmCoverage, cm_coverage_free)
 
+/* Appends the live buildings of @store (point-on-surface, households, population). */
+gboolean cm_coverage_load_buildings (CmCoverage *coverage, CmStore *store, GError **error);
+/* TRUE when @selector names a layer and known categories; else says what to write. */
+gboolean cm_coverage_check_selector (const char *selector, GError **error);
 /* Reads the live buildings and the sources named by @selector. @radius_m > 0 replaces every
  * source's own service_radius_m. Refuses an unknown layer or category with a message. */
 CmCoverage *cm_coverage_load (CmStore *store, const char *selector, double radius_m,

@@ -802,3 +802,71 @@ cm_geom_find_problem (const CmGeom *geom, double where[2], char **reason)
   GEOS_finish_r (ctx);
   return problem;
 }
+
+/* ---- GeoJSON ---------------------------------------------------------------------------------- */
+
+static const char *
+geojson_type_name (CmGeomType type)
+{
+  static const char *const names[] = { NULL, "Point", "LineString", "Polygon", "MultiPoint",
+                                       "MultiLineString", "MultiPolygon", "GeometryCollection" };
+  return names[type];
+}
+
+static void
+append_positions (GString *out, const double *xy, guint n)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (out, "%s[%.7f, %.7f]", i ? ", " : "", xy[2 * i], xy[2 * i + 1]);
+  g_string_append_c (out, ']');
+}
+
+void
+cm_geom_append_geojson (GString *out, const CmGeom *geom)
+{
+  g_string_append_printf (out, "{\"type\": \"%s\", ", geojson_type_name (geom->type));
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      g_string_append (out, "\"geometries\": [");
+      for (guint i = 0; i < geom->children->len; i++)
+        {
+          if (i)
+            g_string_append (out, ", ");
+          cm_geom_append_geojson (out, g_ptr_array_index (geom->children, i));
+        }
+      g_string_append (out, "]}");
+      return;
+    }
+  g_string_append (out, "\"coordinates\": ");
+  const double *xy = (const double *) geom->xy->data;
+  gboolean multi = geom->type >= CM_GEOM_MULTIPOINT;
+  CmGeomType single = cm_geom_type_single (geom->type);
+  guint ring = 0, pos = 0;
+  if (multi)
+    g_string_append_c (out, '[');
+  for (guint p = 0; p < geom->part_len->len; p++)
+    {
+      guint rings = g_array_index (geom->part_len, guint, p);
+      if (p)
+        g_string_append (out, ", ");
+      if (single == CM_GEOM_POLYGON)
+        g_string_append_c (out, '[');
+      for (guint r = 0; r < rings; r++, ring++)
+        {
+          guint n = g_array_index (geom->ring_len, guint, ring);
+          if (r)
+            g_string_append (out, ", ");
+          if (single == CM_GEOM_POINT)
+            g_string_append_printf (out, "[%.7f, %.7f]", xy[2 * pos], xy[2 * pos + 1]);
+          else
+            append_positions (out, xy + 2 * pos, n);
+          pos += n;
+        }
+      if (single == CM_GEOM_POLYGON)
+        g_string_append_c (out, ']');
+    }
+  if (multi)
+    g_string_append_c (out, ']');
+  g_string_append_c (out, '}');
+}

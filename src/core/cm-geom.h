@@ -75,4 +75,6 @@ CmGeom *cm_geom_from_wkb (const guint8 *wkb, gsize len);
 gboolean cm_geom_find_problem (const CmGeom *geom, double where[2], char **reason);
 /* OGC WKB, little-endian, 2-D: what the store takes. A single-part geometry must have one part. */
 GBytes *cm_geom_to_wkb (const CmGeom *geom);
+/* Appends @geom as a GeoJSON geometry object (RFC 7946), coordinates with 7 decimals. */
+void cm_geom_append_geojson (GString *out, const CmGeom *geom);
 G_END_DECLS
