@@ -24,7 +24,7 @@ expect 2 "$CMAP"; ok "no command: exit 2"
 expect 2 "$CMAP" frobnicate; one_line_error; ok "unknown command: exit 2, one line"
 expect 0 "$CMAP" --help; grep -q import "$dir/out" || fail "--help lists no commands"; ok "--help"
 expect 0 "$CMAP" --version; grep -Eq '^cmap [0-9]+\.[0-9]+\.[0-9]+$' "$dir/out" || fail "--version"; ok "--version"
-for c in new import export info check render coverage walk-area teams; do
+for c in new import export info check render coverage walk-area teams lifecircle; do
   expect 0 "$CMAP" "$c" --help; grep -q "cmap $c" "$dir/out" || fail "$c --help"
 done
 ok "every command has --help"
@@ -237,4 +237,39 @@ g = json.load(open(sys.argv[3]))
 assert sorted(f['properties']['kind'] for f in g['features']) == ['covered', 'gap', 'overlap']
 PY
 ok "teams: covered, gap areas and buildings outside equal SpatiaLite's ST_Area/ST_Intersects; one two-team overlap; GeoJSON has the three kinds"
+
+# cmap lifecircle: the JSON's shares match its counts, the CSV has a row per building and a
+# pair of columns per facility, the PDF is a Chinese report (text read back by pdftotext)
+expect 0 "$CMAP" lifecircle "$DEMO_MAP" --json --pdf "$dir/lc.pdf"
+python3 - "$dir/out" <<'PY' || fail "lifecircle --json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['buildings'] == 626
+assert [c['key'] for c in d['circles']] == ['15min', '10min', '5min', 'block']
+assert [c['walk_m'] for c in d['circles']] == [1000, 500, 300, 150]
+f = {x['key']: x for x in d['facilities']}
+assert len(f) == 25
+assert f['public_toilet']['buildings_pass'] == 13 and f['public_toilet']['found'] == 1
+assert f['service_station']['found'] == 5 and f['service_station']['buildings_pass'] == 55
+assert f['waste_point']['max_m'] == 70
+assert all(abs(x['buildings_share'] - x['buildings_pass'] / 626) < 1e-4 for x in d['facilities'])
+# every building lacks a kindergarten (there is none), so every building fails
+assert len(d['failing']) == 626
+assert all(any(l['facility'] == 'kindergarten' and l['walk_m'] is None for l in b['lacks']) for b in d['failing'])
+PY
+[ "$(pdfinfo "$dir/lc.pdf" | awk '/^Pages:/ {print $2}')" -ge 6 ] || fail "lifecircle --pdf: fewer than 6 pages"
+# (to files, not pipes: grep -q closing a pipe early fails the pipeline under pipefail)
+pdftotext "$dir/lc.pdf" "$dir/lc.txt" && pdftotext -f 2 -l 2 "$dir/lc.pdf" "$dir/lc2.txt" || fail "pdftotext could not read the report"
+grep -q "社区生活圈评估报告" "$dir/lc.txt" || fail "the PDF has no Chinese title"
+grep -q "十五分钟生活圈" "$dir/lc2.txt" || fail "page 2 is not the 15-minute map"
+grep -q "未达标建筑" "$dir/lc.txt" || fail "the PDF has no list of failing buildings"
+grep -q "OpenStreetMap contributors" "$dir/lc.txt" || fail "the PDF lacks the OSM attribution"
+expect 0 "$CMAP" lifecircle "$DEMO_MAP" --csv
+[ "$(wc -l <"$dir/out")" -eq 627 ] || fail "lifecircle --csv: a header and 626 rows"
+[ "$(head -1 "$dir/out" | tr ',' '\n' | wc -l)" -eq $((6 + 4 + 2 * 25)) ] || fail "lifecircle --csv columns"
+echo '{"circles": [{"key": "a", "walk_m": 300}], "facilities": [{"key": "x", "circle": "a", "from": ["resources:school"]}]}' >"$dir/bad-table.json"
+expect 1 "$CMAP" lifecircle "$DEMO_MAP" --table "$dir/bad-table.json" --pdf "$dir/bad.pdf"; one_line_error
+grep -q "facility 1" "$dir/err" || fail "a bad table's error does not say which row"
+[ ! -e "$dir/bad.pdf" ] && [ ! -e "$dir/bad.pdf.partial" ] || fail "a refused lifecircle wrote a PDF"
+ok "lifecircle: JSON counts and shares, CSV 626 rows x 60 columns, a Chinese PDF with maps and the failing buildings; a bad table names its row and writes nothing"
 echo "1..$n"

@@ -5,6 +5,7 @@
 #include <geodesic.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "cm-core.h"
@@ -350,6 +351,10 @@ typedef struct
   GArray *lon, *lat;
   GArray *seg_a, *seg_b; /* guint node pairs */
   GArray *seg_len;       /* PROJ metres */
+  guint lines;           /* walkable lines taken */
+  /* a run: per node the metres from the nearest source, and the sources' ties */
+  double *dist;
+  GArray *src_seg, *src_t, *src_access;
 } Graph;
 
 static guint
@@ -368,9 +373,75 @@ graph_node (Graph *g, double lon, double lat)
   return g->lon->len - 1;
 }
 
-/* Nearest point on any segment, in a plane scaled at the point's own latitude (by PROJ). */
+/* The walkable lines of a GeoJSON file of roads, as a graph. */
+static Graph *
+graph_from_geojson (const char *file)
+{
+  Graph *g = g_new0 (Graph, 1);
+  g->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g->lon = g_array_new (FALSE, FALSE, sizeof (double));
+  g->lat = g_array_new (FALSE, FALSE, sizeof (double));
+  g->seg_a = g_array_new (FALSE, FALSE, sizeof (guint));
+  g->seg_b = g_array_new (FALSE, FALSE, sizeof (guint));
+  g->seg_len = g_array_new (FALSE, FALSE, sizeof (double));
+  g->src_seg = g_array_new (FALSE, FALSE, sizeof (int));
+  g->src_t = g_array_new (FALSE, FALSE, sizeof (double));
+  g->src_access = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_file (parser, file, &error));
+  JsonArray *features = json_object_get_array_member (
+      json_node_get_object (json_parser_get_root (parser)), "features");
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *f = json_array_get_object_element (features, i);
+      if (!walkable (json_object_get_object_member (f, "properties")))
+        continue;
+      g->lines++;
+      JsonArray *coords
+          = json_object_get_array_member (json_object_get_object_member (f, "geometry"),
+                                          "coordinates");
+      guint prev = 0;
+      for (guint k = 0; k < json_array_get_length (coords); k++)
+        {
+          JsonArray *pos = json_array_get_array_element (coords, k);
+          guint node = graph_node (g, json_array_get_double_element (pos, 0),
+                                   json_array_get_double_element (pos, 1));
+          if (k > 0 && node != prev)
+            {
+              double len = proj_distance (
+                  g_array_index (g->lon, double, prev), g_array_index (g->lat, double, prev),
+                  g_array_index (g->lon, double, node), g_array_index (g->lat, double, node));
+              g_array_append_val (g->seg_a, prev);
+              g_array_append_val (g->seg_b, node);
+              g_array_append_val (g->seg_len, len);
+            }
+          prev = node;
+        }
+    }
+  return g;
+}
+
 static void
-brute_tie (Graph *g, double lon, double lat, int *seg, double *t)
+graph_free (Graph *g)
+{
+  g_hash_table_unref (g->ids);
+  g_array_unref (g->lon);
+  g_array_unref (g->lat);
+  g_array_unref (g->seg_a);
+  g_array_unref (g->seg_b);
+  g_array_unref (g->seg_len);
+  g_array_unref (g->src_seg);
+  g_array_unref (g->src_t);
+  g_array_unref (g->src_access);
+  g_free (g->dist);
+  g_free (g);
+}
+
+/* Nearest point on any segment, in a plane scaled at the point's own latitude (by PROJ); the
+ * access leg measured by PROJ. */
+static void
+brute_tie (Graph *g, double lon, double lat, int *seg, double *t, double *access)
 {
   double mx = proj_distance (lon, lat, lon + 0.001, lat) / 0.001;
   double my = proj_distance (lon, lat, lon, lat + 0.001) / 0.001;
@@ -389,12 +460,94 @@ brute_tie (Graph *g, double lon, double lat, int *seg, double *t)
       if (d < best)
         best = d, *seg = (int) i, *t = u;
     }
+  guint a = g_array_index (g->seg_a, guint, *seg), b = g_array_index (g->seg_b, guint, *seg);
+  double tl = g_array_index (g->lon, double, a)
+              + *t * (g_array_index (g->lon, double, b) - g_array_index (g->lon, double, a));
+  double tt = g_array_index (g->lat, double, a)
+              + *t * (g_array_index (g->lat, double, b) - g_array_index (g->lat, double, a));
+  *access = proj_distance (lon, lat, tl, tt);
+}
+
+/* Multi-source Dijkstra over all nodes, the slow way: pick the nearest unsettled node by
+ * scanning them all. @sources are lon/lat pairs; those beyond the access limit are left out. */
+static void
+brute_run (Graph *g, const double *sources, guint n)
+{
+  guint nodes = g->lon->len;
+  g_free (g->dist);
+  g->dist = g_new (double, nodes);
+  g_autofree gboolean *done = g_new0 (gboolean, nodes);
+  for (guint i = 0; i < nodes; i++)
+    g->dist[i] = INFINITY;
+  g_array_set_size (g->src_seg, 0);
+  g_array_set_size (g->src_t, 0);
+  g_array_set_size (g->src_access, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      int seg;
+      double t, access;
+      brute_tie (g, sources[2 * i], sources[2 * i + 1], &seg, &t, &access);
+      if (access > CM_NETWORK_MAX_ACCESS_M)
+        continue;
+      guint a = g_array_index (g->seg_a, guint, seg), b = g_array_index (g->seg_b, guint, seg);
+      double len = g_array_index (g->seg_len, double, seg);
+      g->dist[a] = MIN (g->dist[a], access + t * len);
+      g->dist[b] = MIN (g->dist[b], access + (1 - t) * len);
+      g_array_append_val (g->src_seg, seg);
+      g_array_append_val (g->src_t, t);
+      g_array_append_val (g->src_access, access);
+    }
+  g_autoptr (GPtrArray) adj = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < nodes; i++)
+    g_ptr_array_add (adj, g_array_new (FALSE, FALSE, sizeof (guint)));
+  for (guint i = 0; i < g->seg_a->len; i++)
+    {
+      g_array_append_val (g_ptr_array_index (adj, g_array_index (g->seg_a, guint, i)), i);
+      g_array_append_val (g_ptr_array_index (adj, g_array_index (g->seg_b, guint, i)), i);
+    }
+  for (;;)
+    {
+      guint best = G_MAXUINT;
+      for (guint i = 0; i < nodes; i++)
+        if (!done[i] && !isinf (g->dist[i]) && (best == G_MAXUINT || g->dist[i] < g->dist[best]))
+          best = i;
+      if (best == G_MAXUINT)
+        break;
+      done[best] = TRUE;
+      GArray *edges = g_ptr_array_index (adj, best);
+      for (guint k = 0; k < edges->len; k++)
+        {
+          guint e = g_array_index (edges, guint, k);
+          guint a = g_array_index (g->seg_a, guint, e), b = g_array_index (g->seg_b, guint, e);
+          guint other = a == best ? b : a;
+          g->dist[other] = MIN (g->dist[other], g->dist[best] + g_array_index (g->seg_len, double, e));
+        }
+    }
+}
+
+/* After a run: walking metres from the nearest source to @lon, @lat, access legs included;
+ * INFINITY when unreachable, NAN when the point is off the network. */
+static double
+brute_walk (Graph *g, double lon, double lat)
+{
+  int seg;
+  double t, access;
+  brute_tie (g, lon, lat, &seg, &t, &access);
+  if (access > CM_NETWORK_MAX_ACCESS_M)
+    return NAN;
+  guint a = g_array_index (g->seg_a, guint, seg), b = g_array_index (g->seg_b, guint, seg);
+  double len = g_array_index (g->seg_len, double, seg);
+  double d = MIN (g->dist[a] + t * len, g->dist[b] + (1 - t) * len);
+  for (guint k = 0; k < g->src_seg->len; k++)
+    if (g_array_index (g->src_seg, int, k) == seg)
+      d = MIN (d, g_array_index (g->src_access, double, k)
+                      + fabs (g_array_index (g->src_t, double, k) - t) * len);
+  return d + access;
 }
 
 static void
 test_porto_walking (void)
 {
-  init_scale ();
   g_autofree char *dir = cm_test_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "porto.sqlite", NULL);
   g_autoptr (GError) error = NULL;
@@ -417,112 +570,27 @@ test_porto_walking (void)
   cm_coverage_compute_walk (c, net, 500);
 
   /* the independent graph, straight from the GeoJSON file */
-  Graph g = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
-              g_array_new (FALSE, FALSE, sizeof (double)),
-              g_array_new (FALSE, FALSE, sizeof (double)),
-              g_array_new (FALSE, FALSE, sizeof (guint)),
-              g_array_new (FALSE, FALSE, sizeof (guint)),
-              g_array_new (FALSE, FALSE, sizeof (double)) };
   g_autofree char *roads = cm_test_data ("porto-centro/roads.geojson");
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_assert_true (json_parser_load_from_file (parser, roads, &error));
-  JsonArray *features = json_object_get_array_member (
-      json_node_get_object (json_parser_get_root (parser)), "features");
-  guint taken = 0;
-  for (guint i = 0; i < json_array_get_length (features); i++)
-    {
-      JsonObject *f = json_array_get_object_element (features, i);
-      if (!walkable (json_object_get_object_member (f, "properties")))
-        continue;
-      taken++;
-      JsonArray *coords
-          = json_object_get_array_member (json_object_get_object_member (f, "geometry"),
-                                          "coordinates");
-      guint prev = 0;
-      for (guint k = 0; k < json_array_get_length (coords); k++)
-        {
-          JsonArray *pos = json_array_get_array_element (coords, k);
-          guint node = graph_node (&g, json_array_get_double_element (pos, 0),
-                                   json_array_get_double_element (pos, 1));
-          if (k > 0 && node != prev)
-            {
-              double len = proj_distance (
-                  g_array_index (g.lon, double, prev), g_array_index (g.lat, double, prev),
-                  g_array_index (g.lon, double, node), g_array_index (g.lat, double, node));
-              g_array_append_val (g.seg_a, prev);
-              g_array_append_val (g.seg_b, node);
-              g_array_append_val (g.seg_len, len);
-            }
-          prev = node;
-        }
-    }
+  Graph *g = graph_from_geojson (roads);
   CmNetworkStats stats;
   cm_network_get_stats (net, &stats);
   g_test_message ("Porto: %u lines walkable, %u left out; %u nodes, %u edges, %u pieces, %.0f m",
                   stats.paths, stats.paths_left_out, stats.nodes, stats.edges, stats.components,
                   stats.length_m);
-  g_assert_cmpint (stats.paths, ==, taken);
+  g_assert_cmpint (stats.paths, ==, g->lines);
   g_assert_cmpint (stats.paths + stats.paths_left_out, ==, 3462);
-  g_assert_cmpint (stats.nodes, ==, g.lon->len);
-  g_assert_cmpint (stats.edges, ==, g.seg_a->len);
+  g_assert_cmpint (stats.nodes, ==, g->lon->len);
+  g_assert_cmpint (stats.edges, ==, g->seg_a->len);
 
-  /* multi-source Dijkstra over all nodes, the slow way: pick the nearest unsettled node by
-   * scanning them all */
-  guint n = g.lon->len;
-  double *dist = g_new (double, n);
-  gboolean *done = g_new0 (gboolean, n);
-  for (guint i = 0; i < n; i++)
-    dist[i] = INFINITY;
-  GArray *src_seg = g_array_new (FALSE, FALSE, sizeof (int));
-  GArray *src_t = g_array_new (FALSE, FALSE, sizeof (double));
-  GArray *src_access = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) sources = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = 0; i < c->sources->len; i++)
     {
       CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
-      int seg;
-      double t;
-      brute_tie (&g, s->lon, s->lat, &seg, &t);
-      guint a = g_array_index (g.seg_a, guint, seg), b = g_array_index (g.seg_b, guint, seg);
-      double len = g_array_index (g.seg_len, double, seg);
-      double tl = g_array_index (g.lon, double, a) + t * (g_array_index (g.lon, double, b)
-                                                          - g_array_index (g.lon, double, a));
-      double tt = g_array_index (g.lat, double, a) + t * (g_array_index (g.lat, double, b)
-                                                          - g_array_index (g.lat, double, a));
-      double access = proj_distance (s->lon, s->lat, tl, tt);
-      g_assert_cmpfloat (access, <, CM_NETWORK_MAX_ACCESS_M); /* all of them join */
-      dist[a] = MIN (dist[a], access + t * len);
-      dist[b] = MIN (dist[b], access + (1 - t) * len);
-      g_array_append_val (src_seg, seg);
-      g_array_append_val (src_t, t);
-      g_array_append_val (src_access, access);
+      g_array_append_val (sources, s->lon);
+      g_array_append_val (sources, s->lat);
     }
-  /* adjacency as plain lists */
-  GPtrArray *adj = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (adj, g_array_new (FALSE, FALSE, sizeof (guint)));
-  for (guint i = 0; i < g.seg_a->len; i++)
-    {
-      g_array_append_val (g_ptr_array_index (adj, g_array_index (g.seg_a, guint, i)), i);
-      g_array_append_val (g_ptr_array_index (adj, g_array_index (g.seg_b, guint, i)), i);
-    }
-  for (;;)
-    {
-      guint best = G_MAXUINT;
-      for (guint i = 0; i < n; i++)
-        if (!done[i] && !isinf (dist[i]) && (best == G_MAXUINT || dist[i] < dist[best]))
-          best = i;
-      if (best == G_MAXUINT)
-        break;
-      done[best] = TRUE;
-      GArray *edges = g_ptr_array_index (adj, best);
-      for (guint k = 0; k < edges->len; k++)
-        {
-          guint e = g_array_index (edges, guint, k);
-          guint a = g_array_index (g.seg_a, guint, e), b = g_array_index (g.seg_b, guint, e);
-          guint other = a == best ? b : a;
-          dist[other] = MIN (dist[other], dist[best] + g_array_index (g.seg_len, double, e));
-        }
-    }
+  brute_run (g, (const double *) sources->data, c->sources->len);
+  g_assert_cmpint (g->src_seg->len, ==, c->sources->len); /* every kindergarten joins */
 
   /* every 10th building, tied by brute force */
   guint checked = 0, differ = 0, reached = 0;
@@ -530,35 +598,20 @@ test_porto_walking (void)
   for (guint i = 0; i < c->buildings->len; i += 10)
     {
       CmCoverageBuilding *bd = building (c, i);
-      int seg;
-      double t;
-      brute_tie (&g, bd->lon, bd->lat, &seg, &t);
-      guint a = g_array_index (g.seg_a, guint, seg), b = g_array_index (g.seg_b, guint, seg);
-      double len = g_array_index (g.seg_len, double, seg);
-      double tl = g_array_index (g.lon, double, a) + t * (g_array_index (g.lon, double, b)
-                                                          - g_array_index (g.lon, double, a));
-      double tt = g_array_index (g.lat, double, a) + t * (g_array_index (g.lat, double, b)
-                                                          - g_array_index (g.lat, double, a));
-      double access = proj_distance (bd->lon, bd->lat, tl, tt);
-      double d = MIN (dist[a] + t * len, dist[b] + (1 - t) * len);
-      for (guint k = 0; k < src_seg->len; k++)
-        if (g_array_index (src_seg, int, k) == seg)
-          d = MIN (d, g_array_index (src_access, double, k)
-                          + fabs (g_array_index (src_t, double, k) - t) * len);
+      double want = brute_walk (g, bd->lon, bd->lat);
       checked++;
-      if (access > CM_NETWORK_MAX_ACCESS_M)
+      if (isnan (want))
         {
           g_assert_cmpint (bd->walk_status, ==, CM_WALK_OFF_NETWORK);
           continue;
         }
-      if (isinf (d))
+      if (isinf (want))
         {
           g_assert_cmpint (bd->walk_status, ==, CM_WALK_DISCONNECTED);
           continue;
         }
       g_assert_cmpint (bd->walk_status, ==, CM_WALK_REACHED);
       reached++;
-      double want = d + access;
       double err = fabs (bd->walk_m - want);
       worst = MAX (worst, err / want);
       /* edge lengths agree with PROJ to ~1e-6; the tie point to a millimetre */
@@ -583,19 +636,167 @@ test_porto_walking (void)
   g_test_message ("%u of %u buildings within 500 m walk of a kindergarten; %u off the network, "
                   "%u on a piece without one",
                   c->covered, c->buildings->len, c->off_network, c->disconnected);
+  graph_free (g);
+}
 
-  g_free (dist);
-  g_free (done);
-  g_ptr_array_unref (adj);
-  g_array_unref (src_seg);
-  g_array_unref (src_t);
-  g_array_unref (src_access);
-  g_hash_table_unref (g.ids);
-  g_array_unref (g.lon);
-  g_array_unref (g.lat);
-  g_array_unref (g.seg_a);
-  g_array_unref (g.seg_b);
-  g_array_unref (g.seg_len);
+
+/* Positions of the live features of a layer (and categories), as the test reads them. */
+static GArray *
+positions (CmStore *store, const char *sql)
+{
+  GArray *xy = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  /* through SQL of the test's own: X/Y of each point */
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (cm_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_enable_load_extension (db, 1);
+  g_assert_cmpint (sqlite3_exec (db, "SELECT load_extension('mod_spatialite')", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_stmt *stmt;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      double x = sqlite3_column_double (stmt, 0), y = sqlite3_column_double (stmt, 1);
+      g_array_append_val (xy, x);
+      g_array_append_val (xy, y);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return xy;
+}
+
+/* The life-circle check of the demo map: facility counts, and for four facilities every
+ * building's pass or fail against the brute-force walk; the numbers below were checked that
+ * way and are asserted exactly. */
+static void
+test_lifecircle_demo (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *copy = g_build_filename (dir, "demo.sqlite", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, &error));
+  g_assert_true (g_file_set_contents (copy, bytes, (gssize) len, &error));
+  g_autoptr (CmStore) store = cm_store_open (copy, &error);
+  g_assert_no_error (error);
+  g_autoptr (CmLifeReport) r = cm_life_report_new (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r->circles->len, ==, 4);
+  g_assert_cmpint (r->facilities->len, ==, 25);
+  g_assert_true (cm_life_report_run (r, store, CM_NETWORK_WALKABLE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  GArray *bs = r->buildings->buildings;
+  g_assert_cmpint (bs->len, ==, 626);
+
+  g_autofree char *roads = g_build_filename (g_getenv ("CM_SOURCE_ROOT"), "data", "demo",
+                                             "roads.geojson", NULL);
+  Graph *g = graph_from_geojson (roads);
+  const struct
+  {
+    const char *key, *sql;
+    guint found, pass;
+  } checks[] = {
+    { "public_toilet",
+      "SELECT X(geom), Y(geom) FROM resources WHERE deleted = 0 AND category = 'public_toilet'",
+      1, 13 },
+    { "elderly_day_care",
+      "SELECT X(geom), Y(geom) FROM resources WHERE deleted = 0 AND category = 'elderly_day_care'",
+      1, 46 },
+    { "fresh_market",
+      "SELECT X(geom), Y(geom) FROM resources WHERE deleted = 0 AND category = 'market'", 1, 54 },
+    { "service_station",
+      "SELECT X(geom), Y(geom) FROM stations WHERE deleted = 0 UNION ALL SELECT X(geom), "
+      "Y(geom) FROM resources WHERE deleted = 0 AND category = 'community_service_station'",
+      5, 55 },
+  };
+  for (gsize k = 0; k < G_N_ELEMENTS (checks); k++)
+    {
+      guint f = 0;
+      while (strcmp (g_array_index (r->facilities, CmLifeFacility, f).key, checks[k].key) != 0)
+        f++;
+      const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
+      g_autoptr (GArray) xy = positions (store, checks[k].sql);
+      g_assert_cmpint (fa->sources, ==, xy->len / 2);
+      g_assert_cmpint (fa->sources, ==, checks[k].found);
+      brute_run (g, (const double *) xy->data, xy->len / 2);
+      guint pass = 0;
+      for (guint b = 0; b < bs->len; b++)
+        {
+          const CmCoverageBuilding *bd = &g_array_index (bs, CmCoverageBuilding, b);
+          double want = brute_walk (g, bd->lon, bd->lat);
+          gboolean want_pass = want <= fa->max_m;
+          pass += want_pass;
+          if (fabs (want - fa->max_m) > 0.05) /* not on the edge */
+            g_assert_cmpint (cm_life_report_passes (r, f, b), ==, want_pass);
+          if (isfinite (want))
+            g_assert_cmpfloat (fabs (fa->walk_m[b] - want), <, 0.05 + 1e-5 * want);
+        }
+      g_test_message ("%s: %u found, %u of 626 buildings within %.0f m", fa->key, fa->sources,
+                      fa->buildings_pass, fa->max_m);
+      g_assert_cmpint (fa->buildings_pass, ==, pass);
+      g_assert_cmpint (fa->buildings_pass, ==, checks[k].pass);
+    }
+  graph_free (g);
+
+  /* circles: a building meets one when it passes all its facilities; the demo lacks
+   * kindergartens, schools and more, so no building meets any circle */
+  for (guint c = 0; c < r->circles->len; c++)
+    g_assert_cmpint (g_array_index (r->circles, CmLifeCircle, c).buildings_met, ==, 0);
+
+  /* a planner's own table: one circle of two facilities */
+  g_autofree char *table = g_build_filename (dir, "table.json", NULL);
+  g_assert_true (g_file_set_contents (
+      table,
+      "{\"circles\": [{\"key\": \"near\", \"walk_m\": 700}],"
+      " \"facilities\": [{\"circle\": \"near\", \"key\": \"toilet\", \"from\": "
+      "[\"resources:public_toilet\"], \"max_m\": 900},"
+      " {\"circle\": \"near\", \"key\": \"market\", \"from\": [\"resources:market\"]}]}",
+      -1, &error));
+  g_autoptr (CmLifeReport) own = cm_life_report_new (table, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (g_array_index (own->facilities, CmLifeFacility, 1).max_m, ==, 700);
+  g_assert_true (cm_life_report_run (own, store, CM_NETWORK_WALKABLE, NULL, NULL, NULL, &error));
+  guint both = 0;
+  for (guint b = 0; b < bs->len; b++)
+    both += g_array_index (own->facilities, CmLifeFacility, 0).walk_m[b] <= 900
+            && g_array_index (own->facilities, CmLifeFacility, 1).walk_m[b] <= 700;
+  CmLifeCircle *near = &g_array_index (own->circles, CmLifeCircle, 0);
+  g_test_message ("own table: %u buildings have both", near->buildings_met);
+  g_assert_cmpint (near->buildings_met, ==, both);
+  g_assert_cmpint (near->buildings_met, >, 0);
+  g_assert_cmpint (near->buildings_met, <, 54); /* never more than have a market */
+
+  /* tables that are wrong say which row and what */
+  const struct
+  {
+    const char *json, *says;
+  } bad[] = {
+    { "[1, 2]", "\"circles\"" },
+    { "{\"circles\": [{\"key\": \"a\", \"walk_m\": 0}], \"facilities\": []}", "circle 1" },
+    { "{\"circles\": [{\"key\": \"a\", \"walk_m\": 300}], \"facilities\": [{\"key\": \"x\","
+      " \"circle\": \"b\", \"from\": [\"stations\"]}]}",
+      "facility 1" },
+    { "{\"circles\": [{\"key\": \"a\", \"walk_m\": 300}], \"facilities\": [{\"key\": \"x\","
+      " \"circle\": \"a\", \"from\": [\"resources:school\"]}]}",
+      "school" },
+    { "{\"circles\": [{\"key\": \"a\", \"walk_m\": 300}], \"facilities\": [{\"key\": \"x\","
+      " \"circle\": \"a\", \"from\": []}]}",
+      "from" },
+    { "{not json", "table.json" },
+  };
+  for (gsize k = 0; k < G_N_ELEMENTS (bad); k++)
+    {
+      g_assert_true (g_file_set_contents (table, bad[k].json, -1, &error));
+      g_autoptr (CmLifeReport) none = cm_life_report_new (table, &error);
+      g_assert_null (none);
+      g_assert_nonnull (error);
+      g_test_message ("bad table %zu: %s", k, error->message);
+      g_assert_nonnull (strstr (error->message, bad[k].says));
+      g_clear_error (&error);
+    }
 }
 
 int
@@ -609,5 +810,6 @@ main (int argc, char **argv)
   g_test_add_func ("/network/barrier", test_barrier);
   g_test_add_func ("/network/service-area", test_service_area);
   g_test_add_func ("/network/porto-walking", test_porto_walking);
+  g_test_add_func ("/network/lifecircle-demo", test_lifecircle_demo);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "cm-core.h"
 #include "cm-render.h"
+#include "cm-report.h"
 
 enum
 {
@@ -1066,6 +1068,276 @@ cmd_teams (int argc, char **argv)
   return EXIT_OK;
 }
 
+/* ---- lifecircle ------------------------------------------------------------------------- */
+
+static double
+share (gint64 part, gint64 whole)
+{
+  return whole > 0 ? 100.0 * (double) part / (double) whole : 0.0;
+}
+
+/* the name in the language the user reads */
+static const char *
+life_name (const char *zh, const char *en)
+{
+  const char *lang = g_getenv ("LANGUAGE");
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+  gboolean chinese = (lang && g_str_has_prefix (lang, "zh"))
+                     || (!(lang && *lang) && messages && g_str_has_prefix (messages, "zh"));
+  return chinese ? (zh ? zh : en) : (en ? en : zh);
+}
+
+static void
+append_walk (GString *out, float m)
+{
+  if (isnan (m))
+    g_string_append (out, "null");
+  else if (isinf (m))
+    g_string_append (out, "null");
+  else
+    g_string_append_printf (out, "%.1f", m);
+}
+
+static void
+lifecircle_json (GString *out, CmLifeReport *r)
+{
+  GArray *bs = r->buildings->buildings;
+  guint nb = bs->len;
+  g_string_append_printf (out, "{\"buildings\": %u, \"buildings_with_population\": %u,"
+                               " \"population_known\": %" G_GINT64_FORMAT ", \"circles\": [",
+                          nb, r->buildings_with_population, r->population_known);
+  for (guint c = 0; c < r->circles->len; c++)
+    {
+      const CmLifeCircle *ci = &g_array_index (r->circles, CmLifeCircle, c);
+      g_string_append_printf (out, "%s\n{\"key\": \"%s\", \"name\": ", c ? "," : "", ci->key);
+      json_text_or_null (out, ci->name_zh);
+      g_string_append (out, ", \"en\": ");
+      json_text_or_null (out, ci->name_en);
+      g_string_append_printf (out, ", \"walk_m\": %.0f, \"facilities\": %u, \"buildings_met\": %u,"
+                                   " \"buildings_share\": %.4f, \"population_met\": %" G_GINT64_FORMAT
+                                   ", \"population_share\": ",
+                              ci->walk_m, ci->facilities, ci->buildings_met,
+                              nb ? (double) ci->buildings_met / nb : 0.0, ci->population_met);
+      if (r->population_known > 0)
+        g_string_append_printf (out, "%.4f", (double) ci->population_met / r->population_known);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ", \"clause\": ");
+      json_text_or_null (out, ci->clause);
+      g_string_append (out, ", \"certainty\": ");
+      json_text_or_null (out, ci->certainty);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "], \"facilities\": [");
+  for (guint f = 0; f < r->facilities->len; f++)
+    {
+      const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
+      g_string_append_printf (out, "%s\n{\"key\": \"%s\", \"circle\": \"%s\", \"name\": ",
+                              f ? "," : "", fa->key,
+                              g_array_index (r->circles, CmLifeCircle, fa->circle).key);
+      json_text_or_null (out, fa->name_zh);
+      g_string_append (out, ", \"en\": ");
+      json_text_or_null (out, fa->name_en);
+      g_string_append (out, ", \"from\": [");
+      for (guint k = 0; fa->from[k]; k++)
+        {
+          g_string_append (out, k ? ", " : "");
+          json_text_or_null (out, fa->from[k]);
+        }
+      g_string_append_printf (out, "], \"max_m\": %.0f, \"found\": %u, \"off_network\": %u,"
+                                   " \"buildings_pass\": %u, \"buildings_share\": %.4f,"
+                                   " \"population_pass\": %" G_GINT64_FORMAT ", \"population_share\": ",
+                              fa->max_m, fa->sources, fa->sources_off_network, fa->buildings_pass,
+                              nb ? (double) fa->buildings_pass / nb : 0.0, fa->population_pass);
+      if (r->population_known > 0)
+        g_string_append_printf (out, "%.4f", (double) fa->population_pass / r->population_known);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ", \"clause\": ");
+      json_text_or_null (out, fa->clause);
+      g_string_append (out, ", \"certainty\": ");
+      json_text_or_null (out, fa->certainty);
+      g_string_append_c (out, '}');
+    }
+  /* the failing buildings, with what each one lacks */
+  g_string_append (out, "], \"failing\": [");
+  guint n = 0;
+  for (guint b = 0; b < nb; b++)
+    {
+      gboolean fails = FALSE;
+      for (guint f = 0; f < r->facilities->len && !fails; f++)
+        fails = !cm_life_report_passes (r, f, b);
+      if (!fails)
+        continue;
+      const CmCoverageBuilding *bd = &g_array_index (bs, CmCoverageBuilding, b);
+      g_string_append_printf (out, "%s\n{\"uuid\": \"%s\", \"name\": ", n++ ? "," : "", bd->uuid);
+      json_text_or_null (out, bd->name);
+      g_string_append (out, ", \"population\": ");
+      json_count_or_null (out, bd->population);
+      g_string_append (out, ", \"circles_unmet\": [");
+      guint k = 0;
+      for (guint c = 0; c < r->circles->len; c++)
+        if (!cm_life_report_meets (r, c, b))
+          g_string_append_printf (out, "%s\"%s\"", k++ ? ", " : "",
+                                  g_array_index (r->circles, CmLifeCircle, c).key);
+      g_string_append (out, "], \"lacks\": [");
+      k = 0;
+      for (guint f = 0; f < r->facilities->len; f++)
+        if (!cm_life_report_passes (r, f, b))
+          {
+            const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
+            g_string_append_printf (out, "%s{\"facility\": \"%s\", \"walk_m\": ", k++ ? ", " : "",
+                                    fa->key);
+            append_walk (out, fa->walk_m[b]);
+            g_string_append_c (out, '}');
+          }
+      g_string_append (out, "]}");
+    }
+  g_string_append (out, "]}\n");
+}
+
+static void
+lifecircle_csv (GString *out, CmLifeReport *r)
+{
+  g_string_append (out, "uuid,name,lon,lat,households,population");
+  for (guint c = 0; c < r->circles->len; c++)
+    g_string_append_printf (out, ",%s_met", g_array_index (r->circles, CmLifeCircle, c).key);
+  for (guint f = 0; f < r->facilities->len; f++)
+    {
+      const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
+      const char *circle = g_array_index (r->circles, CmLifeCircle, fa->circle).key;
+      g_string_append_printf (out, ",%s.%s_m,%s.%s_pass", circle, fa->key, circle, fa->key);
+    }
+  g_string_append_c (out, '\n');
+  GArray *bs = r->buildings->buildings;
+  for (guint b = 0; b < bs->len; b++)
+    {
+      const CmCoverageBuilding *bd = &g_array_index (bs, CmCoverageBuilding, b);
+      g_string_append_printf (out, "%s,", bd->uuid);
+      csv_field (out, bd->name);
+      g_string_append_printf (out, ",%.7f,%.7f,", bd->lon, bd->lat);
+      if (bd->households >= 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, bd->households);
+      g_string_append_c (out, ',');
+      if (bd->population >= 0)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, bd->population);
+      for (guint c = 0; c < r->circles->len; c++)
+        g_string_append_printf (out, ",%d", cm_life_report_meets (r, c, b) ? 1 : 0);
+      for (guint f = 0; f < r->facilities->len; f++)
+        {
+          float m = g_array_index (r->facilities, CmLifeFacility, f).walk_m[b];
+          g_string_append_c (out, ',');
+          if (isfinite (m))
+            g_string_append_printf (out, "%.1f", m);
+          g_string_append_printf (out, ",%d", cm_life_report_passes (r, f, b) ? 1 : 0);
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
+static void
+lifecircle_text (GString *out, CmLifeReport *r)
+{
+  guint nb = r->buildings->buildings->len;
+  g_string_append_printf (out, _("%u buildings; population known for %u of them (%lld "
+                                 "residents). Walking network: %.1f km.\n"),
+                          nb, r->buildings_with_population, (long long) r->population_known,
+                          r->network.length_m / 1000);
+  for (guint c = 0; c < r->circles->len; c++)
+    {
+      const CmLifeCircle *ci = &g_array_index (r->circles, CmLifeCircle, c);
+      g_string_append_printf (out, "\n%s (%.0f m): ", life_name (ci->name_zh, ci->name_en),
+                              ci->walk_m);
+      g_string_append_printf (out, _("%u of %u buildings have every facility (%.1f%%)"),
+                              ci->buildings_met, nb, share (ci->buildings_met, nb));
+      if (r->population_known > 0)
+        g_string_append_printf (out, _(", %.1f%% of known residents"),
+                                share (ci->population_met, r->population_known));
+      g_string_append_c (out, '\n');
+      g_string_append_printf (out, "  %6s %6s %7s %7s  %s\n", _("Found"), _("Max m"),
+                              _("Bldg %"), _("Res %"), _("Facility"));
+      for (guint f = 0; f < r->facilities->len; f++)
+        {
+          const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
+          if (fa->circle != c)
+            continue;
+          g_string_append_printf (out, "  %6u %6.0f %7.1f ", fa->sources, fa->max_m,
+                                  share (fa->buildings_pass, nb));
+          if (r->population_known > 0)
+            g_string_append_printf (out, "%7.1f", share (fa->population_pass, r->population_known));
+          else
+            g_string_append_printf (out, "%7s", "-");
+          g_string_append_printf (out, "  %s\n", life_name (fa->name_zh, fa->name_en));
+        }
+    }
+}
+
+static int
+cmd_lifecircle (int argc, char **argv)
+{
+  gboolean csv = FALSE, json = FALSE;
+  g_autofree char *table = NULL, *network = NULL, *pdf = NULL;
+  GOptionEntry entries[] = {
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv,
+      N_("One row per building: each facility's walking metres and pass/fail, each circle met or not"),
+      NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      N_("Shares per circle and facility, and the failing buildings, as JSON"), NULL },
+    { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf,
+      N_("Also write a printable report in Chinese: summary, a map per circle, failing buildings"),
+      N_("FILE.pdf") },
+    { "table", 0, 0, G_OPTION_ARG_FILENAME, &table,
+      N_("A corrected copy of the circles and facilities table (default: the built-in "
+         "data/lifecircle.json)"),
+      N_("FILE.json") },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &network,
+      N_("“walkable” paths (the default) or “all” lines in paths"), N_("WHICH") },
+    { NULL }
+  };
+  int rc = parse_options ("lifecircle", "MAP",
+                          _("The 5/10/15-minute life circles of GB 50180-2018: for every "
+                            "building and every facility the standard puts in a circle, the "
+                            "walking distance to the nearest one and whether it is within the "
+                            "table's distance; the share of buildings and residents served per "
+                            "facility and per circle (a building meets a circle when it has "
+                            "every facility of it); the buildings that fail."),
+                          entries, &argc, &argv);
+  if (rc >= 0)
+    return rc;
+  if (argc != 2)
+    return usage_error (_("“cmap lifecircle” takes one map"));
+  if (csv && json)
+    return usage_error (_("choose one of --csv and --json"));
+  CmNetworkMode mode;
+  if (!parse_network_mode (network, &mode))
+    return usage_error (_("--network is “walkable” or “all”"));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmLifeReport) r = cm_life_report_new (table, &error);
+  if (r == NULL)
+    return fail (error);
+  g_autoptr (CmStore) store = open_map (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  if (!cm_life_report_run (r, store, mode, NULL, NULL, NULL, &error))
+    return fail (error);
+  if (pdf && !cm_report_write_life_circle_pdf (r, store, pdf, &error))
+    return fail (error);
+
+  GString *out = g_string_new (NULL);
+  if (csv)
+    lifecircle_csv (out, r);
+  else if (json)
+    lifecircle_json (out, r);
+  else
+    lifecircle_text (out, r);
+  fwrite (out->str, 1, out->len, stdout);
+  g_string_free (out, TRUE);
+  if (pdf)
+    g_printerr (_("Wrote the report to %s\n"), pdf);
+  return EXIT_OK;
+}
+
 /* ---- main ---------------------------------------------------------------------------------- */
 
 typedef struct
@@ -1083,6 +1355,7 @@ static const Command commands[] = {
   { "check", cmd_check, N_("check a map's integrity and spatial indexes") },
   { "render", cmd_render, N_("draw a map to a PNG or PDF") },
   { "coverage", cmd_coverage, N_("which buildings the service points reach") },
+  { "lifecircle", cmd_lifecircle, N_("the GB 50180 5/10/15-minute life-circle check") },
   { "teams", cmd_teams, N_("where volunteer teams work, their gaps and overlaps") },
   { "walk-area", cmd_walk_area, N_("the paths reachable on foot from each service point") },
 };

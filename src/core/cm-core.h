@@ -13,6 +13,7 @@
 #include "cm-i18n.h"
 #include "cm-import.h"
 #include "cm-layer.h"
+#include "cm-lifecircle.h"
 #include "cm-mbtiles.h"
 #include "cm-network.h"
 #include "cm-photos.h"

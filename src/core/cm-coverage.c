@@ -144,15 +144,14 @@ cm_coverage_load_buildings (CmCoverage *c, CmStore *store, GError **error)
   return TRUE;
 }
 
-CmCoverage *
-cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError **error)
+gboolean
+cm_coverage_load_sources (CmCoverage *c, CmStore *store, const char *selector, double radius_m,
+                          GError **error)
 {
   CmLayer layer;
   g_auto (GStrv) categories = NULL;
   if (!parse_selector (selector, &layer, &categories, error))
-    return NULL;
-
-  CmCoverage *c = cm_coverage_new ();
+    return FALSE;
 
   /* a point stands for itself; a line or area for its point-on-surface (SpatiaLite/GEOS) */
   /* the categories as a list of parameters: category IN (?1, ?2, …) */
@@ -170,10 +169,7 @@ cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError 
   g_string_free (in, TRUE);
   sqlite3_stmt *stmt = _cm_store_prepare (store, sources_sql, error);
   if (stmt == NULL)
-    {
-      cm_coverage_free (c);
-      return NULL;
-    }
+    return FALSE;
   for (guint i = 0; categories && categories[i]; i++)
     sqlite3_bind_text (stmt, (int) i + 1, categories[i], -1, SQLITE_STATIC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
@@ -187,7 +183,15 @@ cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError 
     }
   sqlite3_finalize (stmt);
 
-  if (!cm_coverage_load_buildings (c, store, error))
+  return TRUE;
+}
+
+CmCoverage *
+cm_coverage_load (CmStore *store, const char *selector, double radius_m, GError **error)
+{
+  CmCoverage *c = cm_coverage_new ();
+  if (!cm_coverage_load_sources (c, store, selector, radius_m, error)
+      || !cm_coverage_load_buildings (c, store, error))
     {
       cm_coverage_free (c);
       return NULL;

@@ -71,6 +71,9 @@ void cm_coverage_add_building (CmCoverage *coverage, const char *uuid, const cha
 void cm_coverage_free (CmCoverage *coverage);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmCoverage, cm_coverage_free)
 
+/* Appends the live features @selector names as sources; @radius_m as in cm_coverage_load. */
+gboolean cm_coverage_load_sources (CmCoverage *coverage, CmStore *store, const char *selector,
+                                   double radius_m, GError **error);
 /* Appends the live buildings of @store (point-on-surface, households, population). */
 gboolean cm_coverage_load_buildings (CmCoverage *coverage, CmStore *store, GError **error);
 /* TRUE when @selector names a layer and known categories; else says what to write. */

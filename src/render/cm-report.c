@@ -1,0 +1,361 @@
+/* cm-report.c: the life-circle report as a PDF.
+ *
+ * The report is for Chinese residents' committees and planners, so its text is Chinese
+ * whatever the locale (the issue asks for a report in Chinese); names of circles and
+ * facilities come from the table's zh_CN fields. */
+#include "config.h"
+
+#include "cm-report.h"
+
+#include <cairo-pdf.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <errno.h>
+
+#include "cm-render.h"
+
+#define PAGE_W 595.0 /* A4 in points */
+#define PAGE_H 842.0
+#define MARGIN 42.0
+#define FONT "Noto Sans CJK SC"
+
+#define MEETS_RGB 0.18, 0.49, 0.20  /* green: has every facility of the circle */
+#define FAILS_RGB 0.78, 0.16, 0.16  /* red: lacks one */
+
+typedef struct
+{
+  cairo_t *cr;
+  double y; /* where the next line goes */
+  guint page;
+} Page;
+
+/* Draws @markup at @x, @y within @width; returns its height. */
+static double
+text (cairo_t *cr, double x, double y, double width, double size, gboolean bold,
+      const char *markup)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  g_autofree char *font = g_strdup_printf ("%s %s %.1f", FONT, bold ? "Bold" : "", size);
+  PangoFontDescription *desc = pango_font_description_from_string (font);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+    }
+  pango_layout_set_markup (layout, markup, -1);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  int w, h;
+  pango_layout_get_size (layout, &w, &h);
+  g_object_unref (layout);
+  return (double) h / PANGO_SCALE;
+}
+
+static void
+footer (Page *p)
+{
+  cairo_set_source_rgb (p->cr, 0.4, 0.4, 0.4);
+  g_autofree char *s = g_strdup_printf ("社区资源图 · 生活圈评估报告 · 第 %u 页 · 地图数据 © "
+                                        "OpenStreetMap contributors (ODbL)",
+                                        p->page);
+  text (p->cr, MARGIN, PAGE_H - MARGIN + 14, PAGE_W - 2 * MARGIN, 7.5, FALSE, s);
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+}
+
+static void
+new_page (Page *p)
+{
+  footer (p);
+  cairo_show_page (p->cr);
+  p->page++;
+  p->y = MARGIN;
+}
+
+static double
+percent (gint64 part, gint64 whole)
+{
+  return whole > 0 ? 100.0 * (double) part / (double) whole : 0.0;
+}
+
+/* one row of the summary table */
+static void
+summary_row (Page *p, gboolean bold, double indent, const char *name, const char *metres,
+             const char *found, const char *buildings, const char *residents)
+{
+  const double cols[] = { MARGIN, 300, 360, 410, 480 };
+  double h = text (p->cr, cols[0] + indent, p->y, cols[1] - cols[0] - indent - 6, 8.5, bold, name);
+  text (p->cr, cols[1], p->y, 0, 8.5, bold, metres);
+  text (p->cr, cols[2], p->y, 0, 8.5, bold, found);
+  text (p->cr, cols[3], p->y, 0, 8.5, bold, buildings);
+  text (p->cr, cols[4], p->y, 0, 8.5, bold, residents);
+  p->y += MAX (h, 11) + 1;
+}
+
+static void
+summary_page (Page *p, CmLifeReport *r, const char *map_name)
+{
+  guint nb = r->buildings->buildings->len;
+  p->y += text (p->cr, MARGIN, p->y, 0, 20, TRUE, "社区生活圈评估报告") + 6;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *name = g_markup_escape_text (map_name ? map_name : "", -1);
+  g_autofree char *sub = g_strdup_printf ("%s · %s · 依据 GB 50180-2018《城市居住区规划设计标准》",
+                                          name, date);
+  p->y += text (p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 10, FALSE, sub) + 10;
+  g_autofree char *method = g_strdup_printf (
+      "方法：每栋建筑从其面内点沿步行网络（%.1f 公里道路，不含机动车专用道等不可步行的道路）"
+      "走到最近的某类设施，步行距离含建筑和设施两端到道路的接入段；在表中距离以内即为达标。"
+      "一栋建筑具备某生活圈的全部设施，才算该生活圈“设施齐全”；各级生活圈不能互相替代。"
+      "共 %u 栋建筑，其中 %u 栋已知人口（%lld 人），居民占比按已知人口计算。"
+      "距离阈值和设施分级见 data/lifecircle.json，可由规划人员修订；其中标为“未核实”的条目"
+      "来自对标准附录的回忆，使用前请核对原文。",
+      r->network.length_m / 1000, nb, r->buildings_with_population,
+      (long long) r->population_known);
+  p->y += text (p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 9, FALSE, method) + 12;
+
+  summary_row (p, TRUE, 0, "生活圈 / 设施", "距离(米)", "现有", "建筑达标", "居民达标");
+  cairo_move_to (p->cr, MARGIN, p->y - 1);
+  cairo_line_to (p->cr, PAGE_W - MARGIN, p->y - 1);
+  cairo_set_line_width (p->cr, 0.5);
+  cairo_stroke (p->cr);
+  p->y += 2;
+  for (guint c = 0; c < r->circles->len; c++)
+    {
+      const CmLifeCircle *ci = &g_array_index (r->circles, CmLifeCircle, c);
+      g_autofree char *title = g_markup_escape_text (ci->name_zh ? ci->name_zh : ci->key, -1);
+      g_autofree char *m = g_strdup_printf ("%.0f", ci->walk_m);
+      g_autofree char *b = g_strdup_printf ("%.1f%%", percent (ci->buildings_met, nb));
+      g_autofree char *res = r->population_known > 0
+                                 ? g_strdup_printf ("%.1f%%", percent (ci->population_met,
+                                                                       r->population_known))
+                                 : g_strdup ("—");
+      if (p->y > PAGE_H - MARGIN - 40)
+        new_page (p);
+      p->y += 3;
+      summary_row (p, TRUE, 0, title, m, "", b, res);
+      for (guint f = 0; f < r->facilities->len; f++)
+        {
+          const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
+          if (fa->circle != c)
+            continue;
+          g_autofree char *fname = g_markup_escape_text (fa->name_zh ? fa->name_zh : fa->key, -1);
+          g_autofree char *fm = g_strdup_printf ("%.0f", fa->max_m);
+          g_autofree char *found = g_strdup_printf ("%u", fa->sources);
+          g_autofree char *fb = g_strdup_printf ("%.1f%%", percent (fa->buildings_pass, nb));
+          g_autofree char *fr = r->population_known > 0
+                                    ? g_strdup_printf ("%.1f%%", percent (fa->population_pass,
+                                                                          r->population_known))
+                                    : g_strdup ("—");
+          if (p->y > PAGE_H - MARGIN - 20)
+            new_page (p);
+          summary_row (p, FALSE, 12, fname, fm, found, fb, fr);
+        }
+    }
+}
+
+/* buildings coloured by whether they meet @circle */
+typedef struct
+{
+  cairo_t *cr;
+  const CmRenderView *view;
+  GHashTable *index; /* uuid → building index + 1 */
+  CmLifeReport *report;
+  guint circle;
+} PaintBuildings;
+
+static gboolean
+paint_building (const CmFeatureRow *row, gpointer user_data)
+{
+  PaintBuildings *pb = user_data;
+  guint b = GPOINTER_TO_UINT (g_hash_table_lookup (pb->index, row->uuid));
+  if (b == 0 || row->wkb == NULL)
+    return TRUE;
+  g_autoptr (CmGeom) geom = cm_geom_from_wkb (row->wkb, row->wkb_len);
+  if (geom == NULL)
+    return TRUE;
+  if (cm_life_report_meets (pb->report, pb->circle, b - 1))
+    cairo_set_source_rgb (pb->cr, MEETS_RGB);
+  else
+    cairo_set_source_rgb (pb->cr, FAILS_RGB);
+  cm_render_add_geom_path (pb->cr, geom, pb->view);
+  cairo_fill (pb->cr);
+  return TRUE;
+}
+
+static gboolean
+circle_page (Page *p, CmLifeReport *r, CmStore *store, guint c, GHashTable *index,
+             GError **error)
+{
+  const CmLifeCircle *ci = &g_array_index (r->circles, CmLifeCircle, c);
+  guint nb = r->buildings->buildings->len;
+  g_autofree char *title = g_markup_printf_escaped (
+      "%s（步行 %.0f 米）", ci->name_zh ? ci->name_zh : ci->key, ci->walk_m);
+  p->y += text (p->cr, MARGIN, p->y, 0, 16, TRUE, title) + 4;
+  g_autofree char *line = g_strdup_printf (
+      "%u 栋建筑中 %u 栋设施齐全（%.1f%%）%s", nb, ci->buildings_met,
+      percent (ci->buildings_met, nb), r->population_known > 0 ? "" : "；人口未知");
+  p->y += text (p->cr, MARGIN, p->y, 0, 10, FALSE, line) + 8;
+
+  CmLayerStats stats;
+  if (!cm_store_get_layer_stats (store, CM_LAYER_BUILDINGS, &stats, error))
+    return FALSE;
+  double box_w = PAGE_W - 2 * MARGIN, box_h = PAGE_H - MARGIN - p->y - 110;
+  CmRenderView view;
+  /* drawn at twice the points so lines stay fine, then scaled down */
+  cm_render_view_init_fit (&view, stats.bbox, (int) (box_w * 2), (int) (box_h * 2), 24);
+  cairo_save (p->cr);
+  cairo_translate (p->cr, MARGIN, p->y);
+  cairo_rectangle (p->cr, 0, 0, box_w, box_h);
+  cairo_clip (p->cr);
+  cairo_scale (p->cr, 0.5, 0.5);
+  CmRenderOptions options;
+  cm_render_options_init (&options);
+  options.background = TRUE;
+  options.attribution = TRUE;
+  options.hidden = 1u << CM_LAYER_TEAMS; /* teams would hide the colours */
+  if (!cm_render_draw (store, p->cr, &view, &options, error))
+    {
+      cairo_restore (p->cr);
+      return FALSE;
+    }
+  PaintBuildings pb = { p->cr, &view, index, r, c };
+  double bbox[4];
+  cm_render_view_get_bbox (&view, bbox);
+  gboolean ok = cm_store_foreach_in_bbox (store, CM_LAYER_BUILDINGS, bbox, paint_building, &pb,
+                                          error);
+  cairo_restore (p->cr);
+  if (!ok)
+    return FALSE;
+  cairo_rectangle (p->cr, MARGIN, p->y, box_w, box_h);
+  cairo_set_source_rgb (p->cr, 0.5, 0.5, 0.5);
+  cairo_set_line_width (p->cr, 0.5);
+  cairo_stroke (p->cr);
+  p->y += box_h + 8;
+
+  /* legend */
+  cairo_set_source_rgb (p->cr, MEETS_RGB);
+  cairo_rectangle (p->cr, MARGIN, p->y + 2, 10, 8);
+  cairo_fill (p->cr);
+  cairo_set_source_rgb (p->cr, FAILS_RGB);
+  cairo_rectangle (p->cr, MARGIN + 110, p->y + 2, 10, 8);
+  cairo_fill (p->cr);
+  cairo_set_source_rgb (p->cr, 0, 0, 0);
+  text (p->cr, MARGIN + 14, p->y, 0, 9, FALSE, "设施齐全");
+  text (p->cr, MARGIN + 124, p->y, 0, 9, FALSE, "缺少设施");
+  p->y += 18;
+
+  /* what is missing most */
+  GString *lacks = g_string_new ("本圈设施（达标建筑占比）：");
+  gboolean first = TRUE;
+  for (guint f = 0; f < r->facilities->len; f++)
+    {
+      const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
+      if (fa->circle != c)
+        continue;
+      g_autofree char *n = g_markup_escape_text (fa->name_zh ? fa->name_zh : fa->key, -1);
+      g_string_append_printf (lacks, "%s%s %.0f%%", first ? "" : "；", n,
+                              percent (fa->buildings_pass, nb));
+      first = FALSE;
+    }
+  p->y += text (p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 9, FALSE, lacks->str) + 6;
+  g_string_free (lacks, TRUE);
+  return TRUE;
+}
+
+static void
+failing_pages (Page *p, CmLifeReport *r)
+{
+  GArray *bs = r->buildings->buildings;
+  p->y += text (p->cr, MARGIN, p->y, 0, 16, TRUE, "未达标建筑") + 4;
+  p->y += text (p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 9, FALSE,
+                "每栋至少缺少一类设施的建筑，列出所缺设施和到最近一处的步行距离"
+                "（“不可达”：步行网络上到不了任何一处，或附近没有道路）。")
+          + 8;
+  guint n = 0;
+  for (guint b = 0; b < bs->len; b++)
+    {
+      GString *line = g_string_new (NULL);
+      for (guint f = 0; f < r->facilities->len; f++)
+        {
+          if (cm_life_report_passes (r, f, b))
+            continue;
+          const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
+          g_autofree char *fname = g_markup_escape_text (fa->name_zh ? fa->name_zh : fa->key, -1);
+          float m = fa->walk_m[b];
+          if (isfinite (m))
+            g_string_append_printf (line, "%s%s %.0f 米", line->len ? "、" : "", fname, m);
+          else
+            g_string_append_printf (line, "%s%s 不可达", line->len ? "、" : "", fname);
+        }
+      if (line->len == 0)
+        {
+          g_string_free (line, TRUE);
+          continue;
+        }
+      const CmCoverageBuilding *bd = &g_array_index (bs, CmCoverageBuilding, b);
+      g_autofree char *who = bd->name ? g_markup_escape_text (bd->name, -1)
+                                      : g_strdup_printf ("建筑 %.8s", bd->uuid);
+      g_autofree char *row = g_strdup_printf ("<b>%u. %s</b>　%s", ++n, who, line->str);
+      g_string_free (line, TRUE);
+      if (p->y > PAGE_H - MARGIN - 40)
+        new_page (p);
+      p->y += text (p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 7.5, FALSE, row) + 2;
+    }
+  if (n == 0)
+    text (p->cr, MARGIN, p->y, 0, 10, FALSE, "所有建筑均达标。");
+}
+
+gboolean
+cm_report_write_life_circle_pdf (CmLifeReport *r, CmStore *store, const char *path,
+                                 GError **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".partial", NULL);
+  cairo_surface_t *surface = cairo_pdf_surface_create (tmp, PAGE_W, PAGE_H);
+  cairo_t *cr = cairo_create (surface);
+  Page p = { cr, MARGIN, 1 };
+  g_autofree char *map_name = cm_store_dup_name (store);
+  g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  GArray *bs = r->buildings->buildings;
+  for (guint b = 0; b < bs->len; b++)
+    g_hash_table_insert (index, g_array_index (bs, CmCoverageBuilding, b).uuid,
+                         GUINT_TO_POINTER (b + 1));
+
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "社区生活圈评估报告");
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Community Map (cmap)");
+  summary_page (&p, r, map_name);
+  gboolean ok = TRUE;
+  for (guint c = 0; ok && c < r->circles->len; c++)
+    {
+      new_page (&p);
+      ok = circle_page (&p, r, store, c, index, error);
+    }
+  if (ok)
+    {
+      new_page (&p);
+      failing_pages (&p, r);
+      footer (&p);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  cairo_status_t status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (ok && status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", path,
+                   cairo_status_to_string (status));
+      ok = FALSE;
+    }
+  if (ok && g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
+      ok = FALSE;
+    }
+  if (!ok)
+    g_unlink (tmp);
+  return ok;
+}
