@@ -30,10 +30,10 @@ typedef struct
   guint page;
 } Page;
 
-/* Draws @markup at @x, @y within @width; returns its height. */
+/* Draws @markup at @x, @y within @width (when @draw); returns its height. */
 static double
-text (cairo_t *cr, double x, double y, double width, double size, gboolean bold,
-      const char *markup)
+text_full (cairo_t *cr, double x, double y, double width, double size, gboolean bold,
+           const char *markup, gboolean draw)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
   g_autofree char *font = g_strdup_printf ("%s %s %.1f", FONT, bold ? "Bold" : "", size);
@@ -46,12 +46,22 @@ text (cairo_t *cr, double x, double y, double width, double size, gboolean bold,
       pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
     }
   pango_layout_set_markup (layout, markup, -1);
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
+  if (draw)
+    {
+      cairo_move_to (cr, x, y);
+      pango_cairo_show_layout (cr, layout);
+    }
   int w, h;
   pango_layout_get_size (layout, &w, &h);
   g_object_unref (layout);
   return (double) h / PANGO_SCALE;
+}
+
+static double
+text (cairo_t *cr, double x, double y, double width, double size, gboolean bold,
+      const char *markup)
+{
+  return text_full (cr, x, y, width, size, bold, markup, TRUE);
 }
 
 static void
@@ -273,14 +283,38 @@ failing_pages (Page *p, CmLifeReport *r)
   p->y += text (p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 9, FALSE,
                 "每栋至少缺少一类设施的建筑，列出所缺设施和到最近一处的步行距离"
                 "（“不可达”：步行网络上到不了任何一处，或附近没有道路）。")
-          + 8;
+          + 6;
+  /* what the whole community lacks is said once, not for every building */
+  GString *none = g_string_new (NULL);
+  g_autofree gboolean *absent = g_new0 (gboolean, MAX (r->facilities->len, 1));
+  for (guint f = 0; f < r->facilities->len; f++)
+    {
+      const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
+      if (fa->sources > 0 || bs->len == 0)
+        continue;
+      absent[f] = TRUE;
+      g_autofree char *fname = g_markup_escape_text (fa->name_zh ? fa->name_zh : fa->key, -1);
+      g_string_append_printf (none, "%s%s", none->len ? "、" : "", fname);
+    }
+  if (none->len)
+    {
+      g_autofree char *line = g_strdup_printf ("<b>社区内没有的设施（所有建筑都缺）：</b>%s",
+                                               none->str);
+      p->y += text (p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 9, FALSE, line) + 8;
+    }
+  g_string_free (none, TRUE);
+
   guint n = 0;
   for (guint b = 0; b < bs->len; b++)
     {
       GString *line = g_string_new (NULL);
+      gboolean fails = FALSE;
       for (guint f = 0; f < r->facilities->len; f++)
         {
           if (cm_life_report_passes (r, f, b))
+            continue;
+          fails = TRUE;
+          if (absent[f])
             continue;
           const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
           g_autofree char *fname = g_markup_escape_text (fa->name_zh ? fa->name_zh : fa->key, -1);
@@ -290,7 +324,7 @@ failing_pages (Page *p, CmLifeReport *r)
           else
             g_string_append_printf (line, "%s%s 不可达", line->len ? "、" : "", fname);
         }
-      if (line->len == 0)
+      if (!fails)
         {
           g_string_free (line, TRUE);
           continue;
@@ -298,11 +332,14 @@ failing_pages (Page *p, CmLifeReport *r)
       const CmCoverageBuilding *bd = &g_array_index (bs, CmCoverageBuilding, b);
       g_autofree char *who = bd->name ? g_markup_escape_text (bd->name, -1)
                                       : g_strdup_printf ("建筑 %.8s", bd->uuid);
-      g_autofree char *row = g_strdup_printf ("<b>%u. %s</b>　%s", ++n, who, line->str);
+      g_autofree char *row = g_strdup_printf ("<b>%u. %s</b>　%s", ++n, who,
+                                              line->len ? line->str : "（只缺社区内没有的设施）");
       g_string_free (line, TRUE);
-      if (p->y > PAGE_H - MARGIN - 40)
+      double width = PAGE_W - 2 * MARGIN;
+      double h = text_full (p->cr, MARGIN, p->y, width, 7.5, FALSE, row, FALSE);
+      if (p->y + h > PAGE_H - MARGIN)
         new_page (p);
-      p->y += text (p->cr, MARGIN, p->y, PAGE_W - 2 * MARGIN, 7.5, FALSE, row) + 2;
+      p->y += text (p->cr, MARGIN, p->y, width, 7.5, FALSE, row) + 2;
     }
   if (n == 0)
     text (p->cr, MARGIN, p->y, 0, 10, FALSE, "所有建筑均达标。");
