@@ -13,7 +13,7 @@ BUILD_PACKAGES = gcc libc6-dev pkg-config meson ninja-build gettext \
 # To test: the real clients the tests check our files with, and valgrind.
 TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3 poppler-utils xvfb xauth
 # To run the benchmarks (bench/README.md).
-BENCH_PACKAGES = gdal-bin hyperfine time bc
+BENCH_PACKAGES = gdal-bin hyperfine time bc qgis
 
 .PHONY: all run test bench deps test-deps bench-deps build clean
 
