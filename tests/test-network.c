@@ -318,6 +318,12 @@ test_service_area (void)
   CmNetworkTie side = tie_at (ring, 50, -10);
   length = cm_network_service_area (rs, &side, 120, NULL);
   g_assert_cmpfloat (fabs (length - 240), <, 1e-9);
+  /* several sources at once: what any of them reaches, once */
+  CmNetworkTie two[] = { tie_at (line, 0, 0), tie_at (line, 300, 0) };
+  g_assert_cmpfloat (fabs (cm_network_service_area_multi (s, two, 2, 100, NULL) - 200), <, 1e-9);
+  g_assert_cmpfloat (fabs (cm_network_service_area_multi (s, two, 2, 200, NULL)
+                           - cm_network_edge_length (line, 0)),
+                     <, 1e-9);
   /* 210 m each way: the two fronts meet on the far side (420 > perimeter) */
   length = cm_network_service_area (rs, &side, 210, NULL);
   g_assert_cmpfloat (fabs (length - stats.length_m), <, 1e-9);

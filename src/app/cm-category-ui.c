@@ -1,22 +1,14 @@
 /* cm-category-ui.c: labels, colours and icons of categories for widgets. */
 #include "cm-category-ui.h"
 
+#include "cm-i18n.h"
+
 /* Category labels are data (zh_CN and English in the categories table): pick by language. */
 const char *
 cm_category_label (const char *key)
 {
   const CmCategory *c = cm_categories_lookup (cm_categories_get_default (), key);
-  if (c == NULL)
-    return key;
-  const char *const *langs = g_get_language_names ();
-  for (; *langs; langs++)
-    {
-      if (g_str_has_prefix (*langs, "zh"))
-        return c->label_zh;
-      if (g_str_has_prefix (*langs, "en") || g_str_equal (*langs, "C"))
-        return c->label_en;
-    }
-  return c->label_en;
+  return c ? cm_i18n_pick (c->label_zh, c->label_en) : key;
 }
 
 GtkWidget *

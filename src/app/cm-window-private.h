@@ -4,6 +4,7 @@
 
 #include <shumate/shumate.h>
 
+#include "cm-analysis-layer.h"
 #include "cm-feature-form.h"
 #include "cm-history.h"
 #include "cm-label-layer.h"
@@ -51,6 +52,27 @@ struct _CmWindow
   ShumateMapSource *overlay_source; /* ours, when over a basemap: in the licence widget */
   gboolean online;             /* OpenStreetMap's online tiles as the basemap */
   GCancellable *import_cancellable;
+  /* analysis (cm-window-analysis.c) */
+  GtkToggleButton *analysis_button;
+  GtkBox *analysis_pane;
+  GtkDropDown *analysis_kind, *analysis_source, *analysis_method, *analysis_circle;
+  GtkBox *analysis_coverage_box, *analysis_circle_box;
+  GtkCheckButton *analysis_own_radius;
+  GtkSpinButton *analysis_metres;
+  GtkButton *analysis_run, *analysis_cancel;
+  GtkProgressBar *analysis_progress;
+  GtkLabel *analysis_summary;
+  GtkListBox *analysis_legend;
+  GtkColumnView *analysis_table;
+  GListStore *analysis_rows;
+  GPtrArray *analysis_selectors; /* the selector of each source offered */
+  CmAnalysisLayer *analysis_layer;
+  CmAnalysisResult *analysis_result; /* shown */
+  GCancellable *analysis_cancellable; /* while one runs */
+  GTask *analysis_task;
+  guint analysis_tick;                /* progress bar updates while it runs */
+  gboolean analysis_stale;            /* the data changed while it ran */
+  guint analysis_rerun;               /* timeout before running again after an edit */
   GtkLabel *layer_counts[CM_N_LAYERS];
   GSettings *settings; /* NULL when the schema is not installed */
   guint sidebar_idle;   /* counts and legend to update after an edit */
@@ -111,6 +133,14 @@ gboolean _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean 
 /* cm-window-workshop-mode.c */
 void _cm_window_workshop_mode_init (CmWindow *self);
 void _cm_window_set_workshop_mode (CmWindow *self, gboolean on);
+
+/* cm-window-analysis.c */
+void _cm_window_analysis_class_init (GtkWidgetClass *widget_class);
+void _cm_window_analysis_init (CmWindow *self);
+void _cm_window_analysis_dispose (CmWindow *self);
+void _cm_window_analysis_map_opened (CmWindow *self);
+/* Data in @layer changed: run the analysis shown again if it depends on it. */
+void _cm_window_analysis_data_changed (CmWindow *self, CmLayer layer);
 
 /* cm-window-photos.c */
 void _cm_window_photos_class_init (GtkWidgetClass *widget_class);

@@ -134,8 +134,9 @@ refresh_tiles (CmWindow *self)
     shumate_simple_map_set_map_source (self->map, SHUMATE_MAP_SOURCE (ours));
 
   /* libshumate 1.0.3 puts the first base layer on top of the overlays ("behind NULL"): stack
-   * the labels and the selection above the tiles again */
-  ShumateLayer *overlays[] = { SHUMATE_LAYER (self->label_layer),
+   * the analysis, the labels and the selection above the tiles again */
+  ShumateLayer *overlays[] = { SHUMATE_LAYER (self->analysis_layer),
+                               SHUMATE_LAYER (self->label_layer),
                                SHUMATE_LAYER (self->selection_layer),
                                SHUMATE_LAYER (self->sketch_layer) };
   for (gsize i = 0; i < G_N_ELEMENTS (overlays); i++)
@@ -556,6 +557,7 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   self->tile_cache = cm_tile_cache_new (256); /* 256 px tiles: at most 64 MB */
   select_feature (self, NULL);
   _cm_window_drawing_map_opened (self);
+  _cm_window_analysis_map_opened (self);
 
   g_autofree char *name = cm_store_dup_name (store);
   g_autofree char *base = g_path_get_basename (path);
@@ -678,6 +680,7 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
   refresh_tiles (self);
   update_counts (self, CM_LAYER_NONE);
   update_legend (self);
+  _cm_window_analysis_data_changed (self, CM_LAYER_NONE);
 }
 
 gpointer
@@ -991,6 +994,7 @@ cm_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->import_cancellable);
   _cm_window_drawing_dispose (self);
+  _cm_window_analysis_dispose (self);
   g_clear_handle_id (&self->sidebar_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_WINDOW);
   G_OBJECT_CLASS (cm_window_parent_class)->dispose (object);
@@ -1070,6 +1074,7 @@ cm_window_class_init (CmWindowClass *klass)
                                        "win.zoom-out", NULL);
   _cm_window_drawing_class_init (widget_class);
   _cm_window_photos_class_init (widget_class);
+  _cm_window_analysis_class_init (widget_class);
 }
 
 static void
@@ -1113,6 +1118,7 @@ cm_window_init (CmWindow *self)
   /* no key capture for the search bar: single keys choose the drawing tools (Ctrl+F searches) */
   _cm_window_drawing_init (self);
   _cm_window_workshop_mode_init (self);
+  _cm_window_analysis_init (self);
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
@@ -1170,4 +1176,5 @@ _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
   self->sidebar_layers |= layer == CM_LAYER_NONE ? (1u << CM_N_LAYERS) - 1 : 1u << layer;
   if (self->sidebar_idle == 0)
     self->sidebar_idle = g_idle_add_full (G_PRIORITY_LOW, sidebar_changed_idle, self, NULL);
+  _cm_window_analysis_data_changed (self, layer);
 }

@@ -46,4 +46,21 @@ gboolean cm_window_is_importing (CmWindow *self);
 /* The map's own tiles (a CmTileSource), whether they are the base layer or over a basemap. */
 gpointer cm_window_get_tiles (CmWindow *self);
 
+/* The analysis panel, for tests: runs @kind (CmAnalysisKind: 0 coverage, 1 teams, 2 life
+ * circle) off the main thread as the panel would; whether one is running or due; the result
+ * shown (a CmAnalysisResult) and its summary; the table's rows, sorted by a column, and what a
+ * row holds (its value, name and uuid); activating a row as a double-click does. */
+void cm_window_run_analysis (CmWindow *self, int kind, const char *selector, gboolean walking,
+                             double metres);
+void cm_window_cancel_analysis (CmWindow *self);
+gboolean cm_window_is_analysing (CmWindow *self);
+gconstpointer cm_window_get_analysis (CmWindow *self);
+const char *cm_window_get_analysis_summary (CmWindow *self);
+guint cm_window_get_analysis_rows (CmWindow *self);
+void cm_window_sort_analysis (CmWindow *self, guint column, gboolean descending);
+double cm_window_get_analysis_row (CmWindow *self, guint position, const char **name,
+                                   const char **uuid);
+void cm_window_activate_analysis_row (CmWindow *self, guint position);
+void cm_window_set_analysis_circle (CmWindow *self, guint circle);
+
 G_END_DECLS

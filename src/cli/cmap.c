@@ -7,7 +7,6 @@
 
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
@@ -1076,17 +1075,6 @@ share (gint64 part, gint64 whole)
   return whole > 0 ? 100.0 * (double) part / (double) whole : 0.0;
 }
 
-/* the name in the language the user reads */
-static const char *
-life_name (const char *zh, const char *en)
-{
-  const char *lang = g_getenv ("LANGUAGE");
-  const char *messages = setlocale (LC_MESSAGES, NULL);
-  gboolean chinese = (lang && g_str_has_prefix (lang, "zh"))
-                     || (!(lang && *lang) && messages && g_str_has_prefix (messages, "zh"));
-  return chinese ? (zh ? zh : en) : (en ? en : zh);
-}
-
 static void
 append_walk (GString *out, float m)
 {
@@ -1246,7 +1234,7 @@ lifecircle_text (GString *out, CmLifeReport *r)
   for (guint c = 0; c < r->circles->len; c++)
     {
       const CmLifeCircle *ci = &g_array_index (r->circles, CmLifeCircle, c);
-      g_string_append_printf (out, "\n%s (%.0f m): ", life_name (ci->name_zh, ci->name_en),
+      g_string_append_printf (out, "\n%s (%.0f m): ", cm_i18n_pick (ci->name_zh, ci->name_en),
                               ci->walk_m);
       g_string_append_printf (out, _("%u of %u buildings have every facility (%.1f%%)"),
                               ci->buildings_met, nb, share (ci->buildings_met, nb));
@@ -1267,7 +1255,7 @@ lifecircle_text (GString *out, CmLifeReport *r)
             g_string_append_printf (out, "%7.1f", share (fa->population_pass, r->population_known));
           else
             g_string_append_printf (out, "%7s", "-");
-          g_string_append_printf (out, "  %s\n", life_name (fa->name_zh, fa->name_en));
+          g_string_append_printf (out, "  %s\n", cm_i18n_pick (fa->name_zh, fa->name_en));
         }
     }
 }

@@ -17,3 +17,20 @@ cm_i18n_init (void)
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 }
+
+const char *
+cm_i18n_pick (const char *zh, const char *en)
+{
+  const char *choice = en;
+  for (const char *const *langs = g_get_language_names (); *langs; langs++)
+    {
+      if (g_str_has_prefix (*langs, "zh"))
+        {
+          choice = zh;
+          break;
+        }
+      if (g_str_has_prefix (*langs, "en") || g_str_equal (*langs, "C"))
+        break;
+    }
+  return choice ? choice : (zh ? zh : en);
+}

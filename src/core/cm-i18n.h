@@ -9,4 +9,8 @@ G_BEGIN_DECLS
  * CM_LOCALEDIR says where (for tests before installing). */
 void cm_i18n_init (void);
 
+/* @zh or @en, by the user's language (g_get_language_names): for names kept as data in both
+ * languages (categories, life circles). Falls back to whichever is not NULL. */
+const char *cm_i18n_pick (const char *zh, const char *en);
+
 G_END_DECLS

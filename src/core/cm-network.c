@@ -787,17 +787,25 @@ double
 cm_network_service_area (CmNetworkSearch *s, const CmNetworkTie *source, double max_m,
                          GArray *pieces)
 {
-  if (source->edge < 0 || !(max_m > 0))
+  return cm_network_service_area_multi (s, source, 1, max_m, pieces);
+}
+
+double
+cm_network_service_area_multi (CmNetworkSearch *s, const CmNetworkTie *sources, guint n_sources,
+                               double max_m, GArray *pieces)
+{
+  if (!(max_m > 0))
     return 0;
-  cm_network_search_run (s, source, 1, FALSE, max_m);
+  cm_network_search_run (s, sources, n_sources, FALSE, max_m);
   const CmNetwork *net = s->net;
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  g_autoptr (GArray) iv = g_array_new (FALSE, FALSE, sizeof (Interval));
   double total = 0;
 
-  /* the edges around every reached node, plus the source's own edge (reached even when
+  /* the edges around every reached node, then the sources' own edges (reached even when
    * neither end is) */
   guint n_touched = s->touched->len;
-  for (guint k = 0; k <= n_touched; k++)
+  for (guint k = 0; k < n_touched + n_sources; k++)
     {
       guint first, last;
       if (k < n_touched)
@@ -805,33 +813,37 @@ cm_network_service_area (CmNetworkSearch *s, const CmNetworkTie *source, double 
           guint node = g_array_index (s->touched, guint, k);
           first = net->adj_start[node], last = net->adj_start[node + 1];
         }
-      else
+      else if (sources[k - n_touched].edge >= 0)
         first = 0, last = 1;
+      else
+        continue;
       for (guint j = first; j < last; j++)
         {
-          int edge = k < n_touched ? (int) net->adj[j] : source->edge;
+          int edge = k < n_touched ? (int) net->adj[j] : sources[k - n_touched].edge;
           if (!g_hash_table_add (seen, GINT_TO_POINTER (edge + 1)))
             continue;
           const Edge *e = &g_array_index (net->edges, Edge, edge);
           double len = e->length_m;
-          Interval iv[3];
-          guint n = 0;
+          g_array_set_size (iv, 0);
           /* from each reached end, as far as the rest of the budget goes */
           if (s->dist[e->u] < max_m)
-            iv[n++] = (Interval) { 0, MIN (len, max_m - s->dist[e->u]) };
+            g_array_append_val (iv, ((Interval) { 0, MIN (len, max_m - s->dist[e->u]) }));
           if (s->dist[e->v] < max_m)
-            iv[n++] = (Interval) { len - MIN (len, max_m - s->dist[e->v]), len };
-          if (edge == source->edge)
+            g_array_append_val (iv, ((Interval) { len - MIN (len, max_m - s->dist[e->v]), len }));
+          /* and from each source on this edge, both ways */
+          GArray *here = g_hash_table_lookup (s->on_edge, GINT_TO_POINTER (edge + 1));
+          for (guint h = 0; here && h < here->len; h++)
             {
-              double at = source->t * len;
-              iv[n++] = (Interval) { MAX (0, at - max_m), MIN (len, at + max_m) };
+              double at = sources[g_array_index (here, int, h)].t * len;
+              g_array_append_val (iv, ((Interval) { MAX (0, at - max_m), MIN (len, at + max_m) }));
             }
-          qsort (iv, n, sizeof (Interval), compare_interval);
-          for (guint i = 0; i < n;)
+          g_array_sort (iv, compare_interval);
+          const Interval *v = (const Interval *) iv->data;
+          for (guint i = 0; i < iv->len;)
             {
-              Interval cur = iv[i++];
-              for (; i < n && iv[i].a <= cur.b; i++)
-                cur.b = MAX (cur.b, iv[i].b);
+              Interval cur = v[i++];
+              for (; i < iv->len && v[i].a <= cur.b; i++)
+                cur.b = MAX (cur.b, v[i].b);
               if (cur.b <= cur.a)
                 continue;
               CmNetworkPiece piece = { edge, cur.a / len, cur.b / len };
@@ -876,7 +888,12 @@ cm_network_pieces_outline (const CmNetwork *net, const GArray *pieces, double wi
     to_local (net, xy[2 * i], xy[2 * i + 1], &xy[2 * i]);
   GEOSContextHandle_t ctx = GEOS_init_r ();
   GEOSGeometry *g = cm_geom_to_geos (ctx, lines);
-  GEOSGeometry *buffered = g ? GEOSBuffer_r (ctx, g, width_m, 4) : NULL;
+  /* joined into long lines first: buffering thousands of two-point pieces one by one and
+   * unioning them takes GEOS about 40 times longer */
+  GEOSGeometry *merged = g ? GEOSLineMerge_r (ctx, g) : NULL;
+  GEOSGeometry *buffered = merged ? GEOSBuffer_r (ctx, merged, width_m, 2) : NULL;
+  if (merged)
+    GEOSGeom_destroy_r (ctx, merged);
   CmGeom *outline = buffered ? cm_geom_from_geos (ctx, buffered) : NULL;
   if (g)
     GEOSGeom_destroy_r (ctx, g);

@@ -103,6 +103,10 @@ typedef struct
 double cm_network_service_area (CmNetworkSearch *search, const CmNetworkTie *source,
                                 double max_m, GArray *pieces);
 
+/* The same for several sources at once: what any of them reaches, each piece once. */
+double cm_network_service_area_multi (CmNetworkSearch *search, const CmNetworkTie *sources,
+                                      guint n_sources, double max_m, GArray *pieces);
+
 /* The pieces as a MULTILINESTRING, one part per piece. */
 CmGeom *cm_network_pieces_to_geom (const CmNetwork *network, const GArray *pieces);
 /* An outline around the pieces for display: every piece widened by @width_m on each side and

@@ -1,0 +1,198 @@
+/* cm-analysis.c: one analysis run, in a worker thread on its own read connection. */
+#include "config.h"
+
+#include "cm-analysis.h"
+
+#include <math.h>
+
+/* How wide the outline of the ground reached on foot is drawn: each path widened this much on
+ * either side (docs/analysis.md). */
+#define REACH_OUTLINE_M 25.0
+
+void
+cm_analysis_request_clear (CmAnalysisRequest *request)
+{
+  g_clear_pointer (&request->selector, g_free);
+}
+
+void
+cm_analysis_result_free (CmAnalysisResult *r)
+{
+  if (r == NULL)
+    return;
+  cm_analysis_request_clear (&r->request);
+  cm_coverage_free (r->coverage);
+  if (r->reach)
+    g_ptr_array_unref (r->reach);
+  if (r->reach_lines)
+    g_ptr_array_unref (r->reach_lines);
+  cm_teams_free (r->teams);
+  cm_life_report_free (r->life);
+  if (r->shapes)
+    g_ptr_array_unref (r->shapes);
+  g_free (r->shape_bbox);
+  g_free (r);
+}
+
+GArray *
+cm_analysis_result_get_buildings (const CmAnalysisResult *r)
+{
+  if (r->coverage)
+    return r->coverage->buildings;
+  if (r->teams)
+    return r->teams->buildings->buildings;
+  if (r->life)
+    return r->life->buildings->buildings;
+  return NULL;
+}
+
+typedef struct
+{
+  GHashTable *index; /* uuid → building index + 1 */
+  GPtrArray *shapes;
+  double *bbox;
+} Shapes;
+
+static gboolean
+add_shape (const CmFeatureRow *row, gpointer user_data)
+{
+  Shapes *s = user_data;
+  guint i = GPOINTER_TO_UINT (g_hash_table_lookup (s->index, row->uuid));
+  if (i == 0 || row->wkb == NULL)
+    return TRUE;
+  CmGeom *geom = cm_geom_from_wkb (row->wkb, row->wkb_len);
+  if (geom == NULL)
+    return TRUE;
+  g_ptr_array_index (s->shapes, i - 1) = geom;
+  cm_geom_get_bbox (geom, s->bbox + 4 * (i - 1));
+  return TRUE;
+}
+
+/* The footprints of the result's buildings, to colour them on the map. */
+static gboolean
+load_shapes (CmAnalysisResult *r, CmStore *store, GError **error)
+{
+  GArray *buildings = cm_analysis_result_get_buildings (r);
+  Shapes s = { g_hash_table_new (g_str_hash, g_str_equal),
+               g_ptr_array_new_full (buildings->len, (GDestroyNotify) cm_geom_free),
+               g_new0 (double, 4 * MAX (buildings->len, 1)) };
+  g_ptr_array_set_size (s.shapes, buildings->len);
+  for (guint i = 0; i < buildings->len; i++)
+    g_hash_table_insert (s.index, g_array_index (buildings, CmCoverageBuilding, i).uuid,
+                         GUINT_TO_POINTER (i + 1));
+  gboolean ok = cm_store_foreach_in_bbox (store, CM_LAYER_BUILDINGS, NULL, add_shape, &s, error);
+  g_hash_table_unref (s.index);
+  r->shapes = s.shapes;
+  r->shape_bbox = s.bbox;
+  return ok;
+}
+
+static void
+set_progress (volatile gint *permille, double fraction)
+{
+  if (permille)
+    g_atomic_int_set (permille, (gint) (CLAMP (fraction, 0, 1) * 1000));
+}
+
+typedef struct
+{
+  volatile gint *permille;
+} LifeProgress;
+
+static void
+life_progress (guint done, guint total, gpointer user_data)
+{
+  LifeProgress *p = user_data;
+  set_progress (p->permille, 0.2 + 0.7 * done / MAX (total, 1));
+}
+
+static gboolean
+run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
+              GCancellable *cancellable, GError **error)
+{
+  const CmAnalysisRequest *q = &r->request;
+  r->coverage = cm_coverage_load (store, q->selector, q->walking ? 0 : q->metres, error);
+  if (r->coverage == NULL)
+    return FALSE;
+  set_progress (permille, 0.3);
+  if (!q->walking)
+    {
+      cm_coverage_compute_radius (r->coverage);
+      return TRUE;
+    }
+  g_autoptr (CmNetwork) net = cm_network_load (store, CM_NETWORK_WALKABLE, error);
+  if (net == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  cm_network_get_stats (net, &r->network);
+  set_progress (permille, 0.5);
+  cm_coverage_compute_walk (r->coverage, net, q->metres);
+  set_progress (permille, 0.7);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  /* the ground reached from any source, and its outline */
+  GArray *sources = r->coverage->sources;
+  g_autofree CmNetworkTie *ties = g_new0 (CmNetworkTie, MAX (sources->len, 1));
+  for (guint i = 0; i < sources->len; i++)
+    ties[i] = g_array_index (sources, CmCoverageSource, i).tie;
+  g_autoptr (CmNetworkSearch) search = cm_network_search_new (net);
+  g_autoptr (GArray) pieces = g_array_new (FALSE, FALSE, sizeof (CmNetworkPiece));
+  cm_network_service_area_multi (search, ties, sources->len, q->metres, pieces);
+  r->reach = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
+  r->reach_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
+  if (pieces->len > 0)
+    {
+      g_ptr_array_add (r->reach_lines, cm_network_pieces_to_geom (net, pieces));
+      CmGeom *outline = cm_network_pieces_outline (net, pieces, REACH_OUTLINE_M);
+      if (outline)
+        g_ptr_array_add (r->reach, outline);
+    }
+  return TRUE;
+}
+
+CmAnalysisResult *
+cm_analysis_run (const char *path, const CmAnalysisRequest *request,
+                 volatile gint *progress_permille, GCancellable *cancellable, GError **error)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (CmAnalysisResult) r = g_new0 (CmAnalysisResult, 1);
+  r->request = *request;
+  r->request.selector = g_strdup (request->selector);
+  set_progress (progress_permille, 0);
+  g_autoptr (CmStore) store = cm_store_open (path, error);
+  if (store == NULL)
+    return NULL;
+  set_progress (progress_permille, 0.05);
+
+  gboolean ok = FALSE;
+  switch (request->kind)
+    {
+    case CM_ANALYSIS_COVERAGE:
+      ok = run_coverage (r, store, progress_permille, cancellable, error);
+      break;
+    case CM_ANALYSIS_TEAMS:
+      r->teams = cm_teams_load (store, error);
+      if (r->teams)
+        {
+          set_progress (progress_permille, 0.4);
+          cm_teams_compute (r->teams);
+          ok = TRUE;
+        }
+      break;
+    case CM_ANALYSIS_LIFE_CIRCLE:
+      {
+        LifeProgress p = { progress_permille };
+        r->life = cm_life_report_new (NULL, error);
+        ok = r->life && cm_life_report_run (r->life, store, CM_NETWORK_WALKABLE, life_progress,
+                                            &p, cancellable, error);
+        break;
+      }
+    }
+  if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  if (!load_shapes (r, store, error))
+    return NULL;
+  set_progress (progress_permille, 1);
+  r->elapsed_ms = (g_get_monotonic_time () - t0) / 1000.0;
+  return g_steal_pointer (&r);
+}

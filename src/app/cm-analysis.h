@@ -1,0 +1,53 @@
+/* cm-analysis.h: one run of the analysis panel — what to compute, and everything the window
+ * shows of the answer (the core results plus the shapes to draw them with). Runs in a worker
+ * thread on its own connection to the map file; no GTK here. */
+#pragma once
+
+#include "cm-core.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CM_ANALYSIS_COVERAGE,    /* stations or a category, by walking or by radius */
+  CM_ANALYSIS_TEAMS,       /* volunteer-team gaps and overlaps */
+  CM_ANALYSIS_LIFE_CIRCLE, /* GB 50180 */
+} CmAnalysisKind;
+
+typedef struct
+{
+  CmAnalysisKind kind;
+  char *selector;    /* coverage: "stations", "resources:kindergarten" */
+  gboolean walking;  /* coverage: along the paths, else a straight radius */
+  double metres;     /* coverage: walking distance, or a radius for all (0: each station's own) */
+} CmAnalysisRequest;
+
+typedef struct
+{
+  CmAnalysisRequest request;
+  CmCoverage *coverage;  /* coverage */
+  GPtrArray *reach;      /* coverage by walking: CmGeom* outline of each source's service area
+                          * (NULL entries for sources that reach nothing) */
+  GPtrArray *reach_lines; /* and the paths reached, CmGeom* MULTILINESTRING */
+  CmNetworkStats network;
+  CmTeams *teams;        /* teams */
+  CmLifeReport *life;    /* life circle */
+  GPtrArray *shapes;     /* CmGeom* of each building, in the order of the buildings above */
+  double *shape_bbox;    /* 4 per building */
+  double elapsed_ms;
+} CmAnalysisResult;
+
+void cm_analysis_request_clear (CmAnalysisRequest *request);
+void cm_analysis_result_free (CmAnalysisResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmAnalysisResult, cm_analysis_result_free)
+
+/* The buildings of a result (whichever analysis made it). */
+GArray *cm_analysis_result_get_buildings (const CmAnalysisResult *result);
+
+/* Runs @request on the map at @path. @progress (0..1) is written as the work goes, for the
+ * window to poll; @cancellable is checked between steps. */
+CmAnalysisResult *cm_analysis_run (const char *path, const CmAnalysisRequest *request,
+                                   volatile gint *progress_permille, GCancellable *cancellable,
+                                   GError **error);
+
+G_END_DECLS
