@@ -182,7 +182,10 @@ cm_analysis_run (const char *path, const CmAnalysisRequest *request,
     case CM_ANALYSIS_LIFE_CIRCLE:
       {
         LifeProgress p = { progress_permille };
-        r->life = cm_life_report_new (NULL, error);
+        /* a planner's corrected table, when there is one, else the built-in one */
+        g_autofree char *own = g_build_filename (g_get_user_config_dir (), "community-map",
+                                                 "lifecircle.json", NULL);
+        r->life = cm_life_report_new (g_file_test (own, G_FILE_TEST_EXISTS) ? own : NULL, error);
         ok = r->life && cm_life_report_run (r->life, store, CM_NETWORK_WALKABLE, life_progress,
                                             &p, cancellable, error);
         break;
