@@ -197,6 +197,32 @@ fill_sources (CmWindow *self)
       gtk_drop_down_set_selected (self->analysis_source, i);
 }
 
+/* The circle chooser offers the circles of @table (the built-in one, or the one a run read). */
+static void
+fill_circles (CmWindow *self, const CmLifeReport *table)
+{
+  GListModel *old = gtk_drop_down_get_model (self->analysis_circle);
+  guint selected = gtk_drop_down_get_selected (self->analysis_circle);
+  if (old && g_list_model_get_n_items (old) == table->circles->len)
+    return; /* the same table as before */
+  GtkStringList *circles = gtk_string_list_new (NULL);
+  for (guint i = 0; i < table->circles->len; i++)
+    {
+      const CmLifeCircle *c = &g_array_index (table->circles, CmLifeCircle, i);
+      g_autofree char *label = g_strdup_printf ("%s (%.0f m)", cm_i18n_pick (c->name_zh, c->name_en),
+                                                c->walk_m);
+      gtk_string_list_append (circles, label);
+    }
+  /* quietly: the caller shows the result */
+  g_signal_handlers_block_matched (self->analysis_circle, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                   self);
+  gtk_drop_down_set_model (self->analysis_circle, G_LIST_MODEL (circles));
+  g_object_unref (circles);
+  gtk_drop_down_set_selected (self->analysis_circle, MIN (selected, table->circles->len - 1));
+  g_signal_handlers_unblock_matched (self->analysis_circle, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                     self);
+}
+
 static void
 set_columns (CmWindow *self, const char *const titles[N_COLS])
 {
@@ -224,6 +250,8 @@ show_result (CmWindow *self)
   GtkWidget *child;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->analysis_legend))))
     gtk_list_box_remove (self->analysis_legend, child);
+  if (r && r->life)
+    fill_circles (self, r->life);
   guint circle = gtk_drop_down_get_selected (self->analysis_circle);
   cm_analysis_layer_set_result (self->analysis_layer, r, circle);
   if (r == NULL)
@@ -334,6 +362,8 @@ show_result (CmWindow *self)
   else if (r->life)
     {
       const CmLifeReport *life = r->life;
+      if (circle >= life->circles->len)
+        circle = 0;
       const CmLifeCircle *ci = &g_array_index (life->circles, CmLifeCircle, circle);
       g_string_append_printf (summary, _("%s (%.0f m): %u of %u buildings have every facility "
                                          "(%.1f%%)."),
@@ -712,18 +742,12 @@ _cm_window_analysis_init (CmWindow *self)
   gtk_label_set_selectable (self->analysis_summary, TRUE);
   gtk_box_append (box, GTK_WIDGET (self->analysis_summary));
 
-  /* the circles of the built-in table (only names: the run reads the table again) */
+  /* the circles of the built-in table until a run reads its own */
   self->analysis_circle_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+  self->analysis_circle = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
   g_autoptr (CmLifeReport) table = cm_life_report_new (NULL, NULL);
-  GtkStringList *circles = gtk_string_list_new (NULL);
-  for (guint i = 0; table && i < table->circles->len; i++)
-    {
-      const CmLifeCircle *c = &g_array_index (table->circles, CmLifeCircle, i);
-      g_autofree char *label = g_strdup_printf ("%s (%.0f m)", cm_i18n_pick (c->name_zh, c->name_en),
-                                                c->walk_m);
-      gtk_string_list_append (circles, label);
-    }
-  self->analysis_circle = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (circles), NULL));
+  if (table)
+    fill_circles (self, table);
   gtk_drop_down_set_selected (self->analysis_circle, 2); /* the 5-minute circle */
   gtk_box_append (self->analysis_circle_box,
                   caption (_("_Circle shown"), GTK_WIDGET (self->analysis_circle)));
