@@ -164,9 +164,12 @@ segment_key (const double p[4])
               : g_strdup_printf ("%.7f %.7f %.7f %.7f", p[0], p[1], p[2], p[3]);
 }
 
-/* Metres of distinct segments in each feature of a QGIS service-area output. */
-static GArray *
-distinct_lengths (const char *path)
+/* Calls @func for every segment of every feature of a QGIS service-area output (lon/lat
+ * pairs); returns how many features there are. */
+typedef void (*SegmentFunc) (guint feature, const double p[4], gpointer user_data);
+
+static guint
+for_each_segment (const char *path, SegmentFunc func, gpointer user_data)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
@@ -174,13 +177,11 @@ distinct_lengths (const char *path)
     g_error ("%s", error->message);
   JsonArray *features = json_object_get_array_member (
       json_node_get_object (json_parser_get_root (parser)), "features");
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (double));
-  for (guint i = 0; i < json_array_get_length (features); i++)
+  guint n = json_array_get_length (features);
+  for (guint i = 0; i < n; i++)
     {
       JsonObject *g = json_object_get_object_member (json_array_get_object_element (features, i),
                                                      "geometry");
-      g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      double total = 0;
       JsonArray *lines = g ? json_object_get_array_member (g, "coordinates") : NULL;
       for (guint l = 0; lines && l < json_array_get_length (lines); l++)
         {
@@ -193,14 +194,44 @@ distinct_lengths (const char *path)
                               json_array_get_double_element (a, 1),
                               json_array_get_double_element (b, 0),
                               json_array_get_double_element (b, 1) };
-              char *key = segment_key (p);
-              if (g_hash_table_add (seen, key))
-                total += cm_geodesic_distance (p[0], p[1], p[2], p[3]);
+              if (p[0] != p[2] || p[1] != p[3])
+                func (i, p, user_data);
             }
         }
-      g_array_append_val (out, total);
     }
-  return out;
+  return n;
+}
+
+typedef struct
+{
+  GPtrArray *seen;  /* per feature: the segment keys met */
+  GArray *lengths;  /* per feature: metres of distinct segments */
+} Distinct;
+
+static void
+add_distinct (guint feature, const double p[4], gpointer user_data)
+{
+  Distinct *d = user_data;
+  while (d->seen->len <= feature)
+    {
+      g_ptr_array_add (d->seen, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL));
+      double zero = 0;
+      g_array_append_val (d->lengths, zero);
+    }
+  if (g_hash_table_add (g_ptr_array_index (d->seen, feature), segment_key (p)))
+    g_array_index (d->lengths, double, feature) += cm_geodesic_distance (p[0], p[1], p[2], p[3]);
+}
+
+/* Metres of distinct segments in each feature of a QGIS service-area output. */
+static GArray *
+distinct_lengths (const char *path)
+{
+  Distinct d = { g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref),
+                 g_array_new (FALSE, TRUE, sizeof (double)) };
+  guint n = for_each_segment (path, add_distinct, &d);
+  g_array_set_size (d.lengths, MAX (n, d.lengths->len));
+  g_ptr_array_unref (d.seen);
+  return d.lengths;
 }
 
 /* Where QGIS's pieces lie on our edges: per edge (index + 1) a GArray of [t0, t1] pairs. */
@@ -304,43 +335,35 @@ place_segment (EdgeIndex *x, const double p[4], int tie_edge, GHashTable *cover)
   return TRUE;
 }
 
+typedef struct
+{
+  EdgeIndex *x;
+  const int *tie_edges;
+  GPtrArray *covers; /* per feature: edge + 1 → intervals */
+  double unplaced_m;
+} Cover;
+
+static void
+add_cover (guint feature, const double p[4], gpointer user_data)
+{
+  Cover *c = user_data;
+  while (c->covers->len <= feature)
+    g_ptr_array_add (c->covers,
+                     g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref));
+  if (!place_segment (c->x, p, c->tie_edges[feature], g_ptr_array_index (c->covers, feature)))
+    c->unplaced_m += cm_geodesic_distance (p[0], p[1], p[2], p[3]);
+}
+
 /* The ground each QGIS feature covers on our edges, every piece once. */
 static void
 qgis_cover (const char *path, EdgeIndex *x, const int *tie_edges, GPtrArray *covers,
             double *unplaced_m)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  if (!json_parser_load_from_file (parser, path, &error))
-    g_error ("%s", error->message);
-  JsonArray *features = json_object_get_array_member (
-      json_node_get_object (json_parser_get_root (parser)), "features");
-  *unplaced_m = 0;
-  for (guint i = 0; i < json_array_get_length (features); i++)
-    {
-      GHashTable *cover = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
-      g_ptr_array_add (covers, cover);
-      JsonObject *g = json_object_get_object_member (json_array_get_object_element (features, i),
-                                                     "geometry");
-      JsonArray *lines = g ? json_object_get_array_member (g, "coordinates") : NULL;
-      for (guint l = 0; lines && l < json_array_get_length (lines); l++)
-        {
-          JsonArray *line = json_array_get_array_element (lines, l);
-          for (guint k = 0; k + 1 < json_array_get_length (line); k++)
-            {
-              JsonArray *a = json_array_get_array_element (line, k);
-              JsonArray *b = json_array_get_array_element (line, k + 1);
-              double p[4] = { json_array_get_double_element (a, 0),
-                              json_array_get_double_element (a, 1),
-                              json_array_get_double_element (b, 0),
-                              json_array_get_double_element (b, 1) };
-              if (p[0] == p[2] && p[1] == p[3])
-                continue;
-              if (!place_segment (x, p, tie_edges[i], cover))
-                *unplaced_m += cm_geodesic_distance (p[0], p[1], p[2], p[3]);
-            }
-        }
-    }
+  Cover c = { x, tie_edges, covers, 0 };
+  guint n = for_each_segment (path, add_cover, &c);
+  while (covers->len < n)
+    g_ptr_array_add (covers, g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref));
+  *unplaced_m = c.unplaced_m;
 }
 
 /* The tie QGIS makes: the nearest point in plain degrees (its layer's units), not metres. */

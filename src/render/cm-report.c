@@ -104,6 +104,22 @@ summary_row (Page *p, gboolean bold, double indent, const char *name, const char
   p->y += MAX (h, 11) + 1;
 }
 
+/* A circle's row (bold, no count of facilities: @found < 0) or a facility's (indented). */
+static void
+summary_line (Page *p, CmLifeReport *r, gboolean circle, const char *name, double metres,
+              int found, guint buildings, gint64 population)
+{
+  guint nb = r->buildings->buildings->len;
+  g_autofree char *escaped = g_markup_escape_text (name, -1);
+  g_autofree char *m = g_strdup_printf ("%.0f", metres);
+  g_autofree char *n = found >= 0 ? g_strdup_printf ("%d", found) : g_strdup ("");
+  g_autofree char *b = g_strdup_printf ("%.1f%%", percent (buildings, nb));
+  g_autofree char *res = r->population_known > 0
+                             ? g_strdup_printf ("%.1f%%", percent (population, r->population_known))
+                             : g_strdup ("—");
+  summary_row (p, circle, circle ? 0 : 12, escaped, m, n, b, res);
+}
+
 static void
 summary_page (Page *p, CmLifeReport *r, const char *map_name)
 {
@@ -135,33 +151,20 @@ summary_page (Page *p, CmLifeReport *r, const char *map_name)
   for (guint c = 0; c < r->circles->len; c++)
     {
       const CmLifeCircle *ci = &g_array_index (r->circles, CmLifeCircle, c);
-      g_autofree char *title = g_markup_escape_text (ci->name_zh ? ci->name_zh : ci->key, -1);
-      g_autofree char *m = g_strdup_printf ("%.0f", ci->walk_m);
-      g_autofree char *b = g_strdup_printf ("%.1f%%", percent (ci->buildings_met, nb));
-      g_autofree char *res = r->population_known > 0
-                                 ? g_strdup_printf ("%.1f%%", percent (ci->population_met,
-                                                                       r->population_known))
-                                 : g_strdup ("—");
       if (p->y > PAGE_H - MARGIN - 40)
         new_page (p);
       p->y += 3;
-      summary_row (p, TRUE, 0, title, m, "", b, res);
+      summary_line (p, r, TRUE, ci->name_zh ? ci->name_zh : ci->key, ci->walk_m, -1,
+                    ci->buildings_met, ci->population_met);
       for (guint f = 0; f < r->facilities->len; f++)
         {
           const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
           if (fa->circle != c)
             continue;
-          g_autofree char *fname = g_markup_escape_text (fa->name_zh ? fa->name_zh : fa->key, -1);
-          g_autofree char *fm = g_strdup_printf ("%.0f", fa->max_m);
-          g_autofree char *found = g_strdup_printf ("%u", fa->sources);
-          g_autofree char *fb = g_strdup_printf ("%.1f%%", percent (fa->buildings_pass, nb));
-          g_autofree char *fr = r->population_known > 0
-                                    ? g_strdup_printf ("%.1f%%", percent (fa->population_pass,
-                                                                          r->population_known))
-                                    : g_strdup ("—");
           if (p->y > PAGE_H - MARGIN - 20)
             new_page (p);
-          summary_row (p, FALSE, 12, fname, fm, found, fb, fr);
+          summary_line (p, r, FALSE, fa->name_zh ? fa->name_zh : fa->key, fa->max_m,
+                        (int) fa->sources, fa->buildings_pass, fa->population_pass);
         }
     }
 }
