@@ -272,4 +272,29 @@ expect 1 "$CMAP" lifecircle "$DEMO_MAP" --table "$dir/bad-table.json" --pdf "$di
 grep -q "facility 1" "$dir/err" || fail "a bad table's error does not say which row"
 [ ! -e "$dir/bad.pdf" ] && [ ! -e "$dir/bad.pdf.partial" ] || fail "a refused lifecircle wrote a PDF"
 ok "lifecircle: JSON counts and shares, CSV 626 rows x 60 columns, a Chinese PDF with maps and the failing buildings; a bad table names its row and writes nothing"
+
+# A map whose folder does not let us create files (the Flatpak document portal's case, or a
+# read-only USB stick): refused with why and what to do, the file unchanged, nothing created.
+# As root the folder's permissions do not bind, so the check runs as nobody (setpriv).
+ro="$dir/ro"
+mkdir -p "$ro/maps"
+cp "$DEMO_MAP" "$ro/maps/m.sqlite"
+chmod 0666 "$ro/maps/m.sqlite"
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+  chown -R 65534:65534 "$ro"
+  chmod 0755 "$dir"
+  as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+chmod 0555 "$ro/maps"
+before=$(sha256sum <"$ro/maps/m.sqlite")
+echo '{"type": "Feature", "properties": {"name": "x"}, "geometry": {"type": "Point", "coordinates": [116.32, 40.0]}}' >"$dir/pt.geojson"
+chmod 0644 "$dir/pt.geojson"
+expect 1 "${as_user[@]}" "$CMAP" import "$ro/maps/m.sqlite" "$dir/pt.geojson"; one_line_error
+grep -q "does not let Community Map create files" "$dir/err" || fail "read-only folder: $(cat "$dir/err")"
+grep -q "Copy the map to a folder you can write to" "$dir/err" || fail "read-only folder: no advice"
+[ "$(sha256sum <"$ro/maps/m.sqlite")" = "$before" ] || fail "read-only folder: the map changed"
+[ "$(ls -A "$ro/maps")" = "m.sqlite" ] || fail "read-only folder: files were left: $(ls -A "$ro/maps")"
+chmod 0755 "$ro/maps"
+ok "a map in a folder that does not allow new files is refused with why and what to do, unchanged"
 echo "1..$n"

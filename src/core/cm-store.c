@@ -1,6 +1,8 @@
 /* cm-store.c: opening, creating, checking a community map, and its features. */
 #include "config.h"
 
+#include <unistd.h>
+
 #include "cm-store-private.h"
 
 #include <glib/gi18n-lib.h>
@@ -278,6 +280,35 @@ cm_store_create (const char *path, const char *name, GError **error)
   return cm_store_open (path, error);
 }
 
+/* SQLite keeps a map's journal (-wal) and shared index (-shm) beside it, so the folder must let
+ * us create files: a folder on a read-only medium, one we have no right to write in, or the
+ * document portal's folder of a single exported file (Flatpak) do not. Found by trying, as
+ * access() is wrong under root, ACLs and FUSE. */
+static gboolean
+check_folder_writable (const char *path, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *probe = g_build_filename (dir, ".community-map-XXXXXX", NULL);
+  int fd = g_mkstemp (probe);
+  if (fd >= 0)
+    {
+      close (fd);
+      g_unlink (probe);
+      return TRUE;
+    }
+  int saved = errno;
+  g_autofree char *dn = display_name (dir);
+  g_autofree char *file = g_path_get_basename (path);
+  g_autofree char *fdn = g_filename_display_name (file);
+  g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_READ_ONLY,
+               _("Cannot open “%s”: its folder “%s” does not let Community Map create files "
+                 "(%s), and a map keeps its journal beside it while it is open. Copy the map to "
+                 "a folder you can write to, such as Documents, and open the copy; the original "
+                 "is unchanged"),
+               fdn, dn, g_strerror (saved));
+  return FALSE;
+}
+
 /* Refuses files that are not SQLite at all, or are shorter than their header says, before
  * SQLite sees them: SQLite would treat an empty file as a new database. */
 static gboolean
@@ -447,7 +478,7 @@ cm_store_open (const char *path, GError **error)
                    _("“%s” is a folder, not a community map file"), dn);
       return NULL;
     }
-  if (!check_header (path, error))
+  if (!check_header (path, error) || !check_folder_writable (path, error))
     return NULL;
 
   self->read_only = g_access (path, W_OK) != 0;
