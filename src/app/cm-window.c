@@ -573,7 +573,19 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   g_autofree char *uri = g_file_get_uri (file);
   gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
   if (self->settings)
-    g_settings_set_string (self->settings, "last-map", self->path);
+    {
+      g_settings_set_string (self->settings, "last-map", self->path);
+      /* newest first, each map once, at most ten */
+      g_auto (GStrv) recent = g_settings_get_strv (self->settings, "recent-maps");
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+      g_strv_builder_add (builder, self->path);
+      guint n = 1;
+      for (char **p = recent; *p && n < 10; p++)
+        if (!g_str_equal (*p, self->path))
+          g_strv_builder_add (builder, *p), n++;
+      g_auto (GStrv) updated = g_strv_builder_end (builder);
+      g_settings_set_strv (self->settings, "recent-maps", (const char *const *) updated);
+    }
   return TRUE;
 }
 
