@@ -1234,6 +1234,25 @@ test_analysis_teams_and_life_circle (void)
   g_assert_nonnull (strstr (cm_window_get_analysis_summary (window), "5-minute life circle"));
 }
 
+/* What the window remembers: the maps opened, newest first, each once. */
+static void
+test_remembers_maps (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new ("io.github.communitymap.CommunityMap");
+  g_autofree char *other = copy_demo_map ("other.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_open_map (window, other, &error));
+  g_assert_true (cm_window_open_map (window, map_path, &error));
+  g_auto (GStrv) recent = g_settings_get_strv (settings, "recent-maps");
+  g_assert_cmpuint (g_strv_length (recent), >=, 2);
+  g_assert_cmpstr (recent[0], ==, map_path);
+  g_assert_cmpstr (recent[1], ==, other);
+  for (guint i = 2; recent[i]; i++)
+    g_assert_cmpstr (recent[i], !=, map_path);
+  g_autofree char *last = g_settings_get_string (settings, "last-map");
+  g_assert_cmpstr (last, ==, map_path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1266,5 +1285,6 @@ main (int argc, char **argv)
   g_test_add_func ("/window/workshop-mode-zh_CN", test_workshop_mode_zh_cn);
   g_test_add_func ("/window/analysis-walking", test_analysis_walking);
   g_test_add_func ("/window/analysis-teams-and-life-circle", test_analysis_teams_and_life_circle);
+  g_test_add_func ("/window/remembers-maps", test_remembers_maps);
   return g_test_run ();
 }
