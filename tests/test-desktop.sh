@@ -53,6 +53,24 @@ for key in window-size window-maximized last-map recent-maps map-views map-works
 done
 ok "glib-compile-schemas --strict --dry-run; the schema remembers window size, recent maps, per-map views and workshops"
 
+# Every category's icon: a 16 px one-colour SVG in data/icons, in the app's resources
+python3 - "$src" <<'PY' || fail "category icons"
+import json, os, re, sys, xml.etree.ElementTree as ET
+src = sys.argv[1]
+cats = json.load(open(os.path.join(src, 'data', 'categories.json')))['categories']
+gres = open(os.path.join(src, 'ui', 'cm-app.gresource.xml')).read()
+icons = sorted({c['icon'] for c in cats})
+for name in icons:
+    path = os.path.join(src, 'data', 'icons', 'hicolor', 'symbolic', 'actions', name + '.svg')
+    svg = ET.parse(path).getroot()
+    assert svg.get('viewBox') == '0 0 16 16', (name, svg.get('viewBox'))
+    colours = set(re.findall(r'#[0-9a-fA-F]{6}', open(path).read()))
+    assert colours == {'#2e3436'}, (name, colours)
+    assert 'icons/scalable/actions/%s.svg' % name in gres, name
+print(len(icons), 'icons for', len(cats), 'categories')
+PY
+ok "every category has a symbolic icon (one colour, 16 px) in the app's resources"
+
 # The manifest: flatpak-builder parses it; every module but the app is pinned by URL and
 # sha256; the app module's -D options exist in meson_options.txt
 manifest="$src/flatpak/$app_id.json"

@@ -1234,6 +1234,21 @@ test_analysis_teams_and_life_circle (void)
   g_assert_nonnull (strstr (cm_window_get_analysis_summary (window), "5-minute life circle"));
 }
 
+/* Every category's icon is found by the icon theme (from the app's resources). */
+static void
+test_category_icons (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+  CmCategories *all = cm_categories_get_default ();
+  for (guint i = 0; i < cm_categories_get_n (all); i++)
+    {
+      const CmCategory *c = cm_categories_get (all, i);
+      if (!gtk_icon_theme_has_icon (theme, c->icon))
+        g_error ("no icon %s for %s", c->icon, c->key);
+    }
+  g_assert_true (gtk_icon_theme_has_icon (theme, "io.github.communitymap.CommunityMap"));
+}
+
 /* What the window remembers: the maps opened, newest first, each once. */
 static void
 test_remembers_maps (void)
@@ -1286,5 +1301,6 @@ main (int argc, char **argv)
   g_test_add_func ("/window/analysis-walking", test_analysis_walking);
   g_test_add_func ("/window/analysis-teams-and-life-circle", test_analysis_teams_and_life_circle);
   g_test_add_func ("/window/remembers-maps", test_remembers_maps);
+  g_test_add_func ("/window/category-icons", test_category_icons);
   return g_test_run ();
 }

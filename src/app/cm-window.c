@@ -1114,6 +1114,13 @@ cm_window_init (CmWindow *self)
       self->online = g_settings_get_boolean (self->settings, "online-tiles");
     }
 
+  /* our icons (the app's and the categories'), also when no CmApplication added them */
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self)));
+  const char *icons = "/io/github/communitymap/CommunityMap/icons";
+  g_auto (GStrv) paths = gtk_icon_theme_get_resource_path (theme);
+  if (paths == NULL || !g_strv_contains ((const char *const *) paths, icons))
+    gtk_icon_theme_add_resource_path (theme, icons);
+
   build_layers_list (self);
   ShumateMap *map = shumate_simple_map_get_map (self->map);
   shumate_map_set_go_to_duration (map, 400);
