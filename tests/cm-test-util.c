@@ -1,6 +1,8 @@
 /* cm-test-util.c: helpers shared by the tests. */
 #include "cm-test-util.h"
 
+#include <geodesic.h>
+
 #include <glib/gstdio.h>
 
 #include "cm-store-private.h"
@@ -75,4 +77,14 @@ cm_test_query_int (gpointer store, const char *sql)
   gint64 v = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
   return v;
+}
+
+double
+cm_test_geod_distance (double lon1, double lat1, double lon2, double lat2)
+{
+  struct geod_geodesic g;
+  geod_init (&g, 6378137.0, 1 / 298.257223563);
+  double s12, azi1, azi2;
+  geod_inverse (&g, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2);
+  return s12;
 }

@@ -11,3 +11,6 @@ char *cm_test_tmpdir (void);
 char *cm_test_sha256 (const char *path);
 /* The number of rows @sql (one integer column) returns in its first row, via the store. */
 gint64 cm_test_query_int (gpointer store, const char *sql);
+/* Metres between two longitude/latitude points by PROJ's geod_inverse on WGS 84: the
+ * reference the analysis tests measure against. */
+double cm_test_geod_distance (double lon1, double lat1, double lon2, double lat2);

@@ -1,22 +1,11 @@
 /* test-analysis.c: coverage analysis against independent answers — distances against PROJ's
  * geod_inverse, radius coverage of Porto's buildings against a brute-force geodesic check of
  * every building and every source. */
-#include <geodesic.h>
 #include <math.h>
 #include <string.h>
 
 #include "cm-core.h"
 #include "cm-test-util.h"
-
-static double
-proj_distance (double lon1, double lat1, double lon2, double lat2)
-{
-  struct geod_geodesic g;
-  geod_init (&g, 6378137.0, 1 / 298.257223563);
-  double s12, azi1, azi2;
-  geod_inverse (&g, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2);
-  return s12;
-}
 
 /* Within 0.1% of geod_inverse for community distances, at Porto's, Beijing's and other
  * latitudes, in every direction. */
@@ -35,7 +24,7 @@ test_geodesic (void)
         double lat1 = places[p][1] + g_rand_double_range (rand, -0.1, 0.1);
         double lon2 = lon1 + g_rand_double_range (rand, -0.1, 0.1);
         double lat2 = lat1 + g_rand_double_range (rand, -0.1, 0.1);
-        double exact = proj_distance (lon1, lat1, lon2, lat2);
+        double exact = cm_test_geod_distance (lon1, lat1, lon2, lat2);
         double ours = cm_geodesic_distance (lon1, lat1, lon2, lat2);
         if (exact > 1)
           worst = MAX (worst, fabs (ours - exact) / exact);
@@ -91,7 +80,7 @@ test_radius_coverage_porto (void)
       for (guint i = 0; i < c->sources->len; i++)
         {
           CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
-          double d = proj_distance (bd->lon, bd->lat, s->lon, s->lat);
+          double d = cm_test_geod_distance (bd->lon, bd->lat, s->lon, s->lat);
           if (d < best)
             best = d, best_i = (int) i;
           in_reach |= d <= 300;
@@ -102,7 +91,7 @@ test_radius_coverage_porto (void)
         {
           /* two sources at (nearly) the same distance */
           CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, bd->nearest);
-          double d = proj_distance (bd->lon, bd->lat, s->lon, s->lat);
+          double d = cm_test_geod_distance (bd->lon, bd->lat, s->lon, s->lat);
           g_assert_cmpfloat (fabs (d - best) / best, <, 1e-3);
         }
       if (near_edge)
@@ -154,8 +143,8 @@ test_bad_selector (void)
 static CmGeom *
 ring_in_metres (guint n, const double *metres)
 {
-  double mx = proj_distance (116.3, 40.0, 116.301, 40.0) / 0.001;
-  double my = proj_distance (116.3, 40.0, 116.3, 40.001) / 0.001;
+  double mx = cm_test_geod_distance (116.3, 40.0, 116.301, 40.0) / 0.001;
+  double my = cm_test_geod_distance (116.3, 40.0, 116.3, 40.001) / 0.001;
   CmGeom *g = cm_geom_new (CM_GEOM_POLYGON);
   for (guint i = 0; i < n; i++)
     {
@@ -178,8 +167,8 @@ rect (double x0, double y0, double x1, double y1)
 static void
 point_in_metres (double x, double y, double *lon, double *lat)
 {
-  double mx = proj_distance (116.3, 40.0, 116.301, 40.0) / 0.001;
-  double my = proj_distance (116.3, 40.0, 116.3, 40.001) / 0.001;
+  double mx = cm_test_geod_distance (116.3, 40.0, 116.301, 40.0) / 0.001;
+  double my = cm_test_geod_distance (116.3, 40.0, 116.3, 40.001) / 0.001;
   *lon = 116.3 + x / mx, *lat = 40.0 + y / my;
 }
 

@@ -2,7 +2,6 @@
  * networks built by hand, where every distance can be worked out on paper (edge lengths from
  * PROJ's geod_inverse), and Porto's real paths against an independent brute-force Dijkstra
  * written here. */
-#include <geodesic.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -10,16 +9,6 @@
 
 #include "cm-core.h"
 #include "cm-test-util.h"
-
-static double
-proj_distance (double lon1, double lat1, double lon2, double lat2)
-{
-  struct geod_geodesic g;
-  geod_init (&g, 6378137.0, 1 / 298.257223563);
-  double s12, azi1, azi2;
-  geod_inverse (&g, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2);
-  return s12;
-}
 
 /* ---- hand-built networks near Beijing: positions in metres east and north of a corner --- */
 
@@ -32,8 +21,8 @@ static double deg_per_m_lon, deg_per_m_lat;
 static void
 init_scale (void)
 {
-  deg_per_m_lon = 0.001 / proj_distance (LON0, LAT0, LON0 + 0.001, LAT0);
-  deg_per_m_lat = 0.001 / proj_distance (LON0, LAT0, LON0, LAT0 + 0.001);
+  deg_per_m_lon = 0.001 / cm_test_geod_distance (LON0, LAT0, LON0 + 0.001, LAT0);
+  deg_per_m_lat = 0.001 / cm_test_geod_distance (LON0, LAT0, LON0, LAT0 + 0.001);
 }
 
 static void
@@ -73,7 +62,7 @@ walked (guint n, const double *metres)
       double a[2], b[2];
       at (metres[2 * i], metres[2 * i + 1], &a[0], &a[1]);
       at (metres[2 * i + 2], metres[2 * i + 3], &b[0], &b[1]);
-      total += proj_distance (a[0], a[1], b[0], b[1]);
+      total += cm_test_geod_distance (a[0], a[1], b[0], b[1]);
     }
   return total;
 }
@@ -415,7 +404,7 @@ graph_from_geojson (const char *file)
                                    json_array_get_double_element (pos, 1));
           if (k > 0 && node != prev)
             {
-              double len = proj_distance (
+              double len = cm_test_geod_distance (
                   g_array_index (g->lon, double, prev), g_array_index (g->lat, double, prev),
                   g_array_index (g->lon, double, node), g_array_index (g->lat, double, node));
               g_array_append_val (g->seg_a, prev);
@@ -449,8 +438,8 @@ graph_free (Graph *g)
 static void
 brute_tie (Graph *g, double lon, double lat, int *seg, double *t, double *access)
 {
-  double mx = proj_distance (lon, lat, lon + 0.001, lat) / 0.001;
-  double my = proj_distance (lon, lat, lon, lat + 0.001) / 0.001;
+  double mx = cm_test_geod_distance (lon, lat, lon + 0.001, lat) / 0.001;
+  double my = cm_test_geod_distance (lon, lat, lon, lat + 0.001) / 0.001;
   double best = G_MAXDOUBLE;
   *seg = -1;
   for (guint i = 0; i < g->seg_a->len; i++)
@@ -471,7 +460,7 @@ brute_tie (Graph *g, double lon, double lat, int *seg, double *t, double *access
               + *t * (g_array_index (g->lon, double, b) - g_array_index (g->lon, double, a));
   double tt = g_array_index (g->lat, double, a)
               + *t * (g_array_index (g->lat, double, b) - g_array_index (g->lat, double, a));
-  *access = proj_distance (lon, lat, tl, tt);
+  *access = cm_test_geod_distance (lon, lat, tl, tt);
 }
 
 /* Multi-source Dijkstra over all nodes, the slow way: pick the nearest unsettled node by
