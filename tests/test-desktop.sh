@@ -67,7 +67,7 @@ for name in icons:
     colours = set(re.findall(r'#[0-9a-fA-F]{6}', open(path).read()))
     assert colours == {'#2e3436'}, (name, colours)
     assert 'icons/scalable/actions/%s.svg' % name in gres, name
-print(len(icons), 'icons for', len(cats), 'categories')
+print('#', len(icons), 'icons for', len(cats), 'categories')
 PY
 ok "every category has a symbolic icon (one colour, 16 px) in the app's resources"
 
