@@ -569,9 +569,10 @@ circle_changed (CmWindow *self)
     show_result (self);
 }
 
-/* Activating a row goes to its building (or team) and selects it. */
+/* Choosing a row (a click, or the arrow keys) goes to its building (or team) and selects it
+ * on the map. */
 static void
-row_activated (GtkColumnView *view, guint position, CmWindow *self)
+go_to_row (GtkColumnView *view, guint position, CmWindow *self)
 {
   GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (view));
   g_autoptr (CmAnalysisRow) row = g_list_model_get_item (model, position);
@@ -585,6 +586,15 @@ row_activated (GtkColumnView *view, guint position, CmWindow *self)
       if (f)
         _cm_window_select_feature (self, f);
     }
+}
+
+static void
+row_chosen (CmWindow *self)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (self->analysis_table));
+  guint position = gtk_single_selection_get_selected (selection);
+  if (position != GTK_INVALID_LIST_POSITION)
+    go_to_row (self->analysis_table, position, self);
 }
 
 static gboolean
@@ -759,10 +769,13 @@ _cm_window_analysis_init (CmWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->analysis_legend), "boxed-list");
   gtk_box_append (box, GTK_WIDGET (self->analysis_legend));
 
-  /* the table: sortable by any column; activate (double-click, Enter) a row to go there */
+  /* the table: sortable by any column; choosing a row goes there */
   GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->analysis_rows)),
                                                       NULL);
   GtkSingleSelection *selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  /* nothing chosen until someone chooses: a new result must not fly the map anywhere */
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
   self->analysis_table = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (selection)));
   for (int i = 0; i < N_COLS; i++)
     {
@@ -780,7 +793,7 @@ _cm_window_analysis_init (CmWindow *self)
       g_object_unref (col);
     }
   gtk_sort_list_model_set_sorter (sorted, gtk_column_view_get_sorter (self->analysis_table));
-  g_signal_connect (self->analysis_table, "activate", G_CALLBACK (row_activated), self);
+  g_signal_connect_swapped (selection, "notify::selected", G_CALLBACK (row_chosen), self);
   GtkWidget *scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->analysis_table));
   gtk_widget_set_vexpand (scroller, TRUE);
@@ -891,7 +904,9 @@ cm_window_get_analysis_row (CmWindow *self, guint position, const char **name,
 void
 cm_window_activate_analysis_row (CmWindow *self, guint position)
 {
-  row_activated (self->analysis_table, position, self);
+  /* as a click does: the row becomes the chosen one */
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (gtk_column_view_get_model (self->analysis_table)),
+                                   position, TRUE);
 }
 
 void

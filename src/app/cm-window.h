@@ -49,7 +49,7 @@ gpointer cm_window_get_tiles (CmWindow *self);
 /* The analysis panel, for tests: runs @kind (CmAnalysisKind: 0 coverage, 1 teams, 2 life
  * circle) off the main thread as the panel would; whether one is running or due; the result
  * shown (a CmAnalysisResult) and its summary; the table's rows, sorted by a column, and what a
- * row holds (its value, name and uuid); activating a row as a double-click does. */
+ * row holds (its value, name and uuid); choosing a row as a click does. */
 void cm_window_run_analysis (CmWindow *self, int kind, const char *selector, gboolean walking,
                              double metres);
 void cm_window_cancel_analysis (CmWindow *self);
