@@ -50,8 +50,8 @@ static int
 parse_options (const char *command, const char *params, const char *summary,
                GOptionEntry *entries, int *argc, char ***argv)
 {
-  g_autofree char *title = g_strdup_printf ("%s %s", command, params);
-  g_autoptr (GOptionContext) ctx = g_option_context_new (title);
+  /* the program name is already "cmap COMMAND" (main sets it) */
+  g_autoptr (GOptionContext) ctx = g_option_context_new (params);
   g_autoptr (GError) error = NULL;
   g_option_context_set_summary (ctx, summary);
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
@@ -1355,7 +1355,7 @@ print_help (FILE *to)
   fprintf (to, "%s\n\n", _("Community Map (社区资源图) on the command line."));
   fprintf (to, "%s\n", _("Commands:"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (to, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (to, "  %-11s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (to, "\n%s\n", _("“cmap COMMAND --help” shows a command's options. --version shows "
                            "the version."));
   fprintf (to, "%s\n", _("Exit status: 0 success, 1 bad input, 2 bad usage."));
