@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "cm-overlay.h"
 #include "cm-render.h"
@@ -30,36 +31,37 @@ static const double OVERLAP[4] = { 0.42, 0.24, 0.60, 0.75 }; /* two or more team
 static const double TEAM[4] = { 0.10, 0.60, 0.31, 0.14 };    /* some team */
 static const double GREY[4] = { 0.55, 0.55, 0.55, 0.70 };
 
-void
-cm_analysis_building_rgba (const CmAnalysisResult *r, guint circle, guint b, double rgba[4])
+/* Building @b's colour into @rgba; TRUE when the analysis counts it as not covered (it is
+ * outlined too). */
+static gboolean
+building_style (const CmAnalysisResult *r, guint circle, guint b, double rgba[4])
 {
   const double *c = GREY;
+  gboolean covered = TRUE;
   if (r->coverage)
     {
       const CmCoverageBuilding *bd = &g_array_index (r->coverage->buildings, CmCoverageBuilding, b);
       double m = r->request.metres;
+      covered = bd->covered;
       if (!r->coverage->walking)
-        c = bd->covered ? NEAR : NONE;
+        c = covered ? NEAR : NONE;
       else if (bd->walk_status != CM_WALK_REACHED)
         c = NONE;
       else
         c = bd->walk_m <= m / 2 ? NEAR : bd->walk_m <= m ? WITHIN : bd->walk_m <= 1.5 * m ? BEYOND : FAR;
     }
   else if (r->teams)
-    c = g_array_index (r->teams->buildings->buildings, CmCoverageBuilding, b).covered ? GREY : GAP;
+    {
+      covered = g_array_index (r->teams->buildings->buildings, CmCoverageBuilding, b).covered;
+      c = covered ? GREY : GAP;
+    }
   else if (r->life)
-    c = cm_life_report_meets (r->life, circle, b) ? NEAR : NONE;
+    {
+      covered = cm_life_report_meets (r->life, circle, b);
+      c = covered ? NEAR : NONE;
+    }
   memcpy (rgba, c, sizeof (double) * 4);
-}
-
-static gboolean
-uncovered (const CmAnalysisResult *r, guint circle, guint b)
-{
-  if (r->coverage)
-    return !g_array_index (r->coverage->buildings, CmCoverageBuilding, b).covered;
-  if (r->teams)
-    return !g_array_index (r->teams->buildings->buildings, CmCoverageBuilding, b).covered;
-  return r->life && !cm_life_report_meets (r->life, circle, b);
+  return !covered;
 }
 
 static void
@@ -204,11 +206,11 @@ cm_analysis_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       if (shape == NULL || sb[2] < bbox[0] || sb[0] > bbox[2] || sb[3] < bbox[1] || sb[1] > bbox[3])
         continue;
       double rgba[4];
-      cm_analysis_building_rgba (r, self->circle, b, rgba);
+      gboolean outlined = building_style (r, self->circle, b, rgba);
       cairo_new_path (cr);
       cm_render_add_geom_path (cr, shape, &view);
       set_rgba (cr, rgba);
-      if (uncovered (r, self->circle, b))
+      if (outlined)
         {
           cairo_fill_preserve (cr);
           cairo_set_source_rgb (cr, 0.65, 0.0, 0.15); /* uncovered: outlined too */

@@ -29,8 +29,4 @@ typedef struct
 /* The legend of what cm_analysis_layer draws for @result, in drawing order. */
 GArray *cm_analysis_legend (const CmAnalysisResult *result);
 
-/* The colour of building @b of @result, as the layer draws it. */
-void cm_analysis_building_rgba (const CmAnalysisResult *result, guint circle, guint b,
-                                double rgba[4]);
-
 G_END_DECLS
