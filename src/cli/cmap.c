@@ -47,7 +47,7 @@ usage_error (const char *format, ...)
 
 /* Parses the options of one command; returns -1 when parsing went well. */
 static int
-parse_options (const char *command, const char *params, const char *summary,
+parse_options (const char *params, const char *summary,
                GOptionEntry *entries, int *argc, char ***argv)
 {
   /* the program name is already "cmap COMMAND" (main sets it) */
@@ -107,7 +107,7 @@ cmd_new (int argc, char **argv)
       N_("NAME") },
     { NULL }
   };
-  int rc = parse_options ("new", "MAP", _("Create a new, empty community map file."), entries,
+  int rc = parse_options ("MAP", _("Create a new, empty community map file."), entries,
                           &argc, &argv);
   if (rc >= 0)
     return rc;
@@ -144,7 +144,7 @@ cmd_import (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the import report as JSON"), NULL },
     { NULL }
   };
-  int rc = parse_options ("import", "MAP FILE",
+  int rc = parse_options ("MAP FILE",
                           _("Import a GeoJSON file (FeatureCollection, Feature, geometry, "
                             "GeoJSON sequence) or a SpatiaLite table into a map."),
                           entries, &argc, &argv);
@@ -208,7 +208,7 @@ cmd_export (int argc, char **argv)
       N_("Write to this file instead of standard output"), N_("FILE") },
     { NULL }
   };
-  int rc = parse_options ("export", "MAP --layer LAYER",
+  int rc = parse_options ("MAP --layer LAYER",
                           _("Export a layer as GeoJSON (RFC 7946)."), entries, &argc, &argv);
   if (rc >= 0)
     return rc;
@@ -274,7 +274,7 @@ cmd_info (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
     { NULL }
   };
-  int rc = parse_options ("info", "MAP",
+  int rc = parse_options ("MAP",
                           _("Show a map's name, file format version, and per layer its feature "
                             "count and extent."), entries, &argc, &argv);
   if (rc >= 0)
@@ -336,7 +336,7 @@ static int
 cmd_check (int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
-  int rc = parse_options ("check", "MAP",
+  int rc = parse_options ("MAP",
                           _("Check a map: SQLite's integrity check, every spatial index against "
                             "its table, invalid geometries. Exits 1 on any problem."),
                           entries, &argc, &argv);
@@ -394,7 +394,7 @@ cmd_render (int argc, char **argv)
       N_("The image size in pixels (PDF: points); default 1600x1200"), N_("WxH") },
     { NULL }
   };
-  int rc = parse_options ("render", "MAP -o FILE",
+  int rc = parse_options ("MAP -o FILE",
                           _("Draw a map to a PNG image or a PDF page, as the map window shows it."),
                           entries, &argc, &argv);
   if (rc >= 0)
@@ -731,7 +731,7 @@ cmd_coverage (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("The summary, the sources and every building, as JSON"), NULL },
     { NULL }
   };
-  int rc = parse_options ("coverage", "MAP (--radius | --walk METRES)",
+  int rc = parse_options ("MAP (--radius | --walk METRES)",
                           _("Which buildings the sources reach, from each building's "
                             "point-on-surface. --radius: the nearest source in straight metres "
                             "on the WGS 84 ellipsoid and whether its service radius covers the "
@@ -808,7 +808,7 @@ cmd_walk_area (int argc, char **argv)
       N_("FILE") },
     { NULL }
   };
-  int rc = parse_options ("walk-area", "MAP --from SELECTOR --max METRES -o FILE.geojson",
+  int rc = parse_options ("MAP --from SELECTOR --max METRES -o FILE.geojson",
                           _("The service area of each source: every part of the walking network "
                             "within --max metres of its tie point, a partly reached path cut at "
                             "exactly that distance. One MultiLineString feature per source, with "
@@ -952,7 +952,7 @@ cmd_teams (int argc, char **argv)
       N_("Also write the covered ground, the gaps and the overlaps as GeoJSON"), N_("FILE") },
     { NULL }
   };
-  int rc = parse_options ("teams", "MAP",
+  int rc = parse_options ("MAP",
                           _("Where volunteer teams work: the ground their areas cover, the gaps "
                             "(the community boundary minus that ground), the overlaps (where two "
                             "or more teams work, and which), and the buildings, households and "
@@ -1282,7 +1282,7 @@ cmd_lifecircle (int argc, char **argv)
       N_("“walkable” paths (the default) or “all” lines in paths"), N_("WHICH") },
     { NULL }
   };
-  int rc = parse_options ("lifecircle", "MAP",
+  int rc = parse_options ("MAP",
                           _("The 5/10/15-minute life circles of GB 50180-2018: for every "
                             "building and every facility the standard puts in a circle, the "
                             "walking distance to the nearest one and whether it is within the "
