@@ -23,8 +23,7 @@
 
 typedef struct
 {
-  char *path;
-  GAsyncQueue *idle_stores;
+  CmStorePool *readers;
   guint hidden;
 } Pool;
 
@@ -40,9 +39,7 @@ render_job (gpointer data, gpointer user_data)
 {
   Job *job = data;
   Pool *pool = job->pool;
-  CmStore *store = g_async_queue_try_pop (pool->idle_stores);
-  if (store == NULL)
-    store = cm_store_open_reader (pool->path, NULL);
+  CmStore *store = cm_store_pool_acquire (pool->readers, NULL);
   job->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, CM_TILE_SIZE, CM_TILE_SIZE);
   cairo_t *cr = cairo_create (job->surface);
   CmRenderView view;
@@ -53,7 +50,7 @@ render_job (gpointer data, gpointer user_data)
   options.hidden = pool->hidden;
   cm_render_draw (store, cr, &view, &options, NULL);
   cairo_destroy (cr);
-  g_async_queue_push (pool->idle_stores, store);
+  cm_store_pool_release (pool->readers, store);
 }
 
 static int
@@ -180,10 +177,9 @@ main (int argc, char **argv)
   cm_store_get_layer_stats (store, CM_LAYER_BUILDINGS, &buildings, NULL);
   double bbox[4];
   cm_render_get_extent (store, bbox, NULL);
-  Pool pool = { path, g_async_queue_new_full (g_object_unref), 0 };
+  Pool pool = { cm_store_pool_new (path), 0 };
   if (g_getenv ("CM_BENCH_HIDDEN"))
     pool.hidden = (guint) g_ascii_strtoull (g_getenv ("CM_BENCH_HIDDEN"), NULL, 0);
-  g_async_queue_push (pool.idle_stores, g_object_ref (store));
   CmRenderView fit;
   cm_render_view_init_fit (&fit, bbox, W, H, 0);
   double fit_zoom = floor (fit.zoom);
@@ -268,6 +264,6 @@ main (int argc, char **argv)
 
   cairo_surface_destroy (frame);
   g_hash_table_unref (cache);
-  g_async_queue_unref (pool.idle_stores);
+  cm_store_pool_unref (pool.readers);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cm-core.h"
+#include "cm-store-private.h"
 #include "cm-test-util.h"
 
 /* ---- hand-built networks near Beijing: positions in metres east and north of a corner --- */
@@ -641,16 +642,10 @@ positions (CmStore *store, const char *sql)
 {
   GArray *xy = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmCoverage) c = cm_coverage_new ();
-  /* through SQL of the test's own: X/Y of each point */
-  sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open_v2 (cm_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_enable_load_extension (db, 1);
-  g_assert_cmpint (sqlite3_exec (db, "SELECT load_extension('mod_spatialite')", NULL, NULL, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_stmt *stmt;
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  /* through SQL of the test's own, on the store's connection (SpatiaLite initialised the way
+   * the store does it: mod_spatialite, a separate package, is not needed) */
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       double x = sqlite3_column_double (stmt, 0), y = sqlite3_column_double (stmt, 1);
@@ -658,7 +653,6 @@ positions (CmStore *store, const char *sql)
       g_array_append_val (xy, y);
     }
   sqlite3_finalize (stmt);
-  sqlite3_close (db);
   return xy;
 }
 

@@ -4,6 +4,8 @@
 #include "cm-application.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "cm-window.h"
 
@@ -124,10 +126,22 @@ quit_action (GSimpleAction *action, GVariant *param, gpointer user_data)
     gtk_window_close (l->data);
 }
 
+/* A logout's SIGTERM (or SIGHUP, or Ctrl+C in a terminal) closes the windows as Ctrl+Q does,
+ * so every map is closed properly and no -wal is left beside it. */
+static gboolean
+quit_on_signal (gpointer app)
+{
+  quit_action (NULL, NULL, app);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 cm_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (cm_application_parent_class)->startup (app);
+  g_unix_signal_add (SIGTERM, quit_on_signal, app);
+  g_unix_signal_add (SIGHUP, quit_on_signal, app);
+  g_unix_signal_add (SIGINT, quit_on_signal, app);
   static const GActionEntry entries[] = {
     { "about", about_action },
     { "quit", quit_action },

@@ -2,16 +2,14 @@
 #include "cm-tile-source.h"
 
 #include "cm-render.h"
-#include "cm-store.h"
+#include "cm-store-pool.h"
 
 struct _CmTileSource
 {
   ShumateMapSource parent_instance;
-  char *path;
+  CmStorePool *readers;   /* the map's connections, shared with the window's other sources */
   guint hidden;
   gboolean background;
-  GMutex lock;
-  GPtrArray *idle_stores; /* CmStore*, one per worker thread at most */
   GThreadPool *workers;   /* one thread per core: tiles are pure CPU work */
   CmTileCache *cache;
   guint pending;          /* main thread only */
@@ -20,26 +18,6 @@ struct _CmTileSource
 };
 
 G_DEFINE_FINAL_TYPE (CmTileSource, cm_tile_source, SHUMATE_TYPE_MAP_SOURCE)
-
-/* A connection for this thread: SQLite connections are not shared between threads here. */
-static CmStore *
-acquire_store (CmTileSource *self, GError **error)
-{
-  g_mutex_lock (&self->lock);
-  CmStore *store = self->idle_stores->len ? g_ptr_array_steal_index_fast (self->idle_stores,
-                                                                          self->idle_stores->len - 1)
-                                          : NULL;
-  g_mutex_unlock (&self->lock);
-  return store ? store : cm_store_open_reader (self->path, error);
-}
-
-static void
-release_store (CmTileSource *self, CmStore *store)
-{
-  g_mutex_lock (&self->lock);
-  g_ptr_array_add (self->idle_stores, store);
-  g_mutex_unlock (&self->lock);
-}
 
 typedef struct
 {
@@ -65,7 +43,7 @@ render_tile_thread (gpointer data, gpointer user_data)
       g_object_unref (task);
       return;
     }
-  CmStore *store = acquire_store (self, &error);
+  CmStore *store = cm_store_pool_acquire (self->readers, &error);
   if (store == NULL)
     {
       g_task_return_error (task, error);
@@ -85,7 +63,7 @@ render_tile_thread (gpointer data, gpointer user_data)
   options.background = self->background;
   gboolean ok = cm_render_draw (store, cr, &view, &options, &error);
   cairo_destroy (cr);
-  release_store (self, store);
+  cm_store_pool_release (self->readers, store);
   if (!ok)
     {
       cairo_surface_destroy (surface);
@@ -182,9 +160,7 @@ cm_tile_source_finalize (GObject *object)
   CmTileSource *self = CM_TILE_SOURCE (object);
   g_thread_pool_free (self->workers, TRUE, TRUE);
   g_clear_pointer (&self->cache, cm_tile_cache_unref);
-  g_ptr_array_unref (self->idle_stores);
-  g_mutex_clear (&self->lock);
-  g_free (self->path);
+  g_clear_pointer (&self->readers, cm_store_pool_unref);
   G_OBJECT_CLASS (cm_tile_source_parent_class)->finalize (object);
 }
 
@@ -199,19 +175,17 @@ cm_tile_source_class_init (CmTileSourceClass *klass)
 static void
 cm_tile_source_init (CmTileSource *self)
 {
-  g_mutex_init (&self->lock);
-  self->idle_stores = g_ptr_array_new_with_free_func (g_object_unref);
   self->workers = g_thread_pool_new (render_tile_thread, self,
                                      (int) MAX (g_get_num_processors (), 1), FALSE, NULL);
 }
 
 CmTileSource *
-cm_tile_source_new (const char *path, guint hidden, gboolean background, CmTileCache *cache)
+cm_tile_source_new (CmStorePool *readers, guint hidden, gboolean background, CmTileCache *cache)
 {
   static guint serial;
   g_autofree char *id = g_strdup_printf ("community-map-%u", ++serial);
   CmTileSource *self = g_object_new (CM_TYPE_TILE_SOURCE, NULL);
-  self->path = g_strdup (path);
+  self->readers = cm_store_pool_ref (readers);
   self->hidden = hidden;
   self->background = background;
   self->cache = cache ? cm_tile_cache_ref (cache) : NULL;
@@ -225,20 +199,6 @@ cm_tile_source_new (const char *path, guint hidden, gboolean background, CmTileC
   shumate_map_source_set_tile_size (SHUMATE_MAP_SOURCE (self), CM_TILE_SIZE);
   shumate_map_source_set_projection (SHUMATE_MAP_SOURCE (self), SHUMATE_MAP_PROJECTION_MERCATOR);
   return self;
-}
-
-void
-cm_tile_source_adopt_stores (CmTileSource *self, CmTileSource *from)
-{
-  if (from == NULL || g_strcmp0 (self->path, from->path) != 0)
-    return;
-  g_mutex_lock (&from->lock);
-  GPtrArray *stores = g_steal_pointer (&from->idle_stores);
-  from->idle_stores = g_ptr_array_new_with_free_func (g_object_unref);
-  g_mutex_unlock (&from->lock);
-  g_mutex_lock (&self->lock);
-  g_ptr_array_extend_and_steal (self->idle_stores, stores); /* the connections move */
-  g_mutex_unlock (&self->lock);
 }
 
 guint

@@ -4,6 +4,7 @@
 
 #include <shumate/shumate.h>
 
+#include "cm-store-pool.h"
 #include "cm-tile-cache.h"
 
 G_BEGIN_DECLS
@@ -11,17 +12,16 @@ G_BEGIN_DECLS
 #define CM_TYPE_TILE_SOURCE (cm_tile_source_get_type ())
 G_DECLARE_FINAL_TYPE (CmTileSource, cm_tile_source, CM, TILE_SOURCE, ShumateMapSource)
 
-/* Tiles of the map at @path, without the layers in @hidden (a bit per CmLayer), on the paper
+/* Tiles of the map @readers connect to, without the layers in @hidden (a bit per CmLayer), on the paper
  * colour when @background, else transparent (over a basemap). Each source
  * gets its own id, so libshumate's tile cache never mixes two versions of a map. */
-CmTileSource *cm_tile_source_new (const char *path, guint hidden, gboolean background,
+CmTileSource *cm_tile_source_new (CmStorePool *readers, guint hidden, gboolean background,
                                   CmTileCache *cache);
 
-/* Tiles requested and not yet drawn, and tiles drawn so far (not those served from the cache) (for tests and benchmarks:
- * libshumate 1.0.3's shumate_map_get_state() is never updated). */
-/* Takes over @from's idle database connections (same map): a new source, made after every
- * edit, then draws with warm page caches and prepared statements instead of opening new ones. */
-void cm_tile_source_adopt_stores (CmTileSource *self, CmTileSource *from);
+/* Tiles requested and not yet drawn, and tiles drawn so far (not those served from the cache)
+ * (for tests and benchmarks: libshumate 1.0.3's shumate_map_get_state() is never updated). A
+ * new source, made after every edit, draws with the same pool of connections (warm page
+ * caches and prepared statements). */
 guint cm_tile_source_get_pending (CmTileSource *self);
 guint cm_tile_source_get_rendered (CmTileSource *self);
 guint cm_tile_source_get_served (CmTileSource *self);

@@ -474,9 +474,10 @@ job_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->analysis_task = NULL;
   g_clear_handle_id (&self->analysis_tick, g_source_remove);
   g_clear_object (&self->analysis_cancellable);
-  if (self->analysis_rows == NULL) /* the window was closed while it ran */
+  if (self->analysis_rows == NULL || self->closing) /* the window was closed while it ran */
     {
       cm_analysis_result_free (r);
+      _cm_window_background_done (self);
       return;
     }
   if (r)

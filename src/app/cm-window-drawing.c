@@ -1074,9 +1074,7 @@ _cm_window_drawing_init (CmWindow *self)
 void
 _cm_window_drawing_map_opened (CmWindow *self)
 {
-  if (self->form)
-    cm_feature_form_finish (self->form, FALSE);
-  g_clear_object (&self->history);
+  _cm_window_drawing_map_closed (self);
   self->history = cm_history_new (self->store);
   g_signal_connect_object (self->history, "changed",
                            G_CALLBACK (_cm_window_drawing_update_actions), self,
@@ -1087,6 +1085,14 @@ _cm_window_drawing_map_opened (CmWindow *self)
   restore_workshop (self);
   update_workshop_button (self);
   set_tool (self, "select");
+}
+
+void
+_cm_window_drawing_map_closed (CmWindow *self)
+{
+  if (self->form)
+    cm_feature_form_finish (self->form, FALSE);
+  g_clear_object (&self->history);
 }
 
 void

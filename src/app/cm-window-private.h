@@ -11,6 +11,7 @@
 #include "cm-selection-layer.h"
 #include "cm-sketch-layer.h"
 #include "cm-store.h"
+#include "cm-store-pool.h"
 #include "cm-tile-cache.h"
 #include "cm-tile-source.h"
 #include "cm-window.h"
@@ -40,7 +41,10 @@ struct _CmWindow
 
   /* state */
   CmStore *store;
+  CmStorePool *readers;        /* the open map's connections for drawing threads */
   char *path;
+  guint checkpoint_timer;      /* after a save: copy the -wal into the map file */
+  gboolean closing;            /* closed while work ran: closes when it ends */
   guint hidden; /* a bit per CmLayer */
   CmFeature *selected;
   CmSelectionLayer *selection_layer;
@@ -106,6 +110,8 @@ struct _CmWindow
 };
 
 /* cm-window.c, for cm-window-drawing.c */
+/* Background work (import, analysis) ended: a window closed meanwhile closes now. */
+void _cm_window_background_done (CmWindow *self);
 void _cm_window_toast (CmWindow *self, const char *message);
 void _cm_window_select_feature (CmWindow *self, CmFeature *feature);
 /* Draws again what changed in @layer (CM_LAYER_NONE: any) inside @bbox, and the counts,
@@ -124,6 +130,8 @@ void _cm_window_drawing_init (CmWindow *self);
 void _cm_window_drawing_dispose (CmWindow *self);
 /* A map was opened: a new history, no shape in progress. */
 void _cm_window_drawing_map_opened (CmWindow *self);
+/* The map is being closed: its history lets go of it. */
+void _cm_window_drawing_map_closed (CmWindow *self);
 void _cm_window_drawing_update_actions (CmWindow *self);
 /* The selection changed: edit handles on it (with the select tool), no vertex chosen. */
 void _cm_window_drawing_selection_changed (CmWindow *self);

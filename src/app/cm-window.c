@@ -106,9 +106,8 @@ refresh_tiles (CmWindow *self)
         }
     }
 
-  g_autoptr (CmTileSource) ours = cm_tile_source_new (self->path, self->hidden, base == NULL,
+  g_autoptr (CmTileSource) ours = cm_tile_source_new (self->readers, self->hidden, base == NULL,
                                                       self->tile_cache);
-  cm_tile_source_adopt_stores (ours, self->tiles);
   g_set_object (&self->tiles, ours);
   ShumateLicense *license = shumate_simple_map_get_license (self->map);
   if (self->data_layer)
@@ -540,7 +539,54 @@ restore_view (CmWindow *self)
   return TRUE;
 }
 
-/* ---- opening and importing ------------------------------------------------------------------ */
+/* ---- opening, closing and importing ------------------------------------------------------- */
+
+/* The .sqlite file alone must be the map: people copy it, not its -wal. So what a save put in
+ * the -wal is copied into the file half a second later (again until no reader holds it back),
+ * and closing a map closes every connection to it, the last of which removes the -wal. */
+#define CHECKPOINT_DELAY_MS 500
+
+static gboolean
+checkpoint_now (gpointer data)
+{
+  CmWindow *self = data;
+  gboolean complete = TRUE;
+  g_autoptr (GError) error = NULL;
+  if (self->store && !cm_store_checkpoint (self->store, &complete, &error))
+    toast (self, error->message);
+  if (!complete)
+    return G_SOURCE_CONTINUE;
+  self->checkpoint_timer = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_checkpoint (CmWindow *self)
+{
+  if (self->checkpoint_timer == 0)
+    self->checkpoint_timer = g_timeout_add (CHECKPOINT_DELAY_MS, checkpoint_now, self);
+}
+
+static void
+store_committed (CmStore *store, gpointer data)
+{
+  schedule_checkpoint (data);
+}
+
+/* Lets go of the open map: the drawing threads' connections (waiting for tiles being drawn),
+ * the history's and the window's own. */
+static void
+close_map (CmWindow *self)
+{
+  g_clear_handle_id (&self->checkpoint_timer, g_source_remove);
+  if (self->readers)
+    cm_store_pool_close (self->readers);
+  g_clear_pointer (&self->readers, cm_store_pool_unref);
+  _cm_window_drawing_map_closed (self);
+  if (self->store)
+    cm_store_set_commit_func (self->store, NULL, NULL);
+  g_clear_object (&self->store);
+}
 
 gboolean
 cm_window_open_map (CmWindow *self, const char *path, GError **error)
@@ -549,7 +595,10 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   if (store == NULL)
     return FALSE;
   save_view (self);
-  g_set_object (&self->store, store);
+  close_map (self);
+  self->store = g_object_ref (store);
+  cm_store_set_commit_func (store, store_committed, self);
+  self->readers = cm_store_pool_new (cm_store_get_path (store));
   g_free (self->path);
   self->path = g_strdup (cm_store_get_path (store));
   /* a new map: none of the drawn tiles are its own */
@@ -667,6 +716,14 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
   g_clear_object (&self->import_cancellable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", TRUE);
+  if (self->closing)
+    {
+      _cm_window_background_done (self);
+      return;
+    }
+  /* the import's connection put what it could into the map file as it closed; the rest,
+   * held back by a drawing thread then, goes now */
+  schedule_checkpoint (self);
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -977,28 +1034,52 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, CmWindo
 
 /* ---- the window ----------------------------------------------------------------------------- */
 
+/* Closing (the close button, Ctrl+Q, a logout's SIGTERM) never leaves work in the -wal: an
+ * import or analysis still running is cancelled and waited for, window hidden, then every
+ * connection to the map is closed. */
 static gboolean
 on_close_request (GtkWindow *window)
 {
   CmWindow *self = CM_WINDOW (window);
+  if (!self->closing)
+    {
+      save_view (self);
+      if (self->settings)
+        {
+          int w, h;
+          gtk_window_get_default_size (window, &w, &h);
+          g_settings_set (self->settings, "window-size", "(ii)", w, h);
+          g_settings_set_boolean (self->settings, "window-maximized",
+                                  gtk_window_is_maximized (window));
+        }
+    }
   if (self->import_cancellable)
     g_cancellable_cancel (self->import_cancellable);
-  save_view (self);
-  if (self->settings)
+  if (self->analysis_cancellable)
+    g_cancellable_cancel (self->analysis_cancellable);
+  g_clear_handle_id (&self->analysis_rerun, g_source_remove);
+  if (self->import_cancellable || self->analysis_task)
     {
-      int w, h;
-      gtk_window_get_default_size (window, &w, &h);
-      g_settings_set (self->settings, "window-size", "(ii)", w, h);
-      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      self->closing = TRUE;
+      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+      return TRUE; /* _cm_window_background_done closes it */
     }
+  close_map (self);
   return FALSE;
+}
+
+void
+_cm_window_background_done (CmWindow *self)
+{
+  if (self->closing && self->import_cancellable == NULL && self->analysis_task == NULL)
+    gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
 cm_window_dispose (GObject *object)
 {
   CmWindow *self = CM_WINDOW (object);
-  g_clear_object (&self->store);
+  close_map (self);
   g_clear_object (&self->selected);
   g_clear_object (&self->tiles);
   g_clear_object (&self->overlay_source);

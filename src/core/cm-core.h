@@ -19,5 +19,6 @@
 #include "cm-photos.h"
 #include "cm-snap.h"
 #include "cm-store.h"
+#include "cm-store-pool.h"
 #include "cm-teams.h"
 #include "cm-workshops.h"

@@ -14,6 +14,10 @@ void _cm_store_set_sqlite_error (CmStore *self, GError **error, const char *doin
 /* A UTC timestamp as stored in created_at / updated_at: 2026-11-23T18:50:09.123Z */
 char *_cm_now_utc (void);
 
+/* How many connections to the map at @path this process has open (tests: none after a
+ * window closed its map). */
+guint _cm_store_count_connections (const char *path);
+
 /* Prepares the process for libspatialite: unsets SPATIALITE_SECURITY (see DESIGN.md). */
 void _cm_spatialite_prepare (void);
 

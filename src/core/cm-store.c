@@ -27,17 +27,66 @@ struct _CmStore
   int schema_version;
   gboolean read_only;
   GHashTable *statements; /* SQL → sqlite3_stmt*, for the queries each drawn tile repeats */
+  char *counted_path;     /* the key this connection is counted under (see count_connection) */
+  CmStoreCommitFunc commit_func;
+  gpointer commit_data;
 };
 
 G_DEFINE_FINAL_TYPE (CmStore, cm_store, G_TYPE_OBJECT)
+
+/* How many connections this process has open per map (its absolute path): a map's -wal and
+ * -shm go away only when the last one closes, and the tests check that none is left. */
+static GMutex connections_lock;
+static GHashTable *connections; /* path → count */
+
+static void
+count_connection (CmStore *self, int delta)
+{
+  g_mutex_lock (&connections_lock);
+  if (connections == NULL)
+    connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (delta > 0)
+    self->counted_path = g_canonicalize_filename (self->path, NULL);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (connections, self->counted_path)) + delta;
+  if (n == 0)
+    g_hash_table_remove (connections, self->counted_path);
+  else
+    g_hash_table_insert (connections, g_strdup (self->counted_path), GUINT_TO_POINTER (n));
+  if (delta < 0)
+    g_clear_pointer (&self->counted_path, g_free);
+  g_mutex_unlock (&connections_lock);
+}
+
+guint
+_cm_store_count_connections (const char *path)
+{
+  g_autofree char *key = g_canonicalize_filename (path, NULL);
+  g_mutex_lock (&connections_lock);
+  guint n = connections ? GPOINTER_TO_UINT (g_hash_table_lookup (connections, key)) : 0;
+  g_mutex_unlock (&connections_lock);
+  return n;
+}
+
+static void
+close_connection (CmStore *self)
+{
+  g_clear_pointer (&self->statements, g_hash_table_unref); /* before the connection closes */
+  if (self->db == NULL)
+    return;
+  /* Whatever this connection wrote goes into the map file itself now, even while other
+   * connections keep the -wal open: a copy of the .sqlite alone then holds it. (The last
+   * connection's close checkpoints everything and removes the -wal anyway.) */
+  if (!self->read_only)
+    sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  sqlite3_close_v2 (g_steal_pointer (&self->db));
+  count_connection (self, -1);
+}
 
 static void
 cm_store_finalize (GObject *object)
 {
   CmStore *self = CM_STORE (object);
-  g_clear_pointer (&self->statements, g_hash_table_unref); /* before the connection closes */
-  if (self->db)
-    sqlite3_close_v2 (self->db);
+  close_connection (self);
   if (self->spatialite_cache)
     spatialite_cleanup_ex (self->spatialite_cache);
   g_free (self->path);
@@ -203,6 +252,8 @@ connect (CmStore *self, int flags, GError **error)
 {
   _cm_spatialite_prepare ();
   int rc = sqlite3_open_v2 (self->path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+  if (self->db)
+    count_connection (self, +1);
   if (rc != SQLITE_OK)
     {
       g_autofree char *name = display_name (self->path);
@@ -261,11 +312,11 @@ cm_store_create (const char *path, const char *name, GError **error)
   if (!_cm_store_exec (self, "PRAGMA journal_mode = DELETE", error) ||
       !_cm_schema_create (self->db, name, error))
     {
-      sqlite3_close_v2 (g_steal_pointer (&self->db));
+      close_connection (self);
       g_unlink (tmp);
       return NULL;
     }
-  sqlite3_close_v2 (g_steal_pointer (&self->db));
+  close_connection (self);
   spatialite_cleanup_ex (g_steal_pointer (&self->spatialite_cache));
 
   if (g_rename (tmp, path) != 0)
@@ -514,6 +565,47 @@ const char *
 cm_store_get_path (CmStore *self)
 {
   return self->path;
+}
+
+gboolean
+cm_store_checkpoint (CmStore *self, gboolean *complete, GError **error)
+{
+  int log = 0, done = 0;
+  if (complete)
+    *complete = TRUE;
+  if (self->read_only)
+    return TRUE;
+  int rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    {
+      if (complete)
+        *complete = FALSE;
+      return TRUE;
+    }
+  if (rc != SQLITE_OK)
+    {
+      _cm_store_set_sqlite_error (self, error, _("write the map file"));
+      return FALSE;
+    }
+  if (complete)
+    *complete = done >= log; /* -1, -1 when the map is not in WAL mode */
+  return TRUE;
+}
+
+static int
+commit_hook (void *data)
+{
+  CmStore *self = data;
+  self->commit_func (self, self->commit_data);
+  return 0; /* 0: let the commit go on */
+}
+
+void
+cm_store_set_commit_func (CmStore *self, CmStoreCommitFunc func, gpointer user_data)
+{
+  self->commit_func = func;
+  self->commit_data = user_data;
+  sqlite3_commit_hook (self->db, func ? commit_hook : NULL, self);
 }
 
 char *

@@ -43,6 +43,17 @@ CmStore *cm_store_open (const char *path, GError **error);
 CmStore *cm_store_open_reader (const char *path, GError **error);
 
 const char *cm_store_get_path (CmStore *self);
+
+/* Copies what is committed from the -wal into the map file itself, without waiting for
+ * readers: *@complete (may be NULL) says whether everything got there (FALSE while a reader
+ * still needs an older state: try again later). So a copy of the .sqlite file alone, taken at
+ * a quiet moment, holds every saved change. */
+gboolean cm_store_checkpoint (CmStore *self, gboolean *complete, GError **error);
+
+/* Called on the thread that commits, right before each commit of this connection, which it
+ * must not use: to schedule a checkpoint, say. NULL to stop. */
+typedef void (*CmStoreCommitFunc) (CmStore *store, gpointer user_data);
+void cm_store_set_commit_func (CmStore *self, CmStoreCommitFunc func, gpointer user_data);
 char *cm_store_dup_name (CmStore *self);
 int cm_store_get_schema_version (CmStore *self);
 

@@ -1,0 +1,380 @@
+/* cm-window-test-util.c: what the window tests share. */
+#include "cm-window-test-util.h"
+
+#include <gdk/x11/gdkx.h>
+#include <math.h>
+#include <string.h>
+
+#include "cm-core.h"
+#include "cm-store-private.h"
+#include "cm-test-util.h"
+#include "cm-tile-source.h"
+
+
+CmWindow *window;
+char *map_path;
+
+void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+GtkWidget *
+find_widget (GtkWidget *root, GType type, const char *label)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    {
+      if (label == NULL)
+        return root;
+      if (GTK_IS_CHECK_BUTTON (root) &&
+          g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (root)), label) == 0)
+        return root;
+      if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), label) == 0)
+        return root;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type, label);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* A copy of the demo map in a test folder (the tests write to it). */
+char *
+copy_demo_map (const char *name)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  return path;
+}
+
+/* The window, 1280 × 800, on the map at @path. */
+void
+open_window (const char *path)
+{
+  window = cm_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_open_map (window, path, &error));
+  g_assert_no_error (error);
+}
+
+ShumateSimpleMap *
+simple_map (void)
+{
+  return SHUMATE_SIMPLE_MAP (find_widget (GTK_WIDGET (window), SHUMATE_TYPE_SIMPLE_MAP, NULL));
+}
+
+/* Waits until the map has drawn every tile it asked for, and nothing new came for a while. */
+void
+wait_for_tiles (void)
+{
+  CmTileSource *source = cm_window_get_tiles (window);
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC, quiet_since = 0;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      gboolean idle = cm_tile_source_get_pending (source) == 0 &&
+                      cm_tile_source_get_rendered (source) > 0;
+      if (!idle)
+        quiet_since = 0;
+      else if (quiet_since == 0)
+        quiet_since = g_get_monotonic_time ();
+      else if (g_get_monotonic_time () - quiet_since > 300000)
+        break;
+    }
+  g_assert_cmpint (cm_tile_source_get_pending (source), ==, 0);
+  g_assert_cmpint (cm_tile_source_get_rendered (source), >, 0);
+  g_test_message ("%u tiles drawn", cm_tile_source_get_rendered (source));
+}
+
+/* After a refresh: waits until libshumate has asked for every tile it shows and all the drawn
+ * ones are in (some may have come from the cache, drawing nothing). */
+void
+wait_for_tiles_or_cache (void)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC, quiet_since = 0;
+  guint seen = 0;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      CmTileSource *s = cm_window_get_tiles (window);
+      guint now = cm_tile_source_get_rendered (s) + cm_tile_source_get_served (s);
+      if (now != seen || now == 0 || cm_tile_source_get_pending (s) > 0)
+        {
+          seen = now;
+          quiet_since = g_get_monotonic_time ();
+        }
+      else if (g_get_monotonic_time () - quiet_since > 500000)
+        break;
+    }
+}
+
+/* The window's pixels, as GTK draws them. */
+GdkTexture *
+screenshot (void)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (window)), h = gtk_widget_get_height (GTK_WIDGET (window));
+  GdkPaintable *paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  GskRenderNode *node = NULL;
+  /* while the window waits for its next frame (a relayout after a toast, say), it has nothing
+   * to give: wait for the frame */
+  for (int tries = 0; node == NULL && tries < 100; tries++)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        spin (20);
+    }
+  g_assert_nonnull (node);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  GdkTexture *texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  gsk_render_node_unref (node);
+  g_object_unref (paintable);
+  return texture;
+}
+
+Rgb
+texture_pixel (GdkTexture *t, int x, int y)
+{
+  int w = gdk_texture_get_width (t), h = gdk_texture_get_height (t);
+  g_assert_true (x >= 0 && y >= 0 && x < w && y < h);
+  g_autofree guint8 *data = g_malloc (4 * w * h);
+  gdk_texture_download (t, data, 4 * w);
+  const guint8 *p = data + 4 * (y * w + x); /* BGRA premultiplied, opaque here */
+  return (Rgb) { p[2], p[1], p[0] };
+}
+
+void
+assert_rgb (Rgb got, int r, int g, int b, int tolerance, const char *what)
+{
+  g_test_message ("%s: #%02x%02x%02x (want #%02x%02x%02x)", what, got.r, got.g, got.b, r, g, b);
+  g_assert_cmpint (abs (got.r - r), <=, tolerance);
+  g_assert_cmpint (abs (got.g - g), <=, tolerance);
+  g_assert_cmpint (abs (got.b - b), <=, tolerance);
+}
+
+/* Where a lon/lat is, in the window's coordinates (and in the map widget's). */
+void
+locate (double lon, double lat, double *wx, double *wy, double *mx, double *my)
+{
+  ShumateSimpleMap *sm = simple_map ();
+  ShumateMap *map = shumate_simple_map_get_map (sm);
+  shumate_viewport_location_to_widget_coords (shumate_simple_map_get_viewport (sm),
+                                              GTK_WIDGET (map), lat, lon, mx, my);
+  graphene_point_t p;
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (map), GTK_WIDGET (window),
+                                           &GRAPHENE_POINT_INIT (*mx, *my), &p));
+  *wx = p.x;
+  *wy = p.y;
+}
+
+void
+query_point (const char *sql, double *lon, double *lat)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_assert_no_error (error);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  *lon = sqlite3_column_double (stmt, 0);
+  *lat = sqlite3_column_double (stmt, 1);
+  sqlite3_finalize (stmt);
+}
+
+
+gint64
+count_rows (const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_assert_no_error (error);
+  return cm_test_query_int (store, sql);
+}
+
+/* The n-th position (from 1) of the exterior ring, line or point of the resource named @name,
+ * in the map widget's pixels now. */
+void
+stored_vertex (const char *name, int n, double *x, double *y)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT X(p), Y(p) FROM (SELECT CASE GeometryType(geom)"
+      " WHEN 'POLYGON' THEN ST_PointN(ST_ExteriorRing(geom), %d)"
+      " WHEN 'LINESTRING' THEN ST_PointN(geom, %d) ELSE geom END AS p"
+      " FROM resources WHERE name = '%s' AND deleted = 0)", n, n, name);
+  double lon, lat;
+  query_point (sql, &lon, &lat);
+  ShumateSimpleMap *sm = simple_map ();
+  shumate_viewport_location_to_widget_coords (shumate_simple_map_get_viewport (sm),
+                                              GTK_WIDGET (shumate_simple_map_get_map (sm)), lat,
+                                              lon, x, y);
+}
+
+void
+choose_tool (const char *tool)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", tool);
+  spin (50);
+}
+
+/* Fills the form that opened after a shape and saves it, as a person would. */
+void
+fill_form (const char *name, const char *category)
+{
+  CmFeatureForm *form = cm_window_get_form (window);
+  g_assert_nonnull (form);
+  /* the name field has the focus */
+  g_assert_true (gtk_widget_is_focus (gtk_window_get_focus (GTK_WINDOW (form))));
+  g_assert_true (GTK_IS_TEXT (gtk_window_get_focus (GTK_WINDOW (form))));
+  cm_feature_form_set_name (form, name);
+  g_assert_true (cm_feature_form_select_category (form, category));
+  cm_feature_form_set_description (form, "工作坊上画的");
+  cm_feature_form_finish (form, TRUE);
+  g_assert_null (cm_window_get_form (window));
+  spin (100);
+}
+
+
+GtkWidget *
+tool_button (const char *tool)
+{
+  GtkWidget *stack[512];
+  int top = 0;
+  stack[top++] = GTK_WIDGET (window);
+  while (top > 0)
+    {
+      GtkWidget *w = stack[--top];
+      if (GTK_IS_TOGGLE_BUTTON (w) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), "win.tool") == 0)
+        {
+          GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (w));
+          if (target && g_strcmp0 (g_variant_get_string (target, NULL), tool) == 0)
+            return w;
+        }
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c && top < 511;
+           c = gtk_widget_get_next_sibling (c))
+        stack[top++] = c;
+    }
+  return NULL;
+}
+
+
+/* ---- real X events -------------------------------------------------------------------------- */
+
+static void
+xdotool (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) "xdotool");
+  for (const char *const *a = args; *a; a++)
+    g_ptr_array_add (argv, (char *) *a);
+  g_ptr_array_add (argv, NULL);
+  g_autoptr (GError) error = NULL;
+  int status;
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                     NULL, &status, &error))
+    g_error ("xdotool could not run (make test-deps installs it): %s", error->message);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static char *
+window_xid (void)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+}
+
+static void
+focus_window (void)
+{
+  g_autofree char *xid = window_xid ();
+  xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
+  spin (50);
+}
+
+static void
+move_to (double x, double y)
+{
+  g_autofree char *xid = window_xid ();
+  g_autofree char *sx = g_strdup_printf ("%d", (int) round (x));
+  g_autofree char *sy = g_strdup_printf ("%d", (int) round (y));
+  xdotool ((const char *[]) { "mousemove", "--window", xid, "--sync", sx, sy, NULL });
+}
+
+void
+x_click (double x, double y)
+{
+  focus_window ();
+  move_to (x, y);
+  spin (50);
+  xdotool ((const char *[]) { "click", "1", NULL });
+  spin (150);
+}
+
+void
+x_press_hold (double x, double y, guint ms)
+{
+  focus_window ();
+  move_to (x, y);
+  spin (50);
+  xdotool ((const char *[]) { "mousedown", "1", NULL });
+  spin (ms);
+  xdotool ((const char *[]) { "mouseup", "1", NULL });
+  spin (150);
+}
+
+void
+x_drag (double x0, double y0, double x1, double y1)
+{
+  focus_window ();
+  move_to (x0, y0);
+  spin (50);
+  xdotool ((const char *[]) { "mousedown", "1", NULL });
+  spin (50);
+  for (int i = 1; i <= 8; i++)
+    {
+      move_to (x0 + (x1 - x0) * i / 8, y0 + (y1 - y0) * i / 8);
+      spin (20);
+    }
+  xdotool ((const char *[]) { "mouseup", "1", NULL });
+  spin (150);
+}
+
+void
+x_key (const char *keys)
+{
+  focus_window ();
+  xdotool ((const char *[]) { "key", keys, NULL });
+  spin (150);
+}
+
+void
+x_type (const char *text)
+{
+  focus_window ();
+  xdotool ((const char *[]) { "type", "--delay", "20", text, NULL });
+  spin (150);
+}
+
+void
+map_to_window (double mx, double my, double *wx, double *wy)
+{
+  graphene_point_t p;
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (shumate_simple_map_get_map (simple_map ())),
+                                           GTK_WIDGET (window), &GRAPHENE_POINT_INIT (mx, my), &p));
+  *wx = p.x;
+  *wy = p.y;
+}
