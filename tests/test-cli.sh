@@ -68,10 +68,35 @@ assert d["layers"]["stations"] == {"count": 0, "bbox": None}
 PY
 ok "info --json: name, schema_version, per layer count and bbox (= MANIFEST)"
 
-expect 2 "$CMAP" export "$map"; one_line_error; ok "export without --layer: exit 2"
+expect 2 "$CMAP" export "$map" --layer roads; one_line_error; ok "export of an unknown layer: exit 2"
 expect 0 "$CMAP" export "$map" --layer resources -o "$dir/r.geojson"
 python3 -c "import json,sys; d=json.load(open('$dir/r.geojson')); assert len(d['features'])==244" || fail "export -o"
 ok "export -o writes 244 features"
+# the whole map (no --layer, or --layer all): every layer, each feature saying its layer; back
+# into the same map it changes nothing, into a new map it brings every layer back
+expect 0 "$CMAP" export "$DEMO_MAP" -o "$dir/all.geojson"
+expect 0 "$CMAP" export "$DEMO_MAP" --layer all -o "$dir/all2.geojson"
+cmp -s "$dir/all.geojson" "$dir/all2.geojson" || fail "--layer all differs from no --layer"
+python3 - "$dir/all.geojson" <<'PY' || fail "the whole-map export"
+import json, sys, collections
+d = json.load(open(sys.argv[1]))
+layers = collections.Counter(f["properties"]["map_layer"] for f in d["features"])
+assert layers == {"resources": 244, "stations": 5, "teams": 3, "buildings": 626, "paths": 903, "boundary": 1}, layers
+st = [f for f in d["features"] if f["properties"]["map_layer"] == "stations"]
+assert all("service_radius_m" in f["properties"] for f in st), st[0]
+PY
+cp "$DEMO_MAP" "$dir/demo-copy.sqlite"
+before=$(sqlite3 "$dir/demo-copy.sqlite" "SELECT group_concat(uuid || updated_at) FROM (SELECT uuid, updated_at FROM buildings UNION ALL SELECT uuid, updated_at FROM stations ORDER BY 1)")
+expect 0 "$CMAP" import "$dir/demo-copy.sqlite" "$dir/all.geojson"
+grep -q ": 0 new, 0 updated, 1782 unchanged" "$dir/out" || fail "export imported into its own map: $(cat "$dir/out")"
+after=$(sqlite3 "$dir/demo-copy.sqlite" "SELECT group_concat(uuid || updated_at) FROM (SELECT uuid, updated_at FROM buildings UNION ALL SELECT uuid, updated_at FROM stations ORDER BY 1)")
+[ "$before" = "$after" ] || fail "importing a map's own export changed its rows"
+expect 0 "$CMAP" new "$dir/fresh.sqlite"
+expect 0 "$CMAP" import "$dir/fresh.sqlite" "$dir/all.geojson"
+grep -q ": 1782 new, 0 updated" "$dir/out" || fail "export into a new map: $(cat "$dir/out")"
+"$CMAP" info "$dir/fresh.sqlite" --json >"$dir/i1"; "$CMAP" info "$DEMO_MAP" --json >"$dir/i2"
+python3 -c "import json,sys; a=json.load(open('$dir/i1'))['layers']; b=json.load(open('$dir/i2'))['layers']; assert a==b, (a,b)" || fail "layers differ after the round trip"
+ok "export of a whole map: every layer; imported into its own map nothing changes, into a new one every layer comes back"
 
 expect 0 "$CMAP" check "$map"; ok "check on a good map: exit 0"
 # break the spatial index behind SpatiaLite's back: check must see it

@@ -1,4 +1,5 @@
 /* test-import.c: importing the real OSM extracts, round trips, re-import, cancel, progress. */
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -156,7 +157,8 @@ round_trip (const char *extract, const char *file, CmLayer layer)
 
       JsonObject *px = json_object_get_object_member (x, "properties");
       JsonObject *py = json_object_get_object_member (y, "properties");
-      /* every source property comes back with the same value, plus uuid and category */
+      /* every source property comes back with the same value, plus the fields every feature
+       * has: uuid, map_layer, category and its two dates */
       g_autoptr (GList) members = json_object_get_members (px);
       for (GList *m = members; m; m = m->next)
         {
@@ -164,7 +166,12 @@ round_trip (const char *extract, const char *file, CmLayer layer)
           g_assert_true (values_equal (json_object_get_member (px, m->data),
                                        json_object_get_member (py, m->data)));
         }
-      g_assert_cmpint (json_object_get_size (py), ==, json_object_get_size (px) + 2);
+      g_assert_cmpint (json_object_get_size (py), ==, json_object_get_size (px) + 5);
+      const char *added[] = { "uuid", "map_layer", "category", "created_at", "updated_at" };
+      for (gsize k = 0; k < G_N_ELEMENTS (added); k++)
+        g_assert_true (json_object_has_member (py, added[k]) && !json_object_has_member (px, added[k]));
+      g_assert_cmpstr (json_object_get_string_member (py, "map_layer"), ==,
+                       cm_layer_to_string (layer));
       g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (py, "uuid")));
       g_assert_nonnull (json_object_get_string_member (py, "category"));
     }
@@ -245,7 +252,8 @@ test_names_byte_for_byte (void)
   g_assert_cmpstr (tag, ==, "交通銀行");
 }
 
-/* Importing the same source again updates its features: same uuids, no duplicates. */
+/* Importing the same source again changes nothing (same uuids, no duplicates, no write: the
+ * dates stay); a feature changed in the source is updated. */
 static void
 test_reimport_updates (void)
 {
@@ -259,11 +267,31 @@ test_reimport_updates (void)
   g_assert_cmpint (report->created, ==, 5096);
   g_autofree char *uuid1 = query_text (store, "SELECT uuid FROM resources WHERE source_id = "
                                               "'node/987218116'");
+  g_autofree char *stamp1 = query_text (store, "SELECT max(updated_at) FROM resources");
+  g_usleep (2000); /* a write now would have a later time */
   g_assert_true (cm_import_file (store, pois, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (report->created, ==, 0);
-  g_assert_cmpint (report->updated, ==, 5096);
+  g_assert_cmpint (report->updated, ==, 0);
+  g_assert_cmpint (report->unchanged, ==, 5096);
+  g_autofree char *stamp2 = query_text (store, "SELECT max(updated_at) FROM resources");
+  g_assert_cmpstr (stamp1, ==, stamp2);
   g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"), ==, 5096);
+
+  /* the source changes one feature: that one is updated, in place */
+  g_autofree char *dir2 = cm_test_tmpdir ();
+  g_autofree char *changed = g_build_filename (dir2, "changed.geojson", NULL);
+  g_assert_true (g_file_set_contents (changed,
+      "{\"type\": \"Feature\", \"properties\": {\"@type\": \"node\", \"@id\": 987218116,"
+      " \"name\": \"Café renomeado\", \"amenity\": \"cafe\"},"
+      " \"geometry\": {\"type\": \"Point\", \"coordinates\": [-8.61, 41.15]}}", -1, NULL));
+  g_assert_true (cm_import_file (store, changed, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                 &error));
+  g_assert_cmpint (report->created, ==, 0);
+  g_assert_cmpint (report->updated, ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE source_id ="
+                                             " 'node/987218116' AND name = 'Café renomeado'"
+                                             " AND updated_at > created_at"), ==, 1);
   g_autofree char *uuid2 = query_text (store, "SELECT uuid FROM resources WHERE source_id = "
                                               "'node/987218116'");
   g_assert_cmpstr (uuid1, ==, uuid2);
@@ -450,7 +478,8 @@ test_import_from_ogr2ogr_spatialite (void)
   /* again: the same rows are updated, not added */
   g_assert_true (cm_import_file (store, other, CM_LAYER_NONE, "pois", report, NULL, NULL, NULL,
                                  &error));
-  g_assert_cmpint (report->updated, ==, 244);
+  g_assert_cmpint (report->created + report->updated, ==, 0);
+  g_assert_cmpint (report->unchanged, ==, 244);
   g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"), ==, 244);
 }
 
@@ -536,6 +565,217 @@ test_spatial_index (void)
   g_assert_cmpint (cm_test_query_int (store, "SELECT CheckSpatialIndex('buildings', 'geom')"), ==, 1);
 }
 
+/* Every row of every feature table (every column but the row id; @with_dates: with
+ * created_at and updated_at), and the photos, contributors and workshops (their own fields),
+ * as text: two maps hold the same data when these are equal. */
+static char *
+dump_map (CmStore *store, gboolean with_dates)
+{
+  GString *out = g_string_new (NULL);
+  const char *records[] = {
+    "SELECT uuid, feature_uuid, mime, width, height, hex(data), created_at, deleted FROM photos",
+    "SELECT uuid, name, workshop_uuid, tags, deleted FROM contributors",
+    "SELECT uuid, name, date, place, tags, deleted FROM workshops",
+  };
+  g_autoptr (GPtrArray) queries = g_ptr_array_new_with_free_func (g_free);
+  for (int l = 0; l < CM_N_LAYERS; l++)
+    {
+      GString *cols = g_string_new ("uuid, source_id, category, name, description, tags,"
+                                    " contributor_uuid, workshop_uuid, deleted, hex(geom)");
+      if (with_dates)
+        g_string_append (cols, ", created_at, updated_at");
+      for (const char *const *e = cm_layer_get_info (l)->extra_names; *e; e++)
+        g_string_append_printf (cols, ", %s", *e);
+      g_ptr_array_add (queries, g_strdup_printf ("SELECT %s FROM %s", cols->str,
+                                                 cm_layer_to_string (l)));
+      g_string_free (cols, TRUE);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (records); i++)
+    g_ptr_array_add (queries, g_strdup (records[i]));
+  for (guint q = 0; q < queries->len; q++)
+    {
+      g_autofree char *sql = g_strdup_printf ("%s ORDER BY uuid",
+                                              (char *) g_ptr_array_index (queries, q));
+      g_autoptr (GError) error = NULL;
+      sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+      g_assert_no_error (error);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          for (int c = 0; c < sqlite3_column_count (stmt); c++)
+            g_string_append_printf (out, "%s%s:%s", c ? "|" : "", sqlite3_column_name (stmt, c),
+                                    sqlite3_column_type (stmt, c) == SQLITE_NULL
+                                        ? "NULL"
+                                        : (const char *) sqlite3_column_text (stmt, c));
+          g_string_append_c (out, '\n');
+        }
+      sqlite3_finalize (stmt);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Long texts compared line by line, so that a failure shows the line that differs. */
+static void
+assert_same_lines (const char *a, const char *b)
+{
+  g_auto (GStrv) la = g_strsplit (a, "\n", -1), lb = g_strsplit (b, "\n", -1);
+  for (guint i = 0; la[i] || lb[i]; i++)
+    g_assert_cmpstr (la[i], ==, lb[i]);
+}
+
+static void
+export_to (CmStore *store, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileOutputStream) out = g_file_replace (file, NULL, FALSE, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cm_export_geojson (store, CM_LAYER_NONE, G_OUTPUT_STREAM (out), NULL, &error),
+                   >, 0);
+  g_assert_true (g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error));
+}
+
+/* What residents and planners add in the window leaves whole: a point drawn in a workshop by a
+ * named and an anonymous resident, with a description and a photo, a station's radius, a
+ * team's kind and members, a building's households; exported and imported into the same map
+ * nothing changes (no new feature, no write: every row as it was), into a new map every field
+ * is equal. Coordinates drawn on screen (15+ digits) come back exactly. */
+static void
+test_export_round_trip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "drawn.sqlite", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+
+  g_autofree char *workshop = cm_store_add_workshop (store, "资源图工作坊", "2026-11-21",
+                                                     "文化小院", &error);
+  g_autofree char *li = cm_store_add_contributor (store, "李阿姨", workshop, &error);
+  g_autofree char *anon = cm_store_add_anonymous_contributor (store, workshop, &error);
+  g_assert_no_error (error);
+  const char *names[] = { "路口太黑", "共享长椅" };
+  const char *who[] = { li, anon };
+  for (int i = 0; i < 2; i++)
+    {
+      CmGeom *g = cm_geom_new (CM_GEOM_POINT);
+      /* where a click lands: not a round number */
+      double xy[2] = { 116.32178923456789 + i * 1e-4, 40.00512345678912 };
+      guint one = 1;
+      g_array_append_vals (g->xy, xy, 2);
+      g_array_append_val (g->ring_len, one);
+      g_array_append_val (g->part_len, one);
+      g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
+      cm_geom_free (g);
+      g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+      cm_feature_set_wkb (f, wkb);
+      cm_feature_set_name (f, names[i]);
+      cm_feature_set_category (f, i ? "shared_space" : "broken_street_light");
+      cm_feature_set_description (f, i ? NULL : "晚上七点后很黑，老人怕摔");
+      cm_feature_set_contributor_uuid (f, who[i]);
+      cm_feature_set_workshop_uuid (f, workshop);
+      g_assert_true (cm_store_add_feature (store, f, &error));
+      if (i == 0)
+        {
+          g_autofree char *png = g_build_filename (dir, "light.png", NULL);
+          g_autoptr (GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 40, 30);
+          gdk_pixbuf_fill (pixbuf, 0x3366cc80);
+          g_assert_true (gdk_pixbuf_save (pixbuf, png, "png", &error, NULL));
+          g_autofree char *photo = cm_store_add_photo (store, f, png, &error);
+          g_assert_no_error (error);
+        }
+    }
+  g_assert_true (_cm_store_exec (store,
+                                 "UPDATE stations SET service_radius_m = 350.5 WHERE id = 1;"
+                                 "UPDATE teams SET kind = 'culture_sports', members = 16"
+                                 " WHERE id = 1;"
+                                 "UPDATE buildings SET households = 48, population = 131"
+                                 " WHERE id = 7", &error));
+  g_assert_no_error (error);
+
+  g_autofree char *exported = g_build_filename (dir, "all.geojson", NULL);
+  export_to (store, exported);
+  gint64 n = cm_test_query_int (store, "SELECT (SELECT count(*) FROM resources WHERE deleted = 0)"
+                                       " + (SELECT count(*) FROM stations) + (SELECT count(*)"
+                                       " FROM teams) + (SELECT count(*) FROM buildings)"
+                                       " + (SELECT count(*) FROM paths) + (SELECT count(*) FROM"
+                                       " barriers) + (SELECT count(*) FROM boundary)");
+
+  /* the file says what a reader needs, in words */
+  g_autoptr (JsonNode) root = load_json (exported);
+  JsonArray *features = json_object_get_array_member (json_node_get_object (root), "features");
+  g_assert_cmpint (json_array_get_length (features), ==, n);
+  gboolean seen_light = FALSE;
+  for (guint i = 0; i < json_array_get_length (features); i++)
+    {
+      JsonObject *f = json_array_get_object_element (features, i);
+      JsonObject *p = json_object_get_object_member (f, "properties");
+      if (g_strcmp0 (json_object_get_string_member_with_default (p, "name", ""), "路口太黑"))
+        continue;
+      seen_light = TRUE;
+      g_assert_cmpstr (json_object_get_string_member (p, "map_layer"), ==, "resources");
+      g_assert_cmpstr (json_object_get_string_member (p, "description"), ==,
+                       "晚上七点后很黑，老人怕摔");
+      JsonObject *c = json_object_get_object_member (p, "contributor");
+      g_assert_cmpstr (json_object_get_string_member (c, "name"), ==, "李阿姨");
+      g_assert_cmpstr (json_object_get_string_member (c, "uuid"), ==, li);
+      JsonObject *w = json_object_get_object_member (p, "workshop");
+      g_assert_cmpstr (json_object_get_string_member (w, "place"), ==, "文化小院");
+      g_assert_cmpint (json_array_get_length (json_object_get_array_member (p, "photos")), ==, 1);
+      JsonArray *xy = json_object_get_array_member (json_object_get_object_member (f, "geometry"),
+                                                    "coordinates");
+      g_assert_cmpfloat (json_array_get_double_element (xy, 0), ==, 116.32178923456789);
+      g_assert_cmpfloat (json_array_get_double_element (xy, 1), ==, 40.00512345678912);
+    }
+  g_assert_true (seen_light);
+
+  /* into the same map: nothing changes */
+  g_autofree char *before = dump_map (store, TRUE);
+  g_autofree char *sha_before = NULL;
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_assert_true (cm_import_file (store, exported, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                 &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report->created, ==, 0);
+  g_assert_cmpint (report->updated, ==, 0);
+  g_assert_cmpint (report->unchanged, ==, n);
+  g_autofree char *after = dump_map (store, TRUE);
+  g_assert_cmpstr (before, ==, after);
+  (void) sha_before;
+
+  /* into a new map: every field equal, the dates too; photos, contributors, workshops */
+  g_autoptr (CmStore) other = new_map (dir, "other.sqlite");
+  g_assert_true (cm_import_file (other, exported, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                 &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report->created, ==, n);
+  g_autofree char *copied = dump_map (other, TRUE);
+  assert_same_lines (before, copied);
+  g_assert_cmpint (cm_test_query_int (other, "SELECT count(*) FROM resources WHERE name ="
+                                             " '路口太黑' AND description = '晚上七点后很黑，老人怕摔'"
+                                             " AND contributor_uuid = (SELECT uuid FROM"
+                                             " contributors WHERE name = '李阿姨')"), ==, 1);
+  g_assert_cmpint (cm_test_query_int (other, "SELECT json_extract(tags, '$.anonymous') FROM"
+                                             " contributors WHERE uuid = (SELECT contributor_uuid"
+                                             " FROM resources WHERE name = '共享长椅')"), ==, 1);
+  g_assert_cmpint (cm_test_query_int (other, "SELECT count(*) FROM stations WHERE"
+                                             " service_radius_m = 350.5"), ==, 1);
+  g_assert_cmpint (cm_test_query_int (other, "SELECT members FROM teams WHERE kind ="
+                                             " 'culture_sports'"), ==, 16);
+  g_assert_cmpint (cm_test_query_int (other, "SELECT households + population FROM buildings"
+                                             " WHERE households IS NOT NULL"), ==, 179);
+  /* and the second copy exports the same file, byte for byte */
+  g_autofree char *again = g_build_filename (dir, "again.geojson", NULL);
+  export_to (other, again);
+  g_autofree char *a = NULL, *b = NULL;
+  g_assert_true (g_file_get_contents (exported, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (again, &b, NULL, NULL));
+  g_assert_true (g_str_equal (a, b));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -546,6 +786,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/round-trip/beijing-buildings", test_round_trip_beijing_buildings);
   g_test_add_func ("/import/names-byte-for-byte", test_names_byte_for_byte);
   g_test_add_func ("/import/reimport-updates", test_reimport_updates);
+  g_test_add_func ("/import/export-round-trip", test_export_round_trip);
   g_test_add_func ("/import/categories-from-tags", test_categories_from_tags);
   g_test_add_func ("/import/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/import/layer-option", test_layer_option);

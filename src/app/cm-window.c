@@ -741,7 +741,8 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
   CmImportReport *r = job->report;
   g_autofree char *base = g_path_get_basename (job->file);
   g_autofree char *msg = g_strdup_printf (_("Imported %u features from %s (%u repaired, %u skipped)"),
-                                          r->created + r->updated, base, r->repaired, r->skipped);
+                                          r->created + r->updated + r->unchanged, base,
+                                          r->repaired, r->skipped);
   toast (self, msg);
   /* only the tiles the imported features touch are drawn again */
   if (r->bbox[0] <= r->bbox[2])

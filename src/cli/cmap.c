@@ -179,10 +179,11 @@ cmd_import (int argc, char **argv)
       g_print ("%s\n", text);
       return EXIT_OK;
     }
-  g_print (_("Imported %u of %u features from %s: %u new, %u updated, %u repaired, %u "
-             "skipped.\n"),
-           report->created + report->updated, report->read, base, report->created,
-           report->updated, report->repaired, report->skipped);
+  g_print (_("Imported %u of %u features from %s: %u new, %u updated, %u unchanged, %u "
+             "repaired, %u skipped.\n"),
+           report->created + report->updated + report->unchanged, report->read, base,
+           report->created, report->updated, report->unchanged, report->repaired,
+           report->skipped);
   for (int i = 0; i < CM_N_LAYERS; i++)
     if (report->per_layer[i] > 0)
       g_print ("  %-10s %u\n", cm_layer_to_string (i), report->per_layer[i]);
@@ -203,22 +204,26 @@ cmd_export (int argc, char **argv)
 {
   g_autofree char *layer_name = NULL, *output = NULL;
   GOptionEntry entries[] = {
-    { "layer", 0, 0, G_OPTION_ARG_STRING, &layer_name, N_("The layer to export"), N_("LAYER") },
+    { "layer", 0, 0, G_OPTION_ARG_STRING, &layer_name,
+      N_("The layer to export, or “all” (the default): every layer, each feature with its "
+         "“map_layer”"), N_("LAYER") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Write to this file instead of standard output"), N_("FILE") },
     { NULL }
   };
-  int rc = parse_options ("MAP --layer LAYER",
-                          _("Export a layer as GeoJSON (RFC 7946)."), entries, &argc, &argv);
+  int rc = parse_options ("MAP [--layer LAYER]",
+                          _("Export a map, or one layer of it, as GeoJSON (RFC 7946): every "
+                            "field of every feature — name, kind, description, who drew it in "
+                            "which workshop, when, the layer's own fields, the source's tags "
+                            "and the photos. Importing the file gives all of it back."),
+                          entries, &argc, &argv);
   if (rc >= 0)
     return rc;
   if (argc != 2)
     return usage_error (_("“cmap export” takes one map"));
-  if (layer_name == NULL)
-    return usage_error (_("say which layer to export with --layer (one of: %s)"),
-                        cm_layer_names ());
-  CmLayer layer = cm_layer_from_string (layer_name);
-  if (layer == CM_LAYER_NONE)
+  gboolean all = layer_name == NULL || g_str_equal (layer_name, "all");
+  CmLayer layer = all ? CM_LAYER_NONE : cm_layer_from_string (layer_name);
+  if (!all && layer == CM_LAYER_NONE)
     return usage_error (_("unknown layer “%s”; the layers are: %s"), layer_name,
                         cm_layer_names ());
 

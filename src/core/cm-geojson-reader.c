@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <math.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
@@ -109,7 +110,9 @@ typedef struct
   GArray *capture_first;    /* gboolean per open container in the capture: no member yet */
   gboolean capture_after_key;
   gboolean props_seen;
-  char *name, *category, *uuid, *at_id, *at_type, *feature_id;
+  char *at_id, *at_type, *feature_id;
+  char *field_text[CM_N_FIELDS];  /* scalar string or number values of our fields */
+  char *field_json[CM_N_FIELDS];  /* our fields' values as JSON text (props_finish) */
   GPtrArray *string_tags;
   GString *crs;
 
@@ -219,6 +222,25 @@ cm_json_append_string (GString *out, const char *s, gsize len)
   g_string_append_c (out, '"');
 }
 
+void
+cm_json_append_double (GString *out, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+  if (!isfinite (v))
+    {
+      g_string_append (out, "null"); /* JSON has no NaN or infinity */
+      return;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, sizeof buf, formats[i], v);
+      if (i == G_N_ELEMENTS (formats) - 1 || g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (out, buf);
+}
+
 static void
 feature_state_reset (Reader *r)
 {
@@ -227,9 +249,11 @@ feature_state_reset (Reader *r)
     g_free (g_array_index (r->prop_members, PropMember, i).key);
   g_array_set_size (r->prop_members, 0);
   r->props_seen = FALSE;
-  g_clear_pointer (&r->name, g_free);
-  g_clear_pointer (&r->category, g_free);
-  g_clear_pointer (&r->uuid, g_free);
+  for (int i = 0; i < CM_N_FIELDS; i++)
+    {
+      g_clear_pointer (&r->field_text[i], g_free);
+      g_clear_pointer (&r->field_json[i], g_free);
+    }
   g_clear_pointer (&r->at_id, g_free);
   g_clear_pointer (&r->at_type, g_free);
   g_clear_pointer (&r->feature_id, g_free);
@@ -261,7 +285,40 @@ capture_before_value (Reader *r, Frame *f)
   *first = FALSE;
 }
 
-/* Remembers the top-level string properties the importer looks at. */
+static const char *const field_names[CM_N_FIELDS] = {
+  [CM_FIELD_UUID] = "uuid",
+  [CM_FIELD_LAYER] = "map_layer",
+  [CM_FIELD_CATEGORY] = "category",
+  [CM_FIELD_NAME] = "name",
+  [CM_FIELD_DESCRIPTION] = "description",
+  [CM_FIELD_CONTRIBUTOR] = "contributor",
+  [CM_FIELD_WORKSHOP] = "workshop",
+  [CM_FIELD_CREATED_AT] = "created_at",
+  [CM_FIELD_UPDATED_AT] = "updated_at",
+  [CM_FIELD_PHOTOS] = "photos",
+  [CM_FIELD_SERVICE_RADIUS_M] = "service_radius_m",
+  [CM_FIELD_KIND] = "kind",
+  [CM_FIELD_MEMBERS] = "members",
+  [CM_FIELD_HOUSEHOLDS] = "households",
+  [CM_FIELD_POPULATION] = "population",
+};
+
+const char *
+cm_field_name (CmField field)
+{
+  return field_names[field];
+}
+
+static int
+field_of_key (const char *key)
+{
+  for (int i = 0; i < CM_N_FIELDS; i++)
+    if (strcmp (key, field_names[i]) == 0)
+      return i;
+  return -1;
+}
+
+/* Remembers the top-level scalar properties the importer looks at. */
 static void
 capture_top_scalar (Reader *r, const char *text, gsize len, gboolean is_string)
 {
@@ -269,12 +326,9 @@ capture_top_scalar (Reader *r, const char *text, gsize len, gboolean is_string)
     return;
   PropMember *m = &g_array_index (r->prop_members, PropMember, r->prop_members->len - 1);
   char **slot = NULL;
-  if (strcmp (m->key, "name") == 0 && is_string)
-    slot = &r->name;
-  else if (strcmp (m->key, "category") == 0 && is_string)
-    slot = &r->category;
-  else if (strcmp (m->key, "uuid") == 0 && is_string)
-    slot = &r->uuid;
+  int field = field_of_key (m->key);
+  if (field >= 0)
+    slot = &r->field_text[field];
   else if (strcmp (m->key, "@id") == 0)
     slot = &r->at_id;
   else if (strcmp (m->key, "@type") == 0 && is_string)
@@ -318,17 +372,14 @@ capture_open (Reader *r, Frame *f, char c)
 }
 
 /* Rewrites the captured properties with duplicate keys removed (the last value wins, at the
- * place of the first) and the "uuid" member dropped when it is our own identity. */
+ * place of the first), and our own fields taken out into field_json. */
 static void
 props_finish (Reader *r)
 {
   GArray *members = r->prop_members;
-  gboolean drop_uuid = r->uuid != NULL && g_uuid_string_is_valid (r->uuid);
-  gboolean rewrite = drop_uuid;
-
-  if (!drop_uuid)
-    g_clear_pointer (&r->uuid, g_free);
-
+  gboolean rewrite = FALSE;
+  for (guint i = 0; i < members->len && !rewrite; i++)
+    rewrite = field_of_key (g_array_index (members, PropMember, i).key) >= 0;
   for (guint i = 0; i < members->len && !rewrite; i++)
     for (guint j = i + 1; j < members->len && !rewrite; j++)
       rewrite = strcmp (g_array_index (members, PropMember, i).key,
@@ -343,7 +394,7 @@ props_finish (Reader *r)
       gboolean earlier = FALSE;
       for (guint j = 0; j < i && !earlier; j++)
         earlier = strcmp (g_array_index (members, PropMember, j).key, m->key) == 0;
-      if (earlier || (drop_uuid && strcmp (m->key, "uuid") == 0))
+      if (earlier)
         continue;
       PropMember *last = m;
       for (guint j = i + 1; j < members->len; j++)
@@ -354,6 +405,23 @@ props_finish (Reader *r)
       gsize len = last->end - last->start;
       if (*text == ',')
         text++, len--;
+      int field = field_of_key (m->key);
+      if (field >= 0)
+        {
+          /* the value: after the key's closing quote and the colon */
+          const char *colon = text + 1;
+          while (*colon != '"')
+            colon += *colon == '\\' ? 2 : 1;
+          colon++;
+          g_free (r->field_json[field]);
+          r->field_json[field] = g_strndup (colon + 1, len - (colon + 1 - text));
+          /* a scalar remembered from an earlier duplicate is not the value any more */
+          if (*r->field_json[field] == '{' || *r->field_json[field] == '[' ||
+              *r->field_json[field] == 't' || *r->field_json[field] == 'f' ||
+              *r->field_json[field] == 'n')
+            g_clear_pointer (&r->field_text[field], g_free);
+          continue;
+        }
       if (out->len > 1)
         g_string_append_c (out, ',');
       g_string_append_len (out, text, len);
@@ -571,9 +639,19 @@ emit_feature (Reader *r, CmGeom *geom, guint line, gboolean dropped_z)
   feature.line = line;
   feature.geom = geom;
   feature.properties = r->props->str;
-  feature.name = r->name;
-  feature.category = r->category;
-  feature.uuid = r->uuid;
+  for (int i = 0; i < CM_N_FIELDS; i++)
+    {
+      feature.field_json[i] = r->field_json[i];
+      feature.field_text[i] = r->field_json[i] ? r->field_text[i] : NULL;
+    }
+  gboolean is_string[CM_N_FIELDS];
+  for (int i = 0; i < CM_N_FIELDS; i++)
+    is_string[i] = r->field_json[i] && r->field_json[i][0] == '"';
+  feature.name = is_string[CM_FIELD_NAME] ? r->field_text[CM_FIELD_NAME] : NULL;
+  feature.category = is_string[CM_FIELD_CATEGORY] ? r->field_text[CM_FIELD_CATEGORY] : NULL;
+  feature.uuid = is_string[CM_FIELD_UUID] && g_uuid_string_is_valid (r->field_text[CM_FIELD_UUID])
+                     ? r->field_text[CM_FIELD_UUID]
+                     : NULL;
   feature.source_id = source_id;
   feature.string_tags = r->string_tags;
   feature.dropped_z = dropped_z;

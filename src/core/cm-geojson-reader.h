@@ -30,15 +30,42 @@ typedef enum
 
 #define CM_GEOJSON_MAX_DEPTH 256
 
+/* The properties Community Map reads as its own fields (what `cmap export` writes): they are
+ * taken out of a feature's other properties (its tags). */
+typedef enum
+{
+  CM_FIELD_UUID,
+  CM_FIELD_LAYER,       /* "map_layer" (OSM has a "layer" tag of its own) */
+  CM_FIELD_CATEGORY,
+  CM_FIELD_NAME,
+  CM_FIELD_DESCRIPTION,
+  CM_FIELD_CONTRIBUTOR, /* an object: uuid, name, anonymous */
+  CM_FIELD_WORKSHOP,    /* an object: uuid, name, date, place */
+  CM_FIELD_CREATED_AT,
+  CM_FIELD_UPDATED_AT,
+  CM_FIELD_PHOTOS,      /* an array of data: URIs */
+  CM_FIELD_SERVICE_RADIUS_M,
+  CM_FIELD_KIND,
+  CM_FIELD_MEMBERS,
+  CM_FIELD_HOUSEHOLDS,
+  CM_FIELD_POPULATION,
+  CM_N_FIELDS
+} CmField;
+
+/* The property name of each field ("uuid", "layer", …). */
+const char *cm_field_name (CmField field);
+
 typedef struct
 {
   guint index;                  /* 0-based position of the feature in the input */
   guint line;                   /* 1-based line where the feature starts */
   CmGeom *geom;                 /* NULL for a null or missing geometry; the callback may steal it */
-  const char *properties;       /* compact JSON object, "{}" when there were none */
+  const char *properties;       /* compact JSON object of the other properties, "{}" if none */
+  const char *field_json[CM_N_FIELDS];  /* each field's value as compact JSON text, or NULL */
+  const char *field_text[CM_N_FIELDS];  /* … as text when it is a JSON string or number */
   const char *name;             /* the "name" property when it is a string */
   const char *category;         /* the "category" property when it is a string */
-  const char *uuid;             /* the "uuid" property when it is a valid UUID (kept out of properties) */
+  const char *uuid;             /* the "uuid" property when it is a valid UUID */
   const char *source_id;        /* "way/123" from @type/@id, else @id, else the feature's "id" */
   const GPtrArray *string_tags; /* key, value, key, value … for top-level string properties */
   gboolean dropped_z;           /* positions had a third or fourth number, which was dropped */
@@ -58,5 +85,7 @@ gboolean cm_geojson_read (GInputStream *in, goffset total, CmGeoJsonFeatureFunc 
 
 /* Appends @s to @out as a JSON string literal (quotes and escapes). */
 void cm_json_append_string (GString *out, const char *s, gsize len);
+/* Appends @v as a JSON number: the shortest text that reads back as the same double. */
+void cm_json_append_double (GString *out, double v);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "cm-geom.h"
+#include "cm-geojson-reader.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -813,60 +814,97 @@ geojson_type_name (CmGeomType type)
   return names[type];
 }
 
+/* A coordinate: 7 decimals (a centimetre: computed results), or exact — the shortest text
+ * that reads back as the same double (a map's own data leaving it). */
 static void
-append_positions (GString *out, const double *xy, guint n)
+append_number (GString *out, double v, gboolean exact)
+{
+  if (!exact)
+    {
+      g_string_append_printf (out, "%.7f", v);
+      return;
+    }
+  cm_json_append_double (out, v);
+}
+
+static void
+append_position (GString *out, const double *xy, gboolean exact)
 {
   g_string_append_c (out, '[');
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (out, "%s[%.7f, %.7f]", i ? ", " : "", xy[2 * i], xy[2 * i + 1]);
+  append_number (out, xy[0], exact);
+  g_string_append (out, exact ? "," : ", ");
+  append_number (out, xy[1], exact);
   g_string_append_c (out, ']');
 }
 
-void
-cm_geom_append_geojson (GString *out, const CmGeom *geom)
+static void
+append_geojson (GString *out, const CmGeom *geom, gboolean exact)
 {
-  g_string_append_printf (out, "{\"type\": \"%s\", ", geojson_type_name (geom->type));
+  const char *sep = exact ? "," : ", ";
+  gboolean multi = geom->type >= CM_GEOM_MULTIPOINT && geom->type != CM_GEOM_COLLECTION;
+  /* exact output is the map's data: a one-part multi geometry as its single type */
+  gboolean unwrap = exact && multi && geom->part_len->len == 1;
+  CmGeomType type = unwrap ? cm_geom_type_single (geom->type) : geom->type;
+  g_string_append_printf (out, exact ? "{\"type\":\"%s\"," : "{\"type\": \"%s\", ",
+                          geojson_type_name (type));
   if (geom->type == CM_GEOM_COLLECTION)
     {
-      g_string_append (out, "\"geometries\": [");
+      g_string_append (out, exact ? "\"geometries\":[" : "\"geometries\": [");
       for (guint i = 0; i < geom->children->len; i++)
         {
           if (i)
-            g_string_append (out, ", ");
-          cm_geom_append_geojson (out, g_ptr_array_index (geom->children, i));
+            g_string_append (out, sep);
+          append_geojson (out, g_ptr_array_index (geom->children, i), exact);
         }
       g_string_append (out, "]}");
       return;
     }
-  g_string_append (out, "\"coordinates\": ");
+  g_string_append (out, exact ? "\"coordinates\":" : "\"coordinates\": ");
   const double *xy = (const double *) geom->xy->data;
-  gboolean multi = geom->type >= CM_GEOM_MULTIPOINT;
   CmGeomType single = cm_geom_type_single (geom->type);
   guint ring = 0, pos = 0;
-  if (multi)
+  if (multi && !unwrap)
     g_string_append_c (out, '[');
   for (guint p = 0; p < geom->part_len->len; p++)
     {
       guint rings = g_array_index (geom->part_len, guint, p);
       if (p)
-        g_string_append (out, ", ");
+        g_string_append (out, sep);
       if (single == CM_GEOM_POLYGON)
         g_string_append_c (out, '[');
       for (guint r = 0; r < rings; r++, ring++)
         {
           guint n = g_array_index (geom->ring_len, guint, ring);
           if (r)
-            g_string_append (out, ", ");
-          if (single == CM_GEOM_POINT)
-            g_string_append_printf (out, "[%.7f, %.7f]", xy[2 * pos], xy[2 * pos + 1]);
-          else
-            append_positions (out, xy + 2 * pos, n);
+            g_string_append (out, sep);
+          if (single != CM_GEOM_POINT)
+            g_string_append_c (out, '[');
+          for (guint i = 0; i < n; i++)
+            {
+              if (i)
+                g_string_append (out, sep);
+              append_position (out, xy + 2 * (pos + i), exact);
+            }
+          if (single != CM_GEOM_POINT)
+            g_string_append_c (out, ']');
           pos += n;
         }
       if (single == CM_GEOM_POLYGON)
         g_string_append_c (out, ']');
     }
-  if (multi)
+  if (multi && !unwrap)
     g_string_append_c (out, ']');
   g_string_append_c (out, '}');
+}
+
+void
+cm_geom_append_geojson (GString *out, const CmGeom *geom)
+{
+  append_geojson (out, geom, FALSE);
+}
+
+void
+cm_geom_append_geojson_exact (GString *out, const CmGeom *geom)
+{
+  append_geojson (out, geom, TRUE);
 }

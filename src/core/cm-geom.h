@@ -75,6 +75,10 @@ CmGeom *cm_geom_from_wkb (const guint8 *wkb, gsize len);
 gboolean cm_geom_find_problem (const CmGeom *geom, double where[2], char **reason);
 /* OGC WKB, little-endian, 2-D: what the store takes. A single-part geometry must have one part. */
 GBytes *cm_geom_to_wkb (const CmGeom *geom);
-/* Appends @geom as a GeoJSON geometry object (RFC 7946), coordinates with 7 decimals. */
+/* Appends @geom as a GeoJSON geometry object (RFC 7946), coordinates with 7 decimals (for
+ * computed results). */
 void cm_geom_append_geojson (GString *out, const CmGeom *geom);
+/* The same, compact, with exact coordinates (each the shortest text that reads back as the
+ * same double) and a one-part multi geometry written as its single type: a map's own data. */
+void cm_geom_append_geojson_exact (GString *out, const CmGeom *geom);
 G_END_DECLS

@@ -7,9 +7,13 @@
 
 #include <sqlite3.h>
 #include <spatialite.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "cm-categories.h"
+#include "cm-photos.h"
+#include "cm-workshops.h"
 #include "cm-rtree.h"
 #include "cm-store-private.h"
 
@@ -18,7 +22,8 @@ G_DEFINE_QUARK (cm-import-error-quark, cm_import_error)
 typedef struct
 {
   sqlite3_stmt *insert;
-  sqlite3_stmt *find;
+  sqlite3_stmt *find;         /* by source id */
+  sqlite3_stmt *find_uuid;    /* by uuid */
   sqlite3_stmt *update;
   sqlite3_stmt *index_delete;
   sqlite3_stmt *index_insert;
@@ -37,6 +42,7 @@ typedef struct
   GEOSMakeValidParams *make_valid;
   LayerStatements stmts[CM_N_LAYERS];
   GHashTable *seen_ids; /* source ids met in this import → times */
+  GHashTable *records;  /* contributor and workshop uuids known to be in the map */
   char *now;
   GCancellable *cancellable;
 } Import;
@@ -95,9 +101,10 @@ cm_import_report_to_json (const CmImportReport *r)
 {
   GString *out = g_string_new (NULL);
   g_string_append_printf (out,
-                          "{\"read\": %u, \"created\": %u, \"updated\": %u, \"repaired\": %u, "
-                          "\"skipped\": %u, \"dropped_z\": %u, \"layers\": {",
-                          r->read, r->created, r->updated, r->repaired, r->skipped, r->dropped_z);
+                          "{\"read\": %u, \"created\": %u, \"updated\": %u, \"unchanged\": %u, "
+                          "\"repaired\": %u, \"skipped\": %u, \"dropped_z\": %u, \"layers\": {",
+                          r->read, r->created, r->updated, r->unchanged, r->repaired, r->skipped,
+                          r->dropped_z);
   gboolean first = TRUE;
   for (int i = 0; i < CM_N_LAYERS; i++)
     if (r->per_layer[i] > 0)
@@ -361,23 +368,37 @@ statements (Import *imp, CmLayer layer, GError **error)
   if (s->insert)
     return s;
   const char *t = cm_layer_to_string (layer);
-  /* the layer's own columns (service_radius_m, households, …) come from properties of the
-   * same name, which also stay in the tags */
+  /* the layer's own columns (service_radius_m, households, …) are ?13, ?14, ?15; a field the
+   * file does not give (NULL) keeps what the map has */
   GString *cols = g_string_new (NULL), *vals = g_string_new (NULL), *sets = g_string_new (NULL);
-  for (const char *const *e = cm_layer_get_info (layer)->extra_names; *e; e++)
+  GString *now = g_string_new (NULL);
+  int param = 13;
+  for (const char *const *e = cm_layer_get_info (layer)->extra_names; *e; e++, param++)
     {
       g_string_append_printf (cols, ", %s", *e);
-      g_string_append_printf (vals, ", json_extract(?5, '$.%s')", *e);
-      g_string_append_printf (sets, ", %s = json_extract(?5, '$.%s')", *e, *e);
+      g_string_append_printf (vals, ", ?%d", param);
+      g_string_append_printf (sets, ", %s = coalesce(?%d, %s)", *e, param, *e);
+      g_string_append_printf (now, ", %s", *e);
     }
   g_autofree char *insert = g_strdup_printf (
-      "INSERT INTO %s (uuid, source_id, category, name, tags, created_at, updated_at, geom%s)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7%s)", t, cols->str, vals->str);
+      "INSERT INTO %s (uuid, source_id, category, name, tags, created_at, updated_at, geom,"
+      " description, contributor_uuid, workshop_uuid%s)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?9, ?6), coalesce(?16, ?6), ?7, ?10, ?11, ?12%s)",
+      t, cols->str, vals->str);
+  /* what is there now, to tell an unchanged feature (?2: the new geometry) */
+  g_autofree char *current = g_strdup_printf (
+      "SELECT id, deleted, geom = ?2 OR AsBinary(geom) = AsBinary(?2), category, name, tags,"
+      " description, contributor_uuid, workshop_uuid%s FROM %s", now->str, t);
   g_autofree char *find = g_strdup_printf (
-      "SELECT id FROM %s WHERE source_id = ?1 ORDER BY deleted LIMIT 1", t);
+      "%s WHERE source_id = ?1 ORDER BY deleted LIMIT 1", current);
+  g_autofree char *find_uuid = g_strdup_printf ("%s WHERE uuid = ?1", current);
   g_autofree char *update = g_strdup_printf (
-      "UPDATE %s SET category = ?3, name = ?4, tags = ?5, updated_at = ?6, geom = ?7,"
-      " deleted = 0%s WHERE id = ?8", t, sets->str);
+      "UPDATE %s SET category = ?3, name = coalesce(?4, name), tags = ?5, updated_at = ?6,"
+      " geom = ?7, description = coalesce(?10, description),"
+      " contributor_uuid = coalesce(?11, contributor_uuid),"
+      " workshop_uuid = coalesce(?12, workshop_uuid), deleted = 0%s WHERE id = ?8",
+      t, sets->str);
+  g_string_free (now, TRUE);
   g_string_free (cols, TRUE);
   g_string_free (vals, TRUE);
   g_string_free (sets, TRUE);
@@ -399,6 +420,7 @@ statements (Import *imp, CmLayer layer, GError **error)
     s->bulk = g_array_new (FALSE, FALSE, sizeof (CmRtreeEntry));
   if (!(s->insert = _cm_store_prepare (imp->store, insert, error)) ||
       !(s->find = _cm_store_prepare (imp->store, find, error)) ||
+      !(s->find_uuid = _cm_store_prepare (imp->store, find_uuid, error)) ||
       !(s->update = _cm_store_prepare (imp->store, update, error)) ||
       !(s->index_delete = _cm_store_prepare (imp->store, index_delete, error)) ||
       !(s->index_insert = _cm_store_prepare (imp->store, index_insert, error)))
@@ -407,14 +429,16 @@ statements (Import *imp, CmLayer layer, GError **error)
 }
 
 /* The source id to store: the input's own id, with "#2", "#3" … for repeats within one
- * input, so that every feature is kept and importing the same file again matches each one. */
+ * input and layer, so that every feature is kept and importing the same file again matches
+ * each one. (One OSM way can be a building and a resource: one in each layer.) */
 static char *
-unique_source_id (Import *imp, const char *source_id)
+unique_source_id (Import *imp, CmLayer layer, const char *source_id)
 {
   if (source_id == NULL)
     return NULL;
-  guint times = GPOINTER_TO_UINT (g_hash_table_lookup (imp->seen_ids, source_id)) + 1;
-  g_hash_table_replace (imp->seen_ids, g_strdup (source_id), GUINT_TO_POINTER (times));
+  g_autofree char *key = g_strdup_printf ("%d %s", layer, source_id);
+  guint times = GPOINTER_TO_UINT (g_hash_table_lookup (imp->seen_ids, key)) + 1;
+  g_hash_table_replace (imp->seen_ids, g_steal_pointer (&key), GUINT_TO_POINTER (times));
   if (times == 1)
     return g_strdup (source_id);
   return g_strdup_printf ("%s#%u", source_id, times);
@@ -422,7 +446,10 @@ unique_source_id (Import *imp, const char *source_id)
 
 /* ---- one feature: prepared on the reading thread, written on the calling thread ------------ */
 
-/* A feature ready to be written: everything but the database work is done. */
+#define MAX_EXTRAS 3 /* the most own columns a layer has */
+
+/* A feature ready to be written: everything but the database work is done. Fields the file
+ * does not give are NULL (or unset): an update keeps what the map has. */
 typedef struct
 {
   CmLayer layer;
@@ -434,7 +461,16 @@ typedef struct
   char *uuid;
   const char *category; /* owned by the category set */
   char *name;
-  char *properties;
+  char *properties;     /* the tags: the other properties, and fields that could not be used */
+  char *description;
+  char *created_at, *updated_at;
+  CmRecord *contributor; /* uuid, name; @anonymous its number, or 0 */
+  gint64 anonymous;
+  CmRecord *workshop;    /* uuid, name, date, place */
+  gboolean extra_set[MAX_EXTRAS];
+  double extra_number[MAX_EXTRAS];
+  char *extra_text[MAX_EXTRAS];
+  GPtrArray *photos;     /* CmPhoto */
 } Row;
 
 static void
@@ -445,7 +481,222 @@ row_free (Row *row)
   g_free (row->uuid);
   g_free (row->name);
   g_free (row->properties);
+  g_free (row->description);
+  g_free (row->created_at);
+  g_free (row->updated_at);
+  g_clear_pointer (&row->contributor, cm_record_free);
+  g_clear_pointer (&row->workshop, cm_record_free);
+  for (int i = 0; i < MAX_EXTRAS; i++)
+    g_free (row->extra_text[i]);
+  g_clear_pointer (&row->photos, g_ptr_array_unref);
   g_free (row);
+}
+
+/* ---- our own fields (what cmap export writes) ---------------------------------------------- */
+
+/* A timestamp as stored (2026-11-23T18:50:09.123Z), from any ISO 8601 time with a zone. */
+static char *
+timestamp (const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (text, NULL);
+  if (t == NULL)
+    return NULL;
+  g_autoptr (GDateTime) utc = g_date_time_to_utc (t);
+  g_autofree char *base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
+}
+
+static const char *
+member_string (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+             ? json_node_get_string (n)
+             : NULL;
+}
+
+static JsonObject *
+parse_object (JsonParser *parser, const char *json)
+{
+  if (!json_parser_load_from_data (parser, json, -1, NULL))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  return JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+}
+
+/* {"uuid", "name", "anonymous"}: who drew it. */
+static gboolean
+read_contributor (Row *row, const char *json)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o = parse_object (parser, json);
+  const char *uuid = o ? member_string (o, "uuid") : NULL;
+  const char *name = o ? member_string (o, "name") : NULL;
+  if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+    return FALSE;
+  row->contributor = g_new0 (CmRecord, 1);
+  row->contributor->uuid = g_ascii_strdown (uuid, -1);
+  row->contributor->name = g_strdup (name && *name ? name : "?");
+  JsonNode *anon = json_object_get_member (o, "anonymous");
+  if (anon && JSON_NODE_HOLDS_VALUE (anon) && json_node_get_value_type (anon) == G_TYPE_INT64)
+    row->anonymous = MAX (0, json_node_get_int (anon));
+  return TRUE;
+}
+
+/* {"uuid", "name", "date", "place"}: the workshop it was drawn in. */
+static gboolean
+read_workshop (Row *row, const char *json)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *o = parse_object (parser, json);
+  const char *uuid = o ? member_string (o, "uuid") : NULL;
+  const char *name = o ? member_string (o, "name") : NULL;
+  if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+    return FALSE;
+  row->workshop = g_new0 (CmRecord, 1);
+  row->workshop->uuid = g_ascii_strdown (uuid, -1);
+  row->workshop->name = g_strdup (name && *name ? name : "?");
+  row->workshop->date = g_strdup (member_string (o, "date"));
+  row->workshop->place = g_strdup (member_string (o, "place"));
+  return TRUE;
+}
+
+/* [{"uuid", "created_at", "data": "data:image/jpeg;base64,…"}, …] (or bare data: URIs): the
+ * photos, each checked and cleaned as any photo. */
+static gboolean
+read_photos (Row *row, const char *json, char **reason)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    return FALSE;
+  JsonArray *a = json_node_get_array (json_parser_get_root (parser));
+  g_autoptr (GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_photo_free);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *n = json_array_get_element (a, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      const char *uri = o ? member_string (o, "data")
+                      : JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+                          ? json_node_get_string (n)
+                          : NULL;
+      const char *comma = uri ? strchr (uri, ',') : NULL;
+      if (uri == NULL || !g_str_has_prefix (uri, "data:image/") || comma == NULL ||
+          comma - uri < 7 || strncmp (comma - 7, ";base64", 7) != 0)
+        return FALSE;
+      gsize len;
+      guchar *bytes = g_base64_decode (comma + 1, &len);
+      g_autoptr (GBytes) data = g_bytes_new_take (bytes, len);
+      g_autoptr (GError) error = NULL;
+      CmPhoto *photo = cm_photo_from_bytes (data, &error);
+      if (photo == NULL)
+        {
+          g_free (*reason);
+          *reason = g_strdup_printf (_("photo %u left out: %s"), i + 1, error->message);
+          continue;
+        }
+      const char *uuid = o ? member_string (o, "uuid") : NULL;
+      if (uuid && g_uuid_string_is_valid (uuid))
+        photo->uuid = g_ascii_strdown (uuid, -1);
+      photo->created_at = timestamp (o ? member_string (o, "created_at") : NULL);
+      g_ptr_array_add (photos, photo);
+    }
+  row->photos = g_steal_pointer (&photos);
+  return TRUE;
+}
+
+/* A layer's own column from its property: a count (a whole number ≥ 0), a distance in metres
+ * (≥ 0) or a text, as the column wants. */
+static gboolean
+read_extra (Row *row, int i, const char *column, const CmGeoJsonFeature *f, CmField field)
+{
+  const char *json = f->field_json[field], *text = f->field_text[field];
+  if (g_str_equal (column, "kind"))
+    {
+      if (json[0] != '"')
+        return FALSE;
+      row->extra_text[i] = g_strdup (text);
+    }
+  else
+    {
+      if (text == NULL || json[0] == '"')
+        return FALSE;
+      char *end;
+      double v = g_ascii_strtod (text, &end);
+      gboolean whole = g_str_equal (column, "service_radius_m") || v == floor (v);
+      if (*end != '\0' || !isfinite (v) || v < 0 || v > 1e12 || !whole)
+        return FALSE;
+      row->extra_number[i] = v;
+    }
+  row->extra_set[i] = TRUE;
+  return TRUE;
+}
+
+/* Reads our fields from @f into @row; a field that cannot be used as one (a text where a count
+ * belongs, a contributor without a uuid, households on a station) goes back into the tags, so
+ * nothing in the file is lost. */
+static void
+read_fields (Import *imp, Row *row, const CmGeoJsonFeature *f, char **reason)
+{
+  GString *tags = g_string_new (f->properties);
+  const CmLayerInfo *info = cm_layer_get_info (row->layer);
+  for (int field = 0; field < CM_N_FIELDS; field++)
+    {
+      const char *json = f->field_json[field], *text = f->field_text[field];
+      if (json == NULL)
+        continue;
+      gboolean string = json[0] == '"', used = TRUE;
+      switch ((CmField) field)
+        {
+        case CM_FIELD_UUID:
+          used = f->uuid != NULL;
+          break;
+        case CM_FIELD_LAYER:
+          used = string && cm_layer_from_string (text) != CM_LAYER_NONE;
+          break;
+        case CM_FIELD_CATEGORY:
+          used = f->category && cm_categories_lookup (imp->categories, f->category);
+          break;
+        case CM_FIELD_NAME:
+          used = string;
+          break;
+        case CM_FIELD_DESCRIPTION:
+          if ((used = string))
+            row->description = g_strdup (text);
+          break;
+        case CM_FIELD_CREATED_AT:
+          used = string && (row->created_at = timestamp (text)) != NULL;
+          break;
+        case CM_FIELD_UPDATED_AT:
+          used = string && (row->updated_at = timestamp (text)) != NULL;
+          break;
+        case CM_FIELD_CONTRIBUTOR:
+          used = json[0] == '{' && read_contributor (row, json);
+          break;
+        case CM_FIELD_WORKSHOP:
+          used = json[0] == '{' && read_workshop (row, json);
+          break;
+        case CM_FIELD_PHOTOS:
+          used = json[0] == '[' && read_photos (row, json, reason);
+          break;
+        default: /* a layer's own column */
+          used = FALSE;
+          for (int i = 0; info->extra_names[i]; i++)
+            if (g_str_equal (info->extra_names[i], cm_field_name (field)))
+              used = read_extra (row, i, info->extra_names[i], f, field);
+          break;
+        }
+      if (used)
+        continue;
+      g_string_truncate (tags, tags->len - 1); /* the closing brace */
+      if (tags->len > 1)
+        g_string_append_c (tags, ',');
+      cm_json_append_string (tags, cm_field_name (field), strlen (cm_field_name (field)));
+      g_string_append_printf (tags, ":%s}", json);
+    }
+  row->properties = g_string_free (tags, FALSE);
 }
 
 /* Checks, repairs and encodes one feature. Returns NULL when it is skipped (and noted). */
@@ -475,7 +726,14 @@ prepare_row (Import *imp, CmGeoJsonFeature *f)
       return NULL;
     }
 
-  CmLayer layer = imp->layer != CM_LAYER_NONE ? imp->layer : infer_layer (f);
+  /* the layer named on the command line, else the one the file names (an export of a whole
+   * map), else the one the feature's tags suggest */
+  CmLayer layer = imp->layer;
+  if (layer == CM_LAYER_NONE && f->field_json[CM_FIELD_LAYER] &&
+      f->field_json[CM_FIELD_LAYER][0] == '"')
+    layer = cm_layer_from_string (f->field_text[CM_FIELD_LAYER]);
+  if (layer == CM_LAYER_NONE)
+    layer = infer_layer (f);
   if (!layer_accepts (layer, f->geom, &reason))
     {
       g_autofree char *why = g_strdup_printf (_("a %s cannot go into the %s layer: %s"),
@@ -512,7 +770,7 @@ prepare_row (Import *imp, CmGeoJsonFeature *f)
                    cm_layer_get_info (layer)->kind == CM_GEOMETRY_KIND_AREAS;
   row->blob = cm_geom_to_spatialite (f->geom, multi, &row->blob_size);
   cm_geom_get_bbox (f->geom, row->bbox);
-  row->source_id = unique_source_id (imp, f->source_id);
+  row->source_id = unique_source_id (imp, layer, f->source_id);
   row->uuid = g_strdup (f->uuid);
   row->category = f->category;
   if (row->category == NULL || cm_categories_lookup (imp->categories, row->category) == NULL)
@@ -520,8 +778,80 @@ prepare_row (Import *imp, CmGeoJsonFeature *f)
   else
     row->category = cm_categories_lookup (imp->categories, row->category)->key;
   row->name = g_strdup (f->name);
-  row->properties = g_strdup (f->properties);
+  g_autofree char *photo_note = NULL;
+  read_fields (imp, row, f, &photo_note);
+  if (photo_note)
+    add_note (imp, f, CM_IMPORT_REPAIRED, photo_note);
   return row;
+}
+
+/* Makes sure the contributor and workshop a feature names are in the map (once per import). */
+static gboolean
+ensure_records (Import *imp, Row *row, GError **error)
+{
+  CmRecord *records[2] = { row->workshop, row->contributor };
+  for (int i = 0; i < 2; i++)
+    {
+      CmRecord *r = records[i];
+      if (r == NULL || g_hash_table_contains (imp->records, r->uuid))
+        continue;
+      gboolean person = r == row->contributor;
+      sqlite3_stmt *stmt = _cm_store_prepare (
+          imp->store,
+          person ? "INSERT OR IGNORE INTO contributors (uuid, name, workshop_uuid, tags)"
+                   " VALUES (?1, ?2, ?3, ?4)"
+                 : "INSERT OR IGNORE INTO workshops (uuid, name, date, place) VALUES (?1, ?2, ?3, ?4)",
+          error);
+      if (stmt == NULL)
+        return FALSE;
+      g_autofree char *tags = row->anonymous > 0
+                                  ? g_strdup_printf ("{\"anonymous\": %" G_GINT64_FORMAT "}",
+                                                     row->anonymous)
+                                  : g_strdup ("{}");
+      sqlite3_bind_text (stmt, 1, r->uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, r->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, person ? (row->workshop ? row->workshop->uuid : NULL) : r->date,
+                         -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, person ? tags : r->place, -1, SQLITE_STATIC);
+      int rc = sqlite3_step (stmt);
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _cm_store_set_sqlite_error (imp->store, error, _("store who drew the features"));
+          return FALSE;
+        }
+      g_hash_table_add (imp->records, g_strdup (r->uuid));
+    }
+  return TRUE;
+}
+
+static gboolean
+same_text (sqlite3_stmt *stmt, int col, const char *wanted)
+{
+  /* NULL wanted: the file does not say, so the map's value stays: the same */
+  return wanted == NULL || g_strcmp0 ((const char *) sqlite3_column_text (stmt, col), wanted) == 0;
+}
+
+/* Whether the feature @find has found is already what @row would write. */
+static gboolean
+unchanged (Import *imp, Row *row, sqlite3_stmt *find)
+{
+  if (sqlite3_column_int (find, 1) != 0 || sqlite3_column_int (find, 2) != 1 ||
+      !same_text (find, 3, row->category) || !same_text (find, 4, row->name) ||
+      !same_text (find, 5, row->properties) || !same_text (find, 6, row->description) ||
+      !same_text (find, 7, row->contributor ? row->contributor->uuid : NULL) ||
+      !same_text (find, 8, row->workshop ? row->workshop->uuid : NULL))
+    return FALSE;
+  for (int i = 0; cm_layer_get_info (row->layer)->extra_names[i]; i++)
+    {
+      if (!row->extra_set[i])
+        continue;
+      if (row->extra_text[i] ? !same_text (find, 9 + i, row->extra_text[i])
+                             : sqlite3_column_type (find, 9 + i) == SQLITE_NULL ||
+                                   sqlite3_column_double (find, 9 + i) != row->extra_number[i])
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -530,49 +860,112 @@ write_row (Import *imp, Row *row, GError **error)
   LayerStatements *s = statements (imp, row->layer, error);
   if (s == NULL)
     return FALSE;
+  if (!ensure_records (imp, row, error))
+    return FALSE;
 
+  /* the same feature: by its uuid first (an export of a map coming back), else by the
+   * source's own id (the same source imported again) */
   gint64 existing = 0;
-  if (row->source_id != NULL)
+  gboolean same = FALSE;
+  sqlite3_stmt *finds[2] = { row->uuid ? s->find_uuid : NULL, row->source_id ? s->find : NULL };
+  const char *keys[2] = { row->uuid, row->source_id };
+  for (int k = 0; k < 2 && existing == 0; k++)
     {
-      sqlite3_bind_text (s->find, 1, row->source_id, -1, SQLITE_STATIC);
-      if (sqlite3_step (s->find) == SQLITE_ROW)
-        existing = sqlite3_column_int64 (s->find, 0);
-      sqlite3_reset (s->find);
+      if (finds[k] == NULL)
+        continue;
+      sqlite3_bind_text (finds[k], 1, keys[k], -1, SQLITE_STATIC);
+      sqlite3_bind_blob (finds[k], 2, row->blob, (int) row->blob_size, SQLITE_STATIC);
+      if (sqlite3_step (finds[k]) == SQLITE_ROW)
+        {
+          existing = sqlite3_column_int64 (finds[k], 0);
+          same = unchanged (imp, row, finds[k]);
+        }
+      sqlite3_reset (finds[k]);
     }
 
-  sqlite3_stmt *stmt = existing ? s->update : s->insert;
   g_autofree char *uuid = NULL;
-  if (!existing)
+  if (!existing || !same)
     {
-      uuid = row->uuid ? g_strdup (row->uuid) : g_uuid_string_random ();
-      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, row->source_id, -1, SQLITE_STATIC);
-    }
-  else
-    {
-      sqlite3_bind_int64 (stmt, 8, existing);
-    }
-  sqlite3_bind_text (stmt, 3, row->category, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, row->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, row->properties, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, imp->now, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (stmt, 7, row->blob, (int) row->blob_size, SQLITE_STATIC);
-  int rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _cm_store_set_sqlite_error (imp->store, error, _("store a feature"));
-      g_prefix_error (error, _("feature %u: "), row->index + 1);
-      return FALSE;
+      sqlite3_stmt *stmt = existing ? s->update : s->insert;
+      if (!existing)
+        {
+          uuid = row->uuid ? g_strdup (row->uuid) : g_uuid_string_random ();
+          sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 2, row->source_id, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 9, row->created_at, -1, SQLITE_STATIC);
+          sqlite3_bind_text (stmt, 16, row->updated_at, -1, SQLITE_STATIC);
+        }
+      else
+        sqlite3_bind_int64 (stmt, 8, existing);
+      sqlite3_bind_text (stmt, 3, row->category, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, row->name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, row->properties, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, imp->now, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 7, row->blob, (int) row->blob_size, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 10, row->description, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 11, row->contributor ? row->contributor->uuid : NULL, -1,
+                         SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 12, row->workshop ? row->workshop->uuid : NULL, -1,
+                         SQLITE_STATIC);
+      for (int i = 0; cm_layer_get_info (row->layer)->extra_names[i]; i++)
+        {
+          if (!row->extra_set[i])
+            sqlite3_bind_null (stmt, 13 + i);
+          else if (row->extra_text[i])
+            sqlite3_bind_text (stmt, 13 + i, row->extra_text[i], -1, SQLITE_STATIC);
+          else if (row->extra_number[i] == floor (row->extra_number[i]))
+            sqlite3_bind_int64 (stmt, 13 + i, (gint64) row->extra_number[i]);
+          else
+            sqlite3_bind_double (stmt, 13 + i, row->extra_number[i]);
+        }
+      int rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _cm_store_set_sqlite_error (imp->store, error, _("store a feature"));
+          g_prefix_error (error, _("feature %u: "), row->index + 1);
+          return FALSE;
+        }
     }
   gint64 id = existing ? existing : sqlite3_last_insert_rowid (imp->db);
-  if (!index_feature (imp, s, id, row->bbox, existing != 0, error))
+  if (!same && !index_feature (imp, s, id, row->bbox, existing != 0, error))
     return FALSE;
-  if (existing)
+
+  /* photos: the feature's uuid, whichever way it was found */
+  gboolean photo_added = FALSE;
+  if (row->photos && row->photos->len > 0)
+    {
+      g_autofree char *feature_uuid = uuid ? g_strdup (uuid) : NULL;
+      if (feature_uuid == NULL)
+        {
+          g_autofree char *sql = g_strdup_printf ("SELECT uuid FROM %s WHERE id = %" G_GINT64_FORMAT,
+                                                  cm_layer_to_string (row->layer), id);
+          sqlite3_stmt *q = _cm_store_prepare (imp->store, sql, error);
+          if (q == NULL)
+            return FALSE;
+          if (sqlite3_step (q) == SQLITE_ROW)
+            feature_uuid = g_strdup ((const char *) sqlite3_column_text (q, 0));
+          sqlite3_finalize (q);
+        }
+      for (guint i = 0; feature_uuid && i < row->photos->len; i++)
+        {
+          gboolean added;
+          if (!_cm_store_add_photo_data (imp->store, feature_uuid,
+                                         g_ptr_array_index (row->photos, i), &added, error))
+            return FALSE;
+          photo_added |= added;
+        }
+    }
+
+  if (same && !photo_added)
+    imp->report->unchanged++;
+  else if (existing)
     imp->report->updated++;
   else
     imp->report->created++;
+  if (same && !photo_added)
+    return TRUE;
   imp->report->per_layer[row->layer]++;
   double *b = imp->report->bbox;
   b[0] = MIN (b[0], row->bbox[0]);
@@ -601,6 +994,7 @@ import_init (Import *imp, CmStore *store, CmLayer layer, CmImportReport *report,
   GEOSMakeValidParams_setMethod_r (imp->geos, imp->make_valid, GEOS_MAKE_VALID_STRUCTURE);
   GEOSMakeValidParams_setKeepCollapsed_r (imp->geos, imp->make_valid, 0);
   imp->seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp->records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp->now = _cm_now_utc ();
   imp->cancellable = cancellable;
   report_reset (report);
@@ -613,6 +1007,7 @@ import_clear (Import *imp)
     {
       sqlite3_finalize (imp->stmts[i].insert);
       sqlite3_finalize (imp->stmts[i].find);
+      sqlite3_finalize (imp->stmts[i].find_uuid);
       sqlite3_finalize (imp->stmts[i].update);
       sqlite3_finalize (imp->stmts[i].index_delete);
       sqlite3_finalize (imp->stmts[i].index_insert);
@@ -622,6 +1017,7 @@ import_clear (Import *imp)
   GEOSMakeValidParams_destroy_r (imp->geos, imp->make_valid);
   GEOS_finish_r (imp->geos);
   g_hash_table_unref (imp->seen_ids);
+  g_hash_table_unref (imp->records);
   g_free (imp->now);
 }
 
@@ -872,7 +1268,10 @@ import_sqlite_table (Import *imp, const char *path, const char *table, CmProgres
       gint64 total = sqlite3_column_int64 (stmt, 1);
       g_string_assign (props, "{");
       g_ptr_array_set_size (string_tags, 0);
-      const char *name = NULL, *at_id = NULL, *at_type = NULL, *category = NULL;
+      const char *at_id = NULL, *at_type = NULL;
+      /* columns named like our fields (a table QGIS or ogr2ogr wrote from a map) are fields */
+      g_autoptr (GPtrArray) field_json = g_ptr_array_new_with_free_func (g_free);
+      CmGeoJsonFeature f = { 0 };
       gint64 pk = 0;
       for (int c = 2; c < n_cols; c++)
         {
@@ -882,41 +1281,54 @@ import_sqlite_table (Import *imp, const char *path, const char *table, CmProgres
             continue;
           if (c == 2 && type == SQLITE_INTEGER)
             pk = sqlite3_column_int64 (stmt, c); /* ogr2ogr's first column is the FID */
-          if (props->len > 1)
-            g_string_append_c (props, ',');
-          cm_json_append_string (props, col, strlen (col));
-          g_string_append_c (props, ':');
           const char *text = (const char *) sqlite3_column_text (stmt, c);
+          GString *value = g_string_new (NULL);
           if (type == SQLITE_NULL)
-            g_string_append (props, "null");
+            g_string_append (value, "null");
           else if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
-            g_string_append (props, text);
+            g_string_append (value, text);
           else
             {
-              cm_json_append_string (props, text, strlen (text));
+              cm_json_append_string (value, text, strlen (text));
               g_ptr_array_add (string_tags, g_strdup (col));
               g_ptr_array_add (string_tags, g_strdup (text));
-              if (strcmp (col, "name") == 0)
-                name = text;
-              else if (strcmp (col, "category") == 0)
-                category = text;
-              else if (strcmp (col, "@type") == 0)
+              if (strcmp (col, "@type") == 0)
                 at_type = text;
             }
           if (strcmp (col, "@id") == 0 && type != SQLITE_NULL)
             at_id = text;
+          int field = -1;
+          for (int k = 0; k < CM_N_FIELDS && field < 0; k++)
+            if (strcmp (col, cm_field_name (k)) == 0)
+              field = k;
+          if (field >= 0 && type != SQLITE_NULL)
+            {
+              f.field_json[field] = value->str;
+              f.field_text[field] = text;
+              g_ptr_array_add (field_json, g_string_free (value, FALSE));
+              continue;
+            }
+          if (props->len > 1)
+            g_string_append_c (props, ',');
+          cm_json_append_string (props, col, strlen (col));
+          g_string_append_c (props, ':');
+          g_string_append_len (props, value->str, value->len);
+          g_string_free (value, TRUE);
         }
+      if (f.field_json[CM_FIELD_NAME] && f.field_json[CM_FIELD_NAME][0] == '"')
+        f.name = f.field_text[CM_FIELD_NAME];
+      if (f.field_json[CM_FIELD_CATEGORY] && f.field_json[CM_FIELD_CATEGORY][0] == '"')
+        f.category = f.field_text[CM_FIELD_CATEGORY];
+      if (f.field_text[CM_FIELD_UUID] && g_uuid_string_is_valid (f.field_text[CM_FIELD_UUID]))
+        f.uuid = f.field_text[CM_FIELD_UUID];
       g_string_append_c (props, '}');
 
       g_autofree char *source_id = at_id && at_type ? g_strdup_printf ("%s/%s", at_type, at_id)
                                    : at_id          ? g_strdup (at_id)
                                                     : g_strdup_printf ("%s/%" G_GINT64_FORMAT,
                                                                        table, pk);
-      CmGeoJsonFeature f = { 0 };
       f.index = index++;
       f.properties = props->str;
-      f.name = name;
-      f.category = category;
       f.source_id = source_id;
       f.string_tags = string_tags;
       if (sqlite3_column_type (stmt, 0) == SQLITE_BLOB)

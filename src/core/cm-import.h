@@ -3,7 +3,8 @@
  * An import is one transaction: it stores every valid feature or, when the input is refused
  * or the import cancelled, nothing. Features whose geometry is invalid are repaired (GEOS
  * MakeValid) or skipped, and every one is listed in the report, whose counts add up to the
- * input's features. Importing the same source again updates its features (by @id / id).
+ * input's features. A feature already in the map — the same uuid (an export coming back), else
+ * the same source id (@type/@id, @id, id) — is updated, or left alone when nothing changed.
  */
 #pragma once
 
@@ -42,9 +43,10 @@ typedef struct
 {
   guint read;     /* features in the input */
   guint created;  /* new features */
-  guint updated;  /* features that were already in the map from the same source */
-  guint repaired; /* of created + updated, those whose geometry was repaired */
-  guint skipped;  /* read = created + updated + skipped */
+  guint updated;  /* features already in the map (same uuid, else same source id), changed */
+  guint unchanged; /* features already in the map exactly as the file has them: not written */
+  guint repaired; /* of created + updated + unchanged, those whose geometry was repaired */
+  guint skipped;  /* read = created + updated + unchanged + skipped */
   guint dropped_z; /* features whose Z / M values were dropped */
   guint per_layer[CM_N_LAYERS]; /* created + updated per layer */
   double bbox[4]; /* where the stored features are (minx, miny, maxx, maxy); empty: min > max */

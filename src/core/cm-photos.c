@@ -8,6 +8,8 @@
 
 #include "cm-store-private.h"
 
+#include <string.h>
+
 G_DEFINE_QUARK (cm-photo-error-quark, cm_photo_error)
 
 void
@@ -23,20 +25,12 @@ cm_photo_free (CmPhoto *photo)
   g_free (photo);
 }
 
-/* Decodes @path, upright, at most CM_PHOTO_MAX_SIZE px, encoded again. */
+/* @raw upright, at most CM_PHOTO_MAX_SIZE px, encoded again (@name for messages). */
 static GBytes *
-prepare (const char *path, const char **mime, int *width, int *height, GError **error)
+encode (GdkPixbuf *raw, const char *name, const char **mime, int *width, int *height,
+        GError **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autofree char *name = g_filename_display_basename (path);
-  g_autoptr (GdkPixbuf) raw = gdk_pixbuf_new_from_file (path, &local);
-  if (raw == NULL)
-    {
-      g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
-                   _("“%s” is not a photo this map can hold (JPEG or PNG): %s"), name,
-                   local->message);
-      return NULL;
-    }
   g_autoptr (GdkPixbuf) upright = gdk_pixbuf_apply_embedded_orientation (raw);
   int w = gdk_pixbuf_get_width (upright), h = gdk_pixbuf_get_height (upright);
   double scale = MIN (1.0, (double) CM_PHOTO_MAX_SIZE / MAX (w, h));
@@ -60,6 +54,146 @@ prepare (const char *path, const char **mime, int *width, int *height, GError **
   *width = sw;
   *height = sh;
   return g_bytes_new_take (buffer, size);
+}
+
+/* Decodes @path, upright, at most CM_PHOTO_MAX_SIZE px, encoded again. */
+static GBytes *
+prepare (const char *path, const char **mime, int *width, int *height, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autoptr (GdkPixbuf) raw = gdk_pixbuf_new_from_file (path, &local);
+  if (raw == NULL)
+    {
+      g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
+                   _("“%s” is not a photo this map can hold (JPEG or PNG): %s"), name,
+                   local->message);
+      return NULL;
+    }
+  return encode (raw, name, mime, width, height, error);
+}
+
+/* Whether a JPEG or PNG carries metadata beyond the picture: JPEG APP1…APP15 segments (EXIF,
+ * XMP, IPTC: a phone's GPS position), PNG text and eXIf chunks. What the map writes has none. */
+static gboolean
+has_metadata (const guint8 *d, gsize n, gboolean jpeg)
+{
+  if (jpeg)
+    {
+      for (gsize i = 2; i + 4 <= n && d[i] == 0xFF;)
+        {
+          guint8 marker = d[i + 1];
+          if (marker == 0xDA) /* start of scan: the picture itself follows */
+            return FALSE;
+          if (marker >= 0xE1 && marker <= 0xEF)
+            return TRUE;
+          i += 2 + ((gsize) d[i + 2] << 8 | d[i + 3]);
+        }
+      return TRUE; /* not laid out as expected: encode it again to be sure */
+    }
+  for (gsize i = 8; i + 8 <= n;)
+    {
+      gsize len = (gsize) d[i] << 24 | (gsize) d[i + 1] << 16 | (gsize) d[i + 2] << 8 | d[i + 3];
+      const char *type = (const char *) d + i + 4;
+      if (memcmp (type, "tEXt", 4) == 0 || memcmp (type, "iTXt", 4) == 0 ||
+          memcmp (type, "zTXt", 4) == 0 || memcmp (type, "eXIf", 4) == 0)
+        return TRUE;
+      if (memcmp (type, "IEND", 4) == 0)
+        return FALSE;
+      if (len > n)
+        return TRUE;
+      i += 12 + len;
+    }
+  return TRUE;
+}
+
+CmPhoto *
+cm_photo_from_bytes (GBytes *bytes, GError **error)
+{
+  gsize n;
+  const guint8 *d = g_bytes_get_data (bytes, &n);
+  gboolean jpeg = n > 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF;
+  gboolean png = n > 8 && memcmp (d, "\x89PNG\r\n\x1a\n", 8) == 0;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type (jpeg ? "jpeg" : "png",
+                                                                        NULL);
+  GdkPixbuf *raw = NULL;
+  if ((jpeg || png) && gdk_pixbuf_loader_write (loader, d, n, &local) &&
+      gdk_pixbuf_loader_close (loader, &local))
+    raw = gdk_pixbuf_loader_get_pixbuf (loader);
+  else
+    gdk_pixbuf_loader_close (loader, NULL);
+  if (raw == NULL)
+    {
+      g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
+                   _("not a photo this map can hold (JPEG or PNG)%s%s"), local ? ": " : "",
+                   local ? local->message : "");
+      return NULL;
+    }
+  CmPhoto *photo = g_new0 (CmPhoto, 1);
+  int w = gdk_pixbuf_get_width (raw), h = gdk_pixbuf_get_height (raw);
+  if (MAX (w, h) <= CM_PHOTO_MAX_SIZE && !has_metadata (d, n, jpeg))
+    {
+      /* as the map itself wrote it: kept byte for byte */
+      photo->mime = g_strdup (jpeg ? "image/jpeg" : "image/png");
+      photo->width = w;
+      photo->height = h;
+      photo->data = g_bytes_ref (bytes);
+      return photo;
+    }
+  const char *mime;
+  photo->data = encode (raw, _("the photo"), &mime, &photo->width, &photo->height, error);
+  if (photo->data == NULL)
+    {
+      cm_photo_free (photo);
+      return NULL;
+    }
+  photo->mime = g_strdup (mime);
+  return photo;
+}
+
+gboolean
+_cm_store_add_photo_data (CmStore *self, const char *feature_uuid, const CmPhoto *photo,
+                          gboolean *added, GError **error)
+{
+  *added = FALSE;
+  gsize size;
+  const void *data = g_bytes_get_data (photo->data, &size);
+  sqlite3_stmt *stmt = _cm_store_prepare (
+      self,
+      "SELECT 1 FROM photos WHERE (feature_uuid = ?1 AND deleted = 0 AND data = ?2) OR uuid = ?3",
+      error);
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, feature_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 2, data, (int) size, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, photo->uuid, -1, SQLITE_STATIC);
+  gboolean there = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  if (there)
+    return TRUE;
+  stmt = _cm_store_prepare (
+      self,
+      "INSERT INTO photos (uuid, created_at, updated_at, feature_uuid, mime, width, height, data)"
+      " VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7)",
+      error);
+  if (!stmt)
+    return FALSE;
+  g_autofree char *uuid = photo->uuid ? g_strdup (photo->uuid) : g_uuid_string_random ();
+  g_autofree char *now = photo->created_at ? g_strdup (photo->created_at) : _cm_now_utc ();
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, feature_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, photo->mime, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 5, photo->width);
+  sqlite3_bind_int (stmt, 6, photo->height);
+  sqlite3_bind_blob (stmt, 7, data, (int) size, SQLITE_STATIC);
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (self, error, _("store the photo"));
+  sqlite3_finalize (stmt);
+  *added = ok;
+  return ok;
 }
 
 char *

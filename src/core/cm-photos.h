@@ -38,4 +38,14 @@ char *cm_store_add_photo (CmStore *self, CmFeature *feature, const char *path, G
 GPtrArray *cm_store_list_photos (CmStore *self, const char *feature_uuid, GError **error);
 gboolean cm_store_delete_photo (CmStore *self, const char *uuid, GError **error);
 
+/* A photo from an image's bytes (a data: URI's, in an imported file), ready to store: kept
+ * byte for byte when it is a JPEG or PNG within CM_PHOTO_MAX_SIZE without camera metadata
+ * (what the map itself writes), else decoded, turned upright, scaled and encoded again. */
+CmPhoto *cm_photo_from_bytes (GBytes *bytes, GError **error);
+/* Stores @photo (mime, size, data; its uuid and created_at when set) for the feature
+ * @feature_uuid, unless the map has a photo with that uuid, or the feature a live photo with
+ * the same bytes; *@added says which. Inside the caller's transaction. */
+gboolean _cm_store_add_photo_data (CmStore *self, const char *feature_uuid,
+                                   const CmPhoto *photo, gboolean *added, GError **error);
+
 G_END_DECLS
