@@ -62,8 +62,11 @@ void
 open_window (const char *path)
 {
   window = cm_window_new (NULL);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
+  if (path == NULL)
+    return;
   g_autoptr (GError) error = NULL;
   g_assert_true (cm_window_open_map (window, path, &error));
   g_assert_no_error (error);
@@ -290,19 +293,79 @@ xdotool (const char *const *args)
 }
 
 static char *
-window_xid (void)
+xid_of (GtkWindow *w)
 {
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (w));
   g_assert_true (GDK_IS_X11_SURFACE (surface));
   return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+}
+
+static char *
+window_xid (void)
+{
+  return xid_of (GTK_WINDOW (window));
+}
+
+static void
+focus (GtkWindow *w)
+{
+  g_autofree char *xid = xid_of (w);
+  xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
+  spin (50);
 }
 
 static void
 focus_window (void)
 {
-  g_autofree char *xid = window_xid ();
-  xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
-  spin (50);
+  focus (GTK_WINDOW (window));
+}
+
+void
+x_key_in (GtkWindow *toplevel, const char *keys)
+{
+  focus (toplevel);
+  xdotool ((const char *[]) { "key", keys, NULL });
+  spin (150);
+}
+
+void
+x_type_in (GtkWindow *toplevel, const char *text)
+{
+  focus (toplevel);
+  xdotool ((const char *[]) { "type", "--delay", "20", text, NULL });
+  spin (150);
+}
+
+GtkWindow *
+wait_for_toplevel (GType type, const char *heading)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      GListModel *all = gtk_window_get_toplevels ();
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        {
+          g_autoptr (GtkWindow) w = g_list_model_get_item (all, i);
+          if (w == GTK_WINDOW (window) || !G_TYPE_CHECK_INSTANCE_TYPE (w, type) ||
+              !gtk_widget_get_visible (GTK_WIDGET (w)) || !gtk_widget_get_mapped (GTK_WIDGET (w)))
+            continue;
+          if (heading && ADW_IS_MESSAGE_DIALOG (w) &&
+              g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) != 0)
+            continue;
+          return w;
+        }
+      spin (50);
+    }
+  return NULL;
+}
+
+gboolean
+wait_for_window_gone (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (window && g_get_monotonic_time () < end)
+    spin (50);
+  return window == NULL;
 }
 
 static void

@@ -25,7 +25,7 @@ void spin (guint ms);
 GtkWidget *find_widget (GtkWidget *root, GType type, const char *label);
 /* A copy of the demo map in a test folder (the tests write to it). */
 char *copy_demo_map (const char *name);
-/* The window, 1280 × 800, on the map at @path. */
+/* The window, 1280 × 800, on the map at @path (NULL: none). */
 void open_window (const char *path);
 ShumateSimpleMap *simple_map (void);
 /* Waits until the map has drawn every tile it asked for, and nothing new came for a while. */
@@ -60,6 +60,15 @@ void x_press_hold (double x, double y, guint ms);
 void x_drag (double x0, double y0, double x1, double y1);
 void x_key (const char *keys);
 void x_type (const char *text);
+/* Keys into another toplevel (a dialog) of this process. */
+void x_key_in (GtkWindow *toplevel, const char *keys);
+void x_type_in (GtkWindow *toplevel, const char *text);
+/* The visible toplevel of @type (an AdwMessageDialog, a GtkFileChooserDialog …) other than the
+ * window under test; for a message dialog, the one with @heading (NULL: any). Waits up to 10 s
+ * for it; NULL when none came. */
+GtkWindow *wait_for_toplevel (GType type, const char *heading);
+/* Whether the window under test has been destroyed (after a close), waiting up to @ms. */
+gboolean wait_for_window_gone (guint ms);
 /* The map widget's pixel @mx, @my in the window's coordinates. */
 void map_to_window (double mx, double my, double *wx, double *wy);
 

@@ -97,6 +97,10 @@ grep -q ": 1782 new, 0 updated" "$dir/out" || fail "export into a new map: $(cat
 "$CMAP" info "$dir/fresh.sqlite" --json >"$dir/i1"; "$CMAP" info "$DEMO_MAP" --json >"$dir/i2"
 python3 -c "import json,sys; a=json.load(open('$dir/i1'))['layers']; b=json.load(open('$dir/i2'))['layers']; assert a==b, (a,b)" || fail "layers differ after the round trip"
 ok "export of a whole map: every layer; imported into its own map nothing changes, into a new one every layer comes back"
+# a file thousands of kilometres from the map's features: imported, with a warning
+expect 0 "$CMAP" import "$dir/demo-copy.sqlite" "$CM_SHARED_DATA/porto-centro/pois.geojson"
+grep -Eq "^cmap: warning: pois.geojson lies 9[0-9]{3} km from the map's features" "$dir/err" || fail "no warning for a far file: $(cat "$dir/err")"
+ok "a file 9,000 km from the map's features: a warning"
 
 expect 0 "$CMAP" check "$map"; ok "check on a good map: exit 0"
 # break the spatial index behind SpatiaLite's back: check must see it

@@ -82,6 +82,20 @@ EOF
 [ "$(count "$map" "新长椅")" = 1 ] || fail "cmap import beside the open window: not in the map file itself"
 ok "cmap import beside the open window: the file alone holds it"
 
+# Keyboard Shortcuts (Ctrl+?) opens its window (it needs the app's resources at start-up).
+xdotool key ctrl+question
+shortcuts=
+for _ in $(seq 50); do
+  for w in $(xdotool search --onlyvisible --pid "$pid" 2>/dev/null); do
+    [ "$w" != "$wid" ] && shortcuts=$w
+  done
+  [ -n "$shortcuts" ] && break; sleep 0.2
+done
+[ -n "$shortcuts" ] || fail "Ctrl+? opened no Shortcuts window"
+xdotool windowfocus --sync "$shortcuts"; xdotool key Escape; sleep 0.5
+xdotool windowfocus --sync "$wid"
+ok "Ctrl+? shows the keyboard shortcuts"
+
 # 3. Ctrl+Q: no -wal or -shm, everything in the file.
 xdotool key ctrl+q
 wait_exit "Ctrl+Q"

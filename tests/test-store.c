@@ -216,7 +216,7 @@ test_refuse_untrusted (void)
                 &error);
   g_assert_no_error (error);
   g_assert_cmpint (status, ==, 0);
-  assert_refused (ogr, CM_STORE_ERROR_NOT_A_MAP, "--table");
+  assert_refused (ogr, CM_STORE_ERROR_NOT_A_MAP, "not a community map");
 
   /* a map from a newer Community Map */
   g_autofree char *newer = new_map_path ("newer.sqlite");

@@ -7,6 +7,7 @@
 #include <glib-unix.h>
 #include <signal.h>
 
+#include "cm-app-resources.h"
 #include "cm-window.h"
 
 struct _CmApplication
@@ -156,6 +157,9 @@ cm_application_startup (GApplication *app)
 static void
 cm_application_class_init (CmApplicationClass *klass)
 {
+  /* before startup: GtkApplication looks for gtk/help-overlay.ui (Keyboard Shortcuts, Ctrl+?)
+   * in the resources then, and the window class would register them only later */
+  cm_app_register_resource ();
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
   app_class->activate = cm_application_activate;
   app_class->open = cm_application_open;

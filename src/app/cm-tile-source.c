@@ -213,6 +213,12 @@ cm_tile_source_get_rendered (CmTileSource *self)
   return self->rendered;
 }
 
+void
+cm_tile_source_reset_counts (CmTileSource *self)
+{
+  self->rendered = self->served = 0;
+}
+
 guint
 cm_tile_source_get_served (CmTileSource *self)
 {

@@ -25,5 +25,7 @@ CmTileSource *cm_tile_source_new (CmStorePool *readers, guint hidden, gboolean b
 guint cm_tile_source_get_pending (CmTileSource *self);
 guint cm_tile_source_get_rendered (CmTileSource *self);
 guint cm_tile_source_get_served (CmTileSource *self);
+/* Starts both counts again from 0. */
+void cm_tile_source_reset_counts (CmTileSource *self);
 
 G_END_DECLS

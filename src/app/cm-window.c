@@ -6,6 +6,7 @@
 #include "cm-window-private.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <shumate/shumate.h>
@@ -47,6 +48,15 @@ toast (CmWindow *self, const char *message)
   AdwToast *t = adw_toast_new (message);
   adw_toast_set_timeout (t, 6);
   adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+static void
+show_error (CmWindow *self, const char *heading, GError *error)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (self), heading, error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- the map ------------------------------------------------------------------------------- */
@@ -156,13 +166,10 @@ go_to (CmWindow *self, double lat, double lon, double zoom)
   shumate_viewport_set_zoom_level (vp, zoom);
 }
 
-/* Shows the whole map: the zoom at which its extent fits the map's size. */
+/* Shows @bbox (minx, miny, maxx, maxy) as large as the map's size lets it. */
 static void
-show_extent (CmWindow *self)
+fit_bbox (CmWindow *self, const double bbox[4])
 {
-  double bbox[4];
-  if (!cm_render_get_extent (self->store, bbox, NULL))
-    return;
   int w = gtk_widget_get_width (GTK_WIDGET (self->map));
   int h = gtk_widget_get_height (GTK_WIDGET (self->map));
   if (w < 100 || h < 100)
@@ -171,7 +178,50 @@ show_extent (CmWindow *self)
   cm_render_view_init_fit (&view, bbox, w, h, 24);
   double lat, lon;
   cm_render_view_unproject (&view, w / 2.0, h / 2.0, &lon, &lat);
-  go_to (self, lat, lon, floor (view.zoom * 4) / 4);
+  go_to (self, lat, lon, MIN (floor (view.zoom * 4) / 4, 19));
+}
+
+/* Shows the whole map: every layer's features. */
+static void
+show_extent (CmWindow *self)
+{
+  double bbox[4];
+  if (self->store && cm_render_get_extent (self->store, bbox, NULL))
+    fit_bbox (self, bbox);
+}
+
+/* Where a map starts when it has no view of its own: its boundary, else all its features. */
+static void
+show_start (CmWindow *self)
+{
+  CmLayerStats boundary;
+  if (self->store && cm_store_get_layer_stats (self->store, CM_LAYER_BOUNDARY, &boundary, NULL) &&
+      boundary.count > 0)
+    fit_bbox (self, boundary.bbox);
+  else
+    show_extent (self);
+}
+
+/* The box the map shows now (minx, miny, maxx, maxy). */
+static void
+view_bbox (CmWindow *self, double b[4])
+{
+  int w = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 1);
+  int h = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 1);
+  _cm_window_to_location (self, 0, 0, &b[0], &b[3]);
+  _cm_window_to_location (self, w, h, &b[2], &b[1]);
+}
+
+static gboolean
+boxes_meet (const double a[4], const double b[4])
+{
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+static void
+show_whole_map_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  show_extent (CM_WINDOW (widget));
 }
 
 /* ---- sidebar: layers, legend, details ------------------------------------------------------ */
@@ -526,15 +576,25 @@ save_view (CmWindow *self)
   g_settings_set_string (self->settings, "last-map", self->path);
 }
 
+/* The view this map had when it was last closed, unless it shows none of the map's features
+ * (it was saved while the map was empty, say, or an import went elsewhere). */
 static gboolean
 restore_view (CmWindow *self)
 {
   if (self->settings == NULL)
     return FALSE;
   g_autoptr (GVariant) views = g_settings_get_value (self->settings, "map-views");
-  double lat, lon, zoom;
+  double lat, lon, zoom, extent[4];
   if (!g_variant_lookup (views, self->path, "(ddd)", &lat, &lon, &zoom))
     return FALSE;
+  if (self->store && cm_render_get_extent (self->store, extent, NULL))
+    {
+      /* the view's half width and height in degrees, for the default map area at that zoom */
+      double half = 360.0 / (256.0 * exp2 (zoom)) * 480;
+      double seen[4] = { lon - half, lat - half * 0.7, lon + half, lat + half * 0.7 };
+      if (!boxes_meet (seen, extent))
+        return FALSE;
+    }
   go_to (self, lat, lon, zoom);
   return TRUE;
 }
@@ -592,6 +652,13 @@ gboolean
 cm_window_open_map (CmWindow *self, const char *path, GError **error)
 {
   g_autoptr (CmStore) store = cm_store_open (path, error);
+  if (store == NULL && error && g_error_matches (*error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_SQLITE))
+    cm_store_error_add_advice (*error, _("Open a map (a .sqlite file), or bring this file into "
+                                         "the open map with Import… (Ctrl+I)"));
+  else if (store == NULL && error &&
+           g_error_matches (*error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_A_MAP))
+    cm_store_error_add_advice (*error, _("To bring its data in, import it into the open map "
+                                         "with Import… (Ctrl+I) and choose its table"));
   if (store == NULL)
     return FALSE;
   save_view (self);
@@ -616,7 +683,7 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   update_counts (self, CM_LAYER_NONE);
   update_legend (self);
   if (!restore_view (self))
-    show_extent (self);
+    show_start (self);
 
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_autofree char *uri = g_file_get_uri (file);
@@ -643,8 +710,11 @@ typedef struct
   CmWindow *window;
   char *map_path;
   char *file;
+  char *table;     /* of a SpatiaLite file, or NULL */
   CmImportReport *report;
-  gint progress; /* per mille, written by the worker, read on the main thread */
+  gint progress;   /* per mille, written by the worker, read on the main thread */
+  gboolean far_ok; /* the person said to import it although it is far from the map */
+  double far_m;    /* set instead of importing: how far the file is from the map */
 } ImportJob;
 
 static void
@@ -652,6 +722,7 @@ import_job_free (ImportJob *job)
 {
   g_free (job->map_path);
   g_free (job->file);
+  g_free (job->table);
   cm_import_report_free (job->report);
   g_free (job);
 }
@@ -683,29 +754,29 @@ import_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   GError *error = NULL;
   /* its own connection: the window's stays free for drawing and reading */
   g_autoptr (CmStore) store = cm_store_open (job->map_path, &error);
-  gboolean sqlite = FALSE;
-  if (store)
+  if (store && job->table)
+    cm_import_file (store, job->file, CM_LAYER_NONE, job->table, job->report, import_progress,
+                    job, cancellable, &error);
+  else if (store && !job->table)
     {
-      g_autofree char *contents = NULL;
-      g_autoptr (GFile) f = g_file_new_for_path (job->file);
-      g_autoptr (GFileInputStream) in = g_file_read (f, NULL, NULL);
-      char head[16] = { 0 };
-      if (in)
-        g_input_stream_read (G_INPUT_STREAM (in), head, sizeof head, NULL, NULL);
-      sqlite = memcmp (head, "SQLite format 3", 15) == 0;
+      /* a file far from the map's features is probably the wrong one: ask before writing */
+      double bbox[4];
+      if (!job->table && !job->far_ok && cm_import_scan_extent (job->file, bbox, cancellable, NULL))
+        job->far_m = cm_import_distance_from_map (store, bbox);
+      if (job->far_m <= CM_IMPORT_FAR_M)
+        {
+          job->far_m = 0;
+          cm_import_file (store, job->file, CM_LAYER_NONE, NULL, job->report, import_progress,
+                          job, cancellable, &error);
+        }
     }
-  if (store && sqlite)
-    g_set_error (&error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE,
-                 _("“%s” is a SpatiaLite file: open it as a map, or import one of its tables "
-                   "with “cmap import MAP FILE --table TABLE”"), job->file);
-  else if (store)
-    cm_import_file (store, job->file, CM_LAYER_NONE, NULL, job->report, import_progress, job,
-                    cancellable, &error);
   if (error)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
 }
+
+static void ask_far_import (CmWindow *self, const char *path, double metres);
 
 static void
 import_done (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -738,15 +809,27 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       return;
     }
+  if (job->far_m > 0)
+    {
+      ask_far_import (self, job->file, job->far_m);
+      return;
+    }
   CmImportReport *r = job->report;
   g_autofree char *base = g_path_get_basename (job->file);
   g_autofree char *msg = g_strdup_printf (_("Imported %u features from %s (%u repaired, %u skipped)"),
                                           r->created + r->updated + r->unchanged, base,
                                           r->repaired, r->skipped);
   toast (self, msg);
-  /* only the tiles the imported features touch are drawn again */
+  /* only the tiles the imported features touch are drawn again; the map goes to them when
+   * none of them is in view */
   if (r->bbox[0] <= r->bbox[2])
-    cm_tile_cache_invalidate (self->tile_cache, r->bbox, 24);
+    {
+      cm_tile_cache_invalidate (self->tile_cache, r->bbox, 24);
+      double seen[4];
+      view_bbox (self, seen);
+      if (!boxes_meet (seen, r->bbox))
+        fit_bbox (self, r->bbox);
+    }
   refresh_tiles (self);
   update_counts (self, CM_LAYER_NONE);
   update_legend (self);
@@ -765,8 +848,116 @@ cm_window_is_importing (CmWindow *self)
   return self->import_cancellable != NULL;
 }
 
+static void start_import (CmWindow *self, const char *path, const char *table,
+                          gboolean far_ok);
+
+static void
+far_import_response (AdwMessageDialog *dialog, const char *response, CmWindow *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (dialog), "path");
+  if (g_str_equal (response, "import"))
+    start_import (self, path, NULL, TRUE);
+  else
+    toast (self, _("Not imported: the map is unchanged"));
+}
+
+static void
+ask_far_import (CmWindow *self, const char *path, double metres)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *km = g_strdup_printf ("%'.0f", metres / 1000);
+  g_autofree char *body = g_strdup_printf (
+      _("The features in “%s” are %s km from this map's features. It is probably the file of "
+        "another place. Import it into this map anyway?"), base, km);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (self), _("This File Is Far from the Map"), body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "import",
+                                    _("_Import Anyway"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "import", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (far_import_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+table_response (AdwMessageDialog *dialog, const char *response, CmWindow *self)
+{
+  GtkDropDown *choice = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+  GtkStringObject *table = gtk_drop_down_get_selected_item (choice);
+  if (g_str_equal (response, "import") && table)
+    start_import (self, g_object_get_data (G_OBJECT (dialog), "path"),
+                  gtk_string_object_get_string (table), FALSE);
+}
+
+/* A SQLite file: a community map is opened, not imported; from any other (what QGIS or
+ * ogr2ogr wrote) one of its tables is imported, chosen here when it has several. */
+static void
+import_sqlite (CmWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean is_map;
+  g_autoptr (GPtrArray) tables = cm_import_list_tables (path, &is_map, &error);
+  g_autofree char *base = g_path_get_basename (path);
+  if (tables && is_map)
+    g_set_error (&error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE,
+                 _("“%s” is a community map itself: open it with Open Map… (Ctrl+O)"), base);
+  else if (tables && tables->len == 0)
+    g_set_error (&error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE,
+                 _("“%s” is a SQLite database without a table of shapes (a SpatiaLite geometry "
+                   "column): there is nothing in it to put on the map"), base);
+  if (error)
+    {
+      show_error (self, _("Could Not Import"), error);
+      return;
+    }
+  if (tables->len == 1)
+    {
+      start_import (self, path, g_ptr_array_index (tables, 0), FALSE);
+      return;
+    }
+  g_ptr_array_add (tables, NULL);
+  GtkWidget *choice = gtk_drop_down_new_from_strings ((const char *const *) tables->pdata);
+  g_autofree char *body = g_strdup_printf (_("“%s” holds several tables of shapes. Which one "
+                                             "should come into the map?"), base);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+      adw_message_dialog_new (GTK_WINDOW (self), _("Choose a Table"), body));
+  adw_message_dialog_set_extra_child (dialog, choice);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "import", _("_Import"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "import", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "import");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (table_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+is_sqlite_file (const char *path)
+{
+  char head[16] = { 0 };
+  FILE *f = g_fopen (path, "rb");
+  if (f == NULL)
+    return FALSE;
+  gboolean sqlite = fread (head, 1, sizeof head, f) == sizeof head &&
+                    memcmp (head, "SQLite format 3", 16) == 0;
+  fclose (f);
+  return sqlite;
+}
+
 void
 cm_window_import (CmWindow *self, const char *path)
+{
+  if (self->store && is_sqlite_file (path))
+    import_sqlite (self, path);
+  else
+    start_import (self, path, NULL, FALSE);
+}
+
+static void
+start_import (CmWindow *self, const char *path, const char *table, gboolean far_ok)
 {
   if (self->store == NULL)
     {
@@ -779,7 +970,9 @@ cm_window_import (CmWindow *self, const char *path)
   job->window = self;
   job->map_path = g_strdup (self->path);
   job->file = g_strdup (path);
+  job->table = g_strdup (table);
   job->report = cm_import_report_new ();
+  job->far_ok = far_ok;
   self->import_cancellable = g_cancellable_new ();
   g_object_set_data (G_OBJECT (self->import_cancellable), "job", job);
 
@@ -799,14 +992,6 @@ cm_window_import (CmWindow *self, const char *path)
 
 /* ---- actions -------------------------------------------------------------------------------- */
 
-static void
-show_error (CmWindow *self, const char *heading, GError *error)
-{
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
-      adw_message_dialog_new (GTK_WINDOW (self), heading, error->message));
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
 
 static void
 open_response (GtkNativeDialog *dialog, int response, CmWindow *self)
@@ -837,21 +1022,30 @@ static void
 open_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   static const char *const maps[] = { "*.sqlite", "*.db", NULL };
+  static const char *const any[] = { "*", NULL };
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
       _("Open Map"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   add_filter (GTK_FILE_CHOOSER (dialog), _("Community maps"), maps);
+  add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), any);
   g_signal_connect (dialog, "response", G_CALLBACK (open_response), widget);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-static void
-new_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+gboolean
+cm_window_new_map (CmWindow *self, const char *path, const char *name, GError **error)
 {
+  g_autoptr (CmStore) store = cm_store_create (path, name, error);
+  return store && cm_window_open_map (self, path, error);
+}
+
+static void
+new_file_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+{
+  const char *name = g_object_get_data (G_OBJECT (dialog), "name");
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = g_file_get_path (file);
-      g_autofree char *name = g_file_get_basename (file);
       if (path && !g_str_has_suffix (path, ".sqlite"))
         {
           char *with = g_strconcat (path, ".sqlite", NULL);
@@ -859,21 +1053,68 @@ new_response (GtkNativeDialog *dialog, int response, CmWindow *self)
           path = with;
         }
       g_autoptr (GError) error = NULL;
-      g_autoptr (CmStore) store = path ? cm_store_create (path, name, &error) : NULL;
-      if (store == NULL || !cm_window_open_map (self, path, &error))
+      if (path && !cm_window_new_map (self, path, name, &error))
         show_error (self, _("Could Not Create the Map"), error);
     }
   g_object_unref (dialog);
 }
 
+/* The community's name first (it is the map's title), then where to keep the file. */
+static void
+new_name_response (AdwMessageDialog *dialog, const char *response, CmWindow *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  if (!g_str_equal (response, "create") || *name == '\0')
+    return;
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
+      _("Save the New Map"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Create"),
+      _("_Cancel"));
+  g_autofree char *file = g_strdup_printf ("%s.sqlite", name);
+  g_strdelimit (file, "/\\:", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file);
+  g_object_set_data_full (G_OBJECT (chooser), "name", g_steal_pointer (&name), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (new_file_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+new_name_changed (GtkEditable *entry, AdwMessageDialog *dialog)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  adw_message_dialog_set_response_enabled (dialog, "create", *name != '\0');
+}
+
+static void
+new_name_activate (GtkEntry *entry, AdwMessageDialog *dialog)
+{
+  if (adw_message_dialog_get_response_enabled (dialog, "create"))
+    adw_message_dialog_response (dialog, "create");
+}
+
 static void
 new_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-      _("New Map"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Create"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("community-map.sqlite"));
-  g_signal_connect (dialog, "response", G_CALLBACK (new_response), widget);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+      GTK_WINDOW (widget), _("New Community Map"),
+      _("Which community is the map of? Its name is the map's title, in the window and on "
+        "posters.")));
+  GtkWidget *entry = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("For example: 清华园社区"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Community name"), -1);
+  adw_message_dialog_set_extra_child (dialog, entry);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "create",
+                                    _("_Choose Where to Save…"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "create", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (dialog, "create", FALSE);
+  adw_message_dialog_set_default_response (dialog, "create");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (entry, "changed", G_CALLBACK (new_name_changed), dialog);
+  g_signal_connect (entry, "activate", G_CALLBACK (new_name_activate), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (new_name_response), widget);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
 }
 
 static void
@@ -894,10 +1135,14 @@ import_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   static const char *const geojson[] = { "*.geojson", "*.json", "*.geojsons", "*.geojsonl",
                                          "*.ndjson", NULL };
+  static const char *const sqlite[] = { "*.sqlite", "*.db", NULL };
+  static const char *const any[] = { "*", NULL };
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-      _("Import GeoJSON"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
+      _("Import into the Map"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
       _("_Cancel"));
   add_filter (GTK_FILE_CHOOSER (dialog), _("GeoJSON files"), geojson);
+  add_filter (GTK_FILE_CHOOSER (dialog), _("SpatiaLite files (QGIS, ogr2ogr)"), sqlite);
+  add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), any);
   g_signal_connect (dialog, "response", G_CALLBACK (import_response), widget);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -1150,6 +1395,10 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.online-tiles", NULL, online_tiles_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.show-whole-map", NULL,
+                                   show_whole_map_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
+                                       "win.show-whole-map", NULL);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL,

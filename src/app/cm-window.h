@@ -14,6 +14,9 @@ G_DECLARE_FINAL_TYPE (CmWindow, cm_window, CM, WINDOW, AdwApplicationWindow)
 CmWindow *cm_window_new (AdwApplication *app);
 /* Opens the map at @path in this window; on failure shows why and keeps the current map. */
 gboolean cm_window_open_map (CmWindow *self, const char *path, GError **error);
+/* Creates a map of the community @name at @path and opens it (what New Map does once it has
+ * asked for both). */
+gboolean cm_window_new_map (CmWindow *self, const char *path, const char *name, GError **error);
 /* Imports a GeoJSON (or SpatiaLite) file into the open map, off the main thread. */
 void cm_window_import (CmWindow *self, const char *path);
 

@@ -123,10 +123,18 @@ cmd_new (int argc, char **argv)
   return EXIT_OK;
 }
 
+/* Opens a map; a file that is no map gets cmap's advice (the window gives its own). */
 static CmStore *
 open_map (const char *path, GError **error)
 {
-  return cm_store_open (path, error);
+  CmStore *store = cm_store_open (path, error);
+  if (store == NULL && g_error_matches (*error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_SQLITE))
+    cm_store_error_add_advice (*error, _("Open a .sqlite map, or import this file into one with "
+                                         "“cmap import MAP FILE”"));
+  else if (store == NULL && g_error_matches (*error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_A_MAP))
+    cm_store_error_add_advice (*error, _("To bring its data in, create a map and run “cmap "
+                                         "import MAP FILE --table TABLE”"));
+  return store;
 }
 
 static int
@@ -167,6 +175,16 @@ cmd_import (int argc, char **argv)
   g_autofree char *base = g_path_get_basename (argv[2]);
   Progress progress = { .label = base };
   gboolean tty = isatty (STDERR_FILENO);
+  /* a GeoJSON file far from the map's features is probably the wrong one: say so first */
+  double file_bbox[4];
+  if (table == NULL && cm_import_scan_extent (argv[2], file_bbox, NULL, NULL))
+    {
+      double far = cm_import_distance_from_map (store, file_bbox);
+      if (far > CM_IMPORT_FAR_M)
+        g_printerr (_("cmap: warning: %s lies %.0f km from the map's features; importing it "
+                      "anyway (check that it is the file meant for this map)\n"),
+                    base, far / 1000);
+    }
   gboolean ok = cm_import_file (store, argv[2], layer, table, report,
                                 tty ? show_progress : NULL, &progress, NULL, &error);
   end_progress (&progress);

@@ -31,3 +31,33 @@ cm_geodesic_distance (double lon1, double lat1, double lon2, double lat2)
     dlon += 360;
   return hypot (dlon * kx, (lat2 - lat1) * ky);
 }
+
+double
+cm_geodesic_great_circle (double lon1, double lat1, double lon2, double lat2)
+{
+  /* haversine on the sphere of the ellipsoid's mean radius: within 0.5% anywhere */
+  const double r = (2 * WGS84_A + WGS84_A * (1 - WGS84_F)) / 3;
+  double dlat = (lat2 - lat1) * DEG, dlon = (lon2 - lon1) * DEG;
+  double h = sin (dlat / 2) * sin (dlat / 2) +
+             cos (lat1 * DEG) * cos (lat2 * DEG) * sin (dlon / 2) * sin (dlon / 2);
+  return 2 * r * asin (MIN (1.0, sqrt (h)));
+}
+
+/* The point of [lo, hi] nearest to the interval [olo, ohi]. */
+static double
+nearest_in (double lo, double hi, double olo, double ohi)
+{
+  if (hi < olo)
+    return hi;
+  if (lo > ohi)
+    return lo;
+  return MAX (lo, olo); /* they overlap */
+}
+
+double
+cm_geodesic_bbox_distance (const double a[4], const double b[4])
+{
+  double ax = nearest_in (a[0], a[2], b[0], b[2]), bx = nearest_in (b[0], b[2], a[0], a[2]);
+  double ay = nearest_in (a[1], a[3], b[1], b[3]), by = nearest_in (b[1], b[3], a[1], a[3]);
+  return cm_geodesic_great_circle (ax, ay, bx, by);
+}

@@ -16,4 +16,10 @@ double cm_geodesic_distance (double lon1, double lat1, double lon2, double lat2)
 /* Metres per degree of longitude and of latitude at @lat. */
 void cm_geodesic_scale (double lat, double *metres_per_deg_lon, double *metres_per_deg_lat);
 
+/* Metres along the great circle (a sphere of the mean radius, within 0.5%): for points far
+ * apart, where a map's data and a file meant for it should not be. */
+double cm_geodesic_great_circle (double lon1, double lat1, double lon2, double lat2);
+/* Metres between the nearest points of two boxes (minx, miny, maxx, maxy); 0 when they meet. */
+double cm_geodesic_bbox_distance (const double a[4], const double b[4]);
+
 G_END_DECLS

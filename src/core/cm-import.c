@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cm-categories.h"
+#include "cm-geodesic.h"
 #include "cm-photos.h"
 #include "cm-workshops.h"
 #include "cm-rtree.h"
@@ -1370,6 +1371,97 @@ out:
   GEOSWKBReader_destroy_r (imp->geos, wkb_reader);
   g_string_free (props, TRUE);
   return ok;
+}
+
+GPtrArray *
+cm_import_list_tables (const char *path, gboolean *is_map, GError **error)
+{
+  g_autofree char *dn = g_filename_display_name (path);
+  sqlite3 *db = NULL;
+  *is_map = FALSE;
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_SOURCE, _("could not open “%s”: %s"),
+                   dn, sqlite3_errmsg (db));
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  /* plain SQL on SpatiaLite's registry and ours: nothing of the file runs */
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT value FROM cm_meta WHERE key = 'application'", -1, &stmt,
+                          NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    *is_map = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "community-map") == 0;
+  sqlite3_finalize (stmt);
+  GPtrArray *tables = g_ptr_array_new_with_free_func (g_free);
+  if (sqlite3_prepare_v2 (db, "SELECT f_table_name FROM geometry_columns ORDER BY 1", -1, &stmt,
+                          NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+  return tables;
+}
+
+typedef struct
+{
+  double *bbox;
+} Extent;
+
+static gboolean
+extent_feature (CmGeoJsonFeature *f, gpointer user_data, GError **error)
+{
+  Extent *e = user_data;
+  if (f->geom == NULL || cm_geom_is_empty (f->geom))
+    return TRUE;
+  double b[4];
+  cm_geom_get_bbox (f->geom, b);
+  e->bbox[0] = MIN (e->bbox[0], b[0]);
+  e->bbox[1] = MIN (e->bbox[1], b[1]);
+  e->bbox[2] = MAX (e->bbox[2], b[2]);
+  e->bbox[3] = MAX (e->bbox[3], b[3]);
+  return TRUE;
+}
+
+gboolean
+cm_import_scan_extent (const char *path, double bbox[4], GCancellable *cancellable,
+                       GError **error)
+{
+  bbox[0] = bbox[1] = G_MAXDOUBLE;
+  bbox[2] = bbox[3] = -G_MAXDOUBLE;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileInputStream) in = g_file_read (file, cancellable, error);
+  if (in == NULL)
+    return FALSE;
+  Extent e = { bbox };
+  if (!cm_geojson_read (G_INPUT_STREAM (in), -1, extent_feature, &e, NULL, NULL, cancellable,
+                        error))
+    {
+      g_autofree char *dn = g_filename_display_name (path);
+      g_prefix_error (error, _("“%s”: "), dn);
+      return FALSE;
+    }
+  return bbox[0] <= bbox[2];
+}
+
+double
+cm_import_distance_from_map (CmStore *store, const double bbox[4])
+{
+  double map[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    {
+      CmLayerStats s;
+      if (!cm_store_get_layer_stats (store, i, &s, NULL) || s.count == 0)
+        continue;
+      map[0] = MIN (map[0], s.bbox[0]);
+      map[1] = MIN (map[1], s.bbox[1]);
+      map[2] = MAX (map[2], s.bbox[2]);
+      map[3] = MAX (map[3], s.bbox[3]);
+    }
+  if (map[0] > map[2] || bbox[0] > bbox[2])
+    return 0;
+  return cm_geodesic_bbox_distance (map, bbox);
 }
 
 static gboolean

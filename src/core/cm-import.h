@@ -65,4 +65,19 @@ gboolean cm_import_file (CmStore *store, const char *path, CmLayer layer, const 
                          CmImportReport *report, CmProgressFunc progress, gpointer progress_data,
                          GCancellable *cancellable, GError **error);
 
+/* The tables with a registered geometry column in the SQLite / SpatiaLite file at @path (what
+ * QGIS or ogr2ogr wrote), by name; *@is_map says whether the file is a community map itself.
+ * Nothing in the file runs. */
+GPtrArray *cm_import_list_tables (const char *path, gboolean *is_map, GError **error);
+
+/* Where the features of the GeoJSON file at @path are (minx, miny, maxx, maxy), read without
+ * writing anything. FALSE with no error when it has no geometry. */
+gboolean cm_import_scan_extent (const char *path, double bbox[4], GCancellable *cancellable,
+                                GError **error);
+/* Metres between @bbox and the features already in @store (0 when they meet or the map is
+ * empty). A file meant for a community lies within a few kilometres of it; one thousands of
+ * kilometres away is probably the wrong file (CM_IMPORT_FAR_M). */
+double cm_import_distance_from_map (CmStore *store, const double bbox[4]);
+#define CM_IMPORT_FAR_M 50000.0
+
 G_END_DECLS

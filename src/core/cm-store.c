@@ -18,6 +18,14 @@
 
 G_DEFINE_QUARK (cm-store-error-quark, cm_store_error)
 
+void
+cm_store_error_add_advice (GError *error, const char *advice)
+{
+  char *message = g_strdup_printf ("%s. %s", error->message, advice);
+  g_free (error->message);
+  error->message = message;
+}
+
 struct _CmStore
 {
   GObject parent_instance;
@@ -384,8 +392,7 @@ check_header (const char *path, GError **error)
   if (n < sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_SQLITE,
-                   _("“%s” is not a community map: it is not a SQLite database%s. Open a .sqlite "
-                   "map, or import this file into a map with “cmap import”"),
+                   _("“%s” is not a community map: it is not a SQLite database%s"),
                    dn, size == 0 ? _(" (the file is empty)") : "");
       return FALSE;
     }
@@ -465,8 +472,7 @@ validate (CmStore *self, GError **error)
   if (g_strcmp0 (app, "community-map") != 0)
     {
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_A_MAP,
-                   _("“%s” is a SQLite database but not a community map. To bring its data in, "
-                   "create a map and run “cmap import MAP FILE --table TABLE”"), dn);
+                   _("“%s” is a SQLite database but not a community map"), dn);
       return FALSE;
     }
   g_autofree char *version =

@@ -22,14 +22,19 @@ typedef enum
 {
   CM_STORE_ERROR_NOT_FOUND,     /* no such file, or no such feature */
   CM_STORE_ERROR_EXISTS,        /* creating a map where a file already is */
-  CM_STORE_ERROR_NOT_SQLITE,    /* not a SQLite database at all */
-  CM_STORE_ERROR_NOT_A_MAP,     /* SQLite, but not a community map */
+  CM_STORE_ERROR_NOT_SQLITE,    /* not a SQLite database at all (the caller says what to do:
+                                 * import it, in its own words) */
+  CM_STORE_ERROR_NOT_A_MAP,     /* SQLite, but not a community map (import one of its tables) */
   CM_STORE_ERROR_NEWER_SCHEMA,  /* written by a newer Community Map */
   CM_STORE_ERROR_CORRUPT,       /* truncated or damaged */
   CM_STORE_ERROR_READ_ONLY,     /* the file or its folder cannot be written */
   CM_STORE_ERROR_INVALID,       /* a feature that cannot be stored as given */
   CM_STORE_ERROR_FAILED,        /* anything else SQLite reports */
 } CmStoreError;
+
+/* Adds what to do to @error's message: ". " and @advice. For errors whose remedy depends on
+ * where the user is (cmap or the window). */
+void cm_store_error_add_advice (GError *error, const char *advice);
 
 #define CM_TYPE_STORE (cm_store_get_type ())
 G_DECLARE_FINAL_TYPE (CmStore, cm_store, CM, STORE, GObject)
