@@ -119,6 +119,10 @@ ok "check counts an invalid geometry: exit 1"
 # zh_CN: the translation is complete and valid, and cmap speaks it
 : "${CM_SOURCE_ROOT:?}"
 msgfmt --check -o /dev/null "$CM_SOURCE_ROOT/po/zh_CN.po" || fail "msgfmt --check po/zh_CN.po"
+# every file with translatable text is listed, or its text would never be translated
+(cd "$CM_SOURCE_ROOT" && grep -l -e '_("' -e 'translatable="yes"' src/*/*.c ui/*.ui ui/gtk/*.ui) >"$dir/with-text"
+[ -s "$dir/with-text" ] || fail "no source file with translatable text found"
+while read -r f; do grep -qx "$f" "$CM_SOURCE_ROOT/po/POTFILES.in" || fail "$f has translatable text but is not in po/POTFILES.in"; done <"$dir/with-text"
 (cd "$CM_SOURCE_ROOT" && xgettext --from-code=UTF-8 -k_ -kN_ -f po/POTFILES.in -o "$dir/all.pot") \
   || fail "xgettext on po/POTFILES.in"
 msgcmp "$CM_SOURCE_ROOT/po/zh_CN.po" "$dir/all.pot" || fail "po/zh_CN.po lacks messages of po/POTFILES.in"

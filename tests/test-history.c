@@ -220,7 +220,7 @@ test_photos (void)
   g_assert_cmpint (r[2], >, 230);
   g_assert_cmpint (r[0], <, 25);
 
-  /* exported with the feature: a data: URI in its properties */
+  /* exported with the feature: its uuid and a data: URI in its properties */
   g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_assert_cmpint (cm_export_geojson (store, CM_LAYER_RESOURCES, out, NULL, &error), ==, 1);
   g_output_stream_close (out, NULL, NULL);
@@ -234,7 +234,9 @@ test_photos (void)
   JsonArray *urls = json_object_get_array_member (
       json_object_get_object_member (feature, "properties"), "photos");
   g_assert_cmpint (json_array_get_length (urls), ==, 1);
-  const char *url = json_array_get_string_element (urls, 0);
+  JsonObject *photo = json_array_get_object_element (urls, 0);
+  g_assert_cmpstr (json_object_get_string_member (photo, "uuid"), ==, p->uuid);
+  const char *url = json_object_get_string_member (photo, "data");
   g_assert_true (g_str_has_prefix (url, "data:image/jpeg;base64,"));
   gsize len;
   g_autofree guchar *bytes = g_base64_decode (url + strlen ("data:image/jpeg;base64,"), &len);

@@ -13,6 +13,7 @@ struct _CmFeatureForm
   GtkEntry *name_entry;
   GtkEntry *description_entry;
   GtkFlowBox *category_box;
+  GtkLabel *kind_hint;
   GtkButton *save_button;
   gboolean finished;
 };
@@ -26,11 +27,26 @@ enum
 };
 static guint signals[N_SIGNALS];
 
+static gboolean
+has_category (CmFeatureForm *self)
+{
+  g_autoptr (GList) selected = gtk_flow_box_get_selected_children (self->category_box);
+  return selected != NULL;
+}
+
 void
 cm_feature_form_finish (CmFeatureForm *self, gboolean save)
 {
   if (self->finished)
     return;
+  /* no kind chosen yet (a new resident): ask for it rather than guess */
+  if (save && !has_category (self))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->kind_hint), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->category_box));
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
   self->finished = TRUE;
   g_object_ref (self);
   g_signal_emit (self, signals[FINISHED], 0, save);
@@ -54,7 +70,15 @@ static void
 category_activated (CmFeatureForm *self, GtkFlowBoxChild *child)
 {
   /* a double click or Enter on a kind chooses it and saves */
+  gtk_flow_box_select_child (self->category_box, child);
   cm_feature_form_finish (self, TRUE);
+}
+
+static void
+category_chosen (CmFeatureForm *self)
+{
+  if (has_category (self))
+    gtk_widget_set_visible (GTK_WIDGET (self->kind_hint), FALSE);
 }
 
 static gboolean
@@ -87,6 +111,8 @@ cm_feature_form_class_init (CmFeatureFormClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, save_clicked);
   gtk_widget_class_bind_template_callback (widget_class, discard_clicked);
   gtk_widget_class_bind_template_callback (widget_class, category_activated);
+  gtk_widget_class_bind_template_callback (widget_class, category_chosen);
+  gtk_widget_class_bind_template_child (widget_class, CmFeatureForm, kind_hint);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_pressed, NULL);
 }
 
@@ -126,12 +152,10 @@ cm_feature_form_new (GtkWindow *parent, const char *geometry, GHashTable *usage,
   g_autoptr (GPtrArray) choices = cm_categories_by_use (usage, geometry);
   for (guint i = 0; i < choices->len; i++)
     gtk_flow_box_append (self->category_box, category_tile (self, choices->pdata[i]));
-  if (category == NULL || !cm_feature_form_select_category (self, category))
-    {
-      GtkFlowBoxChild *first = gtk_flow_box_get_child_at_index (self->category_box, 0);
-      if (first)
-        gtk_flow_box_select_child (self->category_box, first);
-    }
+  /* no kind given (the first shape of a resident): none chosen, Save asks for one */
+  gtk_flow_box_unselect_all (self->category_box);
+  if (category)
+    cm_feature_form_select_category (self, category);
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name ? name : "");
   gtk_editable_set_text (GTK_EDITABLE (self->description_entry), description ? description : "");
   gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
@@ -185,4 +209,10 @@ cm_feature_form_select_category (CmFeatureForm *self, const char *key)
           return TRUE;
         }
     }
+}
+
+gboolean
+cm_feature_form_is_asking_kind (CmFeatureForm *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->kind_hint));
 }

@@ -699,13 +699,22 @@ _cm_window_analysis_init (CmWindow *self)
   /* under the labels and the selection (refresh_tiles keeps it there) */
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->analysis_layer));
 
+  /* the controls, summary and legend scroll when the screen is short (a 1024 × 768
+   * projector): the window must never be forced taller than the screen */
+  GtkBox *outer = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
+  gtk_widget_set_margin_start (GTK_WIDGET (outer), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (outer), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (outer), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (outer), 12);
+  gtk_widget_set_vexpand (GTK_WIDGET (outer), TRUE);
+  gtk_box_append (self->analysis_pane, GTK_WIDGET (outer));
+  GtkWidget *controls = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (controls), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (controls), TRUE);
+  gtk_box_append (outer, controls);
   GtkBox *box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
-  gtk_widget_set_margin_start (GTK_WIDGET (box), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (box), 12);
-  gtk_widget_set_margin_top (GTK_WIDGET (box), 12);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (box), 12);
-  gtk_widget_set_vexpand (GTK_WIDGET (box), TRUE);
-  gtk_box_append (self->analysis_pane, GTK_WIDGET (box));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (controls), GTK_WIDGET (box));
 
   gtk_box_append (box, heading (_("Analysis")));
   self->analysis_kind = drop_down (KINDS, TRUE);
@@ -798,8 +807,8 @@ _cm_window_analysis_init (CmWindow *self)
   GtkWidget *scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->analysis_table));
   gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_widget_set_size_request (scroller, -1, 200);
-  gtk_box_append (box, scroller);
+  gtk_widget_set_size_request (scroller, -1, 120);
+  gtk_box_append (outer, scroller);
 
   g_signal_connect (self->analysis_run, "clicked", G_CALLBACK (run_clicked), self);
   g_signal_connect (self->analysis_cancel, "clicked", G_CALLBACK (cancel_clicked), self);

@@ -21,6 +21,7 @@
 #define SNAP_RADIUS 10   /* px: snapping reaches this far */
 #define GRAB_RADIUS 10   /* px: a press this near a vertex handle grabs it */
 #define MOVED 2          /* px: a drag shorter than this is a click */
+#define LONG_PRESS_MS 500 /* held this long without moving: a long press */
 
 enum
 {
@@ -207,6 +208,8 @@ ask_about_shape (CmWindow *self)
   self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_name (kind), usage,
                                     self->last_category, NULL, NULL);
   g_signal_connect (self->form, "finished", G_CALLBACK (form_finished), self);
+  if (self->workshop_mode)
+    gtk_widget_add_css_class (GTK_WIDGET (self->form), "workshop-mode");
   gtk_window_present (GTK_WINDOW (self->form));
 }
 
@@ -269,6 +272,8 @@ edit_details_action (GtkWidget *widget, const char *name, GVariant *param)
                                     cm_feature_get_category (f), cm_feature_get_name (f),
                                     cm_feature_get_description (f));
   g_signal_connect (self->form, "finished", G_CALLBACK (details_form_finished), self);
+  if (self->workshop_mode)
+    gtk_widget_add_css_class (GTK_WIDGET (self->form), "workshop-mode");
   gtk_window_present (GTK_WINDOW (self->form));
 }
 
@@ -500,6 +505,35 @@ set_claim (GtkGestureDrag *gesture, GtkEventSequenceState state)
     gtk_gesture_set_state (GTK_GESTURE (gesture), state);
 }
 
+/* The drag of the selected feature's vertex or middle handle ends without a change: the
+ * handles as they were. */
+static void
+drag_cancelled (CmWindow *self)
+{
+  if (self->drag_inserted)
+    {
+      cm_selection_layer_set_feature (self->selection_layer, self->selected);
+      self->active_vertex = G_MAXUINT;
+    }
+  cm_selection_layer_set_handles (self->selection_layer, TRUE, self->active_vertex);
+}
+
+/* A press held still on the selected feature: the menu a long press shows elsewhere. */
+static gboolean
+press_held (gpointer data)
+{
+  CmWindow *self = data;
+  self->press_timer = 0;
+  if (self->drag != DRAG_NONE)
+    {
+      drag_cancelled (self);
+      self->drag = DRAG_NONE;
+      g_clear_pointer (&self->drag_origin, cm_geom_free);
+    }
+  _cm_window_show_press_menu (self, self->press_at[0], self->press_at[1]);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 drag_begin (GtkGestureDrag *gesture, double x, double y, CmWindow *self)
 {
@@ -542,8 +576,13 @@ drag_begin (GtkGestureDrag *gesture, double x, double y, CmWindow *self)
       set_claim (gesture, GTK_EVENT_SEQUENCE_DENIED);
       return;
     }
-  /* ours, not libshumate's pan */
+  /* ours, not libshumate's pan; held still, it is a long press (the long-press gesture does
+   * not see a sequence this one claimed) */
   set_claim (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
+  g_clear_handle_id (&self->press_timer, g_source_remove);
+  self->press_at[0] = x;
+  self->press_at[1] = y;
+  self->press_timer = g_timeout_add (LONG_PRESS_MS, press_held, self);
   g_clear_pointer (&self->drag_origin, cm_geom_free);
   self->drag_origin = g_steal_pointer (&origin);
   self->drag_start[0] = x;
@@ -595,6 +634,8 @@ drag_update (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
 {
   if (self->drag == DRAG_NONE)
     return;
+  if (hypot (dx, dy) >= MOVED)
+    g_clear_handle_id (&self->press_timer, g_source_remove);
   g_autoptr (CmGeom) g = dragged_shape (self, dx, dy, shift_held (GTK_GESTURE (gesture)));
   cm_selection_layer_set_geom (self->selection_layer, g);
 }
@@ -602,9 +643,11 @@ drag_update (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
 static void
 drag_end (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
 {
+  g_clear_handle_id (&self->press_timer, g_source_remove);
   if (self->drag == DRAG_NONE)
     return;
-  gboolean moved = hypot (dx, dy) >= MOVED || self->drag_inserted;
+  /* a click without a drag changes nothing, on a middle handle too */
+  gboolean moved = hypot (dx, dy) >= MOVED;
   g_autoptr (CmGeom) g = moved ? dragged_shape (self, dx, dy, shift_held (GTK_GESTURE (gesture)))
                                : NULL;
   int drag = self->drag;
@@ -620,7 +663,7 @@ drag_end (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
         }
     }
   else if (drag == DRAG_VERTEX)
-    cm_selection_layer_set_handles (self->selection_layer, TRUE, self->active_vertex);
+    drag_cancelled (self);
   g_clear_pointer (&self->drag_origin, cm_geom_free);
   _cm_window_drawing_update_actions (self);
 }
@@ -853,6 +896,12 @@ cm_window_set_contributor (CmWindow *self, const char *name, GError **error)
     uuid = cm_store_add_anonymous_contributor (self->store, self->workshop_uuid, error);
   if (uuid == NULL)
     return FALSE;
+  /* another person: the kind the last one chose is not theirs (they choose their own) */
+  if (g_strcmp0 (uuid, self->contributor_uuid) != 0)
+    {
+      g_clear_pointer (&self->last_category, g_free);
+      _cm_window_workshop_mode_refresh (self);
+    }
   g_free (self->contributor_uuid);
   self->contributor_uuid = g_steal_pointer (&uuid);
   save_workshop (self);
@@ -879,6 +928,12 @@ labelled_entry (GtkBox *box, const char *label, const char *text, const char *pl
   gtk_box_append (box, l);
   gtk_box_append (box, entry);
   return GTK_EDITABLE (entry);
+}
+
+static void
+workshop_entry_activate (GtkEntry *entry, AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, "start"); /* Enter in any field starts it */
 }
 
 static void
@@ -931,6 +986,9 @@ workshop_action (GtkWidget *widget, const char *name, GVariant *param)
   adw_message_dialog_set_response_appearance (dialog, "start", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, "start");
   adw_message_dialog_set_close_response (dialog, "cancel");
+  GtkEditable *entries[] = { d->name, d->date, d->place, d->who };
+  for (gsize i = 0; i < G_N_ELEMENTS (entries); i++)
+    g_signal_connect (entries[i], "activate", G_CALLBACK (workshop_entry_activate), dialog);
   g_signal_connect_data (dialog, "response", G_CALLBACK (workshop_response), d,
                          (GClosureNotify) (void (*) (void)) g_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -1098,6 +1156,7 @@ _cm_window_drawing_map_closed (CmWindow *self)
 void
 _cm_window_drawing_dispose (CmWindow *self)
 {
+  g_clear_handle_id (&self->press_timer, g_source_remove);
   g_clear_object (&self->history);
   g_clear_pointer (&self->drag_origin, cm_geom_free);
   g_clear_pointer (&self->tool, g_free);

@@ -55,6 +55,7 @@ struct _CmWindow
   CmTileCache *tile_cache;     /* the open map's drawn tiles, across tile sources */
   ShumateMapSource *overlay_source; /* ours, when over a basemap: in the licence widget */
   gboolean online;             /* OpenStreetMap's online tiles as the basemap */
+  gboolean online_unreachable; /* … asked for, but none could be had: paper instead */
   GCancellable *import_cancellable;
   /* analysis (cm-window-analysis.c) */
   GtkToggleButton *analysis_button;
@@ -106,6 +107,9 @@ struct _CmWindow
   guint drag_position;          /* the vertex dragged */
   gboolean drag_inserted;       /* the drag began on a segment's middle: a new vertex */
   double drag_start[2];         /* where the drag began, map widget pixels */
+  guint press_timer;            /* a press on the selected feature held still: a long press */
+  GtkWidget *press_menu;        /* the long press's menu while it is open */
+  double press_at[2];
   CmGeom *drag_origin;          /* the shape as it was when the drag began */
 };
 
@@ -141,6 +145,10 @@ gboolean _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean 
 /* cm-window-workshop-mode.c */
 void _cm_window_workshop_mode_init (CmWindow *self);
 void _cm_window_set_workshop_mode (CmWindow *self, gboolean on);
+/* The kinds strip again (another resident: none chosen). */
+void _cm_window_workshop_mode_refresh (CmWindow *self);
+/* What a long press (or right click) at @x, @y of the map offers: a menu there. */
+void _cm_window_show_press_menu (CmWindow *self, double x, double y);
 
 /* cm-window-analysis.c */
 void _cm_window_analysis_class_init (GtkWidgetClass *widget_class);

@@ -72,6 +72,13 @@ fill_category_strip (CmWindow *self)
 }
 
 void
+_cm_window_workshop_mode_refresh (CmWindow *self)
+{
+  if (self->workshop_mode)
+    fill_category_strip (self);
+}
+
+void
 _cm_window_set_workshop_mode (CmWindow *self, gboolean on)
 {
   if (self->workshop_mode == on)
@@ -106,10 +113,16 @@ _cm_window_set_workshop_mode (CmWindow *self, gboolean on)
 static void
 long_pressed (GtkGestureLongPress *gesture, double x, double y, CmWindow *self)
 {
+  if (g_strcmp0 (self->tool, "select") == 0 && self->store && !self->form)
+    cm_window_select_at (self, x, y);
+  _cm_window_show_press_menu (self, x, y);
+}
+
+void
+_cm_window_show_press_menu (CmWindow *self, double x, double y)
+{
   if (self->store == NULL || self->form)
     return;
-  if (g_strcmp0 (self->tool, "select") == 0)
-    cm_window_select_at (self, x, y);
   GMenu *menu = g_menu_new ();
   if (self->selected)
     {
@@ -125,11 +138,21 @@ long_pressed (GtkGestureLongPress *gesture, double x, double y, CmWindow *self)
   g_menu_append (menu, _("Undo"), "win.undo");
   GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
   GtkWidget *popover = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+  if (self->workshop_mode)
+    gtk_widget_add_css_class (popover, "workshop-mode"); /* finger-sized items */
   gtk_widget_set_parent (popover, map);
   gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
   g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
   gtk_popover_popup (GTK_POPOVER (popover));
   g_object_unref (menu);
+  self->press_menu = popover;
+  g_object_add_weak_pointer (G_OBJECT (popover), (gpointer *) &self->press_menu);
+}
+
+GtkWidget *
+cm_window_get_press_menu (CmWindow *self)
+{
+  return self->press_menu;
 }
 
 void

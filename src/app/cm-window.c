@@ -17,9 +17,11 @@
 #include "cm-import.h"
 #include "cm-label-layer.h"
 #include "cm-mbtiles-source.h"
+#include "cm-online-source.h"
 #include "cm-render.h"
 #include "cm-selection-layer.h"
 #include "cm-store.h"
+#include "cm-teams.h"
 #include "cm-tile-source.h"
 #include "cm-workshops.h"
 
@@ -89,6 +91,24 @@ _cm_window_pixels_as_degrees (CmWindow *self, double pixels, double lat)
   return pixels * 360.0 / (256.0 * exp2 (zoom)) * cos (lat * G_PI / 180.0);
 }
 
+static void refresh_tiles (CmWindow *self);
+
+/* No network: say so, and draw the map's own layers on paper rather than on white. */
+static void
+online_unreachable (CmWindow *self, const char *why)
+{
+  if (!self->online || self->online_unreachable)
+    return;
+  self->online_unreachable = TRUE;
+  g_debug ("online tiles: %s", why);
+  AdwToast *t = adw_toast_new (_("OpenStreetMap's online tiles cannot be loaded: there seems to "
+                                 "be no network. The map's own layers are drawn on paper; turn "
+                                 "Online Tiles off and on again to retry."));
+  adw_toast_set_timeout (t, 0); /* until dismissed: it is not a passing remark */
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  refresh_tiles (self);
+}
+
 /* The base layer (online OSM tiles, an MBTiles file, or the map's own tiles on paper) and,
  * over a basemap, the map's own tiles transparent on top; then labels and selection. */
 static void
@@ -97,13 +117,11 @@ refresh_tiles (CmWindow *self)
   if (self->path == NULL)
     return;
   g_autoptr (ShumateMapSource) base = NULL;
-  if (self->online)
+  if (self->online && !self->online_unreachable)
     {
-      g_autoptr (ShumateMapSourceRegistry) registry =
-          shumate_map_source_registry_new_with_defaults ();
-      base = shumate_map_source_registry_get_by_id (registry, SHUMATE_MAP_SOURCE_OSM_MAPNIK);
-      if (base)
-        g_object_ref (base);
+      base = SHUMATE_MAP_SOURCE (cm_online_source_new ());
+      g_signal_connect_object (base, "unreachable", G_CALLBACK (online_unreachable), self,
+                               G_CONNECT_SWAPPED);
     }
   else if (self->basemap)
     {
@@ -381,6 +399,65 @@ tags_text (const char *tags)
   return g_string_free (out, FALSE);
 }
 
+static gint64
+field_count (CmFeature *f, const char *column)
+{
+  GVariant *v = cm_feature_get_field (f, column);
+  if (v == NULL)
+    return -1;
+  return g_variant_is_of_type (v, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (v)
+                                                        : (gint64) g_variant_get_double (v);
+}
+
+/* A station's radius, a team's kind and members, a building's households and residents, an
+ * area's size: in words, not as column names. */
+static void
+details_add_fields (CmWindow *self, CmFeature *f)
+{
+  GVariant *radius = cm_feature_get_field (f, "service_radius_m");
+  if (radius)
+    {
+      double m = g_variant_is_of_type (radius, G_VARIANT_TYPE_DOUBLE)
+                     ? g_variant_get_double (radius)
+                     : (double) g_variant_get_int64 (radius);
+      g_autofree char *metres = cm_format_count (m);
+      /* TRANSLATORS: a distance in metres */
+      g_autofree char *text = g_strdup_printf (_("%s m"), metres);
+      details_add (self, _("Service radius:"), text, FALSE);
+    }
+  GVariant *kind = cm_feature_get_field (f, "kind");
+  if (kind && g_variant_is_of_type (kind, G_VARIANT_TYPE_STRING))
+    details_add (self, _("Team type:"), cm_team_kind_label (g_variant_get_string (kind, NULL)),
+                 FALSE);
+  gint64 members = field_count (f, "members");
+  gint64 households = field_count (f, "households");
+  gint64 population = field_count (f, "population");
+  g_autofree char *m = cm_format_count (members), *h = cm_format_count (households);
+  g_autofree char *p = cm_format_count (population);
+  g_autofree char *members_text =
+      g_strdup_printf (ngettext ("%s person", "%s people", members), m);
+  g_autofree char *households_text =
+      g_strdup_printf (ngettext ("%s household", "%s households", households), h);
+  g_autofree char *population_text =
+      g_strdup_printf (ngettext ("%s resident", "%s residents", population), p);
+  if (members >= 0)
+    details_add (self, _("Members:"), members_text, FALSE);
+  if (households >= 0)
+    details_add (self, _("Households:"), households_text, FALSE);
+  if (population >= 0)
+    details_add (self, _("Residents:"), population_text, FALSE);
+  GBytes *wkb = cm_feature_get_wkb (f);
+  g_autoptr (CmGeom) g = wkb ? cm_geom_from_wkb (g_bytes_get_data (wkb, NULL),
+                                                 g_bytes_get_size (wkb))
+                             : NULL;
+  double area = g ? cm_geom_area_m2 (g) : 0;
+  if (area > 0)
+    {
+      g_autofree char *text = cm_format_area (area);
+      details_add (self, _("Area:"), text, FALSE);
+    }
+}
+
 static void
 update_details (CmWindow *self)
 {
@@ -401,6 +478,7 @@ update_details (CmWindow *self)
   details_add (self, _("Category:"), cm_category_label (cm_feature_get_category (f)), FALSE);
   details_add (self, _("Layer:"), layer_title (cm_feature_get_layer (f)), FALSE);
   details_add (self, _("Description:"), cm_feature_get_description (f), FALSE);
+  details_add_fields (self, f);
   g_autoptr (CmRecord) who = cm_store_get_contributor (self->store,
                                                       cm_feature_get_contributor_uuid (f), NULL);
   g_autoptr (CmRecord) where = cm_store_get_workshop (self->store,
@@ -1197,6 +1275,7 @@ online_tiles_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   CmWindow *self = CM_WINDOW (widget);
   self->online = !self->online;
+  self->online_unreachable = FALSE;
   refresh_tiles (self);
   if (self->settings)
     g_settings_set_boolean (self->settings, "online-tiles", self->online);

@@ -46,6 +46,8 @@ void cm_window_select_at (CmWindow *self, double widget_x, double widget_y);
 /* What a click (one press) at @x, @y of the map widget does: select, or draw with a tool. */
 void cm_window_click_map (CmWindow *self, double x, double y);
 gboolean cm_window_is_importing (CmWindow *self);
+/* For tests: the menu a long press opened (a GtkPopoverMenu), while it is open. */
+GtkWidget *cm_window_get_press_menu (CmWindow *self);
 /* The map's own tiles (a CmTileSource), whether they are the base layer or over a basemap. */
 gpointer cm_window_get_tiles (CmWindow *self);
 

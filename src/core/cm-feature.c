@@ -18,6 +18,7 @@ struct _CmFeature
   gboolean deleted;
   GBytes *wkb;
   double bbox[4];
+  GHashTable *fields; /* the layer's own columns: name → GVariant; NULL when none is set */
 };
 
 G_DEFINE_FINAL_TYPE (CmFeature, cm_feature, G_TYPE_OBJECT)
@@ -49,6 +50,7 @@ cm_feature_finalize (GObject *object)
   g_free (self->created_at);
   g_free (self->updated_at);
   g_clear_pointer (&self->wkb, g_bytes_unref);
+  g_clear_pointer (&self->fields, g_hash_table_unref);
   G_OBJECT_CLASS (cm_feature_parent_class)->finalize (object);
 }
 
@@ -199,6 +201,8 @@ cm_feature_copy (CmFeature *self)
   copy->wkb = self->wkb ? g_bytes_ref (self->wkb) : NULL; /* immutable: shared */
   for (int i = 0; i < 4; i++)
     copy->bbox[i] = self->bbox[i];
+  if (self->fields)
+    copy->fields = g_hash_table_ref (self->fields); /* read-only once loaded: shared */
   return copy;
 }
 
@@ -278,4 +282,22 @@ _cm_feature_set_stored (CmFeature *self, gint64 id, const char *uuid, const char
   if (bbox)
     for (int i = 0; i < 4; i++)
       self->bbox[i] = bbox[i];
+}
+
+GVariant *
+cm_feature_get_field (CmFeature *self, const char *column)
+{
+  return self->fields ? g_hash_table_lookup (self->fields, column) : NULL;
+}
+
+void
+_cm_feature_set_field (CmFeature *self, const char *column, GVariant *value)
+{
+  if (self->fields == NULL)
+    self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) g_variant_unref);
+  if (value)
+    g_hash_table_replace (self->fields, g_strdup (column), g_variant_ref_sink (value));
+  else
+    g_hash_table_remove (self->fields, column);
 }

@@ -40,6 +40,12 @@ void cm_feature_set_wkb (CmFeature *self, GBytes *wkb);
 void cm_feature_get_bbox (CmFeature *self, double bbox[4]);
 
 /* For the store: fills the fields that come from the file. */
+/* The layer's own column @column (service_radius_m: a double; kind: a string; members,
+ * households, population: int64) as the map has it, or NULL when unset. Read from the map;
+ * adding or updating a feature does not write them. */
+GVariant *cm_feature_get_field (CmFeature *self, const char *column);
+void _cm_feature_set_field (CmFeature *self, const char *column, GVariant *value);
+
 void _cm_feature_set_stored (CmFeature *self, gint64 id, const char *uuid, const char *created_at,
                              const char *updated_at, gboolean deleted, const double bbox[4]);
 void _cm_feature_set_deleted (CmFeature *self, gboolean deleted);

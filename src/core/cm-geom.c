@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include "cm-geom.h"
+
+#include <math.h>
+#include "cm-geodesic.h"
 #include "cm-geojson-reader.h"
 
 #include <glib/gi18n-lib.h>
@@ -907,4 +910,42 @@ void
 cm_geom_append_geojson_exact (GString *out, const CmGeom *geom)
 {
   append_geojson (out, geom, TRUE);
+}
+
+double
+cm_geom_area_m2 (const CmGeom *geom)
+{
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      double sum = 0;
+      for (guint i = 0; i < geom->children->len; i++)
+        sum += cm_geom_area_m2 (g_ptr_array_index (geom->children, i));
+      return sum;
+    }
+  if (cm_geom_type_single (geom->type) != CM_GEOM_POLYGON || geom->xy->len == 0)
+    return 0;
+  /* a plane tangent at the middle latitude (cm-geodesic): the outer ring counts, holes do
+   * not; each ring's shoelace area, its sign as drawn */
+  double b[4];
+  cm_geom_get_bbox (geom, b);
+  double kx, ky;
+  cm_geodesic_scale ((b[1] + b[3]) / 2, &kx, &ky);
+  const double *xy = (const double *) geom->xy->data;
+  double total = 0;
+  guint ring = 0, pos = 0;
+  for (guint p = 0; p < geom->part_len->len; p++)
+    for (guint r = 0; r < g_array_index (geom->part_len, guint, p); r++, ring++)
+      {
+        guint n = g_array_index (geom->ring_len, guint, ring);
+        double twice = 0;
+        for (guint i = 0; i + 1 < n; i++)
+          {
+            const double *a = xy + 2 * (pos + i), *c = a + 2;
+            twice += ((a[0] - b[0]) * kx) * ((c[1] - b[1]) * ky) -
+                     ((c[0] - b[0]) * kx) * ((a[1] - b[1]) * ky);
+          }
+        total += r == 0 ? fabs (twice) / 2 : -fabs (twice) / 2;
+        pos += n;
+      }
+  return total;
 }

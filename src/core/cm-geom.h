@@ -57,6 +57,10 @@ guint cm_geom_close_rings (CmGeom *geom);
 gboolean cm_geom_check_structure (const CmGeom *geom, const char **reason);
 
 void cm_geom_get_bbox (const CmGeom *geom, double bbox[4]);
+/* The area of the polygons of @geom in square metres (outer rings less their holes), on a
+ * plane tangent at the middle latitude: within 0.1% of the ellipsoidal area for a community's
+ * shapes. 0 for points and lines. */
+double cm_geom_area_m2 (const CmGeom *geom);
 
 GEOSGeometry *cm_geom_to_geos (GEOSContextHandle_t ctx, const CmGeom *geom);
 /* NULL for geometries that have no CmGeom form (nested collections). */

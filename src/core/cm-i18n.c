@@ -3,6 +3,9 @@
 
 #include "cm-i18n.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 #include <locale.h>
 
@@ -33,4 +36,29 @@ cm_i18n_pick (const char *zh, const char *en)
         break;
     }
   return choice ? choice : (zh ? zh : en);
+}
+
+char *
+cm_format_count (double n)
+{
+  g_autofree char *digits = g_strdup_printf ("%.0f", fabs (n));
+  GString *out = g_string_new (n <= -0.5 ? "-" : "");
+  gsize len = strlen (digits);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+cm_format_area (double square_metres)
+{
+  g_autofree char *m2 = cm_format_count (square_metres);
+  char ha[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (ha, sizeof ha, "%.1f", square_metres / 10000);
+  /* TRANSLATORS: an area in square metres and hectares */
+  return g_strdup_printf (_("%s m² (%s ha)"), m2, ha);
 }

@@ -13,4 +13,10 @@ void cm_i18n_init (void);
  * languages (categories, life circles). Falls back to whichever is not NULL. */
 const char *cm_i18n_pick (const char *zh, const char *en);
 
+/* @n with a comma between thousands, whatever the locale: 1,716,614 (Chinese groups the
+ * same way in writing). */
+char *cm_format_count (double n);
+/* An area for people: "1,716,614 m² (171.7 ha)" (in Chinese 平方米, 公顷). */
+char *cm_format_area (double square_metres);
+
 G_END_DECLS

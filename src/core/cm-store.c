@@ -628,10 +628,22 @@ cm_store_get_schema_version (CmStore *self)
 
 /* ---- features ------------------------------------------------------------------------------ */
 
-#define FEATURE_SELECT                                                                         \
+#define FEATURE_COLUMNS                                                                        \
   "SELECT id, uuid, category, name, description, tags, created_at, updated_at, deleted,"       \
   " AsBinary(geom), MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom),"              \
-  " contributor_uuid, workshop_uuid FROM "
+  " contributor_uuid, workshop_uuid"
+#define FEATURE_EXTRAS 16 /* the column where the layer's own ones begin */
+
+/* "SELECT <what feature_from_row reads> FROM <the layer's table>" */
+static char *
+feature_select (CmLayer layer)
+{
+  GString *sql = g_string_new (FEATURE_COLUMNS);
+  for (const char *const *e = cm_layer_get_info (layer)->extra_names; *e; e++)
+    g_string_append_printf (sql, ", %s", *e);
+  g_string_append_printf (sql, " FROM %s", cm_layer_to_string (layer));
+  return g_string_free (sql, FALSE);
+}
 
 static CmFeature *
 feature_from_row (CmLayer layer, sqlite3_stmt *stmt)
@@ -657,6 +669,23 @@ feature_from_row (CmLayer layer, sqlite3_stmt *stmt)
                           (const char *) sqlite3_column_text (stmt, 6),
                           (const char *) sqlite3_column_text (stmt, 7),
                           sqlite3_column_int (stmt, 8) != 0, bbox);
+  int col = FEATURE_EXTRAS;
+  for (const char *const *e = cm_layer_get_info (layer)->extra_names; *e; e++, col++)
+    switch (sqlite3_column_type (stmt, col))
+      {
+      case SQLITE_INTEGER:
+        _cm_feature_set_field (f, *e, g_variant_new_int64 (sqlite3_column_int64 (stmt, col)));
+        break;
+      case SQLITE_FLOAT:
+        _cm_feature_set_field (f, *e, g_variant_new_double (sqlite3_column_double (stmt, col)));
+        break;
+      case SQLITE_TEXT:
+        _cm_feature_set_field (f, *e, g_variant_new_string (
+                                          (const char *) sqlite3_column_text (stmt, col)));
+        break;
+      default:
+        break;
+      }
   return f;
 }
 
@@ -750,8 +779,8 @@ static gboolean
 reload (CmStore *self, CmFeature *feature, gint64 id, GError **error)
 {
   CmLayer layer = cm_feature_get_layer (feature);
-  g_autofree char *sql = g_strdup_printf (FEATURE_SELECT "%s WHERE id = ?",
-                                          cm_layer_to_string (layer));
+  g_autofree char *select = feature_select (layer);
+  g_autofree char *sql = g_strdup_printf ("%s WHERE id = ?", select);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     return FALSE;
@@ -938,8 +967,8 @@ cm_store_restore_feature (CmStore *self, CmFeature *snapshot, GError **error)
 CmFeature *
 cm_store_get_feature (CmStore *self, CmLayer layer, const char *uuid, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf (FEATURE_SELECT "%s WHERE uuid = ?",
-                                          cm_layer_to_string (layer));
+  g_autofree char *select = feature_select (layer);
+  g_autofree char *sql = g_strdup_printf ("%s WHERE uuid = ?", select);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     return NULL;
@@ -958,13 +987,14 @@ GListModel *
 cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4], GError **error)
 {
   const char *table = cm_layer_to_string (layer);
+  g_autofree char *select = feature_select (layer);
   g_autofree char *sql = g_strdup_printf (
-      FEATURE_SELECT "%s WHERE deleted = 0 AND id IN (SELECT pkid FROM idx_%s_geom"
+      "%s WHERE deleted = 0 AND id IN (SELECT pkid FROM idx_%s_geom"
                      " WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)"
                      /* the index holds float boxes rounded outward: compare exactly too */
                      " AND MbrMinX(geom) <= ?3 AND MbrMaxX(geom) >= ?1"
                      " AND MbrMinY(geom) <= ?4 AND MbrMaxY(geom) >= ?2 ORDER BY id",
-      table, table);
+      select, table);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     return NULL;

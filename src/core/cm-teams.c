@@ -8,6 +8,8 @@
 
 #include "cm-teams.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -410,4 +412,18 @@ cm_teams_compute (CmTeams *t)
   g_ptr_array_unref (areas);
   GEOSMakeValidParams_destroy_r (w.ctx, w.make_valid);
   GEOS_finish_r (w.ctx);
+}
+
+const char *
+cm_team_kind_label (const char *kind)
+{
+  if (kind == NULL)
+    return NULL;
+  if (g_str_equal (kind, "self_governance"))
+    return _("Self-governance team");
+  if (g_str_equal (kind, "specialty"))
+    return _("Specialty service team");
+  if (g_str_equal (kind, "culture_sports"))
+    return _("Culture and sports team");
+  return kind;
 }

@@ -60,4 +60,8 @@ void cm_teams_add_boundary (CmTeams *teams, const CmGeom *geom);
 CmTeams *cm_teams_load (CmStore *store, GError **error);
 void cm_teams_compute (CmTeams *teams);
 
+/* The words for a team's kind (the `kind` column): self_governance 自治服务队, specialty
+ * 特色服务队, culture_sports 文体服务队; another kind as it is written; NULL for NULL. */
+const char *cm_team_kind_label (const char *kind);
+
 G_END_DECLS
