@@ -38,7 +38,8 @@ start_app() {
   xdotool windowfocus --sync "$wid"
 }
 
-# draw_point MAP NAME: the point tool (P), a click in the map, the name typed, Enter. (Names
+# draw_point MAP NAME: the point tool (P), a click in the map, the name typed, Tab to the kinds,
+# Enter (Enter alone would ask for a kind). (Names
 # in ASCII: xdotool types other characters through a borrowed key and may drop the last one.)
 draw_point() {
   eval "$(xdotool getwindowgeometry --shell "$wid")"
@@ -47,6 +48,9 @@ draw_point() {
   xdotool mousemove --window "$wid" $((WIDTH * 2 / 3)) $((HEIGHT / 2)) click 1
   sleep 1
   xdotool type --delay 30 "$2"
+  # a new resident chooses the kind: Tab to the kinds, Enter on the first
+  xdotool key Tab
+  sleep 0.3
   xdotool key Return
   for _ in $(seq 50); do [ "$(count_live "$1" "$2")" = 1 ] && return; sleep 0.2; done
   fail "the point $2 was not saved: $(cat "$dir/app.log")"

@@ -53,6 +53,8 @@ draw_point_by_hand (const char *name)
   CmFeatureForm *form = cm_window_get_form (window);
   g_assert_nonnull (form);
   x_type_in (GTK_WINDOW (form), name);
+  /* the kind: Tab to the grid of kinds, Enter on the first */
+  x_key_in (GTK_WINDOW (form), "Tab");
   x_key_in (GTK_WINDOW (form), "Return");
   for (int i = 0; i < 40 && cm_window_get_form (window); i++)
     spin (50);

@@ -178,9 +178,7 @@ const char *
 cm_feature_form_get_category (CmFeatureForm *self)
 {
   g_autoptr (GList) selected = gtk_flow_box_get_selected_children (self->category_box);
-  if (selected == NULL)
-    return CM_CATEGORY_OTHER;
-  return g_object_get_data (selected->data, "category");
+  return selected ? g_object_get_data (selected->data, "category") : NULL;
 }
 
 void

@@ -21,6 +21,7 @@ CmFeatureForm *cm_feature_form_new (GtkWindow *parent, const char *geometry, GHa
 
 const char *cm_feature_form_get_name (CmFeatureForm *self);
 const char *cm_feature_form_get_description (CmFeatureForm *self);
+/* The kind chosen, or NULL while none is. */
 const char *cm_feature_form_get_category (CmFeatureForm *self);
 /* As a person would: type, choose, press Save or Discard. */
 void cm_feature_form_set_name (CmFeatureForm *self, const char *name);
