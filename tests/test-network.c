@@ -249,6 +249,92 @@ test_barrier (void)
   ASSERT_METRES (building (c, 0)->walk_m, WALKED (0, 0, 400, 0, 400, 10));
 }
 
+/* A feature of @layer and @category with the line (or point) through @n positions in metres,
+ * stored as the window stores what residents draw. */
+static void
+store_line (CmStore *store, CmLayer layer, const char *category, guint n, const double *metres)
+{
+  CmGeom *g = cm_geom_new (n == 1 ? CM_GEOM_POINT : CM_GEOM_LINESTRING);
+  for (guint i = 0; i < n; i++)
+    {
+      double lonlat[2];
+      at (metres[2 * i], metres[2 * i + 1], &lonlat[0], &lonlat[1]);
+      g_array_append_vals (g->xy, lonlat, 2);
+    }
+  guint one = 1;
+  g_array_append_val (g->ring_len, n);
+  g_array_append_val (g->part_len, one);
+  g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
+  cm_geom_free (g);
+  g_autoptr (CmFeature) f = cm_feature_new (layer);
+  cm_feature_set_wkb (f, wkb);
+  cm_feature_set_category (f, category);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_store_add_feature (store, f, &error));
+  g_assert_no_error (error);
+}
+#define STORE(store, layer, category, ...)                                                     \
+  store_line (store, layer, category, sizeof ((double[]){ __VA_ARGS__ }) / sizeof (double) / 2, \
+              (double[]){ __VA_ARGS__ })
+
+/* What residents draw changes the walk: a short cut (a line of the category shortcut) joins
+ * the network like a path, day and night; a gate locked at night (locked_gate), drawn as a
+ * point on the way or as a line across it, closes the way in the at-night network only. A
+ * point gate more than CM_NETWORK_GATE_M from any path closes nothing. */
+static void
+test_resident_drawn (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "drawn.sqlite", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, "drawn", &error);
+  g_assert_no_error (error);
+  /* the long way round: 0,0 → 0,300 → 400,300 → 400,0 (1000 m); the short cut straight across
+   * the courtyard, 0,0 → 400,0 (400 m), drawn by residents */
+  STORE (store, CM_LAYER_PATHS, "other", 0, 0, 0, 300, 400, 300, 400, 0);
+  STORE (store, CM_LAYER_RESOURCES, "shortcut", 0, 0, 200, 0, 400, 0);
+  /* the gate of the courtyard, locked at night: a point 4 m beside the short cut's middle
+   * vertex */
+  STORE (store, CM_LAYER_RESOURCES, "locked_gate", 200, 4);
+  /* another locked gate, far from any way: it closes nothing */
+  STORE (store, CM_LAYER_RESOURCES, "locked_gate", 200, 150);
+
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  add_source (c, 0, -10);
+  add_building (c, 400, -10);
+  g_autoptr (CmNetwork) day = cm_network_load (store, CM_NETWORK_WALKABLE, &error);
+  g_assert_no_error (error);
+  CmNetworkStats stats;
+  cm_network_get_stats (day, &stats);
+  g_assert_cmpint (stats.shortcuts, ==, 1);
+  g_assert_cmpint (stats.gates, ==, 0); /* by day the gates are open */
+  cm_coverage_compute_walk (c, day, 2000);
+  ASSERT_METRES (building (c, 0)->walk_m, WALKED (0, -10, 0, 0, 400, 0, 400, -10));
+
+  g_autoptr (CmNetwork) night = cm_network_load (store, CM_NETWORK_AT_NIGHT, &error);
+  g_assert_no_error (error);
+  cm_network_get_stats (night, &stats);
+  g_assert_cmpint (stats.gates, ==, 2);
+  g_assert_cmpint (stats.gates_placed, ==, 1);
+  g_assert_cmpint (stats.cuts, ==, 1);
+  cm_coverage_compute_walk (c, night, 2000);
+  ASSERT_METRES (building (c, 0)->walk_m,
+                 WALKED (0, -10, 0, 0, 0, 300, 400, 300, 400, 0, 400, -10));
+
+  /* a gate drawn as a line across the way closes it as well */
+  g_autofree char *path2 = g_build_filename (dir, "line-gate.sqlite", NULL);
+  g_autoptr (CmStore) store2 = cm_store_create (path2, "line gate", &error);
+  STORE (store2, CM_LAYER_PATHS, "other", 0, 0, 400, 0);
+  STORE (store2, CM_LAYER_RESOURCES, "locked_gate", 300, -5, 300, 5);
+  g_autoptr (CmNetwork) open = cm_network_load (store2, CM_NETWORK_WALKABLE, &error);
+  g_autoptr (CmNetwork) closed = cm_network_load (store2, CM_NETWORK_AT_NIGHT, &error);
+  cm_network_get_stats (open, &stats);
+  g_assert_cmpint (stats.components, ==, 1);
+  cm_network_get_stats (closed, &stats);
+  g_assert_cmpint (stats.components, ==, 2);
+  g_assert_cmpint (stats.cuts, ==, 1);
+}
+
 static CmNetworkTie
 tie_at (CmNetwork *net, double x, double y)
 {
@@ -797,6 +883,7 @@ main (int argc, char **argv)
   g_test_add_func ("/network/dead-end", test_dead_end);
   g_test_add_func ("/network/components-and-off-network", test_components_and_off_network);
   g_test_add_func ("/network/barrier", test_barrier);
+  g_test_add_func ("/network/resident-drawn", test_resident_drawn);
   g_test_add_func ("/network/service-area", test_service_area);
   g_test_add_func ("/network/porto-walking", test_porto_walking);
   g_test_add_func ("/network/lifecircle-demo", test_lifecircle_demo);

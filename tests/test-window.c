@@ -598,6 +598,7 @@ save_and_wait (const char *path)
   cm_window_click_map (window, 400, 300);
   CmFeatureForm *form = cm_window_get_form (window);
   cm_feature_form_set_name (form, "刚保存就断电");
+  cm_feature_form_select_category (form, "broken_street_light");
   cm_feature_form_finish (form, TRUE);
   g_print ("saved\n");
   fflush (stdout);

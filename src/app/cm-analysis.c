@@ -117,10 +117,14 @@ run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
   set_progress (permille, 0.3);
   if (!q->walking)
     {
+      if (q->metres <= 0 && q->fallback_m > 0)
+        r->without_radius = cm_coverage_fill_missing_radius (r->coverage, q->fallback_m);
       cm_coverage_compute_radius (r->coverage);
       return TRUE;
     }
-  g_autoptr (CmNetwork) net = cm_network_load (store, CM_NETWORK_WALKABLE, error);
+  g_autoptr (CmNetwork) net = cm_network_load (store, q->at_night ? CM_NETWORK_AT_NIGHT
+                                                                   : CM_NETWORK_WALKABLE,
+                                               error);
   if (net == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   cm_network_get_stats (net, &r->network);
@@ -186,7 +190,10 @@ cm_analysis_run (const char *path, const CmAnalysisRequest *request,
         g_autofree char *own = g_build_filename (g_get_user_config_dir (), "community-map",
                                                  "lifecircle.json", NULL);
         r->life = cm_life_report_new (g_file_test (own, G_FILE_TEST_EXISTS) ? own : NULL, error);
-        ok = r->life && cm_life_report_run (r->life, store, CM_NETWORK_WALKABLE, life_progress,
+        ok = r->life && cm_life_report_run (r->life, store,
+                                            request->at_night ? CM_NETWORK_AT_NIGHT
+                                                              : CM_NETWORK_WALKABLE,
+                                            life_progress,
                                             &p, cancellable, error);
         break;
       }

@@ -20,6 +20,8 @@ typedef struct
   char *selector;    /* coverage: "stations", "resources:kindergarten" */
   gboolean walking;  /* coverage: along the paths, else a straight radius */
   double metres;     /* coverage: walking distance, or a radius for all (0: each station's own) */
+  double fallback_m; /* coverage by each station's own radius: for those that have none */
+  gboolean at_night; /* walking: the gates locked at night closed (CM_NETWORK_AT_NIGHT) */
 } CmAnalysisRequest;
 
 typedef struct
@@ -30,6 +32,7 @@ typedef struct
                           * (NULL entries for sources that reach nothing) */
   GPtrArray *reach_lines; /* and the paths reached, CmGeom* MULTILINESTRING */
   CmNetworkStats network;
+  guint without_radius;  /* coverage by own radius: sources that had none (fallback_m used) */
   CmTeams *teams;        /* teams */
   CmLifeReport *life;    /* life circle */
   GPtrArray *shapes;     /* CmGeom* of each building, in the order of the buildings above */

@@ -152,8 +152,21 @@ update_controls (CmWindow *self)
   gboolean walking = gtk_drop_down_get_selected (self->analysis_method) == 0;
   gtk_widget_set_visible (GTK_WIDGET (self->analysis_coverage_box), coverage);
   gtk_widget_set_visible (GTK_WIDGET (self->analysis_own_radius), coverage && !walking);
-  gboolean own = gtk_check_button_get_active (self->analysis_own_radius);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->analysis_metres), walking || !own);
+  /* only stations have a radius of their own: for anything else it cannot be chosen */
+  guint source = gtk_drop_down_get_selected (self->analysis_source);
+  gboolean stations = source < self->analysis_selectors->len &&
+                      g_str_equal (g_ptr_array_index (self->analysis_selectors, source),
+                                   "stations");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->analysis_own_radius), stations);
+  gtk_widget_set_tooltip_text (
+      GTK_WIDGET (self->analysis_own_radius),
+      stations ? _("Each station reaches as far as its own service radius; stations without "
+                   "one use the distance below")
+               : _("Only service stations have a radius of their own: the distance below is "
+                   "used"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->analysis_metres), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->analysis_at_night),
+                          (coverage && walking) || kind == CM_ANALYSIS_LIFE_CIRCLE);
   gtk_widget_set_visible (GTK_WIDGET (self->analysis_circle_box),
                           self->analysis_result && self->analysis_result->life);
   gtk_widget_set_visible (GTK_WIDGET (self->analysis_run), !running);
@@ -172,7 +185,14 @@ fill_sources (CmWindow *self)
                              : NULL;
   GtkStringList *names = gtk_string_list_new (NULL);
   g_ptr_array_set_size (self->analysis_selectors, 0);
-  gtk_string_list_append (names, _("Service stations"));
+  CmLayerStats stations = { 0 };
+  if (self->store)
+    cm_store_get_layer_stats (self->store, CM_LAYER_STATIONS, &stations, NULL);
+  g_autofree char *stations_label =
+      stations.count ? g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", _("Service stations"),
+                                        stations.count)
+                     : g_strdup_printf ("%s (%s)", _("Service stations"), _("none yet"));
+  gtk_string_list_append (names, stations_label);
   g_ptr_array_add (self->analysis_selectors, g_strdup ("stations"));
   if (self->store)
     {
@@ -183,7 +203,8 @@ fill_sources (CmWindow *self)
         {
           const CmCategory *c = g_ptr_array_index (by_use, i);
           guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, c->key));
-          if (n == 0)
+          /* only what can serve people: not a broken street light or a short cut */
+          if (n == 0 || !c->serves)
             continue;
           g_autofree char *label = g_strdup_printf ("%s (%u)", cm_category_label (c->key), n);
           gtk_string_list_append (names, label);
@@ -264,9 +285,32 @@ show_result (CmWindow *self)
   GString *summary = g_string_new (NULL);
   GArray *buildings = cm_analysis_result_get_buildings (r);
   guint nb = buildings ? buildings->len : 0;
-  if (r->coverage)
+  if (r->coverage && r->coverage->sources->len == 0)
+    {
+      /* nothing to measure from: say so, not "every building is on paths to no source" */
+      if (g_str_equal (r->request.selector, "stations"))
+        g_string_append (summary, _("This map has no service stations yet, so nothing can be "
+                                    "measured from them. Choose another source under “From” "
+                                    "(a kind of resource the map has), or bring the stations "
+                                    "in with Import…."));
+      else
+        g_string_append (summary, _("The map has nothing of this kind: choose another source "
+                                    "under “From”."));
+      const char *titles[N_COLS] = { _("Building"), _("Nearest source"), _("Metres"),
+                                     _("Status") };
+      set_columns (self, titles);
+    }
+  else if (r->coverage)
     {
       const CmCoverage *c = r->coverage;
+      if (r->without_radius > 0)
+        g_string_append_printf (summary,
+                                ngettext ("%u station has no service radius of its own: "
+                                          "%.0f m is used for it. ",
+                                          "%u stations have no service radius of their own: "
+                                          "%.0f m is used for them. ",
+                                          r->without_radius),
+                                r->without_radius, r->request.fallback_m);
       if (c->walking)
         g_string_append_printf (summary,
                                 _("%u of %u buildings are within %.0f m walk of a source "
@@ -384,8 +428,16 @@ show_result (CmWindow *self)
               if (isfinite (fa->walk_m[b]) && !(fa->walk_m[b] <= farthest))
                 farthest = fa->walk_m[b];
               if (!cm_life_report_passes (life, f, b))
-                g_string_append_printf (lacks, "%s%s", lacks->len ? _(", ") : "",
-                                        cm_i18n_pick (fa->name_zh, fa->name_en));
+                {
+                  /* each missing facility with how far its own nearest one is */
+                  g_autofree char *metres = isfinite (fa->walk_m[b])
+                                                ? cm_format_count (fa->walk_m[b])
+                                                : NULL;
+                  g_autofree char *how_far = metres ? g_strdup_printf (_("%s m"), metres)
+                                                    : g_strdup (_("none reachable"));
+                  g_string_append_printf (lacks, "%s%s (%s)", lacks->len ? _(", ") : "",
+                                          cm_i18n_pick (fa->name_zh, fa->name_en), how_far);
+                }
             }
           gboolean meets = cm_life_report_meets (life, circle, b);
           g_autofree char *name = building_name (bd);
@@ -537,7 +589,10 @@ read_request (CmWindow *self, CmAnalysisRequest *request)
                                     : "stations");
   request->walking = gtk_drop_down_get_selected (self->analysis_method) == 0;
   request->metres = gtk_spin_button_get_value (self->analysis_metres);
-  if (!request->walking && gtk_check_button_get_active (self->analysis_own_radius))
+  request->fallback_m = request->metres;
+  request->at_night = gtk_check_button_get_active (self->analysis_at_night);
+  if (!request->walking && gtk_check_button_get_active (self->analysis_own_radius) &&
+      g_str_equal (request->selector, "stations"))
     request->metres = 0;
 }
 
@@ -736,12 +791,18 @@ _cm_window_analysis_init (CmWindow *self)
       gtk_check_button_new_with_mnemonic (_("Each station's own service _radius")));
   gtk_check_button_set_active (self->analysis_own_radius, TRUE);
   gtk_box_append (self->analysis_coverage_box, GTK_WIDGET (self->analysis_own_radius));
+  self->analysis_at_night = GTK_CHECK_BUTTON (
+      gtk_check_button_new_with_mnemonic (_("At _night: gates locked at night are closed")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->analysis_at_night),
+                               _("The gates residents marked as locked at night (夜间锁闭的门) "
+                                 "close the way"));
   self->analysis_metres = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (50, 5000, 50));
   gtk_spin_button_set_value (self->analysis_metres, 500);
   gtk_box_append (self->analysis_coverage_box,
                   caption (_("_Distance in metres"), GTK_WIDGET (self->analysis_metres)));
   gtk_box_append (self->analysis_coverage_box, GTK_WIDGET (self->analysis_metres));
   gtk_box_append (box, GTK_WIDGET (self->analysis_coverage_box));
+  gtk_box_append (box, GTK_WIDGET (self->analysis_at_night));
 
   GtkBox *buttons = GTK_BOX (gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6));
   self->analysis_run = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Analyse")));
@@ -815,6 +876,7 @@ _cm_window_analysis_init (CmWindow *self)
   g_signal_connect_swapped (self->analysis_kind, "notify::selected", G_CALLBACK (controls_changed), self);
   g_signal_connect_swapped (self->analysis_method, "notify::selected", G_CALLBACK (controls_changed), self);
   g_signal_connect_swapped (self->analysis_own_radius, "toggled", G_CALLBACK (controls_changed), self);
+  g_signal_connect_swapped (self->analysis_source, "notify::selected", G_CALLBACK (controls_changed), self);
   g_signal_connect_swapped (self->analysis_circle, "notify::selected", G_CALLBACK (circle_changed), self);
   fill_sources (self);
   update_controls (self);

@@ -63,6 +63,7 @@ struct _CmWindow
   GtkDropDown *analysis_kind, *analysis_source, *analysis_method, *analysis_circle;
   GtkBox *analysis_coverage_box, *analysis_circle_box;
   GtkCheckButton *analysis_own_radius;
+  GtkCheckButton *analysis_at_night;
   GtkSpinButton *analysis_metres;
   GtkButton *analysis_run, *analysis_cancel;
   GtkProgressBar *analysis_progress;

@@ -613,10 +613,12 @@ coverage_json (GString *out, CmCoverage *c, const CmNetworkStats *net)
                                  " \"disconnected\": %u, \"sources_off_network\": %u,"
                                  " \"network\": {\"paths\": %u, \"paths_left_out\": %u,"
                                  " \"nodes\": %u, \"edges\": %u, \"components\": %u,"
-                                 " \"barrier_cuts\": %u, \"length_m\": %.1f},",
+                                 " \"barrier_cuts\": %u, \"length_m\": %.1f,"
+                                 " \"shortcuts\": %u, \"gates_closed\": %u},",
                             c->walk_max_m, c->off_network, c->disconnected,
                             c->sources_off_network, net->paths, net->paths_left_out, net->nodes,
-                            net->edges, net->components, net->cuts, net->length_m);
+                            net->edges, net->components, net->cuts, net->length_m,
+                            net->shortcuts, net->gates_placed);
   g_string_append_printf (out, " \"households_covered\": %" G_GINT64_FORMAT ","
                                " \"households_uncovered\": %" G_GINT64_FORMAT ","
                                " \"population_covered\": %" G_GINT64_FORMAT ","
@@ -680,6 +682,10 @@ coverage_text (GString *out, CmCoverage *c, const CmNetworkStats *net)
                                    "%.1f km in %u connected pieces, %u barrier cuts.\n"),
                             net->paths, net->paths_left_out, net->length_m / 1000,
                             net->components, net->cuts);
+  if (c->walking && (net->shortcuts || net->gates))
+    g_string_append_printf (out, _("Drawn by residents: %u short cuts walked like paths; %u of "
+                                   "%u gates locked at night on a path, closed.\n"),
+                            net->shortcuts, net->gates_placed, net->gates);
   if (c->walking)
     g_string_append_printf (out, _("%u of %u buildings are within %.0f m walk of a source "
                                    "(%.1f%%); %u are not.\n"),
@@ -718,9 +724,9 @@ coverage_text (GString *out, CmCoverage *c, const CmNetworkStats *net)
     }
 }
 
-/* "walkable" (the default) or "all" */
+/* "walkable" (the default) or "all"; and the gates locked at night closed, or not */
 static gboolean
-parse_network_mode (const char *text, CmNetworkMode *mode)
+parse_network_mode (const char *text, gboolean at_night, CmNetworkMode *mode)
 {
   if (text == NULL || strcmp (text, "walkable") == 0)
     *mode = CM_NETWORK_WALKABLE;
@@ -728,14 +734,22 @@ parse_network_mode (const char *text, CmNetworkMode *mode)
     *mode = CM_NETWORK_ALL;
   else
     return FALSE;
+  if (at_night)
+    *mode |= CM_NETWORK_AT_NIGHT;
   return TRUE;
 }
+
+#define AT_NIGHT_OPTION                                                                        \
+  { "at-night", 0, 0, G_OPTION_ARG_NONE, &at_night,                                            \
+    N_("At night: the gates residents marked as locked at night (locked_gate) close the way"), \
+    NULL }
 
 static int
 cmd_coverage (int argc, char **argv)
 {
   gboolean radius = FALSE, csv = FALSE, json = FALSE;
   g_autofree char *from = NULL, *network = NULL;
+  gboolean at_night = FALSE;
   double max = 0, walk = NAN;
   GOptionEntry entries[] = {
     { "radius", 0, 0, G_OPTION_ARG_NONE, &radius,
@@ -750,6 +764,7 @@ cmd_coverage (int argc, char **argv)
       N_("METRES") },
     { "network", 0, 0, G_OPTION_ARG_STRING, &network,
       N_("With --walk: “walkable” paths (the default) or “all” lines in paths"), N_("WHICH") },
+    AT_NIGHT_OPTION,
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, N_("One row per building, as CSV"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("The summary, the sources and every building, as JSON"), NULL },
     { NULL }
@@ -777,7 +792,7 @@ cmd_coverage (int argc, char **argv)
   if (max < 0 || isnan (max))
     return usage_error (_("--max must be a distance in metres"));
   CmNetworkMode mode;
-  if (!parse_network_mode (network, &mode))
+  if (!parse_network_mode (network, at_night, &mode))
     return usage_error (_("--network is “walkable” or “all”"));
 
   g_autoptr (GError) error = NULL;
@@ -818,6 +833,7 @@ static int
 cmd_walk_area (int argc, char **argv)
 {
   g_autofree char *from = NULL, *network = NULL, *output = NULL;
+  gboolean at_night = FALSE;
   double max = NAN;
   GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from,
@@ -827,6 +843,7 @@ cmd_walk_area (int argc, char **argv)
       N_("METRES") },
     { "network", 0, 0, G_OPTION_ARG_STRING, &network,
       N_("“walkable” paths (the default) or “all” lines in paths"), N_("WHICH") },
+    AT_NIGHT_OPTION,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The GeoJSON file to write"),
       N_("FILE") },
     { NULL }
@@ -849,7 +866,7 @@ cmd_walk_area (int argc, char **argv)
   if (output == NULL)
     return usage_error (_("say where to write the areas with -o FILE.geojson"));
   CmNetworkMode mode;
-  if (!parse_network_mode (network, &mode))
+  if (!parse_network_mode (network, at_night, &mode))
     return usage_error (_("--network is “walkable” or “all”"));
 
   g_autoptr (GError) error = NULL;
@@ -1288,6 +1305,7 @@ cmd_lifecircle (int argc, char **argv)
 {
   gboolean csv = FALSE, json = FALSE;
   g_autofree char *table = NULL, *network = NULL, *pdf = NULL;
+  gboolean at_night = FALSE, details = FALSE;
   GOptionEntry entries[] = {
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv,
       N_("One row per building: each facility's walking metres and pass/fail, each circle met or not"),
@@ -1295,14 +1313,18 @@ cmd_lifecircle (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       N_("Shares per circle and facility, and the failing buildings, as JSON"), NULL },
     { "pdf", 0, 0, G_OPTION_ARG_FILENAME, &pdf,
-      N_("Also write a printable report in Chinese: summary, a map per circle, failing buildings"),
+      N_("Also write a printable report in Chinese: summary, a map per circle, failing buildings "
+         "grouped by what they lack"),
       N_("FILE.pdf") },
+    { "details", 0, 0, G_OPTION_ARG_NONE, &details,
+      N_("With --pdf: also list every failing building, with what it lacks and how far"), NULL },
     { "table", 0, 0, G_OPTION_ARG_FILENAME, &table,
       N_("A corrected copy of the circles and facilities table (default: the built-in "
          "data/lifecircle.json)"),
       N_("FILE.json") },
     { "network", 0, 0, G_OPTION_ARG_STRING, &network,
       N_("“walkable” paths (the default) or “all” lines in paths"), N_("WHICH") },
+    AT_NIGHT_OPTION,
     { NULL }
   };
   int rc = parse_options ("MAP",
@@ -1320,7 +1342,7 @@ cmd_lifecircle (int argc, char **argv)
   if (csv && json)
     return usage_error (_("choose one of --csv and --json"));
   CmNetworkMode mode;
-  if (!parse_network_mode (network, &mode))
+  if (!parse_network_mode (network, at_night, &mode))
     return usage_error (_("--network is “walkable” or “all”"));
 
   g_autoptr (GError) error = NULL;
@@ -1332,7 +1354,7 @@ cmd_lifecircle (int argc, char **argv)
     return fail (error);
   if (!cm_life_report_run (r, store, mode, NULL, NULL, NULL, &error))
     return fail (error);
-  if (pdf && !cm_report_write_life_circle_pdf (r, store, pdf, &error))
+  if (pdf && !cm_report_write_life_circle_pdf (r, store, pdf, details, &error))
     return fail (error);
 
   GString *out = g_string_new (NULL);

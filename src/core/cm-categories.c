@@ -90,6 +90,7 @@ cm_categories_new_from_data (const char *json, gssize len, GError **error)
       c->color = g_strdup (json_object_get_string_member (o, "color"));
       c->geometry = string_list (o, "geometry");
       c->osm = string_list (o, "osm");
+      c->serves = json_object_get_boolean_member_with_default (o, "serves", TRUE);
       if (c->key == NULL || g_hash_table_contains (self->by_key, c->key))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

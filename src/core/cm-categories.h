@@ -16,6 +16,7 @@ typedef struct
   char *color;     /* "#rrggbb" */
   char **geometry; /* "point", "line", "area" */
   char **osm;      /* "key=value" or "key=*" */
+  gboolean serves; /* a place that serves people: offered as a coverage analysis's source */
 } CmCategory;
 
 typedef struct _CmCategories CmCategories;

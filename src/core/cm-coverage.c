@@ -432,3 +432,19 @@ cm_coverage_compute_walk (CmCoverage *c, const CmNetwork *network, double max_m)
       add_to_sums (c, bd);
     }
 }
+
+guint
+cm_coverage_fill_missing_radius (CmCoverage *c, double radius_m)
+{
+  guint filled = 0;
+  for (guint i = 0; i < c->sources->len; i++)
+    {
+      CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+      if (isnan (s->radius_m))
+        {
+          s->radius_m = radius_m;
+          filled++;
+        }
+    }
+  return filled;
+}

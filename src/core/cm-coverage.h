@@ -82,6 +82,9 @@ gboolean cm_coverage_check_selector (const char *selector, GError **error);
  * source's own service_radius_m. Refuses an unknown layer or category with a message. */
 CmCoverage *cm_coverage_load (CmStore *store, const char *selector, double radius_m,
                               GError **error);
+/* Gives every source without a reach of its own (a station with no service_radius_m, any
+ * resource) @radius_m instead. Returns how many had none. */
+guint cm_coverage_fill_missing_radius (CmCoverage *coverage, double radius_m);
 /* Fills the results: nearest source and distance per building, coverage, per-source sums. */
 void cm_coverage_compute_radius (CmCoverage *coverage);
 /* The same by walking on @network from all sources at once: per building the nearest source

@@ -31,7 +31,8 @@ struct _CmNetwork
   /* input */
   GArray *path_xy, *path_n;       /* double pairs; guint positions per line */
   GArray *barrier_xy, *barrier_n; /* the same for barriers */
-  guint paths_left_out;
+  GArray *gate_xy;                /* closed gates drawn as points: double pairs */
+  guint paths_left_out, shortcuts, gates, gates_placed;
 
   /* built */
   gboolean built;
@@ -53,6 +54,7 @@ cm_network_new (void)
   net->path_n = g_array_new (FALSE, FALSE, sizeof (guint));
   net->barrier_xy = g_array_new (FALSE, FALSE, sizeof (double));
   net->barrier_n = g_array_new (FALSE, FALSE, sizeof (guint));
+  net->gate_xy = g_array_new (FALSE, FALSE, sizeof (double));
   net->node_xy = g_array_new (FALSE, FALSE, sizeof (double));
   net->edges = g_array_new (FALSE, FALSE, sizeof (Edge));
   return net;
@@ -67,6 +69,7 @@ cm_network_free (CmNetwork *net)
   g_array_unref (net->path_n);
   g_array_unref (net->barrier_xy);
   g_array_unref (net->barrier_n);
+  g_array_unref (net->gate_xy);
   g_array_unref (net->node_xy);
   g_array_unref (net->edges);
   g_free (net->adj_start);
@@ -95,6 +98,15 @@ cm_network_add_barrier (CmNetwork *net, const double *xy, guint n)
     return;
   g_array_append_vals (net->barrier_xy, xy, 2 * n);
   g_array_append_val (net->barrier_n, n);
+}
+
+void
+cm_network_add_gate (CmNetwork *net, double lon, double lat)
+{
+  g_return_if_fail (!net->built);
+  double xy[2] = { lon, lat };
+  g_array_append_vals (net->gate_xy, xy, 2);
+  net->gates++;
 }
 
 /* ---- building ----------------------------------------------------------------------------- */
@@ -220,6 +232,58 @@ find_cuts (const CmNetwork *net, const double *a, const double *b, GArray *cuts)
     }
   if (cuts->len > 1)
     g_array_sort (cuts, compare_double);
+}
+
+/* A gate drawn as a point closes the path segment nearest to it (within CM_NETWORK_GATE_M):
+ * it becomes a barrier 2 m long across that segment. On a vertex it cuts just beside it, on
+ * the nearer segment, which is enough to stop the way through. */
+static void
+place_gates (CmNetwork *net)
+{
+  const double *gxy = (const double *) net->gate_xy->data;
+  const double *pxy = (const double *) net->path_xy->data;
+  for (guint g = 0; g < net->gate_xy->len / 2; g++)
+    {
+      double p[2];
+      to_local (net, gxy[2 * g], gxy[2 * g + 1], p);
+      double best = CM_NETWORK_GATE_M, best_t = 0, a_best[2] = { 0 }, b_best[2] = { 0 };
+      guint offset = 0;
+      for (guint i = 0; i < net->path_n->len; i++)
+        {
+          guint n = g_array_index (net->path_n, guint, i);
+          for (guint k = 0; k + 1 < n; k++)
+            {
+              double a[2], b[2];
+              to_local (net, pxy[2 * (offset + k)], pxy[2 * (offset + k) + 1], a);
+              to_local (net, pxy[2 * (offset + k + 1)], pxy[2 * (offset + k + 1) + 1], b);
+              double dx = b[0] - a[0], dy = b[1] - a[1], len2 = dx * dx + dy * dy;
+              if (len2 <= 0)
+                continue;
+              double t = CLAMP (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2, 0, 1);
+              double d = hypot (a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
+              if (d < best)
+                {
+                  best = d, best_t = t;
+                  a_best[0] = a[0], a_best[1] = a[1], b_best[0] = b[0], b_best[1] = b[1];
+                }
+            }
+          offset += n;
+        }
+      if (best >= CM_NETWORK_GATE_M)
+        continue; /* on no path: it closes nothing */
+      double dx = b_best[0] - a_best[0], dy = b_best[1] - a_best[1], len = hypot (dx, dy);
+      /* strictly inside the segment: 10 cm from its ends (or its middle, if it is shorter) */
+      double margin = MIN (0.1 / len, 0.5);
+      double t = CLAMP (best_t, margin, 1 - margin);
+      double cx = a_best[0] + t * dx, cy = a_best[1] + t * dy;
+      double nx = -dy / len, ny = dx / len; /* across, 1 m each side */
+      double ends[4] = { net->lon0 + (cx - nx) / net->kx, net->lat0 + (cy - ny) / net->ky,
+                         net->lon0 + (cx + nx) / net->kx, net->lat0 + (cy + ny) / net->ky };
+      g_array_append_vals (net->barrier_xy, ends, 4);
+      guint two = 2;
+      g_array_append_val (net->barrier_n, two);
+      net->gates_placed++;
+    }
 }
 
 static void
@@ -351,6 +415,7 @@ cm_network_build (CmNetwork *net)
     minx = miny = maxx = maxy = 0;
   net->lon0 = minx, net->lat0 = miny;
   cm_geodesic_scale ((miny + maxy) / 2, &net->kx, &net->ky);
+  place_gates (net);
 
   NodeTable table = { 0 };
   guint capacity = 16;
@@ -435,28 +500,53 @@ add_lines_from_wkb (CmNetwork *net, const guint8 *wkb, gsize len, gboolean barri
     }
 }
 
+/* Points of a WKB geometry, for gates drawn as points. */
+static void
+add_gates_from_wkb (CmNetwork *net, const guint8 *wkb, gsize len)
+{
+  g_autoptr (CmGeom) geom = cm_geom_from_wkb (wkb, len);
+  if (geom == NULL || cm_geom_type_single (geom->type) != CM_GEOM_POINT)
+    return;
+  const double *xy = (const double *) geom->xy->data;
+  for (guint i = 0; i < geom->xy->len / 2; i++)
+    cm_network_add_gate (net, xy[2 * i], xy[2 * i + 1]);
+}
+
 CmNetwork *
 cm_network_load (CmStore *store, CmNetworkMode mode, GError **error)
 {
   g_autoptr (CmNetwork) net = cm_network_new ();
+  enum { PATHS, SHORTCUTS, BARRIERS, GATES };
   static const char *const sql[] = {
-    "SELECT AsBinary(geom),"
-    " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.highway') END,"
-    " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.foot') END,"
-    " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.access') END"
-    " FROM paths WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
-    "SELECT AsBinary(geom), NULL, NULL, NULL FROM barriers"
-    " WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
+    [PATHS] = "SELECT AsBinary(geom),"
+              " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.highway') END,"
+              " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.foot') END,"
+              " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.access') END"
+              " FROM paths WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
+    /* the short cuts residents take, drawn in a workshop: paths like any other */
+    [SHORTCUTS] = "SELECT AsBinary(geom), NULL, NULL, NULL FROM resources"
+                  " WHERE deleted = 0 AND category = 'shortcut' AND geom IS NOT NULL"
+                  " ORDER BY rowid",
+    [BARRIERS] = "SELECT AsBinary(geom), NULL, NULL, NULL FROM barriers"
+                 " WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
+    /* gates residents marked as locked at night: barriers (lines) or gates (points) */
+    [GATES] = "SELECT AsBinary(geom), NULL, NULL, NULL FROM resources"
+              " WHERE deleted = 0 AND category = 'locked_gate' AND geom IS NOT NULL"
+              " ORDER BY rowid",
   };
-  for (int layer = 0; layer < 2; layer++)
+  for (int what = PATHS; what <= GATES; what++)
     {
-      sqlite3_stmt *stmt = _cm_store_prepare (store, sql[layer], error);
+      if (what == GATES && !(mode & CM_NETWORK_AT_NIGHT))
+        continue;
+      sqlite3_stmt *stmt = _cm_store_prepare (store, sql[what], error);
       if (stmt == NULL)
         return NULL;
       int rc;
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          if (layer == 0 && mode == CM_NETWORK_WALKABLE
+          const guint8 *wkb = sqlite3_column_blob (stmt, 0);
+          gsize len = (gsize) sqlite3_column_bytes (stmt, 0);
+          if (what == PATHS && !(mode & CM_NETWORK_ALL)
               && !is_walkable ((const char *) sqlite3_column_text (stmt, 1),
                                (const char *) sqlite3_column_text (stmt, 2),
                                (const char *) sqlite3_column_text (stmt, 3)))
@@ -464,8 +554,11 @@ cm_network_load (CmStore *store, CmNetworkMode mode, GError **error)
               net->paths_left_out++;
               continue;
             }
-          add_lines_from_wkb (net, sqlite3_column_blob (stmt, 0),
-                              (gsize) sqlite3_column_bytes (stmt, 0), layer == 1);
+          if (what == SHORTCUTS)
+            net->shortcuts++;
+          if (what == GATES)
+            add_gates_from_wkb (net, wkb, len);
+          add_lines_from_wkb (net, wkb, len, what == BARRIERS || what == GATES);
         }
       sqlite3_finalize (stmt);
       if (rc != SQLITE_DONE)
@@ -488,6 +581,9 @@ cm_network_get_stats (const CmNetwork *net, CmNetworkStats *stats)
   stats->components = net->n_components;
   stats->cuts = net->cuts;
   stats->length_m = net->length_m;
+  stats->shortcuts = net->shortcuts;
+  stats->gates = net->gates;
+  stats->gates_placed = net->gates_placed;
 }
 
 /* ---- tying points to the network ---------------------------------------------------------- */

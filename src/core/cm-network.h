@@ -18,11 +18,19 @@ G_BEGIN_DECLS
 
 typedef struct _CmNetwork CmNetwork;
 
+/* Which network (flags). Always: the paths, the short cuts residents drew (resources of the
+ * category shortcut) and the barriers. */
 typedef enum
 {
-  CM_NETWORK_WALKABLE, /* leave out what DESIGN.md and docs/analysis.md exclude (motorways, foot=no…) */
-  CM_NETWORK_ALL,      /* every line in paths, for comparison with other tools */
+  CM_NETWORK_WALKABLE = 0,      /* leave out what docs/analysis.md excludes (motorways, foot=no…) */
+  CM_NETWORK_ALL = 1 << 0,      /* every line in paths, for comparison with other tools */
+  CM_NETWORK_AT_NIGHT = 1 << 1, /* gates residents marked as locked at night (resources of the
+                                 * category locked_gate) close the way: lines as barriers,
+                                 * points as gates */
 } CmNetworkMode;
+
+/* How near a path a gate drawn as a point must be to close it. */
+#define CM_NETWORK_GATE_M 15.0
 
 /* How far a point may be from the network and still join it (docs/analysis.md). */
 #define CM_NETWORK_MAX_ACCESS_M 200.0
@@ -34,6 +42,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmNetwork, cm_network_free)
 /* Lines as longitude/latitude pairs (@n positions). Then build once. */
 void cm_network_add_path (CmNetwork *network, const double *xy, guint n);
 void cm_network_add_barrier (CmNetwork *network, const double *xy, guint n);
+/* A closed gate drawn as a point: it cuts the path segment nearest to it (within
+ * CM_NETWORK_GATE_M), as a barrier across it would. */
+void cm_network_add_gate (CmNetwork *network, double lon, double lat);
 void cm_network_build (CmNetwork *network);
 
 /* Reads the live paths (filtered by @mode) and barriers of @store and builds. */
@@ -47,6 +58,9 @@ typedef struct
   guint components;  /* connected pieces */
   guint cuts;        /* places where a barrier cut a segment */
   double length_m;   /* all edges */
+  guint shortcuts;   /* of the paths, lines residents drew as short cuts */
+  guint gates;       /* closed gates drawn as points … */
+  guint gates_placed; /* … and those on a path, which cut it */
 } CmNetworkStats;
 
 void cm_network_get_stats (const CmNetwork *network, CmNetworkStats *stats);
