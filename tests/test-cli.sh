@@ -97,6 +97,27 @@ grep -q ": 1782 new, 0 updated" "$dir/out" || fail "export into a new map: $(cat
 "$CMAP" info "$dir/fresh.sqlite" --json >"$dir/i1"; "$CMAP" info "$DEMO_MAP" --json >"$dir/i2"
 python3 -c "import json,sys; a=json.load(open('$dir/i1'))['layers']; b=json.load(open('$dir/i2'))['layers']; assert a==b, (a,b)" || fail "layers differ after the round trip"
 ok "export of a whole map: every layer; imported into its own map nothing changes, into a new one every layer comes back"
+# coverage that would mislead says so: no stations; sources without a radius
+cp "$DEMO_MAP" "$dir/nostations.sqlite"
+spatialite -silent "$dir/nostations.sqlite" "UPDATE stations SET deleted = 1" >/dev/null 2>&1 || fail "spatialite"
+expect 0 "$CMAP" coverage "$dir/nostations.sqlite" --walk 500
+grep -q "cmap: note: the map has no service stations" "$dir/err" || fail "no stations: no note: $(cat "$dir/err")"
+expect 0 "$CMAP" coverage "$DEMO_MAP" --radius --from resources:library
+grep -Eq "cmap: note: [0-9]+ of [0-9]+ sources have no service radius" "$dir/err" || fail "sources without a radius: no note: $(cat "$dir/err")"
+grep -q "^0 of 626 buildings" "$dir/out" || fail "libraries without a radius reach nothing: $(head -1 "$dir/out")"
+ok "coverage says when there are no sources, and when sources have no radius"
+
+# at night: a gate residents marked as locked at night closes the way
+cp "$DEMO_MAP" "$dir/night.sqlite"
+printf '%s\n' '{"type": "Feature", "properties": {"name": "north gate", "category": "locked_gate"},' \
+  ' "geometry": {"type": "Point", "coordinates": [116.3132013, 40.0013323]}}' >"$dir/gate.geojson"
+expect 0 "$CMAP" import "$dir/night.sqlite" "$dir/gate.geojson"
+expect 0 "$CMAP" coverage "$dir/night.sqlite" --walk 500 --json
+python3 -c "import json; n=json.load(open('$dir/out'))['summary']['network']; assert n['gates_closed']==0, n" || fail "by day a gate is open"
+expect 0 "$CMAP" coverage "$dir/night.sqlite" --walk 500 --json --at-night
+python3 -c "import json; n=json.load(open('$dir/out'))['summary']['network']; assert n['gates_closed']==1 and n['barrier_cuts']>=1, n" || fail "at night the gate closes: $(head -c 300 "$dir/out")"
+ok "coverage --at-night closes the gates residents marked"
+
 # a file thousands of kilometres from the map's features: imported, with a warning
 expect 0 "$CMAP" import "$dir/demo-copy.sqlite" "$CM_SHARED_DATA/porto-centro/pois.geojson"
 grep -Eq "^cmap: warning: pois.geojson lies 9[0-9]{3} km from the map's features" "$dir/err" || fail "no warning for a far file: $(cat "$dir/err")"
@@ -297,6 +318,15 @@ grep -q "社区生活圈评估报告" "$dir/lc.txt" || fail "the PDF has no Chin
 grep -q "十五分钟生活圈" "$dir/lc2.txt" || fail "page 2 is not the 15-minute map"
 grep -q "未达标建筑" "$dir/lc.txt" || fail "the PDF has no list of failing buildings"
 grep -q "OpenStreetMap contributors" "$dir/lc.txt" || fail "the PDF lacks the OSM attribution"
+# failing buildings grouped per circle by what they lack: the counts in a circle's table add up
+# to the circle's failing buildings (15-minute circle: all 626, the demo has no kindergarten)
+grep -q "十五分钟生活圈（1000 米）：626 栋建筑未达标" "$dir/lc.txt" || fail "no table of the 15-minute circle's failing buildings"
+grep -q "每栋建筑的清单" "$dir/lc.txt" || fail "the report does not say where the list of buildings is"
+! grep -q "^1\. " "$dir/lc.txt" || fail "the report lists every building without --details"
+expect 0 "$CMAP" lifecircle "$DEMO_MAP" --pdf "$dir/lc-details.pdf" --details
+pdftotext "$dir/lc-details.pdf" "$dir/lcd.txt" || fail "pdftotext --details"
+grep -q "未达标建筑清单" "$dir/lcd.txt" || fail "--details: no list of the failing buildings"
+[ "$(grep -c "米" "$dir/lcd.txt")" -gt "$(grep -c "米" "$dir/lc.txt")" ] || fail "--details adds no distances"
 expect 0 "$CMAP" lifecircle "$DEMO_MAP" --csv
 [ "$(wc -l <"$dir/out")" -eq 627 ] || fail "lifecircle --csv: a header and 626 rows"
 [ "$(head -1 "$dir/out" | tr ',' '\n' | wc -l)" -eq $((6 + 4 + 2 * 25)) ] || fail "lifecircle --csv columns"

@@ -973,6 +973,20 @@ cm_window_get_analysis_row (CmWindow *self, guint position, const char **name,
   return row->value;
 }
 
+char *
+cm_window_dup_analysis_row_text (CmWindow *self, guint position, guint column)
+{
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (self->analysis_table));
+  g_autoptr (CmAnalysisRow) row = g_list_model_get_item (model, position);
+  switch (column)
+    {
+    case COL_NAME: return g_strdup (row->name);
+    case COL_DETAIL: return g_strdup (row->detail);
+    case COL_STATUS: return g_strdup (row->status);
+    default: return g_strdup_printf ("%.1f", row->value);
+    }
+}
+
 void
 cm_window_activate_analysis_row (CmWindow *self, guint position)
 {

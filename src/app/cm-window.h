@@ -66,6 +66,8 @@ void cm_window_sort_analysis (CmWindow *self, guint column, gboolean descending)
 double cm_window_get_analysis_row (CmWindow *self, guint position, const char **name,
                                    const char **uuid);
 void cm_window_activate_analysis_row (CmWindow *self, guint position);
+/* The text of a row's column (0 name, 1 detail, 2 value, 3 status), as shown. */
+char *cm_window_dup_analysis_row_text (CmWindow *self, guint position, guint column);
 void cm_window_set_analysis_circle (CmWindow *self, guint circle);
 
 G_END_DECLS

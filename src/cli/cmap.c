@@ -803,6 +803,19 @@ cmd_coverage (int argc, char **argv)
                                                walking ? 0 : max, &error);
   if (c == NULL)
     return fail (error);
+  /* what would mislead, said on stderr: nothing to measure from; sources with no reach */
+  const char *selector = from ? from : "stations";
+  if (c->sources->len == 0)
+    g_printerr (_("cmap: note: the map has no %s: every building is uncovered. Import the "
+                  "sources, or measure from others with --from\n"),
+                g_str_equal (selector, "stations") ? _("service stations") : selector);
+  guint no_radius = 0;
+  for (guint i = 0; !walking && i < c->sources->len; i++)
+    no_radius += isnan (g_array_index (c->sources, CmCoverageSource, i).radius_m);
+  if (no_radius > 0)
+    g_printerr (_("cmap: note: %u of %u sources have no service radius and reach nothing; give "
+                  "every source one with --max METRES\n"),
+                no_radius, c->sources->len);
   CmNetworkStats stats = { 0 };
   if (walking)
     {

@@ -1,0 +1,224 @@
+/* test-window-analysis.c: the analysis panel does not mislead (run under xvfb-run): only what
+ * can serve people is offered as a source, stations first; each station's own radius is for
+ * stations only, and those without one use the distance, as the summary says; a map without
+ * stations says so; the life circle lists each missing facility with its own distance; the
+ * at-night check closes the gates residents marked. Numbers are checked against the core on
+ * the same file. (The panel's widgets are reached through the window's private header until
+ * the panel is a widget of its own.) */
+#include <math.h>
+#include <string.h>
+
+#include "cm-analysis.h"
+#include "cm-core.h"
+#include "cm-store-private.h"
+#include "cm-test-util.h"
+#include "cm-window-private.h"
+#include "cm-window-test-util.h"
+
+static void
+wait_for_analysis (void)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (cm_window_is_analysing (window) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (cm_window_is_analysing (window));
+  spin (100);
+}
+
+static void
+store_sql (const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_assert_true (_cm_store_exec (store, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* A resource of @category at the demo's first station, through the store. */
+static void
+add_resource (const char *category, const char *name, gboolean line)
+{
+  double lon, lat;
+  query_point ("SELECT X(geom), Y(geom) FROM stations ORDER BY id LIMIT 1", &lon, &lat);
+  CmGeom *g = cm_geom_new (line ? CM_GEOM_LINESTRING : CM_GEOM_POINT);
+  double xy[4] = { lon, lat, lon + 0.0005, lat };
+  guint n = line ? 2 : 1, one = 1;
+  g_array_append_vals (g->xy, xy, 2 * n);
+  g_array_append_val (g->ring_len, n);
+  g_array_append_val (g->part_len, one);
+  g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
+  cm_geom_free (g);
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+  cm_feature_set_wkb (f, wkb);
+  cm_feature_set_category (f, category);
+  cm_feature_set_name (f, name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_assert_true (cm_store_add_feature (store, f, &error));
+}
+
+static guint
+selector_index (const char *selector)
+{
+  for (guint i = 0; i < window->analysis_selectors->len; i++)
+    if (g_str_equal (g_ptr_array_index (window->analysis_selectors, i), selector))
+      return i;
+  return G_MAXUINT;
+}
+
+/* Only places that serve people are offered, stations first. */
+static void
+test_sources_offered (void)
+{
+  add_resource ("broken_street_light", "dark corner", FALSE);
+  add_resource ("shortcut", "through the courtyard", TRUE);
+  add_resource ("kindergarten", "little stars", FALSE);
+  /* the window learns of changes made elsewhere when the map is opened again */
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_open_map (window, map_path, &error));
+  g_assert_cmpstr (g_ptr_array_index (window->analysis_selectors, 0), ==, "stations");
+  g_assert_cmpuint (selector_index ("resources:kindergarten"), !=, G_MAXUINT);
+  g_assert_cmpuint (selector_index ("resources:broken_street_light"), ==, G_MAXUINT);
+  g_assert_cmpuint (selector_index ("resources:shortcut"), ==, G_MAXUINT);
+  GListModel *names = gtk_drop_down_get_model (window->analysis_source);
+  g_autoptr (GtkStringObject) first = g_list_model_get_item (names, 0);
+  g_assert_cmpstr (gtk_string_object_get_string (first), ==, "Service stations (5)");
+}
+
+/* The own-radius choice is for stations only; a station without a radius uses the distance,
+ * and the summary says so; the counts equal the core's with the same fallback. */
+static void
+test_own_radius (void)
+{
+  gtk_drop_down_set_selected (window->analysis_kind, CM_ANALYSIS_COVERAGE);
+  gtk_drop_down_set_selected (window->analysis_method, 1); /* straight line */
+  gtk_drop_down_set_selected (window->analysis_source, selector_index ("resources:kindergarten"));
+  spin (50);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->analysis_own_radius)));
+  gtk_drop_down_set_selected (window->analysis_source, 0);
+  spin (50);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->analysis_own_radius)));
+
+  store_sql ("UPDATE stations SET service_radius_m = NULL WHERE name = '北区社区服务站'");
+  gtk_check_button_set_active (window->analysis_own_radius, TRUE);
+  gtk_spin_button_set_value (window->analysis_metres, 300);
+  g_signal_emit_by_name (window->analysis_run, "clicked");
+  wait_for_analysis ();
+  const char *summary = cm_window_get_analysis_summary (window);
+  g_test_message ("%s", summary);
+  g_assert_nonnull (strstr (summary, "1 station has no service radius of its own: 300 m is used"));
+  /* the same by the core */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_autoptr (CmCoverage) c = cm_coverage_load (store, "stations", 0, &error);
+  g_assert_cmpuint (cm_coverage_fill_missing_radius (c, 300), ==, 1);
+  cm_coverage_compute_radius (c);
+  const CmAnalysisResult *r = cm_window_get_analysis (window);
+  g_assert_cmpuint (r->coverage->covered, ==, c->covered);
+  g_assert_cmpuint (c->covered, >, 0);
+  g_autofree char *expected = g_strdup_printf ("%u of %u buildings are within a service radius",
+                                               c->covered, c->buildings->len);
+  g_assert_nonnull (strstr (summary, expected));
+}
+
+/* A map without stations: the summary says there are none and what to do. */
+static void
+test_no_stations (void)
+{
+  store_sql ("UPDATE stations SET deleted = 1");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_open_map (window, map_path, &error));
+  cm_window_run_analysis (window, CM_ANALYSIS_COVERAGE, "stations", TRUE, 500);
+  wait_for_analysis ();
+  const char *summary = cm_window_get_analysis_summary (window);
+  g_test_message ("%s", summary);
+  g_assert_nonnull (strstr (summary, "no service stations yet"));
+  g_assert_nonnull (strstr (summary, "“From”"));
+  g_assert_null (strstr (summary, "lead to no source"));
+  store_sql ("UPDATE stations SET deleted = 0");
+  g_assert_true (cm_window_open_map (window, map_path, &error));
+}
+
+/* Each facility a building lacks comes with its own nearest distance, equal to the core's. */
+static void
+test_lacks_with_own_distance (void)
+{
+  cm_window_run_analysis (window, CM_ANALYSIS_LIFE_CIRCLE, NULL, TRUE, 0);
+  wait_for_analysis ();
+  const CmAnalysisResult *r = cm_window_get_analysis (window);
+  g_assert_nonnull (r->life);
+  guint checked = 0;
+  for (guint row = 0; row < cm_window_get_analysis_rows (window) && checked < 20; row++)
+    {
+      const char *name, *uuid;
+      cm_window_get_analysis_row (window, row, &name, &uuid);
+      GArray *bs = r->life->buildings->buildings;
+      guint b = 0;
+      while (b < bs->len && g_strcmp0 (g_array_index (bs, CmCoverageBuilding, b).uuid, uuid))
+        b++;
+      g_assert_cmpuint (b, <, bs->len);
+      g_autofree char *lacks = cm_window_dup_analysis_row_text (window, row, 1);
+      for (guint f = 0; f < r->life->facilities->len; f++)
+        {
+          const CmLifeFacility *fa = &g_array_index (r->life->facilities, CmLifeFacility, f);
+          guint circle = gtk_drop_down_get_selected (window->analysis_circle);
+          if (fa->circle != circle || cm_life_report_passes (r->life, f, b))
+            continue;
+          g_autofree char *metres = isfinite (fa->walk_m[b]) ? cm_format_count (fa->walk_m[b])
+                                                             : NULL;
+          g_autofree char *want = metres ? g_strdup_printf ("%s (%s m)", fa->name_en, metres)
+                                         : g_strdup_printf ("%s (none reachable)", fa->name_en);
+          if (strstr (lacks, want) == NULL)
+            g_error ("row %u (%s): “%s” lacks “%s”", row, name, lacks, want);
+          checked++;
+        }
+    }
+  g_test_message ("%u missing facilities checked", checked);
+  g_assert_cmpuint (checked, >, 0);
+}
+
+/* The at-night check: the gates residents marked close the way. */
+static void
+test_at_night (void)
+{
+  add_resource ("locked_gate", "gate of the north courtyard", FALSE);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_open_map (window, map_path, &error));
+  gtk_drop_down_set_selected (window->analysis_kind, CM_ANALYSIS_COVERAGE);
+  gtk_drop_down_set_selected (window->analysis_method, 0); /* walking */
+  gtk_drop_down_set_selected (window->analysis_source, 0);
+  spin (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->analysis_at_night)));
+  gtk_check_button_set_active (window->analysis_at_night, TRUE);
+  g_signal_emit_by_name (window->analysis_run, "clicked");
+  wait_for_analysis ();
+  const CmAnalysisResult *r = cm_window_get_analysis (window);
+  g_assert_true (r->request.at_night);
+  g_assert_cmpuint (r->network.gates, ==, 1);
+  gtk_check_button_set_active (window->analysis_at_night, FALSE);
+  g_signal_emit_by_name (window->analysis_run, "clicked");
+  wait_for_analysis ();
+  r = cm_window_get_analysis (window);
+  g_assert_false (r->request.at_night);
+  g_assert_cmpuint (r->network.gates, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  cm_i18n_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  map_path = copy_demo_map ("analysis.sqlite");
+  open_window (map_path);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-analysis", NULL);
+  wait_for_tiles ();
+  g_test_add_func ("/analysis/sources-offered", test_sources_offered);
+  g_test_add_func ("/analysis/own-radius", test_own_radius);
+  g_test_add_func ("/analysis/no-stations", test_no_stations);
+  g_test_add_func ("/analysis/lacks-with-own-distance", test_lacks_with_own_distance);
+  g_test_add_func ("/analysis/at-night", test_at_night);
+  return g_test_run ();
+}
