@@ -16,7 +16,7 @@ TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3 poppler-utils x
 # To run the benchmarks (bench/README.md).
 BENCH_PACKAGES = gdal-bin hyperfine time bc qgis
 
-.PHONY: all run test bench deps test-deps bench-deps build clean
+.PHONY: all run test bench mutants deps test-deps bench-deps build clean
 
 all: build
 
@@ -51,6 +51,11 @@ run: build
 
 test: test-deps build
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+
+# One-line bugs put into a scratch copy, one at a time: every one must make a test fail
+# (tests/mutants.txt; about a minute each; not part of make test).
+mutants: test-deps build
+	tests/mutants.sh
 
 bench: bench-deps build
 	meson test -C $(BUILD) --benchmark --verbose

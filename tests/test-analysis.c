@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cm-core.h"
+#include "cm-store-private.h"
 #include "cm-test-util.h"
 
 /* Within 0.1% of geod_inverse for community distances, at Porto's, Beijing's and other
@@ -129,11 +130,64 @@ test_bad_selector (void)
   g_assert_null (none2);
   g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
   g_clear_error (&error);
-  /* no sources at all: every building is uncovered, none has a nearest */
-  g_autoptr (CmCoverage) empty = cm_coverage_load (store, "stations", 0, &error);
+}
+
+/* The radius counts exactly: a building at the radius is covered; the next double below it, or
+ * a radius 0.05% short (a pre-filter that lets through what is a little beyond) is not. */
+static void
+test_radius_limit_exact (void)
+{
+  const double lon0 = 116.32, lat0 = 40.0, lon1 = 116.3246, lat1 = 40.0012;
+  double d = cm_geodesic_distance (lon0, lat0, lon1, lat1);
+  g_assert_cmpfloat (fabs (d - cm_test_geod_distance (lon0, lat0, lon1, lat1)), <, 1e-3);
+  const struct
+  {
+    double radius;
+    gboolean covered;
+  } cases[] = { { d, TRUE }, { nextafter (d, 0), FALSE }, { d / 1.0005, FALSE },
+                { d * 1.0005, TRUE } };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (CmCoverage) c = cm_coverage_new ();
+      cm_coverage_add_source (c, "s", "s", lon0, lat0, cases[i].radius);
+      /* far sources too, so the grid has more than one cell */
+      cm_coverage_add_source (c, "far", "far", lon0 + 0.2, lat0 + 0.2, 300);
+      cm_coverage_add_building (c, "b", "b", lon1, lat1, 1, 1);
+      cm_coverage_compute_radius (c);
+      const CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, 0);
+      g_test_message ("radius %.9f m, building at %.9f m: %s", cases[i].radius, d,
+                      b->covered ? "covered" : "not covered");
+      g_assert_cmpint (b->covered, ==, cases[i].covered);
+      g_assert_cmpfloat (b->nearest_m, ==, d);
+    }
+}
+
+/* No sources at all: each of the demo's 626 buildings is uncovered and has no nearest. */
+static void
+test_no_sources (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "no-stations.sqlite", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_true (_cm_store_exec (store, "UPDATE stations SET deleted = 1", &error));
+  g_autoptr (CmCoverage) c = cm_coverage_load (store, "stations", 0, &error);
   g_assert_no_error (error);
-  cm_coverage_compute_radius (empty);
-  g_assert_cmpint (empty->covered, ==, 0);
+  g_assert_cmpint (c->sources->len, ==, 0);
+  g_assert_cmpint (c->buildings->len, ==, 626);
+  cm_coverage_compute_radius (c);
+  g_assert_cmpint (c->covered, ==, 0);
+  for (guint i = 0; i < c->buildings->len; i++)
+    {
+      const CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
+      g_assert_cmpint (b->nearest, ==, -1);
+      g_assert_true (isnan (b->nearest_m));
+      g_assert_false (b->covered);
+    }
 }
 
 /* ---- volunteer teams ----------------------------------------------------------------------- */
@@ -245,6 +299,24 @@ test_teams (void)
   g_assert_nonnull (t->gaps);
   g_assert_nonnull (t->covered);
 
+  /* a team reaching over the boundary: only its ground inside counts as covering the
+   * community. D spans x 800–1300, y 600–900: 150,000 m², of which 60,000 inside (x 800–1000);
+   * inside it is new ground only above 700 m and at x 800–1000 … all of y 600–900 there lies
+   * in the gap (x 700–1000 above 500 m), so the covered ground inside grows by exactly 60,000
+   * and the gaps shrink by as much */
+  g_autoptr (CmTeams) over = cm_teams_new ();
+  g_autoptr (CmGeom) d = rect (800, 600, 1300, 900);
+  cm_teams_add_boundary (over, boundary);
+  cm_teams_add_team (over, "a", "A", NULL, a);
+  cm_teams_add_team (over, "b", "B", NULL, b);
+  cm_teams_add_team (over, "c", "C", NULL, c);
+  cm_teams_add_team (over, "d", "D", NULL, d);
+  cm_teams_compute (over);
+  ASSERT_AREA (g_array_index (over->teams, CmTeam, 3).area_m2, 150000);
+  ASSERT_AREA (over->covered_area_m2, 820000 + 150000);
+  ASSERT_AREA (over->covered_in_boundary_m2, 820000 + 60000);
+  ASSERT_AREA (over->gaps_area_m2, 180000 - 60000);
+
   /* no boundary: no gaps, the rest as before */
   g_autoptr (CmTeams) loose = cm_teams_new ();
   cm_teams_add_team (loose, "a", "A", NULL, a);
@@ -255,6 +327,41 @@ test_teams (void)
   ASSERT_AREA (((CmTeamOverlap *) g_ptr_array_index (loose->overlaps, 0))->area_m2, 120000);
 }
 
+/* An area's size in square metres: a 300 × 200 m courtyard with a 100 × 50 m hole is
+ * 55,000 m², as SpatiaLite's ellipsoidal area says; lines and points have none. */
+static void
+test_area (void)
+{
+  double outer[] = { 0, 0, 300, 0, 300, 200, 0, 200, 0, 0 };
+  double hole[] = { 100, 50, 200, 50, 200, 100, 100, 100, 100, 50 };
+  g_autoptr (CmGeom) g = ring_in_metres (5, outer);
+  g_autoptr (CmGeom) h = ring_in_metres (5, hole);
+  /* the hole as the polygon's second ring */
+  g_array_append_vals (g->xy, h->xy->data, h->xy->len);
+  guint five = 5;
+  g_array_append_val (g->ring_len, five);
+  g_array_index (g->part_len, guint, 0) = 2;
+  ASSERT_AREA (cm_geom_area_m2 (g), 55000);
+  /* and against SpatiaLite on the ellipsoid */
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "area.sqlite", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, NULL, &error);
+  g_autoptr (GBytes) wkb = cm_geom_to_wkb (g);
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+  cm_feature_set_wkb (f, wkb);
+  g_assert_true (cm_store_add_feature (store, f, &error));
+  sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT ST_Area(geom, 1) FROM resources", &error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  double ellipsoid = sqlite3_column_double (stmt, 0);
+  sqlite3_finalize (stmt);
+  g_test_message ("area %.1f m², SpatiaLite %.1f m²", cm_geom_area_m2 (g), ellipsoid);
+  g_assert_cmpfloat (fabs (cm_geom_area_m2 (g) - ellipsoid) / ellipsoid, <, 0.001);
+  g_autoptr (CmGeom) line = ring_in_metres (2, outer);
+  line->type = CM_GEOM_LINESTRING;
+  g_assert_cmpfloat (cm_geom_area_m2 (line), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,6 +369,9 @@ main (int argc, char **argv)
   g_test_add_func ("/analysis/geodesic", test_geodesic);
   g_test_add_func ("/analysis/radius-coverage-porto", test_radius_coverage_porto);
   g_test_add_func ("/analysis/bad-selector", test_bad_selector);
+  g_test_add_func ("/analysis/no-sources", test_no_sources);
+  g_test_add_func ("/analysis/area", test_area);
+  g_test_add_func ("/analysis/radius-limit-exact", test_radius_limit_exact);
   g_test_add_func ("/analysis/teams", test_teams);
   return g_test_run ();
 }

@@ -90,6 +90,25 @@ import_into_fresh (const char *path, CmImportReport *report, GError **error)
   return ok;
 }
 
+/* The .geojson files under @dir (names relative to the bad-geojson folder), recursively. */
+static void
+list_geojson (const char *root, const char *rel, GPtrArray *out)
+{
+  g_autofree char *dir = g_build_filename (root, rel, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_assert_nonnull (d);
+  const char *name;
+  while ((name = g_dir_read_name (d)))
+    {
+      g_autofree char *child_rel = *rel ? g_build_filename (rel, name, NULL) : g_strdup (name);
+      g_autofree char *child = g_build_filename (root, child_rel, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        list_geojson (root, child_rel, out);
+      else if (g_str_has_suffix (name, ".geojson"))
+        g_ptr_array_add (out, g_steal_pointer (&child_rel));
+    }
+}
+
 static void
 test_outcome_table (void)
 {
@@ -101,12 +120,14 @@ test_outcome_table (void)
   g_assert_no_error (error);
 
   g_auto (GStrv) lines = g_strsplit (table, "\n", -1);
+  g_autoptr (GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint checked = 0, refused = 0;
   for (char **line = lines; *line; line++)
     {
       if (**line == '#' || **line == '\0')
         continue;
       g_auto (GStrv) f = g_strsplit (*line, "\t", -1);
+      g_hash_table_add (listed, g_strdup (f[0]));
       g_autofree char *rel = g_build_filename ("bad-geojson", f[0], NULL);
       g_autofree char *path = cm_test_data (rel);
       g_autoptr (CmImportReport) report = cm_import_report_new ();
@@ -141,7 +162,15 @@ test_outcome_table (void)
         }
       checked++;
     }
-  g_assert_cmpint (checked, ==, 133); /* every .geojson file under bad-geojson/ */
+  /* every .geojson file under bad-geojson/ has its row, and every row its file */
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *root = cm_test_data ("bad-geojson");
+  list_geojson (root, "", files);
+  g_assert_cmpuint (files->len, >, 100);
+  for (guint i = 0; i < files->len; i++)
+    if (!g_hash_table_contains (listed, g_ptr_array_index (files, i)))
+      g_error ("%s has no row in bad-geojson-outcomes.tsv", (char *) g_ptr_array_index (files, i));
+  g_assert_cmpuint (checked, ==, files->len);
   g_assert_cmpint (refused, >=, 40);
 }
 
@@ -174,6 +203,41 @@ import_bytes (const char *bytes, gsize len, CmImportReport *report, GError **err
   g_autofree char *path = g_build_filename (dir, "input.geojson", NULL);
   g_file_set_contents (path, bytes, len, NULL);
   return import_into_fresh (path, report, error);
+}
+
+/* Coordinates exactly on ±180° / ±90° are the world's edges, not another system: imported.
+ * A ten-millionth of a degree beyond is refused. */
+static void
+test_coordinate_limits (void)
+{
+  const char *on_edges =
+      "{\"type\":\"FeatureCollection\",\"features\":["
+      "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[180,90]}},"
+      "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[-180,-90]}},"
+      "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"LineString\","
+      "\"coordinates\":[[-180.0,0],[180.0,0.5]]}}]}";
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (import_bytes (on_edges, strlen (on_edges), report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report->created, ==, 3);
+  g_assert_cmpfloat (report->bbox[0], ==, -180);
+  g_assert_cmpfloat (report->bbox[1], ==, -90);
+  g_assert_cmpfloat (report->bbox[2], ==, 180);
+  g_assert_cmpfloat (report->bbox[3], ==, 90);
+
+  const char *beyond[] = { "[180.0000001,0]", "[-180.0000001,0]", "[0,90.0000001]",
+                           "[0,-90.0000001]" };
+  for (gsize i = 0; i < G_N_ELEMENTS (beyond); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+          "{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\","
+          "\"coordinates\":%s}}", beyond[i]);
+      g_autoptr (CmImportReport) r = cm_import_report_new ();
+      g_autoptr (GError) e = NULL;
+      g_assert_false (import_bytes (text, strlen (text), r, &e));
+      g_assert_error (e, CM_GEOJSON_ERROR, CM_GEOJSON_ERROR_OUT_OF_RANGE);
+    }
 }
 
 static void
@@ -227,7 +291,8 @@ test_too_deep (void)
   g_string_free (props, TRUE);
 }
 
-/* A valid file cut at every byte: refused or imported, never a crash; refusals change nothing. */
+/* A valid file cut at every byte: refused or imported, never a crash; refusals change nothing.
+ * Only the full length imports: any shorter cut is refused as truncated or broken. */
 static void
 test_every_truncation (void)
 {
@@ -236,7 +301,7 @@ test_every_truncation (void)
   gsize len;
   g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
   guint refused = 0;
-  for (gsize cut = 0; cut < len; cut += 7)
+  for (gsize cut = 0; cut < len; cut++)
     {
       g_autoptr (CmImportReport) report = cm_import_report_new ();
       g_autoptr (GError) error = NULL;
@@ -246,7 +311,11 @@ test_every_truncation (void)
           refused++;
         }
     }
-  g_assert_cmpint (refused, >=, len / 7 - 2);
+  /* a cut inside the trailing whitespace leaves a whole document */
+  gsize whole = len;
+  while (whole > 0 && g_ascii_isspace (bytes[whole - 1]))
+    whole--;
+  g_assert_cmpint (refused, ==, whole);
 }
 
 /* Random bytes and other encodings: refused with a message, never a crash. */
@@ -315,6 +384,7 @@ main (int argc, char **argv)
   g_test_add_func ("/bad-geojson/repairs-are-valid", test_repairs_are_valid);
   g_test_add_func ("/bad-geojson/too-deep", test_too_deep);
   g_test_add_func ("/bad-geojson/every-truncation", test_every_truncation);
+  g_test_add_func ("/bad-geojson/coordinate-limits", test_coordinate_limits);
   g_test_add_func ("/bad-geojson/garbage", test_garbage);
   g_test_add_func ("/bad-geojson/sequences-and-long-values", test_sequences_and_long_values);
   return g_test_run ();

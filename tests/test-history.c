@@ -348,6 +348,54 @@ test_undo_redo (void)
   g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources"), ==, 1);
 }
 
+/* Every write moves updated_at forward — add, update, delete (a tombstone), undo, redo — and
+ * created_at never changes: merging maps will tell what changed by it. */
+static void
+test_dates_move_forward (void)
+{
+  g_autoptr (CmStore) store = new_map ("dates.sqlite");
+  g_autoptr (CmHistory) history = cm_history_new (store);
+  g_autoptr (GError) error = NULL;
+  const double at[] = { 116.3, 40.0 };
+  g_autoptr (CmFeature) f = new_feature (CM_LAYER_RESOURCES, CM_GEOM_POINT, at, 1);
+  cm_feature_set_name (f, "长椅");
+  g_assert_true (cm_history_add (history, f, &error));
+  g_autofree char *created = text_of (store, "SELECT created_at FROM resources");
+  g_autofree char *last = text_of (store, "SELECT updated_at FROM resources");
+  g_assert_cmpstr (created, ==, last);
+  const char *steps[] = { "update", "delete", "undo", "redo", "undo", "update again" };
+  for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_usleep (3000); /* the timestamps have milliseconds */
+      if (g_str_has_prefix (steps[i], "update"))
+        {
+          g_autoptr (CmFeature) now = cm_store_get_feature (store, CM_LAYER_RESOURCES,
+                                                            cm_feature_get_uuid (f), &error);
+          g_autoptr (CmFeature) before = cm_feature_copy (now);
+          cm_feature_set_description (now, steps[i]);
+          g_assert_true (cm_history_update (history, before, now, &error));
+        }
+      else if (g_str_equal (steps[i], "delete"))
+        {
+          g_autoptr (CmFeature) now = cm_store_get_feature (store, CM_LAYER_RESOURCES,
+                                                            cm_feature_get_uuid (f), &error);
+          g_assert_true (cm_history_delete (history, now, &error));
+        }
+      else if (g_str_equal (steps[i], "undo"))
+        g_assert_true (cm_history_undo (history, NULL, NULL, &error));
+      else
+        g_assert_true (cm_history_redo (history, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_autofree char *updated = text_of (store, "SELECT updated_at FROM resources");
+      g_autofree char *still = text_of (store, "SELECT created_at FROM resources");
+      g_test_message ("%s: updated_at %s", steps[i], updated);
+      g_assert_cmpstr (updated, >, last);
+      g_assert_cmpstr (still, ==, created);
+      g_free (last);
+      last = g_steal_pointer (&updated);
+    }
+}
+
 /* Workshops, contributors, anonymous residents, and who drew what. */
 static void
 test_workshops (void)
@@ -413,6 +461,7 @@ main (int argc, char **argv)
   g_test_add_func ("/history/geom-edits", test_geom_edits);
   g_test_add_func ("/history/snap", test_snap);
   g_test_add_func ("/history/undo-redo", test_undo_redo);
+  g_test_add_func ("/history/dates-move-forward", test_dates_move_forward);
   g_test_add_func ("/history/workshops", test_workshops);
   g_test_add_func ("/history/photos", test_photos);
   g_test_add_func ("/history/migrate-v1", test_migrate_v1);

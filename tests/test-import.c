@@ -292,6 +292,17 @@ test_reimport_updates (void)
   g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE source_id ="
                                              " 'node/987218116' AND name = 'Café renomeado'"
                                              " AND updated_at > created_at"), ==, 1);
+  /* a change in a source tag alone (the opening hours) is a change too */
+  g_assert_true (g_file_set_contents (changed,
+      "{\"type\": \"Feature\", \"properties\": {\"@type\": \"node\", \"@id\": 987218116,"
+      " \"name\": \"Café renomeado\", \"amenity\": \"cafe\", \"opening_hours\": \"Mo-Fr 08:00-18:00\"},"
+      " \"geometry\": {\"type\": \"Point\", \"coordinates\": [-8.61, 41.15]}}", -1, NULL));
+  g_assert_true (cm_import_file (store, changed, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                 &error));
+  g_assert_cmpint (report->updated, ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE"
+                                             " json_extract(tags, '$.opening_hours') ="
+                                             " 'Mo-Fr 08:00-18:00'"), ==, 1);
   g_autofree char *uuid2 = query_text (store, "SELECT uuid FROM resources WHERE source_id = "
                                               "'node/987218116'");
   g_assert_cmpstr (uuid1, ==, uuid2);

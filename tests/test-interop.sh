@@ -36,12 +36,17 @@ ogrinfo -ro -so "$map" resources | grep -q '^tags: String' || fail "ogrinfo: no 
 ogrinfo -ro -so "$map" resources | grep -q '^uuid: String' || fail "ogrinfo: no uuid field"
 ok "ogrinfo: resources has uuid and tags fields"
 
-# spatialite: CheckSpatialIndex() = 1 for every geometry column
+# spatialite: CheckSpatialIndex() = 1 for every geometry column (all seven: none skipped)
+sqlite3 "$map" "SELECT f_table_name, f_geometry_column FROM geometry_columns ORDER BY 1" >"$dir/columns" \
+  || fail "sqlite3 could not list the geometry columns"
+checked=0
 while IFS='|' read -r table column; do
   r=$(spatialite -silent "$map" "SELECT CheckSpatialIndex('$table', '$column');" 2>/dev/null | tail -n 1)
   [ "$r" = 1 ] || fail "CheckSpatialIndex($table, $column) = '$r'"
+  checked=$((checked + 1))
   ok "spatialite: CheckSpatialIndex('$table', '$column') = 1"
-done < <(sqlite3 "$map" "SELECT f_table_name, f_geometry_column FROM geometry_columns ORDER BY 1")
+done <"$dir/columns"
+[ "$checked" = 7 ] || fail "CheckSpatialIndex checked $checked geometry columns, not the map's 7"
 
 # ogr2ogr appends a feature to resources; cmap reads it
 cat > "$dir/new.geojson" <<'JSON'

@@ -127,7 +127,8 @@ test_grid (void)
   ASSERT_METRES (far->access_m, WALKED (300, 310, 300, 300));
   /* north first: on the ellipsoid a street 300 m further north is 1.2 cm shorter */
   ASSERT_METRES (far->walk_m, WALKED (0, 0, 0, 300, 300, 300, 300, 310));
-  g_assert_cmpfloat (WALKED (0, 0, 300, 0, 300, 300) - WALKED (0, 0, 0, 300, 300, 300), >, 0.01);
+  /* … and not east first, which is longer by more than the tolerance */
+  g_assert_cmpfloat (fabs (far->walk_m - WALKED (0, 0, 300, 0, 300, 300, 300, 310)), >, 0.01);
   g_assert_false (far->covered); /* 610 m > 500 m */
   ASSERT_METRES (far->nearest_m, WALKED (0, 0, 300, 310));
   g_assert_cmpfloat (fabs (far->detour - far->walk_m / far->nearest_m), <, 1e-9);
@@ -144,6 +145,29 @@ test_grid (void)
   g_assert_cmpint (c->population_uncovered, ==, 25);
   CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, 0);
   g_assert_cmpint (s->buildings, ==, 2);
+}
+
+/* The walking limit counts: a building exactly at it is covered, one a hair beyond (the next
+ * double below the limit) is not. */
+static void
+test_walk_limit_exact (void)
+{
+  g_autoptr (CmNetwork) net = cm_network_new ();
+  PATH (net, 0, 0, 250, 0, 500, 0);
+  cm_network_build (net);
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  add_source (c, 0, 0);
+  add_building (c, 500, 0);
+  cm_coverage_compute_walk (c, net, 1000);
+  double w = building (c, 0)->walk_m;
+  ASSERT_METRES (w, WALKED (0, 0, 500, 0));
+  cm_coverage_compute_walk (c, net, w);
+  g_assert_cmpint (building (c, 0)->walk_status, ==, CM_WALK_REACHED);
+  g_assert_true (building (c, 0)->covered);
+  g_assert_cmpint (c->covered, ==, 1);
+  cm_coverage_compute_walk (c, net, nextafter (w, 0));
+  g_assert_false (building (c, 0)->covered);
+  g_assert_cmpint (c->covered, ==, 0);
 }
 
 /* A street with a side street that ends; two stations compete. */
@@ -165,7 +189,7 @@ test_dead_end (void)
   g_assert_cmpint (b->nearest, ==, 0);
   ASSERT_METRES (b->walk_m, WALKED (0, -20, 0, 0, 200, 0, 200, 150, 200, 170));
   ASSERT_METRES (b->source_access_m, WALKED (0, -20, 0, 0));
-  ASSERT_METRES (b->access_m, 20 * WALKED (200, 150, 200, 170) / 20);
+  ASSERT_METRES (b->access_m, WALKED (200, 150, 200, 170));
   /* the second station is on this building's own edge: straight along it, 60 + 10 */
   b = building (c, 1);
   g_assert_cmpint (b->nearest, ==, 1);
@@ -881,6 +905,7 @@ main (int argc, char **argv)
   init_scale ();
   g_test_add_func ("/network/grid", test_grid);
   g_test_add_func ("/network/dead-end", test_dead_end);
+  g_test_add_func ("/network/walk-limit-exact", test_walk_limit_exact);
   g_test_add_func ("/network/components-and-off-network", test_components_and_off_network);
   g_test_add_func ("/network/barrier", test_barrier);
   g_test_add_func ("/network/resident-drawn", test_resident_drawn);
