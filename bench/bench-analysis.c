@@ -7,11 +7,14 @@
  * radius coverage of 57,020 buildings (Porto's five times over, shifted) against 500 stations,
  * the union, gaps and overlaps of 12 drawn team areas, and the full life-circle report.
  *
- * The peer: QGIS 3.22's native:serviceareafromlayer through qgis_process, when it is installed
- * (make bench-deps installs it), for the first 20 sources at 500 m on the same roads, in the
- * same run; its output has every edge twice, so lengths are compared on distinct segments.
+ * The peer: QGIS 3.22's native:serviceareafromlayer, when it is installed (make bench-deps
+ * installs it), for the first 20 sources at 500 m on the same roads, in the same run, like
+ * with like: in-process (PyQGIS processing.run after a warm-up, bench/qgis-service-area.py)
+ * against ours in-process, and whole processes (qgis_process against cmap walk-area), medians
+ * of PEER_RUNS each. Its output has every edge twice, so lengths are compared on distinct
+ * segments.
  *
- * Usage: bench-analysis SHARED_DATA_DIR WORK_DIR
+ * Usage: bench-analysis SHARED_DATA_DIR WORK_DIR BENCH_SOURCE_DIR CMAP
  */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -389,8 +392,28 @@ tie_in_degrees (CmNetwork *net, double lon, double lat)
   return tie;
 }
 
+#define PEER_RUNS 5 /* each of the four QGIS-comparison timings: the median of this many */
+
+/* Runs @argv (whole process), output thrown away; its wall time in ms, or -1 on failure. */
+static double
+time_process (const char *const *argv, char **env)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+  gint64 t0 = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDOUT_TO_DEV_NULL
+                     | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    {
+      g_print ("  %s failed: %s\n", argv[0], error ? error->message : "?");
+      return -1;
+    }
+  return ms_since (t0);
+}
+
 static void
-compare_with_qgis (const char *data, const char *work, CmStore *store, CmCoverage *sources)
+compare_with_qgis (const char *data, const char *work, const char *bench_dir, const char *cmap,
+                   CmStore *store, CmCoverage *sources)
 {
   const char *qgis = "/usr/bin/qgis_process.bin";
   if (!g_file_test (qgis, G_FILE_TEST_IS_EXECUTABLE))
@@ -431,40 +454,84 @@ compare_with_qgis (const char *data, const char *work, CmStore *store, CmCoverag
   g_autofree char *proj = g_strdup_printf ("--PROJECT_PATH=%s", project);
   const char *argv[] = { qgis, "run", "native:serviceareafromlayer", proj, "--", input, start,
                          "STRATEGY=0", "TRAVEL_COST=500", out, NULL };
-  const char *version[] = { qgis, "--version", NULL };
   g_auto (GStrv) env = g_get_environ ();
   env = g_environ_setenv (env, "QT_QPA_PLATFORM", "offscreen", TRUE);
   g_autofree char *runtime = g_build_filename (work, "xdg-runtime", NULL);
   g_mkdir_with_parents (runtime, 0700);
   env = g_environ_setenv (env, "XDG_RUNTIME_DIR", runtime, TRUE);
 
-  double runs[3], startup[3];
-  for (int r = 0; r < 3; r++)
+  /* 1. in-process, both: QGIS's processing.run in PyQGIS after a warm-up run, against ours
+   * loading the network from the map and computing the service areas */
+  double qgis_in = -1;
+  g_autofree char *script = g_build_filename (bench_dir, "qgis-service-area.py", NULL);
+  g_autofree char *runs_text = g_strdup_printf ("%d", PEER_RUNS);
+  const char *py[] = { "/usr/bin/python3", script, roads, points, runs_text, output, NULL };
+  g_autofree char *py_out = NULL;
+  {
+    g_autoptr (GError) error = NULL;
+    int status;
+    if (g_spawn_sync (NULL, (char **) py, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, &py_out, NULL, &status, &error)
+        && g_spawn_check_wait_status (status, &error))
+      {
+        g_autoptr (JsonParser) parser = json_parser_new ();
+        const char *line = strrchr (g_strstrip (py_out), '\n');
+        if (json_parser_load_from_data (parser, line ? line + 1 : py_out, -1, NULL))
+          qgis_in = json_object_get_double_member (
+              json_node_get_object (json_parser_get_root (parser)), "median_ms");
+      }
+    else
+      g_print ("QGIS: PyQGIS could not run %s: %s\n", script, error ? error->message : "?");
+  }
+  double ours_runs[PEER_RUNS];
+  for (int r = 0; r < PEER_RUNS; r++)
     {
       g_autoptr (GError) error = NULL;
-      int status;
-      g_unlink (output);
       gint64 t0 = g_get_monotonic_time ();
-      if (!g_spawn_sync (NULL, (char **) version, env, G_SPAWN_STDOUT_TO_DEV_NULL
-                         | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error))
-        g_error ("%s", error->message);
-      startup[r] = ms_since (t0);
-      t0 = g_get_monotonic_time ();
-      if (!g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDOUT_TO_DEV_NULL
-                         | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error)
-          || !g_spawn_check_wait_status (status, &error))
+      g_autoptr (CmNetwork) timed_net = cm_network_load (store, CM_NETWORK_ALL, &error);
+      g_autoptr (CmNetworkSearch) timed_search = cm_network_search_new (timed_net);
+      for (guint i = 0; i < n; i++)
         {
-          g_print ("QGIS: qgis_process failed: %s\n", error ? error->message : "?");
-          return;
+          CmCoverageSource *src = &g_array_index (sources->sources, CmCoverageSource, i);
+          CmNetworkTie tie;
+          cm_network_tie (timed_net, src->lon, src->lat, CM_NETWORK_MAX_ACCESS_M, &tie);
+          g_autoptr (GArray) pieces = g_array_new (FALSE, FALSE, sizeof (CmNetworkPiece));
+          cm_network_service_area (timed_search, &tie, 500, pieces);
         }
-      runs[r] = ms_since (t0);
+      ours_runs[r] = ms_since (t0);
     }
-  double qgis_ms = median (runs, 3), qgis_start = median (startup, 3);
+  double ours_in = median (ours_runs, PEER_RUNS);
 
-  /* ours on the same lines (every line in paths, as QGIS takes them): timed alone, then the
-   * pieces compared (not timed) */
+  /* 2. whole processes, both: qgis_process against cmap walk-area on a map whose stations are
+   * the same points (each reads the roads, computes, writes GeoJSON) */
+  g_autofree char *peer_map = g_build_filename (work, "bench-peer.sqlite", NULL);
+  g_autofree char *peer_out = g_build_filename (work, "cmap-walk-area.geojson", NULL);
+  {
+    g_autoptr (GError) error = NULL;
+    g_unlink (peer_map);
+    g_autoptr (CmStore) peer = cm_store_create (peer_map, "peer", &error);
+    g_autoptr (CmImportReport) report = cm_import_report_new ();
+    if (peer == NULL
+        || !cm_import_file (peer, roads, CM_LAYER_PATHS, NULL, report, NULL, NULL, NULL, &error)
+        || !cm_import_file (peer, points, CM_LAYER_STATIONS, NULL, report, NULL, NULL, NULL,
+                            &error))
+      g_error ("%s", error->message);
+  }
+  const char *walk_area[] = { cmap, "walk-area", peer_map, "--from", "stations", "--max", "500",
+                              "--network", "all", "-o", peer_out, NULL };
+  double qgis_runs[PEER_RUNS], cmap_runs[PEER_RUNS];
+  for (int r = 0; r < PEER_RUNS; r++)
+    {
+      g_unlink (output);
+      if ((qgis_runs[r] = time_process (argv, env)) < 0
+          || (cmap_runs[r] = time_process (walk_area, env)) < 0)
+        return;
+    }
+  double qgis_whole = median (qgis_runs, PEER_RUNS), cmap_whole = median (cmap_runs, PEER_RUNS);
+
+  /* ours on the same lines (every line in paths, as QGIS takes them), for the comparison of
+   * what each reaches (not timed) */
   g_autoptr (GError) error = NULL;
-  gint64 t0 = g_get_monotonic_time ();
   g_autoptr (CmNetwork) net = cm_network_load (store, CM_NETWORK_ALL, &error);
   g_autoptr (CmNetworkSearch) search = cm_network_search_new (net);
   g_autoptr (GPtrArray) areas = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
@@ -479,7 +546,6 @@ compare_with_qgis (const char *data, const char *work, CmStore *store, CmCoverag
       g_array_append_val (ours, length);
       g_ptr_array_add (areas, pieces);
     }
-  double ours_ms = ms_since (t0);
 
   /* QGIS's pieces placed on our edges, each bit of ground once */
   CmNetworkStats stats;
@@ -568,13 +634,15 @@ compare_with_qgis (const char *data, const char *work, CmStore *store, CmCoverag
   g_file_set_contents (ours_path, geojson->str, (gssize) geojson->len, NULL);
   g_string_free (geojson, TRUE);
 
-  g_print ("QGIS 3.22 native:serviceareafromlayer, %u sources at 500 m, every line of roads:\n", n);
-  g_print ("  qgis_process: %.0f ms median of 3 (of which %.0f ms is starting qgis_process "
-           "itself: --version)\n",
-           qgis_ms, qgis_start);
-  g_print ("  ours, network loaded from the map + %u service areas: %.1f ms, %.0fx faster than "
-           "the qgis_process run, %.0fx than that run minus its start-up\n",
-           n, ours_ms, qgis_ms / ours_ms, MAX (qgis_ms - qgis_start, 1) / ours_ms);
+  g_print ("QGIS 3.22 native:serviceareafromlayer against ours, %u sources at 500 m, every line "
+           "of Porto's roads, medians of %d runs each:\n", n, PEER_RUNS);
+  if (qgis_in > 0)
+    g_print ("  in-process: QGIS processing.run %.0f ms (PyQGIS, after a warm-up run); ours "
+             "%.1f ms (the network loaded from the map, %u service areas): %.0fx\n",
+             qgis_in, ours_in, n, qgis_in / ours_in);
+  g_print ("  whole process: qgis_process run %.0f ms; cmap walk-area %.0f ms (open the map, "
+           "load the network, %u service areas, write GeoJSON): %.1fx\n",
+           qgis_whole, cmap_whole, n, qgis_whole / cmap_whole);
   g_print ("  ground reached, each bit once: QGIS %.0f m, ours %.0f m (%+.2f%%); %u edge-source "
            "pairs differ by more than 1 m, %.0f m in all; %.0f m of QGIS's output lies on no edge\n",
            sum_q, sum_o, 100 * (sum_o - sum_q) / MAX (sum_q, 1), edges_differ, differ_m, unplaced);
@@ -600,12 +668,12 @@ compare_with_qgis (const char *data, const char *work, CmStore *store, CmCoverag
 int
 main (int argc, char **argv)
 {
-  if (argc < 3)
+  if (argc < 5)
     {
-      g_printerr ("usage: bench-analysis SHARED_DATA_DIR WORK_DIR\n");
+      g_printerr ("usage: bench-analysis SHARED_DATA_DIR WORK_DIR BENCH_SOURCE_DIR CMAP\n");
       return 2;
     }
-  const char *data = argv[1], *work = argv[2];
+  const char *data = argv[1], *work = argv[2], *bench_dir = argv[3], *cmap = argv[4];
   g_autoptr (CmStore) store = porto_map (data, work);
   g_autoptr (GError) error = NULL;
   double t[RUNS];
@@ -728,7 +796,7 @@ main (int argc, char **argv)
            "(goal < 1 s)\n",
            median (t, RUNS));
 
-  compare_with_qgis (data, work, store, c);
+  compare_with_qgis (data, work, bench_dir, cmap, store, c);
 
   struct rusage usage;
   getrusage (RUSAGE_SELF, &usage);
