@@ -15,7 +15,7 @@ new_map_path (const char *name)
   return g_build_filename (dir, name, NULL);
 }
 
-/* A new map: under 1 MB, every table and column DESIGN.md names, metadata, categories. */
+/* A new map: under 1 MB, every table and column docs/file-format.md names, metadata, categories. */
 static void
 test_create (void)
 {

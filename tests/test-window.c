@@ -645,10 +645,10 @@ test_kill_after_save (void)
                                                " WHERE name = '刚保存就断电' AND deleted = 0"),
                      ==, 1);
   }
-  char *check[] = { (char *) g_getenv ("CMAP"), "check", path, NULL };
+  const char *check[] = { g_getenv ("CMAP"), "check", path, NULL };
   int exit_status;
   g_autofree char *check_out = NULL;
-  g_assert_true (g_spawn_sync (NULL, check, NULL, G_SPAWN_DEFAULT, NULL, NULL, &check_out, NULL,
+  g_assert_true (g_spawn_sync (NULL, (char **) check, NULL, G_SPAWN_DEFAULT, NULL, NULL, &check_out, NULL,
                                &exit_status, &error));
   g_test_message ("cmap check: %s", check_out);
   g_assert_true (g_spawn_check_wait_status (exit_status, NULL));

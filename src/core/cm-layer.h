@@ -1,6 +1,7 @@
 /* cm-layer.h: the feature tables of a community map and what each one holds.
  *
- * The table names are part of the file format (DESIGN.md): other tools and tests rely on them.
+ * The table names are part of the file format (docs/architecture.md): other tools and tests rely
+ * on them.
  */
 #pragma once
 

@@ -460,7 +460,7 @@ cm_network_build (CmNetwork *net)
   build_grid (net, (maxx - minx) * net->kx, (maxy - miny) * net->ky);
 }
 
-/* The walkable filter of DESIGN.md; the list is in docs/analysis.md. An explicit foot=yes
+/* The walkable filter; the list and its sources are in docs/analysis.md. An explicit foot=yes
  * (or designated, permissive) wins over everything else. */
 static gboolean
 is_walkable (const char *highway, const char *foot, const char *access)

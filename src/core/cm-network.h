@@ -1,4 +1,4 @@
-/* cm-network.h: the walking network (DESIGN.md) and shortest paths on it.
+/* cm-network.h: the walking network (docs/analysis.md) and shortest paths on it.
  *
  * Nodes are the vertices of path lines; lines meet where they share a vertex (the same
  * coordinates). Each segment is an edge as long as its geodesic length. A barrier that crosses
@@ -110,7 +110,7 @@ typedef struct
   double t0, t1;
 } CmNetworkPiece;
 
-/* The service area of @source (DESIGN.md): every part of every edge within @max_m network
+/* The service area of @source (docs/analysis.md): every part of every edge within @max_m network
  * metres of its tie point, each partly reached edge cut at exactly @max_m from each reached
  * end, no part twice. Appends CmNetworkPiece to @pieces; returns their total length in metres.
  * An untied source reaches nothing. */

@@ -19,7 +19,7 @@
   " substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))))"
 #define NOW_SQL "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
 
-/* Columns every feature table has (DESIGN.md). */
+/* Columns every feature table has (docs/architecture.md, "The map file"). */
 #define FEATURE_COLUMNS                                                                        \
   "id INTEGER PRIMARY KEY,"                                                                    \
   " uuid TEXT NOT NULL UNIQUE DEFAULT " UUID_SQL ","                                           \

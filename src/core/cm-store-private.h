@@ -18,7 +18,7 @@ char *_cm_now_utc (void);
  * window closed its map). */
 guint _cm_store_count_connections (const char *path);
 
-/* Prepares the process for libspatialite: unsets SPATIALITE_SECURITY (see DESIGN.md). */
+/* Prepares the process for libspatialite: unsets SPATIALITE_SECURITY (docs/architecture.md, "Files are untrusted input"). */
 void _cm_spatialite_prepare (void);
 
 G_END_DECLS

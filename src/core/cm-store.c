@@ -254,7 +254,7 @@ rollback (CmStore *self)
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Opens a connection with libspatialite loaded and the hardening DESIGN.md asks for. */
+/* Opens a connection with libspatialite loaded and the hardening of docs/architecture.md. */
 static gboolean
 connect (CmStore *self, int flags, GError **error)
 {
