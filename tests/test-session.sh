@@ -85,6 +85,15 @@ EOF
 "$CMAP" import "$map" "$dir/bench.geojson" >/dev/null || fail "cmap import beside the window"
 [ "$(count "$map" "新长椅")" = 1 ] || fail "cmap import beside the open window: not in the map file itself"
 ok "cmap import beside the open window: the file alone holds it"
+# cmap must not have taken the map for unused: had the window's process lost its locks on the
+# file (a descriptor of it closed outside SQLite drops them all), cmap's close would have
+# removed the -wal and -shm the window still writes to, and the two would part ways.
+[ -e "$map-shm" ] || fail "cmap removed the -shm of the map the window has open: the window lost its lock on the file"
+draw_point "$map" "after-import"
+sed 's/新长椅/second-bench/' "$dir/bench.geojson" >"$dir/bench2.geojson"
+"$CMAP" import "$map" "$dir/bench2.geojson" >/dev/null || fail "a second cmap import beside the window"
+[ "$(count_live "$map" "after-import")" = 1 ] || fail "the window's point is gone after a second cmap import"
+ok "the window keeps its hold on the file: its -shm stays, and a point drawn between two cmap imports stays"
 
 # Keyboard Shortcuts (Ctrl+?) opens its window (it needs the app's resources at start-up).
 xdotool key ctrl+question
@@ -106,7 +115,10 @@ wait_exit "Ctrl+Q"
 no_wal "$map" "after Ctrl+Q"
 [ "$(count "$map" "dark-corner")" = 1 ] || fail "after Ctrl+Q the file lacks the point"
 [ "$(count "$map" "新长椅")" = 1 ] || fail "after Ctrl+Q the file lacks the import"
-ok "Ctrl+Q: no -wal or -shm left, the file alone holds the point and the import"
+[ "$(count "$map" "after-import")" = 1 ] || fail "after Ctrl+Q the file lacks the point drawn between the imports"
+[ "$(count "$map" "second-bench")" = 1 ] || fail "after Ctrl+Q the file lacks the second import"
+[ "$(sqlite3 "$map" "PRAGMA integrity_check")" = ok ] || fail "after Ctrl+Q the file is damaged"
+ok "Ctrl+Q: no -wal or -shm left, the file alone holds the points and the imports, intact"
 
 # 4. A logout's SIGTERM.
 start_app "$map"

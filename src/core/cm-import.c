@@ -1467,13 +1467,11 @@ cm_import_distance_from_map (CmStore *store, const double bbox[4])
 static gboolean
 is_sqlite_file (const char *path)
 {
-  char header[16] = { 0 };
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return FALSE;
-  size_t n = fread (header, 1, sizeof header, f);
-  fclose (f);
-  return n == sizeof header && memcmp (header, "SQLite format 3", 16) == 0;
+  /* through SQLite's file layer: the file may be the open map itself */
+  guint8 header[16];
+  gint64 size = 0;
+  return _cm_store_read_file_start (path, header, sizeof header, &size) &&
+         size >= (gint64) sizeof header && memcmp (header, "SQLite format 3", 16) == 0;
 }
 
 gboolean

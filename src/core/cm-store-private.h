@@ -17,6 +17,13 @@ char *_cm_now_utc (void);
 /* How many connections to the map at @path this process has open (tests: none after a
  * window closed its map). */
 guint _cm_store_count_connections (const char *path);
+/* Reads the first @len bytes of @path (zeros past its end) and its size through SQLite's own
+ * file layer; FALSE with errno set when it cannot be opened. Never fopen() a map: closing any
+ * descriptor of a file drops every POSIX lock this process holds on it, SQLite's included, and
+ * another program (cmap, QGIS) would then take the map for unused and remove its -wal and -shm
+ * while the window still writes to them. SQLite's layer keeps such a descriptor open until
+ * its locks are gone. */
+gboolean _cm_store_read_file_start (const char *path, guint8 *buf, int len, gint64 *size);
 
 /* Prepares the process for libspatialite: unsets SPATIALITE_SECURITY (docs/architecture.md, "Files are untrusted input"). */
 void _cm_spatialite_prepare (void);

@@ -368,6 +368,37 @@ check_folder_writable (const char *path, GError **error)
   return FALSE;
 }
 
+gboolean
+_cm_store_read_file_start (const char *path, guint8 *buf, int len, gint64 *size)
+{
+  sqlite3_vfs *vfs = sqlite3_vfs_find (NULL);
+  sqlite3_file *file = g_malloc0 (vfs->szOsFile);
+  int flags = 0;
+  int rc = vfs->xOpen (vfs, path, file, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &flags);
+  if (rc != SQLITE_OK)
+    {
+      /* SQLite's error codes lose errno: ask the file system what is wrong */
+      GStatBuf st;
+      if (g_stat (path, &st) == 0 && g_access (path, R_OK) == 0)
+        errno = EIO;
+      if (file->pMethods)
+        file->pMethods->xClose (file);
+      g_free (file);
+      return FALSE;
+    }
+  memset (buf, 0, len);
+  sqlite3_int64 n = 0;
+  rc = file->pMethods->xFileSize (file, &n);
+  if (rc == SQLITE_OK && n > 0)
+    rc = file->pMethods->xRead (file, buf, (int) MIN (n, (sqlite3_int64) len), 0);
+  file->pMethods->xClose (file);
+  g_free (file);
+  *size = n;
+  if (rc != SQLITE_OK)
+    errno = EIO;
+  return rc == SQLITE_OK;
+}
+
 /* Refuses files that are not SQLite at all, or are shorter than their header says, before
  * SQLite sees them: SQLite would treat an empty file as a new database. */
 static gboolean
@@ -375,8 +406,8 @@ check_header (const char *path, GError **error)
 {
   g_autofree char *dn = display_name (path);
   guint8 header[100];
-  FILE *f = g_fopen (path, "rb");
-  if (f == NULL)
+  gint64 size = 0;
+  if (!_cm_store_read_file_start (path, header, sizeof header, &size))
     {
       int saved = errno;
       g_set_error (error, CM_STORE_ERROR,
@@ -384,10 +415,7 @@ check_header (const char *path, GError **error)
                    _("could not open “%s”: %s"), dn, g_strerror (saved));
       return FALSE;
     }
-  size_t n = fread (header, 1, sizeof header, f);
-  fseek (f, 0, SEEK_END);
-  long size = ftell (f);
-  fclose (f);
+  gsize n = MIN ((gint64) sizeof header, size);
 
   if (n < sizeof header || memcmp (header, "SQLite format 3", 16) != 0)
     {
@@ -419,7 +447,7 @@ check_header (const char *path, GError **error)
       g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
                    _("“%s” is damaged: it is shorter than its header says (%ld of %s bytes), so "
                      "it was probably cut off while being copied. Copy it again from the original"),
-                   dn, size, expected);
+                   dn, (long) size, expected);
       return FALSE;
     }
   return TRUE;
