@@ -347,6 +347,37 @@ test_categories_from_tags (void)
                                              "category = 'other'"), ==, 1);
 }
 
+/* A key given twice in one feature's properties: the last one counts, as in JavaScript, Python
+ * and GDAL, whether it is a field of the map (name, description) or a tag of the source. */
+static void
+test_duplicate_keys (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autoptr (CmStore) store = new_map (dir, "dup.sqlite");
+  g_autofree char *path = g_build_filename (dir, "dup.geojson", NULL);
+  const char *text =
+      "{\"type\": \"Feature\", \"properties\": {\"name\": \"first\", \"amenity\": \"school\","
+      " \"description\": \"d1\", \"name\": \"second\", \"amenity\": \"pharmacy\","
+      " \"description\": \"d2\", \"note\": \"n\"},"
+      " \"geometry\": {\"type\": \"Point\", \"coordinates\": [116.3265, 40.0035]}}";
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_import_file (store, path, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->created, ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE name = 'second' "
+                                             "AND description = 'd2' AND category = 'pharmacy'"), ==, 1);
+  /* the tags hold each key once, with its last value */
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources, json_each(tags) "
+                                             "WHERE key = 'amenity'"), ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE "
+                                             "json_extract(tags, '$.amenity') = 'pharmacy' AND "
+                                             "json_extract(tags, '$.note') = 'n' AND "
+                                             "instr(tags, 'first') = 0 AND instr(tags, 'school') = 0"),
+                   ==, 1);
+}
+
 typedef struct
 {
   GCancellable *cancellable;
@@ -799,6 +830,7 @@ main (int argc, char **argv)
   g_test_add_func ("/import/reimport-updates", test_reimport_updates);
   g_test_add_func ("/import/export-round-trip", test_export_round_trip);
   g_test_add_func ("/import/categories-from-tags", test_categories_from_tags);
+  g_test_add_func ("/import/duplicate-keys", test_duplicate_keys);
   g_test_add_func ("/import/progress-and-cancel", test_progress_and_cancel);
   g_test_add_func ("/import/layer-option", test_layer_option);
   g_test_add_func ("/import/from-ogr2ogr-spatialite", test_import_from_ogr2ogr_spatialite);

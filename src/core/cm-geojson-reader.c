@@ -338,10 +338,18 @@ capture_top_scalar (Reader *r, const char *text, gsize len, gboolean is_string)
       g_free (*slot);
       *slot = g_strndup (text, len);
     }
+  /* a key given again replaces its earlier value (the last wins, as in the rewritten tags) */
+  GPtrArray *tags = r->string_tags;
+  for (guint i = 0; i + 1 < tags->len; i += 2)
+    if (strcmp (g_ptr_array_index (tags, i), m->key) == 0)
+      {
+        g_ptr_array_remove_range (tags, i, 2);
+        break;
+      }
   if (is_string)
     {
-      g_ptr_array_add (r->string_tags, g_strdup (m->key));
-      g_ptr_array_add (r->string_tags, g_strndup (text, len));
+      g_ptr_array_add (tags, g_strdup (m->key));
+      g_ptr_array_add (tags, g_strndup (text, len));
     }
 }
 
