@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cmap-builtin-render.c: cmap render: the bare map as the window draws it, to PNG or PDF. */
+#include "config.h"
+
+#include "cmap-builtins.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <stdio.h>
+
+#include <cairo-pdf.h>
+
+#include "cm-render.h"
+
+static char *opt_output, *opt_bbox, *opt_size;
+static gboolean pdf;
+static int width = 1600, height = 1200;
+static double bbox[4];
+
+static const GOptionEntry options[] = {
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+    N_("The image to write: a .png or a .pdf file"), N_("FILE") },
+  { "bbox", 0, 0, G_OPTION_ARG_STRING, &opt_bbox,
+    N_("The area to draw, in degrees (default: the whole map)"),
+    N_("MINLON,MINLAT,MAXLON,MAXLAT") },
+  { "size", 0, 0, G_OPTION_ARG_STRING, &opt_size,
+    N_("The image size in pixels (PDF: points); default 1600x1200"), N_("WxH") },
+  { NULL }
+};
+
+static int
+check (char **args)
+{
+  if (opt_output == NULL)
+    return cmap_usage_error (_("say where to write the image with -o FILE.png or -o FILE.pdf"));
+  pdf = g_str_has_suffix (opt_output, ".pdf");
+  if (!pdf && !g_str_has_suffix (opt_output, ".png"))
+    return cmap_usage_error (_("the output must end in .png or .pdf"));
+  char x;
+  if (opt_size &&
+      (sscanf (opt_size, "%d%c%d", &width, &x, &height) != 3 || (x != 'x' && x != 'X') ||
+       width < 16 || height < 16 || width > 20000 || height > 20000))
+    return cmap_usage_error (_("--size must be WIDTHxHEIGHT, each from 16 to 20000, e.g. 1600x1200"));
+  if (opt_bbox && !cmap_parse_bbox (opt_bbox, bbox))
+    return cmap_usage_error (_("--bbox must be MINLON,MINLAT,MAXLON,MAXLAT in degrees, min below max"));
+  return -1;
+}
+
+static int
+run (CmStore *store, char **args)
+{
+  g_autoptr (GError) error = NULL;
+  if (opt_bbox == NULL && !cm_render_get_extent (store, bbox, &error))
+    {
+      if (error)
+        return cmap_fail (error);
+      g_printerr (_("cmap: %s is empty: there is nothing to draw; import data first\n"), args[0]);
+      return CMAP_EXIT_BAD_INPUT;
+    }
+
+  CmRenderView view;
+  cm_render_view_init_fit (&view, bbox, width, height, opt_bbox ? 0 : 24);
+  CmRenderOptions render_options;
+  cm_render_options_init (&render_options);
+  render_options.attribution = TRUE;
+
+  /* draw into a temporary file beside the target, then rename: never a half-written image */
+  g_autofree char *tmp = g_strdup_printf ("%s.partial", opt_output);
+  cairo_surface_t *surface = pdf ? cairo_pdf_surface_create (tmp, width, height)
+                                 : cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  gboolean ok = cm_render_draw (store, cr, &view, &render_options, &error);
+  cairo_destroy (cr);
+  cairo_status_t status = CAIRO_STATUS_SUCCESS;
+  if (ok && !pdf)
+    status = cairo_surface_write_to_png (surface, tmp);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (!ok || status != CAIRO_STATUS_SUCCESS || g_rename (tmp, opt_output) != 0)
+    {
+      g_unlink (tmp);
+      if (ok)
+        g_printerr (_("cmap: could not write %s: %s\n"), opt_output,
+                    status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
+                                                   : g_strerror (errno));
+      return ok ? CMAP_EXIT_BAD_INPUT : cmap_fail (error);
+    }
+  g_printerr (_("Drew %s\n"), opt_output);
+  return CMAP_EXIT_OK;
+}
+
+const CmapCommand cmap_command_render = {
+  "render", "MAP -o FILE", 1, options, check, run, N_("draw a map to a PNG or PDF"),
+  N_("Draw a map to a PNG image or a PDF page, as the map window shows it."),
+};

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cmap-builtins.h: cmap's commands (one file each, cmap-builtin-*.c) and what they share
+ * (cmap-util.c). A new command gets its own file, a line in cmap.c's table, and a
+ * declaration here. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cm-core.h"
+
+G_BEGIN_DECLS
+
+enum
+{
+  CMAP_EXIT_OK = 0,
+  CMAP_EXIT_BAD_INPUT = 1,
+  CMAP_EXIT_USAGE = 2,
+};
+
+/* A command: what --help says of it, what it takes, and what it does. cmap.c lists them;
+ * cmap_run_command() parses the options, checks the arguments and the options, opens the map
+ * and runs it, so that no command repeats that preamble. */
+typedef struct
+{
+  const char *name;
+  const char *params; /* after “cmap NAME” in the command's --help */
+  int n_args;         /* the arguments after the name, the map first */
+  const GOptionEntry *options;
+  /* Checks the options (kept in the command file's statics) before the map is opened;
+   * returns -1 when they are right, else the exit status, said with cmap_usage_error() or
+   * cmap_fail(). NULL: nothing to check. */
+  int (*check) (char **args);
+  /* Does the work with the map (args[0]) open. */
+  int (*run) (CmStore *store, char **args);
+  const char *summary;     /* one line in “cmap --help” */
+  const char *description; /* the paragraph of the command's --help */
+  gboolean creates_map;    /* the command creates the map: run() gets no store */
+} CmapCommand;
+
+extern const CmapCommand cmap_command_new;
+extern const CmapCommand cmap_command_import;
+extern const CmapCommand cmap_command_export;
+extern const CmapCommand cmap_command_info;
+extern const CmapCommand cmap_command_check;
+extern const CmapCommand cmap_command_render;
+extern const CmapCommand cmap_command_coverage;
+extern const CmapCommand cmap_command_walk_area;
+extern const CmapCommand cmap_command_teams;
+extern const CmapCommand cmap_command_lifecircle;
+
+/* ---- cmap-util.c --------------------------------------------------------------------------- */
+
+/* Runs @command on the arguments after its name (argv[0] is the name); returns the exit
+ * status. */
+int cmap_run_command (const CmapCommand *command, int argc, char **argv);
+/* Says @error on stderr as one line; returns CMAP_EXIT_BAD_INPUT. */
+int cmap_fail (GError *error);
+/* Says what is wrong with the usage on stderr as one line; returns CMAP_EXIT_USAGE. */
+G_GNUC_PRINTF (1, 2) int cmap_usage_error (const char *format, ...);
+/* Writes @out to stdout and frees it; returns CMAP_EXIT_OK. */
+int cmap_print (GString *out);
+
+/* Progress on a terminal (stderr), for CmProgressFunc. */
+typedef struct
+{
+  const char *label;
+  gint64 last_shown;
+  gboolean shown;
+} CmapProgress;
+
+void cmap_show_progress (goffset done, goffset total, gpointer user_data);
+void cmap_end_progress (CmapProgress *p);
+
+/* "minlon,minlat,maxlon,maxlat" within ±180, ±90. */
+gboolean cmap_parse_bbox (const char *text, double bbox[4]);
+/* --network ("walkable", the default, or "all") and --at-night; returns -1 when right, else
+ * the exit status (said). */
+int cmap_check_network (const char *text, gboolean at_night, CmNetworkMode *mode);
+/* --layer: NULL (CM_LAYER_NONE) or a layer's name; returns -1 when right, else the exit
+ * status (said). */
+int cmap_check_layer (const char *name, CmLayer *layer);
+/* The options that choose the walking network: --network and --at-night. */
+#define CMAP_NETWORK_OPTIONS(network, at_night)                                                \
+  { "network", 0, 0, G_OPTION_ARG_STRING, &network,                                            \
+    N_("“walkable” paths (the default) or “all” lines in paths"), N_("WHICH") },               \
+  { "at-night", 0, 0, G_OPTION_ARG_NONE, &at_night,                                            \
+    N_("At night: the gates residents marked as locked at night (locked_gate) close the way"), \
+    NULL }
+
+/* CSV (RFC 4180) and JSON output. */
+void cmap_csv_field (GString *out, const char *text);
+void cmap_json_text_or_null (GString *out, const char *text);
+void cmap_json_count_or_null (GString *out, gint64 n);
+
+G_END_DECLS
