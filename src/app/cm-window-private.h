@@ -5,6 +5,7 @@
 #include <shumate/shumate.h>
 
 #include "cm-analysis-layer.h"
+#include "cm-core.h"
 #include "cm-feature-form.h"
 #include "cm-history.h"
 #include "cm-label-layer.h"

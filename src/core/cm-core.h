@@ -1,6 +1,7 @@
 /* cm-core.h: the core library of Community Map (no GTK, no drawing). */
 #pragma once
 
+#include "cm-analysis.h"
 #include "cm-categories.h"
 #include "cm-coverage.h"
 #include "cm-export.h"

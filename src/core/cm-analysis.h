@@ -1,9 +1,12 @@
-/* cm-analysis.h: one run of the analysis panel — what to compute, and everything the window
+/* cm-analysis.h: one run of an analysis — what to compute, and everything the window
  * shows of the answer (the core results plus the shapes to draw them with). Runs in a worker
  * thread on its own connection to the map file; no GTK here. */
 #pragma once
 
-#include "cm-core.h"
+#include "cm-coverage.h"
+#include "cm-lifecircle.h"
+#include "cm-network.h"
+#include "cm-teams.h"
 
 G_BEGIN_DECLS
 
