@@ -441,3 +441,23 @@ map_to_window (double mx, double my, double *wx, double *wy)
   *wx = p.x;
   *wy = p.y;
 }
+
+void
+run_analysis (CmAnalysisKind kind, const char *selector, gboolean walking, double metres)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (PANEL)))
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-analysis", NULL);
+  CmAnalysisRequest request = { kind, (char *) selector, walking, metres };
+  cm_analysis_panel_run (PANEL, &request);
+}
+
+double
+analysis_row (guint position, const char **name, const char **uuid)
+{
+  CmAnalysisRow *row = cm_analysis_panel_get_row (PANEL, position);
+  if (name)
+    *name = cm_analysis_row_get_name (row);
+  if (uuid)
+    *uuid = cm_analysis_row_get_uuid (row);
+  return cm_analysis_row_get_value (row);
+}

@@ -67,6 +67,14 @@ void x_type_in (GtkWindow *toplevel, const char *text);
  * window under test; for a message dialog, the one with @heading (NULL: any). Waits up to 10 s
  * for it; NULL when none came. */
 GtkWindow *wait_for_toplevel (GType type, const char *heading);
+/* The window's analysis panel; runs an analysis there (the panel shown) as Analyse would. */
+#define PANEL (cm_window_get_analysis_panel (window))
+/* A widget of the panel, by its id in ui/cm-analysis-panel.ui. */
+#define PANEL_CHILD(type, id)                                                                   \
+  type (gtk_widget_get_template_child (GTK_WIDGET (PANEL), CM_TYPE_ANALYSIS_PANEL, id))
+void run_analysis (CmAnalysisKind kind, const char *selector, gboolean walking, double metres);
+/* Row @position of the analysis table as shown: its value, name and uuid. */
+double analysis_row (guint position, const char **name, const char **uuid);
 /* Whether the window under test has been destroyed (after a close), waiting up to @ms. */
 gboolean wait_for_window_gone (guint ms);
 /* The map widget's pixel @mx, @my in the window's coordinates. */

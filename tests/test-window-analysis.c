@@ -19,9 +19,9 @@ static void
 wait_for_analysis (void)
 {
   gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (cm_window_is_analysing (window) && g_get_monotonic_time () < end)
+  while (cm_analysis_panel_is_pending (PANEL) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_false (cm_window_is_analysing (window));
+  g_assert_false (cm_analysis_panel_is_pending (PANEL));
   spin (100);
 }
 
@@ -60,8 +60,8 @@ add_resource (const char *category, const char *name, gboolean line)
 static guint
 selector_index (const char *selector)
 {
-  for (guint i = 0; i < window->analysis_selectors->len; i++)
-    if (g_str_equal (g_ptr_array_index (window->analysis_selectors, i), selector))
+  for (guint i = 0; i < cm_analysis_panel_get_sources (PANEL)->len; i++)
+    if (g_str_equal (g_ptr_array_index (cm_analysis_panel_get_sources (PANEL), i), selector))
       return i;
   return G_MAXUINT;
 }
@@ -76,11 +76,11 @@ test_sources_offered (void)
   /* the window learns of changes made elsewhere when the map is opened again */
   g_autoptr (GError) error = NULL;
   g_assert_true (cm_window_open_map (window, map_path, &error));
-  g_assert_cmpstr (g_ptr_array_index (window->analysis_selectors, 0), ==, "stations");
+  g_assert_cmpstr (g_ptr_array_index (cm_analysis_panel_get_sources (PANEL), 0), ==, "stations");
   g_assert_cmpuint (selector_index ("resources:kindergarten"), !=, G_MAXUINT);
   g_assert_cmpuint (selector_index ("resources:broken_street_light"), ==, G_MAXUINT);
   g_assert_cmpuint (selector_index ("resources:shortcut"), ==, G_MAXUINT);
-  GListModel *names = gtk_drop_down_get_model (window->analysis_source);
+  GListModel *names = gtk_drop_down_get_model (PANEL_CHILD (GTK_DROP_DOWN, "source"));
   g_autoptr (GtkStringObject) first = g_list_model_get_item (names, 0);
   g_assert_cmpstr (gtk_string_object_get_string (first), ==, "Service stations (5)");
 }
@@ -90,21 +90,21 @@ test_sources_offered (void)
 static void
 test_own_radius (void)
 {
-  gtk_drop_down_set_selected (window->analysis_kind, CM_ANALYSIS_COVERAGE);
-  gtk_drop_down_set_selected (window->analysis_method, 1); /* straight line */
-  gtk_drop_down_set_selected (window->analysis_source, selector_index ("resources:kindergarten"));
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "kind"), CM_ANALYSIS_COVERAGE);
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "method"), 1); /* straight line */
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "source"), selector_index ("resources:kindergarten"));
   spin (50);
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (window->analysis_own_radius)));
-  gtk_drop_down_set_selected (window->analysis_source, 0);
+  g_assert_false (gtk_widget_get_sensitive (PANEL_CHILD (GTK_WIDGET, "own_radius")));
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "source"), 0);
   spin (50);
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (window->analysis_own_radius)));
+  g_assert_true (gtk_widget_get_sensitive (PANEL_CHILD (GTK_WIDGET, "own_radius")));
 
   store_sql ("UPDATE stations SET service_radius_m = NULL WHERE name = '北区社区服务站'");
-  gtk_check_button_set_active (window->analysis_own_radius, TRUE);
-  gtk_spin_button_set_value (window->analysis_metres, 300);
-  g_signal_emit_by_name (window->analysis_run, "clicked");
+  gtk_check_button_set_active (PANEL_CHILD (GTK_CHECK_BUTTON, "own_radius"), TRUE);
+  gtk_spin_button_set_value (PANEL_CHILD (GTK_SPIN_BUTTON, "metres"), 300);
+  g_signal_emit_by_name (PANEL_CHILD (GTK_BUTTON, "run"), "clicked");
   wait_for_analysis ();
-  const char *summary = cm_window_get_analysis_summary (window);
+  const char *summary = cm_analysis_panel_get_summary (PANEL);
   g_test_message ("%s", summary);
   g_assert_nonnull (strstr (summary, "1 station has no service radius of its own: 300 m is used"));
   /* the same by the core */
@@ -113,7 +113,7 @@ test_own_radius (void)
   g_autoptr (CmCoverage) c = cm_coverage_load (store, "stations", 0, &error);
   g_assert_cmpuint (cm_coverage_fill_missing_radius (c, 300), ==, 1);
   cm_coverage_compute_radius (c);
-  const CmAnalysisResult *r = cm_window_get_analysis (window);
+  const CmAnalysisResult *r = cm_analysis_panel_get_result (PANEL);
   g_assert_cmpuint (r->coverage->covered, ==, c->covered);
   g_assert_cmpuint (c->covered, >, 0);
   g_autofree char *expected = g_strdup_printf ("%u of %u buildings are within a service radius",
@@ -128,9 +128,9 @@ test_no_stations (void)
   store_sql ("UPDATE stations SET deleted = 1");
   g_autoptr (GError) error = NULL;
   g_assert_true (cm_window_open_map (window, map_path, &error));
-  cm_window_run_analysis (window, CM_ANALYSIS_COVERAGE, "stations", TRUE, 500);
+  run_analysis (CM_ANALYSIS_COVERAGE, "stations", TRUE, 500);
   wait_for_analysis ();
-  const char *summary = cm_window_get_analysis_summary (window);
+  const char *summary = cm_analysis_panel_get_summary (PANEL);
   g_test_message ("%s", summary);
   g_assert_nonnull (strstr (summary, "no service stations yet"));
   g_assert_nonnull (strstr (summary, "“From”"));
@@ -143,25 +143,25 @@ test_no_stations (void)
 static void
 test_lacks_with_own_distance (void)
 {
-  cm_window_run_analysis (window, CM_ANALYSIS_LIFE_CIRCLE, NULL, TRUE, 0);
+  run_analysis (CM_ANALYSIS_LIFE_CIRCLE, NULL, TRUE, 0);
   wait_for_analysis ();
-  const CmAnalysisResult *r = cm_window_get_analysis (window);
+  const CmAnalysisResult *r = cm_analysis_panel_get_result (PANEL);
   g_assert_nonnull (r->life);
   guint checked = 0;
-  for (guint row = 0; row < cm_window_get_analysis_rows (window) && checked < 20; row++)
+  for (guint row = 0; row < cm_analysis_panel_get_n_rows (PANEL) && checked < 20; row++)
     {
       const char *name, *uuid;
-      cm_window_get_analysis_row (window, row, &name, &uuid);
+      analysis_row (row, &name, &uuid);
       GArray *bs = r->life->buildings->buildings;
       guint b = 0;
       while (b < bs->len && g_strcmp0 (g_array_index (bs, CmCoverageBuilding, b).uuid, uuid))
         b++;
       g_assert_cmpuint (b, <, bs->len);
-      g_autofree char *lacks = cm_window_dup_analysis_row_text (window, row, 1);
+      g_autofree char *lacks = cm_analysis_row_dup_text (cm_analysis_panel_get_row (PANEL, row), 1);
       for (guint f = 0; f < r->life->facilities->len; f++)
         {
           const CmLifeFacility *fa = &g_array_index (r->life->facilities, CmLifeFacility, f);
-          guint circle = gtk_drop_down_get_selected (window->analysis_circle);
+          guint circle = gtk_drop_down_get_selected (PANEL_CHILD (GTK_DROP_DOWN, "circle"));
           if (fa->circle != circle || cm_life_report_passes (r->life, f, b))
             continue;
           g_autofree char *metres = isfinite (fa->walk_m[b]) ? cm_format_count (fa->walk_m[b])
@@ -184,21 +184,21 @@ test_at_night (void)
   add_resource ("locked_gate", "gate of the north courtyard", FALSE);
   g_autoptr (GError) error = NULL;
   g_assert_true (cm_window_open_map (window, map_path, &error));
-  gtk_drop_down_set_selected (window->analysis_kind, CM_ANALYSIS_COVERAGE);
-  gtk_drop_down_set_selected (window->analysis_method, 0); /* walking */
-  gtk_drop_down_set_selected (window->analysis_source, 0);
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "kind"), CM_ANALYSIS_COVERAGE);
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "method"), 0); /* walking */
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "source"), 0);
   spin (50);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->analysis_at_night)));
-  gtk_check_button_set_active (window->analysis_at_night, TRUE);
-  g_signal_emit_by_name (window->analysis_run, "clicked");
+  g_assert_true (gtk_widget_get_visible (PANEL_CHILD (GTK_WIDGET, "at_night")));
+  gtk_check_button_set_active (PANEL_CHILD (GTK_CHECK_BUTTON, "at_night"), TRUE);
+  g_signal_emit_by_name (PANEL_CHILD (GTK_BUTTON, "run"), "clicked");
   wait_for_analysis ();
-  const CmAnalysisResult *r = cm_window_get_analysis (window);
+  const CmAnalysisResult *r = cm_analysis_panel_get_result (PANEL);
   g_assert_true (r->request.at_night);
   g_assert_cmpuint (r->network.gates, ==, 1);
-  gtk_check_button_set_active (window->analysis_at_night, FALSE);
-  g_signal_emit_by_name (window->analysis_run, "clicked");
+  gtk_check_button_set_active (PANEL_CHILD (GTK_CHECK_BUTTON, "at_night"), FALSE);
+  g_signal_emit_by_name (PANEL_CHILD (GTK_BUTTON, "run"), "clicked");
   wait_for_analysis ();
-  r = cm_window_get_analysis (window);
+  r = cm_analysis_panel_get_result (PANEL);
   g_assert_false (r->request.at_night);
   g_assert_cmpuint (r->network.gates, ==, 0);
 }

@@ -85,8 +85,8 @@ test_closing_closes_connections (void)
 
   /* closed with an analysis running: hidden at once, gone once the analysis has stopped */
   wait_for_tiles_or_cache ();
-  cm_window_run_analysis (window, 2, NULL, TRUE, 0); /* the life circle: the longest */
-  g_assert_true (cm_window_is_analysing (window));
+  run_analysis (2, NULL, TRUE, 0); /* the life circle: the longest */
+  g_assert_true (cm_analysis_panel_is_pending (PANEL));
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (wait_for_window_gone (30000));
   g_assert_cmpuint (_cm_store_count_connections (b), ==, 0);

@@ -84,8 +84,8 @@ test_fits (gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-analysis", NULL);
   for (int kind = 0; kind < 3; kind++)
     {
-      cm_window_run_analysis (window, kind, NULL, TRUE, 500);
-      while (cm_window_is_analysing (window))
+      run_analysis (kind, NULL, TRUE, 500);
+      while (cm_analysis_panel_is_pending (PANEL))
         spin (50);
       spin (300);
       g_autofree char *state = g_strdup_printf ("analysis panel, kind %d", kind);

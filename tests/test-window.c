@@ -804,9 +804,9 @@ static void
 wait_for_analysis (void)
 {
   gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (cm_window_is_analysing (window) && g_get_monotonic_time () < end)
+  while (cm_analysis_panel_is_pending (PANEL) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_false (cm_window_is_analysing (window));
+  g_assert_false (cm_analysis_panel_is_pending (PANEL));
   spin (100);
 }
 
@@ -831,22 +831,22 @@ walking_coverage_of_file (double metres)
 static void
 test_analysis_walking (void)
 {
-  cm_window_run_analysis (window, CM_ANALYSIS_COVERAGE, "stations", TRUE, 500);
-  g_assert_true (cm_window_is_analysing (window));
+  run_analysis (CM_ANALYSIS_COVERAGE, "stations", TRUE, 500);
+  g_assert_true (cm_analysis_panel_is_pending (PANEL));
   wait_for_analysis ();
-  const CmAnalysisResult *r = cm_window_get_analysis (window);
+  const CmAnalysisResult *r = cm_analysis_panel_get_result (PANEL);
   g_assert_nonnull (r);
   g_assert_nonnull (r->coverage);
   g_autoptr (CmCoverage) want = walking_coverage_of_file (500);
-  g_test_message ("panel: %s", cm_window_get_analysis_summary (window));
+  g_test_message ("panel: %s", cm_analysis_panel_get_summary (PANEL));
   g_assert_cmpint (r->coverage->covered, ==, want->covered);
   g_assert_cmpint (r->coverage->disconnected, ==, want->disconnected);
   g_assert_cmpint (r->coverage->covered, >, 100);
-  guint n = cm_window_get_analysis_rows (window);
+  guint n = cm_analysis_panel_get_n_rows (PANEL);
   g_assert_cmpint (n, ==, want->buildings->len);
   g_autofree char *covered = g_strdup_printf ("%u of %u buildings", want->covered,
                                               want->buildings->len);
-  g_assert_nonnull (strstr (cm_window_get_analysis_summary (window), covered));
+  g_assert_nonnull (strstr (cm_analysis_panel_get_summary (PANEL), covered));
 
   /* sorted by walking metres, both ways; no way there counts as farthest */
   double longest = 0, shortest = G_MAXDOUBLE;
@@ -859,20 +859,20 @@ test_analysis_walking (void)
   guint unreached = want->buildings->len - (want->buildings->len - want->off_network
                                              - want->disconnected);
   g_assert_cmpint (unreached, >, 0);
-  cm_window_sort_analysis (window, 2, TRUE);
+  cm_analysis_panel_sort (PANEL, 2, TRUE);
   spin (50);
-  g_assert_true (isnan (cm_window_get_analysis_row (window, 0, NULL, NULL)));
-  g_assert_cmpfloat (fabs (cm_window_get_analysis_row (window, unreached, NULL, NULL) - longest), <,
+  g_assert_true (isnan (analysis_row (0, NULL, NULL)));
+  g_assert_cmpfloat (fabs (analysis_row (unreached, NULL, NULL) - longest), <,
                      1e-6);
-  cm_window_sort_analysis (window, 2, FALSE);
+  cm_analysis_panel_sort (PANEL, 2, FALSE);
   spin (50);
-  g_assert_true (isnan (cm_window_get_analysis_row (window, n - 1, NULL, NULL)));
+  g_assert_true (isnan (analysis_row (n - 1, NULL, NULL)));
   const char *uuid = NULL;
-  g_assert_cmpfloat (fabs (cm_window_get_analysis_row (window, 0, NULL, &uuid) - shortest), <,
+  g_assert_cmpfloat (fabs (analysis_row (0, NULL, &uuid) - shortest), <,
                      1e-6);
 
   /* the row takes the map there and selects the building */
-  cm_window_activate_analysis_row (window, 0);
+  cm_analysis_panel_choose_row (PANEL, 0);
   spin (900); /* the flight */
   CmFeature *selected = cm_window_get_selected (window);
   g_assert_nonnull (selected);
@@ -912,10 +912,10 @@ test_analysis_walking (void)
 
   /* from community service stations (none here; Porto's from the import test are far away):
    * import one, and the analysis runs again by itself and covers what the core says */
-  cm_window_run_analysis (window, CM_ANALYSIS_COVERAGE, "resources:community_service_station",
+  run_analysis (CM_ANALYSIS_COVERAGE, "resources:community_service_station",
                           TRUE, 500);
   wait_for_analysis ();
-  r = cm_window_get_analysis (window);
+  r = cm_analysis_panel_get_result (PANEL);
   guint sources_before = r->coverage->sources->len, covered_before = r->coverage->covered;
   g_autofree char *dir = cm_test_tmpdir ();
   g_autofree char *file = g_build_filename (dir, "station.geojson", NULL);
@@ -929,9 +929,9 @@ test_analysis_walking (void)
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (cm_window_is_importing (window) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (cm_window_is_analysing (window)); /* due */
+  g_assert_true (cm_analysis_panel_is_pending (PANEL)); /* due */
   wait_for_analysis ();
-  r = cm_window_get_analysis (window);
+  r = cm_analysis_panel_get_result (PANEL);
   g_autoptr (GError) error = NULL;
   g_autoptr (CmStore) store = cm_store_open (map_path, &error);
   g_autoptr (CmCoverage) after = cm_coverage_load (store, "resources:community_service_station",
@@ -948,9 +948,9 @@ test_analysis_walking (void)
 static void
 test_analysis_teams_and_life_circle (void)
 {
-  cm_window_run_analysis (window, CM_ANALYSIS_TEAMS, NULL, FALSE, 0);
+  run_analysis (CM_ANALYSIS_TEAMS, NULL, FALSE, 0);
   wait_for_analysis ();
-  const CmAnalysisResult *r = cm_window_get_analysis (window);
+  const CmAnalysisResult *r = cm_analysis_panel_get_result (PANEL);
   g_assert_nonnull (r->teams);
   g_autoptr (GError) error = NULL;
   g_autoptr (CmStore) store = cm_store_open (map_path, &error);
@@ -959,33 +959,33 @@ test_analysis_teams_and_life_circle (void)
   cm_teams_compute (t);
   g_assert_cmpfloat (fabs (r->teams->gaps_area_m2 - t->gaps_area_m2), <, 1);
   g_assert_cmpint (r->teams->buildings_outside, ==, t->buildings_outside);
-  g_assert_cmpint (cm_window_get_analysis_rows (window), ==, t->teams->len + t->overlaps->len);
-  g_test_message ("panel: %s", cm_window_get_analysis_summary (window));
+  g_assert_cmpint (cm_analysis_panel_get_n_rows (PANEL), ==, t->teams->len + t->overlaps->len);
+  g_test_message ("panel: %s", cm_analysis_panel_get_summary (PANEL));
 
   /* cancelled at once: "Cancelled.", and the teams stay */
-  cm_window_run_analysis (window, CM_ANALYSIS_LIFE_CIRCLE, NULL, FALSE, 0);
-  cm_window_cancel_analysis (window);
+  run_analysis (CM_ANALYSIS_LIFE_CIRCLE, NULL, FALSE, 0);
+  cm_analysis_panel_stop (PANEL);
   wait_for_analysis ();
-  g_assert_true (cm_window_get_analysis (window) == r);
-  g_assert_cmpstr (cm_window_get_analysis_summary (window), ==, "Cancelled.");
+  g_assert_true (cm_analysis_panel_get_result (PANEL) == r);
+  g_assert_cmpstr (cm_analysis_panel_get_summary (PANEL), ==, "Cancelled.");
 
-  cm_window_run_analysis (window, CM_ANALYSIS_LIFE_CIRCLE, NULL, FALSE, 0);
+  run_analysis (CM_ANALYSIS_LIFE_CIRCLE, NULL, FALSE, 0);
   wait_for_analysis ();
-  r = cm_window_get_analysis (window);
+  r = cm_analysis_panel_get_result (PANEL);
   g_assert_nonnull (r->life);
   g_autoptr (CmLifeReport) life = cm_life_report_new (NULL, &error);
   g_assert_true (cm_life_report_run (life, store, CM_NETWORK_WALKABLE, NULL, NULL, NULL, &error));
   for (guint f = 0; f < life->facilities->len; f++)
     g_assert_cmpint (g_array_index (r->life->facilities, CmLifeFacility, f).buildings_pass, ==,
                      g_array_index (life->facilities, CmLifeFacility, f).buildings_pass);
-  g_assert_cmpint (cm_window_get_analysis_rows (window), ==, life->buildings->buildings->len);
+  g_assert_cmpint (cm_analysis_panel_get_n_rows (PANEL), ==, life->buildings->buildings->len);
   /* the rows show the circle chosen: the 5-minute circle lacks the kindergarten everywhere */
-  cm_window_set_analysis_circle (window, 2);
+  cm_analysis_panel_set_circle (PANEL, 2);
   spin (50);
-  cm_window_sort_analysis (window, 0, FALSE);
+  cm_analysis_panel_sort (PANEL, 0, FALSE);
   spin (50);
-  g_test_message ("panel: %s", cm_window_get_analysis_summary (window));
-  g_assert_nonnull (strstr (cm_window_get_analysis_summary (window), "5-minute life circle"));
+  g_test_message ("panel: %s", cm_analysis_panel_get_summary (PANEL));
+  g_assert_nonnull (strstr (cm_analysis_panel_get_summary (PANEL), "5-minute life circle"));
 }
 
 /* Every category's icon is found by the icon theme (from the app's resources). */

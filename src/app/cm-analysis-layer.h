@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-analysis-layer.h: an analysis result on the map — buildings coloured by walking distance
- * or coverage, the ground reached on foot, team gaps and overlaps hatched — and the legend
- * that explains the colours. */
+ * or coverage, the ground reached on foot, team gaps and overlaps hatched (drawn by
+ * cm-analysis-style.c, which also gives the legend). */
 #pragma once
 
 #include <shumate/shumate.h>
@@ -17,16 +18,5 @@ CmAnalysisLayer *cm_analysis_layer_new (ShumateViewport *viewport);
  * life circle whose buildings are coloured. */
 void cm_analysis_layer_set_result (CmAnalysisLayer *self, const CmAnalysisResult *result,
                                    guint circle);
-
-typedef struct
-{
-  double rgba[4];
-  int hatch;         /* 0: a plain swatch; 1, 2: hatched one way or the other */
-  gboolean outline;  /* drawn as an outline (uncovered buildings) */
-  const char *label; /* translated */
-} CmAnalysisLegendItem;
-
-/* The legend of what cm_analysis_layer draws for @result, in drawing order. */
-GArray *cm_analysis_legend (const CmAnalysisResult *result);
 
 G_END_DECLS

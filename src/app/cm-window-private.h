@@ -4,7 +4,7 @@
 
 #include <shumate/shumate.h>
 
-#include "cm-analysis-layer.h"
+#include "cm-analysis-panel.h"
 #include "cm-core.h"
 #include "cm-feature-form.h"
 #include "cm-history.h"
@@ -58,28 +58,10 @@ struct _CmWindow
   gboolean online;             /* OpenStreetMap's online tiles as the basemap */
   gboolean online_unreachable; /* … asked for, but none could be had: paper instead */
   GCancellable *import_cancellable;
-  /* analysis (cm-window-analysis.c) */
-  GtkToggleButton *analysis_button;
-  GtkBox *analysis_pane;
-  GtkDropDown *analysis_kind, *analysis_source, *analysis_method, *analysis_circle;
-  GtkBox *analysis_coverage_box, *analysis_circle_box;
-  GtkCheckButton *analysis_own_radius;
-  GtkCheckButton *analysis_at_night;
-  GtkSpinButton *analysis_metres;
-  GtkButton *analysis_run, *analysis_cancel;
-  GtkProgressBar *analysis_progress;
-  GtkLabel *analysis_summary;
-  GtkListBox *analysis_legend;
-  GtkColumnView *analysis_table;
-  GListStore *analysis_rows;
-  GPtrArray *analysis_selectors; /* the selector of each source offered */
-  CmAnalysisLayer *analysis_layer;
-  CmAnalysisResult *analysis_result; /* shown */
-  GCancellable *analysis_cancellable; /* while one runs */
-  GTask *analysis_task;
-  guint analysis_tick;                /* progress bar updates while it runs */
-  gboolean analysis_stale;            /* the data changed while it ran */
-  guint analysis_rerun;               /* timeout before running again after an edit */
+  guint import_tick; /* the progress bar follows while an import runs */
+  /* the analysis panel beside the map (cm-analysis-panel.c) and its toggle */
+  GtkToggleButton *panel_button;
+  CmAnalysisPanel *panel;
   GtkLabel *layer_counts[CM_N_LAYERS];
   GSettings *settings; /* NULL when the schema is not installed */
   guint sidebar_idle;   /* counts and legend to update after an edit */
@@ -151,14 +133,6 @@ void _cm_window_set_workshop_mode (CmWindow *self, gboolean on);
 void _cm_window_workshop_mode_refresh (CmWindow *self);
 /* What a long press (or right click) at @x, @y of the map offers: a menu there. */
 void _cm_window_show_press_menu (CmWindow *self, double x, double y);
-
-/* cm-window-analysis.c */
-void _cm_window_analysis_class_init (GtkWidgetClass *widget_class);
-void _cm_window_analysis_init (CmWindow *self);
-void _cm_window_analysis_dispose (CmWindow *self);
-void _cm_window_analysis_map_opened (CmWindow *self);
-/* Data in @layer changed: run the analysis shown again if it depends on it. */
-void _cm_window_analysis_data_changed (CmWindow *self, CmLayer layer);
 
 /* cm-window-photos.c */
 void _cm_window_photos_class_init (GtkWidgetClass *widget_class);

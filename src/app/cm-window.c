@@ -162,7 +162,7 @@ refresh_tiles (CmWindow *self)
 
   /* libshumate 1.0.3 puts the first base layer on top of the overlays ("behind NULL"): stack
    * the analysis, the labels and the selection above the tiles again */
-  ShumateLayer *overlays[] = { SHUMATE_LAYER (self->analysis_layer),
+  ShumateLayer *overlays[] = { SHUMATE_LAYER (cm_analysis_panel_get_layer (self->panel)),
                                SHUMATE_LAYER (self->label_layer),
                                SHUMATE_LAYER (self->selection_layer),
                                SHUMATE_LAYER (self->sketch_layer) };
@@ -751,7 +751,7 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   self->tile_cache = cm_tile_cache_new (256); /* 256 px tiles: at most 64 MB */
   select_feature (self, NULL);
   _cm_window_drawing_map_opened (self);
-  _cm_window_analysis_map_opened (self);
+  cm_analysis_panel_set_map (self->panel, store);
 
   g_autofree char *name = cm_store_dup_name (store);
   g_autofree char *base = g_path_get_basename (path);
@@ -818,7 +818,10 @@ import_tick (gpointer user_data)
 {
   CmWindow *self = user_data;
   if (self->import_cancellable == NULL)
-    return G_SOURCE_REMOVE;
+    {
+      self->import_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
   ImportJob *job = g_object_get_data (G_OBJECT (self->import_cancellable), "job");
   if (job)
     gtk_progress_bar_set_fraction (self->import_progress, g_atomic_int_get (&job->progress) / 1000.0);
@@ -864,6 +867,7 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   gtk_revealer_set_reveal_child (self->import_revealer, FALSE);
   g_clear_object (&self->import_cancellable);
+  g_clear_handle_id (&self->import_tick, g_source_remove);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", TRUE);
   if (self->closing)
     {
@@ -911,7 +915,7 @@ import_done (GObject *source, GAsyncResult *result, gpointer user_data)
   refresh_tiles (self);
   update_counts (self, CM_LAYER_NONE);
   update_legend (self);
-  _cm_window_analysis_data_changed (self, CM_LAYER_NONE);
+  cm_analysis_panel_data_changed (self->panel, CM_LAYER_NONE);
 }
 
 gpointer
@@ -1060,7 +1064,8 @@ start_import (CmWindow *self, const char *path, const char *table, gboolean far_
   gtk_progress_bar_set_fraction (self->import_progress, 0);
   gtk_revealer_set_reveal_child (self->import_revealer, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", FALSE);
-  g_timeout_add (100, import_tick, self);
+  g_clear_handle_id (&self->import_tick, g_source_remove);
+  self->import_tick = g_timeout_add (100, import_tick, self);
 
   GTask *task = g_task_new (self, self->import_cancellable, import_done, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
@@ -1380,10 +1385,8 @@ on_close_request (GtkWindow *window)
     }
   if (self->import_cancellable)
     g_cancellable_cancel (self->import_cancellable);
-  if (self->analysis_cancellable)
-    g_cancellable_cancel (self->analysis_cancellable);
-  g_clear_handle_id (&self->analysis_rerun, g_source_remove);
-  if (self->import_cancellable || self->analysis_task)
+  cm_analysis_panel_stop (self->panel);
+  if (self->import_cancellable || cm_analysis_panel_is_busy (self->panel))
     {
       self->closing = TRUE;
       gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
@@ -1396,8 +1399,47 @@ on_close_request (GtkWindow *window)
 void
 _cm_window_background_done (CmWindow *self)
 {
-  if (self->closing && self->import_cancellable == NULL && self->analysis_task == NULL)
+  if (self->closing && self->import_cancellable == NULL && !cm_analysis_panel_is_busy (self->panel))
     gtk_window_close (GTK_WINDOW (self));
+}
+
+/* the analysis panel started or ended a run */
+static void
+background_changed_cb (CmWindow *self)
+{
+  _cm_window_background_done (self);
+}
+
+/* A row of the analysis table was chosen: go there, and select its building or team. */
+static void
+analysis_go_to_cb (CmWindow *self, CmAnalysisRow *row)
+{
+  double lon, lat;
+  cm_analysis_row_get_position (row, &lon, &lat);
+  double zoom = MAX (shumate_viewport_get_zoom_level (_cm_window_get_viewport (self)), 17);
+  shumate_map_go_to_full (shumate_simple_map_get_map (self->map), lat, lon, zoom);
+  const char *uuid = cm_analysis_row_get_uuid (row);
+  CmLayer layer = cm_analysis_row_get_layer (row);
+  if (self->store && uuid && layer != CM_LAYER_NONE)
+    {
+      g_autoptr (CmFeature) f = cm_store_get_feature (self->store, layer, uuid, NULL);
+      if (f)
+        _cm_window_select_feature (self, f);
+    }
+}
+
+static void
+toggle_analysis_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  gtk_toggle_button_set_active (self->panel_button,
+                                !gtk_toggle_button_get_active (self->panel_button));
+}
+
+CmAnalysisPanel *
+cm_window_get_analysis_panel (CmWindow *self)
+{
+  return self->panel;
 }
 
 static void
@@ -1411,8 +1453,8 @@ cm_window_dispose (GObject *object)
   g_clear_pointer (&self->tile_cache, cm_tile_cache_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->import_cancellable);
+  g_clear_handle_id (&self->import_tick, g_source_remove);
   _cm_window_drawing_dispose (self);
-  _cm_window_analysis_dispose (self);
   g_clear_handle_id (&self->sidebar_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_WINDOW);
   G_OBJECT_CLASS (cm_window_parent_class)->dispose (object);
@@ -1496,7 +1538,14 @@ cm_window_class_init (CmWindowClass *klass)
                                        "win.zoom-out", NULL);
   _cm_window_drawing_class_init (widget_class);
   _cm_window_photos_class_init (widget_class);
-  _cm_window_analysis_class_init (widget_class);
+  g_type_ensure (CM_TYPE_ANALYSIS_PANEL);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, panel_button);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, panel);
+  gtk_widget_class_bind_template_callback (widget_class, analysis_go_to_cb);
+  gtk_widget_class_bind_template_callback (widget_class, background_changed_cb);
+  gtk_widget_class_install_action (widget_class, "win.toggle-analysis", NULL,
+                                   toggle_analysis_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.toggle-analysis", NULL);
 }
 
 static void
@@ -1547,7 +1596,10 @@ cm_window_init (CmWindow *self)
   /* no key capture for the search bar: single keys choose the drawing tools (Ctrl+F searches) */
   _cm_window_drawing_init (self);
   _cm_window_workshop_mode_init (self);
-  _cm_window_analysis_init (self);
+  /* the analysis under the labels and the selection (refresh_tiles keeps it there) */
+  CmAnalysisLayer *analysis_layer = cm_analysis_layer_new (_cm_window_get_viewport (self));
+  shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (analysis_layer));
+  cm_analysis_panel_set_layer (self->panel, analysis_layer);
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
@@ -1605,5 +1657,5 @@ _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
   self->sidebar_layers |= layer == CM_LAYER_NONE ? (1u << CM_N_LAYERS) - 1 : 1u << layer;
   if (self->sidebar_idle == 0)
     self->sidebar_idle = g_idle_add_full (G_PRIORITY_LOW, sidebar_changed_idle, self, NULL);
-  _cm_window_analysis_data_changed (self, layer);
+  cm_analysis_panel_data_changed (self->panel, layer);
 }

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "cm-analysis-panel.h"
 #include "cm-feature-form.h"
 #include "cm-feature.h"
 
@@ -51,23 +52,7 @@ GtkWidget *cm_window_get_press_menu (CmWindow *self);
 /* The map's own tiles (a CmTileSource), whether they are the base layer or over a basemap. */
 gpointer cm_window_get_tiles (CmWindow *self);
 
-/* The analysis panel, for tests: runs @kind (CmAnalysisKind: 0 coverage, 1 teams, 2 life
- * circle) off the main thread as the panel would; whether one is running or due; the result
- * shown (a CmAnalysisResult) and its summary; the table's rows, sorted by a column, and what a
- * row holds (its value, name and uuid); choosing a row as a click does. */
-void cm_window_run_analysis (CmWindow *self, int kind, const char *selector, gboolean walking,
-                             double metres);
-void cm_window_cancel_analysis (CmWindow *self);
-gboolean cm_window_is_analysing (CmWindow *self);
-gconstpointer cm_window_get_analysis (CmWindow *self);
-const char *cm_window_get_analysis_summary (CmWindow *self);
-guint cm_window_get_analysis_rows (CmWindow *self);
-void cm_window_sort_analysis (CmWindow *self, guint column, gboolean descending);
-double cm_window_get_analysis_row (CmWindow *self, guint position, const char **name,
-                                   const char **uuid);
-void cm_window_activate_analysis_row (CmWindow *self, guint position);
-/* The text of a row's column (0 name, 1 detail, 2 value, 3 status), as shown. */
-char *cm_window_dup_analysis_row_text (CmWindow *self, guint position, guint column);
-void cm_window_set_analysis_circle (CmWindow *self, guint circle);
+/* The analysis panel beside the map (a CmAnalysisPanel). */
+CmAnalysisPanel *cm_window_get_analysis_panel (CmWindow *self);
 
 G_END_DECLS

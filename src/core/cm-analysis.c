@@ -3,6 +3,7 @@
 
 #include "cm-analysis.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 /* How wide the outline of the ground reached on foot is drawn: each path widened this much on
@@ -154,6 +155,64 @@ run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
   return TRUE;
 }
 
+static gboolean
+run_teams (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
+           GCancellable *cancellable, GError **error)
+{
+  r->teams = cm_teams_load (store, error);
+  if (r->teams == NULL)
+    return FALSE;
+  set_progress (permille, 0.4);
+  cm_teams_compute (r->teams);
+  return TRUE;
+}
+
+static gboolean
+run_life_circle (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
+                 GCancellable *cancellable, GError **error)
+{
+  LifeProgress p = { permille };
+  /* a planner's corrected table, when there is one, else the built-in one */
+  g_autofree char *own = g_build_filename (g_get_user_config_dir (), "community-map",
+                                           "lifecircle.json", NULL);
+  r->life = cm_life_report_new (g_file_test (own, G_FILE_TEST_EXISTS) ? own : NULL, error);
+  return r->life && cm_life_report_run (r->life, store,
+                                        r->request.at_night ? CM_NETWORK_AT_NIGHT
+                                                            : CM_NETWORK_WALKABLE,
+                                        life_progress, &p, cancellable, error);
+}
+
+#define USES(layer) (1u << (layer))
+
+/* One line per kind, in the order of CmAnalysisKind. */
+static const CmAnalysisKindInfo kinds[] = {
+  [CM_ANALYSIS_COVERAGE] = {
+    N_("Service coverage"),
+    USES (CM_LAYER_BUILDINGS) | USES (CM_LAYER_PATHS) | USES (CM_LAYER_BARRIERS) |
+        USES (CM_LAYER_STATIONS) | USES (CM_LAYER_RESOURCES),
+    run_coverage,
+  },
+  [CM_ANALYSIS_TEAMS] = {
+    N_("Volunteer teams"),
+    USES (CM_LAYER_BUILDINGS) | USES (CM_LAYER_TEAMS) | USES (CM_LAYER_BOUNDARY),
+    run_teams,
+  },
+  [CM_ANALYSIS_LIFE_CIRCLE] = {
+    N_("Life circle (GB 50180)"),
+    USES (CM_LAYER_BUILDINGS) | USES (CM_LAYER_PATHS) | USES (CM_LAYER_BARRIERS) |
+        USES (CM_LAYER_STATIONS) | USES (CM_LAYER_RESOURCES),
+    run_life_circle,
+  },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == CM_N_ANALYSIS_KINDS);
+
+const CmAnalysisKindInfo *
+cm_analysis_kind_info (CmAnalysisKind kind)
+{
+  g_return_val_if_fail (kind < CM_N_ANALYSIS_KINDS, &kinds[0]);
+  return &kinds[kind];
+}
+
 CmAnalysisResult *
 cm_analysis_run (const char *path, const CmAnalysisRequest *request,
                  volatile gint *progress_permille, GCancellable *cancellable, GError **error)
@@ -168,36 +227,8 @@ cm_analysis_run (const char *path, const CmAnalysisRequest *request,
     return NULL;
   set_progress (progress_permille, 0.05);
 
-  gboolean ok = FALSE;
-  switch (request->kind)
-    {
-    case CM_ANALYSIS_COVERAGE:
-      ok = run_coverage (r, store, progress_permille, cancellable, error);
-      break;
-    case CM_ANALYSIS_TEAMS:
-      r->teams = cm_teams_load (store, error);
-      if (r->teams)
-        {
-          set_progress (progress_permille, 0.4);
-          cm_teams_compute (r->teams);
-          ok = TRUE;
-        }
-      break;
-    case CM_ANALYSIS_LIFE_CIRCLE:
-      {
-        LifeProgress p = { progress_permille };
-        /* a planner's corrected table, when there is one, else the built-in one */
-        g_autofree char *own = g_build_filename (g_get_user_config_dir (), "community-map",
-                                                 "lifecircle.json", NULL);
-        r->life = cm_life_report_new (g_file_test (own, G_FILE_TEST_EXISTS) ? own : NULL, error);
-        ok = r->life && cm_life_report_run (r->life, store,
-                                            request->at_night ? CM_NETWORK_AT_NIGHT
-                                                              : CM_NETWORK_WALKABLE,
-                                            life_progress,
-                                            &p, cancellable, error);
-        break;
-      }
-    }
+  gboolean ok = cm_analysis_kind_info (request->kind)->run (r, store, progress_permille,
+                                                            cancellable, error);
   if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   if (!load_shapes (r, store, error))

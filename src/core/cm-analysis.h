@@ -15,6 +15,7 @@ typedef enum
   CM_ANALYSIS_COVERAGE,    /* stations or a category, by walking or by radius */
   CM_ANALYSIS_TEAMS,       /* volunteer-team gaps and overlaps */
   CM_ANALYSIS_LIFE_CIRCLE, /* GB 50180 */
+  CM_N_ANALYSIS_KINDS
 } CmAnalysisKind;
 
 typedef struct
@@ -27,7 +28,7 @@ typedef struct
   gboolean at_night; /* walking: the gates locked at night closed (CM_NETWORK_AT_NIGHT) */
 } CmAnalysisRequest;
 
-typedef struct
+struct _CmAnalysisResult
 {
   CmAnalysisRequest request;
   CmCoverage *coverage;  /* coverage */
@@ -41,7 +42,22 @@ typedef struct
   GPtrArray *shapes;     /* CmGeom* of each building, in the order of the buildings above */
   double *shape_bbox;    /* 4 per building */
   double elapsed_ms;
-} CmAnalysisResult;
+};
+
+/* What the core knows of a kind of analysis. A new kind is a line in each of three tables, one
+ * per part: this one (cm-analysis.c: its name and how it runs), cm-analysis-style.c (how it is
+ * drawn and its legend) and cm-analysis-panel.c (its table rows and summary); each table's size
+ * is checked against CM_N_ANALYSIS_KINDS when it compiles. */
+typedef struct _CmAnalysisResult CmAnalysisResult;
+typedef struct
+{
+  const char *name; /* untranslated (N_): _() it to show it */
+  guint uses;       /* 1 << CmLayer of each layer it reads: an edit there makes a result stale */
+  gboolean (*run) (CmAnalysisResult *result, CmStore *store, volatile gint *progress_permille,
+                   GCancellable *cancellable, GError **error);
+} CmAnalysisKindInfo;
+
+const CmAnalysisKindInfo *cm_analysis_kind_info (CmAnalysisKind kind);
 
 void cm_analysis_request_clear (CmAnalysisRequest *request);
 void cm_analysis_result_free (CmAnalysisResult *result);

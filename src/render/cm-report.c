@@ -13,6 +13,7 @@
 #include <pango/pangocairo.h>
 #include <errno.h>
 
+#include "cm-analysis-style.h"
 #include "cm-render.h"
 
 #define PAGE_W 595.0 /* A4 in points */
@@ -20,8 +21,14 @@
 #define MARGIN 42.0
 #define FONT "Noto Sans CJK SC"
 
-#define MEETS_RGB 0.18, 0.49, 0.20  /* green: has every facility of the circle */
-#define FAILS_RGB 0.78, 0.16, 0.16  /* red: lacks one */
+/* the window's colours for a building that has every facility of the circle, and one that
+ * lacks one (cm-analysis-style.c), opaque on paper */
+static void
+set_meets_colour (cairo_t *cr, gboolean meets)
+{
+  const double *c = cm_analysis_colour (meets ? CM_ANALYSIS_COLOUR_NEAR : CM_ANALYSIS_COLOUR_NONE);
+  cairo_set_source_rgb (cr, c[0], c[1], c[2]);
+}
 
 typedef struct
 {
@@ -189,10 +196,7 @@ paint_building (const CmFeatureRow *row, gpointer user_data)
   g_autoptr (CmGeom) geom = cm_geom_from_wkb (row->wkb, row->wkb_len);
   if (geom == NULL)
     return TRUE;
-  if (cm_life_report_meets (pb->report, pb->circle, b - 1))
-    cairo_set_source_rgb (pb->cr, MEETS_RGB);
-  else
-    cairo_set_source_rgb (pb->cr, FAILS_RGB);
+  set_meets_colour (pb->cr, cm_life_report_meets (pb->report, pb->circle, b - 1));
   cm_render_add_geom_path (pb->cr, geom, pb->view);
   cairo_fill (pb->cr);
   return TRUE;
@@ -249,10 +253,10 @@ circle_page (Page *p, CmLifeReport *r, CmStore *store, guint c, GHashTable *inde
   p->y += box_h + 8;
 
   /* legend */
-  cairo_set_source_rgb (p->cr, MEETS_RGB);
+  set_meets_colour (p->cr, TRUE);
   cairo_rectangle (p->cr, MARGIN, p->y + 2, 10, 8);
   cairo_fill (p->cr);
-  cairo_set_source_rgb (p->cr, FAILS_RGB);
+  set_meets_colour (p->cr, FALSE);
   cairo_rectangle (p->cr, MARGIN + 110, p->y + 2, 10, 8);
   cairo_fill (p->cr);
   cairo_set_source_rgb (p->cr, 0, 0, 0);

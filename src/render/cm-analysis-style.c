@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-analysis-style.c: the palette, the legend and the drawing of each kind of analysis. */
+#include "config.h"
+
+#include "cm-analysis-style.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "cm-render.h"
+
+static const double palette[CM_N_ANALYSIS_COLOURS][4] = {
+  [CM_ANALYSIS_COLOUR_NEAR] = { 0.10, 0.60, 0.31, 0.85 },
+  [CM_ANALYSIS_COLOUR_WITHIN] = { 0.57, 0.81, 0.38, 0.85 },
+  [CM_ANALYSIS_COLOUR_BEYOND] = { 0.99, 0.68, 0.38, 0.85 },
+  [CM_ANALYSIS_COLOUR_FAR] = { 0.96, 0.43, 0.26, 0.85 },
+  [CM_ANALYSIS_COLOUR_NONE] = { 0.84, 0.19, 0.15, 0.90 },
+  [CM_ANALYSIS_COLOUR_REACH] = { 0.16, 0.44, 0.85, 0.16 },
+  [CM_ANALYSIS_COLOUR_GAP] = { 0.84, 0.19, 0.15, 0.75 },
+  [CM_ANALYSIS_COLOUR_OVERLAP] = { 0.42, 0.24, 0.60, 0.75 },
+  [CM_ANALYSIS_COLOUR_TEAM] = { 0.10, 0.60, 0.31, 0.14 },
+  [CM_ANALYSIS_COLOUR_GREY] = { 0.55, 0.55, 0.55, 0.70 },
+};
+
+const double *
+cm_analysis_colour (CmAnalysisColour colour)
+{
+  g_return_val_if_fail (colour < CM_N_ANALYSIS_COLOURS, palette[CM_ANALYSIS_COLOUR_GREY]);
+  return palette[colour];
+}
+
+#define COLOUR(name) palette[CM_ANALYSIS_COLOUR_##name]
+
+static void
+legend_add (GArray *items, const double rgba[4], int hatch, gboolean outline, const char *label)
+{
+  CmAnalysisLegendItem item = { { rgba[0], rgba[1], rgba[2], rgba[3] }, hatch, outline, label };
+  g_array_append_val (items, item);
+}
+
+static void
+set_rgba (cairo_t *cr, const double c[4])
+{
+  cairo_set_source_rgba (cr, c[0], c[1], c[2], c[3]);
+}
+
+/* Fills the current path with lines 8 px apart, one way (1) or the other (2). */
+static void
+hatch_path (cairo_t *cr, int direction, int width, int height)
+{
+  cairo_save (cr);
+  cairo_clip (cr);
+  cairo_set_line_width (cr, 1.5);
+  for (int k = -height; k < width + height; k += 8)
+    {
+      if (direction == 1)
+        {
+          cairo_move_to (cr, k, 0);
+          cairo_line_to (cr, k + height, height);
+        }
+      else
+        {
+          cairo_move_to (cr, k + height, 0);
+          cairo_line_to (cr, k, height);
+        }
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+static void
+draw_area (cairo_t *cr, const CmGeom *geom, const CmRenderView *view, const double rgba[4],
+           int hatch, int width, int height)
+{
+  if (geom == NULL)
+    return;
+  cairo_new_path (cr);
+  cm_render_add_geom_path (cr, geom, view);
+  set_rgba (cr, rgba);
+  if (hatch)
+    {
+      cairo_path_t *path = cairo_copy_path (cr);
+      hatch_path (cr, hatch, width, height);
+      cairo_new_path (cr);
+      cairo_append_path (cr, path);
+      cairo_path_destroy (path);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
+  else
+    cairo_fill (cr);
+}
+
+/* @rgba: @good's colour or @bad's; returns whether it counts as not covered */
+static gboolean
+pick (double rgba[4], gboolean covered, CmAnalysisColour good, CmAnalysisColour bad)
+{
+  memcpy (rgba, palette[covered ? good : bad], sizeof (double) * 4);
+  return !covered;
+}
+
+/* ---- service coverage ----------------------------------------------------------------------- */
+
+static gboolean
+coverage_building (const CmAnalysisResult *r, guint circle, guint b, double rgba[4])
+{
+  const CmCoverageBuilding *bd = &g_array_index (r->coverage->buildings, CmCoverageBuilding, b);
+  double m = r->request.metres;
+  const double *c;
+  if (!r->coverage->walking)
+    c = bd->covered ? COLOUR (NEAR) : COLOUR (NONE);
+  else if (bd->walk_status != CM_WALK_REACHED)
+    c = COLOUR (NONE);
+  else
+    c = bd->walk_m <= m / 2   ? COLOUR (NEAR)
+        : bd->walk_m <= m     ? COLOUR (WITHIN)
+        : bd->walk_m <= 1.5 * m ? COLOUR (BEYOND)
+                                : COLOUR (FAR);
+  memcpy (rgba, c, sizeof (double) * 4);
+  return !bd->covered;
+}
+
+static void
+coverage_legend (GArray *items, const CmAnalysisResult *r)
+{
+  if (r->coverage->walking)
+    {
+      legend_add (items, COLOUR (NEAR), 0, FALSE, _("Within half the walking distance"));
+      legend_add (items, COLOUR (WITHIN), 0, FALSE, _("Within the walking distance"));
+      legend_add (items, COLOUR (BEYOND), 0, TRUE, _("Up to half as far again (not covered)"));
+      legend_add (items, COLOUR (FAR), 0, TRUE, _("Farther (not covered)"));
+      legend_add (items, COLOUR (NONE), 0, TRUE, _("No way there on foot"));
+      legend_add (items, COLOUR (REACH), 0, FALSE, _("Paths reached on foot"));
+    }
+  else
+    {
+      legend_add (items, COLOUR (NEAR), 0, FALSE, _("Within a service radius"));
+      legend_add (items, COLOUR (NONE), 0, TRUE, _("Outside every service radius"));
+    }
+}
+
+/* the ground reached on foot, and the paths reached */
+static void
+coverage_ground (cairo_t *cr, const CmAnalysisResult *r, const CmRenderView *view, int width,
+                 int height)
+{
+  const double *reach = COLOUR (REACH);
+  for (guint i = 0; r->reach && i < r->reach->len; i++)
+    draw_area (cr, g_ptr_array_index (r->reach, i), view, reach, 0, width, height);
+  for (guint i = 0; r->reach_lines && i < r->reach_lines->len; i++)
+    {
+      cairo_new_path (cr);
+      cm_render_add_geom_path (cr, g_ptr_array_index (r->reach_lines, i), view);
+      cairo_set_source_rgba (cr, reach[0], reach[1], reach[2], 0.7);
+      cairo_set_line_width (cr, 2.5);
+      cairo_stroke (cr);
+    }
+}
+
+/* the sources, on top of everything */
+static void
+coverage_top (cairo_t *cr, const CmAnalysisResult *r, const CmRenderView *view, int width,
+              int height)
+{
+  for (guint i = 0; i < r->coverage->sources->len; i++)
+    {
+      const CmCoverageSource *s = &g_array_index (r->coverage->sources, CmCoverageSource, i);
+      double x, y;
+      cm_render_view_project (view, s->lon, s->lat, &x, &y);
+      if (x < -10 || y < -10 || x > width + 10 || y > height + 10)
+        continue;
+      cairo_new_path (cr);
+      cairo_arc (cr, x, y, 6, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 0.16, 0.44, 0.85);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+    }
+}
+
+/* ---- volunteer teams ------------------------------------------------------------------------ */
+
+static gboolean
+teams_building (const CmAnalysisResult *r, guint circle, guint b, double rgba[4])
+{
+  const CmCoverageBuilding *bd = &g_array_index (r->teams->buildings->buildings,
+                                                CmCoverageBuilding, b);
+  return pick (rgba, bd->covered, CM_ANALYSIS_COLOUR_GREY, CM_ANALYSIS_COLOUR_GAP);
+}
+
+static void
+teams_legend (GArray *items, const CmAnalysisResult *r)
+{
+  legend_add (items, COLOUR (TEAM), 0, FALSE, _("Some team works here"));
+  legend_add (items, COLOUR (GAP), 1, FALSE, _("Gap: no team works here"));
+  legend_add (items, COLOUR (OVERLAP), 2, FALSE, _("Overlap: two or more teams"));
+  legend_add (items, COLOUR (GAP), 0, TRUE, _("Building outside every team"));
+}
+
+/* the ground some team covers, the gaps and the overlaps hatched */
+static void
+teams_ground (cairo_t *cr, const CmAnalysisResult *r, const CmRenderView *view, int width,
+              int height)
+{
+  draw_area (cr, r->teams->covered, view, COLOUR (TEAM), 0, width, height);
+  draw_area (cr, r->teams->gaps, view, COLOUR (GAP), 1, width, height);
+  for (guint i = 0; i < r->teams->overlaps->len; i++)
+    draw_area (cr, ((CmTeamOverlap *) g_ptr_array_index (r->teams->overlaps, i))->geom, view,
+               COLOUR (OVERLAP), 2, width, height);
+}
+
+/* ---- life circle ---------------------------------------------------------------------------- */
+
+static gboolean
+life_building (const CmAnalysisResult *r, guint circle, guint b, double rgba[4])
+{
+  return pick (rgba, cm_life_report_meets (r->life, circle, b), CM_ANALYSIS_COLOUR_NEAR,
+               CM_ANALYSIS_COLOUR_NONE);
+}
+
+static void
+life_legend (GArray *items, const CmAnalysisResult *r)
+{
+  legend_add (items, COLOUR (NEAR), 0, FALSE, _("Has every facility of the circle"));
+  legend_add (items, COLOUR (NONE), 0, TRUE, _("Lacks a facility of the circle"));
+}
+
+/* ---- the table of kinds --------------------------------------------------------------------- */
+
+typedef struct
+{
+  /* building @b's colour into @rgba; TRUE when it counts as not covered (outlined too) */
+  gboolean (*building) (const CmAnalysisResult *r, guint circle, guint b, double rgba[4]);
+  void (*legend) (GArray *items, const CmAnalysisResult *r);
+  /* under the buildings, and over them; NULL: nothing */
+  void (*ground) (cairo_t *cr, const CmAnalysisResult *r, const CmRenderView *view, int width,
+                  int height);
+  void (*top) (cairo_t *cr, const CmAnalysisResult *r, const CmRenderView *view, int width,
+               int height);
+} KindStyle;
+
+/* One line per kind, in the order of CmAnalysisKind (see cm-analysis.h). */
+static const KindStyle kinds[] = {
+  [CM_ANALYSIS_COVERAGE] = { coverage_building, coverage_legend, coverage_ground, coverage_top },
+  [CM_ANALYSIS_TEAMS] = { teams_building, teams_legend, teams_ground, NULL },
+  [CM_ANALYSIS_LIFE_CIRCLE] = { life_building, life_legend, NULL, NULL },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == CM_N_ANALYSIS_KINDS);
+
+GArray *
+cm_analysis_legend (const CmAnalysisResult *r)
+{
+  GArray *items = g_array_new (FALSE, FALSE, sizeof (CmAnalysisLegendItem));
+  kinds[r->request.kind].legend (items, r);
+  return items;
+}
+
+void
+cm_analysis_draw (cairo_t *cr, const CmAnalysisResult *r, guint circle, const CmRenderView *view,
+                  int width, int height)
+{
+  const KindStyle *style = &kinds[r->request.kind];
+  double bbox[4];
+  cm_render_view_get_bbox (view, bbox);
+  cairo_save (cr);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+
+  if (style->ground)
+    style->ground (cr, r, view, width, height);
+
+  GArray *buildings = cm_analysis_result_get_buildings (r);
+  for (guint b = 0; buildings && b < buildings->len; b++)
+    {
+      const CmGeom *shape = g_ptr_array_index (r->shapes, b);
+      const double *sb = r->shape_bbox + 4 * b;
+      if (shape == NULL || sb[2] < bbox[0] || sb[0] > bbox[2] || sb[3] < bbox[1] ||
+          sb[1] > bbox[3])
+        continue;
+      double rgba[4];
+      gboolean outlined = style->building (r, circle, b, rgba);
+      cairo_new_path (cr);
+      cm_render_add_geom_path (cr, shape, view);
+      set_rgba (cr, rgba);
+      if (outlined)
+        {
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgb (cr, 0.65, 0.0, 0.15); /* uncovered: outlined too */
+          cairo_set_line_width (cr, 1.5);
+          cairo_stroke (cr);
+        }
+      else
+        cairo_fill (cr);
+    }
+
+  if (style->top)
+    style->top (cr, r, view, width, height);
+  cairo_restore (cr);
+}
