@@ -1,5 +1,6 @@
-/* cm-window-drawing.c: the window's drawing tools, the form after a shape, delete, undo and
- * redo, and the workshop and contributor that every drawn feature records.
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-window-drawing.c: the window's drawing tools, the form after a shape, editing the selected
+ * feature, delete, undo and redo.
  *
  * A click with a drawing tool adds a vertex to the sketch (CmSketchLayer); Enter or a click on
  * the finishing vertex checks the shape and asks about it (CmFeatureForm); Save stores it
@@ -22,15 +23,6 @@
 #define GRAB_RADIUS 10   /* px: a press this near a vertex handle grabs it */
 #define MOVED 2          /* px: a drag shorter than this is a click */
 #define LONG_PRESS_MS 500 /* held this long without moving: a long press */
-
-enum
-{
-  PROP_0,
-  PROP_TOOL,
-  PROP_SNAP,
-  PROP_WORKSHOP_MODE,
-  N_PROPS
-};
 
 enum
 {
@@ -84,8 +76,8 @@ _cm_window_drawing_update_actions (CmWindow *self)
 
 /* ---- tools ---------------------------------------------------------------------------------- */
 
-static void
-set_tool (CmWindow *self, const char *tool)
+void
+_cm_window_drawing_set_tool (CmWindow *self, const char *tool)
 {
   CmSketchKind kind = kind_of (tool);
   if (kind == CM_SKETCH_NONE)
@@ -110,37 +102,6 @@ set_tool (CmWindow *self, const char *tool)
   _cm_window_drawing_update_actions (self);
 }
 
-static void
-cm_window_drawing_get_property (GObject *object, guint prop_id, GValue *value,
-                                GParamSpec *pspec)
-{
-  if (prop_id == PROP_TOOL)
-    g_value_set_string (value, CM_WINDOW (object)->tool);
-  else if (prop_id == PROP_SNAP)
-    g_value_set_boolean (value, CM_WINDOW (object)->snap);
-  else if (prop_id == PROP_WORKSHOP_MODE)
-    g_value_set_boolean (value, CM_WINDOW (object)->workshop_mode);
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
-static void
-cm_window_drawing_set_property (GObject *object, guint prop_id, const GValue *value,
-                                GParamSpec *pspec)
-{
-  if (prop_id == PROP_TOOL)
-    set_tool (CM_WINDOW (object), g_value_get_string (value));
-  else if (prop_id == PROP_SNAP)
-    {
-      CM_WINDOW (object)->snap = g_value_get_boolean (value);
-      g_object_notify (object, "snap");
-    }
-  else if (prop_id == PROP_WORKSHOP_MODE)
-    _cm_window_set_workshop_mode (CM_WINDOW (object), g_value_get_boolean (value));
-  else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-}
-
 /* ---- the form and storing --------------------------------------------------------------------- */
 
 static void
@@ -148,15 +109,6 @@ restart_sketch (CmWindow *self)
 {
   cm_sketch_layer_start (self->sketch_layer, kind_of (self->tool));
   _cm_window_drawing_update_actions (self);
-}
-
-static char *
-stripped_or_null (const char *text)
-{
-  char *s = g_strstrip (g_strdup (text ? text : ""));
-  if (*s == '\0')
-    g_clear_pointer (&s, g_free);
-  return s;
 }
 
 static void
@@ -172,8 +124,8 @@ form_finished (CmFeatureForm *form, gboolean save, CmWindow *self)
   g_autoptr (CmGeom) geom = cm_sketch_layer_to_geom (self->sketch_layer);
   g_autoptr (GBytes) wkb = geom ? cm_geom_to_wkb (geom) : NULL;
   g_autoptr (CmFeature) feature = cm_feature_new (CM_LAYER_RESOURCES);
-  g_autofree char *name = stripped_or_null (cm_feature_form_get_name (form));
-  g_autofree char *description = stripped_or_null (cm_feature_form_get_description (form));
+  g_autofree char *name = _cm_window_stripped_or_null (cm_feature_form_get_name (form));
+  g_autofree char *description = _cm_window_stripped_or_null (cm_feature_form_get_description (form));
   const char *category = cm_feature_form_get_category (form);
   cm_feature_set_wkb (feature, wkb);
   cm_feature_set_name (feature, name);
@@ -240,8 +192,8 @@ details_form_finished (CmFeatureForm *form, gboolean save, CmWindow *self)
     return;
   g_autoptr (CmFeature) before = cm_feature_copy (self->selected);
   g_autoptr (CmFeature) after = cm_feature_copy (self->selected);
-  g_autofree char *name = stripped_or_null (cm_feature_form_get_name (form));
-  g_autofree char *description = stripped_or_null (cm_feature_form_get_description (form));
+  g_autofree char *name = _cm_window_stripped_or_null (cm_feature_form_get_name (form));
+  g_autofree char *description = _cm_window_stripped_or_null (cm_feature_form_get_description (form));
   cm_feature_set_name (after, name);
   cm_feature_set_description (after, description);
   cm_feature_set_category (after, cm_feature_form_get_category (form));
@@ -792,239 +744,6 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* ---- workshops and contributors --------------------------------------------------------------- */
-
-static void
-update_workshop_button (CmWindow *self)
-{
-  g_autoptr (CmRecord) w = self->store ? cm_store_get_workshop (self->store,
-                                                                self->workshop_uuid, NULL)
-                                       : NULL;
-  g_autoptr (CmRecord) c = self->store ? cm_store_get_contributor (self->store,
-                                                                   self->contributor_uuid, NULL)
-                                       : NULL;
-  g_autofree char *label = NULL;
-  if (w && c)
-    /* TRANSLATORS: who is drawing · in which workshop */
-    label = g_strdup_printf (_("%s · %s"), c->name, w->name);
-  else if (w)
-    label = g_strdup (w->name);
-  else
-    label = g_strdup (_("Start a Workshop…"));
-  gtk_button_set_label (self->workshop_button, label);
-  _cm_window_drawing_update_actions (self);
-}
-
-/* The map's workshop and who is drawing, remembered for the next time it is opened. */
-static void
-save_workshop (CmWindow *self)
-{
-  if (self->settings == NULL || self->path == NULL)
-    return;
-  g_autoptr (GVariant) old = g_settings_get_value (self->settings, "map-workshops");
-  GVariantBuilder b;
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("a{s(ss)}"));
-  GVariantIter iter;
-  const char *key, *w, *c;
-  guint kept = 0;
-  g_variant_iter_init (&iter, old);
-  while (g_variant_iter_next (&iter, "{&s(&s&s)}", &key, &w, &c))
-    if (g_strcmp0 (key, self->path) != 0 && kept++ < 50)
-      g_variant_builder_add (&b, "{s(ss)}", key, w, c);
-  if (self->workshop_uuid)
-    g_variant_builder_add (&b, "{s(ss)}", self->path, self->workshop_uuid,
-                           self->contributor_uuid ? self->contributor_uuid : "");
-  g_settings_set_value (self->settings, "map-workshops", g_variant_builder_end (&b));
-}
-
-static void
-restore_workshop (CmWindow *self)
-{
-  if (self->settings == NULL || self->path == NULL)
-    return;
-  g_autoptr (GVariant) all = g_settings_get_value (self->settings, "map-workshops");
-  const char *w, *c;
-  if (!g_variant_lookup (all, self->path, "(&s&s)", &w, &c))
-    return;
-  /* only what this map really holds */
-  g_autoptr (CmRecord) workshop = cm_store_get_workshop (self->store, w, NULL);
-  g_autoptr (CmRecord) who = cm_store_get_contributor (self->store, c, NULL);
-  if (workshop)
-    self->workshop_uuid = g_strdup (workshop->uuid);
-  if (who)
-    self->contributor_uuid = g_strdup (who->uuid);
-}
-
-gboolean
-cm_window_start_workshop (CmWindow *self, const char *name, const char *date, const char *place,
-                          GError **error)
-{
-  g_return_val_if_fail (self->store != NULL, FALSE);
-  g_autofree char *uuid = cm_store_add_workshop (self->store, name, date, place, error);
-  if (uuid == NULL)
-    return FALSE;
-  g_free (self->workshop_uuid);
-  self->workshop_uuid = g_steal_pointer (&uuid);
-  g_clear_pointer (&self->contributor_uuid, g_free);
-  save_workshop (self);
-  update_workshop_button (self);
-  return TRUE;
-}
-
-gboolean
-cm_window_set_contributor (CmWindow *self, const char *name, GError **error)
-{
-  g_return_val_if_fail (self->store != NULL, FALSE);
-  g_autofree char *wanted = stripped_or_null (name);
-  g_autofree char *uuid = NULL;
-  if (wanted)
-    {
-      /* the same name in the same workshop is the same person */
-      g_autoptr (GPtrArray) people = cm_store_list_contributors (self->store,
-                                                                 self->workshop_uuid, NULL);
-      for (guint i = 0; people && i < people->len && uuid == NULL; i++)
-        {
-          CmRecord *r = g_ptr_array_index (people, i);
-          if (g_strcmp0 (r->name, wanted) == 0 &&
-              g_strcmp0 (r->workshop_uuid, self->workshop_uuid) == 0)
-            uuid = g_strdup (r->uuid);
-        }
-      if (uuid == NULL)
-        uuid = cm_store_add_contributor (self->store, wanted, self->workshop_uuid, error);
-    }
-  else
-    uuid = cm_store_add_anonymous_contributor (self->store, self->workshop_uuid, error);
-  if (uuid == NULL)
-    return FALSE;
-  /* another person: the kind the last one chose is not theirs (they choose their own) */
-  if (g_strcmp0 (uuid, self->contributor_uuid) != 0)
-    {
-      g_clear_pointer (&self->last_category, g_free);
-      _cm_window_workshop_mode_refresh (self);
-    }
-  g_free (self->contributor_uuid);
-  self->contributor_uuid = g_steal_pointer (&uuid);
-  save_workshop (self);
-  update_workshop_button (self);
-  return TRUE;
-}
-
-typedef struct
-{
-  CmWindow *window;
-  GtkEditable *name, *date, *place, *who;
-} WorkshopDialog;
-
-static GtkEditable *
-labelled_entry (GtkBox *box, const char *label, const char *text, const char *placeholder)
-{
-  GtkWidget *l = gtk_label_new_with_mnemonic (label);
-  gtk_label_set_xalign (GTK_LABEL (l), 0);
-  GtkWidget *entry = gtk_entry_new ();
-  gtk_editable_set_text (GTK_EDITABLE (entry), text ? text : "");
-  if (placeholder)
-    gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (l), entry);
-  gtk_box_append (box, l);
-  gtk_box_append (box, entry);
-  return GTK_EDITABLE (entry);
-}
-
-static void
-workshop_entry_activate (GtkEntry *entry, AdwMessageDialog *dialog)
-{
-  adw_message_dialog_response (dialog, "start"); /* Enter in any field starts it */
-}
-
-static void
-workshop_response (AdwMessageDialog *dialog, const char *response, WorkshopDialog *d)
-{
-  CmWindow *self = d->window;
-  if (g_strcmp0 (response, "start") != 0 || self->store == NULL)
-    return;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CmRecord) current = cm_store_get_workshop (self->store, self->workshop_uuid, NULL);
-  const char *name = gtk_editable_get_text (d->name);
-  g_autofree char *stripped = stripped_or_null (name);
-  /* the same workshop, unless its name was changed */
-  gboolean same = current && g_strcmp0 (stripped, current->name) == 0;
-  if (!same && !cm_window_start_workshop (self, name, gtk_editable_get_text (d->date),
-                                          gtk_editable_get_text (d->place), &error))
-    {
-      _cm_window_toast (self, error->message);
-      return;
-    }
-  if (!cm_window_set_contributor (self, gtk_editable_get_text (d->who), &error))
-    _cm_window_toast (self, error->message);
-}
-
-static void
-workshop_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  CmWindow *self = CM_WINDOW (widget);
-  if (self->store == NULL)
-    return;
-  g_autoptr (CmRecord) w = cm_store_get_workshop (self->store, self->workshop_uuid, NULL);
-  g_autoptr (CmRecord) c = cm_store_get_contributor (self->store, self->contributor_uuid, NULL);
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-      GTK_WINDOW (self), _("Workshop"),
-      _("Everything drawn from now on records the workshop and who drew it.")));
-  GtkBox *box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 6));
-  WorkshopDialog *d = g_new0 (WorkshopDialog, 1);
-  d->window = self;
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  d->name = labelled_entry (box, _("Workshop _name"), w ? w->name : NULL,
-                            _("For example: resource map workshop"));
-  d->date = labelled_entry (box, _("_Date"), w ? w->date : today, "YYYY-MM-DD");
-  d->place = labelled_entry (box, _("_Place"), w ? w->place : NULL, NULL);
-  d->who = labelled_entry (box, _("_Who is drawing"), c ? c->name : NULL,
-                           _("A name or nickname; empty: an anonymous resident"));
-  adw_message_dialog_set_extra_child (dialog, GTK_WIDGET (box));
-  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "start", _("_Start Drawing"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "start", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "start");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  GtkEditable *entries[] = { d->name, d->date, d->place, d->who };
-  for (gsize i = 0; i < G_N_ELEMENTS (entries); i++)
-    g_signal_connect (entries[i], "activate", G_CALLBACK (workshop_entry_activate), dialog);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (workshop_response), d,
-                         (GClosureNotify) (void (*) (void)) g_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-char *
-cm_window_dup_workshop_summary (CmWindow *self)
-{
-  g_autoptr (GPtrArray) rows = self->store && self->workshop_uuid
-                                   ? cm_store_workshop_summary (self->store, self->workshop_uuid,
-                                                                NULL)
-                                   : NULL;
-  if (rows == NULL || rows->len == 0)
-    return g_strdup (_("Nothing has been drawn in this workshop yet."));
-  GString *out = g_string_new (NULL);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      CmSummaryRow *r = g_ptr_array_index (rows, i);
-      g_string_append_printf (out, "%s%s — %s: %u", i ? "\n" : "",
-                              r->contributor ? r->contributor : _("not recorded"),
-                              cm_category_label (r->category), r->count);
-    }
-  return g_string_free (out, FALSE);
-}
-
-static void
-workshop_summary_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  CmWindow *self = CM_WINDOW (widget);
-  g_autofree char *text = cm_window_dup_workshop_summary (self);
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
-      adw_message_dialog_new (GTK_WINDOW (self), _("Who Drew What"), text));
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
 /* ---- for tests ------------------------------------------------------------------------------ */
 
 CmFeatureForm *
@@ -1044,27 +763,9 @@ cm_window_get_sketch_size (CmWindow *self)
 void
 _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (widget_class);
-  object_class->get_property = cm_window_drawing_get_property;
-  object_class->set_property = cm_window_drawing_set_property;
-  g_object_class_install_property (
-      object_class, PROP_TOOL,
-      g_param_spec_string ("tool", NULL, NULL, "select",
-                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_property (
-      object_class, PROP_SNAP,
-      g_param_spec_boolean ("snap", NULL, NULL, TRUE,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
+  /* the "tool" and "snap" properties are cm-window.c's */
   gtk_widget_class_install_property_action (widget_class, "win.tool", "tool");
-  g_object_class_install_property (
-      object_class, PROP_WORKSHOP_MODE,
-      g_param_spec_boolean ("workshop-mode", NULL, NULL, FALSE,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   gtk_widget_class_install_property_action (widget_class, "win.snap", "snap");
-  gtk_widget_class_install_property_action (widget_class, "win.workshop-mode", "workshop-mode");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.workshop-mode", NULL);
   gtk_widget_class_install_action (widget_class, "win.finish-shape", NULL, finish_shape_action);
   gtk_widget_class_install_action (widget_class, "win.remove-vertex", NULL,
                                    remove_vertex_action);
@@ -1073,9 +774,6 @@ _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_redo_action);
   gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "win.edit-details", NULL, edit_details_action);
-  gtk_widget_class_install_action (widget_class, "win.workshop", NULL, workshop_action);
-  gtk_widget_class_install_action (widget_class, "win.workshop-summary", NULL,
-                                   workshop_summary_action);
 
   /* single keys reach the window only when no text field took them */
   static const struct
@@ -1137,12 +835,7 @@ _cm_window_drawing_map_opened (CmWindow *self)
   g_signal_connect_object (self->history, "changed",
                            G_CALLBACK (_cm_window_drawing_update_actions), self,
                            G_CONNECT_SWAPPED);
-  /* workshops belong to a map: this map's last one, if any */
-  g_clear_pointer (&self->workshop_uuid, g_free);
-  g_clear_pointer (&self->contributor_uuid, g_free);
-  restore_workshop (self);
-  update_workshop_button (self);
-  set_tool (self, "select");
+  _cm_window_drawing_set_tool (self, "select");
 }
 
 void
@@ -1161,6 +854,4 @@ _cm_window_drawing_dispose (CmWindow *self)
   g_clear_pointer (&self->drag_origin, cm_geom_free);
   g_clear_pointer (&self->tool, g_free);
   g_clear_pointer (&self->last_category, g_free);
-  g_clear_pointer (&self->workshop_uuid, g_free);
-  g_clear_pointer (&self->contributor_uuid, g_free);
 }

@@ -1,5 +1,16 @@
-/* cm-window-private.h: the window's state, shared by its source files (cm-window.c: maps,
- * layers, search, import; cm-window-drawing.c: drawing, editing, undo, workshops). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-window-private.h: the window's state, shared by the files that make the window:
+ *
+ *   cm-window.c               the map and its layers, the sidebar (layers, legend, details),
+ *                             search, opening, closing and importing maps, the properties
+ *   cm-window-drawing.c       the drawing tools, the form after a shape, editing the selected
+ *                             feature, delete, undo and redo
+ *   cm-window-workshop.c      the workshop and who is drawing, Who Drew What
+ *   cm-window-workshop-mode.c the full-screen window for a workshop, the long-press menu
+ *   cm-window-photos.c        the selected feature's photos
+ *
+ * and the widgets it holds: CmAnalysisPanel (cm-analysis-panel.c), CmFeatureForm, the map
+ * layers (cm-*-layer.c) and tile sources. */
 #pragma once
 
 #include <shumate/shumate.h>
@@ -97,10 +108,12 @@ struct _CmWindow
   CmGeom *drag_origin;          /* the shape as it was when the drag began */
 };
 
-/* cm-window.c, for cm-window-drawing.c */
+/* cm-window.c, for the other parts */
 /* Background work (import, analysis) ended: a window closed meanwhile closes now. */
 void _cm_window_background_done (CmWindow *self);
 void _cm_window_toast (CmWindow *self, const char *message);
+/* @text without white space at either end; NULL when nothing is left. */
+char *_cm_window_stripped_or_null (const char *text);
 void _cm_window_select_feature (CmWindow *self, CmFeature *feature);
 /* Draws again what changed in @layer (CM_LAYER_NONE: any) inside @bbox, and the counts,
  * legend and labels. */
@@ -123,8 +136,18 @@ void _cm_window_drawing_map_closed (CmWindow *self);
 void _cm_window_drawing_update_actions (CmWindow *self);
 /* The selection changed: edit handles on it (with the select tool), no vertex chosen. */
 void _cm_window_drawing_selection_changed (CmWindow *self);
+/* The "tool" property: "select", "point", "line" or "area". */
+void _cm_window_drawing_set_tool (CmWindow *self, const char *tool);
 /* A click on the map with a drawing tool: TRUE when it was taken. @no_snap: Shift was held. */
 gboolean _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap);
+
+/* cm-window-workshop.c */
+void _cm_window_workshop_class_init (GtkWidgetClass *widget_class);
+/* A map was opened: its last workshop and contributor, if it still holds them. */
+void _cm_window_workshop_map_opened (CmWindow *self);
+void _cm_window_workshop_dispose (CmWindow *self);
+/* The header's workshop button says who is drawing in which workshop. */
+void _cm_window_workshop_update_button (CmWindow *self);
 
 /* cm-window-workshop-mode.c */
 void _cm_window_workshop_mode_init (CmWindow *self);

@@ -751,6 +751,7 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   self->tile_cache = cm_tile_cache_new (256); /* 256 px tiles: at most 64 MB */
   select_feature (self, NULL);
   _cm_window_drawing_map_opened (self);
+  _cm_window_workshop_map_opened (self);
   cm_analysis_panel_set_map (self->panel, store);
 
   g_autofree char *name = cm_store_dup_name (store);
@@ -1455,9 +1456,51 @@ cm_window_dispose (GObject *object)
   g_clear_object (&self->import_cancellable);
   g_clear_handle_id (&self->import_tick, g_source_remove);
   _cm_window_drawing_dispose (self);
+  _cm_window_workshop_dispose (self);
   g_clear_handle_id (&self->sidebar_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_WINDOW);
   G_OBJECT_CLASS (cm_window_parent_class)->dispose (object);
+}
+
+/* The properties: the drawing tool, snapping, and workshop mode (each also an action). */
+enum
+{
+  PROP_0,
+  PROP_TOOL,
+  PROP_SNAP,
+  PROP_WORKSHOP_MODE,
+  N_PROPS
+};
+static GParamSpec *props[N_PROPS];
+
+static void
+cm_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  if (prop_id == PROP_TOOL)
+    g_value_set_string (value, CM_WINDOW (object)->tool);
+  else if (prop_id == PROP_SNAP)
+    g_value_set_boolean (value, CM_WINDOW (object)->snap);
+  else if (prop_id == PROP_WORKSHOP_MODE)
+    g_value_set_boolean (value, CM_WINDOW (object)->workshop_mode);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
+cm_window_set_property (GObject *object, guint prop_id, const GValue *value,
+                        GParamSpec *pspec)
+{
+  if (prop_id == PROP_TOOL)
+    _cm_window_drawing_set_tool (CM_WINDOW (object), g_value_get_string (value));
+  else if (prop_id == PROP_SNAP)
+    {
+      CM_WINDOW (object)->snap = g_value_get_boolean (value);
+      g_object_notify (object, "snap");
+    }
+  else if (prop_id == PROP_WORKSHOP_MODE)
+    _cm_window_set_workshop_mode (CM_WINDOW (object), g_value_get_boolean (value));
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
 
 static void
@@ -1476,6 +1519,15 @@ cm_window_class_init (CmWindowClass *klass)
   object_class->dispose = cm_window_dispose;
   object_class->finalize = cm_window_finalize;
   GTK_WINDOW_CLASS (klass)->close_request = on_close_request;
+  object_class->get_property = cm_window_get_property;
+  object_class->set_property = cm_window_set_property;
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  props[PROP_TOOL] = g_param_spec_string ("tool", NULL, NULL, "select", flags);
+  props[PROP_SNAP] = g_param_spec_boolean ("snap", NULL, NULL, TRUE, flags);
+  props[PROP_WORKSHOP_MODE] = g_param_spec_boolean ("workshop-mode", NULL, NULL, FALSE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+  gtk_widget_class_install_property_action (widget_class, "win.workshop-mode", "workshop-mode");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.workshop-mode", NULL);
 
   /* registered by hand: a static library's constructor may never be linked in */
   cm_app_register_resource ();
@@ -1537,6 +1589,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK,
                                        "win.zoom-out", NULL);
   _cm_window_drawing_class_init (widget_class);
+  _cm_window_workshop_class_init (widget_class);
   _cm_window_photos_class_init (widget_class);
   g_type_ensure (CM_TYPE_ANALYSIS_PANEL);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, panel_button);
@@ -1611,12 +1664,21 @@ cm_window_new (AdwApplication *app)
   return g_object_new (CM_TYPE_WINDOW, "application", app, NULL);
 }
 
-/* ---- for cm-window-drawing.c ---------------------------------------------------------------- */
+/* ---- for the window's other parts ----------------------------------------------------------- */
 
 void
 _cm_window_toast (CmWindow *self, const char *message)
 {
   toast (self, message);
+}
+
+char *
+_cm_window_stripped_or_null (const char *text)
+{
+  char *s = g_strstrip (g_strdup (text ? text : ""));
+  if (*s == '\0')
+    g_clear_pointer (&s, g_free);
+  return s;
 }
 
 void
