@@ -55,19 +55,19 @@ cm_feature_form_finish (CmFeatureForm *self, gboolean save)
 }
 
 static void
-save_clicked (CmFeatureForm *self)
+save_clicked_cb (CmFeatureForm *self)
 {
   cm_feature_form_finish (self, TRUE);
 }
 
 static void
-discard_clicked (CmFeatureForm *self)
+discard_clicked_cb (CmFeatureForm *self)
 {
   cm_feature_form_finish (self, FALSE);
 }
 
 static void
-category_activated (CmFeatureForm *self, GtkFlowBoxChild *child)
+category_activated_cb (CmFeatureForm *self, GtkFlowBoxChild *child)
 {
   /* a double click or Enter on a kind chooses it and saves */
   gtk_flow_box_select_child (self->category_box, child);
@@ -75,7 +75,7 @@ category_activated (CmFeatureForm *self, GtkFlowBoxChild *child)
 }
 
 static void
-category_chosen (CmFeatureForm *self)
+category_chosen_cb (CmFeatureForm *self)
 {
   if (has_category (self))
     gtk_widget_set_visible (GTK_WIDGET (self->kind_hint), FALSE);
@@ -108,10 +108,10 @@ cm_feature_form_class_init (CmFeatureFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmFeatureForm, description_entry);
   gtk_widget_class_bind_template_child (widget_class, CmFeatureForm, category_box);
   gtk_widget_class_bind_template_child (widget_class, CmFeatureForm, save_button);
-  gtk_widget_class_bind_template_callback (widget_class, save_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, discard_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, category_activated);
-  gtk_widget_class_bind_template_callback (widget_class, category_chosen);
+  gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, discard_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, category_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, category_chosen_cb);
   gtk_widget_class_bind_template_child (widget_class, CmFeatureForm, kind_hint);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_pressed, NULL);
 }

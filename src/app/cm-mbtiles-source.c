@@ -79,7 +79,7 @@ read_tile_thread (GTask *task, gpointer source, gpointer data, GCancellable *can
 }
 
 static void
-tile_read (GObject *source, GAsyncResult *result, gpointer user_data)
+tile_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *outer = user_data;
   ShumateTile *tile = g_task_get_task_data (outer);
@@ -108,7 +108,7 @@ cm_mbtiles_source_fill_tile_async (ShumateMapSource *source, ShumateTile *tile,
   job->z = shumate_tile_get_zoom_level (tile);
   job->x = shumate_tile_get_x (tile);
   job->y = shumate_tile_get_y (tile);
-  GTask *inner = g_task_new (source, cancellable, tile_read, outer);
+  GTask *inner = g_task_new (source, cancellable, tile_read_cb, outer);
   g_task_set_task_data (inner, job, g_free);
   g_task_run_in_thread (inner, read_tile_thread);
   g_object_unref (inner);

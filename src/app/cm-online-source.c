@@ -20,7 +20,7 @@ enum
 static guint signals[N_SIGNALS];
 
 static void
-tile_filled (GObject *source, GAsyncResult *result, gpointer data)
+tile_filled_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   GTask *task = data;
   CmOnlineSource *self = g_task_get_source_object (task);
@@ -45,7 +45,7 @@ fill_tile_async (ShumateMapSource *source, ShumateTile *tile, GCancellable *canc
 {
   CmOnlineSource *self = CM_ONLINE_SOURCE (source);
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  shumate_map_source_fill_tile_async (self->tiles, tile, cancellable, tile_filled, task);
+  shumate_map_source_fill_tile_async (self->tiles, tile, cancellable, tile_filled_cb, task);
 }
 
 static gboolean

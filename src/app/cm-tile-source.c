@@ -88,7 +88,7 @@ render_tile_thread (gpointer data, gpointer user_data)
 
 /* Back on the main thread: hand the texture to the tile, then finish libshumate's request. */
 static void
-tile_rendered (GObject *source, GAsyncResult *result, gpointer user_data)
+tile_rendered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *outer = user_data;
   CmTileSource *self = CM_TILE_SOURCE (source);
@@ -143,7 +143,7 @@ cm_tile_source_fill_tile_async (ShumateMapSource *source, ShumateTile *tile,
   job->z = shumate_tile_get_zoom_level (tile);
   job->x = shumate_tile_get_x (tile);
   job->y = shumate_tile_get_y (tile);
-  GTask *inner = g_task_new (source, cancellable, tile_rendered, outer);
+  GTask *inner = g_task_new (source, cancellable, tile_rendered_cb, outer);
   g_task_set_task_data (inner, job, g_free);
   g_thread_pool_push (CM_TILE_SOURCE (source)->workers, inner, NULL); /* the pool unrefs it */
 }

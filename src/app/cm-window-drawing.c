@@ -112,7 +112,7 @@ restart_sketch (CmWindow *self)
 }
 
 static void
-form_finished (CmFeatureForm *form, gboolean save, CmWindow *self)
+form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self)
 {
   self->form = NULL;
   if (!save)
@@ -159,7 +159,7 @@ ask_about_shape (CmWindow *self)
                                                              NULL);
   self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_name (kind), usage,
                                     self->last_category, NULL, NULL);
-  g_signal_connect (self->form, "finished", G_CALLBACK (form_finished), self);
+  g_signal_connect (self->form, "finished", G_CALLBACK (form_finished_cb), self);
   if (self->workshop_mode)
     gtk_widget_add_css_class (GTK_WIDGET (self->form), "workshop-mode");
   gtk_window_present (GTK_WINDOW (self->form));
@@ -185,7 +185,7 @@ geometry_of_feature (CmFeature *f)
 }
 
 static void
-details_form_finished (CmFeatureForm *form, gboolean save, CmWindow *self)
+details_form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self)
 {
   self->form = NULL;
   if (!save || self->selected == NULL)
@@ -223,7 +223,7 @@ edit_details_action (GtkWidget *widget, const char *name, GVariant *param)
   self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_of_feature (f), usage,
                                     cm_feature_get_category (f), cm_feature_get_name (f),
                                     cm_feature_get_description (f));
-  g_signal_connect (self->form, "finished", G_CALLBACK (details_form_finished), self);
+  g_signal_connect (self->form, "finished", G_CALLBACK (details_form_finished_cb), self);
   if (self->workshop_mode)
     gtk_widget_add_css_class (GTK_WIDGET (self->form), "workshop-mode");
   gtk_window_present (GTK_WINDOW (self->form));
@@ -328,7 +328,7 @@ _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap)
 }
 
 static void
-pointer_moved (GtkEventControllerMotion *motion, double x, double y, CmWindow *self)
+pointer_moved_cb (GtkEventControllerMotion *motion, double x, double y, CmWindow *self)
 {
   if (cm_sketch_layer_get_kind (self->sketch_layer) == CM_SKETCH_NONE)
     return;
@@ -338,7 +338,7 @@ pointer_moved (GtkEventControllerMotion *motion, double x, double y, CmWindow *s
 }
 
 static gboolean
-map_key_pressed (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkModifierType state,
+map_key_pressed_cb (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkModifierType state,
                  CmWindow *self)
 {
   if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
@@ -352,7 +352,7 @@ map_key_pressed (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkMo
 }
 
 static void
-pointer_left (GtkEventControllerMotion *motion, CmWindow *self)
+pointer_left_cb (GtkEventControllerMotion *motion, CmWindow *self)
 {
   cm_sketch_layer_set_pointer (self->sketch_layer, NAN, NAN);
 }
@@ -472,7 +472,7 @@ drag_cancelled (CmWindow *self)
 
 /* A press held still on the selected feature: the menu a long press shows elsewhere. */
 static gboolean
-press_held (gpointer data)
+press_held_cb (gpointer data)
 {
   CmWindow *self = data;
   self->press_timer = 0;
@@ -487,7 +487,7 @@ press_held (gpointer data)
 }
 
 static void
-drag_begin (GtkGestureDrag *gesture, double x, double y, CmWindow *self)
+drag_begin_cb (GtkGestureDrag *gesture, double x, double y, CmWindow *self)
 {
   self->drag = DRAG_NONE;
   const CmGeom *g = cm_selection_layer_get_geom (self->selection_layer);
@@ -534,7 +534,7 @@ drag_begin (GtkGestureDrag *gesture, double x, double y, CmWindow *self)
   g_clear_handle_id (&self->press_timer, g_source_remove);
   self->press_at[0] = x;
   self->press_at[1] = y;
-  self->press_timer = g_timeout_add (LONG_PRESS_MS, press_held, self);
+  self->press_timer = g_timeout_add (LONG_PRESS_MS, press_held_cb, self);
   g_clear_pointer (&self->drag_origin, cm_geom_free);
   self->drag_origin = g_steal_pointer (&origin);
   self->drag_start[0] = x;
@@ -582,7 +582,7 @@ shift_held (GtkGesture *gesture)
 }
 
 static void
-drag_update (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
+drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
 {
   if (self->drag == DRAG_NONE)
     return;
@@ -593,7 +593,7 @@ drag_update (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
 }
 
 static void
-drag_end (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
+drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
 {
   g_clear_handle_id (&self->press_timer, g_source_remove);
   if (self->drag == DRAG_NONE)
@@ -626,12 +626,12 @@ cm_window_drag_map (CmWindow *self, double x, double y, double dx, double dy)
   /* what the drag gesture does, for tests: begin, one update, end */
   GtkGesture *gesture = gtk_gesture_drag_new ();
   g_object_ref_sink (gesture);
-  drag_begin (GTK_GESTURE_DRAG (gesture), x, y, self);
+  drag_begin_cb (GTK_GESTURE_DRAG (gesture), x, y, self);
   if (self->drag != DRAG_NONE)
     {
-      drag_update (GTK_GESTURE_DRAG (gesture), dx / 2, dy / 2, self);
-      drag_update (GTK_GESTURE_DRAG (gesture), dx, dy, self);
-      drag_end (GTK_GESTURE_DRAG (gesture), dx, dy, self);
+      drag_update_cb (GTK_GESTURE_DRAG (gesture), dx / 2, dy / 2, self);
+      drag_update_cb (GTK_GESTURE_DRAG (gesture), dx, dy, self);
+      drag_end_cb (GTK_GESTURE_DRAG (gesture), dx, dy, self);
     }
   g_object_unref (gesture);
 }
@@ -786,7 +786,7 @@ _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
     gtk_widget_class_add_binding_action (widget_class, tools[i].key, 0, "win.tool", "s",
                                          tools[i].tool);
   /* Enter: GtkWindow binds it to "activate-default" before any subclass binding, so the map
-   * (focused while drawing) takes it: see map_key_pressed */
+   * (focused while drawing) takes it: see map_key_pressed_cb */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.remove-vertex",
                                        NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.escape", NULL);
@@ -808,20 +808,20 @@ _cm_window_drawing_init (CmWindow *self)
   self->sketch_layer = cm_sketch_layer_new (_cm_window_get_viewport (self));
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->sketch_layer));
   GtkEventController *motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (pointer_moved), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (pointer_left), self);
+  g_signal_connect (motion, "motion", G_CALLBACK (pointer_moved_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (pointer_left_cb), self);
   GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
   gtk_widget_add_controller (map, motion);
   /* the map takes the keyboard focus, so that drawing keys are not taken by a button */
   GtkGesture *drag = gtk_gesture_drag_new ();
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
-  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin), self);
-  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update), self);
-  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end), self);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_end_cb), self);
   gtk_widget_add_controller (map, GTK_EVENT_CONTROLLER (drag));
   gtk_widget_set_focusable (map, TRUE);
   GtkEventController *keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (map_key_pressed), self);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (map_key_pressed_cb), self);
   gtk_widget_add_controller (map, keys);
   gtk_widget_set_focus_on_click (map, TRUE);
   _cm_window_drawing_update_actions (self);

@@ -19,7 +19,7 @@ cm_window_add_photo (CmWindow *self, const char *path, GError **error)
 }
 
 static void
-add_photo_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+add_photo_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT && self->selected)
     {
@@ -54,7 +54,7 @@ add_photo_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
-  g_signal_connect (chooser, "response", G_CALLBACK (add_photo_response), self);
+  g_signal_connect (chooser, "response", G_CALLBACK (add_photo_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 

@@ -27,7 +27,7 @@ load_css_once (void)
 }
 
 static void
-category_chosen (GtkToggleButton *button, CmWindow *self)
+category_chosen_cb (GtkToggleButton *button, CmWindow *self)
 {
   if (!gtk_toggle_button_get_active (button))
     return;
@@ -66,7 +66,7 @@ fill_category_strip (CmWindow *self)
         group = GTK_TOGGLE_BUTTON (button);
       if (g_strcmp0 (self->last_category, c->key) == 0)
         gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
-      g_signal_connect (button, "toggled", G_CALLBACK (category_chosen), self);
+      g_signal_connect (button, "toggled", G_CALLBACK (category_chosen_cb), self);
       gtk_box_append (self->category_strip, button);
     }
 }
@@ -111,7 +111,7 @@ _cm_window_set_workshop_mode (CmWindow *self, gboolean on)
 /* ---- long press: what a right click would offer ------------------------------------------- */
 
 static void
-long_pressed (GtkGestureLongPress *gesture, double x, double y, CmWindow *self)
+long_pressed_cb (GtkGestureLongPress *gesture, double x, double y, CmWindow *self)
 {
   if (g_strcmp0 (self->tool, "select") == 0 && self->store && !self->form)
     cm_window_select_at (self, x, y);
@@ -160,7 +160,7 @@ _cm_window_workshop_mode_init (CmWindow *self)
 {
   self->touch_scale = 1.0;
   GtkGesture *press = gtk_gesture_long_press_new ();
-  g_signal_connect (press, "pressed", G_CALLBACK (long_pressed), self);
+  g_signal_connect (press, "pressed", G_CALLBACK (long_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (shumate_simple_map_get_map (self->map)),
                              GTK_EVENT_CONTROLLER (press));
 }

@@ -148,13 +148,13 @@ labelled_entry (GtkBox *box, const char *label, const char *text, const char *pl
 }
 
 static void
-workshop_entry_activate (GtkEntry *entry, AdwMessageDialog *dialog)
+workshop_entry_activate_cb (GtkEntry *entry, AdwMessageDialog *dialog)
 {
   adw_message_dialog_response (dialog, "start"); /* Enter in any field starts it */
 }
 
 static void
-workshop_response (AdwMessageDialog *dialog, const char *response, WorkshopDialog *d)
+workshop_response_cb (AdwMessageDialog *dialog, const char *response, WorkshopDialog *d)
 {
   CmWindow *self = d->window;
   if (g_strcmp0 (response, "start") != 0 || self->store == NULL)
@@ -205,8 +205,8 @@ workshop_action (GtkWidget *widget, const char *name, GVariant *param)
   adw_message_dialog_set_close_response (dialog, "cancel");
   GtkEditable *entries[] = { d->name, d->date, d->place, d->who };
   for (gsize i = 0; i < G_N_ELEMENTS (entries); i++)
-    g_signal_connect (entries[i], "activate", G_CALLBACK (workshop_entry_activate), dialog);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (workshop_response), d,
+    g_signal_connect (entries[i], "activate", G_CALLBACK (workshop_entry_activate_cb), dialog);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (workshop_response_cb), d,
                          (GClosureNotify) (void (*) (void)) g_free, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

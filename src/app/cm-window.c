@@ -95,7 +95,7 @@ static void refresh_tiles (CmWindow *self);
 
 /* No network: say so, and draw the map's own layers on paper rather than on white. */
 static void
-online_unreachable (CmWindow *self, const char *why)
+online_unreachable_cb (CmWindow *self, const char *why)
 {
   if (!self->online || self->online_unreachable)
     return;
@@ -120,7 +120,7 @@ refresh_tiles (CmWindow *self)
   if (self->online && !self->online_unreachable)
     {
       base = SHUMATE_MAP_SOURCE (cm_online_source_new ());
-      g_signal_connect_object (base, "unreachable", G_CALLBACK (online_unreachable), self,
+      g_signal_connect_object (base, "unreachable", G_CALLBACK (online_unreachable_cb), self,
                                G_CONNECT_SWAPPED);
     }
   else if (self->basemap)
@@ -245,7 +245,7 @@ show_whole_map_action (GtkWidget *widget, const char *name, GVariant *param)
 /* ---- sidebar: layers, legend, details ------------------------------------------------------ */
 
 static void
-layer_toggled (GtkCheckButton *check, CmWindow *self)
+layer_toggled_cb (GtkCheckButton *check, CmWindow *self)
 {
   CmLayer layer = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "layer"));
   if (gtk_check_button_get_active (check))
@@ -258,7 +258,7 @@ layer_toggled (GtkCheckButton *check, CmWindow *self)
 /* Space or Enter on a focused row (the keyboard's way) toggles its layer, as a click on the
  * check does. */
 static void
-layer_row_activated (GtkListBox *list, GtkListBoxRow *row, CmWindow *self)
+layer_row_activated_cb (GtkListBox *list, GtkListBoxRow *row, CmWindow *self)
 {
   GtkWidget *box = gtk_list_box_row_get_child (row);
   GtkWidget *check = box ? gtk_widget_get_first_child (box) : NULL;
@@ -270,7 +270,7 @@ layer_row_activated (GtkListBox *list, GtkListBoxRow *row, CmWindow *self)
 static void
 build_layers_list (CmWindow *self)
 {
-  g_signal_connect (self->layers_list, "row-activated", G_CALLBACK (layer_row_activated), self);
+  g_signal_connect (self->layers_list, "row-activated", G_CALLBACK (layer_row_activated_cb), self);
   for (int i = 0; i < CM_N_LAYERS; i++)
     {
       GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -282,7 +282,7 @@ build_layers_list (CmWindow *self)
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
       gtk_widget_set_hexpand (check, TRUE);
       g_object_set_data (G_OBJECT (check), "layer", GINT_TO_POINTER (i));
-      g_signal_connect (check, "toggled", G_CALLBACK (layer_toggled), self);
+      g_signal_connect (check, "toggled", G_CALLBACK (layer_toggled_cb), self);
       GtkWidget *count = gtk_label_new ("0");
       gtk_widget_add_css_class (count, "dim-label");
       gtk_widget_add_css_class (count, "numeric");
@@ -552,7 +552,7 @@ cm_window_select_at (CmWindow *self, double x, double y)
 }
 
 static void
-map_clicked (GtkGestureClick *gesture, int n_press, double x, double y, CmWindow *self)
+map_clicked_cb (GtkGestureClick *gesture, int n_press, double x, double y, CmWindow *self)
 {
   GdkModifierType state =
       gesture ? gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)) : 0;
@@ -565,13 +565,13 @@ map_clicked (GtkGestureClick *gesture, int n_press, double x, double y, CmWindow
 void
 cm_window_click_map (CmWindow *self, double x, double y)
 {
-  map_clicked (NULL, 1, x, y, self);
+  map_clicked_cb (NULL, 1, x, y, self);
 }
 
 /* ---- search -------------------------------------------------------------------------------- */
 
 static void
-result_activated (GtkListBox *list, GtkListBoxRow *row, CmWindow *self)
+result_activated_cb (GtkListBox *list, GtkListBoxRow *row, CmWindow *self)
 {
   CmFeature *f = g_object_get_data (G_OBJECT (row), "feature");
   double b[4];
@@ -583,7 +583,7 @@ result_activated (GtkListBox *list, GtkListBoxRow *row, CmWindow *self)
 }
 
 static void
-search_changed (GtkSearchEntry *entry, CmWindow *self)
+search_changed_cb (GtkSearchEntry *entry, CmWindow *self)
 {
   GtkWidget *child;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_list))))
@@ -620,11 +620,11 @@ search_changed (GtkSearchEntry *entry, CmWindow *self)
 }
 
 static void
-search_activate (GtkSearchEntry *entry, CmWindow *self)
+search_activate_cb (GtkSearchEntry *entry, CmWindow *self)
 {
   GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->results_list, 0);
   if (first && g_object_get_data (G_OBJECT (first), "feature"))
-    result_activated (self->results_list, first, self);
+    result_activated_cb (self->results_list, first, self);
 }
 
 /* ---- remembering ---------------------------------------------------------------------------- */
@@ -685,7 +685,7 @@ restore_view (CmWindow *self)
 #define CHECKPOINT_DELAY_MS 500
 
 static gboolean
-checkpoint_now (gpointer data)
+checkpoint_now_cb (gpointer data)
 {
   CmWindow *self = data;
   gboolean complete = TRUE;
@@ -702,7 +702,7 @@ static void
 schedule_checkpoint (CmWindow *self)
 {
   if (self->checkpoint_timer == 0)
-    self->checkpoint_timer = g_timeout_add (CHECKPOINT_DELAY_MS, checkpoint_now, self);
+    self->checkpoint_timer = g_timeout_add (CHECKPOINT_DELAY_MS, checkpoint_now_cb, self);
 }
 
 static void
@@ -815,7 +815,7 @@ import_progress (goffset done, goffset total, gpointer user_data)
 }
 
 static gboolean
-import_tick (gpointer user_data)
+import_tick_cb (gpointer user_data)
 {
   CmWindow *self = user_data;
   if (self->import_cancellable == NULL)
@@ -861,7 +861,7 @@ import_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
 static void ask_far_import (CmWindow *self, const char *path, double metres);
 
 static void
-import_done (GObject *source, GAsyncResult *result, gpointer user_data)
+import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   CmWindow *self = CM_WINDOW (source);
   ImportJob *job = g_task_get_task_data (G_TASK (result));
@@ -935,7 +935,7 @@ static void start_import (CmWindow *self, const char *path, const char *table,
                           gboolean far_ok);
 
 static void
-far_import_response (AdwMessageDialog *dialog, const char *response, CmWindow *self)
+far_import_response_cb (AdwMessageDialog *dialog, const char *response, CmWindow *self)
 {
   const char *path = g_object_get_data (G_OBJECT (dialog), "path");
   if (g_str_equal (response, "import"))
@@ -960,12 +960,12 @@ ask_far_import (CmWindow *self, const char *path, double metres)
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (far_import_response), self);
+  g_signal_connect (dialog, "response", G_CALLBACK (far_import_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-table_response (AdwMessageDialog *dialog, const char *response, CmWindow *self)
+table_response_cb (AdwMessageDialog *dialog, const char *response, CmWindow *self)
 {
   GtkDropDown *choice = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
   GtkStringObject *table = gtk_drop_down_get_selected_item (choice);
@@ -1013,7 +1013,7 @@ import_sqlite (CmWindow *self, const char *path)
   adw_message_dialog_set_default_response (dialog, "import");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "path", g_strdup (path), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (table_response), self);
+  g_signal_connect (dialog, "response", G_CALLBACK (table_response_cb), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -1066,9 +1066,9 @@ start_import (CmWindow *self, const char *path, const char *table, gboolean far_
   gtk_revealer_set_reveal_child (self->import_revealer, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", FALSE);
   g_clear_handle_id (&self->import_tick, g_source_remove);
-  self->import_tick = g_timeout_add (100, import_tick, self);
+  self->import_tick = g_timeout_add (100, import_tick_cb, self);
 
-  GTask *task = g_task_new (self, self->import_cancellable, import_done, NULL);
+  GTask *task = g_task_new (self, self->import_cancellable, import_done_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
   g_task_run_in_thread (task, import_thread);
   g_object_unref (task);
@@ -1078,7 +1078,7 @@ start_import (CmWindow *self, const char *path, const char *table, gboolean far_
 
 
 static void
-open_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+open_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -1111,7 +1111,7 @@ open_action (GtkWidget *widget, const char *name, GVariant *param)
       _("Open Map"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   add_filter (GTK_FILE_CHOOSER (dialog), _("Community maps"), maps);
   add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), any);
-  g_signal_connect (dialog, "response", G_CALLBACK (open_response), widget);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), widget);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
@@ -1123,7 +1123,7 @@ cm_window_new_map (CmWindow *self, const char *path, const char *name, GError **
 }
 
 static void
-new_file_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+new_file_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
 {
   const char *name = g_object_get_data (G_OBJECT (dialog), "name");
   if (response == GTK_RESPONSE_ACCEPT)
@@ -1145,7 +1145,7 @@ new_file_response (GtkNativeDialog *dialog, int response, CmWindow *self)
 
 /* The community's name first (it is the map's title), then where to keep the file. */
 static void
-new_name_response (AdwMessageDialog *dialog, const char *response, CmWindow *self)
+new_name_response_cb (AdwMessageDialog *dialog, const char *response, CmWindow *self)
 {
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
@@ -1158,19 +1158,19 @@ new_name_response (AdwMessageDialog *dialog, const char *response, CmWindow *sel
   g_strdelimit (file, "/\\:", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file);
   g_object_set_data_full (G_OBJECT (chooser), "name", g_steal_pointer (&name), g_free);
-  g_signal_connect (chooser, "response", G_CALLBACK (new_file_response), self);
+  g_signal_connect (chooser, "response", G_CALLBACK (new_file_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
-new_name_changed (GtkEditable *entry, AdwMessageDialog *dialog)
+new_name_changed_cb (GtkEditable *entry, AdwMessageDialog *dialog)
 {
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
   adw_message_dialog_set_response_enabled (dialog, "create", *name != '\0');
 }
 
 static void
-new_name_activate (GtkEntry *entry, AdwMessageDialog *dialog)
+new_name_activate_cb (GtkEntry *entry, AdwMessageDialog *dialog)
 {
   if (adw_message_dialog_get_response_enabled (dialog, "create"))
     adw_message_dialog_response (dialog, "create");
@@ -1194,15 +1194,15 @@ new_action (GtkWidget *widget, const char *name, GVariant *param)
   adw_message_dialog_set_response_enabled (dialog, "create", FALSE);
   adw_message_dialog_set_default_response (dialog, "create");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect (entry, "changed", G_CALLBACK (new_name_changed), dialog);
-  g_signal_connect (entry, "activate", G_CALLBACK (new_name_activate), dialog);
-  g_signal_connect (dialog, "response", G_CALLBACK (new_name_response), widget);
+  g_signal_connect (entry, "changed", G_CALLBACK (new_name_changed_cb), dialog);
+  g_signal_connect (entry, "activate", G_CALLBACK (new_name_activate_cb), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (new_name_response_cb), widget);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
 }
 
 static void
-import_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+import_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -1227,12 +1227,12 @@ import_action (GtkWidget *widget, const char *name, GVariant *param)
   add_filter (GTK_FILE_CHOOSER (dialog), _("GeoJSON files"), geojson);
   add_filter (GTK_FILE_CHOOSER (dialog), _("SpatiaLite files (QGIS, ogr2ogr)"), sqlite);
   add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), any);
-  g_signal_connect (dialog, "response", G_CALLBACK (import_response), widget);
+  g_signal_connect (dialog, "response", G_CALLBACK (import_response_cb), widget);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 static void
-basemap_response (GtkNativeDialog *dialog, int response, CmWindow *self)
+basemap_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -1258,7 +1258,7 @@ basemap_action (GtkWidget *widget, const char *name, GVariant *param)
       _("Choose an Offline Basemap"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN,
       _("_Choose"), _("_Cancel"));
   add_filter (GTK_FILE_CHOOSER (dialog), _("MBTiles basemaps"), mbtiles);
-  g_signal_connect (dialog, "response", G_CALLBACK (basemap_response), widget);
+  g_signal_connect (dialog, "response", G_CALLBACK (basemap_response_cb), widget);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
@@ -1342,7 +1342,7 @@ clear_selection_action (GtkWidget *widget, const char *name, GVariant *param)
 /* ---- drag and drop -------------------------------------------------------------------------- */
 
 static gboolean
-on_drop (GtkDropTarget *target, const GValue *value, double x, double y, CmWindow *self)
+drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, CmWindow *self)
 {
   GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
   for (GSList *l = files; l; l = l->next)
@@ -1555,9 +1555,9 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmWindow, category_strip_scroller);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, toolbar_spacer);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, workshop_button);
-  gtk_widget_class_bind_template_callback (widget_class, search_changed);
-  gtk_widget_class_bind_template_callback (widget_class, search_activate);
-  gtk_widget_class_bind_template_callback (widget_class, result_activated);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, result_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -1643,7 +1643,7 @@ cm_window_init (CmWindow *self)
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->selection_layer));
 
   GtkGesture *click = gtk_gesture_click_new ();
-  g_signal_connect (click, "released", G_CALLBACK (map_clicked), self);
+  g_signal_connect (click, "released", G_CALLBACK (map_clicked_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (map), GTK_EVENT_CONTROLLER (click));
 
   /* no key capture for the search bar: single keys choose the drawing tools (Ctrl+F searches) */
@@ -1654,7 +1654,7 @@ cm_window_init (CmWindow *self)
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (analysis_layer));
   cm_analysis_panel_set_layer (self->panel, analysis_layer);
   GtkDropTarget *drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
@@ -1696,7 +1696,7 @@ _cm_window_get_viewport (CmWindow *self)
 /* After an edit, the counts and the legend once the map has asked for its tiles: the tiles
  * drawn again come first, the sidebar a moment later. */
 static gboolean
-sidebar_changed_idle (gpointer data)
+sidebar_changed_idle_cb (gpointer data)
 {
   CmWindow *self = data;
   self->sidebar_idle = 0;
@@ -1718,6 +1718,6 @@ _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
   refresh_tiles (self);
   self->sidebar_layers |= layer == CM_LAYER_NONE ? (1u << CM_N_LAYERS) - 1 : 1u << layer;
   if (self->sidebar_idle == 0)
-    self->sidebar_idle = g_idle_add_full (G_PRIORITY_LOW, sidebar_changed_idle, self, NULL);
+    self->sidebar_idle = g_idle_add_full (G_PRIORITY_LOW, sidebar_changed_idle_cb, self, NULL);
   cm_analysis_panel_data_changed (self->panel, layer);
 }

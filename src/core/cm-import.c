@@ -1108,7 +1108,7 @@ reader_progress (goffset done, goffset total, gpointer user_data)
 }
 
 static gpointer
-reader_thread (gpointer data)
+reader_thread_cb (gpointer data)
 {
   Pipe *pipe = data;
   GError *error = NULL;
@@ -1142,7 +1142,7 @@ import_geojson (Import *imp, const char *path, CmProgressFunc progress, gpointer
   pipe.filling = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   g_mutex_init (&pipe.lock);
   g_cond_init (&pipe.cond);
-  GThread *thread = g_thread_new ("cm-import-reader", reader_thread, &pipe);
+  GThread *thread = g_thread_new ("cm-import-reader", reader_thread_cb, &pipe);
 
   GError *write_error = NULL;
   goffset reported = 0;
