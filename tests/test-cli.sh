@@ -36,6 +36,10 @@ expect 2 "$CMAP" new; one_line_error; ok "new without a file: exit 2"
 expect 1 "$CMAP" info "$dir/nope.sqlite"; one_line_error; ok "info on a missing file: exit 1"
 expect 1 "$CMAP" info "$CM_SHARED_DATA/porto-centro/MANIFEST.json"; one_line_error
 grep -q "not a SQLite database" "$dir/err" || fail "info on JSON: $(cat "$dir/err")"; ok "info on a JSON file: exit 1, says it is not SQLite"
+"$CMAP" new "$dir/for-table.sqlite" >/dev/null || fail "new for --table"
+expect 1 "$CMAP" import "$dir/for-table.sqlite" "$DEMO_MAP"; one_line_error
+grep -q -- "--table TABLE" "$dir/err" && grep -q "ogrinfo" "$dir/err" || fail "import of a SQLite file without --table: $(cat "$dir/err")"
+ok "import of a SQLite file without --table: exit 1, says to choose one with --table"
 
 # a refused import: exit 1, one line naming the file and the line, map unchanged
 before=$(sha256sum <"$map")

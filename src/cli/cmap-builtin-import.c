@@ -73,6 +73,14 @@ run (CmStore *store, char **args)
   gboolean ok = cm_import_file (store, path, layer, opt_table, report,
                                 tty ? cmap_show_progress : NULL, &progress, NULL, &error);
   cmap_end_progress (&progress);
+  if (!ok && opt_table == NULL && g_error_matches (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE))
+    {
+      /* the window asks with a list; here the flag says it */
+      g_autofree char *advice = g_strdup_printf (_("Choose it with --table TABLE (list the "
+                                                   "tables with “ogrinfo %s”)"),
+                                                 path);
+      cm_store_error_add_advice (error, advice);
+    }
   if (!ok)
     return cmap_fail (error);
 

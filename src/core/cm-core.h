@@ -13,6 +13,7 @@
 #include "cm-history.h"
 #include "cm-i18n.h"
 #include "cm-import.h"
+#include "cm-json-writer.h"
 #include "cm-layer.h"
 #include "cm-lifecircle.h"
 #include "cm-mbtiles.h"

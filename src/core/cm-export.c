@@ -7,8 +7,8 @@
 
 #include <string.h>
 
-#include "cm-geojson-reader.h"
 #include "cm-geom.h"
+#include "cm-json-writer.h"
 #include "cm-photos.h"
 #include "cm-store-private.h"
 

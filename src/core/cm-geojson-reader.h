@@ -83,9 +83,4 @@ gboolean cm_geojson_read (GInputStream *in, goffset total, CmGeoJsonFeatureFunc 
                           gpointer user_data, CmProgressFunc progress, gpointer progress_data,
                           GCancellable *cancellable, GError **error);
 
-/* Appends @s to @out as a JSON string literal (quotes and escapes). */
-void cm_json_append_string (GString *out, const char *s, gsize len);
-/* Appends @v as a JSON number: the shortest text that reads back as the same double. */
-void cm_json_append_double (GString *out, double v);
-
 G_END_DECLS

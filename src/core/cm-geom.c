@@ -5,7 +5,7 @@
 
 #include <math.h>
 #include "cm-geodesic.h"
-#include "cm-geojson-reader.h"
+#include "cm-json-writer.h"
 
 #include <glib/gi18n-lib.h>
 

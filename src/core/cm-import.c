@@ -6,16 +6,17 @@
 #include <glib/gi18n-lib.h>
 
 #include <sqlite3.h>
-#include <spatialite.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
 #include "cm-categories.h"
 #include "cm-geodesic.h"
+#include "cm-json-writer.h"
 #include "cm-photos.h"
 #include "cm-workshops.h"
 #include "cm-rtree.h"
+#include "cm-import-private.h"
 #include "cm-store-private.h"
 
 G_DEFINE_QUARK (cm-import-error-quark, cm_import_error)
@@ -32,7 +33,7 @@ typedef struct
   GArray *bulk; /* CmRtreeEntry: when the layer started empty, its index is packed at the end */
 } LayerStatements;
 
-typedef struct
+struct _CmImport
 {
   CmStore *store;
   sqlite3 *db;
@@ -46,7 +47,8 @@ typedef struct
   GHashTable *records;  /* contributor and workshop uuids known to be in the map */
   char *now;
   GCancellable *cancellable;
-} Import;
+};
+typedef CmImport Import;
 
 static void
 note_free (CmImportNote *note)
@@ -1022,6 +1024,27 @@ import_clear (Import *imp)
   g_free (imp->now);
 }
 
+GEOSContextHandle_t
+_cm_import_get_geos (CmImport *imp)
+{
+  return imp->geos;
+}
+
+GCancellable *
+_cm_import_get_cancellable (CmImport *imp)
+{
+  return imp->cancellable;
+}
+
+gboolean
+_cm_import_feature (CmImport *imp, CmGeoJsonFeature *feature, GError **error)
+{
+  Row *row = prepare_row (imp, feature);
+  gboolean fine = row == NULL || write_row (imp, row, error);
+  g_clear_pointer (&row, row_free);
+  return fine;
+}
+
 /* ---- GeoJSON: a reading thread and a writing thread ------------------------------------------
  * The reading thread parses, checks, repairs and encodes features (yajl, GEOS); the calling
  * thread writes them (SQLite). Batches of rows pass between them through a short queue, so
@@ -1193,217 +1216,6 @@ import_geojson (Import *imp, const char *path, CmProgressFunc progress, gpointer
   return ok;
 }
 
-/* ---- SpatiaLite / SQLite sources (what ogr2ogr or QGIS wrote) ------------------------------ */
-
-static gboolean
-import_sqlite_table (Import *imp, const char *path, const char *table, CmProgressFunc progress,
-                     gpointer progress_data, GError **error)
-{
-  g_autofree char *dn = g_filename_display_name (path);
-  sqlite3 *src = NULL;
-  void *cache = NULL;
-  gboolean ok = FALSE;
-  sqlite3_stmt *stmt = NULL;
-  GString *props = g_string_new (NULL);
-  g_autoptr (GPtrArray) string_tags = g_ptr_array_new_with_free_func (g_free);
-  GEOSWKBReader *wkb_reader = GEOSWKBReader_create_r (imp->geos);
-  /* declared before the first goto, so that cleanup never meets an unset pointer */
-  g_autofree char *geom_col = NULL, *quoted_table = NULL, *quoted_geom = NULL, *sql = NULL;
-  int srid = 0;
-
-  _cm_spatialite_prepare ();
-  if (sqlite3_open_v2 (path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_SOURCE, _("could not open “%s”: %s"),
-                   dn, sqlite3_errmsg (src));
-      goto out;
-    }
-  sqlite3_db_config (src, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  cache = spatialite_alloc_connection ();
-  spatialite_set_silent_mode (cache);
-  spatialite_init_ex (src, cache, 0);
-
-  /* the table's geometry column and SRID, from SpatiaLite's registry */
-  sqlite3_prepare_v2 (src,
-                      "SELECT f_geometry_column, srid FROM geometry_columns"
-                      " WHERE lower(f_table_name) = lower(?1)",
-                      -1, &stmt, NULL);
-  if (stmt)
-    {
-      sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          geom_col = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-          srid = sqlite3_column_int (stmt, 1);
-        }
-      sqlite3_finalize (stmt);
-      stmt = NULL;
-    }
-  if (geom_col == NULL)
-    {
-      g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE,
-                   _("“%s” has no SpatiaLite table “%s” with a registered geometry column. "
-                   "List its tables with “ogrinfo %s”"), dn, table, path);
-      goto out;
-    }
-
-  quoted_table = g_strdup_printf ("\"%s\"", table);
-  quoted_geom = g_strdup_printf ("\"%s\"", geom_col);
-  sql = g_strdup_printf (
-      "SELECT AsBinary(%s(%s%s)), (SELECT count(*) FROM %s), * FROM %s",
-      srid == 4326 ? "" : "Transform", quoted_geom, srid == 4326 ? "" : ", 4326", quoted_table,
-      quoted_table);
-  if (strchr (table, '"') || strchr (geom_col, '"') ||
-      sqlite3_prepare_v2 (src, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_SOURCE,
-                   _("could not read table “%s” of “%s”: %s"), table, dn, sqlite3_errmsg (src));
-      goto out;
-    }
-
-  int n_cols = sqlite3_column_count (stmt);
-  guint index = 0;
-  int rc;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 total = sqlite3_column_int64 (stmt, 1);
-      g_string_assign (props, "{");
-      g_ptr_array_set_size (string_tags, 0);
-      const char *at_id = NULL, *at_type = NULL;
-      /* columns named like our fields (a table QGIS or ogr2ogr wrote from a map) are fields */
-      g_autoptr (GPtrArray) field_json = g_ptr_array_new_with_free_func (g_free);
-      CmGeoJsonFeature f = { 0 };
-      gint64 pk = 0;
-      for (int c = 2; c < n_cols; c++)
-        {
-          const char *col = sqlite3_column_name (stmt, c);
-          int type = sqlite3_column_type (stmt, c);
-          if (g_ascii_strcasecmp (col, geom_col) == 0 || type == SQLITE_BLOB)
-            continue;
-          if (c == 2 && type == SQLITE_INTEGER)
-            pk = sqlite3_column_int64 (stmt, c); /* ogr2ogr's first column is the FID */
-          const char *text = (const char *) sqlite3_column_text (stmt, c);
-          GString *value = g_string_new (NULL);
-          if (type == SQLITE_NULL)
-            g_string_append (value, "null");
-          else if (type == SQLITE_INTEGER || type == SQLITE_FLOAT)
-            g_string_append (value, text);
-          else
-            {
-              cm_json_append_string (value, text, strlen (text));
-              g_ptr_array_add (string_tags, g_strdup (col));
-              g_ptr_array_add (string_tags, g_strdup (text));
-              if (strcmp (col, "@type") == 0)
-                at_type = text;
-            }
-          if (strcmp (col, "@id") == 0 && type != SQLITE_NULL)
-            at_id = text;
-          int field = -1;
-          for (int k = 0; k < CM_N_FIELDS && field < 0; k++)
-            if (strcmp (col, cm_field_name (k)) == 0)
-              field = k;
-          if (field >= 0 && type != SQLITE_NULL)
-            {
-              f.field_json[field] = value->str;
-              f.field_text[field] = text;
-              g_ptr_array_add (field_json, g_string_free (value, FALSE));
-              continue;
-            }
-          if (props->len > 1)
-            g_string_append_c (props, ',');
-          cm_json_append_string (props, col, strlen (col));
-          g_string_append_c (props, ':');
-          g_string_append_len (props, value->str, value->len);
-          g_string_free (value, TRUE);
-        }
-      if (f.field_json[CM_FIELD_NAME] && f.field_json[CM_FIELD_NAME][0] == '"')
-        f.name = f.field_text[CM_FIELD_NAME];
-      if (f.field_json[CM_FIELD_CATEGORY] && f.field_json[CM_FIELD_CATEGORY][0] == '"')
-        f.category = f.field_text[CM_FIELD_CATEGORY];
-      if (f.field_text[CM_FIELD_UUID] && g_uuid_string_is_valid (f.field_text[CM_FIELD_UUID]))
-        f.uuid = f.field_text[CM_FIELD_UUID];
-      g_string_append_c (props, '}');
-
-      g_autofree char *source_id = at_id && at_type ? g_strdup_printf ("%s/%s", at_type, at_id)
-                                   : at_id          ? g_strdup (at_id)
-                                                    : g_strdup_printf ("%s/%" G_GINT64_FORMAT,
-                                                                       table, pk);
-      f.index = index++;
-      f.properties = props->str;
-      f.source_id = source_id;
-      f.string_tags = string_tags;
-      if (sqlite3_column_type (stmt, 0) == SQLITE_BLOB)
-        {
-          GEOSGeometry *g = GEOSWKBReader_read_r (imp->geos, wkb_reader,
-                                                  sqlite3_column_blob (stmt, 0),
-                                                  sqlite3_column_bytes (stmt, 0));
-          if (g)
-            {
-              f.geom = cm_geom_from_geos (imp->geos, g);
-              GEOSGeom_destroy_r (imp->geos, g);
-            }
-        }
-      Row *row = prepare_row (imp, &f);
-      cm_geom_free (f.geom);
-      gboolean fine = row == NULL || write_row (imp, row, error);
-      g_clear_pointer (&row, row_free);
-      if (!fine)
-        goto out;
-      if (progress && index % 256 == 0)
-        progress (index, total, progress_data);
-      if (index % 256 == 0 && g_cancellable_set_error_if_cancelled (imp->cancellable, error))
-        goto out;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_SOURCE,
-                   _("could not read table “%s” of “%s”: %s"), table, dn, sqlite3_errmsg (src));
-      goto out;
-    }
-  ok = TRUE;
-
-out:
-  sqlite3_finalize (stmt);
-  if (src)
-    sqlite3_close_v2 (src);
-  if (cache)
-    spatialite_cleanup_ex (cache);
-  GEOSWKBReader_destroy_r (imp->geos, wkb_reader);
-  g_string_free (props, TRUE);
-  return ok;
-}
-
-GPtrArray *
-cm_import_list_tables (const char *path, gboolean *is_map, GError **error)
-{
-  g_autofree char *dn = g_filename_display_name (path);
-  sqlite3 *db = NULL;
-  *is_map = FALSE;
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_SOURCE, _("could not open “%s”: %s"),
-                   dn, sqlite3_errmsg (db));
-      sqlite3_close_v2 (db);
-      return NULL;
-    }
-  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-  /* plain SQL on SpatiaLite's registry and ours: nothing of the file runs */
-  sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2 (db, "SELECT value FROM cm_meta WHERE key = 'application'", -1, &stmt,
-                          NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    *is_map = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "community-map") == 0;
-  sqlite3_finalize (stmt);
-  GPtrArray *tables = g_ptr_array_new_with_free_func (g_free);
-  if (sqlite3_prepare_v2 (db, "SELECT f_table_name FROM geometry_columns ORDER BY 1", -1, &stmt,
-                          NULL) == SQLITE_OK)
-    while (sqlite3_step (stmt) == SQLITE_ROW)
-      g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_finalize (stmt);
-  sqlite3_close_v2 (db);
-  return tables;
-}
-
 typedef struct
 {
   double *bbox;
@@ -1486,8 +1298,7 @@ cm_import_file (CmStore *store, const char *path, CmLayer layer, const char *tab
   if (sqlite && table == NULL)
     {
       g_set_error (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE,
-                   _("“%s” is a SQLite database: say which table to import with --table "
-                   "(list them with “ogrinfo %s”)"), dn, path);
+                   _("“%s” is a SQLite database: one of its tables must be chosen to import"), dn);
       return FALSE;
     }
 
@@ -1496,7 +1307,7 @@ cm_import_file (CmStore *store, const char *path, CmLayer layer, const char *tab
   if (ok)
     {
       if (sqlite)
-        ok = import_sqlite_table (&imp, path, table, progress, progress_data, error);
+        ok = _cm_import_sqlite_table (&imp, path, table, progress, progress_data, error);
       else
         ok = import_geojson (&imp, path, progress, progress_data, error);
     }
