@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The two commands a newcomer runs on a fresh Debian 12 machine:
 #   make run    installs what is missing, builds, opens the demo map
 #   make test   installs what is missing, builds, runs every test

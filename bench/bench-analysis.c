@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-analysis: coverage analysis speed on Porto (issue #5). Prints figures; asserts nothing
  * about time.
  *

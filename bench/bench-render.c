@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-render: how fast src/render draws a 1600×1200 view of a map with ≥ 50,000 buildings,
  * the way the window does (256 px tiles on worker threads, kept in a cache), at five zoom
  * levels from the whole extent down to street level. Prints ms per frame cold (median of 5, every tile

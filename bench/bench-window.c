@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench-window: the real map window (run under xvfb-run) on the benchmark map of bench-render:
  * time from opening the map to the first complete frame (every tile drawn), warm frames
  * (pan a little over drawn tiles, to the frame GTK presents: its frame clock's after-paint),

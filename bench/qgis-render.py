@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """qgis-render.py MAP WIDTH HEIGHT RUNS PNG: QGIS drawing the buildings of a community map
 (the same SpatiaLite file, read through GDAL) at full extent into an image, in-process
 (PyQGIS QgsMapRendererSequentialJob), for bench-render to set beside its own drawing.

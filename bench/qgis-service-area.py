@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """qgis-service-area.py ROADS POINTS RUNS OUTPUT: QGIS's own service area in-process (PyQGIS),
 for bench-analysis to set beside ours, like with like.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages named on the command line that are not installed yet.
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -eu

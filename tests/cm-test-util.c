@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-test-util.c: helpers shared by the tests. */
 #include "cm-test-util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-test-util.h: helpers shared by the tests. */
 #pragma once
 

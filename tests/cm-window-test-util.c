@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-window-test-util.c: what the window tests share. */
 #include "cm-window-test-util.h"
 

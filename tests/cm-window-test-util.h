@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-window-test-util.h: what the window tests share — the window under test and its map,
  * waiting for it, its pixels, the file behind it, and real X events (xdotool) sent to it. */
 #pragma once

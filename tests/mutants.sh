@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # mutants.sh: are the tests worth what they claim? Puts each one-line bug of tests/mutants.txt
 # into a scratch copy of the project, one at a time, builds it, runs the tests that need no
 # window (and test-session, which watches the map file itself), and says which bugs no test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-analysis.c: coverage analysis against independent answers — distances against PROJ's
  * geod_inverse, radius coverage of Porto's buildings against a brute-force geodesic check of
  * every building and every source. */

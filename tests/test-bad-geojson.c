@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-bad-geojson.c: every file of ../shared/data/bad-geojson has its listed outcome
  * (tests/bad-geojson-outcomes.tsv), a refused import leaves the map byte-for-byte unchanged,
  * and no input — deep, long, cut anywhere or random — crashes the reader. */

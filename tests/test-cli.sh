@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test-cli.sh: cmap's words, exit codes (0 success, 1 bad input, 2 bad usage) and one-line errors.
 set -uo pipefail
 : "${CMAP:?}" "${CM_SHARED_DATA:?}"

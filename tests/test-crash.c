@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-crash.c: kill -9 during an import never breaks the map: each time it opens, its check
  * passes, and the layer holds all of that import's features or none. */
 #include <signal.h>

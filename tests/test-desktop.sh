@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test-desktop.sh: desktop integration and the Flatpak — the launcher, the AppStream metainfo,
 # the GSettings schema, the manifest, and an install with --prefix=/app into a DESTDIR whose
 # programs then run.

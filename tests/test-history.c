@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-history.c: what drawing needs of core — undo and redo through the store, vertex edits,
  * snapping, workshops and contributors, photos, and the WKB that drawing hands to the store. */
 #include <gdk-pixbuf/gdk-pixbuf.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test-interop.sh: the map file is real SpatiaLite. ogrinfo lists each layer with the right
 # feature count and geometry type; spatialite answers CheckSpatialIndex() = 1 for every geometry
 # column; ogr2ogr appends a feature to resources and cmap then reads it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-mbtiles.c: the MBTiles reader on ../shared/data/mbtiles: TMS rows, a tiles VIEW over
  * deduplicated images, missing metadata, and files that are not MBTiles. */
 #include <sqlite3.h>

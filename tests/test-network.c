@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-network.c: the walking network and walking coverage against known answers — small
  * networks built by hand, where every distance can be worked out on paper (edge lengths from
  * PROJ's geod_inverse), and Porto's real paths against an independent brute-force Dijkstra

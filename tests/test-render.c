@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-render.c: the render library draws the demo map with no display; pixels are checked at
  * a known building, a station and an empty spot. */
 #include <math.h>

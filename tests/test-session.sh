@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # test-session.sh: the .sqlite file alone is the map. The real community-map program, driven by
 # real X events (xdotool) under xvfb-run: a point drawn and saved is in the map file itself a
 # moment later, while the window is still open (a copy of the .sqlite alone holds it); after

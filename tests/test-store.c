@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-store.c: creating and opening maps, features through the store, and untrusted files. */
 #include <glib/gstdio.h>
 #include <sqlite3.h>

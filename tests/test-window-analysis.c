@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-window-analysis.c: the analysis panel does not mislead (run under xvfb-run): only what
  * can serve people is offered as a source, stations first; each station's own radius is for
  * stations only, and those without one use the distance, as the summary says; a map without

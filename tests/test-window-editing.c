@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-window-editing.c: the slips a newcomer hit while editing and in a workshop, each with
  * real X events (xdotool) under xvfb-run: a click on a side's middle handle adds nothing; a
  * long press on the selected feature shows its menu; a new resident starts with no kind

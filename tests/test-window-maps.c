@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-window-maps.c: maps coming and going in the window (run under xvfb-run, with real X
  * events where a person would use keys and clicks): closing a map closes every connection
  * to it and leaves no -wal, also while an analysis runs; a new map asks for the community's

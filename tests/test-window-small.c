@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-window-small.c: projectors and small screens (run under xvfb-run, in the language of
  * CM_TEST_LANGUAGE, en by default; meson runs it in English and in Chinese). A window of
  * 1024 × 768 — a projector's — is possible in every state: the window as it opens, with the

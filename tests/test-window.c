@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-window.c: the map window as a person sees it (run under xvfb-run): the demo map's
  * buildings, a station and the sidebar are where they should be in the window's pixels; a click
  * selects a feature and the details show it; a search flies to a Chinese name; an import

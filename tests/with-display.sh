@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # with-display.sh [--screen WxHxD] PROGRAM ARGS…: runs a window test under a virtual display
 # (xvfb-run; 1400x900x24 unless told). Without xvfb-run the test fails, saying so, rather than
 # being left out of the summary.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the demo community map from the GeoJSON beside this script.
 # Usage: build-demo.sh CMAP SOURCE_DIR OUTPUT
 set -eu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-application.c: application actions, the about window, and which map to open first. */
 #include "config.h"
 

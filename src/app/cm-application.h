@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-application.h: the Community Map application. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-category-ui.c: labels, colours and icons of categories for widgets. */
 #include "cm-category-ui.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-category-ui.h: how the window shows a category — its label in the user's language, its
  * colour, its icon where the icon theme has one. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-feature-form.c: name, kind and a few words for a feature just drawn. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-feature-form.h: the small form after drawing — a name (focused), the kind as a grid of
  * categories (most used first; the one this resident used last chosen, none for a new one),
  * a few words. Enter saves, Escape

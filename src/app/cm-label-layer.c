@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-label-layer.c: map labels above the tiles, placed by src/render's label placement. */
 #include "cm-label-layer.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-label-layer.h: the names of stations, teams and resources, drawn above the map tiles
  * (tiles carry no labels: a name would be cut at a tile's edge). */
 #pragma once

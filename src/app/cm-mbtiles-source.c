@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-mbtiles-source.c: MBTiles tiles, read and decoded on worker threads. */
 #include "cm-mbtiles-source.h"
 

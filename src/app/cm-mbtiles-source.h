@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-mbtiles-source.h: an offline raster basemap from an MBTiles file, for libshumate. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-online-source.c: online tiles that say when they cannot be had. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-online-source.h: OpenStreetMap's online tiles, which say when they cannot be had.
  *
  * libshumate 1.0.3 leaves a tile it could not download blank and tells no one: with no network

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-overlay.c: the view and the redraws of overlay layers. */
 #include "cm-overlay.h"
 

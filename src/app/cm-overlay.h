@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-overlay.h: what the window's overlay layers (labels, selection, sketch) share — the view
  * they project with, and redrawing when the map moves. */
 #pragma once

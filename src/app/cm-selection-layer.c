@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-selection-layer.c: one feature, highlighted. Drawn with cairo in the widget's snapshot;
  * its vertices are projected through the viewport on every frame (one feature: cheap). */
 #include "cm-selection-layer.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-selection-layer.h: draws the selected feature on top of the map tiles, with its edit
  * handles. */
 #pragma once

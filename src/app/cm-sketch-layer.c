@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-sketch-layer.c: the shape in progress, drawn with cairo in the widget's snapshot. */
 #include "cm-sketch-layer.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-sketch-layer.h: the shape being drawn — its vertices, the line to the pointer, and where
  * it went wrong — on top of the map. It only draws; the window decides what a click does. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-tile-cache.c: rendered tiles by z/x/y and variant, least recently used first out. */
 #include "cm-tile-cache.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-tile-cache.h: the window's rendered tiles, kept across tile sources.
  *
  * libshumate 1.0.3 cannot reload one tile: a map source with a new id is asked for every tile

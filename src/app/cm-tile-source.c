@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-tile-source.c: drawing map tiles off the main thread. */
 #include "cm-tile-source.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-tile-source.h: a libshumate map source that draws a community map's tiles with src/render,
  * on worker threads, each with its own connection to the map file. */
 #pragma once

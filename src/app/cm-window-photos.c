@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-window-photos.c: the selected feature's photos in the details panel, and adding one. */
 #include "config.h"
 

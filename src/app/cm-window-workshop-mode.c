@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-window-workshop-mode.c: the window for a workshop — full screen, no sidebar or header,
  * large high-contrast buttons (ui/workshop.css), the most used kinds one tap away, larger edit
  * handles for fingers, and a long press for what a right click would offer. */

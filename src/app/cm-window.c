@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-window.c: the map window — a map of the open community map, a sidebar with layers, legend
  * and the selected feature's details, search, and import with progress. */
 #include "config.h"

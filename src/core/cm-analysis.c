@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-analysis.c: one analysis run, in a worker thread on its own read connection. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-analysis.h: one run of an analysis — what to compute, and everything the window
  * shows of the answer (the core results plus the shapes to draw them with). Runs in a worker
  * thread on its own connection to the map file; no GTK here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-categories.c: the category list and OSM tag matching. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-categories.h: community-resource categories and the OSM tags that map to them. */
 #pragma once
 

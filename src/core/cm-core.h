@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-core.h: the core library of Community Map (no GTK, no drawing). */
 #pragma once
 

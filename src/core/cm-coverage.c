@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-coverage.c: radius coverage through a grid of sources in local metres. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-coverage.h: which buildings a set of service points reaches — by radius (straight line,
  * from each building's point-on-surface) or by walking along the network (cm-network.h).
  *

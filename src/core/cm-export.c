@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-export.c: GeoJSON out of a community map, streamed feature by feature. */
 #include "config.h"
 

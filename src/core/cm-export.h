@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-export.h: a layer of a community map as GeoJSON (RFC 7946). */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-feature.c: one feature of a community map. */
 #include "cm-feature.h"
 

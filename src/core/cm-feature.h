@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-feature.h: one feature of a community map, as the store hands it out. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-geodesic.c: WGS 84 distances through the radii of curvature at the mean latitude. */
 #include "cm-geodesic.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-geodesic.h: distances in metres on the WGS 84 ellipsoid, fast enough for every building
  * against every station.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-geojson-reader.c: a streaming GeoJSON reader on top of yajl's event parser.
  *
  * yajl calls us for every token. We keep an explicit stack of frames (GeoJSON objects, the

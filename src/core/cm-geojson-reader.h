@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-geojson-reader.h: a streaming GeoJSON reader.
  *
  * Reads a FeatureCollection, a single Feature, a bare geometry, GeoJSON text sequences

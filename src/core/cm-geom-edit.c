@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-geom-edit.c: vertex edits on a CmGeom. */
 #include "config.h"
 

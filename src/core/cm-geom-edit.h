@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-geom-edit.h: the edits a person makes to a drawn shape — move a vertex, insert one in a
  * segment, remove one, move the whole shape — on a CmGeom, in longitude/latitude.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-geom.c: plain geometries, their checks, GEOS conversion and SpatiaLite BLOB encoding. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-geom.h: a plain geometry on its way into the store.
  *
  * The GeoJSON reader fills a CmGeom, the importer checks and repairs it (with GEOS) and

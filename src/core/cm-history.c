@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-history.c: undo and redo as snapshots written back through the store. */
 #include "cm-history.h"
 

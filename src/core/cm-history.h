@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-history.h: undo and redo of every change to a map's features, for one session.
  *
  * Each change is stored at once (one transaction) and remembered as two snapshots of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-i18n.c: translations for the programs. */
 #include "config.h"
 

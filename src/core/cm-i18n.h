@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-i18n.h: translations for the programs (community-map, cmap). */
 #pragma once
 

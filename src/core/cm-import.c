@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-import.c: GeoJSON and SpatiaLite sources into a community map, in one transaction. */
 #include "config.h"
 

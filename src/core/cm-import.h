@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-import.h: bringing GeoJSON files and other SpatiaLite databases into a community map.
  *
  * An import is one transaction: it stores every valid feature or, when the input is refused

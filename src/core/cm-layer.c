@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-layer.c: the feature tables of a community map. */
 #include "cm-layer.h"
 

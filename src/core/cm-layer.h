@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-layer.h: the feature tables of a community map and what each one holds.
  *
  * The table names are part of the file format (docs/architecture.md): other tools and tests rely

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-lifecircle.c: the table, and one multi-source walk per facility row. */
 #include "config.h"
 

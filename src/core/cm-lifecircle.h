@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-lifecircle.h: the GB 50180-2018 life-circle check.
  *
  * The table (data/lifecircle.json, or a planner's corrected copy) gives each circle's walking

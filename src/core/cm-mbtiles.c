@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-mbtiles.c: raster MBTiles, read-only. */
 #include "config.h"
 

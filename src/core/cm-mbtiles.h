@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-mbtiles.h: reading raster MBTiles files (an offline basemap under the community map).
  *
  * MBTiles files are untrusted input: they are opened read-only on a plain SQLite connection

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-network.c: the walking network as arrays (nodes, edges, adjacency), a grid of edges for
  * tying points to it, and Dijkstra with a binary heap. */
 #include "config.h"

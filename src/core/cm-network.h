@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-network.h: the walking network (docs/analysis.md) and shortest paths on it.
  *
  * Nodes are the vertices of path lines; lines meet where they share a vertex (the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-photos.c: photos scaled and stored in the map. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-photos.h: photos of features, stored inside the map file (the `photos` table).
  *
  * A photo is decoded, turned upright by its EXIF orientation, scaled to at most

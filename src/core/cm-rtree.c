@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-rtree.c: bulk-loading an empty SQLite R*Tree.
  *
  * SQLite's rtree module keeps its tree in three shadow tables: %_node (nodeno, data), %_rowid

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-rtree.h: bulk-loading an empty SQLite R*Tree (a SpatiaLite spatial index). */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-schema.c: the tables of a community map, their creation and their migrations. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-schema.h: creating and migrating the tables of a community map. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-snap.c: nearest vertex, else nearest point on a segment, through the spatial index. */
 #include "cm-snap.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-snap.h: snapping a pointer to what is already on the map — the nearest vertex of any
  * feature within a few pixels, else the nearest point on any line or outline (paths, edges). */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-store-pool.c: read-only connections to one map, lent to worker threads. */
 #include "config.h"
 

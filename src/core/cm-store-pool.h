@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-store-pool.h: read-only connections to one map, lent to worker threads (drawing tiles).
  *
  * A map's -wal and -shm files go away only when its last connection closes, so whoever opens

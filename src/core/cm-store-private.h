@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-store-private.h: what import, export and tests inside core use of the store. */
 #pragma once
 

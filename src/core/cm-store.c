@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-store.c: opening, creating, checking a community map, and its features. */
 #include "config.h"
 

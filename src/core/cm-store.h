@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-store.h: a community map file (a SpatiaLite database) and the features in it.
  *
  * Every connection loads libspatialite; every change is one transaction; the journal is WAL.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-teams.c: team coverage with GEOS in local metres.
  *
  * Overlaps come from the arrangement of all team outlines: the outlines are noded (unioned as

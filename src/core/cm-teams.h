@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-teams.h: where volunteer teams work — the union of their areas, the gaps (the community
  * boundary minus that union), the overlaps (where two or more teams cover, and which ones),
  * and the buildings, households and residents in each team's area and outside every one.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-workshops.c: workshops and contributors (the `workshops` and `contributors` tables). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-workshops.h: workshops and the contributors who draw in them — who drew what, when.
  *
  * Features point at them by uuid (contributor_uuid, workshop_uuid), so that maps merged from

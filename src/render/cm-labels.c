@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-labels.c: greedy label placement with pango and cairo. */
 #include "cm-labels.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-labels.h: map labels placed without overlap, by priority (shared by cm_render_draw and the
  * window's label layer, which draws names above the tiles so they are never cut at tile edges). */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-render-view.c: Web-Mercator (EPSG:3857) pixel geometry, as slippy-map tiles use it. */
 #include "cm-render-view.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-render-view.h: a rectangle of pixels over the Web-Mercator world (what libshumate shows). */
 #pragma once
 

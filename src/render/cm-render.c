@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-render.c: drawing the layers of a community map with cairo and pango. */
 #include "cm-render.h"
 

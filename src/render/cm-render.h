@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-render.h: draws a community map onto a cairo surface — a screen tile, a PNG, a PDF poster.
  * Depends on core, cairo and pango only; runs with no display. */
 #pragma once

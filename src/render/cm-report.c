@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-report.c: the life-circle report as a PDF.
  *
  * The report is for Chinese residents' committees and planners, so its text is Chinese

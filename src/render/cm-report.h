@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-report.h: printable reports drawn with cairo and pango (no display needed). */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-style.c: colours and widths. */
 #include "cm-style.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-style.h: how each kind of feature looks. One place for colours and widths, chosen to read
  * well on a projector: strong category colours, pale buildings, white roads with a casing. */
 #pragma once
