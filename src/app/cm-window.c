@@ -722,6 +722,8 @@ close_map (CmWindow *self)
     cm_store_pool_close (self->readers);
   g_clear_pointer (&self->readers, cm_store_pool_unref);
   _cm_window_drawing_map_closed (self);
+  if (self->panel)
+    cm_analysis_panel_set_map (self->panel, NULL); /* it holds the store too */
   if (self->store)
     cm_store_set_commit_func (self->store, NULL, NULL);
   g_clear_object (&self->store);
