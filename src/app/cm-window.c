@@ -1020,23 +1020,10 @@ import_sqlite (CmWindow *self, const char *path)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static gboolean
-is_sqlite_file (const char *path)
-{
-  char head[16] = { 0 };
-  FILE *f = g_fopen (path, "rb");
-  if (f == NULL)
-    return FALSE;
-  gboolean sqlite = fread (head, 1, sizeof head, f) == sizeof head &&
-                    memcmp (head, "SQLite format 3", 16) == 0;
-  fclose (f);
-  return sqlite;
-}
-
 void
 cm_window_import (CmWindow *self, const char *path)
 {
-  if (self->store && is_sqlite_file (path))
+  if (self->store && cm_import_is_sqlite (path))
     import_sqlite (self, path);
   else
     start_import (self, path, NULL, FALSE);

@@ -1277,8 +1277,8 @@ cm_import_distance_from_map (CmStore *store, const double bbox[4])
   return cm_geodesic_bbox_distance (map, bbox);
 }
 
-static gboolean
-is_sqlite_file (const char *path)
+gboolean
+cm_import_is_sqlite (const char *path)
 {
   /* through SQLite's file layer: the file may be the open map itself */
   guint8 header[16];
@@ -1293,7 +1293,7 @@ cm_import_file (CmStore *store, const char *path, CmLayer layer, const char *tab
                 GCancellable *cancellable, GError **error)
 {
   g_autofree char *dn = g_filename_display_name (path);
-  gboolean sqlite = is_sqlite_file (path);
+  gboolean sqlite = cm_import_is_sqlite (path);
   Import imp;
 
   if (sqlite && table == NULL)

@@ -70,6 +70,9 @@ gboolean cm_import_file (CmStore *store, const char *path, CmLayer layer, const 
  * QGIS or ogr2ogr wrote), by name; *@is_map says whether the file is a community map itself.
  * Nothing in the file runs. */
 GPtrArray *cm_import_list_tables (const char *path, gboolean *is_map, GError **error);
+/* Whether @path is a SQLite file (its table is then to be chosen), read through SQLite's own
+ * file layer: the file may be the open map itself. */
+gboolean cm_import_is_sqlite (const char *path);
 
 /* Where the features of the GeoJSON file at @path are (minx, miny, maxx, maxy), read without
  * writing anything. FALSE with no error when it has no geometry. */
