@@ -220,6 +220,12 @@ stored_vertex (const char *name, int n, double *x, double *y)
       " FROM resources WHERE name = '%s' AND deleted = 0)", n, n, name);
   double lon, lat;
   query_point (sql, &lon, &lat);
+  map_coords (lon, lat, x, y);
+}
+
+void
+map_coords (double lon, double lat, double *x, double *y)
+{
   ShumateSimpleMap *sm = simple_map ();
   shumate_viewport_location_to_widget_coords (shumate_simple_map_get_viewport (sm),
                                               GTK_WIDGET (shumate_simple_map_get_map (sm)), lat,
@@ -461,4 +467,30 @@ analysis_row (guint position, const char **name, const char **uuid)
   if (uuid)
     *uuid = cm_analysis_row_get_uuid (row);
   return cm_analysis_row_get_value (row);
+}
+
+void
+wait_for_analysis (void)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (cm_analysis_panel_is_pending (PANEL) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (cm_analysis_panel_is_pending (PANEL));
+  spin (100);
+}
+
+char *
+geometry_hex (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_assert_no_error (error);
+  g_autofree char *sql = g_strdup_printf ("SELECT hex(geom) FROM resources WHERE name = '%s'"
+                                          " AND deleted = 0", name);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  char *hex = sqlite3_step (stmt) == SQLITE_ROW
+                  ? g_strdup ((const char *) sqlite3_column_text (stmt, 0))
+                  : NULL;
+  sqlite3_finalize (stmt);
+  return hex;
 }

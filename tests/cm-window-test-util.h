@@ -76,6 +76,12 @@ GtkWindow *wait_for_toplevel (GType type, const char *heading);
 void run_analysis (CmAnalysisKind kind, const char *selector, gboolean walking, double metres);
 /* Row @position of the analysis table as shown: its value, name and uuid. */
 double analysis_row (guint position, const char **name, const char **uuid);
+/* Runs the main loop until no analysis runs or waits to run (60 s at most), then a little. */
+void wait_for_analysis (void);
+/* The stored geometry of the resource named @name, as hex; NULL when there is none. */
+char *geometry_hex (const char *name);
+/* Where @lon, @lat is in the map widget's pixels. */
+void map_coords (double lon, double lat, double *x, double *y);
 /* Whether the window under test has been destroyed (after a close), waiting up to @ms. */
 gboolean wait_for_window_gone (guint ms);
 /* The map widget's pixel @mx, @my in the window's coordinates. */

@@ -17,16 +17,6 @@
 #include "cm-window-test-util.h"
 
 static void
-wait_for_analysis (void)
-{
-  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (cm_analysis_panel_is_pending (PANEL) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (cm_analysis_panel_is_pending (PANEL));
-  spin (100);
-}
-
-static void
 store_sql (const char *sql)
 {
   g_autoptr (GError) error = NULL;

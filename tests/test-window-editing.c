@@ -13,22 +13,6 @@
 #include "cm-test-util.h"
 #include "cm-window-test-util.h"
 
-static char *
-geometry_hex (const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
-  g_assert_no_error (error);
-  g_autofree char *sql = g_strdup_printf ("SELECT hex(geom) FROM resources WHERE name = '%s'"
-                                          " AND deleted = 0", name);
-  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
-  char *hex = sqlite3_step (stmt) == SQLITE_ROW
-                  ? g_strdup ((const char *) sqlite3_column_text (stmt, 0))
-                  : NULL;
-  sqlite3_finalize (stmt);
-  return hex;
-}
-
 /* The point at @t (0 to 1) along the first side of @name's outline, in the window's
  * coordinates now. */
 static void

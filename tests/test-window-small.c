@@ -38,10 +38,7 @@ stored_station (const char *name, double *x, double *y)
                                           " '%s'", name);
   double lon, lat;
   query_point (sql, &lon, &lat);
-  ShumateSimpleMap *sm = simple_map ();
-  shumate_viewport_location_to_widget_coords (shumate_simple_map_get_viewport (sm),
-                                              GTK_WIDGET (shumate_simple_map_get_map (sm)), lat,
-                                              lon, x, y);
+  map_coords (lon, lat, x, y);
 }
 
 /* Every button under @root that is shown is at least 48 px high. */

@@ -325,18 +325,12 @@ test_draw_area (void)
 }
 
 
+/* the stored geometry of @name, which must be there */
 static char *
-geometry_hex (const char *name)
+existing_geometry_hex (const char *name)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
-  g_assert_no_error (error);
-  g_autofree char *sql = g_strdup_printf ("SELECT hex(geom) FROM resources WHERE name = '%s'"
-                                          " AND deleted = 0", name);
-  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  char *hex = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
+  char *hex = geometry_hex (name);
+  g_assert_nonnull (hex);
   return hex;
 }
 
@@ -357,7 +351,7 @@ test_edit_shape (void)
   cm_window_click_map (window, x1 + (x2 - x1) * 0.25, y1 + (y2 - y1) * 0.25);
   g_assert_nonnull (cm_window_get_selected (window));
   g_assert_cmpstr (cm_feature_get_name (cm_window_get_selected (window)), ==, name);
-  g_autofree char *original = geometry_hex (name);
+  g_autofree char *original = existing_geometry_hex (name);
 
   /* drag the third corner by 30, 15 px */
   cm_window_drag_map (window, x3 + 2, y3 - 1, 30, 15);
@@ -365,10 +359,10 @@ test_edit_shape (void)
   stored_vertex (name, 3, &nx, &ny);
   g_test_message ("corner 3 from %.1f, %.1f to %.1f, %.1f", x3, y3, nx, ny);
   g_assert_cmpfloat (hypot (nx - (x3 + 30), ny - (y3 + 15)), <=, 1.0);
-  g_autofree char *moved = geometry_hex (name);
+  g_autofree char *moved = existing_geometry_hex (name);
   g_assert_cmpstr (moved, !=, original);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
-  g_autofree char *undone = geometry_hex (name);
+  g_autofree char *undone = existing_geometry_hex (name);
   g_assert_cmpstr (undone, ==, original);
 
   /* drag the middle of the first side outwards: a sixth corner */
@@ -387,7 +381,7 @@ test_edit_shape (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.delete", NULL);
   g_assert_cmpint (count_rows (points), ==, 5);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
-  g_autofree char *restored = geometry_hex (name);
+  g_autofree char *restored = existing_geometry_hex (name);
   g_assert_cmpstr (restored, ==, original);
 
   /* move it whole, by its edge, 40 px to the right */
@@ -398,7 +392,7 @@ test_edit_shape (void)
   stored_vertex (name, 3, &nx, &ny);
   g_assert_cmpfloat (hypot (nx - (x3 + 40), ny - y3), <=, 1.0);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
-  g_autofree char *back = geometry_hex (name);
+  g_autofree char *back = existing_geometry_hex (name);
   g_assert_cmpstr (back, ==, original);
 
   /* snapping: a point drawn 5 px from a corner lands exactly on it */
@@ -433,7 +427,7 @@ test_edit_shape (void)
   cm_feature_form_finish (form, TRUE);
   g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = '共享菜园（东）'"
                                " AND category = 'playground' AND deleted = 0"), ==, 1);
-  g_autofree char *same_shape = geometry_hex ("共享菜园（东）");
+  g_autofree char *same_shape = existing_geometry_hex ("共享菜园（东）");
   g_assert_cmpstr (same_shape, ==, original);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
   g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = '共享菜园'"
@@ -800,16 +794,6 @@ test_workshop_mode_zh_cn (void)
 }
 
 /* ---- the analysis panel -------------------------------------------------------------------- */
-
-static void
-wait_for_analysis (void)
-{
-  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (cm_analysis_panel_is_pending (PANEL) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (cm_analysis_panel_is_pending (PANEL));
-  spin (100);
-}
 
 /* The same walking coverage computed here, without the window, on the same file. */
 static CmCoverage *

@@ -530,19 +530,32 @@ parse_object (JsonParser *parser, const char *json)
   return JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
 }
 
+/* A record ({"uuid", "name", …}) read from @json: NULL when it has no valid uuid; its object
+ * (owned by @parser) into @object for the record's own members. */
+static CmRecord *
+read_record (JsonParser *parser, const char *json, JsonObject **object)
+{
+  JsonObject *o = parse_object (parser, json);
+  const char *uuid = o ? member_string (o, "uuid") : NULL;
+  if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+    return NULL;
+  const char *name = member_string (o, "name");
+  CmRecord *record = g_new0 (CmRecord, 1);
+  record->uuid = g_ascii_strdown (uuid, -1);
+  record->name = g_strdup (name && *name ? name : "?");
+  *object = o;
+  return record;
+}
+
 /* {"uuid", "name", "anonymous"}: who drew it. */
 static gboolean
 read_contributor (Row *row, const char *json)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *o = parse_object (parser, json);
-  const char *uuid = o ? member_string (o, "uuid") : NULL;
-  const char *name = o ? member_string (o, "name") : NULL;
-  if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+  JsonObject *o;
+  row->contributor = read_record (parser, json, &o);
+  if (row->contributor == NULL)
     return FALSE;
-  row->contributor = g_new0 (CmRecord, 1);
-  row->contributor->uuid = g_ascii_strdown (uuid, -1);
-  row->contributor->name = g_strdup (name && *name ? name : "?");
   JsonNode *anon = json_object_get_member (o, "anonymous");
   if (anon && JSON_NODE_HOLDS_VALUE (anon) && json_node_get_value_type (anon) == G_TYPE_INT64)
     row->anonymous = MAX (0, json_node_get_int (anon));
@@ -554,14 +567,10 @@ static gboolean
 read_workshop (Row *row, const char *json)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonObject *o = parse_object (parser, json);
-  const char *uuid = o ? member_string (o, "uuid") : NULL;
-  const char *name = o ? member_string (o, "name") : NULL;
-  if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+  JsonObject *o;
+  row->workshop = read_record (parser, json, &o);
+  if (row->workshop == NULL)
     return FALSE;
-  row->workshop = g_new0 (CmRecord, 1);
-  row->workshop->uuid = g_ascii_strdown (uuid, -1);
-  row->workshop->name = g_strdup (name && *name ? name : "?");
   row->workshop->date = g_strdup (member_string (o, "date"));
   row->workshop->place = g_strdup (member_string (o, "place"));
   return TRUE;

@@ -49,12 +49,6 @@ cm_store_pool_unref (CmStorePool *self)
   g_free (self);
 }
 
-const char *
-cm_store_pool_get_path (CmStorePool *self)
-{
-  return self->path;
-}
-
 CmStore *
 cm_store_pool_acquire (CmStorePool *self, GError **error)
 {

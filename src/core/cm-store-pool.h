@@ -17,7 +17,6 @@ typedef struct _CmStorePool CmStorePool;
 CmStorePool *cm_store_pool_new (const char *path);
 CmStorePool *cm_store_pool_ref (CmStorePool *self);
 void cm_store_pool_unref (CmStorePool *self);
-const char *cm_store_pool_get_path (CmStorePool *self);
 
 /* A connection for this thread: an idle one, or a new one. Fails once the pool is closed. */
 CmStore *cm_store_pool_acquire (CmStorePool *self, GError **error);
