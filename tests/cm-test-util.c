@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cm-layer.h"
 #include "cm-store-private.h"
 
 char *
@@ -78,6 +79,35 @@ cm_test_query_int (gpointer store, const char *sql)
   gint64 v = sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
   return v;
+}
+
+void
+cm_test_make_old_map (const char *path, int version)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  GString *sql = g_string_new ("BEGIN;");
+  if (version < 3)
+    {
+      /* by hand: DropGeoTable does nothing under SQLITE_DBCONFIG_DEFENSIVE */
+      g_string_append (sql, "SELECT DisableSpatialIndex('compounds', 'geom');"
+                            "DROP TABLE idx_compounds_geom;"
+                            "SELECT DiscardGeometryColumn('compounds', 'geom');"
+                            "DROP TABLE compounds; DROP TABLE kinds;");
+      for (int l = 0; l < CM_N_LAYERS; l++)
+        for (guint i = 0; i < cm_layer_get_info (l)->n_fields; i++)
+          if (cm_layer_get_info (l)->fields[i].since >= 3 && cm_layer_get_info (l)->since < 3)
+            g_string_append_printf (sql, "ALTER TABLE %s DROP COLUMN %s;",
+                                    cm_layer_to_string (l), cm_layer_get_info (l)->fields[i].name);
+    }
+  if (version < 2)
+    g_string_append (sql, "DROP TABLE photos;");
+  g_string_append_printf (sql, "UPDATE cm_meta SET value = '%d' WHERE key = 'schema_version';"
+                               "COMMIT;", version);
+  g_assert_true (_cm_store_exec (store, sql->str, &error));
+  g_assert_no_error (error);
+  g_string_free (sql, TRUE);
 }
 
 double

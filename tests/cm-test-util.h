@@ -12,6 +12,9 @@ char *cm_test_tmpdir (void);
 char *cm_test_sha256 (const char *path);
 /* The number of rows @sql (one integer column) returns in its first row, via the store. */
 gint64 cm_test_query_int (gpointer store, const char *sql);
+/* Turns the new map at @path back into one of schema @version as an older Community Map wrote
+ * it (tables and columns removed, the version set): for the migration tests. */
+void cm_test_make_old_map (const char *path, int version);
 /* Metres between two longitude/latitude points by PROJ's geod_inverse on WGS 84: the
  * reference the analysis tests measure against. */
 double cm_test_geod_distance (double lon1, double lat1, double lon2, double lat2);

@@ -246,25 +246,57 @@ test_photos (void)
   g_assert_cmpint (bytes[1], ==, 0xd8);
 }
 
-/* A map of schema version 1 (no photos) gets its photos table when opened for writing. */
+/* A map of schema version 1 (no photos) or 2 (none of the planner's fields, no compounds, no
+ * kinds) is brought up to date when opened for writing; what it held is kept. */
 static void
-test_migrate_v1 (void)
+test_migrate (void)
 {
-  g_autofree char *dir = cm_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "v1.sqlite", NULL);
-  g_autoptr (GError) error = NULL;
-  {
-    g_autoptr (CmStore) store = cm_store_create (path, NULL, &error);
-    g_assert_true (_cm_store_exec (store, "DROP TABLE photos; UPDATE cm_meta SET value = '1'"
-                                          " WHERE key = 'schema_version'", &error));
-  }
-  g_autoptr (CmStore) store = cm_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (cm_store_get_schema_version (store), ==, 2);
-  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE"
-                                             " name = 'photos'"), ==, 1);
-  g_assert_cmpint (cm_test_query_int (store, "SELECT value FROM cm_meta WHERE"
-                                             " key = 'schema_version'"), ==, 2);
+  for (int version = 1; version <= 2; version++)
+    {
+      g_autofree char *dir = cm_test_tmpdir ();
+      g_autofree char *path = g_build_filename (dir, "old.sqlite", NULL);
+      g_autoptr (GError) error = NULL;
+      {
+        g_autoptr (CmStore) store = cm_store_create (path, NULL, &error);
+        g_assert_true (_cm_store_exec (
+            store,
+            "INSERT INTO stations (name, service_radius_m, geom) VALUES ('站', 350,"
+            " MakePoint(116.3, 40.0, 4326));"
+            "INSERT INTO teams (name, kind, members, geom) VALUES ('队', 'specialty', 12,"
+            " CastToMulti(BuildMbr(116.3, 40.0, 116.31, 40.01, 4326)))",
+            &error));
+      }
+      cm_test_make_old_map (path, version);
+      {
+        g_autoptr (CmStore) old = cm_store_open_reader (path, &error);
+        g_assert_cmpint (cm_test_query_int (old, "SELECT count(*) FROM pragma_table_info"
+                                                 "('stations') WHERE name = 'phone'"), ==, 0);
+        g_assert_cmpint (cm_test_query_int (old, "SELECT count(*) FROM sqlite_master WHERE"
+                                                 " name IN ('kinds', 'compounds')"), ==, 0);
+      }
+      g_autoptr (CmStore) store = cm_store_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (cm_store_get_schema_version (store), ==, CM_SCHEMA_VERSION);
+      g_assert_cmpint (cm_test_query_int (store, "SELECT value FROM cm_meta WHERE"
+                                                 " key = 'schema_version'"), ==, 3);
+      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE"
+                                                 " name IN ('photos', 'kinds', 'compounds',"
+                                                 " 'idx_compounds_geom')"), ==, 4);
+      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM geometry_columns WHERE"
+                                                 " f_table_name = 'compounds'"), ==, 1);
+      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM kinds WHERE"
+                                                 " layer = 'stations'"), ==, 6);
+      /* the new columns are there, what the map held is kept */
+      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM stations WHERE"
+                                                 " service_radius_m = 350 AND phone IS NULL"
+                                                 " AND kind IS NULL"), ==, 1);
+      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM buildings WHERE"
+                                                 " compound_uuid IS NULL"), ==, 0);
+      g_assert_cmpint (cm_test_query_int (store, "SELECT members FROM teams"), ==, 12);
+      g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+      g_assert_true (cm_store_check (store, problems, &error));
+      g_assert_cmpint (problems->len, ==, 0);
+    }
 }
 
 /* Add, update and delete, each undone and redone: the file follows exactly. */
@@ -465,6 +497,6 @@ main (int argc, char **argv)
   g_test_add_func ("/history/dates-move-forward", test_dates_move_forward);
   g_test_add_func ("/history/workshops", test_workshops);
   g_test_add_func ("/history/photos", test_photos);
-  g_test_add_func ("/history/migrate-v1", test_migrate_v1);
+  g_test_add_func ("/history/migrate", test_migrate);
   return g_test_run ();
 }

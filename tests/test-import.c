@@ -628,8 +628,8 @@ dump_map (CmStore *store, gboolean with_dates)
                                     " contributor_uuid, workshop_uuid, deleted, hex(geom)");
       if (with_dates)
         g_string_append (cols, ", created_at, updated_at");
-      for (const char *const *e = cm_layer_get_info (l)->extra_names; *e; e++)
-        g_string_append_printf (cols, ", %s", *e);
+      for (guint i = 0; i < cm_layer_get_info (l)->n_fields; i++)
+        g_string_append_printf (cols, ", %s", cm_layer_get_info (l)->fields[i].name);
       g_ptr_array_add (queries, g_strdup_printf ("SELECT %s FROM %s", cols->str,
                                                  cm_layer_to_string (l)));
       g_string_free (cols, TRUE);

@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <spatialite.h>
+#include <math.h>
 #include <string.h>
 
 #include "cm-core.h"
@@ -189,6 +190,158 @@ assert_refused (const char *path, int code, const char *phrase)
   g_assert_cmpstr (before, ==, after);
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+}
+
+/* What a person types into a field: accepted as the field's value, or refused with the reason. */
+static void
+test_field_parse (void)
+{
+  const CmLayerField *radius = cm_layer_find_field (CM_LAYER_STATIONS, "service_radius_m");
+  const CmLayerField *members = cm_layer_find_field (CM_LAYER_TEAMS, "members");
+  const CmLayerField *households = cm_layer_find_field (CM_LAYER_BUILDINGS, "households");
+  const CmLayerField *head = cm_layer_find_field (CM_LAYER_BUILDINGS, "building_head");
+  g_assert_nonnull (radius);
+  g_assert_null (cm_layer_find_field (CM_LAYER_STATIONS, "households"));
+  const struct
+  {
+    const CmLayerField *field;
+    const char *text;
+    gboolean ok;
+    double value; /* NAN: no value (cleared) */
+  } cases[] = {
+    { radius, "350", TRUE, 350 },     { radius, " 350.5 ", TRUE, 350.5 },
+    { radius, "abc", FALSE, 0 },      { radius, "-5", FALSE, 0 },
+    { radius, "99999", FALSE, 0 },    { radius, "5000", TRUE, 5000 },
+    { radius, "", TRUE, NAN },        { radius, "3 00m", FALSE, 0 },
+    { members, "2.5", FALSE, 0 },     { members, "12", TRUE, 12 },
+    { members, "１２", TRUE, 12 },     { households, "-1", FALSE, 0 },
+    { households, "1,200", TRUE, 1200 }, { households, "100001", FALSE, 0 },
+    { households, "nan", FALSE, 0 },  { households, "inf", FALSE, 0 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GVariant) v = NULL;
+      gboolean ok = cm_layer_field_parse (cases[i].field, cases[i].text, &v, &error);
+      g_test_message ("%s = “%s”: %s", cases[i].field->name, cases[i].text,
+                      error ? error->message : "ok");
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (!ok)
+        {
+          g_assert_null (v);
+          /* the reason names the field, the value and what is accepted */
+          g_assert_nonnull (strstr (error->message, cases[i].text));
+          g_assert_nonnull (strstr (error->message, " 0 "));
+          continue;
+        }
+      if (isnan (cases[i].value))
+        g_assert_null (v);
+      else if (cases[i].field == radius)
+        g_assert_cmpfloat (g_variant_get_double (v), ==, cases[i].value);
+      else
+        g_assert_cmpint (g_variant_get_int64 (v), ==, (gint64) cases[i].value);
+    }
+  g_autoptr (GVariant) name = NULL;
+  g_assert_true (cm_layer_field_parse (head, " 王阿姨 ", &name, NULL));
+  g_assert_cmpstr (g_variant_get_string (name, NULL), ==, "王阿姨");
+  /* a spreadsheet's headers: the column, the label, a Chinese name */
+  g_assert_true (cm_layer_field_for_header (CM_LAYER_BUILDINGS, "户数") == households);
+  g_assert_true (cm_layer_field_for_header (CM_LAYER_BUILDINGS, " Households ") == households);
+  g_assert_true (cm_layer_field_for_header (CM_LAYER_BUILDINGS, "常住人口") ==
+                 cm_layer_find_field (CM_LAYER_BUILDINGS, "population"));
+  g_assert_true (cm_layer_field_for_header (CM_LAYER_BUILDINGS, "楼长") == head);
+  g_assert_null (cm_layer_field_for_header (CM_LAYER_BUILDINGS, "备注"));
+}
+
+/* The layers' own fields go into the file and come back; a value a field does not take is
+ * refused with nothing stored; a kind the map does not list joins its list. */
+static void
+test_layer_fields (void)
+{
+  g_autofree char *path = new_map_path ("fields.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, "f", &error);
+  g_autoptr (GPtrArray) kinds = cm_store_list_kinds (store, CM_LAYER_STATIONS, &error);
+  g_assert_cmpint (kinds->len, ==, 6);
+  CmKind *first = kinds->pdata[0];
+  g_assert_cmpstr (first->key, ==, "community_service_station");
+  g_assert_cmpstr (first->label_zh, ==, "社区服务站");
+  g_assert_cmpfloat (first->service_radius_m, ==, 300);
+  g_autoptr (GPtrArray) team_kinds = cm_store_list_kinds (store, CM_LAYER_TEAMS, &error);
+  g_assert_cmpint (team_kinds->len, ==, 3);
+  g_assert_cmpstr (((CmKind *) team_kinds->pdata[2])->label_zh, ==, "文体服务队");
+
+  g_autoptr (CmFeature) station = cm_feature_new (CM_LAYER_STATIONS);
+  g_autoptr (GBytes) p = wkb_from_wkt (store, "POINT(116.32 40.00)");
+  cm_feature_set_wkb (station, p);
+  cm_feature_set_name (station, "连心站");
+  cm_feature_set_field (station, "service_radius_m", g_variant_new_double (350));
+  cm_feature_set_field (station, "kind", g_variant_new_string ("heart_link_station"));
+  cm_feature_set_field (station, "opening_hours", g_variant_new_string ("9:00–17:00"));
+  cm_feature_set_field (station, "phone", g_variant_new_string ("0757-1234567"));
+  g_assert_true (cm_store_add_feature (store, station, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM stations WHERE"
+                                             " service_radius_m = 350 AND kind ="
+                                             " 'heart_link_station' AND opening_hours ="
+                                             " '9:00–17:00' AND phone = '0757-1234567'"),
+                   ==, 1);
+  g_autoptr (CmFeature) back = cm_store_get_feature (store, CM_LAYER_STATIONS,
+                                                     cm_feature_get_uuid (station), &error);
+  g_assert_cmpfloat (g_variant_get_double (cm_feature_get_field (back, "service_radius_m")), ==,
+                     350);
+  g_assert_cmpstr (g_variant_get_string (cm_feature_get_field (back, "phone"), NULL), ==,
+                   "0757-1234567");
+
+  /* refused: nothing changes */
+  g_autofree char *before = g_strdup (cm_feature_get_updated_at (back));
+  g_autoptr (CmFeature) bad = cm_feature_copy (back);
+  cm_feature_set_field (bad, "service_radius_m", g_variant_new_double (99999));
+  g_assert_false (cm_store_update_feature (store, bad, &error));
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "99999"));
+  g_clear_error (&error);
+  cm_feature_set_field (bad, "service_radius_m", g_variant_new_double (-5));
+  g_assert_false (cm_store_update_feature (store, bad, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT service_radius_m FROM stations"), ==, 350);
+
+  g_autoptr (CmFeature) team = cm_feature_new (CM_LAYER_TEAMS);
+  g_autoptr (GBytes) area = wkb_from_wkt (
+      store, "MULTIPOLYGON(((116.3 40.0, 116.31 40.0, 116.31 40.01, 116.3 40.0)),"
+             "((116.32 40.0, 116.33 40.0, 116.33 40.01, 116.32 40.0)))");
+  cm_feature_set_wkb (team, area);
+  cm_feature_set_field (team, "members", g_variant_new_double (2.5));
+  g_assert_false (cm_store_add_feature (store, team, &error));
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM teams"), ==, 0);
+  cm_feature_set_field (team, "members", g_variant_new_int64 (25));
+  cm_feature_set_field (team, "kind", g_variant_new_string ("环保服务队"));
+  cm_feature_set_field (team, "leader", g_variant_new_string ("李队长"));
+  g_assert_true (cm_store_add_feature (store, team, &error));
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM teams WHERE members = 25"
+                                             " AND NumGeometries(geom) = 2"
+                                             " AND leader = '李队长'"), ==, 1);
+  /* the new kind is in the list, once */
+  g_autoptr (CmKind) added = cm_store_get_kind (store, CM_LAYER_TEAMS, "环保服务队", &error);
+  g_assert_nonnull (added);
+  g_autofree char *again = cm_store_add_kind (store, CM_LAYER_TEAMS, " 环保服务队 ", NAN, &error);
+  g_assert_cmpstr (again, ==, "环保服务队");
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM kinds WHERE layer = 'teams'"),
+                   ==, 4);
+
+  g_autoptr (CmFeature) building = cm_feature_new (CM_LAYER_BUILDINGS);
+  cm_feature_set_wkb (building, area);
+  cm_feature_set_field (building, "households", g_variant_new_int64 (-1));
+  g_assert_false (cm_store_add_feature (store, building, &error));
+  g_clear_error (&error);
+  cm_feature_set_field (building, "households", g_variant_new_int64 (48));
+  cm_feature_set_field (building, "compound_uuid", g_variant_new_string ("not a uuid"));
+  g_assert_false (cm_store_add_feature (store, building, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM buildings"), ==, 0);
+  g_assert_cmpstr (before, ==, cm_feature_get_updated_at (back));
 }
 
 static void
@@ -381,6 +534,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/create", test_create);
   g_test_add_func ("/store/features", test_features);
+  g_test_add_func ("/store/field-parse", test_field_parse);
+  g_test_add_func ("/store/layer-fields", test_layer_fields);
   g_test_add_func ("/store/refuse-untrusted", test_refuse_untrusted);
   g_test_add_func ("/store/hostile-file", test_hostile_file);
   g_test_add_func ("/store/search-and-hit", test_search_and_hit);

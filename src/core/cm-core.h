@@ -15,6 +15,7 @@
 #include "cm-i18n.h"
 #include "cm-import.h"
 #include "cm-json-writer.h"
+#include "cm-kinds.h"
 #include "cm-layer.h"
 #include "cm-lifecircle.h"
 #include "cm-mbtiles.h"

@@ -122,10 +122,10 @@ export_layer (CmStore *store, CmLayer layer, GString *buf, GOutputStream *out, g
                                   " '$.contributor', '$.workshop', '$.created_at',"
                                   " '$.updated_at', '$.photos'");
   GString *extras = g_string_new (NULL);
-  for (const char *const *e = info->extra_names; *e; e++)
+  for (guint i = 0; i < info->n_fields; i++)
     {
-      g_string_append_printf (remove, ", '$.%s'", *e);
-      g_string_append_printf (extras, ", t.%s", *e);
+      g_string_append_printf (remove, ", '$.%s'", info->fields[i].name);
+      g_string_append_printf (extras, ", t.%s", info->fields[i].name);
     }
   g_autofree char *sql = g_strdup_printf (
       "SELECT AsBinary(t.geom), t.source_id, t.uuid, t.category, t.name, t.description,"
@@ -182,13 +182,14 @@ export_layer (CmStore *store, CmLayer layer, GString *buf, GOutputStream *out, g
       append_text (buf, "category", column_text (stmt, COL_CATEGORY));
       append_text (buf, "name", column_text (stmt, COL_NAME));
       append_text (buf, "description", column_text (stmt, COL_DESCRIPTION));
-      int col = COL_EXTRAS;
-      for (const char *const *e = info->extra_names; *e; e++, col++)
+      for (guint i = 0; i < info->n_fields; i++)
         {
+          int col = COL_EXTRAS + (int) i;
+          const char *e = info->fields[i].name;
           if (sqlite3_column_type (stmt, col) == SQLITE_TEXT)
-            append_text (buf, *e, column_text (stmt, col));
+            append_text (buf, e, column_text (stmt, col));
           else
-            append_number (buf, *e, stmt, col);
+            append_number (buf, e, stmt, col);
         }
       if (column_text (stmt, COL_CONTRIBUTOR_UUID))
         {

@@ -203,7 +203,14 @@ cm_feature_copy (CmFeature *self)
   for (int i = 0; i < 4; i++)
     copy->bbox[i] = self->bbox[i];
   if (self->fields)
-    copy->fields = g_hash_table_ref (self->fields); /* read-only once loaded: shared */
+    {
+      /* the values are immutable GVariants: shared; the table is the copy's own */
+      GHashTableIter it;
+      gpointer key, value;
+      g_hash_table_iter_init (&it, self->fields);
+      while (g_hash_table_iter_next (&it, &key, &value))
+        cm_feature_set_field (copy, key, value);
+    }
   return copy;
 }
 
@@ -292,7 +299,7 @@ cm_feature_get_field (CmFeature *self, const char *column)
 }
 
 void
-_cm_feature_set_field (CmFeature *self, const char *column, GVariant *value)
+cm_feature_set_field (CmFeature *self, const char *column, GVariant *value)
 {
   if (self->fields == NULL)
     self->fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

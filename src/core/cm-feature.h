@@ -40,13 +40,14 @@ void cm_feature_set_wkb (CmFeature *self, GBytes *wkb);
 /* minx, miny, maxx, maxy; all zero when there is no geometry */
 void cm_feature_get_bbox (CmFeature *self, double bbox[4]);
 
-/* For the store: fills the fields that come from the file. */
-/* The layer's own column @column (service_radius_m: a double; kind: a string; members,
- * households, population: int64) as the map has it, or NULL when unset. Read from the map;
- * adding or updating a feature does not write them. */
+/* The layer's own field @column (cm-layer.h: service_radius_m a double; counts int64; the
+ * rest strings) or NULL when unset. */
 GVariant *cm_feature_get_field (CmFeature *self, const char *column);
-void _cm_feature_set_field (CmFeature *self, const char *column, GVariant *value);
+/* Sets (a floating reference is sunk) or, with NULL, clears a field. The store refuses to
+ * write a value the field does not accept. */
+void cm_feature_set_field (CmFeature *self, const char *column, GVariant *value);
 
+/* For the store: fills the fields that come from the file. */
 void _cm_feature_set_stored (CmFeature *self, gint64 id, const char *uuid, const char *created_at,
                              const char *updated_at, gboolean deleted, const double bbox[4]);
 void _cm_feature_set_deleted (CmFeature *self, gboolean deleted);

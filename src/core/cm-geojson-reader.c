@@ -253,6 +253,15 @@ static const char *const field_names[CM_N_FIELDS] = {
   [CM_FIELD_MEMBERS] = "members",
   [CM_FIELD_HOUSEHOLDS] = "households",
   [CM_FIELD_POPULATION] = "population",
+  [CM_FIELD_OPENING_HOURS] = "opening_hours",
+  [CM_FIELD_PHONE] = "phone",
+  [CM_FIELD_LEADER] = "leader",
+  [CM_FIELD_CONTACT] = "contact",
+  [CM_FIELD_ACTIVITIES] = "activities",
+  [CM_FIELD_MEETING_PLACE] = "meeting_place",
+  [CM_FIELD_BUILDING_HEAD] = "building_head",
+  [CM_FIELD_HEAD_CONTACT] = "head_contact",
+  [CM_FIELD_COMPOUND_UUID] = "compound_uuid",
 };
 
 const char *

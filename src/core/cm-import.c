@@ -14,6 +14,7 @@
 #include "cm-categories.h"
 #include "cm-geodesic.h"
 #include "cm-json-writer.h"
+#include "cm-kinds.h"
 #include "cm-photos.h"
 #include "cm-workshops.h"
 #include "cm-rtree.h"
@@ -21,6 +22,9 @@
 #include "cm-store-private.h"
 
 G_DEFINE_QUARK (cm-import-error-quark, cm_import_error)
+
+#define MAX_EXTRAS 8   /* the most own columns a layer has (cm-layer.c) */
+#define EXTRA_PARAM 20 /* the parameter of the first of them in the insert and update */
 
 typedef struct
 {
@@ -372,17 +376,20 @@ statements (Import *imp, CmLayer layer, GError **error)
   if (s->insert)
     return s;
   const char *t = cm_layer_to_string (layer);
-  /* the layer's own columns (service_radius_m, households, …) are ?13, ?14, ?15; a field the
-   * file does not give (NULL) keeps what the map has */
+  /* the layer's own columns (service_radius_m, households, …) are ?EXTRA_PARAM on; a field
+   * the file does not give (NULL) keeps what the map has */
   GString *cols = g_string_new (NULL), *vals = g_string_new (NULL), *sets = g_string_new (NULL);
   GString *now = g_string_new (NULL);
-  int param = 13;
-  for (const char *const *e = cm_layer_get_info (layer)->extra_names; *e; e++, param++)
+  const CmLayerInfo *info = cm_layer_get_info (layer);
+  g_assert (info->n_fields <= MAX_EXTRAS);
+  for (guint i = 0; i < info->n_fields; i++)
     {
-      g_string_append_printf (cols, ", %s", *e);
+      const char *e = info->fields[i].name;
+      int param = EXTRA_PARAM + (int) i;
+      g_string_append_printf (cols, ", %s", e);
       g_string_append_printf (vals, ", ?%d", param);
-      g_string_append_printf (sets, ", %s = coalesce(?%d, %s)", *e, param, *e);
-      g_string_append_printf (now, ", %s", *e);
+      g_string_append_printf (sets, ", %s = coalesce(?%d, %s)", e, param, e);
+      g_string_append_printf (now, ", %s", e);
     }
   g_autofree char *insert = g_strdup_printf (
       "INSERT INTO %s (uuid, source_id, category, name, tags, created_at, updated_at, geom,"
@@ -450,7 +457,6 @@ unique_source_id (Import *imp, CmLayer layer, const char *source_id)
 
 /* ---- one feature: prepared on the reading thread, written on the calling thread ------------ */
 
-#define MAX_EXTRAS 3 /* the most own columns a layer has */
 
 /* A feature ready to be written: everything but the database work is done. Fields the file
  * does not give are NULL (or unset): an update keeps what the map has. */
@@ -620,29 +626,28 @@ read_photos (Row *row, const char *json, char **reason)
   return TRUE;
 }
 
-/* A layer's own column from its property: a count (a whole number ≥ 0), a distance in metres
- * (≥ 0) or a text, as the column wants. */
+/* A layer's own column from its property, when it is what the field takes (cm-layer.c): a
+ * count (a whole number) or a distance in metres as a JSON number within the field's limits,
+ * a text as a JSON string, a compound as a uuid. */
 static gboolean
-read_extra (Row *row, int i, const char *column, const CmGeoJsonFeature *f, CmField field)
+read_extra (Row *row, guint i, const CmLayerField *column, const CmGeoJsonFeature *f,
+            CmField field)
 {
   const char *json = f->field_json[field], *text = f->field_text[field];
-  if (g_str_equal (column, "kind"))
-    {
-      if (json[0] != '"')
-        return FALSE;
-      row->extra_text[i] = g_strdup (text);
-    }
+  gboolean number = column->type == CM_VALUE_COUNT || column->type == CM_VALUE_METRES;
+  if (text == NULL || (json[0] == '"') == number)
+    return FALSE;
+  if (column->type == CM_VALUE_UUID && !g_uuid_string_is_valid (text))
+    return FALSE;
+  g_autoptr (GVariant) value = NULL;
+  if (!cm_layer_field_parse (column, text, &value, NULL) || value == NULL)
+    return FALSE;
+  if (number)
+    row->extra_number[i] = g_variant_is_of_type (value, G_VARIANT_TYPE_INT64)
+                               ? (double) g_variant_get_int64 (value)
+                               : g_variant_get_double (value);
   else
-    {
-      if (text == NULL || json[0] == '"')
-        return FALSE;
-      char *end;
-      double v = g_ascii_strtod (text, &end);
-      gboolean whole = g_str_equal (column, "service_radius_m") || v == floor (v);
-      if (*end != '\0' || !isfinite (v) || v < 0 || v > 1e12 || !whole)
-        return FALSE;
-      row->extra_number[i] = v;
-    }
+    row->extra_text[i] = g_strdup (text);
   row->extra_set[i] = TRUE;
   return TRUE;
 }
@@ -696,9 +701,9 @@ read_fields (Import *imp, Row *row, const CmGeoJsonFeature *f, char **reason)
           break;
         default: /* a layer's own column */
           used = FALSE;
-          for (int i = 0; info->extra_names[i]; i++)
-            if (g_str_equal (info->extra_names[i], cm_field_name (field)))
-              used = read_extra (row, i, info->extra_names[i], f, field);
+          for (guint i = 0; i < info->n_fields; i++)
+            if (g_str_equal (info->fields[i].name, cm_field_name (field)))
+              used = read_extra (row, i, &info->fields[i], f, field);
           break;
         }
       if (used)
@@ -855,7 +860,7 @@ unchanged (Import *imp, Row *row, sqlite3_stmt *find)
       !same_text (find, 7, row->contributor ? row->contributor->uuid : NULL) ||
       !same_text (find, 8, row->workshop ? row->workshop->uuid : NULL))
     return FALSE;
-  for (int i = 0; cm_layer_get_info (row->layer)->extra_names[i]; i++)
+  for (guint i = 0; i < cm_layer_get_info (row->layer)->n_fields; i++)
     {
       if (!row->extra_set[i])
         continue;
@@ -920,16 +925,17 @@ write_row (Import *imp, Row *row, GError **error)
                          SQLITE_STATIC);
       sqlite3_bind_text (stmt, 12, row->workshop ? row->workshop->uuid : NULL, -1,
                          SQLITE_STATIC);
-      for (int i = 0; cm_layer_get_info (row->layer)->extra_names[i]; i++)
+      for (guint i = 0; i < cm_layer_get_info (row->layer)->n_fields; i++)
         {
+          int param = EXTRA_PARAM + (int) i;
           if (!row->extra_set[i])
-            sqlite3_bind_null (stmt, 13 + i);
+            sqlite3_bind_null (stmt, param);
           else if (row->extra_text[i])
-            sqlite3_bind_text (stmt, 13 + i, row->extra_text[i], -1, SQLITE_STATIC);
+            sqlite3_bind_text (stmt, param, row->extra_text[i], -1, SQLITE_STATIC);
           else if (row->extra_number[i] == floor (row->extra_number[i]))
-            sqlite3_bind_int64 (stmt, 13 + i, (gint64) row->extra_number[i]);
+            sqlite3_bind_int64 (stmt, param, (gint64) row->extra_number[i]);
           else
-            sqlite3_bind_double (stmt, 13 + i, row->extra_number[i]);
+            sqlite3_bind_double (stmt, param, row->extra_number[i]);
         }
       int rc = sqlite3_step (stmt);
       sqlite3_reset (stmt);
@@ -1321,7 +1327,7 @@ cm_import_file (CmStore *store, const char *path, CmLayer layer, const char *tab
       else
         ok = import_geojson (&imp, path, progress, progress_data, error);
     }
-  ok = ok && restore_triggers (&imp, error);
+  ok = ok && restore_triggers (&imp, error) && _cm_kinds_adopt (store, error);
   import_clear (&imp);
 
   if (ok)

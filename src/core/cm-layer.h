@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cm-layer.h: the feature tables of a community map and what each one holds.
+/* cm-layer.h: the feature tables of a community map, what each one holds, and the layers' own
+ * fields (a station's radius, a building's households …) with what each accepts.
  *
- * The table names are part of the file format (docs/architecture.md): other tools and tests rely
- * on them.
+ * The table and column names are part of the file format (docs/file-format.md): other tools
+ * and tests rely on them. The field table below is the one place that says what a field is;
+ * the schema, the store, import, export, the forms and the join all read it.
  */
 #pragma once
 
@@ -19,6 +21,7 @@ typedef enum
   CM_LAYER_PATHS,
   CM_LAYER_BARRIERS,
   CM_LAYER_BOUNDARY,
+  CM_LAYER_COMPOUNDS, /* named sub-areas: compounds (小区) and grid cells (网格); schema 3 */
   CM_N_LAYERS,
   CM_LAYER_NONE = -1
 } CmLayer;
@@ -32,14 +35,36 @@ typedef enum
   CM_GEOMETRY_KIND_AREAS,   /* (multi)polygon, stored as MULTIPOLYGON */
 } CmGeometryKind;
 
+/* What a layer field holds. */
+typedef enum
+{
+  CM_VALUE_TEXT,   /* any text */
+  CM_VALUE_COUNT,  /* a whole number, 0 … max */
+  CM_VALUE_METRES, /* a distance in metres, 0 … max */
+  CM_VALUE_KIND,   /* a key of the map's kinds for this layer (`kinds` table) */
+  CM_VALUE_UUID,   /* the uuid of a feature of another layer (a building's compound) */
+} CmValueType;
+
+typedef struct
+{
+  const char *name;  /* the column, and the GeoJSON property and table header that fill it */
+  CmValueType type;
+  double max;        /* counts and metres: the largest value accepted */
+  const char *label; /* for people, untranslated (N_): "Households" */
+  /* other headers a spreadsheet may give it, '|'-separated: "户数|住户数" */
+  const char *aliases;
+  int since;         /* the schema version that added the column */
+} CmLayerField;
+
 typedef struct
 {
   CmLayer layer;
   const char *table;          /* SQL table name */
   const char *spatialite_type; /* the type given to AddGeometryColumn */
   CmGeometryKind kind;
-  const char *extra_columns;  /* layer-specific column definitions, SQL */
-  const char *const *extra_names; /* their names: an imported property of that name fills one */
+  const CmLayerField *fields; /* the layer's own columns, in order */
+  guint n_fields;
+  int since;                  /* the schema version that added the table */
 } CmLayerInfo;
 
 const CmLayerInfo *cm_layer_get_info (CmLayer layer);
@@ -47,5 +72,25 @@ const char *cm_layer_to_string (CmLayer layer);
 CmLayer cm_layer_from_string (const char *name);
 /* "resources, stations, …" for messages. */
 const char *cm_layer_names (void);
+
+/* The field @name of @layer, or NULL. */
+const CmLayerField *cm_layer_find_field (CmLayer layer, const char *name);
+/* The field of @layer a table's @header names: its column name, its label in English or
+ * Chinese, or an alias, ignoring case and white space at either end. NULL when none. */
+const CmLayerField *cm_layer_field_for_header (CmLayer layer, const char *header);
+/* The SQL type and check of @field's column: "INTEGER CHECK (households >= 0)". */
+char *cm_layer_field_sql (const CmLayerField *field);
+
+/* Reads @text, typed by a person or read from a file, as a value of @field: NULL for empty
+ * text (the field is cleared), else a GVariant (int64 for counts, double for metres, string
+ * otherwise). On refusal returns FALSE and sets @error to a sentence that says what is wrong
+ * and what is accepted ("-5 is not a number of households: give a whole number from 0 to
+ * 100,000"). Kinds and uuids are checked against the map by the store, not here. */
+gboolean cm_layer_field_parse (const CmLayerField *field, const char *text, GVariant **value,
+                               GError **error);
+/* Whether @value fits @field (the same rules, for values that come as numbers). */
+gboolean cm_layer_field_check (const CmLayerField *field, GVariant *value, GError **error);
+/* @value as text for a person or a table cell; NULL for NULL. */
+char *cm_layer_field_format (const CmLayerField *field, GVariant *value);
 
 G_END_DECLS

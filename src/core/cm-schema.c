@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cm-categories.h"
+#include "cm-kinds.h"
 #include "cm-layer.h"
 #include "cm-store-private.h"
 
@@ -103,6 +104,31 @@ insert_categories (sqlite3 *db, GError **error)
   return ok;
 }
 
+/* The SQL that creates @layer's table with every column it has now, its geometry, its spatial
+ * index and its indexes. */
+static void
+append_layer_table (GString *sql, CmLayer layer)
+{
+  const CmLayerInfo *info = cm_layer_get_info (layer);
+  /* FEATURE_COLUMNS holds strftime's % signs: append it outside the printf format */
+  g_string_append_printf (sql, "CREATE TABLE %s (", info->table);
+  g_string_append (sql, FEATURE_COLUMNS);
+  for (guint f = 0; f < info->n_fields; f++)
+    {
+      g_autofree char *type = cm_layer_field_sql (&info->fields[f]);
+      g_string_append_printf (sql, ", %s %s", info->fields[f].name, type);
+    }
+  g_string_append_printf (sql,
+                          ");"
+                          "SELECT AddGeometryColumn('%s', 'geom', 4326, '%s', 'XY');"
+                          "SELECT CreateSpatialIndex('%s', 'geom');"
+                          "CREATE INDEX %s_source_id ON %s (source_id)"
+                          " WHERE source_id IS NOT NULL;"
+                          "CREATE INDEX %s_category ON %s (category);",
+                          info->table, info->spatialite_type, info->table, info->table,
+                          info->table, info->table, info->table);
+}
+
 gboolean
 _cm_schema_create (sqlite3 *db, const char *name, GError **error)
 {
@@ -125,22 +151,7 @@ _cm_schema_create (sqlite3 *db, const char *name, GError **error)
                    "CREATE TABLE contributors (" RECORD_COLUMNS ", name TEXT NOT NULL,"
                    " workshop_uuid TEXT);" PHOTOS_SQL);
   for (int i = 0; i < CM_N_LAYERS; i++)
-    {
-      const CmLayerInfo *info = cm_layer_get_info (i);
-      /* FEATURE_COLUMNS holds strftime's % signs: append it outside the printf format */
-      g_string_append_printf (sql, "CREATE TABLE %s (", info->table);
-      g_string_append (sql, FEATURE_COLUMNS);
-      g_string_append_printf (sql,
-                              "%s);"
-                              "SELECT AddGeometryColumn('%s', 'geom', 4326, '%s', 'XY');"
-                              "SELECT CreateSpatialIndex('%s', 'geom');"
-                              "CREATE INDEX %s_source_id ON %s (source_id)"
-                              " WHERE source_id IS NOT NULL;"
-                              "CREATE INDEX %s_category ON %s (category);",
-                              info->extra_columns, info->table,
-                              info->spatialite_type, info->table, info->table, info->table,
-                              info->table, info->table);
-    }
+    append_layer_table (sql, i);
   gboolean ok = exec (db, sql->str, error);
   g_string_free (sql, TRUE);
 
@@ -162,7 +173,7 @@ _cm_schema_create (sqlite3 *db, const char *name, GError **error)
                      sqlite3_errmsg (db));
       sqlite3_finalize (stmt);
     }
-  ok = ok && insert_categories (db, error);
+  ok = ok && insert_categories (db, error) && _cm_kinds_create (db, error);
   ok = ok && exec (db, "COMMIT", error);
   if (!ok)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
@@ -180,7 +191,37 @@ add_photos (sqlite3 *db, GError **error)
   return exec (db, PHOTOS_SQL, error);
 }
 
-static const MigrationFunc migrations[CM_SCHEMA_VERSION] = { [1] = add_photos };
+/* 2 → 3: the planner's layers (issue #13): the layers' new fields, the compounds layer, the
+ * kinds of stations, teams and compounds. Maps of version 2 had no station kinds: a station
+ * keeps no kind until a planner gives it one. */
+static gboolean
+add_planner_fields (sqlite3 *db, GError **error)
+{
+  GString *sql = g_string_new (NULL);
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    {
+      const CmLayerInfo *info = cm_layer_get_info (i);
+      if (info->since == 3)
+        {
+          append_layer_table (sql, i);
+          continue;
+        }
+      for (guint f = 0; f < info->n_fields; f++)
+        {
+          if (info->fields[f].since != 3)
+            continue;
+          g_autofree char *type = cm_layer_field_sql (&info->fields[f]);
+          g_string_append_printf (sql, "ALTER TABLE %s ADD COLUMN %s %s;", info->table,
+                                  info->fields[f].name, type);
+        }
+    }
+  gboolean ok = exec (db, sql->str, error) && _cm_kinds_create (db, error);
+  g_string_free (sql, TRUE);
+  return ok;
+}
+
+static const MigrationFunc migrations[CM_SCHEMA_VERSION] = { [1] = add_photos,
+                                                             [2] = add_planner_fields };
 
 gboolean
 _cm_schema_migrate (sqlite3 *db, int from_version, GError **error)

@@ -29,4 +29,11 @@ gboolean _cm_store_read_file_start (const char *path, guint8 *buf, int len, gint
 /* Prepares the process for libspatialite: unsets SPATIALITE_SECURITY (docs/architecture.md, "Files are untrusted input"). */
 void _cm_spatialite_prepare (void);
 
+/* cm-kinds.c */
+/* After an import (inside its transaction): every kind the map's stations, teams and compounds
+ * use joins the list, so that the forms offer a kind a file brought. */
+gboolean _cm_kinds_adopt (CmStore *store, GError **error);
+/* For the schema: the `kinds` table with the common kinds, inside the caller's transaction. */
+gboolean _cm_kinds_create (sqlite3 *db, GError **error);
+
 G_END_DECLS

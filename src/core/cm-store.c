@@ -15,6 +15,7 @@
 #include <spatialite.h>
 #include <string.h>
 
+#include "cm-kinds.h"
 #include "cm-schema.h"
 
 G_DEFINE_QUARK (cm-store-error-quark, cm_store_error)
@@ -535,6 +536,8 @@ validate (CmStore *self, GError **error)
   for (int i = 0; i < CM_N_LAYERS; i++)
     {
       const char *table = cm_layer_get_info (i)->table;
+      if (cm_layer_get_info (i)->since > v)
+        continue; /* the migration adds it */
       g_autofree char *type =
           query_text (self, "SELECT type FROM sqlite_master WHERE name = ?", table, &rc);
       g_autofree char *registered = query_text (
@@ -572,6 +575,15 @@ cm_store_open (const char *path, GError **error)
     return NULL;
   if (!validate (self, error))
     return NULL;
+  if (self->read_only && self->schema_version < CM_SCHEMA_VERSION)
+    {
+      g_autofree char *dn = display_name (path);
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_READ_ONLY,
+                   _("“%s” was made by an older Community Map and must be brought up to date, "
+                     "but it cannot be written. Copy it to a folder you can write to and open "
+                     "the copy"), dn);
+      return NULL;
+    }
   if (!self->read_only)
     {
       if (!configure_for_writing (self, error))
@@ -662,14 +674,16 @@ cm_store_get_schema_version (CmStore *self)
   " AsBinary(geom), MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom),"              \
   " contributor_uuid, workshop_uuid"
 #define FEATURE_EXTRAS 16 /* the column where the layer's own ones begin */
+#define FIELD_PARAM 10    /* the parameter of the first of them in INSERT and UPDATE */
 
 /* "SELECT <what feature_from_row reads> FROM <the layer's table>" */
 static char *
 feature_select (CmLayer layer)
 {
   GString *sql = g_string_new (FEATURE_COLUMNS);
-  for (const char *const *e = cm_layer_get_info (layer)->extra_names; *e; e++)
-    g_string_append_printf (sql, ", %s", *e);
+  const CmLayerInfo *info = cm_layer_get_info (layer);
+  for (guint i = 0; i < info->n_fields; i++)
+    g_string_append_printf (sql, ", %s", info->fields[i].name);
   g_string_append_printf (sql, " FROM %s", cm_layer_to_string (layer));
   return g_string_free (sql, FALSE);
 }
@@ -698,23 +712,27 @@ feature_from_row (CmLayer layer, sqlite3_stmt *stmt)
                           (const char *) sqlite3_column_text (stmt, 6),
                           (const char *) sqlite3_column_text (stmt, 7),
                           sqlite3_column_int (stmt, 8) != 0, bbox);
-  int col = FEATURE_EXTRAS;
-  for (const char *const *e = cm_layer_get_info (layer)->extra_names; *e; e++, col++)
-    switch (sqlite3_column_type (stmt, col))
-      {
-      case SQLITE_INTEGER:
-        _cm_feature_set_field (f, *e, g_variant_new_int64 (sqlite3_column_int64 (stmt, col)));
-        break;
-      case SQLITE_FLOAT:
-        _cm_feature_set_field (f, *e, g_variant_new_double (sqlite3_column_double (stmt, col)));
-        break;
-      case SQLITE_TEXT:
-        _cm_feature_set_field (f, *e, g_variant_new_string (
-                                          (const char *) sqlite3_column_text (stmt, col)));
-        break;
-      default:
-        break;
-      }
+  const CmLayerInfo *info = cm_layer_get_info (layer);
+  for (guint i = 0; i < info->n_fields; i++)
+    {
+      int col = FEATURE_EXTRAS + (int) i;
+      const char *name = info->fields[i].name;
+      switch (sqlite3_column_type (stmt, col))
+        {
+        case SQLITE_INTEGER:
+          cm_feature_set_field (f, name, g_variant_new_int64 (sqlite3_column_int64 (stmt, col)));
+          break;
+        case SQLITE_FLOAT:
+          cm_feature_set_field (f, name, g_variant_new_double (sqlite3_column_double (stmt, col)));
+          break;
+        case SQLITE_TEXT:
+          cm_feature_set_field (f, name, g_variant_new_string (
+                                             (const char *) sqlite3_column_text (stmt, col)));
+          break;
+        default:
+          break;
+        }
+    }
   return f;
 }
 
@@ -757,6 +775,82 @@ bind_feature (sqlite3_stmt *stmt, CmFeature *feature, const char *now)
   sqlite3_bind_blob (stmt, 6, wkb, (int) size, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 8, cm_feature_get_contributor_uuid (feature), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 9, cm_feature_get_workshop_uuid (feature), -1, SQLITE_TRANSIENT);
+  const CmLayerInfo *info = cm_layer_get_info (cm_feature_get_layer (feature));
+  for (guint i = 0; i < info->n_fields; i++)
+    {
+      GVariant *v = cm_feature_get_field (feature, info->fields[i].name);
+      int param = FIELD_PARAM + (int) i;
+      if (v == NULL)
+        sqlite3_bind_null (stmt, param);
+      else if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
+        sqlite3_bind_int64 (stmt, param, g_variant_get_int64 (v));
+      else if (g_variant_is_of_type (v, G_VARIANT_TYPE_DOUBLE))
+        sqlite3_bind_double (stmt, param, g_variant_get_double (v));
+      else if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
+        sqlite3_bind_text (stmt, param, g_variant_get_string (v, NULL), -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (stmt, param);
+    }
+}
+
+/* The layer's fields as SQL: ", a, b" (@assign FALSE) or ", a = ?10, b = ?11" (TRUE), and
+ * their parameters ", ?10, ?11" in @params (may be NULL). */
+static char *
+fields_sql (CmLayer layer, gboolean assign, char **params)
+{
+  const CmLayerInfo *info = cm_layer_get_info (layer);
+  GString *sql = g_string_new (NULL), *p = g_string_new (NULL);
+  for (guint i = 0; i < info->n_fields; i++)
+    {
+      if (assign)
+        g_string_append_printf (sql, ", %s = ?%d", info->fields[i].name, FIELD_PARAM + (int) i);
+      else
+        g_string_append_printf (sql, ", %s", info->fields[i].name);
+      g_string_append_printf (p, ", ?%d", FIELD_PARAM + (int) i);
+    }
+  if (params)
+    *params = g_string_free (p, FALSE);
+  else
+    g_string_free (p, TRUE);
+  return g_string_free (sql, FALSE);
+}
+
+/* Refuses a field value the layer's field does not accept (docs/file-format.md): a count that
+ * is not a whole number, a radius beyond 5 km, a compound that is no uuid. A kind the map
+ * does not list yet joins the list, so a kind a file brought stays usable. */
+static gboolean
+check_fields (CmStore *self, CmFeature *feature, GError **error)
+{
+  CmLayer layer = cm_feature_get_layer (feature);
+  const CmLayerInfo *info = cm_layer_get_info (layer);
+  for (guint i = 0; i < info->n_fields; i++)
+    {
+      const CmLayerField *field = &info->fields[i];
+      GVariant *v = cm_feature_get_field (feature, field->name);
+      g_autoptr (GError) local = NULL;
+      if (v == NULL)
+        continue;
+      if (!cm_layer_field_check (field, v, &local) ||
+          (field->type == CM_VALUE_UUID &&
+           !g_uuid_string_is_valid (g_variant_get_string (v, NULL))))
+        {
+          g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID, "%s",
+                       local ? local->message : _("the compound is not a feature of the map"));
+          return FALSE;
+        }
+      if (field->type == CM_VALUE_KIND)
+        {
+          g_autoptr (CmKind) known = cm_store_get_kind (self, layer, g_variant_get_string (v, NULL),
+                                                        NULL);
+          g_autofree char *key = known ? NULL
+                                       : cm_store_add_kind (self, layer,
+                                                            g_variant_get_string (v, NULL), NAN,
+                                                            error);
+          if (known == NULL && key == NULL)
+            return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* Refuses a geometry the layer cannot hold, or an invalid one, with a reason a person reads. */
@@ -838,7 +932,7 @@ cm_store_add_feature (CmStore *self, CmFeature *feature, GError **error)
   CmLayer layer = cm_feature_get_layer (feature);
   if (!begin (self, error))
     return FALSE;
-  if (!check_geometry (self, feature, error))
+  if (!check_geometry (self, feature, error) || !check_fields (self, feature, error))
     {
       rollback (self);
       return FALSE;
@@ -847,10 +941,12 @@ cm_store_add_feature (CmStore *self, CmFeature *feature, GError **error)
   g_autofree char *uuid = cm_feature_get_uuid (feature) ? g_strdup (cm_feature_get_uuid (feature))
                                                          : g_uuid_string_random ();
   g_autofree char *geom = geometry_sql_at (layer, 6);
+  g_autofree char *params = NULL;
+  g_autofree char *fields = fields_sql (layer, FALSE, &params);
   g_autofree char *sql = g_strdup_printf (
       "INSERT INTO %s (category, name, description, tags, updated_at, geom, uuid, created_at,"
-      " contributor_uuid, workshop_uuid) VALUES (?1, ?2, ?3, ?4, ?5, %s, ?7, ?5, ?8, ?9)",
-      cm_layer_to_string (layer), geom);
+      " contributor_uuid, workshop_uuid%s) VALUES (?1, ?2, ?3, ?4, ?5, %s, ?7, ?5, ?8, ?9%s)",
+      cm_layer_to_string (layer), fields, geom, params);
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     {
@@ -905,10 +1001,11 @@ write_fields (CmStore *self, CmFeature *feature, gint64 id, gboolean undelete,
   CmLayer layer = cm_feature_get_layer (feature);
   g_autofree char *now = _cm_now_utc ();
   g_autofree char *geom = geometry_sql_at (layer, 6);
+  g_autofree char *fields = fields_sql (layer, TRUE, NULL);
   g_autofree char *sql = g_strdup_printf (
       "UPDATE %s SET category = ?1, name = ?2, description = ?3, tags = ?4, updated_at = ?5,"
-      " geom = %s, contributor_uuid = ?8, workshop_uuid = ?9%s WHERE id = ?7",
-      cm_layer_to_string (layer), geom, undelete ? ", deleted = 0" : "");
+      " geom = %s, contributor_uuid = ?8, workshop_uuid = ?9%s%s WHERE id = ?7",
+      cm_layer_to_string (layer), geom, fields, undelete ? ", deleted = 0" : "");
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     return FALSE;
@@ -928,6 +1025,7 @@ cm_store_update_feature (CmStore *self, CmFeature *feature, GError **error)
     return FALSE;
   gint64 id = feature_id (self, feature, TRUE, error);
   gboolean ok = id != 0 && check_geometry (self, feature, error) &&
+                check_fields (self, feature, error) &&
                 write_fields (self, feature, id, FALSE, _("change the feature"), error) &&
                 reload (self, feature, id, error) && commit (self, error);
   if (!ok)
@@ -985,6 +1083,7 @@ cm_store_restore_feature (CmStore *self, CmFeature *snapshot, GError **error)
   /* a tombstone (the snapshot from before an add, or after a delete), or every field back */
   gboolean ok = deleted ? write_tombstone (self, layer, id, _("restore the feature"), error)
                         : check_geometry (self, snapshot, error) &&
+                              check_fields (self, snapshot, error) &&
                               write_fields (self, snapshot, id, TRUE, _("restore the feature"),
                                             error);
   ok = ok && commit (self, error);
@@ -1052,9 +1151,9 @@ foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4], double min_
                  gpointer user_data, GError **error)
 {
   const char *table = cm_layer_to_string (layer);
-  const char *extra = layer == CM_LAYER_STATIONS ? "service_radius_m, NULL"
-                      : layer == CM_LAYER_TEAMS  ? "NULL, kind"
-                                                 : "NULL, NULL";
+  const char *extra = layer == CM_LAYER_STATIONS ? "service_radius_m, kind"
+                      : cm_layer_find_field (layer, "kind") ? "NULL, kind"
+                                                              : "NULL, NULL";
   /* Through the spatial index, the box comes from the R*Tree itself (float, rounded outward:
    * within a few centimetres), so SQLite does not parse each geometry again for it. */
   g_autofree char *sql = bbox == NULL

@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define CM_SCHEMA_VERSION 2 /* 2: photos */
+#define CM_SCHEMA_VERSION 3 /* 2: photos; 3: the planner's fields, compounds, kinds */
 
 #define CM_STORE_ERROR (cm_store_error_quark ())
 GQuark cm_store_error_quark (void);
@@ -90,7 +90,7 @@ typedef struct
   gsize wkb_len;
   double bbox[4];        /* through the index: its box (float, rounded outward) */
   double number;         /* stations: service_radius_m (NAN when unset); else NAN */
-  const char *kind;      /* teams: kind; else NULL */
+  const char *kind;      /* stations, teams, compounds: kind; else NULL */
 } CmFeatureRow;
 
 /* Return FALSE to stop. @func must not start another walk over the same layer of the store. */
