@@ -339,7 +339,8 @@ void
 x_type_in (GtkWindow *toplevel, const char *text)
 {
   focus (toplevel);
-  xdotool ((const char *[]) { "type", "--delay", "20", text, NULL });
+  /* "--": a text that begins with a minus ("-5") is text, not an option */
+  xdotool ((const char *[]) { "type", "--delay", "20", "--", text, NULL });
   spin (150);
 }
 
@@ -379,8 +380,12 @@ static void
 move_to (double x, double y)
 {
   g_autofree char *xid = window_xid ();
-  g_autofree char *sx = g_strdup_printf ("%d", (int) round (x));
-  g_autofree char *sy = g_strdup_printf ("%d", (int) round (y));
+  /* the X window begins where the window's shadow does (client-side decorations): a widget's
+   * window coordinates are that far inside it */
+  double dx, dy;
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  g_autofree char *sx = g_strdup_printf ("%d", (int) round (x + dx));
+  g_autofree char *sy = g_strdup_printf ("%d", (int) round (y + dy));
   xdotool ((const char *[]) { "mousemove", "--window", xid, "--sync", sx, sy, NULL });
 }
 
@@ -435,7 +440,8 @@ void
 x_type (const char *text)
 {
   focus_window ();
-  xdotool ((const char *[]) { "type", "--delay", "20", text, NULL });
+  /* "--": a text that begins with a minus ("-5") is text, not an option */
+  xdotool ((const char *[]) { "type", "--delay", "20", "--", text, NULL });
   spin (150);
 }
 

@@ -64,8 +64,8 @@ expect 0 "$CMAP" info "$map" --json
 python3 - "$dir/out" <<'PY' || fail "info --json: $(cat "$dir/out")"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["name"] == "测试社区" and d["schema_version"] == 2, d
-assert set(d["layers"]) == {"resources", "stations", "teams", "buildings", "paths", "barriers", "boundary"}
+assert d["name"] == "测试社区" and d["schema_version"] == 3 and d["layers"]["compounds"]["count"] == 0, d
+assert set(d["layers"]) == {"resources", "stations", "teams", "buildings", "paths", "barriers", "boundary", "compounds"}
 r = d["layers"]["resources"]
 assert r["count"] == 244, r
 assert r["bbox"] == [116.3096233, 39.9933747, 116.3301754, 40.0117178], r
@@ -86,19 +86,19 @@ python3 - "$dir/all.geojson" <<'PY' || fail "the whole-map export"
 import json, sys, collections
 d = json.load(open(sys.argv[1]))
 layers = collections.Counter(f["properties"]["map_layer"] for f in d["features"])
-assert layers == {"resources": 244, "stations": 5, "teams": 3, "buildings": 626, "paths": 903, "boundary": 1}, layers
+assert layers == {"resources": 244, "stations": 5, "teams": 3, "buildings": 626, "paths": 903, "boundary": 1, "compounds": 4}, layers
 st = [f for f in d["features"] if f["properties"]["map_layer"] == "stations"]
 assert all("service_radius_m" in f["properties"] for f in st), st[0]
 PY
 cp "$DEMO_MAP" "$dir/demo-copy.sqlite"
 before=$(sqlite3 "$dir/demo-copy.sqlite" "SELECT group_concat(uuid || updated_at) FROM (SELECT uuid, updated_at FROM buildings UNION ALL SELECT uuid, updated_at FROM stations ORDER BY 1)")
 expect 0 "$CMAP" import "$dir/demo-copy.sqlite" "$dir/all.geojson"
-grep -q ": 0 new, 0 updated, 1782 unchanged" "$dir/out" || fail "export imported into its own map: $(cat "$dir/out")"
+grep -q ": 0 new, 0 updated, 1786 unchanged" "$dir/out" || fail "export imported into its own map: $(cat "$dir/out")"
 after=$(sqlite3 "$dir/demo-copy.sqlite" "SELECT group_concat(uuid || updated_at) FROM (SELECT uuid, updated_at FROM buildings UNION ALL SELECT uuid, updated_at FROM stations ORDER BY 1)")
 [ "$before" = "$after" ] || fail "importing a map's own export changed its rows"
 expect 0 "$CMAP" new "$dir/fresh.sqlite"
 expect 0 "$CMAP" import "$dir/fresh.sqlite" "$dir/all.geojson"
-grep -q ": 1782 new, 0 updated" "$dir/out" || fail "export into a new map: $(cat "$dir/out")"
+grep -q ": 1786 new, 0 updated" "$dir/out" || fail "export into a new map: $(cat "$dir/out")"
 "$CMAP" info "$dir/fresh.sqlite" --json >"$dir/i1"; "$CMAP" info "$DEMO_MAP" --json >"$dir/i2"
 python3 -c "import json,sys; a=json.load(open('$dir/i1'))['layers']; b=json.load(open('$dir/i2'))['layers']; assert a==b, (a,b)" || fail "layers differ after the round trip"
 ok "export of a whole map: every layer; imported into its own map nothing changes, into a new one every layer comes back"
@@ -175,13 +175,13 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 counts = {k: v["count"] for k, v in d["layers"].items()}
 assert counts == {"resources": 244, "stations": 5, "teams": 3, "buildings": 626, "paths": 903,
-                  "barriers": 0, "boundary": 1}, counts
+                  "barriers": 0, "boundary": 1, "compounds": 4}, counts
 PY
 [ "$(sqlite3 "$DEMO_MAP" "SELECT group_concat(service_radius_m, ',') FROM (SELECT service_radius_m FROM stations ORDER BY id)")" = "300.0,500.0,300.0,500.0,300.0" ] \
   || fail "demo stations' service radii"
 [ "$(sqlite3 "$DEMO_MAP" "SELECT group_concat(kind || ':' || members, ',') FROM (SELECT kind, members FROM teams ORDER BY id)")" = "self_governance:28,specialty:45,culture_sports:16" ] \
   || fail "demo teams' kinds"
-ok "demo map: checks clean; 626 buildings, 903 paths, 244 resources, 5 stations with radii, 3 teams, 1 boundary"
+ok "demo map: checks clean; 626 buildings, 903 paths, 244 resources, 5 stations with radii, 3 teams, 1 boundary, 4 compounds"
 
 # cmap render: a PNG of the given size, a PDF whose page size matches, clear usage errors
 expect 0 "$CMAP" render "$DEMO_MAP" -o "$dir/demo.png" --size 640x480
@@ -312,6 +312,68 @@ g = json.load(open(sys.argv[3]))
 assert sorted(f['properties']['kind'] for f in g['features']) == ['covered', 'gap', 'overlap']
 PY
 ok "teams: covered, gap areas and buildings outside equal SpatiaLite's ST_Area/ST_Intersects; one two-team overlap; GeoJSON has the three kinds"
+
+# per compound: coverage and teams recounted in SQL by SpatiaLite on a copy of the demo with
+# households, and one building put by hand in another compound than the one it stands in
+cp "$DEMO_MAP" "$dir/compounds.sqlite"
+ne=$(sqlite3 "$dir/compounds.sqlite" "SELECT uuid FROM compounds WHERE name = '东北小区'")
+moved=$(sqlite3 "$dir/compounds.sqlite" "SELECT uuid FROM buildings ORDER BY id LIMIT 1")
+spatialite -silent "$dir/compounds.sqlite" "UPDATE buildings SET households = id % 7, population = id % 13 WHERE id % 5 <> 0;
+UPDATE buildings SET compound_uuid = '$ne' WHERE uuid = '$moved';" >/dev/null 2>&1 || fail "spatialite"
+cat >"$dir/per-compound.sql" <<SQL
+SELECT coalesce(cname, '-'), count(*), sum(covered), sum(coalesce(households, 0)),
+       sum(CASE WHEN covered THEN coalesce(households, 0) ELSE 0 END), sum(in_team),
+       sum(CASE WHEN in_team THEN coalesce(population, 0) ELSE 0 END)
+FROM (SELECT b.households, b.population,
+        coalesce((SELECT c.name FROM compounds c WHERE c.deleted = 0 AND c.uuid = b.compound_uuid),
+                 (SELECT c.name FROM compounds c WHERE c.deleted = 0
+                  AND ST_Intersects(c.geom, ST_PointOnSurface(b.geom)) ORDER BY c.id LIMIT 1)) AS cname,
+        EXISTS (SELECT 1 FROM stations s WHERE s.deleted = 0
+                AND ST_Distance(s.geom, ST_PointOnSurface(b.geom), 1) <= s.service_radius_m) AS covered,
+        EXISTS (SELECT 1 FROM teams t WHERE t.deleted = 0
+                AND ST_Intersects(t.geom, ST_PointOnSurface(b.geom))) AS in_team
+      FROM buildings b WHERE b.deleted = 0)
+GROUP BY cname;
+SQL
+spatialite -silent "$dir/compounds.sqlite" <"$dir/per-compound.sql" >"$dir/per-compound.txt" 2>/dev/null || fail "spatialite per compound"
+"$CMAP" coverage "$dir/compounds.sqlite" --radius --json >"$dir/cov-compounds.json" || fail "coverage --json"
+"$CMAP" teams "$dir/compounds.sqlite" --json >"$dir/teams-compounds.json" || fail "teams --json"
+python3 - "$dir/per-compound.txt" "$dir/cov-compounds.json" "$dir/teams-compounds.json" "$moved" "$ne" <<'PY' || fail "coverage and teams per compound differ from SpatiaLite's recount"
+import json, sys
+want = {}
+for line in open(sys.argv[1]):
+    if line.strip():
+        name, n, cov, hh, hh_cov, team, pop_team = line.strip().split('|')
+        want[None if name == '-' else name] = [int(x) for x in (n, cov, hh, hh_cov, team, pop_team)]
+cov = json.load(open(sys.argv[2]))
+teams = json.load(open(sys.argv[3]))
+rows = {r['name']: r for r in cov['compounds'] if not r['whole']}
+trows = {r['name']: r for r in teams['compounds'] if not r['whole']}
+assert set(rows) == set(want) == {'西南小区', '东南小区', '西北网格', '东北小区', None}, (rows.keys(), want.keys())
+for name, (n, c, hh, hh_cov, team, pop_team) in want.items():
+    r, t = rows[name], trows[name]
+    assert (r['buildings'], r['covered'], r['households'], r['households_covered']) == (n, c, hh, hh_cov), (name, r, want[name])
+    assert (t['buildings'], t['covered'], t['population_covered']) == (n, team, pop_team), (name, t, want[name])
+whole = cov['compounds'][-1]
+assert whole['whole'] and whole['buildings'] == 626 == sum(v[0] for v in want.values())
+assert whole['covered'] == cov['summary']['covered'] and whole['households_covered'] == cov['summary']['households_covered']
+# the building put in 东北小区 by hand is counted there, wherever it stands
+b = next(b for b in cov['buildings'] if b['uuid'] == sys.argv[4])
+assert b['compound'] == sys.argv[5], b
+assert [r['kind'] for r in cov['compounds'][:4]] == ['compound', 'compound', 'grid', 'compound']
+PY
+"$CMAP" lifecircle "$dir/compounds.sqlite" --json >"$dir/lc-compounds.json" || fail "lifecircle --json"
+python3 - "$dir/lc-compounds.json" <<'PY' || fail "lifecircle per compound"
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = d['compounds']
+assert len(rows) == 6 and rows[-1]['whole'], rows
+for c in d['circles']:
+    met = sum(r['circles'][c['key']]['buildings_met'] for r in rows[:-1])
+    assert met == c['buildings_met'] == rows[-1]['circles'][c['key']]['buildings_met'], (c, met)
+PY
+"$CMAP" coverage "$dir/compounds.sqlite" --radius | grep -q "(whole community)" || fail "coverage's table per compound"
+ok "per compound: coverage (buildings, covered, households) and teams equal SpatiaLite's recount; a compound set by hand wins; the life circle's per-compound counts add up"
 
 # cmap lifecircle: the JSON's shares match its counts, the CSV has a row per building and a
 # pair of columns per facility, the PDF is a Chinese report (text read back by pdftotext)

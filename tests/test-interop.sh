@@ -31,13 +31,21 @@ check_layer stations 0 "Point"
 check_layer teams 0 "Multi Polygon"
 check_layer boundary 0 "Multi Polygon"
 check_layer barriers 0 "Multi Line String"
+check_layer compounds 0 "Multi Polygon"
+
+# the layers' own fields, as GDAL sees them
+ogrinfo -ro -so "$map" stations | grep -q '^service_radius_m: Real' || fail "ogrinfo: stations lack service_radius_m"
+ogrinfo -ro -so "$map" stations | grep -q '^opening_hours: String' || fail "ogrinfo: stations lack opening_hours"
+ogrinfo -ro -so "$map" buildings | grep -q '^households: Integer' || fail "ogrinfo: buildings lack households"
+ogrinfo -ro -so "$map" buildings | grep -q '^building_head: String' || fail "ogrinfo: buildings lack building_head"
+ok "ogrinfo: stations and buildings have their own fields with their types"
 
 # ogrinfo sees the tags, uuid and category columns as fields
 ogrinfo -ro -so "$map" resources | grep -q '^tags: String' || fail "ogrinfo: no tags field"
 ogrinfo -ro -so "$map" resources | grep -q '^uuid: String' || fail "ogrinfo: no uuid field"
 ok "ogrinfo: resources has uuid and tags fields"
 
-# spatialite: CheckSpatialIndex() = 1 for every geometry column (all seven: none skipped)
+# spatialite: CheckSpatialIndex() = 1 for every geometry column (all eight: none skipped)
 sqlite3 "$map" "SELECT f_table_name, f_geometry_column FROM geometry_columns ORDER BY 1" >"$dir/columns" \
   || fail "sqlite3 could not list the geometry columns"
 checked=0
@@ -47,7 +55,7 @@ while IFS='|' read -r table column; do
   checked=$((checked + 1))
   ok "spatialite: CheckSpatialIndex('$table', '$column') = 1"
 done <"$dir/columns"
-[ "$checked" = 7 ] || fail "CheckSpatialIndex checked $checked geometry columns, not the map's 7"
+[ "$checked" = 8 ] || fail "CheckSpatialIndex checked $checked geometry columns, not the map's 8"
 
 # ogr2ogr appends a feature to resources; cmap reads it
 cat > "$dir/new.geojson" <<'JSON'

@@ -13,5 +13,6 @@ rm -f "$tmp" "$tmp-wal" "$tmp-shm"
 "$cmap" import "$tmp" "$src/stations.geojson" --layer stations >/dev/null
 "$cmap" import "$tmp" "$src/teams.geojson" --layer teams >/dev/null
 "$cmap" import "$tmp" "$src/boundary.geojson" --layer boundary >/dev/null
+"$cmap" import "$tmp" "$src/compounds.geojson" --layer compounds >/dev/null
 "$cmap" check "$tmp" >/dev/null
 mv "$tmp" "$out"

@@ -25,6 +25,8 @@ struct _CmAnalysisPanel
   GtkButton *run, *cancel;
   GtkProgressBar *progress;
   GtkLabel *summary;
+  GtkLabel *compounds;     /* the result per compound, when the map has compounds */
+  GArray *compound_sums;   /* CmCompoundSum of the result shown, or NULL */
   GtkListBox *legend;
   GtkColumnView *table;
   GtkSortListModel *sorted;
@@ -272,6 +274,39 @@ show_life_circle (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle
     }
 }
 
+/* Per compound: "covered" as each kind means it. */
+static GArray *
+coverage_compounds (const CmAnalysisResult *r, guint circle)
+{
+  return cm_compounds_sum (r->coverage);
+}
+
+static GArray *
+teams_compounds (const CmAnalysisResult *r, guint circle)
+{
+  return cm_compounds_sum (r->teams->buildings); /* covered: inside some team's area */
+}
+
+typedef struct
+{
+  const CmLifeReport *life;
+  guint circle;
+} Meets;
+
+static gboolean
+meets_circle (guint building, gpointer data)
+{
+  const Meets *m = data;
+  return cm_life_report_meets (m->life, m->circle, building);
+}
+
+static GArray *
+life_circle_compounds (const CmAnalysisResult *r, guint circle)
+{
+  Meets m = { r->life, circle < r->life->circles->len ? circle : 0 };
+  return cm_compounds_sum_by (r->life->buildings, meets_circle, &m);
+}
+
 typedef enum
 {
   NIGHT_NEVER,
@@ -286,13 +321,18 @@ typedef struct
                 GString *summary);
   gboolean chooses_source; /* From, Measured by, the radius and the distance */
   NightOption at_night;    /* when "At night" applies */
+  /* the result per compound; "covered" as the kind means it */
+  GArray *(*compounds) (const CmAnalysisResult *result, guint circle);
+  const char *covered;     /* what "covered" is, for people (N_) */
 } KindPanel;
 
 /* One line per kind, in the order of CmAnalysisKind (see cm-analysis.h). */
 static const KindPanel kinds[] = {
-  [CM_ANALYSIS_COVERAGE] = { show_coverage, TRUE, NIGHT_WHEN_WALKING },
-  [CM_ANALYSIS_TEAMS] = { show_teams, FALSE, NIGHT_NEVER },
-  [CM_ANALYSIS_LIFE_CIRCLE] = { show_life_circle, FALSE, NIGHT_ALWAYS },
+  [CM_ANALYSIS_COVERAGE] = { show_coverage, TRUE, NIGHT_WHEN_WALKING, coverage_compounds,
+                              N_("covered") },
+  [CM_ANALYSIS_TEAMS] = { show_teams, FALSE, NIGHT_NEVER, teams_compounds, N_("in a team") },
+  [CM_ANALYSIS_LIFE_CIRCLE] = { show_life_circle, FALSE, NIGHT_ALWAYS, life_circle_compounds,
+                                N_("with every facility") },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == CM_N_ANALYSIS_KINDS);
 
@@ -428,6 +468,37 @@ fill_legend (CmAnalysisPanel *self, const CmAnalysisResult *r)
     }
 }
 
+/* One line per compound (and for the buildings in none, and the whole): how many of its
+ * buildings and households are covered, as the kind means it. */
+static void
+show_compounds (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle)
+{
+  self->compound_sums = kinds[r->request.kind].compounds (r, circle);
+  if (self->compound_sums->len == 0)
+    return;
+  GString *text = g_string_new (NULL);
+  const char *covered = _(kinds[r->request.kind].covered);
+  for (guint i = 0; i < self->compound_sums->len; i++)
+    {
+      const CmCompoundSum *s = &g_array_index (self->compound_sums, CmCompoundSum, i);
+      const char *name = s->whole ? _("Whole community")
+                         : s->compound == NULL ? _("In no compound")
+                         : s->compound->name   ? s->compound->name
+                                               : _("(no name)");
+      g_autofree char *households = cm_format_count ((double) s->households_covered);
+      /* TRANSLATORS: "金宁花园: 40 of 52 buildings covered (76.9%), 812 households" */
+      g_string_append_printf (text, _("%s: %u of %u buildings %s (%.1f%%), %s households"),
+                              name, s->covered, s->buildings, covered,
+                              s->buildings ? 100.0 * s->covered / s->buildings : 0.0,
+                              households);
+      g_string_append_c (text, '\n');
+    }
+  g_string_truncate (text, text->len - 1);
+  gtk_label_set_text (self->compounds, text->str);
+  g_string_free (text, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->compounds), TRUE);
+}
+
 /* The rows, legend, summary and map layer of the result shown. */
 static void
 show_result (CmAnalysisPanel *self)
@@ -440,6 +511,8 @@ show_result (CmAnalysisPanel *self)
   if (self->layer)
     cm_analysis_layer_set_result (self->layer, r, circle);
   fill_legend (self, r);
+  g_clear_pointer (&self->compound_sums, g_array_unref);
+  gtk_widget_set_visible (GTK_WIDGET (self->compounds), FALSE);
   if (r == NULL)
     {
       gtk_label_set_text (self->summary, "");
@@ -450,6 +523,7 @@ show_result (CmAnalysisPanel *self)
   kinds[r->request.kind].show (self, r, circle, summary);
   g_string_append_printf (summary, _(" (%.0f ms)"), r->elapsed_ms);
   gtk_label_set_text (self->summary, summary->str);
+  show_compounds (self, r, circle);
   update_controls (self);
 }
 
@@ -459,6 +533,7 @@ drop_result (CmAnalysisPanel *self)
 {
   if (self->layer)
     cm_analysis_layer_set_result (self->layer, NULL, 0);
+  g_clear_pointer (&self->compound_sums, g_array_unref); /* it points into the result */
   g_clear_pointer (&self->result, cm_analysis_result_free);
 }
 
@@ -707,6 +782,7 @@ cm_analysis_panel_class_init (CmAnalysisPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, cancel);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, progress);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, summary);
+  gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, compounds);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, legend);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, table);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, sorted);
@@ -835,6 +911,12 @@ const char *
 cm_analysis_panel_get_summary (CmAnalysisPanel *self)
 {
   return gtk_label_get_text (self->summary);
+}
+
+const GArray *
+cm_analysis_panel_get_compounds (CmAnalysisPanel *self)
+{
+  return self->compound_sums;
 }
 
 guint

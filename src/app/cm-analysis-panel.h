@@ -42,6 +42,10 @@ gboolean cm_analysis_panel_is_pending (CmAnalysisPanel *self);
 /* What is shown: the result (NULL: none), its summary, the table in the order shown. */
 const CmAnalysisResult *cm_analysis_panel_get_result (CmAnalysisPanel *self);
 const char *cm_analysis_panel_get_summary (CmAnalysisPanel *self);
+/* The result shown per compound (CmCompoundSum, as the panel lists them: "covered" as the
+ * kind means it, the circle shown for the life circle); NULL or empty when the map has no
+ * compounds. */
+const GArray *cm_analysis_panel_get_compounds (CmAnalysisPanel *self);
 guint cm_analysis_panel_get_n_rows (CmAnalysisPanel *self);
 CmAnalysisRow *cm_analysis_panel_get_row (CmAnalysisPanel *self, guint position);
 void cm_analysis_panel_sort (CmAnalysisPanel *self, CmAnalysisColumn column, gboolean descending);

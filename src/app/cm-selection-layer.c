@@ -3,6 +3,8 @@
  * its vertices are projected through the viewport on every frame (one feature: cheap). */
 #include "cm-selection-layer.h"
 
+#include <math.h>
+
 #include "cm-geom-edit.h"
 #include "cm-overlay.h"
 #include "cm-render.h"
@@ -14,6 +16,7 @@ struct _CmSelectionLayer
   gboolean handles;
   guint active; /* the chosen vertex, or G_MAXUINT */
   double scale; /* handle size: 1, larger for fingers */
+  double ring_m; /* a station's service radius, drawn around its point; NAN: none */
 };
 
 G_DEFINE_FINAL_TYPE (CmSelectionLayer, cm_selection_layer, SHUMATE_TYPE_LAYER)
@@ -93,15 +96,33 @@ cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     return;
   CmRenderView view;
   cm_overlay_get_view (SHUMATE_LAYER (self), &view);
-  /* only as large as the feature and its handles */
+  /* only as large as the feature and its handles (and its ring) */
   double bbox[4], x0, y0, x1, y1;
   cm_geom_get_bbox (self->geom, bbox);
   cm_render_view_project (&view, bbox[0], bbox[3], &x0, &y0);
   cm_render_view_project (&view, bbox[2], bbox[1], &x1, &y1);
-  cairo_t *cr = cm_overlay_append_cairo (SHUMATE_LAYER (self), snapshot,
-                                         (double[]) { x0, y0, x1, y1 }, 16 * self->scale);
+  double ring_px = isnan (self->ring_m) ? 0
+                                        : self->ring_m / cm_render_view_metres_per_pixel (
+                                                             &view, bbox[1]);
+  cairo_t *cr = cm_overlay_append_cairo (
+      SHUMATE_LAYER (self), snapshot,
+      (double[]) { x0 - ring_px, y0 - ring_px, x1 + ring_px, y1 + ring_px }, 16 * self->scale);
   if (cr == NULL)
     return;
+  if (ring_px > 0)
+    {
+      /* where the station's radius reaches, as it is moved or its radius typed */
+      static const double dash[] = { 8, 4 };
+      cairo_new_path (cr);
+      cairo_arc (cr, (x0 + x1) / 2, (y0 + y1) / 2, ring_px, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, 0.11, 0.44, 0.85, 0.10);
+      cairo_fill_preserve (cr);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_set_source_rgba (cr, 0.11, 0.44, 0.85, 0.9);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
   g_autoptr (GArray) points = g_array_new (FALSE, FALSE, sizeof (double) * 2);
   cm_render_add_geom_path (cr, self->geom, &view);
   add_points (self->geom, &view, points);
@@ -157,6 +178,14 @@ cm_selection_layer_init (CmSelectionLayer *self)
 {
   self->active = G_MAXUINT;
   self->scale = 1;
+  self->ring_m = NAN;
+}
+
+void
+cm_selection_layer_set_ring (CmSelectionLayer *self, double metres)
+{
+  self->ring_m = metres > 0 ? metres : NAN;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -199,6 +228,10 @@ cm_selection_layer_set_feature (CmSelectionLayer *self, CmFeature *feature)
 {
   self->active = G_MAXUINT;
   g_clear_pointer (&self->geom, cm_geom_free);
+  GVariant *radius = feature ? cm_feature_get_field (feature, "service_radius_m") : NULL;
+  self->ring_m = radius && g_variant_is_of_type (radius, G_VARIANT_TYPE_DOUBLE)
+                     ? g_variant_get_double (radius)
+                     : NAN;
   GBytes *wkb = feature ? cm_feature_get_wkb (feature) : NULL;
   if (wkb)
     {

@@ -25,6 +25,9 @@ const CmGeom *cm_selection_layer_get_geom (CmSelectionLayer *self);
 /* Edit handles on the vertices and segments; @active: the chosen vertex, or G_MAXUINT. */
 /* Handle size: 1, larger for fingers (workshop mode). */
 void cm_selection_layer_set_scale (CmSelectionLayer *self, double scale);
+/* A station's service radius drawn around it (set from the feature; changed while its form is
+ * typed in); NAN or 0: none. */
+void cm_selection_layer_set_ring (CmSelectionLayer *self, double metres);
 void cm_selection_layer_set_handles (CmSelectionLayer *self, gboolean handles, guint active);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include <math.h>
 
+#include "cm-geom-edit.h"
 #include "cm-overlay.h"
 #include "cm-render.h"
 
@@ -16,6 +17,8 @@ struct _CmSketchLayer
   double problem[2];
   char *problem_message;
   double scale; /* line and vertex size: 1, larger on a projector */
+  double ring_m; /* a point's service radius, drawn around it (or the pointer); NAN: none */
+  CmGeom *parts; /* the parts of an area finished before this one, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (CmSketchLayer, cm_sketch_layer, SHUMATE_TYPE_LAYER)
@@ -66,12 +69,63 @@ draw_problem (CmSketchLayer *self, cairo_t *cr, const CmRenderView *view)
   g_object_unref (layout);
 }
 
+/* Grows @box (pixels) by @x, @y with @margin. */
+static void
+box_add (double box[4], double x, double y, double margin)
+{
+  box[0] = MIN (box[0], x - margin), box[1] = MIN (box[1], y - margin);
+  box[2] = MAX (box[2], x + margin), box[3] = MAX (box[3], y + margin);
+}
+
+/* Where the radius ring goes: the placed point, else the pointer. FALSE: no ring. */
+static gboolean
+ring_centre (CmSketchLayer *self, double ll[2])
+{
+  if (self->kind != CM_SKETCH_POINT || isnan (self->ring_m) || self->ring_m <= 0)
+    return FALSE;
+  if (self->vertices->len >= 2)
+    {
+      ll[0] = g_array_index (self->vertices, double, 0);
+      ll[1] = g_array_index (self->vertices, double, 1);
+      return TRUE;
+    }
+  ll[0] = self->pointer[0];
+  ll[1] = self->pointer[1];
+  return !isnan (ll[0]);
+}
+
+static void
+draw_parts (CmSketchLayer *self, cairo_t *cr, const CmRenderView *view)
+{
+  const double *xy = (const double *) self->parts->xy->data;
+  guint at = 0;
+  cairo_new_path (cr);
+  for (guint r = 0; r < self->parts->ring_len->len; r++)
+    {
+      guint len = g_array_index (self->parts->ring_len, guint, r);
+      for (guint i = 0; i < len; i++, at++)
+        {
+          double x, y;
+          cm_render_view_project (view, xy[2 * at], xy[2 * at + 1], &x, &y);
+          cairo_line_to (cr, x, y);
+        }
+      cairo_close_path (cr);
+      cairo_new_sub_path (cr);
+    }
+  cairo_set_source_rgba (cr, SKETCH_R, SKETCH_G, SKETCH_B, 0.25);
+  cairo_fill_preserve (cr);
+  halo_stroke (cr, 2 * self->scale);
+}
+
 static void
 cm_sketch_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   CmSketchLayer *self = CM_SKETCH_LAYER (widget);
   guint n = self->vertices->len / 2;
-  if (self->kind == CM_SKETCH_NONE || (n == 0 && self->problem_message == NULL))
+  double ring[2];
+  gboolean has_ring = ring_centre (self, ring);
+  if (self->kind == CM_SKETCH_NONE ||
+      (n == 0 && self->problem_message == NULL && !has_ring && self->parts == NULL))
     return;
   CmRenderView view;
   cm_overlay_get_view (SHUMATE_LAYER (self), &view);
@@ -82,16 +136,12 @@ cm_sketch_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* only as large as the sketch */
   double box[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
   for (guint i = 0; i < n; i++)
-    {
-      box[0] = MIN (box[0], xy[2 * i]), box[1] = MIN (box[1], xy[2 * i + 1]);
-      box[2] = MAX (box[2], xy[2 * i]), box[3] = MAX (box[3], xy[2 * i + 1]);
-    }
+    box_add (box, xy[2 * i], xy[2 * i + 1], 0);
   if (!isnan (self->pointer[0]) && n > 0)
     {
       double px, py;
       cm_render_view_project (&view, self->pointer[0], self->pointer[1], &px, &py);
-      box[0] = MIN (box[0], px), box[1] = MIN (box[1], py);
-      box[2] = MAX (box[2], px), box[3] = MAX (box[3], py);
+      box_add (box, px, py, 0);
     }
   if (self->problem_message)
     {
@@ -100,10 +150,42 @@ cm_sketch_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       box[0] = MIN (box[0], px - 20), box[1] = MIN (box[1], py - 60);
       box[2] = MAX (box[2], px + 320), box[3] = MAX (box[3], py + 60);
     }
+  double ring_xy[2], ring_px = 0;
+  if (has_ring)
+    {
+      cm_render_view_project (&view, ring[0], ring[1], &ring_xy[0], &ring_xy[1]);
+      ring_px = self->ring_m / cm_render_view_metres_per_pixel (&view, ring[1]);
+      box_add (box, ring_xy[0], ring_xy[1], ring_px);
+    }
+  if (self->parts)
+    {
+      double b[4], x0, y0, x1, y1;
+      cm_geom_get_bbox (self->parts, b);
+      cm_render_view_project (&view, b[0], b[1], &x0, &y0);
+      cm_render_view_project (&view, b[2], b[3], &x1, &y1);
+      box_add (box, x0, y0, 0);
+      box_add (box, x1, y1, 0);
+    }
   cairo_t *cr = cm_overlay_append_cairo (SHUMATE_LAYER (self), snapshot, box, 16 * self->scale);
   if (cr == NULL)
     return;
 
+  if (self->parts)
+    draw_parts (self, cr, &view);
+  if (has_ring)
+    {
+      /* the service area as it will be drawn on the map: a dashed circle, lightly filled */
+      static const double dash[] = { 8, 4 };
+      cairo_new_path (cr);
+      cairo_arc (cr, ring_xy[0], ring_xy[1], ring_px, 0, 2 * G_PI);
+      cairo_set_source_rgba (cr, SKETCH_R, SKETCH_G, SKETCH_B, 0.12);
+      cairo_fill_preserve (cr);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_set_source_rgb (cr, SKETCH_R, SKETCH_G, SKETCH_B);
+      cairo_set_line_width (cr, 2 * self->scale);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   if (self->kind == CM_SKETCH_AREA && n >= 3)
@@ -164,6 +246,7 @@ cm_sketch_layer_finalize (GObject *object)
   CmSketchLayer *self = CM_SKETCH_LAYER (object);
   g_array_unref (self->vertices);
   g_free (self->problem_message);
+  g_clear_pointer (&self->parts, cm_geom_free);
   G_OBJECT_CLASS (cm_sketch_layer_parent_class)->finalize (object);
 }
 
@@ -188,6 +271,7 @@ cm_sketch_layer_init (CmSketchLayer *self)
   self->vertices = g_array_new (FALSE, FALSE, sizeof (double));
   self->pointer[0] = self->pointer[1] = NAN;
   self->scale = 1;
+  self->ring_m = NAN;
 }
 
 void
@@ -258,8 +342,24 @@ cm_sketch_layer_set_pointer (CmSketchLayer *self, double lon, double lat)
 {
   self->pointer[0] = lon;
   self->pointer[1] = lat;
-  if (self->kind != CM_SKETCH_NONE && self->kind != CM_SKETCH_POINT && self->vertices->len > 0)
+  if ((self->kind != CM_SKETCH_NONE && self->kind != CM_SKETCH_POINT && self->vertices->len > 0) ||
+      (self->kind == CM_SKETCH_POINT && !isnan (self->ring_m) && self->vertices->len == 0))
     gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+cm_sketch_layer_set_ring (CmSketchLayer *self, double metres)
+{
+  self->ring_m = metres;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+cm_sketch_layer_set_parts (CmSketchLayer *self, const CmGeom *parts)
+{
+  g_clear_pointer (&self->parts, cm_geom_free);
+  self->parts = parts ? cm_geom_copy (parts) : NULL;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

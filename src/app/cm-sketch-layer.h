@@ -38,6 +38,12 @@ void cm_sketch_layer_set_pointer (CmSketchLayer *self, double lon, double lat);
  * message: none. */
 void cm_sketch_layer_set_problem (CmSketchLayer *self, double lon, double lat,
                                   const char *message);
+/* A point's service radius in metres, drawn as a ring around the point placed, or around the
+ * pointer before it is: the station tool. NAN: none. */
+void cm_sketch_layer_set_ring (CmSketchLayer *self, double metres);
+/* The parts of an area finished before the one being drawn (a polygon or multipolygon), drawn
+ * under it; NULL: none. The layer keeps a copy. cm_sketch_layer_start does not clear them. */
+void cm_sketch_layer_set_parts (CmSketchLayer *self, const CmGeom *parts);
 /* The sketch as a geometry (an area's ring closed), or NULL while it has too few vertices. */
 CmGeom *cm_sketch_layer_to_geom (CmSketchLayer *self);
 

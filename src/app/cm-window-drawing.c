@@ -31,16 +31,47 @@ enum
   DRAG_FEATURE,
 };
 
+/* The drawing tools: what each draws, and into which layer. */
+static const struct
+{
+  const char *tool;
+  CmSketchKind kind;
+  CmLayer layer;
+} tools[] = {
+  { "point", CM_SKETCH_POINT, CM_LAYER_RESOURCES },
+  { "line", CM_SKETCH_LINE, CM_LAYER_RESOURCES },
+  { "area", CM_SKETCH_AREA, CM_LAYER_RESOURCES },
+  { "station", CM_SKETCH_POINT, CM_LAYER_STATIONS },
+  { "team", CM_SKETCH_AREA, CM_LAYER_TEAMS },
+  { "compound", CM_SKETCH_AREA, CM_LAYER_COMPOUNDS },
+  { "boundary", CM_SKETCH_AREA, CM_LAYER_BOUNDARY },
+};
+
 static CmSketchKind
 kind_of (const char *tool)
 {
-  if (g_strcmp0 (tool, "point") == 0)
-    return CM_SKETCH_POINT;
-  if (g_strcmp0 (tool, "line") == 0)
-    return CM_SKETCH_LINE;
-  if (g_strcmp0 (tool, "area") == 0)
-    return CM_SKETCH_AREA;
+  for (gsize i = 0; i < G_N_ELEMENTS (tools); i++)
+    if (g_strcmp0 (tool, tools[i].tool) == 0)
+      return tools[i].kind;
   return CM_SKETCH_NONE;
+}
+
+CmLayer
+_cm_window_drawing_tool_layer (const char *tool)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (tools); i++)
+    if (g_strcmp0 (tool, tools[i].tool) == 0)
+      return tools[i].layer;
+  return CM_LAYER_NONE;
+}
+
+/* A form is asking about a shape or a feature: the map takes no drawing clicks. A layer form
+ * hidden while another part is drawn does not count. */
+static gboolean
+form_open (CmWindow *self)
+{
+  return self->form != NULL ||
+         (self->layer_form != NULL && gtk_widget_get_visible (GTK_WIDGET (self->layer_form)));
 }
 
 static const char *
@@ -88,7 +119,12 @@ _cm_window_drawing_set_tool (CmWindow *self, const char *tool)
       self->tool = g_strdup (tool);
       g_object_notify (G_OBJECT (self), "tool");
     }
+  if (self->layer_form)
+    cm_layer_form_finish (self->layer_form, FALSE); /* a team's parts belong to its tool */
   cm_sketch_layer_start (self->sketch_layer, kind);
+  /* the station tool shows the service radius around the pointer before it is placed */
+  cm_sketch_layer_set_ring (self->sketch_layer,
+                            _cm_window_drawing_tool_layer (tool) == CM_LAYER_STATIONS ? self->station_radius : NAN);
   GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
   gtk_widget_set_cursor_from_name (map, kind == CM_SKETCH_NONE ? NULL : "crosshair");
   if (kind != CM_SKETCH_NONE)
@@ -151,10 +187,170 @@ form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self)
   _cm_window_select_feature (self, feature);
 }
 
+/* ---- the planner's layers: stations, teams, compounds, the boundary, buildings ---------------- */
+
+static void
+clear_parts (CmWindow *self)
+{
+  g_clear_pointer (&self->parts, cm_geom_free);
+  cm_sketch_layer_set_parts (self->sketch_layer, NULL);
+}
+
+/* The shape drawn with a planner's tool: the parts drawn before and the sketch. */
+static CmGeom *
+drawn_shape (CmWindow *self)
+{
+  g_autoptr (CmGeom) sketch = cm_sketch_layer_to_geom (self->sketch_layer);
+  if (sketch == NULL || sketch->type != CM_GEOM_POLYGON)
+    return g_steal_pointer (&sketch);
+  CmGeom *multi = cm_geom_new (CM_GEOM_MULTIPOLYGON);
+  if (self->parts)
+    cm_geom_add_parts (multi, self->parts);
+  cm_geom_add_parts (multi, sketch);
+  return multi;
+}
+
+/* Saved: a new feature from the shape drawn, or the feature whose details were open. */
+static void
+layer_form_finished_cb (CmLayerForm *form, gboolean save, CmWindow *self)
+{
+  g_autoptr (CmFeature) editing = g_steal_pointer (&self->layer_form_feature);
+  self->layer_form = NULL;
+  cm_sketch_layer_set_ring (self->sketch_layer,
+                            _cm_window_drawing_tool_layer (self->tool) == CM_LAYER_STATIONS ? self->station_radius
+                                                                       : NAN);
+  if (!save)
+    {
+      if (editing == NULL)
+        {
+          clear_parts (self);
+          restart_sketch (self);
+          _cm_window_toast (self, _("The shape was discarded"));
+        }
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmFeature) before = editing ? cm_feature_copy (editing) : NULL;
+  g_autoptr (CmFeature) feature = editing ? cm_feature_copy (editing)
+                                          : cm_feature_new (cm_layer_form_get_layer (form));
+  if (editing == NULL)
+    {
+      g_autoptr (CmGeom) geom = drawn_shape (self);
+      g_autoptr (GBytes) wkb = geom ? cm_geom_to_wkb (geom) : NULL;
+      cm_feature_set_wkb (feature, wkb);
+      cm_feature_set_contributor_uuid (feature, self->contributor_uuid);
+      cm_feature_set_workshop_uuid (feature, self->workshop_uuid);
+    }
+  gboolean ok = cm_layer_form_apply (form, feature, &error) &&
+                (editing ? cm_history_update (self->history, before, feature, &error)
+                         : cm_history_add (self->history, feature, &error));
+  if (!ok)
+    {
+      /* the store refused it (two parts that overlap, a full disk): say why, keep the shape */
+      g_autofree char *msg = g_strdup_printf (_("It was not saved: %s"), error->message);
+      _cm_window_toast (self, msg);
+      _cm_window_drawing_update_actions (self);
+      return;
+    }
+  double bbox[4];
+  cm_feature_get_bbox (feature, bbox);
+  if (editing)
+    {
+      double b0[4];
+      cm_feature_get_bbox (before, b0);
+      bbox[0] = MIN (bbox[0], b0[0]), bbox[1] = MIN (bbox[1], b0[1]);
+      bbox[2] = MAX (bbox[2], b0[2]), bbox[3] = MAX (bbox[3], b0[3]);
+    }
+  GVariant *radius = cm_feature_get_field (feature, "service_radius_m");
+  if (editing == NULL && radius)
+    self->station_radius = g_variant_get_double (radius); /* the next station starts with it */
+  clear_parts (self);
+  restart_sketch (self);
+  cm_sketch_layer_set_ring (self->sketch_layer,
+                            _cm_window_drawing_tool_layer (self->tool) == CM_LAYER_STATIONS ? self->station_radius
+                                                                       : NAN);
+  _cm_window_data_changed (self, cm_feature_get_layer (feature), bbox);
+  _cm_window_select_feature (self, feature);
+}
+
+/* "Add a Part": the area just finished is kept, drawn faintly, and the next is drawn. */
+static void
+layer_form_add_part_cb (CmLayerForm *form, CmWindow *self)
+{
+  g_autoptr (CmGeom) sketch = cm_sketch_layer_to_geom (self->sketch_layer);
+  if (sketch)
+    {
+      if (self->parts == NULL)
+        self->parts = cm_geom_new (CM_GEOM_MULTIPOLYGON);
+      cm_geom_add_parts (self->parts, sketch);
+      cm_sketch_layer_set_parts (self->sketch_layer, self->parts);
+    }
+  restart_sketch (self);
+  _cm_window_toast (self, _("Draw the next part: click each corner, then press Enter"));
+}
+
+/* The form follows the radius typed: the ring around the placed station with it. */
+static void
+layer_form_radius_cb (CmLayerForm *form, CmWindow *self)
+{
+  double r = cm_layer_form_get_radius (form);
+  if (self->layer_form_feature == NULL ||
+      cm_feature_get_layer (self->layer_form_feature) == CM_LAYER_STATIONS)
+    cm_sketch_layer_set_ring (self->sketch_layer, r);
+  if (self->layer_form_feature)
+    cm_selection_layer_set_ring (self->selection_layer, r);
+}
+
+static void
+open_layer_form (CmWindow *self, CmFeature *feature, gboolean editing)
+{
+  self->layer_form = cm_layer_form_new (GTK_WINDOW (self), self->store, feature);
+  self->layer_form_feature = editing ? g_object_ref (feature) : NULL;
+  g_signal_connect (self->layer_form, "finished", G_CALLBACK (layer_form_finished_cb), self);
+  g_signal_connect (self->layer_form, "add-part", G_CALLBACK (layer_form_add_part_cb), self);
+  g_signal_connect (self->layer_form, "radius-changed", G_CALLBACK (layer_form_radius_cb), self);
+  if (self->workshop_mode)
+    gtk_widget_add_css_class (GTK_WIDGET (self->layer_form), "workshop-mode");
+  gtk_window_present (GTK_WINDOW (self->layer_form));
+}
+
+/* A shape drawn with a planner's tool: its form, or (another part drawn) the form again. */
+static void
+ask_about_layer_feature (CmWindow *self, CmLayer layer)
+{
+  guint n_parts = (self->parts ? self->parts->part_len->len : 0) + 1;
+  if (self->layer_form == NULL)
+    {
+      g_autoptr (CmFeature) f = cm_feature_new (layer);
+      /* a new station or compound starts as the first kind of the map's list */
+      g_autoptr (GPtrArray) kinds = layer == CM_LAYER_TEAMS
+                                        ? NULL
+                                        : cm_store_list_kinds (self->store, layer, NULL);
+      if (kinds && kinds->len > 0)
+        cm_feature_set_field (f, "kind",
+                              g_variant_new_string (((CmKind *) kinds->pdata[0])->key));
+      if (layer == CM_LAYER_STATIONS && !isnan (self->station_radius))
+        cm_feature_set_field (f, "service_radius_m", g_variant_new_double (self->station_radius));
+      open_layer_form (self, f, FALSE);
+    }
+  if (cm_layer_get_info (layer)->kind == CM_GEOMETRY_KIND_AREAS)
+    cm_layer_form_set_n_parts (self->layer_form, n_parts);
+  gtk_widget_set_visible (GTK_WIDGET (self->layer_form), TRUE);
+  gtk_window_present (GTK_WINDOW (self->layer_form));
+  if (layer == CM_LAYER_STATIONS)
+    cm_sketch_layer_set_ring (self->sketch_layer, cm_layer_form_get_radius (self->layer_form));
+}
+
 static void
 ask_about_shape (CmWindow *self)
 {
   CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
+  CmLayer layer = _cm_window_drawing_tool_layer (self->tool);
+  if (layer != CM_LAYER_RESOURCES && layer != CM_LAYER_NONE)
+    {
+      ask_about_layer_feature (self, layer);
+      return;
+    }
   g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
                                                              NULL);
   self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_name (kind), usage,
@@ -215,9 +411,14 @@ static void
 edit_details_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   CmWindow *self = CM_WINDOW (widget);
-  if (self->selected == NULL || self->form)
+  if (self->selected == NULL || form_open (self))
     return;
   CmFeature *f = self->selected;
+  if (cm_feature_get_layer (f) != CM_LAYER_RESOURCES)
+    {
+      open_layer_form (self, f, TRUE);
+      return;
+    }
   g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
                                                              NULL);
   self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_of_feature (f), usage,
@@ -235,7 +436,7 @@ static void
 finish_shape (CmWindow *self)
 {
   CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
-  if (kind == CM_SKETCH_NONE || self->form)
+  if (kind == CM_SKETCH_NONE || form_open (self))
     return;
   g_autoptr (CmGeom) geom = cm_sketch_layer_to_geom (self->sketch_layer);
   if (geom == NULL)
@@ -300,7 +501,7 @@ _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap)
   CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
   if (kind == CM_SKETCH_NONE || self->store == NULL)
     return FALSE;
-  if (self->form)
+  if (form_open (self))
     return TRUE;
   GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
   if (!gtk_widget_has_focus (map))
@@ -678,6 +879,8 @@ escape_action (GtkWidget *widget, const char *name, GVariant *param)
   CmWindow *self = CM_WINDOW (widget);
   if (cm_sketch_layer_get_n_vertices (self->sketch_layer) > 0)
     restart_sketch (self);
+  else if (self->layer_form)
+    cm_layer_form_finish (self->layer_form, FALSE); /* the parts drawn go with it */
   else
     _cm_window_select_feature (self, NULL);
 }
@@ -752,6 +955,12 @@ cm_window_get_form (CmWindow *self)
   return self->form;
 }
 
+CmLayerForm *
+cm_window_get_layer_form (CmWindow *self)
+{
+  return self->layer_form;
+}
+
 guint
 cm_window_get_sketch_size (CmWindow *self)
 {
@@ -780,11 +989,12 @@ _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
   {
     guint key;
     const char *tool;
-  } tools[] = { { GDK_KEY_s, "select" }, { GDK_KEY_p, "point" },
-                { GDK_KEY_l, "line" },   { GDK_KEY_a, "area" } };
-  for (gsize i = 0; i < G_N_ELEMENTS (tools); i++)
-    gtk_widget_class_add_binding_action (widget_class, tools[i].key, 0, "win.tool", "s",
-                                         tools[i].tool);
+  } keys[] = { { GDK_KEY_s, "select" },  { GDK_KEY_p, "point" },    { GDK_KEY_l, "line" },
+               { GDK_KEY_a, "area" },    { GDK_KEY_t, "station" },  { GDK_KEY_v, "team" },
+               { GDK_KEY_c, "compound" }, { GDK_KEY_b, "boundary" } };
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_widget_class_add_binding_action (widget_class, keys[i].key, 0, "win.tool", "s",
+                                         keys[i].tool);
   /* Enter: GtkWindow binds it to "activate-default" before any subclass binding, so the map
    * (focused while drawing) takes it: see map_key_pressed_cb */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.remove-vertex",
@@ -805,6 +1015,7 @@ void
 _cm_window_drawing_init (CmWindow *self)
 {
   self->active_vertex = G_MAXUINT;
+  self->station_radius = 300; /* GB 50180's 5-minute circle, until a station says otherwise */
   self->sketch_layer = cm_sketch_layer_new (_cm_window_get_viewport (self));
   shumate_simple_map_add_overlay_layer (self->map, SHUMATE_LAYER (self->sketch_layer));
   GtkEventController *motion = gtk_event_controller_motion_new ();
@@ -843,6 +1054,9 @@ _cm_window_drawing_map_closed (CmWindow *self)
 {
   if (self->form)
     cm_feature_form_finish (self->form, FALSE);
+  if (self->layer_form)
+    cm_layer_form_finish (self->layer_form, FALSE);
+  clear_parts (self);
   g_clear_object (&self->history);
 }
 
@@ -852,6 +1066,8 @@ _cm_window_drawing_dispose (CmWindow *self)
   g_clear_handle_id (&self->press_timer, g_source_remove);
   g_clear_object (&self->history);
   g_clear_pointer (&self->drag_origin, cm_geom_free);
+  g_clear_pointer (&self->parts, cm_geom_free);
+  g_clear_object (&self->layer_form_feature);
   g_clear_pointer (&self->tool, g_free);
   g_clear_pointer (&self->last_category, g_free);
 }

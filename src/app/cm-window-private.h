@@ -20,6 +20,7 @@
 #include "cm-feature-form.h"
 #include "cm-history.h"
 #include "cm-label-layer.h"
+#include "cm-layer-form.h"
 #include "cm-selection-layer.h"
 #include "cm-sketch-layer.h"
 #include "cm-store.h"
@@ -84,6 +85,7 @@ struct _CmWindow
   GtkBox *category_strip;              /* workshop mode: the most used kinds */
   GtkWidget *category_strip_scroller;
   GtkWidget *toolbar_spacer;
+  GtkWidget *planner_tools;            /* station, team, compound, boundary: not in workshops */
   gboolean workshop_mode;
   double touch_scale;                  /* edit handles' hit radius: 1, larger in workshop mode */
   GtkButton *workshop_button;
@@ -94,6 +96,12 @@ struct _CmWindow
   char *workshop_uuid;          /* the workshop being drawn in, or NULL */
   char *contributor_uuid;       /* who is drawing, or NULL */
   CmFeatureForm *form;          /* while asking about a shape just drawn */
+  /* the form of a station, team, compound, building or the boundary (cm-layer-form.c): a
+   * shape drawn with a planner's tool, or the selected feature's details */
+  CmLayerForm *layer_form;
+  CmFeature *layer_form_feature; /* the feature whose details it shows; NULL: a new one */
+  CmGeom *parts;                /* an area's parts finished before the one being drawn */
+  double station_radius;        /* the ring around the pointer with the station tool */
   gboolean snap;                /* snapping to vertices and lines (Shift: not this time) */
 
   /* editing the selected feature (select tool) */
@@ -136,8 +144,11 @@ void _cm_window_drawing_map_closed (CmWindow *self);
 void _cm_window_drawing_update_actions (CmWindow *self);
 /* The selection changed: edit handles on it (with the select tool), no vertex chosen. */
 void _cm_window_drawing_selection_changed (CmWindow *self);
-/* The "tool" property: "select", "point", "line" or "area". */
+/* The "tool" property: "select", "point", "line", "area" (resources), "station", "team",
+ * "compound" or "boundary". */
 void _cm_window_drawing_set_tool (CmWindow *self, const char *tool);
+/* The layer @tool draws into: resources for point, line and area; CM_LAYER_NONE for select. */
+CmLayer _cm_window_drawing_tool_layer (const char *tool);
 /* A click on the map with a drawing tool: TRUE when it was taken. @no_snap: Shift was held. */
 gboolean _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap);
 

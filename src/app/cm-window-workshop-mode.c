@@ -102,6 +102,10 @@ _cm_window_set_workshop_mode (CmWindow *self, gboolean on)
   gtk_toggle_button_set_active (self->sidebar_button, !on);
   gtk_widget_set_visible (GTK_WIDGET (self->category_strip_scroller), on);
   gtk_widget_set_visible (GTK_WIDGET (self->toolbar_spacer), !on);
+  gtk_widget_set_visible (self->planner_tools, !on);
+  CmLayer drawing = _cm_window_drawing_tool_layer (self->tool);
+  if (on && drawing != CM_LAYER_RESOURCES && drawing != CM_LAYER_NONE)
+    _cm_window_drawing_set_tool (self, "select");
   /* handles for fingers: 48 px targets */
   self->touch_scale = on ? 2.4 : 1.0;
   cm_selection_layer_set_scale (self->selection_layer, on ? 1.8 : 1.0);

@@ -41,6 +41,7 @@ layer_title (CmLayer layer)
     case CM_LAYER_PATHS: return _("Paths");
     case CM_LAYER_BARRIERS: return _("Barriers");
     case CM_LAYER_BOUNDARY: return _("Community boundary");
+    case CM_LAYER_COMPOUNDS: return _("Compounds and grid cells");
     default: return "";
     }
 }
@@ -400,53 +401,58 @@ tags_text (const char *tags)
   return g_string_free (out, FALSE);
 }
 
-static gint64
-field_count (CmFeature *f, const char *column)
+/* A field's value in words: a radius in metres, counts with their thousands, a kind by its
+ * label, a compound by its name. */
+static char *
+field_text (CmWindow *self, CmFeature *f, const CmLayerField *field, GVariant *v)
 {
-  GVariant *v = cm_feature_get_field (f, column);
-  if (v == NULL)
-    return -1;
-  return g_variant_is_of_type (v, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (v)
-                                                        : (gint64) g_variant_get_double (v);
+  switch (field->type)
+    {
+    case CM_VALUE_METRES:
+    case CM_VALUE_COUNT:
+      {
+        double n = g_variant_is_of_type (v, G_VARIANT_TYPE_INT64) ? (double) g_variant_get_int64 (v)
+                                                                  : g_variant_get_double (v);
+        g_autofree char *digits = cm_format_count (n);
+        /* TRANSLATORS: a distance in metres */
+        return field->type == CM_VALUE_METRES ? g_strdup_printf (_("%s m"), digits)
+                                              : g_steal_pointer (&digits);
+      }
+    case CM_VALUE_KIND:
+      {
+        g_autoptr (CmKind) kind = cm_store_get_kind (self->store, cm_feature_get_layer (f),
+                                                     g_variant_get_string (v, NULL), NULL);
+        return g_strdup (kind ? cm_kind_label (kind) : g_variant_get_string (v, NULL));
+      }
+    case CM_VALUE_UUID:
+      {
+        g_autoptr (CmFeature) c = cm_store_get_feature (self->store, CM_LAYER_COMPOUNDS,
+                                                        g_variant_get_string (v, NULL), NULL);
+        return g_strdup (c && cm_feature_get_name (c) ? cm_feature_get_name (c) : "—");
+      }
+    default:
+      return g_variant_dup_string (v, NULL);
+    }
 }
 
-/* A station's radius, a team's kind and members, a building's households and residents, an
- * area's size: in words, not as column names. */
+/* The layer's own fields (a station's radius, a team's members, a building's households …)
+ * and an area's size: in words, not as column names. */
 static void
 details_add_fields (CmWindow *self, CmFeature *f)
 {
-  GVariant *radius = cm_feature_get_field (f, "service_radius_m");
-  if (radius)
+  const CmLayerInfo *info = cm_layer_get_info (cm_feature_get_layer (f));
+  for (guint i = 0; i < info->n_fields; i++)
     {
-      double m = g_variant_is_of_type (radius, G_VARIANT_TYPE_DOUBLE)
-                     ? g_variant_get_double (radius)
-                     : (double) g_variant_get_int64 (radius);
-      g_autofree char *metres = cm_format_count (m);
-      /* TRANSLATORS: a distance in metres */
-      g_autofree char *text = g_strdup_printf (_("%s m"), metres);
-      details_add (self, _("Service radius:"), text, FALSE);
+      const CmLayerField *field = &info->fields[i];
+      GVariant *v = cm_feature_get_field (f, field->name);
+      if (v == NULL)
+        continue;
+      g_autofree char *text = field_text (self, f, field, v);
+      /* TRANSLATORS: a field's label before its value in the details: "Households:" */
+      g_autofree char *title = g_strdup_printf (_("%s:"), g_dgettext (GETTEXT_PACKAGE,
+                                                                      field->label));
+      details_add (self, title, text, FALSE);
     }
-  GVariant *kind = cm_feature_get_field (f, "kind");
-  if (kind && g_variant_is_of_type (kind, G_VARIANT_TYPE_STRING))
-    details_add (self, _("Team type:"), cm_team_kind_label (g_variant_get_string (kind, NULL)),
-                 FALSE);
-  gint64 members = field_count (f, "members");
-  gint64 households = field_count (f, "households");
-  gint64 population = field_count (f, "population");
-  g_autofree char *m = cm_format_count (members), *h = cm_format_count (households);
-  g_autofree char *p = cm_format_count (population);
-  g_autofree char *members_text =
-      g_strdup_printf (ngettext ("%s person", "%s people", members), m);
-  g_autofree char *households_text =
-      g_strdup_printf (ngettext ("%s household", "%s households", households), h);
-  g_autofree char *population_text =
-      g_strdup_printf (ngettext ("%s resident", "%s residents", population), p);
-  if (members >= 0)
-    details_add (self, _("Members:"), members_text, FALSE);
-  if (households >= 0)
-    details_add (self, _("Households:"), households_text, FALSE);
-  if (population >= 0)
-    details_add (self, _("Residents:"), population_text, FALSE);
   GBytes *wkb = cm_feature_get_wkb (f);
   g_autoptr (CmGeom) g = wkb ? cm_geom_from_wkb (g_bytes_get_data (wkb, NULL),
                                                  g_bytes_get_size (wkb))
@@ -1544,6 +1550,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmWindow, category_strip);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, category_strip_scroller);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, toolbar_spacer);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, planner_tools);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, workshop_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);

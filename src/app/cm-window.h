@@ -6,6 +6,7 @@
 
 #include "cm-analysis-panel.h"
 #include "cm-feature-form.h"
+#include "cm-layer-form.h"
 #include "cm-feature.h"
 
 G_BEGIN_DECLS
@@ -41,6 +42,8 @@ char *cm_window_dup_workshop_summary (CmWindow *self);
 void cm_window_drag_map (CmWindow *self, double x, double y, double dx, double dy);
 /* For tests: the form open after a shape (or NULL), the sketch's vertex count. */
 CmFeatureForm *cm_window_get_form (CmWindow *self);
+/* … or the form of a station, team, compound, building or the boundary (or NULL). */
+CmLayerForm *cm_window_get_layer_form (CmWindow *self);
 guint cm_window_get_sketch_size (CmWindow *self);
 /* For tests: the selected feature (or NULL), and the map's state. */
 CmFeature *cm_window_get_selected (CmWindow *self);

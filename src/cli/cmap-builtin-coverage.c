@@ -150,9 +150,16 @@ coverage_json (GString *out, CmCoverage *c, const CmNetworkStats *net)
       cmap_json_count_or_null (out, b->households);
       g_string_append (out, ", \"population\": ");
       cmap_json_count_or_null (out, b->population);
+      g_string_append (out, ", \"compound\": ");
+      cmap_json_text_or_null (out, b->compound >= 0
+                                       ? ((CmCompound *) c->compounds->pdata[b->compound])->uuid
+                                       : NULL);
       g_string_append_c (out, '}');
     }
-  g_string_append (out, "]}\n");
+  g_autoptr (GArray) sums = cm_compounds_sum (c);
+  g_string_append (out, "], \"compounds\": ");
+  cmap_compounds_json (out, sums);
+  g_string_append (out, "}\n");
 }
 
 static void
@@ -204,6 +211,8 @@ coverage_text (GString *out, CmCoverage *c, const CmNetworkStats *net)
                               s->buildings, s->households, s->population,
                               s->name ? s->name : s->uuid);
     }
+  g_autoptr (GArray) sums = cm_compounds_sum (c);
+  cmap_compounds_text (out, sums, _("Covered"));
 }
 
 static gboolean opt_radius, opt_csv, opt_json, opt_at_night;

@@ -44,6 +44,63 @@ append_share_and_source (GString *out, gint64 population, gint64 population_know
   g_string_append_c (out, '}');
 }
 
+typedef struct
+{
+  const CmLifeReport *report;
+  guint circle;
+} Meets;
+
+static gboolean
+meets_circle (guint building, gpointer data)
+{
+  const Meets *m = data;
+  return cm_life_report_meets (m->report, m->circle, building);
+}
+
+/* Per compound, for circle @c: "covered" is the buildings that meet it. */
+static GArray *
+sum_circle (CmLifeReport *r, guint c)
+{
+  Meets m = { r, c };
+  return cm_compounds_sum_by (r->buildings, meets_circle, &m);
+}
+
+/* "compounds": one object per compound (and those in none, and the whole) with, per circle,
+ * the buildings and known residents that meet it. */
+static void
+compounds_json (GString *out, CmLifeReport *r)
+{
+  g_autoptr (GPtrArray) per_circle = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint c = 0; c < r->circles->len; c++)
+    g_ptr_array_add (per_circle, sum_circle (r, c));
+  guint rows = per_circle->len ? ((GArray *) per_circle->pdata[0])->len : 0;
+  g_string_append (out, ", \"compounds\": [");
+  for (guint i = 0; i < rows; i++)
+    {
+      const CmCompoundSum *s = &g_array_index ((GArray *) per_circle->pdata[0], CmCompoundSum, i);
+      g_string_append_printf (out, "%s\n{\"compound\": ", i ? "," : "");
+      cmap_json_text_or_null (out, s->compound ? s->compound->uuid : NULL);
+      g_string_append (out, ", \"name\": ");
+      cmap_json_text_or_null (out, s->compound ? s->compound->name : NULL);
+      g_string_append_printf (out, ", \"whole\": %s, \"buildings\": %u,"
+                                   " \"households\": %" G_GINT64_FORMAT ","
+                                   " \"population\": %" G_GINT64_FORMAT ", \"circles\": {",
+                              s->whole ? "true" : "false", s->buildings, s->households,
+                              s->population);
+      for (guint c = 0; c < r->circles->len; c++)
+        {
+          const CmCompoundSum *sc = &g_array_index ((GArray *) per_circle->pdata[c],
+                                                    CmCompoundSum, i);
+          g_string_append_printf (out, "%s\"%s\": {\"buildings_met\": %u,"
+                                       " \"population_met\": %" G_GINT64_FORMAT "}",
+                                  c ? ", " : "", g_array_index (r->circles, CmLifeCircle, c).key,
+                                  sc->covered, sc->population_covered);
+        }
+      g_string_append (out, "}}");
+    }
+  g_string_append_c (out, ']');
+}
+
 static void
 lifecircle_json (GString *out, CmLifeReport *r)
 {
@@ -125,7 +182,9 @@ lifecircle_json (GString *out, CmLifeReport *r)
           }
       g_string_append (out, "]}");
     }
-  g_string_append (out, "]}\n");
+  g_string_append_c (out, ']');
+  compounds_json (out, r);
+  g_string_append (out, "}\n");
 }
 
 static void
@@ -201,6 +260,8 @@ lifecircle_text (GString *out, CmLifeReport *r)
             g_string_append_printf (out, "%7s", "-");
           g_string_append_printf (out, "  %s\n", cm_i18n_pick (fa->name_zh, fa->name_en));
         }
+      g_autoptr (GArray) sums = sum_circle (r, c);
+      cmap_compounds_text (out, sums, _("Meet it"));
     }
 }
 

@@ -107,7 +107,11 @@ teams_json (GString *out, CmTeams *t)
       append_team_names (out, t, o, TRUE);
       g_string_append (out, "]}");
     }
-  g_string_append (out, "]}\n");
+  /* per compound, "covered": buildings inside some team's area */
+  g_autoptr (GArray) sums = cm_compounds_sum (t->buildings);
+  g_string_append (out, "], \"compounds\": ");
+  cmap_compounds_json (out, sums);
+  g_string_append (out, "}\n");
 }
 
 static void
@@ -149,6 +153,8 @@ teams_text (GString *out, CmTeams *t)
       append_team_names (out, t, o, FALSE);
       g_string_append_c (out, '\n');
     }
+  g_autoptr (GArray) sums = cm_compounds_sum (t->buildings);
+  cmap_compounds_text (out, sums, _("In a team"));
 }
 
 static gboolean opt_json;

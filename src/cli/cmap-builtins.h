@@ -92,4 +92,12 @@ void cmap_csv_field (GString *out, const char *text);
 void cmap_json_text_or_null (GString *out, const char *text);
 void cmap_json_count_or_null (GString *out, gint64 n);
 
+/* Per compound (cm-compounds.h), for coverage, teams and the life circle: the rows of
+ * cm_compounds_sum as a JSON array (after "compounds": ), and as a table for people whose
+ * second column is headed @covered ("Covered", "With a team"). Nothing when there are none. */
+void cmap_compounds_json (GString *out, GArray *sums);
+void cmap_compounds_text (GString *out, GArray *sums, const char *covered);
+/* The name of the row: the compound's, "(in no compound)" or "(whole community)". */
+const char *cmap_compound_row_name (const CmCompoundSum *sum);
+
 G_END_DECLS

@@ -152,6 +152,64 @@ cmap_json_count_or_null (GString *out, gint64 n)
     g_string_append_printf (out, "%" G_GINT64_FORMAT, n);
 }
 
+const char *
+cmap_compound_row_name (const CmCompoundSum *sum)
+{
+  if (sum->whole)
+    return _("(whole community)");
+  if (sum->compound == NULL)
+    return _("(in no compound)");
+  return sum->compound->name ? sum->compound->name : sum->compound->uuid;
+}
+
+void
+cmap_compounds_json (GString *out, GArray *sums)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < sums->len; i++)
+    {
+      const CmCompoundSum *s = &g_array_index (sums, CmCompoundSum, i);
+      g_string_append_printf (out, "%s{\"compound\": ", i ? ", " : "");
+      cmap_json_text_or_null (out, s->compound ? s->compound->uuid : NULL);
+      g_string_append (out, ", \"name\": ");
+      cmap_json_text_or_null (out, s->compound ? s->compound->name : NULL);
+      g_string_append (out, ", \"kind\": ");
+      cmap_json_text_or_null (out, s->compound ? s->compound->kind : NULL);
+      g_string_append_printf (out, ", \"whole\": %s, \"buildings\": %u, \"covered\": %u,"
+                                   " \"households\": %" G_GINT64_FORMAT ","
+                                   " \"households_covered\": %" G_GINT64_FORMAT ","
+                                   " \"population\": %" G_GINT64_FORMAT ","
+                                   " \"population_covered\": %" G_GINT64_FORMAT "}",
+                              s->whole ? "true" : "false", s->buildings, s->covered,
+                              s->households, s->households_covered, s->population,
+                              s->population_covered);
+    }
+  g_string_append_c (out, ']');
+}
+
+void
+cmap_compounds_text (GString *out, GArray *sums, const char *covered)
+{
+  if (sums->len == 0)
+    return;
+  g_string_append_printf (out, _("Per compound (households and residents: covered / where "
+                                 "known):\n"));
+  /* the name last: Chinese names are wider than their bytes */
+  g_string_append_printf (out, "%9s %9s %7s %15s %15s  %s\n", _("Buildings"), covered, "%",
+                          _("Households"), _("Residents"), _("Compound"));
+  for (guint i = 0; i < sums->len; i++)
+    {
+      const CmCompoundSum *s = &g_array_index (sums, CmCompoundSum, i);
+      g_autofree char *h = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                                            s->households_covered, s->households);
+      g_autofree char *p = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                                            s->population_covered, s->population);
+      g_string_append_printf (out, "%9u %9u %6.1f%% %15s %15s  %s\n", s->buildings, s->covered,
+                              s->buildings ? 100.0 * s->covered / s->buildings : 0.0, h, p,
+                              cmap_compound_row_name (s));
+    }
+}
+
 int
 cmap_check_network (const char *text, gboolean at_night, CmNetworkMode *mode)
 {

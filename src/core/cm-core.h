@@ -4,6 +4,7 @@
 
 #include "cm-analysis.h"
 #include "cm-categories.h"
+#include "cm-compounds.h"
 #include "cm-coverage.h"
 #include "cm-export.h"
 #include "cm-feature.h"

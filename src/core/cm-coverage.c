@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cm-categories.h"
+#include "cm-compounds.h"
 #include "cm-geodesic.h"
 #include "cm-layer.h"
 #include "cm-store-private.h"
@@ -27,6 +28,7 @@ building_clear (gpointer p)
   CmCoverageBuilding *b = p;
   g_free (b->uuid);
   g_free (b->name);
+  g_free (b->compound_uuid);
 }
 
 CmCoverage *
@@ -37,6 +39,7 @@ cm_coverage_new (void)
   g_array_set_clear_func (c->sources, source_clear);
   c->buildings = g_array_new (FALSE, TRUE, sizeof (CmCoverageBuilding));
   g_array_set_clear_func (c->buildings, building_clear);
+  c->compounds = g_ptr_array_new_with_free_func (_cm_compound_free);
   return c;
 }
 
@@ -60,7 +63,7 @@ cm_coverage_add_building (CmCoverage *c, const char *uuid, const char *name, dou
   b.uuid = g_strdup (uuid);
   b.name = g_strdup (name);
   b.lon = lon, b.lat = lat, b.households = households, b.population = population;
-  b.nearest = -1, b.nearest_m = NAN;
+  b.nearest = -1, b.nearest_m = NAN, b.compound = -1;
   b.walk_m = b.access_m = b.source_access_m = b.detour = NAN;
   g_array_append_val (c->buildings, b);
 }
@@ -72,6 +75,7 @@ cm_coverage_free (CmCoverage *coverage)
     return;
   g_array_unref (coverage->sources);
   g_array_unref (coverage->buildings);
+  g_ptr_array_unref (coverage->compounds);
   g_free (coverage);
 }
 
@@ -126,8 +130,9 @@ gboolean
 cm_coverage_load_buildings (CmCoverage *c, CmStore *store, GError **error)
 {
   sqlite3_stmt *stmt = _cm_store_prepare (store,
-                            "SELECT uuid, name, X(p), Y(p), households, population FROM"
-                            " (SELECT uuid, name, households, population,"
+                            "SELECT uuid, name, X(p), Y(p), households, population,"
+                            " compound_uuid FROM"
+                            " (SELECT uuid, name, households, population, compound_uuid,"
                             " ST_PointOnSurface(geom) AS p FROM buildings"
                             " WHERE deleted = 0 AND geom IS NOT NULL) WHERE p IS NOT NULL"
                             " ORDER BY rowid",
@@ -140,9 +145,12 @@ cm_coverage_load_buildings (CmCoverage *c, CmStore *store, GError **error)
                                 (const char *) sqlite3_column_text (stmt, 1),
                                 sqlite3_column_double (stmt, 2), sqlite3_column_double (stmt, 3),
                                 column_int_or_unknown (stmt, 4), column_int_or_unknown (stmt, 5));
+      CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding,
+                                              c->buildings->len - 1);
+      b->compound_uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
     }
   sqlite3_finalize (stmt);
-  return TRUE;
+  return cm_compounds_assign (c, store, error);
 }
 
 gboolean

@@ -47,6 +47,9 @@ typedef struct
   double access_m;        /* the building's own access leg; NAN when off the network */
   double source_access_m; /* the nearest source's access leg */
   double detour;          /* walk_m / nearest_m; NAN when not reached or under 1 m apart */
+  char *compound_uuid;    /* the compound a planner chose for it, or NULL */
+  int compound;           /* the compound it is in: an index into CmCoverage.compounds, or -1
+                           * (cm-compounds.h) */
 } CmCoverageBuilding;
 
 typedef struct
@@ -60,6 +63,7 @@ typedef struct
   guint sources_off_network;       /* walking: sources with no path near them */
   gint64 households_covered, households_uncovered;
   gint64 population_covered, population_uncovered;
+  GPtrArray *compounds; /* CmCompound (cm-compounds.h): the map's compounds and grid cells */
 } CmCoverage;
 
 /* An empty coverage, to fill by hand (tests, benchmarks); cm_coverage_load fills one from a map. */
@@ -75,7 +79,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmCoverage, cm_coverage_free)
 /* Appends the live features @selector names as sources; @radius_m as in cm_coverage_load. */
 gboolean cm_coverage_load_sources (CmCoverage *coverage, CmStore *store, const char *selector,
                                    double radius_m, GError **error);
-/* Appends the live buildings of @store (point-on-surface, households, population). */
+/* Appends the live buildings of @store (point-on-surface, households, population) and puts
+ * each in its compound (cm_compounds_assign). */
 gboolean cm_coverage_load_buildings (CmCoverage *coverage, CmStore *store, GError **error);
 /* TRUE when @selector names a layer and known categories; else says what to write. */
 gboolean cm_coverage_check_selector (const char *selector, GError **error);

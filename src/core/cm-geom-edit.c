@@ -149,3 +149,13 @@ cm_geom_copy (const CmGeom *geom)
   g_array_append_vals (copy->part_len, geom->part_len->data, geom->part_len->len);
   return copy;
 }
+
+void
+cm_geom_add_parts (CmGeom *multi, const CmGeom *geom)
+{
+  g_return_if_fail (multi->type >= CM_GEOM_MULTIPOINT && multi->type <= CM_GEOM_MULTIPOLYGON);
+  g_return_if_fail (cm_geom_type_single (geom->type) == cm_geom_type_single (multi->type));
+  g_array_append_vals (multi->xy, geom->xy->data, geom->xy->len);
+  g_array_append_vals (multi->ring_len, geom->ring_len->data, geom->ring_len->len);
+  g_array_append_vals (multi->part_len, geom->part_len->data, geom->part_len->len);
+}

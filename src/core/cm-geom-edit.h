@@ -27,5 +27,8 @@ guint cm_geom_insert_after (CmGeom *geom, guint position, double x, double y);
 gboolean cm_geom_remove_position (CmGeom *geom, guint position, const char **reason);
 void cm_geom_translate (CmGeom *geom, double dx, double dy);
 CmGeom *cm_geom_copy (const CmGeom *geom);
+/* Appends the parts of @geom (a polygon or multipolygon; a line or multiline; a point or
+ * multipoint) to @multi, a multi geometry of that kind: an area drawn in several parts. */
+void cm_geom_add_parts (CmGeom *multi, const CmGeom *geom);
 
 G_END_DECLS

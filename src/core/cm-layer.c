@@ -14,7 +14,7 @@
 /* Limits: a radius beyond 5 km serves no community on foot (GB 50180's widest circle is
  * 15 minutes, about 1 km); a building or team beyond these counts is a typing mistake. */
 static const CmLayerField station_fields[] = {
-  { "service_radius_m", CM_VALUE_METRES, 5000, N_("Service radius (m)"), "服务半径|半径", 1 },
+  { "service_radius_m", CM_VALUE_METRES, 5000, N_("Service radius"), "服务半径|半径", 1 },
   { "kind", CM_VALUE_KIND, 0, N_("Kind"), "类型|种类|站点类型", 3 },
   { "opening_hours", CM_VALUE_TEXT, 0, N_("Opening hours"), "开放时间|服务时间", 3 },
   { "phone", CM_VALUE_TEXT, 0, N_("Phone"), "电话|联系电话", 3 },

@@ -29,6 +29,9 @@ gboolean _cm_store_read_file_start (const char *path, guint8 *buf, int len, gint
 /* Prepares the process for libspatialite: unsets SPATIALITE_SECURITY (docs/architecture.md, "Files are untrusted input"). */
 void _cm_spatialite_prepare (void);
 
+/* cm-compounds.c: frees a CmCompound */
+void _cm_compound_free (gpointer compound);
+
 /* cm-kinds.c */
 /* After an import (inside its transaction): every kind the map's stations, teams and compounds
  * use joins the list, so that the forms offer a kind a file brought. */

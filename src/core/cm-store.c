@@ -1236,7 +1236,7 @@ cm_store_feature_at (CmStore *self, double lon, double lat, double tolerance, gu
   /* stations first among points, then resources, then the rest */
   static const CmLayer order[] = { CM_LAYER_STATIONS, CM_LAYER_RESOURCES, CM_LAYER_BARRIERS,
                                    CM_LAYER_PATHS, CM_LAYER_BUILDINGS, CM_LAYER_TEAMS,
-                                   CM_LAYER_BOUNDARY };
+                                   CM_LAYER_COMPOUNDS, CM_LAYER_BOUNDARY };
   int best_dim = G_MAXINT;
   double best_dist = G_MAXDOUBLE;
   CmLayer best_layer = CM_LAYER_NONE;
@@ -1248,14 +1248,16 @@ cm_store_feature_at (CmStore *self, double lon, double lat, double tolerance, gu
       if (hidden & (1u << layer))
         continue;
       const char *t = cm_layer_to_string (layer);
-      /* ST_Distance is 0 inside an area; the boundary and team areas are picked by their
+      gboolean by_edge = layer == CM_LAYER_BOUNDARY || layer == CM_LAYER_TEAMS ||
+                         layer == CM_LAYER_COMPOUNDS;
+      /* ST_Distance is 0 inside an area; the boundary, compounds and team areas are picked by their
        * edge only, so that a click inside the community still reaches what is in it */
       g_autofree char *sql = g_strdup_printf (
           "SELECT uuid, ST_Dimension(geom) AS dim, %s AS d FROM %s"
           " WHERE deleted = 0 AND id IN (SELECT pkid FROM idx_%s_geom WHERE xmin <= ?1 + ?3"
           " AND xmax >= ?1 - ?3 AND ymin <= ?2 + ?3 AND ymax >= ?2 - ?3) AND d <= ?3"
           " ORDER BY dim, d LIMIT 1",
-          layer == CM_LAYER_BOUNDARY || layer == CM_LAYER_TEAMS
+          by_edge
               ? "ST_Distance(ST_Boundary(geom), MakePoint(?1, ?2, 4326))"
               : "ST_Distance(geom, MakePoint(?1, ?2, 4326))",
           t, t);
@@ -1269,7 +1271,7 @@ cm_store_feature_at (CmStore *self, double lon, double lat, double tolerance, gu
         {
           int dim = sqlite3_column_int (stmt, 1);
           double d = sqlite3_column_double (stmt, 2);
-          if (layer == CM_LAYER_BOUNDARY || layer == CM_LAYER_TEAMS)
+          if (by_edge)
             dim = 1; /* picked by their edge, like a line */
           if (dim < best_dim || (dim == best_dim && d < best_dist))
             {

@@ -157,6 +157,28 @@ draw_boundary (const CmFeatureRow *row, gpointer data)
   return TRUE;
 }
 
+/* A compound or grid cell: a thin dotted line in the boundary's colour, named in its middle. */
+static gboolean
+draw_compound (const CmFeatureRow *row, gpointer data)
+{
+  Draw *d = data;
+  g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
+  if (!g)
+    return TRUE;
+  static const double dash[] = { 2, 4 };
+  cairo_new_path (d->cr);
+  add_path (d, g);
+  cairo_set_dash (d->cr, dash, 2, 0);
+  cairo_set_line_width (d->cr, g_strcmp0 (row->kind, "grid") == 0 ? 1.5 : 2.5);
+  cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_ROUND);
+  set_color (d->cr, cm_style_boundary, 0.7);
+  cairo_stroke (d->cr);
+  cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_BUTT);
+  cairo_set_dash (d->cr, NULL, 0, 0);
+  add_label (d, row->name, row->bbox, 0, 2, 15, 0);
+  return TRUE;
+}
+
 static gboolean
 draw_team (const CmFeatureRow *row, gpointer data)
 {
@@ -538,6 +560,7 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
     { CM_LAYER_BUILDINGS, FALSE, draw_building, 2 },
     { CM_LAYER_PATHS, FALSE, draw_path, 12 },
     { CM_LAYER_BARRIERS, FALSE, draw_barrier, 3 },
+    { CM_LAYER_COMPOUNDS, FALSE, draw_compound, 3 },
     { CM_LAYER_BOUNDARY, FALSE, draw_boundary, 3 },
     { CM_LAYER_STATIONS, TRUE, draw_station_radius, 0 },
     { CM_LAYER_RESOURCES, FALSE, draw_resource, 8 },
@@ -633,12 +656,16 @@ cm_render_collect_labels (CmStore *store, CmLabels *labels, guint hidden, GError
 {
   Collect stations = { labels, STATION_LABEL_DY, 14, 0, 1 };
   Collect teams = { labels, 0, 15, 0, 2 };
+  Collect compounds = { labels, 0, 15, 0, 2 };
   Collect resources = { labels, RESOURCE_LABEL_DY, 12, RESOURCE_LABEL_ZOOM, 3 };
   return ((hidden & (1u << CM_LAYER_STATIONS)) ||
           cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, NULL, collect_label, &stations,
                                     error)) &&
          ((hidden & (1u << CM_LAYER_TEAMS)) ||
           cm_store_foreach_in_bbox (store, CM_LAYER_TEAMS, NULL, collect_label, &teams, error)) &&
+         ((hidden & (1u << CM_LAYER_COMPOUNDS)) ||
+          cm_store_foreach_in_bbox (store, CM_LAYER_COMPOUNDS, NULL, collect_label, &compounds,
+                                    error)) &&
          ((hidden & (1u << CM_LAYER_RESOURCES)) ||
           cm_store_foreach_in_bbox (store, CM_LAYER_RESOURCES, NULL, collect_label, &resources,
                                     error));
