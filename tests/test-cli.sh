@@ -375,6 +375,69 @@ PY
 "$CMAP" coverage "$dir/compounds.sqlite" --radius | grep -q "(whole community)" || fail "coverage's table per compound"
 ok "per compound: coverage (buildings, covered, households) and teams equal SpatiaLite's recount; a compound set by hand wins; the life circle's per-compound counts add up"
 
+# cmap join: a residents' committee's table of buildings in UTF-8, UTF-8 with a BOM and
+# GB18030; matched by source_id; a key that matches nothing listed; 备注 left out; bad values,
+# a repeated key and a missing key column refused with the map byte for byte unchanged;
+# joining the same file again changes nothing
+cp "$DEMO_MAP" "$dir/join.sqlite"
+sqlite3 "$dir/join.sqlite" "SELECT source_id FROM buildings WHERE deleted = 0 ORDER BY id LIMIT 4" >"$dir/join-ids.txt"
+python3 - "$dir" "$dir/join-ids.txt" <<'PY' || fail "writing the join tables"
+import sys
+d, ids = sys.argv[1], [l.strip() for l in open(sys.argv[2]) if l.strip()]
+def table(households, heads, extra_rows=()):
+    rows = ['楼栋编号,户数,常住人口,楼长,备注']
+    for i, sid in enumerate(ids):
+        rows.append(f'{sid},{households + i},{3 * (households + i)},"{heads}{i}",第{i}栋')
+    rows += list(extra_rows)
+    return '\r\n'.join(rows) + '\r\n'
+open(f'{d}/utf8.csv', 'w', encoding='utf-8').write(table(40, '王阿姨', ['way/0,12,30,李四,拆了']))
+open(f'{d}/bom.csv', 'w', encoding='utf-8-sig').write(table(50, '张伯'))
+open(f'{d}/gb.csv', 'w', encoding='gb18030').write(table(60, '刘姐'))
+open(f'{d}/bad.csv', 'w', encoding='utf-8').write(
+    '楼栋编号,户数,人口\n' + f'{ids[0]},abc,10\n' + f'{ids[1]},20,-5\n' + f'{ids[2]},2.5,7\n')
+open(f'{d}/dup.csv', 'w', encoding='utf-8').write(
+    '楼栋编号,户数\n' + f'{ids[0]},10\n' + f'{ids[1]},20\n' + f'{ids[0]},11\n')
+PY
+first=$(head -1 "$dir/join-ids.txt")
+expect 2 "$CMAP" join "$dir/join.sqlite" "$dir/utf8.csv"; one_line_error
+expect 0 "$CMAP" join "$dir/join.sqlite" "$dir/utf8.csv" --key 楼栋编号=source_id
+grep -q "UTF-8): 5 rows; 4 match" "$dir/out" || fail "join utf8: $(cat "$dir/out")"
+grep -q "row 6: way/0 matches no feature" "$dir/out" || fail "join: the unmatched row is not listed: $(cat "$dir/out")"
+grep -q "column 备注 names no field" "$dir/out" || fail "join: 备注 not said to be left out: $(cat "$dir/out")"
+grep -q "4 features changed" "$dir/out" || fail "join: $(cat "$dir/out")"
+[ "$(sqlite3 "$dir/join.sqlite" "SELECT households || '/' || population || '/' || building_head FROM buildings WHERE source_id = '$first'")" = "40/120/王阿姨0" ] \
+  || fail "join: the first building's fields"
+[ "$(sqlite3 "$dir/join.sqlite" "SELECT count(*) FROM buildings WHERE households IS NOT NULL")" = 4 ] || fail "join: households set on other buildings"
+before=$(sha256sum <"$dir/join.sqlite")
+expect 0 "$CMAP" join "$dir/join.sqlite" "$dir/utf8.csv" --key 楼栋编号=source_id
+grep -q "0 features changed" "$dir/out" || fail "join again: $(cat "$dir/out")"
+[ "$(sha256sum <"$dir/join.sqlite")" = "$before" ] || fail "joining the same file again changed the map"
+expect 0 "$CMAP" join "$dir/join.sqlite" "$dir/bom.csv" --key 楼栋编号=source_id --json
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['encoding'] == 'UTF-8 with BOM' and d['matched'] == 4 and d['changed'] == 4 and d['applied'], d
+assert d['used'] == ['户数 → households', '常住人口 → population', '楼长 → building_head'], d['used']
+assert d['left_out'] == ['备注'] and d['problems'] == [], d
+" "$dir/out" || fail "join bom --json: $(cat "$dir/out")"
+expect 0 "$CMAP" join "$dir/join.sqlite" "$dir/gb.csv" --key 楼栋编号=source_id
+grep -q "(GB18030)" "$dir/out" || fail "join GB18030: $(cat "$dir/out")"
+[ "$(sqlite3 "$dir/join.sqlite" "SELECT households || '/' || building_head FROM buildings WHERE source_id = '$first'")" = "60/刘姐0" ] \
+  || fail "join GB18030: the first building's fields"
+before=$(sha256sum <"$dir/join.sqlite")
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/bad.csv" --key 楼栋编号=source_id
+grep -q "row 2, column 户数: Households takes a whole number from 0 to 100,000, not “abc”" "$dir/err" || fail "join bad: $(cat "$dir/err")"
+grep -q "row 3, column 人口: Residents takes a whole number" "$dir/err" || fail "join bad: $(cat "$dir/err")"
+grep -q "row 4, column 户数: .*not “2.5”" "$dir/err" || fail "join bad: $(cat "$dir/err")"
+tail -1 "$dir/err" | grep -q "3 values that cannot be used" || fail "join bad: the last line: $(tail -1 "$dir/err")"
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/dup.csv" --key 楼栋编号=source_id
+grep -q "row 4, column 楼栋编号: the key is given again (first on row 2)" "$dir/err" || fail "join dup: $(cat "$dir/err")"
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/utf8.csv" --key 编号=source_id; one_line_error
+grep -q "no column “编号”" "$dir/err" || fail "join: a missing key column: $(cat "$dir/err")"
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/utf8.csv" --key 楼栋编号=households; one_line_error
+[ "$(sha256sum <"$dir/join.sqlite")" = "$before" ] || fail "a refused join changed the map"
+ok "join: UTF-8, UTF-8 with BOM and GB18030 by source_id; unmatched listed, 备注 left out; again: no change (sha256); bad values, a repeated key, a missing column refused with every cell listed and the map unchanged (sha256)"
+
 # cmap lifecircle: the JSON's shares match its counts, the CSV has a row per building and a
 # pair of columns per facility, the PDF is a Chinese report (text read back by pdftotext)
 expect 0 "$CMAP" lifecircle "$DEMO_MAP" --json --pdf "$dir/lc.pdf"

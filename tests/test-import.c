@@ -737,7 +737,15 @@ test_export_round_trip (void)
                                  "UPDATE teams SET kind = 'culture_sports', members = 16"
                                  " WHERE id = 1;"
                                  "UPDATE buildings SET households = 48, population = 131"
-                                 " WHERE id = 7", &error));
+                                 " WHERE id = 7;"
+                                 /* the planner's fields of schema 3 travel too */
+                                 "UPDATE stations SET kind = 'heart_link_station',"
+                                 " opening_hours = '8:00-20:00', phone = '0757-1' WHERE id = 1;"
+                                 "UPDATE teams SET leader = '李', meeting_place = '文化小院'"
+                                 " WHERE id = 1;"
+                                 "UPDATE buildings SET building_head = '王阿姨', compound_uuid ="
+                                 " (SELECT uuid FROM compounds ORDER BY id LIMIT 1) WHERE id = 7",
+                                 &error));
   g_assert_no_error (error);
 
   g_autofree char *exported = g_build_filename (dir, "all.geojson", NULL);
@@ -746,7 +754,8 @@ test_export_round_trip (void)
                                        " + (SELECT count(*) FROM stations) + (SELECT count(*)"
                                        " FROM teams) + (SELECT count(*) FROM buildings)"
                                        " + (SELECT count(*) FROM paths) + (SELECT count(*) FROM"
-                                       " barriers) + (SELECT count(*) FROM boundary)");
+                                       " barriers) + (SELECT count(*) FROM boundary)"
+                                       " + (SELECT count(*) FROM compounds)");
 
   /* the file says what a reader needs, in words */
   g_autoptr (JsonNode) root = load_json (exported);

@@ -47,6 +47,7 @@ extern const CmapCommand cmap_command_coverage;
 extern const CmapCommand cmap_command_walk_area;
 extern const CmapCommand cmap_command_teams;
 extern const CmapCommand cmap_command_lifecircle;
+extern const CmapCommand cmap_command_join;
 
 /* ---- cmap-util.c --------------------------------------------------------------------------- */
 

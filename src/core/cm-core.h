@@ -15,6 +15,7 @@
 #include "cm-history.h"
 #include "cm-i18n.h"
 #include "cm-import.h"
+#include "cm-join.h"
 #include "cm-json-writer.h"
 #include "cm-kinds.h"
 #include "cm-layer.h"

@@ -2,10 +2,12 @@
 /* cm-history.c: undo and redo as snapshots written back through the store. */
 #include "cm-history.h"
 
+/* One undoable step: the features it changed, as they were and as they became (same order);
+ * one feature for a drawing's add, update or delete, many for a join or a table's cells. */
 typedef struct
 {
-  CmFeature *before; /* an add's "before" is the feature as a tombstone */
-  CmFeature *after;
+  GPtrArray *before; /* CmFeature; an add's "before" is the feature as a tombstone */
+  GPtrArray *after;
 } Step;
 
 struct _CmHistory
@@ -28,8 +30,8 @@ static guint signals[N_SIGNALS];
 static void
 step_free (Step *step)
 {
-  g_clear_object (&step->before);
-  g_clear_object (&step->after);
+  g_ptr_array_unref (step->before);
+  g_ptr_array_unref (step->after);
   g_free (step);
 }
 
@@ -68,7 +70,7 @@ cm_history_new (CmStore *store)
 
 /* A new change: it is the one to undo next, and what was undone can no longer be redone. */
 static void
-remember (CmHistory *self, CmFeature *before, CmFeature *after)
+remember_step (CmHistory *self, GPtrArray *before, GPtrArray *after)
 {
   Step *step = g_new0 (Step, 1);
   step->before = before;
@@ -76,6 +78,17 @@ remember (CmHistory *self, CmFeature *before, CmFeature *after)
   g_ptr_array_add (self->undo, step);
   g_ptr_array_set_size (self->redo, 0);
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* The same for one feature: takes @before and @after. */
+static void
+remember (CmHistory *self, CmFeature *before, CmFeature *after)
+{
+  GPtrArray *b = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *a = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (b, before);
+  g_ptr_array_add (a, after);
+  remember_step (self, b, a);
 }
 
 gboolean
@@ -95,6 +108,25 @@ cm_history_update (CmHistory *self, CmFeature *before, CmFeature *feature, GErro
   if (!cm_store_update_feature (self->store, feature, error))
     return FALSE;
   remember (self, cm_feature_copy (before), cm_feature_copy (feature));
+  return TRUE;
+}
+
+gboolean
+cm_history_update_many (CmHistory *self, GPtrArray *before, GPtrArray *features, GError **error)
+{
+  g_return_val_if_fail (before->len == features->len, FALSE);
+  if (features->len == 0)
+    return TRUE;
+  if (!cm_store_update_features (self->store, features, error))
+    return FALSE;
+  GPtrArray *b = g_ptr_array_new_full (before->len, g_object_unref);
+  GPtrArray *a = g_ptr_array_new_full (features->len, g_object_unref);
+  for (guint i = 0; i < features->len; i++)
+    {
+      g_ptr_array_add (b, cm_feature_copy (before->pdata[i]));
+      g_ptr_array_add (a, cm_feature_copy (features->pdata[i]));
+    }
+  remember_step (self, b, a);
   return TRUE;
 }
 
@@ -123,16 +155,25 @@ cm_history_can_redo (CmHistory *self)
   return self->redo->len > 0;
 }
 
+/* The box of every version of every feature of @step: what the map must redraw. */
 static void
-union_bbox (CmFeature *a, CmFeature *b, double touched[4])
+step_bbox (const Step *step, double touched[4])
 {
-  double ba[4], bb[4];
-  cm_feature_get_bbox (a, ba);
-  cm_feature_get_bbox (b, bb);
-  touched[0] = MIN (ba[0], bb[0]);
-  touched[1] = MIN (ba[1], bb[1]);
-  touched[2] = MAX (ba[2], bb[2]);
-  touched[3] = MAX (ba[3], bb[3]);
+  touched[0] = touched[1] = G_MAXDOUBLE;
+  touched[2] = touched[3] = -G_MAXDOUBLE;
+  for (int side = 0; side < 2; side++)
+    {
+      GPtrArray *features = side ? step->after : step->before;
+      for (guint i = 0; i < features->len; i++)
+        {
+          double b[4];
+          cm_feature_get_bbox (features->pdata[i], b);
+          touched[0] = MIN (touched[0], b[0]);
+          touched[1] = MIN (touched[1], b[1]);
+          touched[2] = MAX (touched[2], b[2]);
+          touched[3] = MAX (touched[3], b[3]);
+        }
+    }
 }
 
 /* Moves the last step of @from to @to, writing its @undo ? before : after. */
@@ -143,13 +184,13 @@ replay (CmHistory *self, GPtrArray *from, GPtrArray *to, gboolean undo, double t
   if (from->len == 0)
     return FALSE;
   Step *step = g_ptr_array_index (from, from->len - 1);
-  CmFeature *target = undo ? step->before : step->after;
-  if (!cm_store_restore_feature (self->store, target, error))
+  GPtrArray *targets = undo ? step->before : step->after;
+  if (!cm_store_restore_features (self->store, targets, error))
     return FALSE;
   if (touched)
-    union_bbox (step->before, step->after, touched);
+    step_bbox (step, touched);
   if (now)
-    *now = cm_feature_copy (target);
+    *now = targets->len == 1 ? cm_feature_copy (targets->pdata[0]) : NULL;
   g_ptr_array_add (to, g_ptr_array_steal_index (from, from->len - 1));
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;

@@ -22,12 +22,17 @@ gboolean cm_history_add (CmHistory *self, CmFeature *feature, GError **error);
 /* @before: a cm_feature_copy of @feature as it was stored before the caller changed it. */
 gboolean cm_history_update (CmHistory *self, CmFeature *before, CmFeature *feature,
                             GError **error);
+/* Many features changed as one step (one transaction; one undo): @before[i] as feature @i was
+ * stored before the caller changed it. Nothing is done for none. */
+gboolean cm_history_update_many (CmHistory *self, GPtrArray *before, GPtrArray *features,
+                                 GError **error);
 gboolean cm_history_delete (CmHistory *self, CmFeature *feature, GError **error);
 
 gboolean cm_history_can_undo (CmHistory *self);
 gboolean cm_history_can_redo (CmHistory *self);
 /* Undo or redo the last step. @touched (may be NULL) gets the box of both versions, what the
- * map must redraw; @now (may be NULL) the feature as it now is in the file. */
+ * map must redraw; @now (may be NULL) the feature as it now is in the file (NULL for a step
+ * of many features). */
 gboolean cm_history_undo (CmHistory *self, double touched[4], CmFeature **now, GError **error);
 gboolean cm_history_redo (CmHistory *self, double touched[4], CmFeature **now, GError **error);
 

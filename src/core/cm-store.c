@@ -1018,16 +1018,37 @@ write_fields (CmStore *self, CmFeature *feature, gint64 id, gboolean undelete,
   return ok;
 }
 
+/* Checks @feature and writes it over the live row with its uuid, inside the caller's
+ * transaction. */
+static gboolean
+update_one (CmStore *self, CmFeature *feature, GError **error)
+{
+  gint64 id = feature_id (self, feature, TRUE, error);
+  return id != 0 && check_geometry (self, feature, error) && check_fields (self, feature, error) &&
+         write_fields (self, feature, id, FALSE, _("change the feature"), error) &&
+         reload (self, feature, id, error);
+}
+
 gboolean
 cm_store_update_feature (CmStore *self, CmFeature *feature, GError **error)
 {
   if (!begin (self, error))
     return FALSE;
-  gint64 id = feature_id (self, feature, TRUE, error);
-  gboolean ok = id != 0 && check_geometry (self, feature, error) &&
-                check_fields (self, feature, error) &&
-                write_fields (self, feature, id, FALSE, _("change the feature"), error) &&
-                reload (self, feature, id, error) && commit (self, error);
+  gboolean ok = update_one (self, feature, error) && commit (self, error);
+  if (!ok)
+    rollback (self);
+  return ok;
+}
+
+gboolean
+cm_store_update_features (CmStore *self, GPtrArray *features, GError **error)
+{
+  if (!begin (self, error))
+    return FALSE;
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < features->len; i++)
+    ok = update_one (self, features->pdata[i], error);
+  ok = ok && commit (self, error);
   if (!ok)
     rollback (self);
   return ok;
@@ -1067,25 +1088,37 @@ cm_store_delete_feature (CmStore *self, CmFeature *feature, GError **error)
   return ok;
 }
 
+/* Writes @snapshot back over its row, tombstone included, inside the caller's transaction. */
+static gboolean
+restore_one (CmStore *self, CmFeature *snapshot, GError **error)
+{
+  gint64 id = feature_id (self, snapshot, FALSE, error);
+  if (id == 0)
+    return FALSE;
+  /* a tombstone (the snapshot from before an add, or after a delete), or every field back */
+  if (cm_feature_get_deleted (snapshot))
+    return write_tombstone (self, cm_feature_get_layer (snapshot), id, _("restore the feature"),
+                            error);
+  return check_geometry (self, snapshot, error) && check_fields (self, snapshot, error) &&
+         write_fields (self, snapshot, id, TRUE, _("restore the feature"), error);
+}
+
 gboolean
 cm_store_restore_feature (CmStore *self, CmFeature *snapshot, GError **error)
 {
-  CmLayer layer = cm_feature_get_layer (snapshot);
-  gboolean deleted = cm_feature_get_deleted (snapshot);
+  g_autoptr (GPtrArray) one = g_ptr_array_new ();
+  g_ptr_array_add (one, snapshot);
+  return cm_store_restore_features (self, one, error);
+}
+
+gboolean
+cm_store_restore_features (CmStore *self, GPtrArray *snapshots, GError **error)
+{
   if (!begin (self, error))
     return FALSE;
-  gint64 id = feature_id (self, snapshot, FALSE, error);
-  if (id == 0)
-    {
-      rollback (self);
-      return FALSE;
-    }
-  /* a tombstone (the snapshot from before an add, or after a delete), or every field back */
-  gboolean ok = deleted ? write_tombstone (self, layer, id, _("restore the feature"), error)
-                        : check_geometry (self, snapshot, error) &&
-                              check_fields (self, snapshot, error) &&
-                              write_fields (self, snapshot, id, TRUE, _("restore the feature"),
-                                            error);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < snapshots->len; i++)
+    ok = restore_one (self, snapshots->pdata[i], error);
   ok = ok && commit (self, error);
   if (!ok)
     rollback (self);

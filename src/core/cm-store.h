@@ -70,6 +70,10 @@ gboolean cm_store_delete_feature (CmStore *self, CmFeature *feature, GError **er
 /* Writes @snapshot (a cm_feature_copy taken earlier) back over the feature with its uuid,
  * tombstone included: undo and redo. The feature must be in the file, live or deleted. */
 gboolean cm_store_restore_feature (CmStore *self, CmFeature *snapshot, GError **error);
+/* The same for many (CmFeature), in one transaction: all are written or none. A table's
+ * cells set at once, a spreadsheet joined, and their undo. */
+gboolean cm_store_update_features (CmStore *self, GPtrArray *features, GError **error);
+gboolean cm_store_restore_features (CmStore *self, GPtrArray *snapshots, GError **error);
 CmFeature *cm_store_get_feature (CmStore *self, CmLayer layer, const char *uuid, GError **error);
 /* The live features of @layer whose bounding box meets @bbox (minx, miny, maxx, maxy), through
  * the spatial index. A GListModel of CmFeature. */
