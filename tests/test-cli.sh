@@ -438,6 +438,39 @@ expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/utf8.csv" --key 楼栋编号=hous
 [ "$(sha256sum <"$dir/join.sqlite")" = "$before" ] || fail "a refused join changed the map"
 ok "join: UTF-8, UTF-8 with BOM and GB18030 by source_id; unmatched listed, 备注 left out; again: no change (sha256); bad values, a repeated key, a missing column refused with every cell listed and the map unchanged (sha256)"
 
+# cmap suggest: three sites, each counted after the ones before; put there as stations, cmap
+# coverage --walk gains exactly what suggest said
+expect 0 "$CMAP" suggest "$DEMO_MAP" --walk 300 --count 3 --json
+cp "$dir/out" "$dir/suggest.json"
+cp "$DEMO_MAP" "$dir/suggest.sqlite"
+python3 - "$dir/suggest.json" "$dir/sites.geojson" <<'PY' || fail "suggest --json: $(cat "$dir/suggest.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d['summary']
+assert s['by'] == 'buildings' and s['buildings'] == 626 and len(d['sites']) == 3, d
+assert all(set(x) >= {'lon', 'lat', 'households', 'residents', 'buildings', 'near'} for x in d['sites'])
+gains = [x['buildings'] for x in d['sites']]
+assert gains == sorted(gains, reverse=True) and gains[0] > 0, gains
+assert all(x['near'] for x in d['sites']), d['sites']
+json.dump({'type': 'FeatureCollection', 'features': [
+    {'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [x['lon'], x['lat']]},
+     'properties': {'name': f'site {i}', 'map_layer': 'stations'}} for i, x in enumerate(d['sites'])]},
+    open(sys.argv[2], 'w'))
+PY
+before=$("$CMAP" coverage "$dir/suggest.sqlite" --walk 300 --json | python3 -c "import json,sys; print(json.load(sys.stdin)['summary']['covered'])")
+expect 0 "$CMAP" import "$dir/suggest.sqlite" "$dir/sites.geojson"
+after=$("$CMAP" coverage "$dir/suggest.sqlite" --walk 300 --json | python3 -c "import json,sys; print(json.load(sys.stdin)['summary']['covered'])")
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+before, after = int(sys.argv[2]), int(sys.argv[3])
+assert d['summary']['covered_before'] == before, (d['summary'], before)
+assert after - before == sum(x['buildings'] for x in d['sites']), (before, after, d['sites'])
+" "$dir/suggest.json" "$before" "$after" || fail "suggest: coverage with the sites as stations gains $((after - before)), not what suggest said"
+expect 2 "$CMAP" suggest "$DEMO_MAP"; one_line_error
+expect 2 "$CMAP" suggest "$DEMO_MAP" --walk 300 --count 0; one_line_error
+ok "suggest: 3 sites by buildings, each named by what is near; as stations, coverage --walk gains exactly what suggest said ($before → $after)"
+
 # cmap lifecircle: the JSON's shares match its counts, the CSV has a row per building and a
 # pair of columns per facility, the PDF is a Chinese report (text read back by pdftotext)
 expect 0 "$CMAP" lifecircle "$DEMO_MAP" --json --pdf "$dir/lc.pdf"

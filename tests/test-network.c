@@ -899,6 +899,151 @@ test_lifecircle_demo (void)
     }
 }
 
+/* ---- suggesting a site ------------------------------------------------------------------- */
+
+/* The best gain of any one candidate, by brute force: a search from every candidate in turn
+ * (not the reverse searches and grid of cm-suggest.c), counting the uncovered buildings (or
+ * their households) within @walk_m on foot. @c has its coverage computed. */
+static double
+brute_force_best (const CmCoverage *c, const CmNetwork *net, GArray *candidates, double walk_m,
+                  gboolean by_households, guint *best_index)
+{
+  g_autoptr (CmNetworkSearch) search = cm_network_search_new (net);
+  g_autofree CmNetworkTie *ties = g_new0 (CmNetworkTie, c->buildings->len);
+  for (guint b = 0; b < c->buildings->len; b++)
+    {
+      const CmCoverageBuilding *bd = &g_array_index (c->buildings, CmCoverageBuilding, b);
+      cm_network_tie (net, bd->lon, bd->lat, CM_NETWORK_MAX_ACCESS_M, &ties[b]);
+    }
+  double best = 0;
+  *best_index = G_MAXUINT;
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const CmSuggestCandidate *cand = &g_array_index (candidates, CmSuggestCandidate, i);
+      cm_network_search_run (search, &cand->tie, 1, TRUE, walk_m);
+      double gain = 0;
+      for (guint b = 0; b < c->buildings->len; b++)
+        {
+          const CmCoverageBuilding *bd = &g_array_index (c->buildings, CmCoverageBuilding, b);
+          if (bd->covered || ties[b].edge < 0)
+            continue;
+          if (cm_network_search_distance_to (search, &ties[b], NULL) + ties[b].access_m <= walk_m)
+            gain += by_households ? MAX (bd->households, 0) : 1;
+        }
+      if (gain > best)
+        best = gain, *best_index = i;
+    }
+  return best;
+}
+
+static void
+add_household_building (CmCoverage *c, double x, double y, gint64 households)
+{
+  double lon, lat;
+  at (x, y, &lon, &lat);
+  g_autofree char *uuid = g_strdup_printf ("b%u", c->buildings->len);
+  cm_coverage_add_building (c, uuid, uuid, lon, lat, households, 3 * households);
+}
+
+/* A 4 × 4 grid of streets 100 m apart: three large buildings at one corner outweigh five small
+ * ones at the other, so the first site goes there and the second to the small ones; the
+ * candidates are every crossing and a point every 50 m; the first site's gain equals the
+ * brute force's best. */
+static void
+test_suggest_grid (void)
+{
+  g_autoptr (CmNetwork) net = cm_network_new ();
+  for (int i = 0; i < 4; i++)
+    {
+      double v = 100.0 * i;
+      PATH (net, 0, v, 100, v, 200, v, 300, v);
+      PATH (net, v, 0, v, 100, v, 200, v, 300);
+    }
+  cm_network_build (net);
+  g_autoptr (GArray) candidates = cm_suggest_path_candidates (net, 50);
+  /* 16 crossings and the middle of each of the 24 edges */
+  g_assert_cmpint (candidates->len, ==, 16 + 24);
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  add_household_building (c, 5, 10, 100);
+  add_household_building (c, 10, 5, 100);
+  add_household_building (c, 20, -5, 100);
+  for (int k = 0; k < 5; k++)
+    add_household_building (c, 290 + 5 * k, 305, 10);
+  g_autoptr (CmSuggestion) s = cm_suggest_run (c, net, candidates, 60, 2, NULL);
+  g_assert_true (s->by_households);
+  g_assert_cmpint (s->covered_before, ==, 0);
+  g_assert_cmpint (s->sites->len, ==, 2);
+  CmSuggestSite *first = &g_array_index (s->sites, CmSuggestSite, 0);
+  CmSuggestSite *second = &g_array_index (s->sites, CmSuggestSite, 1);
+  g_assert_cmpint (first->households, ==, 300);
+  g_assert_cmpint (first->buildings, ==, 3);
+  g_assert_cmpint (first->population, ==, 900);
+  g_assert_cmpint (second->households, ==, 50);
+  g_assert_cmpint (second->buildings, ==, 5);
+  /* the first near the corner (0, 0), the second near (300, 300) */
+  double lon, lat;
+  at (0, 0, &lon, &lat);
+  g_assert_cmpfloat (cm_test_geod_distance (first->lon, first->lat, lon, lat), <, 60);
+  at (300, 300, &lon, &lat);
+  g_assert_cmpfloat (cm_test_geod_distance (second->lon, second->lat, lon, lat), <, 60);
+  /* what is left: nothing more within reach, so a third is not offered */
+  g_autoptr (CmCoverage) again = cm_coverage_new ();
+  add_household_building (again, 5, 10, 100);
+  g_autoptr (CmSuggestion) more = cm_suggest_run (again, net, candidates, 60, 3, NULL);
+  g_assert_cmpint (more->sites->len, ==, 1);
+
+  /* against brute force, on buildings spread over the grid (every building its own weight) */
+  g_autoptr (CmCoverage) spread = cm_coverage_new ();
+  add_source (spread, 0, 0);
+  for (int k = 0; k < 30; k++)
+    add_household_building (spread, (k * 37) % 310, (k * 53) % 305 + 3, 1 + (k * 7) % 11);
+  cm_coverage_compute_walk (spread, net, 120);
+  guint best_index;
+  double best = brute_force_best (spread, net, candidates, 120, TRUE, &best_index);
+  g_autoptr (CmSuggestion) greedy = cm_suggest_run (spread, net, candidates, 120, 1, NULL);
+  g_test_message ("grid: brute force %.0f households (candidate %u), greedy %" G_GINT64_FORMAT,
+                  best, best_index, g_array_index (greedy->sites, CmSuggestSite, 0).households);
+  g_assert_cmpfloat (best, >, 0);
+  g_assert_cmpint (g_array_index (greedy->sites, CmSuggestSite, 0).households, ==, (gint64) best);
+}
+
+/* The demo (buildings only, then with households): the first site gains what the best
+ * candidate of a brute-force search gains. */
+static void
+test_suggest_demo (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "demo.sqlite", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (CmNetwork) net = cm_network_load (store, CM_NETWORK_WALKABLE, &error);
+  g_autoptr (GArray) candidates = cm_suggest_path_candidates (net, CM_SUGGEST_SPACING_M);
+  for (int households = 0; households < 2; households++)
+    {
+      if (households)
+        g_assert_true (_cm_store_exec (store, "UPDATE buildings SET households = id % 9", &error));
+      g_autoptr (CmCoverage) c = cm_coverage_load (store, "stations", 0, &error);
+      g_assert_no_error (error);
+      cm_coverage_compute_walk (c, net, 300);
+      guint best_index;
+      double best = brute_force_best (c, net, candidates, 300, households, &best_index);
+      g_autoptr (CmSuggestion) s = cm_suggest_run (c, net, candidates, 300, 1, NULL);
+      const CmSuggestSite *site = &g_array_index (s->sites, CmSuggestSite, 0);
+      gint64 got = households ? site->households : site->buildings;
+      g_test_message ("demo by %s: %u candidates, brute force %.0f (candidate %u), greedy %"
+                      G_GINT64_FORMAT, households ? "households" : "buildings", candidates->len,
+                      best, best_index, got);
+      g_assert_cmpint (s->by_households, ==, households);
+      g_assert_cmpfloat (best, >, 10);
+      g_assert_cmpint (got, ==, (gint64) best);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -913,5 +1058,7 @@ main (int argc, char **argv)
   g_test_add_func ("/network/service-area", test_service_area);
   g_test_add_func ("/network/porto-walking", test_porto_walking);
   g_test_add_func ("/network/lifecircle-demo", test_lifecircle_demo);
+  g_test_add_func ("/network/suggest-grid", test_suggest_grid);
+  g_test_add_func ("/network/suggest-demo", test_suggest_demo);
   return g_test_run ();
 }

@@ -48,6 +48,7 @@ extern const CmapCommand cmap_command_walk_area;
 extern const CmapCommand cmap_command_teams;
 extern const CmapCommand cmap_command_lifecircle;
 extern const CmapCommand cmap_command_join;
+extern const CmapCommand cmap_command_suggest;
 
 /* ---- cmap-util.c --------------------------------------------------------------------------- */
 

@@ -25,6 +25,7 @@
 #include "cm-photos.h"
 #include "cm-snap.h"
 #include "cm-store.h"
+#include "cm-suggest.h"
 #include "cm-store-pool.h"
 #include "cm-teams.h"
 #include "cm-workshops.h"

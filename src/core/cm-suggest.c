@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-suggest.c: greedy maximal covering on the walking network. */
+#include "config.h"
+
+#include "cm-suggest.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+
+#include "cm-geodesic.h"
+#include "cm-store-private.h"
+
+static void
+candidate_clear (gpointer p)
+{
+  g_free (((CmSuggestCandidate *) p)->name);
+}
+
+static void
+site_clear (gpointer p)
+{
+  CmSuggestSite *s = p;
+  g_free (s->name);
+  g_free (s->near);
+}
+
+void
+cm_suggestion_free (CmSuggestion *suggestion)
+{
+  if (suggestion == NULL)
+    return;
+  g_array_unref (suggestion->candidates);
+  g_array_unref (suggestion->sites);
+  g_free (suggestion);
+}
+
+static GArray *
+new_candidates (void)
+{
+  GArray *a = g_array_new (FALSE, TRUE, sizeof (CmSuggestCandidate));
+  g_array_set_clear_func (a, candidate_clear);
+  return a;
+}
+
+static void
+add_path_point (GArray *out, GHashTable *seen, const CmNetwork *network, int edge, double t)
+{
+  CmSuggestCandidate c = { 0 };
+  cm_network_edge_point (network, edge, t, &c.lon, &c.lat);
+  if (seen)
+    {
+      /* a vertex shared by several edges is one candidate */
+      char key[64];
+      g_snprintf (key, sizeof key, "%.9f,%.9f", c.lon, c.lat);
+      if (g_hash_table_contains (seen, key))
+        return;
+      g_hash_table_add (seen, g_strdup (key));
+    }
+  c.tie = (CmNetworkTie) { edge, t, c.lon, c.lat, 0 };
+  g_array_append_val (out, c);
+}
+
+GArray *
+cm_suggest_path_candidates (const CmNetwork *network, double spacing_m)
+{
+  GArray *out = new_candidates ();
+  CmNetworkStats stats;
+  cm_network_get_stats (network, &stats);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint e = 0; e < stats.edges; e++)
+    {
+      double len = cm_network_edge_length (network, (int) e);
+      add_path_point (out, seen, network, (int) e, 0);
+      add_path_point (out, seen, network, (int) e, 1);
+      for (double along = spacing_m; along < len - spacing_m / 2; along += spacing_m)
+        add_path_point (out, NULL, network, (int) e, along / len);
+    }
+  return out;
+}
+
+gboolean
+cm_suggest_add_layer_candidates (GArray *candidates, CmStore *store, const CmNetwork *network,
+                                 const char *selector, GError **error)
+{
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  if (!cm_coverage_load_sources (c, store, selector, 0, error))
+    return FALSE;
+  for (guint i = 0; i < c->sources->len; i++)
+    {
+      const CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+      CmSuggestCandidate cand = { s->lon, s->lat, { 0 }, g_strdup (s->name) };
+      if (!cm_network_tie (network, s->lon, s->lat, CM_NETWORK_MAX_ACCESS_M, &cand.tie))
+        {
+          g_free (cand.name);
+          continue; /* it could reach nothing on foot */
+        }
+      g_array_append_val (candidates, cand);
+    }
+  return TRUE;
+}
+
+/* ---- the greedy choice ----------------------------------------------------------------------- */
+
+/* Candidates bucketed in square cells of local metres, to find those near a building. */
+typedef struct
+{
+  double lon0, lat0, kx, ky, cell;
+  int nx, ny;
+  GArray *order;  /* candidate indexes by cell */
+  guint *start;   /* nx * ny + 1 offsets into order */
+} Grid;
+
+static void
+grid_cell (const Grid *g, double lon, double lat, int *cx, int *cy)
+{
+  *cx = CLAMP ((int) floor ((lon - g->lon0) * g->kx / g->cell), 0, g->nx - 1);
+  *cy = CLAMP ((int) floor ((lat - g->lat0) * g->ky / g->cell), 0, g->ny - 1);
+}
+
+static void
+grid_build (Grid *g, GArray *candidates, double cell)
+{
+  double box[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const CmSuggestCandidate *c = &g_array_index (candidates, CmSuggestCandidate, i);
+      box[0] = MIN (box[0], c->lon), box[1] = MIN (box[1], c->lat);
+      box[2] = MAX (box[2], c->lon), box[3] = MAX (box[3], c->lat);
+    }
+  g->lon0 = box[0], g->lat0 = box[1], g->cell = cell;
+  cm_geodesic_scale ((box[1] + box[3]) / 2, &g->kx, &g->ky);
+  g->nx = MAX (1, (int) ceil ((box[2] - box[0]) * g->kx / cell) + 1);
+  g->ny = MAX (1, (int) ceil ((box[3] - box[1]) * g->ky / cell) + 1);
+  guint n_cells = (guint) (g->nx * g->ny);
+  g->start = g_new0 (guint, n_cells + 1);
+  g_autofree guint *cell_of = g_new (guint, MAX (candidates->len, 1));
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const CmSuggestCandidate *c = &g_array_index (candidates, CmSuggestCandidate, i);
+      int cx, cy;
+      grid_cell (g, c->lon, c->lat, &cx, &cy);
+      cell_of[i] = (guint) (cy * g->nx + cx);
+      g->start[cell_of[i] + 1]++;
+    }
+  for (guint k = 0; k < n_cells; k++)
+    g->start[k + 1] += g->start[k];
+  g->order = g_array_sized_new (FALSE, FALSE, sizeof (guint), candidates->len);
+  g_array_set_size (g->order, candidates->len);
+  g_autofree guint *fill = g_memdup2 (g->start, sizeof (guint) * n_cells);
+  for (guint i = 0; i < candidates->len; i++)
+    g_array_index (g->order, guint, fill[cell_of[i]]++) = i;
+}
+
+static void
+grid_clear (Grid *g)
+{
+  g_clear_pointer (&g->order, g_array_unref);
+  g_clear_pointer (&g->start, g_free);
+}
+
+/* What each building weighs: its households, or 1 when the map knows none. */
+static double
+weight (const CmCoverageBuilding *b, gboolean by_households)
+{
+  return by_households ? (double) MAX (b->households, 0) : 1.0;
+}
+
+/* Which candidates reach each uncovered building (CSR: reach_start per building), and each
+ * candidate's score: the weight of the uncovered buildings it reaches. */
+typedef struct
+{
+  GArray *buildings;   /* guint: the uncovered buildings considered */
+  GArray *reach_start; /* guint: per considered building, into reach */
+  GArray *reach;       /* guint: candidate indexes */
+  double *score;
+} Reach;
+
+static gboolean
+compute_reach (Reach *r, const CmCoverage *coverage, const CmNetwork *network,
+               GArray *candidates, double walk_m, gboolean by_households,
+               GCancellable *cancellable)
+{
+  Grid grid = { 0 };
+  grid_build (&grid, candidates, MAX (walk_m / 4, 25));
+  g_autoptr (CmNetworkSearch) search = cm_network_search_new (network);
+  r->buildings = g_array_new (FALSE, FALSE, sizeof (guint));
+  r->reach_start = g_array_new (FALSE, FALSE, sizeof (guint));
+  r->reach = g_array_new (FALSE, FALSE, sizeof (guint));
+  r->score = g_new0 (double, MAX (candidates->len, 1));
+  guint zero = 0;
+  g_array_append_val (r->reach_start, zero);
+  gboolean ok = TRUE;
+  for (guint b = 0; ok && b < coverage->buildings->len; b++)
+    {
+      if (b % 256 == 0 && g_cancellable_is_cancelled (cancellable))
+        ok = FALSE;
+      const CmCoverageBuilding *bd = &g_array_index (coverage->buildings, CmCoverageBuilding, b);
+      double w = weight (bd, by_households);
+      CmNetworkTie tie;
+      if (bd->covered || w <= 0 ||
+          !cm_network_tie (network, bd->lon, bd->lat, CM_NETWORK_MAX_ACCESS_M, &tie))
+        continue;
+      cm_network_search_run (search, &tie, 1, TRUE, walk_m);
+      /* only candidates within walk_m in a straight line can be within it on foot */
+      int cx0, cy0, cx1, cy1;
+      /* from its tie point, a walk is never shorter than the straight line: look no farther
+       * than what is left of the walk (1% more for the local plane) */
+      double reach_m = (walk_m - tie.access_m) * 1.01;
+      double dlon = reach_m / grid.kx, dlat = reach_m / grid.ky;
+      grid_cell (&grid, tie.lon - dlon, tie.lat - dlat, &cx0, &cy0);
+      grid_cell (&grid, tie.lon + dlon, tie.lat + dlat, &cx1, &cy1);
+      for (int cy = cy0; cy <= cy1; cy++)
+        for (int cx = cx0; cx <= cx1; cx++)
+          {
+            guint k = (guint) (cy * grid.nx + cx);
+            for (guint j = grid.start[k]; j < grid.start[k + 1]; j++)
+              {
+                guint ci = g_array_index (grid.order, guint, j);
+                const CmSuggestCandidate *c = &g_array_index (candidates, CmSuggestCandidate, ci);
+                double dx = (c->lon - tie.lon) * grid.kx, dy = (c->lat - tie.lat) * grid.ky;
+                if (dx * dx + dy * dy > reach_m * reach_m)
+                  continue;
+                double d = cm_network_search_distance_to (search, &c->tie, NULL) + c->tie.access_m;
+                if (!(d <= walk_m))
+                  continue;
+                g_array_append_val (r->reach, ci);
+                r->score[ci] += w;
+              }
+          }
+      guint end = r->reach->len;
+      g_array_append_val (r->buildings, b);
+      g_array_append_val (r->reach_start, end);
+    }
+  grid_clear (&grid);
+  return ok;
+}
+
+static void
+reach_clear (Reach *r)
+{
+  g_clear_pointer (&r->buildings, g_array_unref);
+  g_clear_pointer (&r->reach_start, g_array_unref);
+  g_clear_pointer (&r->reach, g_array_unref);
+  g_clear_pointer (&r->score, g_free);
+}
+
+/* The greedy choice: up to @count candidate indexes, each the best given those before. */
+static GArray *
+choose (Reach *r, const CmCoverage *coverage, guint n_candidates, guint count,
+        gboolean by_households)
+{
+  /* the buildings each candidate reaches (the transpose of reach) */
+  g_autofree guint *inv_start = g_new0 (guint, n_candidates + 1);
+  for (guint j = 0; j < r->reach->len; j++)
+    inv_start[g_array_index (r->reach, guint, j) + 1]++;
+  for (guint c = 0; c < n_candidates; c++)
+    inv_start[c + 1] += inv_start[c];
+  g_autofree guint *inv = g_new (guint, MAX (r->reach->len, 1));
+  g_autofree guint *fill = g_memdup2 (inv_start, sizeof (guint) * (n_candidates + 1));
+  for (guint i = 0; i < r->buildings->len; i++)
+    for (guint j = g_array_index (r->reach_start, guint, i);
+         j < g_array_index (r->reach_start, guint, i + 1); j++)
+      inv[fill[g_array_index (r->reach, guint, j)]++] = i;
+
+  g_autofree gboolean *done = g_new0 (gboolean, MAX (r->buildings->len, 1));
+  GArray *chosen = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint round = 0; round < count; round++)
+    {
+      guint best = G_MAXUINT;
+      for (guint c = 0; c < n_candidates; c++)
+        if (r->score[c] > 0.5 && (best == G_MAXUINT || r->score[c] > r->score[best]))
+          best = c;
+      if (best == G_MAXUINT)
+        break; /* nothing left to cover within reach */
+      g_array_append_val (chosen, best);
+      for (guint j = inv_start[best]; j < inv_start[best + 1]; j++)
+        {
+          guint i = inv[j];
+          if (done[i])
+            continue;
+          done[i] = TRUE;
+          const CmCoverageBuilding *bd = &g_array_index (
+              coverage->buildings, CmCoverageBuilding, g_array_index (r->buildings, guint, i));
+          double w = weight (bd, by_households);
+          for (guint k = g_array_index (r->reach_start, guint, i);
+               k < g_array_index (r->reach_start, guint, i + 1); k++)
+            r->score[g_array_index (r->reach, guint, k)] -= w;
+        }
+    }
+  return chosen;
+}
+
+CmSuggestion *
+cm_suggest_run (CmCoverage *coverage, const CmNetwork *network, GArray *candidates,
+                double walk_m, guint count, GCancellable *cancellable)
+{
+  CmSuggestion *s = g_new0 (CmSuggestion, 1);
+  s->candidates = g_array_ref (candidates);
+  s->sites = g_array_new (FALSE, TRUE, sizeof (CmSuggestSite));
+  g_array_set_clear_func (s->sites, site_clear);
+  s->walk_m = walk_m;
+  for (guint b = 0; b < coverage->buildings->len && !s->by_households; b++)
+    s->by_households = g_array_index (coverage->buildings, CmCoverageBuilding, b).households > 0;
+
+  cm_coverage_compute_walk (coverage, network, walk_m);
+  s->buildings = coverage->buildings->len;
+  s->covered_before = coverage->covered;
+  s->households_before = coverage->households_covered;
+  s->population_before = coverage->population_covered;
+
+  Reach r = { 0 };
+  if (!compute_reach (&r, coverage, network, candidates, walk_m, s->by_households, cancellable))
+    {
+      reach_clear (&r);
+      cm_suggestion_free (s);
+      return NULL;
+    }
+  g_autoptr (GArray) chosen = choose (&r, coverage, candidates->len, count, s->by_households);
+  reach_clear (&r);
+
+  /* what each site adds, measured as cmap coverage --walk measures it with the stations there */
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      const CmSuggestCandidate *c = &g_array_index (candidates, CmSuggestCandidate,
+                                                    g_array_index (chosen, guint, i));
+      guint covered = coverage->covered;
+      gint64 households = coverage->households_covered, population = coverage->population_covered;
+      cm_coverage_add_source (coverage, NULL, c->name, c->lon, c->lat, NAN);
+      cm_coverage_compute_walk (coverage, network, walk_m);
+      CmSuggestSite site = { c->lon, c->lat, g_strdup (c->name), NULL,
+                             coverage->covered - covered,
+                             coverage->households_covered - households,
+                             coverage->population_covered - population };
+      g_array_append_val (s->sites, site);
+    }
+  return s;
+}
+
+/* The name of the nearest named feature of @layer within about 150 m of @lon, @lat, or NULL. */
+static char *
+nearest_name (CmStore *store, CmLayer layer, double lon, double lat)
+{
+  const char *t = cm_layer_to_string (layer);
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT name FROM %s WHERE deleted = 0 AND name IS NOT NULL AND name <> '' AND id IN"
+      " (SELECT pkid FROM idx_%s_geom WHERE xmin <= ?1 + ?3 AND xmax >= ?1 - ?3 AND"
+      " ymin <= ?2 + ?3 AND ymax >= ?2 - ?3)"
+      " ORDER BY ST_Distance(geom, MakePoint(?1, ?2, 4326)) LIMIT 1",
+      t, t);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_double (stmt, 1, lon);
+  sqlite3_bind_double (stmt, 2, lat);
+  sqlite3_bind_double (stmt, 3, 0.0015);
+  char *name = sqlite3_step (stmt) == SQLITE_ROW
+                   ? g_strdup ((const char *) sqlite3_column_text (stmt, 0))
+                   : NULL;
+  sqlite3_finalize (stmt);
+  return name;
+}
+
+CmSuggestion *
+cm_suggest (CmStore *store, const char *from, double walk_m, guint count, CmNetworkMode mode,
+            const char *candidate_layer, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (CmCoverage) coverage = cm_coverage_load (store, from ? from : "stations", 0, error);
+  if (coverage == NULL)
+    return NULL;
+  g_autoptr (CmNetwork) network = cm_network_load (store, mode, error);
+  if (network == NULL)
+    return NULL;
+  g_autoptr (GArray) candidates = cm_suggest_path_candidates (network, CM_SUGGEST_SPACING_M);
+  if (candidate_layer &&
+      !cm_suggest_add_layer_candidates (candidates, store, network, candidate_layer, error))
+    return NULL;
+  CmSuggestion *s = cm_suggest_run (coverage, network, candidates, walk_m, count, cancellable);
+  if (s == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+      return NULL;
+    }
+  for (guint i = 0; i < s->sites->len; i++)
+    {
+      CmSuggestSite *site = &g_array_index (s->sites, CmSuggestSite, i);
+      site->near = nearest_name (store, CM_LAYER_PATHS, site->lon, site->lat);
+      if (site->near == NULL)
+        site->near = nearest_name (store, CM_LAYER_BUILDINGS, site->lon, site->lat);
+    }
+  return s;
+}
