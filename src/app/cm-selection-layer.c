@@ -17,6 +17,7 @@ struct _CmSelectionLayer
   guint active; /* the chosen vertex, or G_MAXUINT */
   double scale; /* handle size: 1, larger for fingers */
   double ring_m; /* a station's service radius, drawn around its point; NAN: none */
+  GPtrArray *others; /* CmGeom: the other rows chosen in the table, outlined more lightly */
 };
 
 G_DEFINE_FINAL_TYPE (CmSelectionLayer, cm_selection_layer, SHUMATE_TYPE_LAYER)
@@ -88,10 +89,42 @@ draw_handles (CmSelectionLayer *self, cairo_t *cr, const CmRenderView *view)
     }
 }
 
+/* The other chosen features: a light outline each, no handles. */
+static void
+snapshot_others (CmSelectionLayer *self, GtkSnapshot *snapshot)
+{
+  CmRenderView view;
+  cm_overlay_get_view (SHUMATE_LAYER (self), &view);
+  double box[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  for (guint i = 0; i < self->others->len; i++)
+    {
+      double b[4], x0, y0, x1, y1;
+      cm_geom_get_bbox (self->others->pdata[i], b);
+      cm_render_view_project (&view, b[0], b[3], &x0, &y0);
+      cm_render_view_project (&view, b[2], b[1], &x1, &y1);
+      box[0] = MIN (box[0], x0), box[1] = MIN (box[1], y0);
+      box[2] = MAX (box[2], x1), box[3] = MAX (box[3], y1);
+    }
+  cairo_t *cr = cm_overlay_append_cairo (SHUMATE_LAYER (self), snapshot, box, 12);
+  if (cr == NULL)
+    return;
+  for (guint i = 0; i < self->others->len; i++)
+    cm_render_add_geom_path (cr, self->others->pdata[i], &view);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_source_rgba (cr, 0.11, 0.44, 0.85, 0.15);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0.11, 0.44, 0.85, 0.8);
+  cairo_set_line_width (cr, 2);
+  cairo_stroke (cr);
+  cairo_destroy (cr);
+}
+
 static void
 cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   CmSelectionLayer *self = CM_SELECTION_LAYER (widget);
+  if (self->others && self->others->len > 0)
+    snapshot_others (self, snapshot);
   if (self->geom == NULL)
     return;
   CmRenderView view;
@@ -155,6 +188,7 @@ cm_selection_layer_dispose (GObject *object)
 {
   CmSelectionLayer *self = CM_SELECTION_LAYER (object);
   g_clear_pointer (&self->geom, cm_geom_free);
+  g_clear_pointer (&self->others, g_ptr_array_unref);
   G_OBJECT_CLASS (cm_selection_layer_parent_class)->dispose (object);
 }
 
@@ -238,6 +272,26 @@ cm_selection_layer_set_feature (CmSelectionLayer *self, CmFeature *feature)
       gsize len;
       const guint8 *data = g_bytes_get_data (wkb, &len);
       self->geom = cm_geom_from_wkb (data, len);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+cm_selection_layer_set_others (CmSelectionLayer *self, GPtrArray *features)
+{
+  g_clear_pointer (&self->others, g_ptr_array_unref);
+  if (features && features->len > 0)
+    {
+      self->others = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
+      /* a few thousand outlines at most: beyond that the chosen rows are a list, not a shape */
+      for (guint i = 0; i < features->len && i < 2000; i++)
+        {
+          GBytes *wkb = cm_feature_get_wkb (features->pdata[i]);
+          CmGeom *g = wkb ? cm_geom_from_wkb (g_bytes_get_data (wkb, NULL), g_bytes_get_size (wkb))
+                          : NULL;
+          if (g)
+            g_ptr_array_add (self->others, g);
+        }
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -28,6 +28,9 @@ void cm_selection_layer_set_scale (CmSelectionLayer *self, double scale);
 /* A station's service radius drawn around it (set from the feature; changed while its form is
  * typed in); NAN or 0: none. */
 void cm_selection_layer_set_ring (CmSelectionLayer *self, double metres);
+/* Other features chosen at once (the attribute table's rows), outlined more lightly, without
+ * handles; NULL: none. */
+void cm_selection_layer_set_others (CmSelectionLayer *self, GPtrArray *features);
 void cm_selection_layer_set_handles (CmSelectionLayer *self, gboolean handles, guint active);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include "cm-history.h"
 #include "cm-label-layer.h"
 #include "cm-layer-form.h"
+#include "cm-layer-table.h"
 #include "cm-selection-layer.h"
 #include "cm-sketch-layer.h"
 #include "cm-store.h"
@@ -75,6 +76,8 @@ struct _CmWindow
   GtkToggleButton *panel_button;
   CmAnalysisPanel *panel;
   GtkLabel *layer_counts[CM_N_LAYERS];
+  CmLayerTable *table;         /* a layer's attribute table while it is open (weak) */
+  gboolean table_choosing;     /* the selection comes from the table's chosen rows */
   GSettings *settings; /* NULL when the schema is not installed */
   guint sidebar_idle;   /* counts and legend to update after an edit */
   guint sidebar_layers; /* a bit per CmLayer whose count changed */

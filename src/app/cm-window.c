@@ -288,8 +288,15 @@ build_layers_list (CmWindow *self)
       GtkWidget *count = gtk_label_new ("0");
       gtk_widget_add_css_class (count, "dim-label");
       gtk_widget_add_css_class (count, "numeric");
+      /* the layer's attribute table */
+      GtkWidget *table = gtk_button_new_from_icon_name ("x-office-spreadsheet-symbolic");
+      gtk_widget_add_css_class (table, "flat");
+      gtk_widget_set_tooltip_text (table, _("Open this layer's table: every feature a row"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (table), "win.table");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (table), "s", cm_layer_to_string (i));
       gtk_box_append (GTK_BOX (row), check);
       gtk_box_append (GTK_BOX (row), count);
+      gtk_box_append (GTK_BOX (row), table);
       gtk_list_box_append (self->layers_list, row);
       self->layer_counts[i] = GTK_LABEL (count);
     }
@@ -533,6 +540,87 @@ select_feature (CmWindow *self, CmFeature *feature)
   cm_selection_layer_set_feature (self->selection_layer, feature);
   update_details (self);
   _cm_window_drawing_selection_changed (self);
+  if (self->table && !self->table_choosing)
+    {
+      /* chosen on the map: chosen in the table, the others let go */
+      cm_selection_layer_set_others (self->selection_layer, NULL);
+      cm_layer_table_show_feature (self->table, feature);
+    }
+}
+
+/* ---- the attribute table (cm-layer-table.c) --------------------------------------------------- */
+
+/* Rows chosen in the table: the first is the map's selection, the others are outlined, and
+ * the map goes to them when they are not in view. */
+static void
+table_rows_chosen_cb (CmLayerTable *table, CmWindow *self)
+{
+  g_autoptr (GPtrArray) chosen = cm_layer_table_get_chosen (table);
+  self->table_choosing = TRUE;
+  select_feature (self, chosen->len ? chosen->pdata[0] : NULL);
+  self->table_choosing = FALSE;
+  cm_selection_layer_set_others (self->selection_layer, chosen->len > 1 ? chosen : NULL);
+  if (chosen->len == 0 || chosen->len > 500)
+    return;
+  double bbox[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE }, view[4];
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      double b[4];
+      cm_feature_get_bbox (chosen->pdata[i], b);
+      bbox[0] = MIN (bbox[0], b[0]), bbox[1] = MIN (bbox[1], b[1]);
+      bbox[2] = MAX (bbox[2], b[2]), bbox[3] = MAX (bbox[3], b[3]);
+    }
+  view_bbox (self, view);
+  if (bbox[0] < view[0] || bbox[1] < view[1] || bbox[2] > view[2] || bbox[3] > view[3])
+    fit_bbox (self, bbox);
+}
+
+static void
+table_changed_cb (CmLayerTable *table, const double *bbox, CmWindow *self)
+{
+  _cm_window_data_changed (self, cm_layer_table_get_layer (table), bbox);
+  if (self->selected)
+    {
+      /* the details show what the table wrote */
+      g_autoptr (CmFeature) now = cm_store_get_feature (self->store,
+                                                        cm_feature_get_layer (self->selected),
+                                                        cm_feature_get_uuid (self->selected),
+                                                        NULL);
+      if (now)
+        {
+          g_set_object (&self->selected, now);
+          update_details (self);
+        }
+    }
+}
+
+static void
+table_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  CmLayer layer = cm_layer_from_string (g_variant_get_string (param, NULL));
+  if (self->store == NULL || self->history == NULL || layer == CM_LAYER_NONE)
+    return;
+  if (self->table && cm_layer_table_get_layer (self->table) != layer)
+    gtk_window_destroy (GTK_WINDOW (self->table));
+  if (self->table == NULL)
+    {
+      self->table = cm_layer_table_new (GTK_WINDOW (self), self->store, self->history, layer,
+                                        layer_title (layer));
+      g_object_add_weak_pointer (G_OBJECT (self->table), (gpointer *) &self->table);
+      g_signal_connect_object (self->table, "rows-chosen", G_CALLBACK (table_rows_chosen_cb),
+                               self, 0);
+      g_signal_connect_object (self->table, "changed", G_CALLBACK (table_changed_cb), self, 0);
+      if (self->selected)
+        cm_layer_table_show_feature (self->table, self->selected);
+    }
+  gtk_window_present (GTK_WINDOW (self->table));
+}
+
+CmLayerTable *
+cm_window_get_table (CmWindow *self)
+{
+  return self->table;
 }
 
 CmFeature *
@@ -724,6 +812,8 @@ static void
 close_map (CmWindow *self)
 {
   g_clear_handle_id (&self->checkpoint_timer, g_source_remove);
+  if (self->table)
+    gtk_window_destroy (GTK_WINDOW (self->table));
   if (self->readers)
     cm_store_pool_close (self->readers);
   g_clear_pointer (&self->readers, cm_store_pool_unref);
@@ -1565,6 +1655,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.online-tiles", NULL, online_tiles_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.table", "s", table_action);
   gtk_widget_class_install_action (widget_class, "win.show-whole-map", NULL,
                                    show_whole_map_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,
@@ -1717,4 +1808,12 @@ _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
   if (self->sidebar_idle == 0)
     self->sidebar_idle = g_idle_add_full (G_PRIORITY_LOW, sidebar_changed_idle_cb, self, NULL);
   cm_analysis_panel_data_changed (self->panel, layer);
+  if (self->table && (layer == CM_LAYER_NONE || layer == cm_layer_table_get_layer (self->table)))
+    {
+      /* features added or deleted: the rows are read again; else only those shown */
+      CmLayerStats stats = { 0 };
+      cm_store_get_layer_stats (self->store, cm_layer_table_get_layer (self->table), &stats, NULL);
+      cm_layer_table_refresh (self->table,
+                              stats.count != (gint64) cm_layer_table_get_n_rows (self->table));
+    }
 }

@@ -26,6 +26,7 @@
 #include "cm-snap.h"
 #include "cm-store.h"
 #include "cm-suggest.h"
+#include "cm-table.h"
 #include "cm-store-pool.h"
 #include "cm-teams.h"
 #include "cm-workshops.h"

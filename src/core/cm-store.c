@@ -1144,6 +1144,29 @@ cm_store_get_feature (CmStore *self, CmLayer layer, const char *uuid, GError **e
   return f;
 }
 
+CmFeature *
+cm_store_get_feature_by_id (CmStore *self, CmLayer layer, gint64 id, GError **error)
+{
+  g_autofree char *select = feature_select (layer);
+  g_autofree char *sql = g_strdup_printf ("%s WHERE id = ?", select);
+  sqlite3_stmt *stmt = prepare_cached (self, sql, error);
+  if (!stmt)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  CmFeature *f = NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    f = feature_from_row (layer, stmt);
+  else
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_FOUND,
+                   _("there is no feature %s in the %s layer"), number,
+                   cm_layer_to_string (layer));
+    }
+  sqlite3_reset (stmt);
+  return f;
+}
+
 GListModel *
 cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4], GError **error)
 {

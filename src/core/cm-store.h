@@ -75,6 +75,8 @@ gboolean cm_store_restore_feature (CmStore *self, CmFeature *snapshot, GError **
 gboolean cm_store_update_features (CmStore *self, GPtrArray *features, GError **error);
 gboolean cm_store_restore_features (CmStore *self, GPtrArray *snapshots, GError **error);
 CmFeature *cm_store_get_feature (CmStore *self, CmLayer layer, const char *uuid, GError **error);
+/* The same by row id (the attribute table's rows), live or not. */
+CmFeature *cm_store_get_feature_by_id (CmStore *self, CmLayer layer, gint64 id, GError **error);
 /* The live features of @layer whose bounding box meets @bbox (minx, miny, maxx, maxy), through
  * the spatial index. A GListModel of CmFeature. */
 GListModel *cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4],

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-table.h: a layer's features as the rows of an attribute table — which rows, in which
+ * order — for the window's table (a GtkColumnView that loads each row only when it shows). */
+#pragma once
+
+#include "cm-store.h"
+
+G_BEGIN_DECLS
+
+/* The columns of @layer's table, in order: "name", "category" (resources only), the layer's
+ * own fields (cm-layer.c), "description". A NULL-terminated array of static strings. */
+const char *const *cm_table_columns (CmLayer layer);
+
+/* The row ids (gint64) of @layer's live features whose name, words or any field contains
+ * @filter (NULL or "": all; case ignored), ordered by @column (one of cm_table_columns; NULL:
+ * as stored), empty values last, then by id. */
+GArray *cm_table_ids (CmStore *store, CmLayer layer, const char *filter, const char *column,
+                      gboolean descending, GError **error);
+
+/* The column's title for people (translated): "Name", "Households" … */
+const char *cm_table_column_title (CmLayer layer, const char *column);
+/* What a cell shows: a count with its digits, a radius in metres, a kind by its label, a
+ * compound by its name, a category by its label; NULL for an empty cell. */
+char *cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column);
+/* Sets @column of @feature (not stored) from @text as typed or pasted: checked as the form
+ * checks it; a kind by its label or key (one the map lists); a compound by its name; empty
+ * text clears. FALSE, with the reason, leaves @feature unchanged. */
+gboolean cm_table_set_cell (CmStore *store, CmFeature *feature, const char *column,
+                            const char *text, GError **error);
+
+G_END_DECLS

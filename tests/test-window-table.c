@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-window-table.c: a layer's attribute table in the window (issue #13), under xvfb-run:
+ * sorting, filtering, a cell changed, one field set for chosen rows, a column pasted from a
+ * spreadsheet, refused values, undo of each step, rows chosen in the table and on the map —
+ * each checked against the file; and a table of 57,020 buildings. */
+#include <math.h>
+#include <string.h>
+
+#include "cm-core.h"
+#include "cm-store-private.h"
+#include "cm-test-util.h"
+#include "cm-window-test-util.h"
+
+static CmLayerTable *
+open_table (const char *layer)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.table", "s", layer);
+  spin (200);
+  CmLayerTable *table = cm_window_get_table (window);
+  g_assert_nonnull (table);
+  return table;
+}
+
+/* A text the map file has, from @sql (one text column). */
+static char *
+query_text (const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+  g_assert_no_error (error);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  char *text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return text;
+}
+
+static gint64
+row_id (CmLayerTable *table, guint row)
+{
+  g_autoptr (CmFeature) f = cm_layer_table_get_row (table, row);
+  return cm_feature_get_id (f);
+}
+
+static gint64
+households_of (CmLayerTable *table, guint row)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce(households, -1) FROM buildings"
+                                          " WHERE id = %" G_GINT64_FORMAT, row_id (table, row));
+  return count_rows (sql);
+}
+
+/* Sorted by name both ways and filtered, as SQL orders and finds them. */
+static void
+test_sort_and_filter (void)
+{
+  CmLayerTable *table = open_table ("buildings");
+  g_assert_cmpint (cm_layer_table_get_n_rows (table), ==,
+                   count_rows ("SELECT count(*) FROM buildings WHERE deleted = 0"));
+  cm_layer_table_sort (table, "name", FALSE);
+  gboolean descending = TRUE;
+  g_assert_cmpstr (cm_layer_table_get_sort (table, &descending), ==, "name");
+  g_assert_false (descending);
+  g_autofree char *first = query_text ("SELECT name FROM buildings WHERE deleted = 0 AND name"
+                                       " <> '' ORDER BY name, id LIMIT 1");
+  g_autofree char *cell = cm_layer_table_get_cell (table, 0, "name");
+  g_assert_cmpstr (cell, ==, first);
+  cm_layer_table_sort (table, "name", TRUE);
+  g_assert_cmpstr (cm_layer_table_get_sort (table, &descending), ==, "name");
+  g_assert_true (descending);
+  g_autofree char *last = query_text ("SELECT name FROM buildings WHERE deleted = 0 AND name"
+                                      " <> '' ORDER BY name DESC, id LIMIT 1");
+  g_autofree char *top = cm_layer_table_get_cell (table, 0, "name");
+  g_assert_cmpstr (top, ==, last);
+  /* unnamed buildings last either way */
+  g_autofree char *bottom = cm_layer_table_get_cell (table, cm_layer_table_get_n_rows (table) - 1,
+                                                     "name");
+  g_assert_null (bottom);
+
+  cm_layer_table_set_filter (table, "楼");
+  gint64 want = count_rows ("SELECT count(*) FROM buildings WHERE deleted = 0 AND (instr(name,"
+                            " '楼') > 0 OR instr(description, '楼') > 0)");
+  g_test_message ("filter 楼: %u rows, SQL %" G_GINT64_FORMAT, cm_layer_table_get_n_rows (table),
+                  want);
+  g_assert_cmpint (want, >, 0);
+  g_assert_cmpint (cm_layer_table_get_n_rows (table), ==, want);
+  cm_layer_table_set_filter (table, "");
+  cm_layer_table_sort (table, "households", FALSE);
+}
+
+/* A cell typed: "abc" refused (the reason shown, nothing stored); 48 stored; undone. */
+static void
+test_edit_cell (void)
+{
+  CmLayerTable *table = open_table ("buildings");
+  gint64 before = households_of (table, 3);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cm_layer_table_edit_cell (table, 3, "households", "abc", &error));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "“abc”"));
+  g_assert_cmpint (households_of (table, 3), ==, before);
+  g_clear_error (&error);
+  gint64 id = row_id (table, 3);
+  g_assert_true (cm_layer_table_edit_cell (table, 3, "households", "48", &error));
+  g_assert_no_error (error);
+  g_autofree char *sql = g_strdup_printf ("SELECT households FROM buildings WHERE id = %"
+                                          G_GINT64_FORMAT, id);
+  g_assert_cmpint (count_rows (sql), ==, 48);
+  g_autofree char *shown = cm_layer_table_get_cell (table, cm_layer_table_get_n_rows (table) - 1,
+                                                    "households");
+  (void) shown;
+  x_key ("ctrl+z");
+  g_autofree char *undone = g_strdup_printf ("SELECT coalesce(households, -1) FROM buildings"
+                                             " WHERE id = %" G_GINT64_FORMAT, id);
+  g_assert_cmpint (count_rows (undone), ==, before);
+}
+
+/* Five rows chosen, households set for all: one step; one undo gives all five back. */
+static void
+test_set_for_chosen (void)
+{
+  CmLayerTable *table = open_table ("buildings");
+  cm_layer_table_sort (table, "name", FALSE);
+  cm_layer_table_choose_rows (table, 10, 5);
+  g_autoptr (GPtrArray) chosen = cm_layer_table_get_chosen (table);
+  g_assert_cmpint (chosen->len, ==, 5);
+  /* the map shows the first chosen, the details too */
+  g_assert_nonnull (cm_window_get_selected (window));
+  g_assert_cmpint (cm_feature_get_id (cm_window_get_selected (window)), ==, row_id (table, 10));
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cm_layer_table_set_for_chosen (table, "households", "-1", &error));
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM buildings WHERE households = 12"), ==, 0);
+  g_assert_true (cm_layer_table_set_for_chosen (table, "households", "12", &error));
+  g_assert_no_error (error);
+  GString *ids = g_string_new (NULL);
+  for (guint i = 0; i < chosen->len; i++)
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "",
+                            cm_feature_get_id (chosen->pdata[i]));
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM buildings WHERE households = 12"
+                                          " AND id IN (%s)", ids->str);
+  g_string_free (ids, TRUE);
+  g_assert_cmpint (count_rows (sql), ==, 5);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM buildings WHERE households = 12"), ==, 5);
+  x_key ("ctrl+z");
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM buildings WHERE households = 12"), ==, 0);
+  x_key ("ctrl+shift+z");
+  g_assert_cmpint (count_rows (sql), ==, 5);
+  x_key ("ctrl+z");
+}
+
+/* A column copied from a spreadsheet (with a second column) pasted from the first chosen row:
+ * households and residents of the next rows; a bad cell refuses the whole paste. */
+static void
+test_paste (void)
+{
+  CmLayerTable *table = open_table ("buildings");
+  cm_layer_table_sort (table, "name", FALSE);
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (
+      gtk_column_view_get_model (GTK_COLUMN_VIEW (find_widget (GTK_WIDGET (table),
+                                                               GTK_TYPE_COLUMN_VIEW, NULL)))));
+  cm_layer_table_choose_rows (table, 20, 1);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cm_layer_table_paste (table, "households", "7\t20\nx\t30\n", &error));
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "Row 22"));
+  g_clear_error (&error);
+  g_assert_cmpint (households_of (table, 20), ==, -1);
+  g_assert_true (cm_layer_table_paste (table, "households", "7\t20\r\n8\t22\r\n9\t24\r\n",
+                                       &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT households * 1000 + population FROM"
+                                              " buildings WHERE id = %" G_GINT64_FORMAT,
+                                              row_id (table, 20 + i));
+      g_assert_cmpint (count_rows (sql), ==, (7 + i) * 1000 + 20 + 2 * i);
+    }
+  x_key ("ctrl+z");
+  g_assert_cmpint (households_of (table, 21), ==, -1);
+}
+
+/* A building clicked on the map is chosen in the table. */
+static void
+test_map_chooses_row (void)
+{
+  CmLayerTable *table = open_table ("buildings");
+  double lon, lat, wx, wy, mx, my;
+  query_point ("SELECT X(p), Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM buildings b"
+               " WHERE ST_Area(geom) > 2e-7 AND NOT EXISTS (SELECT 1 FROM resources r WHERE"
+               " ST_Distance(r.geom, ST_PointOnSurface(b.geom)) < 0.0003) AND NOT EXISTS"
+               " (SELECT 1 FROM paths r WHERE ST_Distance(r.geom, ST_PointOnSurface(b.geom))"
+               " < 0.0002) ORDER BY ST_Area(geom) DESC LIMIT 1)",
+               &lon, &lat);
+  ShumateViewport *vp = shumate_simple_map_get_viewport (simple_map ());
+  shumate_location_set_location (SHUMATE_LOCATION (vp), lat, lon);
+  shumate_viewport_set_zoom_level (vp, 19);
+  spin (300);
+  choose_tool ("select");
+  locate (lon, lat, &wx, &wy, &mx, &my);
+  cm_window_select_at (window, mx, my);
+  CmFeature *b = cm_window_get_selected (window);
+  g_assert_nonnull (b);
+  g_autoptr (GPtrArray) chosen = cm_layer_table_get_chosen (table);
+  gboolean found = FALSE;
+  for (guint i = 0; i < chosen->len; i++)
+    found |= cm_feature_get_id (chosen->pdata[i]) == cm_feature_get_id (b);
+  g_assert_true (found);
+}
+
+/* 57,020 buildings: the table opens with them all, sorts, and its last row reads. */
+static void
+test_many_rows (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *big = g_build_filename (dir, "big.sqlite", NULL);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (CmStore) store = cm_store_create (big, "big", &error);
+    g_assert_no_error (error);
+    /* squares of 10 m in a grid, households 1 … 57020 */
+    g_assert_true (_cm_store_exec (
+        store,
+        "BEGIN; WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 57019)"
+        " INSERT INTO buildings (name, households, geom) SELECT 'B' || i, i + 1,"
+        " CastToMulti(BuildMbr(116.3 + (i % 240) * 0.0002, 40.0 + (i / 240) * 0.0002,"
+        " 116.3 + (i % 240) * 0.0002 + 0.0001, 40.0 + (i / 240) * 0.0002 + 0.0001, 4326))"
+        " FROM n; COMMIT;",
+        &error));
+    g_assert_no_error (error);
+  }
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_window_open_map (window, big, &error));
+  gint64 t0 = g_get_monotonic_time ();
+  CmLayerTable *table = open_table ("buildings");
+  g_test_message ("57,020 rows: the table opened in %.0f ms (with 200 ms of waiting)",
+                  (g_get_monotonic_time () - t0) / 1000.0);
+  g_assert_cmpint (cm_layer_table_get_n_rows (table), ==, 57020);
+  cm_layer_table_sort (table, "households", TRUE);
+  g_autofree char *top = cm_layer_table_get_cell (table, 0, "households");
+  g_assert_cmpstr (top, ==, "57,020");
+  g_autofree char *bottom = cm_layer_table_get_cell (table, 57019, "households");
+  g_assert_cmpstr (bottom, ==, "1");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  cm_i18n_init ();
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  map_path = copy_demo_map ("table.sqlite");
+  open_window (map_path);
+  wait_for_tiles ();
+  g_test_add_func ("/table/sort-and-filter", test_sort_and_filter);
+  g_test_add_func ("/table/edit-cell", test_edit_cell);
+  g_test_add_func ("/table/set-for-chosen", test_set_for_chosen);
+  g_test_add_func ("/table/paste", test_paste);
+  g_test_add_func ("/table/map-chooses-row", test_map_chooses_row);
+  g_test_add_func ("/table/many-rows", test_many_rows);
+  return g_test_run ();
+}
