@@ -928,7 +928,7 @@ brute_force_best (const CmCoverage *c, const CmNetwork *net, GArray *candidates,
           if (bd->covered || ties[b].edge < 0)
             continue;
           if (cm_network_search_distance_to (search, &ties[b], NULL) + ties[b].access_m <= walk_m)
-            gain += by_households ? MAX (bd->households, 0) : 1;
+            gain += by_households && bd->households >= 0 ? bd->households : 1;
         }
       if (gain > best)
         best = gain, *best_index = i;
@@ -1025,8 +1025,9 @@ test_suggest_demo (void)
   g_autoptr (GArray) candidates = cm_suggest_path_candidates (net, CM_SUGGEST_SPACING_M);
   for (int households = 0; households < 2; households++)
     {
-      if (households)
-        g_assert_true (_cm_store_exec (store, "UPDATE buildings SET households = id % 9", &error));
+      g_assert_true (_cm_store_exec (store, households ? "UPDATE buildings SET households = id % 9"
+                                                      : "UPDATE buildings SET households = NULL",
+                                     &error));
       g_autoptr (CmCoverage) c = cm_coverage_load (store, "stations", 0, &error);
       g_assert_no_error (error);
       cm_coverage_compute_walk (c, net, 300);

@@ -323,6 +323,101 @@ test_building_households (void)
   undo_redo (sql, -7, 48);
 }
 
+/* Walking coverage per compound in the panel equals the core's on the same file; "Keep as
+ * Baseline", then "Suggest Sites" and "Add a Station Here" on the best: the station is stored
+ * at the site, the analysis runs again by itself, and the comparison gains exactly what the
+ * site was said to cover (and what two runs' counts differ by); undone, nothing is gained. */
+static void
+test_compare_and_suggest (void)
+{
+  choose_tool ("select");
+  run_analysis (CM_ANALYSIS_COVERAGE, "stations", TRUE, 300);
+  wait_for_analysis ();
+  const GArray *sums = cm_analysis_panel_get_compounds (PANEL);
+  g_assert_nonnull (sums);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (CmStore) store = cm_store_open (map_path, &error);
+    g_autoptr (CmCoverage) c = cm_coverage_load (store, "stations", 0, &error);
+    g_autoptr (CmNetwork) net = cm_network_load (store, CM_NETWORK_WALKABLE, &error);
+    cm_coverage_compute_walk (c, net, 300);
+    g_autoptr (GArray) want = cm_compounds_sum (c);
+    g_assert_cmpint (sums->len, ==, want->len);
+    g_assert_cmpint (want->len, >=, 6); /* the demo's compounds (and the one drawn), none, whole */
+    for (guint i = 0; i < want->len; i++)
+      {
+        const CmCompoundSum *a = &g_array_index (sums, CmCompoundSum, i);
+        const CmCompoundSum *b = &g_array_index (want, CmCompoundSum, i);
+        g_assert_cmpint (a->buildings, ==, b->buildings);
+        g_assert_cmpint (a->covered, ==, b->covered);
+      }
+  }
+  guint covered_before = g_array_index (sums, CmCompoundSum, sums->len - 1).covered;
+  cm_analysis_panel_keep_baseline (PANEL);
+  g_assert_nonnull (strstr (cm_analysis_panel_get_comparison_text (PANEL), "baseline"));
+
+  CmAnalysisRequest request = { CM_ANALYSIS_COVERAGE, (char *) "stations", TRUE, 300 };
+  request.suggest = 3;
+  cm_analysis_panel_run (PANEL, &request);
+  wait_for_analysis ();
+  const CmAnalysisResult *r = cm_analysis_panel_get_result (PANEL);
+  g_assert_nonnull (r->suggestion);
+  g_assert_cmpint (r->suggestion->sites->len, ==, 3);
+  CmSuggestSite best = g_array_index (r->suggestion->sites, CmSuggestSite, 0);
+  g_test_message ("site 1: %.6f, %.6f near %s: %u buildings", best.lon, best.lat, best.near,
+                  best.buildings);
+  g_assert_cmpint (best.buildings, >, 0);
+  /* the same result compared with the baseline: nothing changed */
+  g_assert_cmpint (g_array_index (cm_analysis_panel_get_comparison (PANEL)->rows, CmCompareRow,
+                                  cm_analysis_panel_get_comparison (PANEL)->rows->len - 1).gained,
+                   ==, 0);
+
+  gint64 stations = count_rows ("SELECT count(*) FROM stations WHERE deleted = 0");
+  cm_analysis_panel_add_station (PANEL, 0);
+  CmLayerForm *form = wait_for_layer_form ();
+  cm_layer_form_set_text (form, "name", "建议站点");
+  cm_layer_form_finish (form, TRUE);
+  spin (100);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM stations WHERE deleted = 0"), ==,
+                   stations + 1);
+  double lon, lat;
+  query_point ("SELECT X(geom), Y(geom) FROM stations WHERE name = '建议站点'", &lon, &lat);
+  g_assert_cmpfloat (cm_test_geod_distance (lon, lat, best.lon, best.lat), <, 0.01);
+
+  /* the analysis runs again by itself (the stations changed) */
+  for (int i = 0; i < 20 && !cm_analysis_panel_is_pending (PANEL); i++)
+    spin (50);
+  wait_for_analysis ();
+  const CmComparison *cmp = cm_analysis_panel_get_comparison (PANEL);
+  g_assert_nonnull (cmp);
+  const CmCompareRow *whole = &g_array_index (cmp->rows, CmCompareRow, cmp->rows->len - 1);
+  g_assert_true (whole->whole);
+  const GArray *now = cm_analysis_panel_get_compounds (PANEL);
+  guint covered_now = g_array_index (now, CmCompoundSum, now->len - 1).covered;
+  g_test_message ("%s", cm_analysis_panel_get_comparison_text (PANEL));
+  g_test_message ("covered %u → %u; gained %u, lost %u", covered_before, covered_now,
+                  whole->gained, whole->lost);
+  g_assert_cmpint (whole->gained, ==, best.buildings);
+  g_assert_cmpint (whole->lost, ==, 0);
+  g_assert_cmpint (covered_now - covered_before, ==, whole->gained - whole->lost);
+  g_assert_cmpint (g_hash_table_size (cmp->gained), ==, whole->gained);
+  g_autofree char *plus = g_strdup_printf ("+%u buildings", best.buildings);
+  g_assert_nonnull (strstr (cm_analysis_panel_get_comparison_text (PANEL), plus));
+  /* per compound, the gains add up to the whole */
+  guint sum = 0;
+  for (guint i = 0; i + 1 < cmp->rows->len; i++)
+    sum += g_array_index (cmp->rows, CmCompareRow, i).gained;
+  g_assert_cmpint (sum, ==, whole->gained);
+
+  /* not worth it: undone, and the next run gains nothing */
+  x_key ("ctrl+z");
+  for (int i = 0; i < 20 && !cm_analysis_panel_is_pending (PANEL); i++)
+    spin (50);
+  wait_for_analysis ();
+  cmp = cm_analysis_panel_get_comparison (PANEL);
+  g_assert_cmpint (g_array_index (cmp->rows, CmCompareRow, cmp->rows->len - 1).gained, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -339,5 +434,6 @@ main (int argc, char **argv)
   g_test_add_func ("/planner/team-two-parts", test_team_two_parts);
   g_test_add_func ("/planner/compound", test_compound);
   g_test_add_func ("/planner/building-households", test_building_households);
+  g_test_add_func ("/planner/compare-and-suggest", test_compare_and_suggest);
   return g_test_run ();
 }

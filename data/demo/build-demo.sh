@@ -14,5 +14,7 @@ rm -f "$tmp" "$tmp-wal" "$tmp-shm"
 "$cmap" import "$tmp" "$src/teams.geojson" --layer teams >/dev/null
 "$cmap" import "$tmp" "$src/boundary.geojson" --layer boundary >/dev/null
 "$cmap" import "$tmp" "$src/compounds.geojson" --layer compounds >/dev/null
+# households and residents of the homes, as a residents' committee keeps them (invented)
+"$cmap" join "$tmp" "$src/households.csv" --layer buildings --key 楼栋编号=source_id >/dev/null
 "$cmap" check "$tmp" >/dev/null
 mv "$tmp" "$out"

@@ -13,6 +13,7 @@ struct _CmAnalysisLayer
   ShumateLayer parent_instance;
   const CmAnalysisResult *result;
   guint circle;
+  GHashTable *gained; /* uuids of buildings newly covered since the baseline, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (CmAnalysisLayer, cm_analysis_layer, SHUMATE_TYPE_LAYER)
@@ -32,7 +33,15 @@ cm_analysis_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   if (cr == NULL)
     return;
   cm_analysis_draw (cr, r, self->circle, &view, width, height);
+  cm_analysis_draw_gained (cr, r, self->gained, &view);
   cairo_destroy (cr);
+}
+
+static void
+cm_analysis_layer_finalize (GObject *object)
+{
+  g_clear_pointer (&CM_ANALYSIS_LAYER (object)->gained, g_hash_table_unref);
+  G_OBJECT_CLASS (cm_analysis_layer_parent_class)->finalize (object);
 }
 
 static void
@@ -46,6 +55,7 @@ static void
 cm_analysis_layer_class_init (CmAnalysisLayerClass *klass)
 {
   G_OBJECT_CLASS (klass)->constructed = cm_analysis_layer_constructed;
+  G_OBJECT_CLASS (klass)->finalize = cm_analysis_layer_finalize;
   GTK_WIDGET_CLASS (klass)->snapshot = cm_analysis_layer_snapshot;
 }
 
@@ -62,9 +72,19 @@ cm_analysis_layer_new (ShumateViewport *viewport)
 }
 
 void
+cm_analysis_layer_set_gained (CmAnalysisLayer *self, GHashTable *gained)
+{
+  g_clear_pointer (&self->gained, g_hash_table_unref);
+  self->gained = gained ? g_hash_table_ref (gained) : NULL;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
 cm_analysis_layer_set_result (CmAnalysisLayer *self, const CmAnalysisResult *result,
                               guint circle)
 {
+  if (result == NULL)
+    g_clear_pointer (&self->gained, g_hash_table_unref);
   self->result = result;
   self->circle = circle;
   gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -19,4 +19,8 @@ CmAnalysisLayer *cm_analysis_layer_new (ShumateViewport *viewport);
 void cm_analysis_layer_set_result (CmAnalysisLayer *self, const CmAnalysisResult *result,
                                    guint circle);
 
+/* The buildings newly covered since the baseline (their uuids), outlined over the result;
+ * NULL: none. Kept until the next result or NULL. */
+void cm_analysis_layer_set_gained (CmAnalysisLayer *self, GHashTable *gained);
+
 G_END_DECLS

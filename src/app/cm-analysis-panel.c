@@ -27,6 +27,14 @@ struct _CmAnalysisPanel
   GtkLabel *summary;
   GtkLabel *compounds;     /* the result per compound, when the map has compounds */
   GArray *compound_sums;   /* CmCompoundSum of the result shown, or NULL */
+  GtkButton *baseline_button;
+  GtkButton *forget_baseline_button;
+  GtkLabel *comparison;
+  GtkButton *suggest_button;
+  GtkListBox *sites;      /* the sites suggested with the result shown */
+  CmAnalysisResult *baseline; /* kept by "Keep as Baseline"; may be the result shown too */
+  guint baseline_circle;
+  CmComparison *compared;  /* the result shown against the baseline, or NULL */
   GtkListBox *legend;
   GtkColumnView *table;
   GtkSortListModel *sorted;
@@ -57,6 +65,7 @@ static GParamSpec *props[N_PROPS];
 enum
 {
   GO_TO,
+  ADD_STATION,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -274,39 +283,6 @@ show_life_circle (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle
     }
 }
 
-/* Per compound: "covered" as each kind means it. */
-static GArray *
-coverage_compounds (const CmAnalysisResult *r, guint circle)
-{
-  return cm_compounds_sum (r->coverage);
-}
-
-static GArray *
-teams_compounds (const CmAnalysisResult *r, guint circle)
-{
-  return cm_compounds_sum (r->teams->buildings); /* covered: inside some team's area */
-}
-
-typedef struct
-{
-  const CmLifeReport *life;
-  guint circle;
-} Meets;
-
-static gboolean
-meets_circle (guint building, gpointer data)
-{
-  const Meets *m = data;
-  return cm_life_report_meets (m->life, m->circle, building);
-}
-
-static GArray *
-life_circle_compounds (const CmAnalysisResult *r, guint circle)
-{
-  Meets m = { r->life, circle < r->life->circles->len ? circle : 0 };
-  return cm_compounds_sum_by (r->life->buildings, meets_circle, &m);
-}
-
 typedef enum
 {
   NIGHT_NEVER,
@@ -321,17 +297,14 @@ typedef struct
                 GString *summary);
   gboolean chooses_source; /* From, Measured by, the radius and the distance */
   NightOption at_night;    /* when "At night" applies */
-  /* the result per compound; "covered" as the kind means it */
-  GArray *(*compounds) (const CmAnalysisResult *result, guint circle);
-  const char *covered;     /* what "covered" is, for people (N_) */
+  const char *covered;     /* what "covered" is, for people (N_): per compound, compared */
 } KindPanel;
 
 /* One line per kind, in the order of CmAnalysisKind (see cm-analysis.h). */
 static const KindPanel kinds[] = {
-  [CM_ANALYSIS_COVERAGE] = { show_coverage, TRUE, NIGHT_WHEN_WALKING, coverage_compounds,
-                              N_("covered") },
-  [CM_ANALYSIS_TEAMS] = { show_teams, FALSE, NIGHT_NEVER, teams_compounds, N_("in a team") },
-  [CM_ANALYSIS_LIFE_CIRCLE] = { show_life_circle, FALSE, NIGHT_ALWAYS, life_circle_compounds,
+  [CM_ANALYSIS_COVERAGE] = { show_coverage, TRUE, NIGHT_WHEN_WALKING, N_("covered") },
+  [CM_ANALYSIS_TEAMS] = { show_teams, FALSE, NIGHT_NEVER, N_("in a team") },
+  [CM_ANALYSIS_LIFE_CIRCLE] = { show_life_circle, FALSE, NIGHT_ALWAYS,
                                 N_("with every facility") },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == CM_N_ANALYSIS_KINDS);
@@ -377,6 +350,10 @@ update_controls (CmAnalysisPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->cancel), running);
   gtk_widget_set_visible (GTK_WIDGET (self->progress), running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->run), self->store != NULL);
+  /* sites for new stations: from walking coverage */
+  gtk_widget_set_visible (GTK_WIDGET (self->suggest_button),
+                          chosen_kind (self) == CM_ANALYSIS_COVERAGE && walking);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->suggest_button), self->store != NULL && !running);
 }
 
 /* The sources offered: stations, then each category the map has resources of, most first. */
@@ -473,7 +450,7 @@ fill_legend (CmAnalysisPanel *self, const CmAnalysisResult *r)
 static void
 show_compounds (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle)
 {
-  self->compound_sums = kinds[r->request.kind].compounds (r, circle);
+  self->compound_sums = cm_analysis_result_sum_compounds (r, circle);
   if (self->compound_sums->len == 0)
     return;
   GString *text = g_string_new (NULL);
@@ -497,6 +474,142 @@ show_compounds (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle)
   gtk_label_set_text (self->compounds, text->str);
   g_string_free (text, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->compounds), TRUE);
+}
+
+static void show_result (CmAnalysisPanel *self);
+
+static void
+add_station_clicked_cb (GtkButton *button, CmAnalysisPanel *self)
+{
+  guint i = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "site"));
+  cm_analysis_panel_add_station (self, i);
+}
+
+/* One row per site suggested: where, near what, what it would newly cover. */
+static void
+show_sites (CmAnalysisPanel *self, const CmAnalysisResult *r)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sites))))
+    gtk_list_box_remove (self->sites, child);
+  const CmSuggestion *s = r ? r->suggestion : NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->sites), s != NULL);
+  if (s == NULL)
+    return;
+  if (s->sites->len == 0)
+    {
+      GtkWidget *none = gtk_label_new (_("No site would cover anything more within this walk."));
+      gtk_label_set_wrap (GTK_LABEL (none), TRUE);
+      gtk_list_box_append (self->sites, none);
+      return;
+    }
+  for (guint i = 0; i < s->sites->len; i++)
+    {
+      const CmSuggestSite *site = &g_array_index (s->sites, CmSuggestSite, i);
+      g_autofree char *households = cm_format_count ((double) site->households);
+      g_autofree char *buildings = cm_format_count ((double) site->buildings);
+      /* TRANSLATORS: "1. near 清华路: +212 households, +14 buildings" */
+      g_autofree char *text = site->near
+          ? g_strdup_printf (_("%u. near %s: +%s households, +%s buildings"), i + 1, site->near,
+                             households, buildings)
+          : g_strdup_printf (_("%u. +%s households, +%s buildings"), i + 1, households,
+                             buildings);
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_widget_set_margin_start (row, 6);
+      gtk_widget_set_margin_end (row, 6);
+      gtk_widget_set_margin_top (row, 4);
+      gtk_widget_set_margin_bottom (row, 4);
+      GtkWidget *label = gtk_label_new (text);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_hexpand (label, TRUE);
+      GtkWidget *add = gtk_button_new_with_label (_("Add a Station Here"));
+      g_object_set_data (G_OBJECT (add), "site", GUINT_TO_POINTER (i));
+      g_signal_connect (add, "clicked", G_CALLBACK (add_station_clicked_cb), self);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (row), add);
+      gtk_list_box_append (self->sites, row);
+    }
+}
+
+/* "+212 households": what the result shown changes against the baseline, in words, per
+ * compound; the buildings newly covered outlined on the map. */
+static void
+show_comparison (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle)
+{
+  g_clear_pointer (&self->compared, cm_comparison_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->comparison), self->baseline != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->forget_baseline_button), self->baseline != NULL);
+  if (self->baseline == NULL)
+    return;
+  if (self->baseline->request.kind != r->request.kind)
+    {
+      gtk_label_set_text (self->comparison, _("The baseline is another kind of analysis: run "
+                                              "that kind to compare, or keep this one"));
+      return;
+    }
+  if (self->baseline == r && self->baseline_circle == circle)
+    {
+      gtk_label_set_text (self->comparison, _("This is the baseline. Change the map (add a "
+                                              "station, say) and the next result is compared "
+                                              "with it."));
+      return;
+    }
+  self->compared = cm_analysis_compare (self->baseline, self->baseline_circle, r, circle);
+  if (self->layer)
+    cm_analysis_layer_set_gained (self->layer, self->compared->gained);
+  const char *covered = _(kinds[r->request.kind].covered);
+  GString *text = g_string_new (_("Against the baseline:"));
+  for (guint i = 0; i < self->compared->rows->len; i++)
+    {
+      const CmCompareRow *c = &g_array_index (self->compared->rows, CmCompareRow, i);
+      if (!c->whole && c->gained == 0 && c->lost == 0)
+        continue;
+      const char *name = c->whole ? _("Whole community")
+                         : c->compound == NULL ? _("In no compound")
+                         : c->compound->name   ? c->compound->name
+                                               : _("(no name)");
+      g_autofree char *hg = cm_format_count ((double) c->households_gained);
+      g_autofree char *hl = cm_format_count ((double) c->households_lost);
+      g_autofree char *pg = cm_format_count ((double) c->population_gained);
+      /* TRANSLATORS: "Whole community: +14 buildings covered (+212 households, +530
+       * residents); −0 buildings no longer (−0 households)" */
+      g_string_append_printf (text, _("\n%s: +%u buildings %s (+%s households, +%s residents); "
+                                      "−%u no longer (−%s households)"),
+                              name, c->gained, covered, hg, pg, c->lost, hl);
+    }
+  gtk_label_set_text (self->comparison, text->str);
+  g_string_free (text, TRUE);
+}
+
+static void
+baseline_clicked_cb (CmAnalysisPanel *self)
+{
+  if (self->result == NULL)
+    return;
+  if (self->baseline && self->baseline != self->result)
+    cm_analysis_result_free (self->baseline);
+  self->baseline = self->result; /* shared with the result shown until the next one */
+  self->baseline_circle = gtk_drop_down_get_selected (self->circle);
+  show_result (self);
+}
+
+static void
+forget_baseline (CmAnalysisPanel *self)
+{
+  if (self->baseline && self->baseline != self->result)
+    cm_analysis_result_free (self->baseline);
+  self->baseline = NULL;
+  g_clear_pointer (&self->compared, cm_comparison_free);
+  if (self->layer)
+    cm_analysis_layer_set_gained (self->layer, NULL);
+}
+
+static void
+forget_baseline_clicked_cb (CmAnalysisPanel *self)
+{
+  forget_baseline (self);
+  show_result (self);
 }
 
 /* The rows, legend, summary and map layer of the result shown. */
@@ -524,6 +637,8 @@ show_result (CmAnalysisPanel *self)
   g_string_append_printf (summary, _(" (%.0f ms)"), r->elapsed_ms);
   gtk_label_set_text (self->summary, summary->str);
   show_compounds (self, r, circle);
+  show_comparison (self, r, circle);
+  show_sites (self, r);
   update_controls (self);
 }
 
@@ -534,6 +649,9 @@ drop_result (CmAnalysisPanel *self)
   if (self->layer)
     cm_analysis_layer_set_result (self->layer, NULL, 0);
   g_clear_pointer (&self->compound_sums, g_array_unref); /* it points into the result */
+  g_clear_pointer (&self->compared, cm_comparison_free);
+  if (self->result == self->baseline)
+    self->result = NULL; /* the baseline keeps it */
   g_clear_pointer (&self->result, cm_analysis_result_free);
 }
 
@@ -688,6 +806,16 @@ run_clicked_cb (CmAnalysisPanel *self)
 }
 
 static void
+suggest_clicked_cb (CmAnalysisPanel *self)
+{
+  CmAnalysisRequest request = { 0 };
+  read_request (self, &request);
+  request.suggest = 3;
+  start (self, &request);
+  cm_analysis_request_clear (&request);
+}
+
+static void
 cancel_clicked_cb (CmAnalysisPanel *self)
 {
   if (self->cancellable)
@@ -739,6 +867,7 @@ cm_analysis_panel_dispose (GObject *object)
   cm_analysis_panel_stop (self);
   g_clear_handle_id (&self->tick, g_source_remove);
   drop_result (self);
+  forget_baseline (self);
   g_clear_object (&self->layer);
   g_clear_object (&self->store);
   g_clear_pointer (&self->selectors, g_ptr_array_unref);
@@ -765,6 +894,10 @@ cm_analysis_panel_class_init (CmAnalysisPanelClass *klass)
   /* a row was chosen: go to it on the map (and select its building or team) */
   signals[GO_TO] = g_signal_new ("go-to", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                  NULL, NULL, G_TYPE_NONE, 1, CM_TYPE_ANALYSIS_ROW);
+  /* "Add a Station Here": where (longitude, latitude) */
+  signals[ADD_STATION] = g_signal_new ("add-station", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                       G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
   g_type_ensure (CM_TYPE_ANALYSIS_ROW);
   gtk_widget_class_set_template_from_resource (
@@ -783,6 +916,14 @@ cm_analysis_panel_class_init (CmAnalysisPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, progress);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, summary);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, compounds);
+  gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, baseline_button);
+  gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, forget_baseline_button);
+  gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, comparison);
+  gtk_widget_class_bind_template_callback (widget_class, baseline_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, suggest_button);
+  gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, sites);
+  gtk_widget_class_bind_template_callback (widget_class, suggest_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, forget_baseline_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, legend);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, table);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, sorted);
@@ -834,6 +975,7 @@ cm_analysis_panel_set_map (CmAnalysisPanel *self, CmStore *store)
 {
   cm_analysis_panel_stop (self);
   drop_result (self);
+  forget_baseline (self); /* another map's buildings */
   g_set_object (&self->store, store);
   fill_sources (self);
   show_result (self);
@@ -917,6 +1059,36 @@ const GArray *
 cm_analysis_panel_get_compounds (CmAnalysisPanel *self)
 {
   return self->compound_sums;
+}
+
+void
+cm_analysis_panel_add_station (CmAnalysisPanel *self, guint site)
+{
+  const CmSuggestion *s = self->result ? self->result->suggestion : NULL;
+  if (s == NULL || site >= s->sites->len)
+    return;
+  const CmSuggestSite *where = &g_array_index (s->sites, CmSuggestSite, site);
+  g_signal_emit (self, signals[ADD_STATION], 0, where->lon, where->lat);
+}
+
+void
+cm_analysis_panel_keep_baseline (CmAnalysisPanel *self)
+{
+  baseline_clicked_cb (self);
+}
+
+const CmComparison *
+cm_analysis_panel_get_comparison (CmAnalysisPanel *self)
+{
+  return self->compared;
+}
+
+const char *
+cm_analysis_panel_get_comparison_text (CmAnalysisPanel *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->comparison))
+             ? gtk_label_get_text (self->comparison)
+             : NULL;
 }
 
 guint

@@ -46,6 +46,14 @@ const char *cm_analysis_panel_get_summary (CmAnalysisPanel *self);
  * kind means it, the circle shown for the life circle); NULL or empty when the map has no
  * compounds. */
 const GArray *cm_analysis_panel_get_compounds (CmAnalysisPanel *self);
+/* "Keep as Baseline": the result shown is kept; every later result of the same kind is
+ * compared with it (cm_analysis_compare) until it is forgotten or the map closes. */
+void cm_analysis_panel_keep_baseline (CmAnalysisPanel *self);
+/* "Add a Station Here" on suggested site @site (0: the best): emits "add-station". */
+void cm_analysis_panel_add_station (CmAnalysisPanel *self, guint site);
+/* The result shown against the baseline, or NULL; and what the panel says of it. */
+const CmComparison *cm_analysis_panel_get_comparison (CmAnalysisPanel *self);
+const char *cm_analysis_panel_get_comparison_text (CmAnalysisPanel *self);
 guint cm_analysis_panel_get_n_rows (CmAnalysisPanel *self);
 CmAnalysisRow *cm_analysis_panel_get_row (CmAnalysisPanel *self, guint position);
 void cm_analysis_panel_sort (CmAnalysisPanel *self, CmAnalysisColumn column, gboolean descending);

@@ -361,6 +361,16 @@ ask_about_shape (CmWindow *self)
   gtk_window_present (GTK_WINDOW (self->form));
 }
 
+void
+_cm_window_drawing_place_station (CmWindow *self, double lon, double lat)
+{
+  if (self->store == NULL || form_open (self))
+    return;
+  _cm_window_drawing_set_tool (self, "station");
+  cm_sketch_layer_add_vertex (self->sketch_layer, lon, lat);
+  ask_about_shape (self);
+}
+
 /* ---- changing a feature's name, kind and words ------------------------------------------------ */
 
 static const char *

@@ -152,6 +152,9 @@ void _cm_window_drawing_selection_changed (CmWindow *self);
 void _cm_window_drawing_set_tool (CmWindow *self, const char *tool);
 /* The layer @tool draws into: resources for point, line and area; CM_LAYER_NONE for select. */
 CmLayer _cm_window_drawing_tool_layer (const char *tool);
+/* A new station at @lon, @lat (a suggested site): the station tool with the point placed there
+ * and its form open. */
+void _cm_window_drawing_place_station (CmWindow *self, double lon, double lat);
 /* A click on the map with a drawing tool: TRUE when it was taken. @no_snap: Shift was held. */
 gboolean _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap);
 

@@ -1498,6 +1498,13 @@ background_changed_cb (CmWindow *self)
 }
 
 /* A row of the analysis table was chosen: go there, and select its building or team. */
+/* "Add a Station Here" on a suggested site: the station's form, placed there. */
+static void
+analysis_add_station_cb (CmWindow *self, double lon, double lat)
+{
+  _cm_window_drawing_place_station (self, lon, lat);
+}
+
 static void
 analysis_go_to_cb (CmWindow *self, CmAnalysisRow *row)
 {
@@ -1683,6 +1690,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmWindow, panel_button);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, panel);
   gtk_widget_class_bind_template_callback (widget_class, analysis_go_to_cb);
+  gtk_widget_class_bind_template_callback (widget_class, analysis_add_station_cb);
   gtk_widget_class_bind_template_callback (widget_class, background_changed_cb);
   gtk_widget_class_install_action (widget_class, "win.toggle-analysis", NULL,
                                    toggle_analysis_action);

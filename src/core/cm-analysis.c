@@ -33,19 +33,136 @@ cm_analysis_result_free (CmAnalysisResult *r)
   if (r->shapes)
     g_ptr_array_unref (r->shapes);
   g_free (r->shape_bbox);
+  cm_suggestion_free (r->suggestion);
   g_free (r);
+}
+
+static const CmCoverage *
+buildings_of (const CmAnalysisResult *r)
+{
+  if (r->coverage)
+    return r->coverage;
+  if (r->teams)
+    return r->teams->buildings;
+  if (r->life)
+    return r->life->buildings;
+  return NULL;
 }
 
 GArray *
 cm_analysis_result_get_buildings (const CmAnalysisResult *r)
 {
-  if (r->coverage)
-    return r->coverage->buildings;
-  if (r->teams)
-    return r->teams->buildings->buildings;
-  if (r->life)
-    return r->life->buildings->buildings;
-  return NULL;
+  const CmCoverage *c = buildings_of (r);
+  return c ? c->buildings : NULL;
+}
+
+gboolean
+cm_analysis_result_covered (const CmAnalysisResult *r, guint circle, guint building)
+{
+  return cm_analysis_kind_info (r->request.kind)->covered (r, circle, building);
+}
+
+typedef struct
+{
+  const CmAnalysisResult *result;
+  guint circle;
+} Covered;
+
+static gboolean
+covered_cb (guint building, gpointer data)
+{
+  const Covered *c = data;
+  return cm_analysis_result_covered (c->result, c->circle, building);
+}
+
+GArray *
+cm_analysis_result_sum_compounds (const CmAnalysisResult *r, guint circle)
+{
+  Covered c = { r, circle };
+  return cm_compounds_sum_by (buildings_of (r), covered_cb, &c);
+}
+
+/* ---- comparing with a baseline ------------------------------------------------------------- */
+
+void
+cm_comparison_free (CmComparison *comparison)
+{
+  if (comparison == NULL)
+    return;
+  g_array_unref (comparison->rows);
+  g_hash_table_unref (comparison->gained);
+  g_hash_table_unref (comparison->lost);
+  g_free (comparison);
+}
+
+static void
+count_change (CmCompareRow *row, const CmCoverageBuilding *b, gboolean gained)
+{
+  gint64 h = MAX (b->households, 0), p = MAX (b->population, 0);
+  if (gained)
+    row->gained++, row->households_gained += h, row->population_gained += p;
+  else
+    row->lost++, row->households_lost += h, row->population_lost += p;
+}
+
+CmComparison *
+cm_analysis_compare (const CmAnalysisResult *baseline, guint baseline_circle,
+                     const CmAnalysisResult *now, guint circle)
+{
+  const CmCoverage *base = buildings_of (baseline), *cur = buildings_of (now);
+  CmComparison *cmp = g_new0 (CmComparison, 1);
+  cmp->gained = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  cmp->lost = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* the rows: one per compound of the result now, one for the buildings in none, the whole */
+  guint n = cur->compounds->len;
+  cmp->rows = g_array_new (FALSE, TRUE, sizeof (CmCompareRow));
+  g_array_set_size (cmp->rows, n + 2);
+  for (guint k = 0; k < n; k++)
+    g_array_index (cmp->rows, CmCompareRow, k).compound = cur->compounds->pdata[k];
+  g_array_index (cmp->rows, CmCompareRow, n + 1).whole = TRUE;
+
+  /* the baseline's buildings by uuid: covered then or not */
+  g_autoptr (GHashTable) before = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint b = 0; b < base->buildings->len; b++)
+    g_hash_table_insert (before,
+                         g_array_index (base->buildings, CmCoverageBuilding, b).uuid,
+                         GINT_TO_POINTER (cm_analysis_result_covered (baseline, baseline_circle,
+                                                                      b) ? 2 : 1));
+  for (guint b = 0; b < cur->buildings->len; b++)
+    {
+      const CmCoverageBuilding *bd = &g_array_index (cur->buildings, CmCoverageBuilding, b);
+      gboolean was = GPOINTER_TO_INT (g_hash_table_lookup (before, bd->uuid)) == 2;
+      gboolean is = cm_analysis_result_covered (now, circle, b);
+      g_hash_table_remove (before, bd->uuid);
+      if (was == is)
+        continue;
+      CmCompareRow *row = &g_array_index (cmp->rows, CmCompareRow, bd->compound >= 0 ? (guint) bd->compound : n);
+      count_change (row, bd, is);
+      count_change (&g_array_index (cmp->rows, CmCompareRow, n + 1), bd, is);
+      g_hash_table_add (is ? cmp->gained : cmp->lost, g_strdup (bd->uuid));
+    }
+  /* buildings deleted since: covered then, so no longer */
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, before);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    if (GPOINTER_TO_INT (value) == 2)
+      {
+        for (guint b = 0; b < base->buildings->len; b++)
+          {
+            const CmCoverageBuilding *bd = &g_array_index (base->buildings, CmCoverageBuilding, b);
+            if (bd->uuid != key)
+              continue;
+            count_change (&g_array_index (cmp->rows, CmCompareRow, n), bd, FALSE);
+            count_change (&g_array_index (cmp->rows, CmCompareRow, n + 1), bd, FALSE);
+            g_hash_table_add (cmp->lost, g_strdup (bd->uuid));
+          }
+      }
+  /* the row for the buildings in no compound only when it has any change */
+  CmCompareRow *none = &g_array_index (cmp->rows, CmCompareRow, n);
+  if (n == 0 || (none->gained == 0 && none->lost == 0))
+    g_array_remove_index (cmp->rows, n);
+  return cmp;
 }
 
 typedef struct
@@ -153,6 +270,19 @@ run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
       if (outline)
         g_ptr_array_add (r->reach, outline);
     }
+  if (q->suggest > 0)
+    {
+      /* on a coverage of its own: suggesting adds the sites to it as it measures them */
+      set_progress (permille, 0.8);
+      g_autoptr (CmCoverage) c = cm_coverage_load (store, q->selector, 0, error);
+      if (c == NULL)
+        return FALSE;
+      g_autoptr (GArray) candidates = cm_suggest_path_candidates (net, CM_SUGGEST_SPACING_M);
+      r->suggestion = cm_suggest_run (c, net, candidates, q->metres, q->suggest, cancellable);
+      if (r->suggestion == NULL)
+        return !g_cancellable_set_error_if_cancelled (cancellable, error);
+      cm_suggestion_name_sites (r->suggestion, store);
+    }
   return TRUE;
 }
 
@@ -183,6 +313,25 @@ run_life_circle (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
                                         life_progress, &p, cancellable, error);
 }
 
+/* Whether building @b counts as covered, as each kind means it. */
+static gboolean
+coverage_covered (const CmAnalysisResult *r, guint circle, guint b)
+{
+  return g_array_index (r->coverage->buildings, CmCoverageBuilding, b).covered;
+}
+
+static gboolean
+teams_covered (const CmAnalysisResult *r, guint circle, guint b)
+{
+  return g_array_index (r->teams->buildings->buildings, CmCoverageBuilding, b).covered;
+}
+
+static gboolean
+life_circle_covered (const CmAnalysisResult *r, guint circle, guint b)
+{
+  return cm_life_report_meets (r->life, circle < r->life->circles->len ? circle : 0, b);
+}
+
 #define USES(layer) (1u << (layer))
 
 /* One line per kind, in the order of CmAnalysisKind. */
@@ -190,19 +339,23 @@ static const CmAnalysisKindInfo kinds[] = {
   [CM_ANALYSIS_COVERAGE] = {
     N_("Service coverage"),
     USES (CM_LAYER_BUILDINGS) | USES (CM_LAYER_PATHS) | USES (CM_LAYER_BARRIERS) |
-        USES (CM_LAYER_STATIONS) | USES (CM_LAYER_RESOURCES),
+        USES (CM_LAYER_STATIONS) | USES (CM_LAYER_RESOURCES) | USES (CM_LAYER_COMPOUNDS),
     run_coverage,
+    coverage_covered,
   },
   [CM_ANALYSIS_TEAMS] = {
     N_("Volunteer teams"),
-    USES (CM_LAYER_BUILDINGS) | USES (CM_LAYER_TEAMS) | USES (CM_LAYER_BOUNDARY),
+    USES (CM_LAYER_BUILDINGS) | USES (CM_LAYER_TEAMS) | USES (CM_LAYER_BOUNDARY) |
+        USES (CM_LAYER_COMPOUNDS),
     run_teams,
+    teams_covered,
   },
   [CM_ANALYSIS_LIFE_CIRCLE] = {
     N_("Life circle (GB 50180)"),
     USES (CM_LAYER_BUILDINGS) | USES (CM_LAYER_PATHS) | USES (CM_LAYER_BARRIERS) |
-        USES (CM_LAYER_STATIONS) | USES (CM_LAYER_RESOURCES),
+        USES (CM_LAYER_STATIONS) | USES (CM_LAYER_RESOURCES) | USES (CM_LAYER_COMPOUNDS),
     run_life_circle,
+    life_circle_covered,
   },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == CM_N_ANALYSIS_KINDS);

@@ -4,9 +4,11 @@
  * thread on its own connection to the map file; no GTK here. */
 #pragma once
 
+#include "cm-compounds.h"
 #include "cm-coverage.h"
 #include "cm-lifecircle.h"
 #include "cm-network.h"
+#include "cm-suggest.h"
 #include "cm-teams.h"
 
 G_BEGIN_DECLS
@@ -27,6 +29,7 @@ typedef struct
   double metres;     /* coverage: walking distance, or a radius for all (0: each station's own) */
   double fallback_m; /* coverage by each station's own radius: for those that have none */
   gboolean at_night; /* walking: the gates locked at night closed (CM_NETWORK_AT_NIGHT) */
+  guint suggest;     /* coverage by walking: also suggest this many sites for new stations */
 } CmAnalysisRequest;
 
 struct _CmAnalysisResult
@@ -42,6 +45,7 @@ struct _CmAnalysisResult
   CmLifeReport *life;    /* life circle */
   GPtrArray *shapes;     /* CmGeom* of each building, in the order of the buildings above */
   double *shape_bbox;    /* 4 per building */
+  CmSuggestion *suggestion; /* coverage by walking, when asked: where new stations would go */
   double elapsed_ms;
 };
 
@@ -56,6 +60,9 @@ typedef struct
   guint uses;       /* 1 << CmLayer of each layer it reads: an edit there makes a result stale */
   gboolean (*run) (CmAnalysisResult *result, CmStore *store, volatile gint *progress_permille,
                    GCancellable *cancellable, GError **error);
+  /* whether building @b counts as covered: reached (coverage), in a team's area (teams), with
+   * every facility of circle @circle (life circle) */
+  gboolean (*covered) (const CmAnalysisResult *result, guint circle, guint b);
 } CmAnalysisKindInfo;
 
 const CmAnalysisKindInfo *cm_analysis_kind_info (CmAnalysisKind kind);
@@ -66,6 +73,37 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmAnalysisResult, cm_analysis_result_free)
 
 /* The buildings of a result (whichever analysis made it). */
 GArray *cm_analysis_result_get_buildings (const CmAnalysisResult *result);
+/* Whether building @building (an index into them) counts as covered, as the kind means it;
+ * @circle: the life circle shown. */
+gboolean cm_analysis_result_covered (const CmAnalysisResult *result, guint circle,
+                                     guint building);
+/* The result per compound (cm-compounds.h), "covered" as above. */
+GArray *cm_analysis_result_sum_compounds (const CmAnalysisResult *result, guint circle);
+
+/* What changed since a baseline: per compound of the result now (then the buildings in no
+ * compound, when any of them changed, then the whole), the buildings, households and
+ * residents newly covered and no longer covered. Buildings are matched by uuid: one added
+ * since counts as newly covered when it is covered, one deleted since as no longer. */
+typedef struct
+{
+  const CmCompound *compound; /* NULL: in no compound, or the whole */
+  gboolean whole;
+  guint gained, lost;
+  gint64 households_gained, households_lost; /* where known */
+  gint64 population_gained, population_lost;
+} CmCompareRow;
+
+typedef struct
+{
+  GArray *rows;        /* CmCompareRow; points into the result compared */
+  GHashTable *gained;  /* uuids of the buildings newly covered */
+  GHashTable *lost;    /* … and of those no longer covered */
+} CmComparison;
+
+CmComparison *cm_analysis_compare (const CmAnalysisResult *baseline, guint baseline_circle,
+                                   const CmAnalysisResult *now, guint circle);
+void cm_comparison_free (CmComparison *comparison);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmComparison, cm_comparison_free)
 
 /* Runs @request on the map at @path. @progress (0..1) is written as the work goes, for the
  * window to poll; @cancellable is checked between steps. */

@@ -158,11 +158,13 @@ grid_clear (Grid *g)
   g_clear_pointer (&g->start, g_free);
 }
 
-/* What each building weighs: its households, or 1 when the map knows none. */
+/* What each building weighs: its households; a building whose households are unknown counts
+ * as one (so a map where only some are filled in still weighs the rest); 1 each when the map
+ * knows no households at all. */
 static double
 weight (const CmCoverageBuilding *b, gboolean by_households)
 {
-  return by_households ? (double) MAX (b->households, 0) : 1.0;
+  return by_households && b->households >= 0 ? (double) b->households : 1.0;
 }
 
 /* Which candidates reach each uncovered building (CSR: reach_start per building), and each
@@ -380,12 +382,19 @@ cm_suggest (CmStore *store, const char *from, double walk_m, guint count, CmNetw
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
       return NULL;
     }
-  for (guint i = 0; i < s->sites->len; i++)
+  cm_suggestion_name_sites (s, store);
+  return s;
+}
+
+void
+cm_suggestion_name_sites (CmSuggestion *suggestion, CmStore *store)
+{
+  for (guint i = 0; i < suggestion->sites->len; i++)
     {
-      CmSuggestSite *site = &g_array_index (s->sites, CmSuggestSite, i);
+      CmSuggestSite *site = &g_array_index (suggestion->sites, CmSuggestSite, i);
+      g_free (site->near);
       site->near = nearest_name (store, CM_LAYER_PATHS, site->lon, site->lat);
       if (site->near == NULL)
         site->near = nearest_name (store, CM_LAYER_BUILDINGS, site->lon, site->lat);
     }
-  return s;
 }

@@ -6,8 +6,9 @@
  * @spacing_m along each edge, plus the features of a candidate layer the planner names (a
  * vacant room, a community centre). Each candidate reaches the buildings within @walk_m on foot
  * (both access legs counted, as cm_coverage_compute_walk counts them). The first site is the
- * candidate that newly covers the most uncovered households (or buildings, when the map knows
- * no households); each next site counts only what the sites before it leave uncovered. What
+ * candidate that newly covers the most uncovered households (a building whose households are
+ * unknown counting as one; buildings, when the map knows no households at all); each next site
+ * counts only what the sites before it leave uncovered. What
  * each site reports is then measured as `cmap coverage --walk` would with the stations really
  * there, so the two always agree. */
 #pragma once
@@ -68,6 +69,9 @@ CmSuggestion *cm_suggest_run (CmCoverage *coverage, const CmNetwork *network,
 CmSuggestion *cm_suggest (CmStore *store, const char *from, double walk_m, guint count,
                           CmNetworkMode mode, const char *candidate_layer,
                           GCancellable *cancellable, GError **error);
+
+/* Names what is near each site: the nearest named path, else building, within ~150 m. */
+void cm_suggestion_name_sites (CmSuggestion *suggestion, CmStore *store);
 
 #define CM_SUGGEST_SPACING_M 50.0
 

@@ -10,6 +10,8 @@
 
 #include "cm-render.h"
 
+#include <pango/pangocairo.h>
+
 static const double palette[CM_N_ANALYSIS_COLOURS][4] = {
   [CM_ANALYSIS_COLOUR_NEAR] = { 0.10, 0.60, 0.31, 0.85 },
   [CM_ANALYSIS_COLOUR_WITHIN] = { 0.57, 0.81, 0.38, 0.85 },
@@ -21,6 +23,7 @@ static const double palette[CM_N_ANALYSIS_COLOURS][4] = {
   [CM_ANALYSIS_COLOUR_OVERLAP] = { 0.42, 0.24, 0.60, 0.75 },
   [CM_ANALYSIS_COLOUR_TEAM] = { 0.10, 0.60, 0.31, 0.14 },
   [CM_ANALYSIS_COLOUR_GREY] = { 0.55, 0.55, 0.55, 0.70 },
+  [CM_ANALYSIS_COLOUR_GAINED] = { 0.0, 0.62, 0.85, 1.0 }, /* cyan: none of the bands has it */
 };
 
 const double *
@@ -257,6 +260,41 @@ cm_analysis_legend (const CmAnalysisResult *r)
   return items;
 }
 
+/* The suggested sites: numbered pins, 1 the best. */
+static void
+draw_sites (cairo_t *cr, const CmSuggestion *s, const CmRenderView *view)
+{
+  for (guint i = 0; i < s->sites->len; i++)
+    {
+      const CmSuggestSite *site = &g_array_index (s->sites, CmSuggestSite, i);
+      double x, y;
+      cm_render_view_project (view, site->lon, site->lat, &x, &y);
+      /* a pin: its point on the site, the head above it */
+      cairo_new_path (cr);
+      cairo_move_to (cr, x, y);
+      cairo_line_to (cr, x - 7, y - 14);
+      cairo_arc (cr, x, y - 20, 10, G_PI * 0.8, G_PI * 0.2);
+      cairo_close_path (cr);
+      set_rgba (cr, COLOUR (GAINED));
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+      char number[8];
+      g_snprintf (number, sizeof number, "%u", i + 1);
+      PangoLayout *layout = pango_cairo_create_layout (cr);
+      PangoFontDescription *font = pango_font_description_from_string ("Sans Bold 11px");
+      pango_layout_set_font_description (layout, font);
+      pango_font_description_free (font);
+      pango_layout_set_text (layout, number, -1);
+      int w, h;
+      pango_layout_get_pixel_size (layout, &w, &h);
+      cairo_move_to (cr, x - w / 2.0, y - 20 - h / 2.0);
+      pango_cairo_show_layout (cr, layout);
+      g_object_unref (layout);
+    }
+}
+
 void
 cm_analysis_draw (cairo_t *cr, const CmAnalysisResult *r, guint circle, const CmRenderView *view,
                   int width, int height)
@@ -297,5 +335,39 @@ cm_analysis_draw (cairo_t *cr, const CmAnalysisResult *r, guint circle, const Cm
 
   if (style->top)
     style->top (cr, r, view, width, height);
+  if (r->suggestion)
+    draw_sites (cr, r->suggestion, view);
+  cairo_restore (cr);
+}
+
+void
+cm_analysis_draw_gained (cairo_t *cr, const CmAnalysisResult *r, GHashTable *gained,
+                         const CmRenderView *view)
+{
+  GArray *buildings = cm_analysis_result_get_buildings (r);
+  if (gained == NULL || buildings == NULL || g_hash_table_size (gained) == 0)
+    return;
+  double bbox[4];
+  cm_render_view_get_bbox (view, bbox);
+  cairo_save (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_new_path (cr);
+  for (guint b = 0; b < buildings->len; b++)
+    {
+      const CmGeom *shape = g_ptr_array_index (r->shapes, b);
+      const double *sb = r->shape_bbox + 4 * b;
+      if (shape == NULL || sb[2] < bbox[0] || sb[0] > bbox[2] || sb[3] < bbox[1] ||
+          sb[1] > bbox[3] ||
+          !g_hash_table_contains (gained, g_array_index (buildings, CmCoverageBuilding, b).uuid))
+        continue;
+      cm_render_add_geom_path (cr, shape, view);
+    }
+  /* a white halo, then the colour: it reads on every band's fill */
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+  cairo_set_line_width (cr, 5);
+  cairo_stroke_preserve (cr);
+  set_rgba (cr, COLOUR (GAINED));
+  cairo_set_line_width (cr, 2.5);
+  cairo_stroke (cr);
   cairo_restore (cr);
 }

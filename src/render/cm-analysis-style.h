@@ -26,6 +26,7 @@ typedef enum
   CM_ANALYSIS_COLOUR_OVERLAP, /* two or more teams */
   CM_ANALYSIS_COLOUR_TEAM,    /* some team */
   CM_ANALYSIS_COLOUR_GREY,    /* counted, nothing to say */
+  CM_ANALYSIS_COLOUR_GAINED,  /* newly covered since the baseline */
   CM_N_ANALYSIS_COLOURS
 } CmAnalysisColour;
 
@@ -47,5 +48,10 @@ GArray *cm_analysis_legend (const CmAnalysisResult *result);
  * coloured. */
 void cm_analysis_draw (cairo_t *cr, const CmAnalysisResult *result, guint circle,
                        const CmRenderView *view, int width, int height);
+
+/* Over cm_analysis_draw: the buildings whose uuid is in @gained (newly covered since a
+ * baseline, cm_analysis_compare) with a thick outline of their own colour. */
+void cm_analysis_draw_gained (cairo_t *cr, const CmAnalysisResult *result, GHashTable *gained,
+                              const CmRenderView *view);
 
 G_END_DECLS
