@@ -354,6 +354,7 @@ update_controls (CmAnalysisPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->suggest_button),
                           chosen_kind (self) == CM_ANALYSIS_COVERAGE && walking);
   gtk_widget_set_sensitive (GTK_WIDGET (self->suggest_button), self->store != NULL && !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->baseline_button), self->result != NULL && !running);
 }
 
 /* The sources offered: stations, then each category the map has resources of, most first. */

@@ -488,7 +488,11 @@ cm_layer_form_new (GtkWindow *parent, CmStore *store, CmFeature *feature)
       else if (field->type != CM_VALUE_KIND)
         {
           g_autofree char *text = cm_layer_field_format (field, v);
-          g_autofree char *title = g_strdup (g_dgettext (GETTEXT_PACKAGE, field->label));
+          /* TRANSLATORS: a field in metres: "Service radius (m)" */
+          g_autofree char *title = field->type == CM_VALUE_METRES
+                                       ? g_strdup_printf (_("%s (m)"),
+                                                          g_dgettext (GETTEXT_PACKAGE, field->label))
+                                       : g_strdup (g_dgettext (GETTEXT_PACKAGE, field->label));
           add_line (self, field->name, field, title, text);
         }
     }

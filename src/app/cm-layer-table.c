@@ -492,7 +492,9 @@ add_column (CmLayerTable *self, const char *column)
       cm_table_column_title (self->layer, column), factory);
   gtk_column_view_column_set_resizable (col, TRUE);
   gtk_column_view_column_set_expand (col, g_str_equal (column, "description"));
-  gtk_column_view_column_set_fixed_width (col, g_str_equal (column, "name") ? 180 : 120);
+  gtk_column_view_column_set_fixed_width (col, g_str_equal (column, "name")             ? 180
+                                                   : g_str_equal (column, "compound_uuid") ? 170
+                                                                                          : 110);
   GtkSorter *probe = GTK_SORTER (gtk_custom_sorter_new (probe_compare, (gpointer) column, NULL));
   gtk_column_view_column_set_sorter (col, probe);
   g_object_unref (probe);
@@ -551,7 +553,7 @@ cm_layer_table_new (GtkWindow *parent, CmStore *store, CmHistory *history, CmLay
   gtk_widget_set_margin_bottom (bar, 6);
   self->status = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->status, 0);
-  gtk_label_set_wrap (self->status, TRUE);
+  gtk_label_set_ellipsize (self->status, PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (GTK_WIDGET (self->status), TRUE);
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->status));
   GtkStringList *fields = gtk_string_list_new (NULL);

@@ -408,40 +408,6 @@ tags_text (const char *tags)
   return g_string_free (out, FALSE);
 }
 
-/* A field's value in words: a radius in metres, counts with their thousands, a kind by its
- * label, a compound by its name. */
-static char *
-field_text (CmWindow *self, CmFeature *f, const CmLayerField *field, GVariant *v)
-{
-  switch (field->type)
-    {
-    case CM_VALUE_METRES:
-    case CM_VALUE_COUNT:
-      {
-        double n = g_variant_is_of_type (v, G_VARIANT_TYPE_INT64) ? (double) g_variant_get_int64 (v)
-                                                                  : g_variant_get_double (v);
-        g_autofree char *digits = cm_format_count (n);
-        /* TRANSLATORS: a distance in metres */
-        return field->type == CM_VALUE_METRES ? g_strdup_printf (_("%s m"), digits)
-                                              : g_steal_pointer (&digits);
-      }
-    case CM_VALUE_KIND:
-      {
-        g_autoptr (CmKind) kind = cm_store_get_kind (self->store, cm_feature_get_layer (f),
-                                                     g_variant_get_string (v, NULL), NULL);
-        return g_strdup (kind ? cm_kind_label (kind) : g_variant_get_string (v, NULL));
-      }
-    case CM_VALUE_UUID:
-      {
-        g_autoptr (CmFeature) c = cm_store_get_feature (self->store, CM_LAYER_COMPOUNDS,
-                                                        g_variant_get_string (v, NULL), NULL);
-        return g_strdup (c && cm_feature_get_name (c) ? cm_feature_get_name (c) : "—");
-      }
-    default:
-      return g_variant_dup_string (v, NULL);
-    }
-}
-
 /* The layer's own fields (a station's radius, a team's members, a building's households …)
  * and an area's size: in words, not as column names. */
 static void
@@ -451,10 +417,14 @@ details_add_fields (CmWindow *self, CmFeature *f)
   for (guint i = 0; i < info->n_fields; i++)
     {
       const CmLayerField *field = &info->fields[i];
-      GVariant *v = cm_feature_get_field (f, field->name);
-      if (v == NULL)
+      /* as the table shows it: a kind by its label, a building's compound chosen by hand or
+       * the one it stands in */
+      g_autofree char *cell = cm_table_cell_text (self->store, f, field->name);
+      if (cell == NULL)
         continue;
-      g_autofree char *text = field_text (self, f, field, v);
+      /* TRANSLATORS: a distance in metres */
+      g_autofree char *text = field->type == CM_VALUE_METRES ? g_strdup_printf (_("%s m"), cell)
+                                                             : g_strdup (cell);
       /* TRANSLATORS: a field's label before its value in the details: "Households:" */
       g_autofree char *title = g_strdup_printf (_("%s:"), g_dgettext (GETTEXT_PACKAGE,
                                                                       field->label));
@@ -615,6 +585,16 @@ table_action (GtkWidget *widget, const char *name, GVariant *param)
         cm_layer_table_show_feature (self->table, self->selected);
     }
   gtk_window_present (GTK_WINDOW (self->table));
+}
+
+/* Ctrl+T: the table of the selected feature's layer, or of the buildings. */
+static gboolean
+table_here_pressed (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  CmLayer layer = self->selected ? cm_feature_get_layer (self->selected) : CM_LAYER_BUILDINGS;
+  gtk_widget_activate_action (widget, "win.table", "s", cm_layer_to_string (layer));
+  return TRUE;
 }
 
 CmLayerTable *
@@ -1663,6 +1643,8 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.table", "s", table_action);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, table_here_pressed,
+                                NULL);
   gtk_widget_class_install_action (widget_class, "win.show-whole-map", NULL,
                                    show_whole_map_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK,

@@ -156,3 +156,30 @@ cm_compounds_sum (const CmCoverage *coverage)
 {
   return cm_compounds_sum_by (coverage, covered_flag, (gpointer) coverage);
 }
+
+CmFeature *
+cm_compounds_containing (CmStore *store, CmFeature *building)
+{
+  GBytes *wkb = cm_feature_get_wkb (building);
+  if (wkb == NULL)
+    return NULL;
+  /* the first compound, in the order drawn, that contains its point-on-surface, as
+   * cm_compounds_assign decides */
+  sqlite3_stmt *stmt = _cm_store_prepare (
+      store,
+      "SELECT c.uuid FROM compounds AS c, (SELECT ST_PointOnSurface(GeomFromWKB(?1, 4326)) AS p)"
+      " WHERE c.deleted = 0 AND c.id IN (SELECT pkid FROM idx_compounds_geom WHERE"
+      " xmin <= X(p) AND xmax >= X(p) AND ymin <= Y(p) AND ymax >= Y(p))"
+      " AND ST_Intersects(c.geom, p) ORDER BY c.id LIMIT 1",
+      NULL);
+  if (stmt == NULL)
+    return NULL;
+  gsize size;
+  const void *data = g_bytes_get_data (wkb, &size);
+  sqlite3_bind_blob (stmt, 1, data, (int) size, SQLITE_STATIC);
+  g_autofree char *uuid = sqlite3_step (stmt) == SQLITE_ROW
+                              ? g_strdup ((const char *) sqlite3_column_text (stmt, 0))
+                              : NULL;
+  sqlite3_finalize (stmt);
+  return uuid ? cm_store_get_feature (store, CM_LAYER_COMPOUNDS, uuid, NULL) : NULL;
+}

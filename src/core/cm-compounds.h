@@ -43,4 +43,8 @@ GArray *cm_compounds_sum (const CmCoverage *coverage);
 GArray *cm_compounds_sum_by (const CmCoverage *coverage,
                              gboolean (*covered) (guint building, gpointer data), gpointer data);
 
+/* The compound @building stands in (its point-on-surface; the first drawn when several
+ * overlap), whatever its compound_uuid says, or NULL. */
+CmFeature *cm_compounds_containing (CmStore *store, CmFeature *building);
+
 G_END_DECLS

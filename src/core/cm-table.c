@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cm-categories.h"
+#include "cm-compounds.h"
 #include "cm-i18n.h"
 #include "cm-kinds.h"
 #include "cm-store-private.h"
@@ -126,6 +127,8 @@ cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column)
     }
   const CmLayerField *field = cm_layer_find_field (layer, column);
   GVariant *v = field ? cm_feature_get_field (feature, column) : NULL;
+  if (v == NULL && field && field->type == CM_VALUE_UUID)
+    return cm_table_compound_text (store, feature);
   if (v == NULL)
     return NULL;
   switch (field->type)
@@ -148,6 +151,19 @@ cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column)
     default:
       return g_variant_dup_string (v, NULL);
     }
+}
+
+char *
+cm_table_compound_text (CmStore *store, CmFeature *building)
+{
+  GVariant *chosen = cm_feature_get_field (building, "compound_uuid");
+  if (chosen)
+    return cm_table_cell_text (store, building, "compound_uuid");
+  g_autoptr (CmFeature) in = cm_compounds_containing (store, building);
+  if (in == NULL || cm_feature_get_name (in) == NULL)
+    return NULL;
+  /* TRANSLATORS: a building's compound found from where it stands, not chosen by hand */
+  return g_strdup_printf (_("%s (where it stands)"), cm_feature_get_name (in));
 }
 
 /* The key of @layer's kind named @text (its key, or its label in either language), or NULL. */

@@ -22,6 +22,9 @@ const char *cm_table_column_title (CmLayer layer, const char *column);
 /* What a cell shows: a count with its digits, a radius in metres, a kind by its label, a
  * compound by its name, a category by its label; NULL for an empty cell. */
 char *cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column);
+/* A building's compound for people: the one chosen by hand, else the one it stands in with
+ * "(where it stands)", else NULL. */
+char *cm_table_compound_text (CmStore *store, CmFeature *building);
 /* Sets @column of @feature (not stored) from @text as typed or pasted: checked as the form
  * checks it; a kind by its label or key (one the map lists); a compound by its name; empty
  * text clears. FALSE, with the reason, leaves @feature unchanged. */
