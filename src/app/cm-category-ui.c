@@ -2,7 +2,26 @@
 /* cm-category-ui.c: labels, colours and icons of categories for widgets. */
 #include "cm-category-ui.h"
 
+#include <glib/gi18n.h>
+
 #include "cm-i18n.h"
+
+const char *
+cm_layer_title (CmLayer layer)
+{
+  switch (layer)
+    {
+    case CM_LAYER_RESOURCES: return _("Resources");
+    case CM_LAYER_STATIONS: return _("Service stations");
+    case CM_LAYER_TEAMS: return _("Volunteer teams");
+    case CM_LAYER_BUILDINGS: return _("Buildings");
+    case CM_LAYER_PATHS: return _("Paths");
+    case CM_LAYER_BARRIERS: return _("Barriers");
+    case CM_LAYER_BOUNDARY: return _("Community boundary");
+    case CM_LAYER_COMPOUNDS: return _("Compounds and grid cells");
+    default: return "";
+    }
+}
 
 /* Category labels are data (zh_CN and English in the categories table): pick by language. */
 const char *

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-category-ui.h: how the window shows a category — its label in the user's language, its
- * colour, its icon where the icon theme has one. */
+ * colour, its icon where the icon theme has one — and a layer's name for people. */
 #pragma once
 
 #include <gtk/gtk.h>
 
 #include "cm-categories.h"
+#include "cm-layer.h"
 
 G_BEGIN_DECLS
+
+/* A layer's name for people, translated: "Service stations", "Buildings" … */
+const char *cm_layer_title (CmLayer layer);
 
 /* zh_CN or English, from the categories table, by the user's language. */
 const char *cm_category_label (const char *key);

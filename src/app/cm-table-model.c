@@ -127,11 +127,21 @@ cm_table_model_reload (CmTableModel *self, const char *filter, const char *colum
 void
 cm_table_model_features_changed (CmTableModel *self)
 {
-  /* the rows shown are read again; the rest when they show */
-  g_autoptr (GList) positions = g_hash_table_get_keys (self->cache);
+  /* the rows read so far are read again when they show: one change over their span (a
+   * change per row would have the view rebind its rows hundreds of times) */
+  guint first = G_MAXUINT, last = 0;
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, self->cache);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      guint position = GPOINTER_TO_UINT (key) - 1;
+      first = MIN (first, position);
+      last = MAX (last, position);
+    }
   clear_cache (self);
-  for (GList *p = positions; p; p = p->next)
-    g_list_model_items_changed (G_LIST_MODEL (self), GPOINTER_TO_UINT (p->data) - 1, 1, 1);
+  if (first <= last)
+    g_list_model_items_changed (G_LIST_MODEL (self), first, last - first + 1, last - first + 1);
 }
 
 guint

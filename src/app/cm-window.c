@@ -16,6 +16,7 @@
 #include "cm-categories.h"
 #include "cm-category-ui.h"
 #include "cm-import.h"
+#include "cm-join-dialog.h"
 #include "cm-label-layer.h"
 #include "cm-mbtiles-source.h"
 #include "cm-online-source.h"
@@ -26,25 +27,7 @@
 #include "cm-tile-source.h"
 #include "cm-workshops.h"
 
-
 G_DEFINE_FINAL_TYPE (CmWindow, cm_window, ADW_TYPE_APPLICATION_WINDOW)
-
-static const char *
-layer_title (CmLayer layer)
-{
-  switch (layer)
-    {
-    case CM_LAYER_RESOURCES: return _("Resources");
-    case CM_LAYER_STATIONS: return _("Service stations");
-    case CM_LAYER_TEAMS: return _("Volunteer teams");
-    case CM_LAYER_BUILDINGS: return _("Buildings");
-    case CM_LAYER_PATHS: return _("Paths");
-    case CM_LAYER_BARRIERS: return _("Barriers");
-    case CM_LAYER_BOUNDARY: return _("Community boundary");
-    case CM_LAYER_COMPOUNDS: return _("Compounds and grid cells");
-    default: return "";
-    }
-}
 
 static void
 toast (CmWindow *self, const char *message)
@@ -280,7 +263,7 @@ build_layers_list (CmWindow *self)
       gtk_widget_set_margin_end (row, 8);
       gtk_widget_set_margin_top (row, 6);
       gtk_widget_set_margin_bottom (row, 6);
-      GtkWidget *check = gtk_check_button_new_with_label (layer_title (i));
+      GtkWidget *check = gtk_check_button_new_with_label (cm_layer_title (i));
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
       gtk_widget_set_hexpand (check, TRUE);
       g_object_set_data (G_OBJECT (check), "layer", GINT_TO_POINTER (i));
@@ -460,7 +443,7 @@ update_details (CmWindow *self)
   details_add (self, NULL, cm_feature_get_name (f) ? cm_feature_get_name (f) : _("(no name)"),
                TRUE);
   details_add (self, _("Category:"), cm_category_label (cm_feature_get_category (f)), FALSE);
-  details_add (self, _("Layer:"), layer_title (cm_feature_get_layer (f)), FALSE);
+  details_add (self, _("Layer:"), cm_layer_title (cm_feature_get_layer (f)), FALSE);
   details_add (self, _("Description:"), cm_feature_get_description (f), FALSE);
   details_add_fields (self, f);
   g_autoptr (CmRecord) who = cm_store_get_contributor (self->store,
@@ -576,7 +559,7 @@ table_action (GtkWidget *widget, const char *name, GVariant *param)
   if (self->table == NULL)
     {
       self->table = cm_layer_table_new (GTK_WINDOW (self), self->store, self->history, layer,
-                                        layer_title (layer));
+                                        cm_layer_title (layer));
       g_object_add_weak_pointer (G_OBJECT (self->table), (gpointer *) &self->table);
       g_signal_connect_object (self->table, "rows-chosen", G_CALLBACK (table_rows_chosen_cb),
                                self, 0);
@@ -679,7 +662,7 @@ search_changed_cb (GtkSearchEntry *entry, CmWindow *self)
       GtkWidget *row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cm_feature_get_name (f));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      g_autofree char *sub = g_strdup_printf ("%s · %s", layer_title (cm_feature_get_layer (f)),
+      g_autofree char *sub = g_strdup_printf ("%s · %s", cm_layer_title (cm_feature_get_layer (f)),
                                               cm_category_label (cm_feature_get_category (f)));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -1297,6 +1280,65 @@ import_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* ---- Import Table… (cm-join-dialog.c) ------------------------------------------------------ */
+
+static void
+table_joined_cb (CmJoinDialog *dialog, const double *bbox, int layer, CmWindow *self)
+{
+  const CmJoinPreview *p = cm_join_dialog_get_preview (dialog);
+  _cm_window_data_changed (self, (CmLayer) layer, bbox);
+  g_autofree char *msg = g_strdup_printf (ngettext ("%u feature changed (Ctrl+Z undoes it)",
+                                                    "%u features changed (Ctrl+Z undoes them)",
+                                                    p->after->len),
+                                          p->after->len);
+  toast (self, msg);
+}
+
+CmJoinDialog *
+cm_window_import_table (CmWindow *self, const char *path)
+{
+  if (self->store == NULL || self->history == NULL)
+    return NULL;
+  g_autoptr (GError) error = NULL;
+  CmJoinDialog *dialog = cm_join_dialog_new (GTK_WINDOW (self), self->store, self->history, path,
+                                             &error);
+  if (dialog == NULL)
+    {
+      toast (self, error->message);
+      return NULL;
+    }
+  g_signal_connect_object (dialog, "joined", G_CALLBACK (table_joined_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+import_table_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        cm_window_import_table (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+import_table_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  static const char *const csv[] = { "*.csv", "*.tsv", "*.txt", NULL };
+  static const char *const any[] = { "*", NULL };
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      _("Import a Table into the Map's Fields"), GTK_WINDOW (widget),
+      GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  add_filter (GTK_FILE_CHOOSER (dialog), _("Tables saved as CSV (UTF-8 or GB18030)"), csv);
+  add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), any);
+  g_signal_connect (dialog, "response", G_CALLBACK (import_table_response_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static void
 basemap_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
 {
@@ -1636,6 +1678,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.import-table", NULL, import_table_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-import", NULL, cancel_import_action);
   gtk_widget_class_install_action (widget_class, "win.basemap", NULL, basemap_action);
   gtk_widget_class_install_action (widget_class, "win.no-basemap", NULL, no_basemap_action);

@@ -7,6 +7,7 @@
 #include "cm-analysis-panel.h"
 #include "cm-feature-form.h"
 #include "cm-layer-form.h"
+#include "cm-join-dialog.h"
 #include "cm-layer-table.h"
 #include "cm-feature.h"
 
@@ -45,6 +46,9 @@ void cm_window_drag_map (CmWindow *self, double x, double y, double dx, double d
 CmFeatureForm *cm_window_get_form (CmWindow *self);
 /* … or the form of a station, team, compound, building or the boundary (or NULL). */
 CmLayerForm *cm_window_get_layer_form (CmWindow *self);
+/* Import Table…: the join dialog for the table at @path (NULL, said in a toast, when it is no
+ * table). */
+CmJoinDialog *cm_window_import_table (CmWindow *self, const char *path);
 /* For tests: the attribute table open (win.table), or NULL. */
 CmLayerTable *cm_window_get_table (CmWindow *self);
 guint cm_window_get_sketch_size (CmWindow *self);
