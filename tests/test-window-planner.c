@@ -323,6 +323,66 @@ test_building_households (void)
   undo_redo (sql, -7, 48);
 }
 
+/* Buildings chosen with a Shift+drag box and Shift+click (one taken out again): "Make a Team
+ * Area from Them" stores a team whose area holds every chosen building and none of the one
+ * taken out; undone. */
+static void
+test_team_from_buildings (void)
+{
+  double lon, lat, wx, wy, mx, my;
+  query_point ("SELECT X(p), Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM buildings"
+               " WHERE name = '紫荆学生公寓5号楼')", &lon, &lat);
+  ShumateViewport *vp = shumate_simple_map_get_viewport (simple_map ());
+  shumate_location_set_location (SHUMATE_LOCATION (vp), lat, lon);
+  shumate_viewport_set_zoom_level (vp, 18);
+  spin (300);
+  choose_tool ("select");
+  cm_window_select_at (window, -1000, -1000); /* nothing chosen */
+  locate (lon, lat, &wx, &wy, &mx, &my);
+  cm_window_choose_box (window, mx - 60, my - 60, mx + 60, my + 60);
+  /* the buildings the box meets, as SQL finds them */
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (simple_map ()));
+  double a[2], b[2];
+  shumate_viewport_widget_coords_to_location (vp, map, mx - 60, my + 60, &a[1], &a[0]);
+  shumate_viewport_widget_coords_to_location (vp, map, mx + 60, my - 60, &b[1], &b[0]);
+  g_autofree char *in_box = g_strdup_printf (
+      "SELECT count(*) FROM buildings WHERE deleted = 0 AND MbrIntersects(geom,"
+      " BuildMbr(%.9f, %.9f, %.9f, %.9f, 4326))", a[0], a[1], b[0], b[1]);
+  gint64 boxed = count_rows (in_box);
+  CmFeature *last = cm_window_get_selected (window);
+  g_assert_nonnull (last);
+  g_autofree char *out = g_strdup (cm_feature_get_uuid (last));
+  /* Shift+click on one of them takes it out */
+  double olon, olat;
+  g_autofree char *sql = g_strdup_printf ("SELECT X(p), Y(p) FROM (SELECT ST_PointOnSurface(geom)"
+                                          " AS p FROM buildings WHERE uuid = '%s')", out);
+  query_point (sql, &olon, &olat);
+  locate (olon, olat, &wx, &wy, &mx, &my);
+  cm_window_choose_at (window, mx, my);
+  gint64 teams = count_rows ("SELECT count(*) FROM teams WHERE deleted = 0");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.team-from-chosen", NULL);
+  CmLayerForm *form = wait_for_layer_form ();
+  g_assert_cmpint (cm_layer_form_get_layer (form), ==, CM_LAYER_TEAMS);
+  cm_layer_form_set_text (form, "name", "紫荆楼门服务队");
+  g_assert_true (cm_layer_form_select_kind (form, "self_governance"));
+  cm_layer_form_finish (form, TRUE);
+  spin (100);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM teams WHERE deleted = 0"), ==, teams + 1);
+  /* the buildings in the box but the one taken out: inside the new team's area */
+  gint64 inside = count_rows ("SELECT count(*) FROM buildings b, teams t WHERE t.name ="
+                              " '紫荆楼门服务队' AND ST_Contains(t.geom, ST_PointOnSurface(b.geom))");
+  g_autofree char *out_sql = g_strdup_printf (
+      "SELECT count(*) FROM buildings b, teams t WHERE t.name = '紫荆楼门服务队' AND b.uuid ="
+      " '%s' AND ST_Intersects(t.geom, b.geom)", out);
+  g_test_message ("team from buildings: %" G_GINT64_FORMAT " in the box, %" G_GINT64_FORMAT
+                  " inside the area", boxed, inside);
+  g_assert_cmpint (boxed, >=, 3);
+  g_assert_cmpint (inside, >=, boxed - 1);
+  g_assert_cmpint (count_rows (out_sql), ==, 0);
+  x_key ("ctrl+z");
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM teams WHERE deleted = 0"), ==, teams);
+}
+
 /* Walking coverage per compound in the panel equals the core's on the same file; "Keep as
  * Baseline", then "Suggest Sites" and "Add a Station Here" on the best: the station is stored
  * at the site, the analysis runs again by itself, and the comparison gains exactly what the
@@ -434,6 +494,7 @@ main (int argc, char **argv)
   g_test_add_func ("/planner/team-two-parts", test_team_two_parts);
   g_test_add_func ("/planner/compound", test_compound);
   g_test_add_func ("/planner/building-households", test_building_households);
+  g_test_add_func ("/planner/team-from-buildings", test_team_from_buildings);
   g_test_add_func ("/planner/compare-and-suggest", test_compare_and_suggest);
   return g_test_run ();
 }

@@ -18,6 +18,7 @@ struct _CmSelectionLayer
   double scale; /* handle size: 1, larger for fingers */
   double ring_m; /* a station's service radius, drawn around its point; NAN: none */
   GPtrArray *others; /* CmGeom: the other rows chosen in the table, outlined more lightly */
+  double box[4];     /* a box being dragged out (widget pixels); NAN: none */
 };
 
 G_DEFINE_FINAL_TYPE (CmSelectionLayer, cm_selection_layer, SHUMATE_TYPE_LAYER)
@@ -123,6 +124,19 @@ static void
 cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   CmSelectionLayer *self = CM_SELECTION_LAYER (widget);
+  if (!isnan (self->box[0]))
+    {
+      graphene_rect_t r = GRAPHENE_RECT_INIT (MIN (self->box[0], self->box[2]),
+                                              MIN (self->box[1], self->box[3]),
+                                              fabs (self->box[2] - self->box[0]),
+                                              fabs (self->box[3] - self->box[1]));
+      gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0.11, 0.44, 0.85, 0.12 }, &r);
+      GskRoundedRect outline;
+      gsk_rounded_rect_init_from_rect (&outline, &r, 0);
+      const GdkRGBA blue = { 0.11, 0.44, 0.85, 0.9 };
+      gtk_snapshot_append_border (snapshot, &outline, (float[]) { 1.5, 1.5, 1.5, 1.5 },
+                                  (GdkRGBA[]) { blue, blue, blue, blue });
+    }
   if (self->others && self->others->len > 0)
     snapshot_others (self, snapshot);
   if (self->geom == NULL)
@@ -213,6 +227,14 @@ cm_selection_layer_init (CmSelectionLayer *self)
   self->active = G_MAXUINT;
   self->scale = 1;
   self->ring_m = NAN;
+  self->box[0] = self->box[1] = self->box[2] = self->box[3] = NAN;
+}
+
+void
+cm_selection_layer_set_box (CmSelectionLayer *self, double x0, double y0, double x1, double y1)
+{
+  self->box[0] = x0, self->box[1] = y0, self->box[2] = x1, self->box[3] = y1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

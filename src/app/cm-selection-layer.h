@@ -31,6 +31,9 @@ void cm_selection_layer_set_ring (CmSelectionLayer *self, double metres);
 /* Other features chosen at once (the attribute table's rows), outlined more lightly, without
  * handles; NULL: none. */
 void cm_selection_layer_set_others (CmSelectionLayer *self, GPtrArray *features);
+/* A box being dragged out, from @x0, @y0 to @x1, @y1 in the layer's pixels; NAN: none. */
+void cm_selection_layer_set_box (CmSelectionLayer *self, double x0, double y0, double x1,
+                                 double y1);
 void cm_selection_layer_set_handles (CmSelectionLayer *self, gboolean handles, guint active);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "cm-category-ui.h"
 #include "cm-geom-edit.h"
 #include "cm-snap.h"
+#include "cm-teams.h"
 #include "cm-window-private.h"
 #include "cm-workshops.h"
 
@@ -23,12 +24,14 @@
 #define GRAB_RADIUS 10   /* px: a press this near a vertex handle grabs it */
 #define MOVED 2          /* px: a drag shorter than this is a click */
 #define LONG_PRESS_MS 500 /* held this long without moving: a long press */
+#define TEAM_OUTLINE_MARGIN_M 15 /* buildings this near share a team's area made from them */
 
 enum
 {
   DRAG_NONE,
   DRAG_VERTEX,
   DRAG_FEATURE,
+  DRAG_BOX, /* Shift+drag with the select tool: the buildings in the box are chosen */
 };
 
 /* The drawing tools: what each draws, and into which layer. */
@@ -200,6 +203,8 @@ clear_parts (CmWindow *self)
 static CmGeom *
 drawn_shape (CmWindow *self)
 {
+  if (self->preset_shape)
+    return cm_geom_copy (self->preset_shape); /* a team's area made from buildings */
   g_autoptr (CmGeom) sketch = cm_sketch_layer_to_geom (self->sketch_layer);
   if (sketch == NULL || sketch->type != CM_GEOM_POLYGON)
     return g_steal_pointer (&sketch);
@@ -215,6 +220,8 @@ static void
 layer_form_finished_cb (CmLayerForm *form, gboolean save, CmWindow *self)
 {
   g_autoptr (CmFeature) editing = g_steal_pointer (&self->layer_form_feature);
+  g_autoptr (CmGeom) preset = g_steal_pointer (&self->preset_shape);
+  self->preset_shape = NULL;
   self->layer_form = NULL;
   cm_sketch_layer_set_ring (self->sketch_layer,
                             _cm_window_drawing_tool_layer (self->tool) == CM_LAYER_STATIONS ? self->station_radius
@@ -235,7 +242,7 @@ layer_form_finished_cb (CmLayerForm *form, gboolean save, CmWindow *self)
                                           : cm_feature_new (cm_layer_form_get_layer (form));
   if (editing == NULL)
     {
-      g_autoptr (CmGeom) geom = drawn_shape (self);
+      g_autoptr (CmGeom) geom = preset ? cm_geom_copy (preset) : drawn_shape (self);
       g_autoptr (GBytes) wkb = geom ? cm_geom_to_wkb (geom) : NULL;
       cm_feature_set_wkb (feature, wkb);
       cm_feature_set_contributor_uuid (feature, self->contributor_uuid);
@@ -369,6 +376,25 @@ _cm_window_drawing_place_station (CmWindow *self, double lon, double lat)
   _cm_window_drawing_set_tool (self, "station");
   cm_sketch_layer_add_vertex (self->sketch_layer, lon, lat);
   ask_about_shape (self);
+}
+
+/* "Make a Team Area from Them": the chosen buildings' outline, the team's form for it. */
+static void
+team_from_chosen_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  if (self->store == NULL || form_open (self))
+    return;
+  g_autoptr (GPtrArray) shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
+  _cm_window_chosen_buildings (self, shapes);
+  g_autoptr (CmGeom) outline = cm_teams_outline_buildings (shapes, TEAM_OUTLINE_MARGIN_M);
+  if (outline == NULL)
+    return;
+  g_clear_pointer (&self->preset_shape, cm_geom_free);
+  self->preset_shape = g_steal_pointer (&outline);
+  cm_sketch_layer_set_parts (self->sketch_layer, self->preset_shape);
+  g_autoptr (CmFeature) team = cm_feature_new (CM_LAYER_TEAMS);
+  open_layer_form (self, team, FALSE);
 }
 
 /* ---- changing a feature's name, kind and words ------------------------------------------------ */
@@ -697,10 +723,27 @@ press_held_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+shift_held (GtkGesture *gesture)
+{
+  return gesture && (gtk_event_controller_get_current_event_state (
+                         GTK_EVENT_CONTROLLER (gesture)) & GDK_SHIFT_MASK) != 0;
+}
+
 static void
 drag_begin_cb (GtkGestureDrag *gesture, double x, double y, CmWindow *self)
 {
   self->drag = DRAG_NONE;
+  if (self->store && kind_of (self->tool) == CM_SKETCH_NONE && !form_open (self) &&
+      shift_held (GTK_GESTURE (gesture)))
+    {
+      /* Shift+drag: a box; the buildings in it are chosen */
+      self->drag = DRAG_BOX;
+      self->drag_start[0] = x;
+      self->drag_start[1] = y;
+      set_claim (gesture, GTK_EVENT_SEQUENCE_CLAIMED);
+      return;
+    }
   const CmGeom *g = cm_selection_layer_get_geom (self->selection_layer);
   if (self->selected == NULL || g == NULL || g->type == CM_GEOM_COLLECTION || self->form ||
       kind_of (self->tool) != CM_SKETCH_NONE)
@@ -785,22 +828,45 @@ dragged_shape (CmWindow *self, double dx, double dy, gboolean no_snap)
   return g;
 }
 
-static gboolean
-shift_held (GtkGesture *gesture)
-{
-  return gesture && (gtk_event_controller_get_current_event_state (
-                         GTK_EVENT_CONTROLLER (gesture)) & GDK_SHIFT_MASK) != 0;
-}
 
 static void
 drag_update_cb (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
 {
   if (self->drag == DRAG_NONE)
     return;
+  if (self->drag == DRAG_BOX)
+    {
+      cm_selection_layer_set_box (self->selection_layer, self->drag_start[0], self->drag_start[1],
+                                  self->drag_start[0] + dx, self->drag_start[1] + dy);
+      return;
+    }
   if (hypot (dx, dy) >= MOVED)
     g_clear_handle_id (&self->press_timer, g_source_remove);
   g_autoptr (CmGeom) g = dragged_shape (self, dx, dy, shift_held (GTK_GESTURE (gesture)));
   cm_selection_layer_set_geom (self->selection_layer, g);
+}
+
+/* The buildings whose box meets the box from @x0, @y0 to @x1, @y1 (map widget pixels) join the
+ * chosen ones. */
+static void
+choose_in_box (CmWindow *self, double x0, double y0, double x1, double y1)
+{
+  double a[2], b[2];
+  _cm_window_to_location (self, MIN (x0, x1), MAX (y0, y1), &a[0], &a[1]);
+  _cm_window_to_location (self, MAX (x0, x1), MIN (y0, y1), &b[0], &b[1]);
+  const double bbox[4] = { a[0], a[1], b[0], b[1] };
+  g_autoptr (GListModel) found = cm_store_query_bbox (self->store, CM_LAYER_BUILDINGS, bbox, NULL);
+  for (guint i = 0; found && i < g_list_model_get_n_items (found); i++)
+    {
+      g_autoptr (CmFeature) f = g_list_model_get_item (found, i);
+      _cm_window_choose (self, f, FALSE);
+    }
+}
+
+void
+cm_window_choose_box (CmWindow *self, double x0, double y0, double x1, double y1)
+{
+  choose_in_box (self, x0, y0, x1, y1);
 }
 
 static void
@@ -809,6 +875,14 @@ drag_end_cb (GtkGestureDrag *gesture, double dx, double dy, CmWindow *self)
   g_clear_handle_id (&self->press_timer, g_source_remove);
   if (self->drag == DRAG_NONE)
     return;
+  if (self->drag == DRAG_BOX)
+    {
+      self->drag = DRAG_NONE;
+      cm_selection_layer_set_box (self->selection_layer, NAN, NAN, NAN, NAN);
+      choose_in_box (self, self->drag_start[0], self->drag_start[1], self->drag_start[0] + dx,
+                     self->drag_start[1] + dy);
+      return;
+    }
   /* a click without a drag changes nothing, on a middle handle too */
   gboolean moved = hypot (dx, dy) >= MOVED;
   g_autoptr (CmGeom) g = moved ? dragged_shape (self, dx, dy, shift_held (GTK_GESTURE (gesture)))
@@ -993,6 +1067,8 @@ _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_redo_action);
   gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "win.edit-details", NULL, edit_details_action);
+  gtk_widget_class_install_action (widget_class, "win.team-from-chosen", NULL,
+                                   team_from_chosen_action);
 
   /* single keys reach the window only when no text field took them */
   static const struct
@@ -1077,6 +1153,7 @@ _cm_window_drawing_dispose (CmWindow *self)
   g_clear_object (&self->history);
   g_clear_pointer (&self->drag_origin, cm_geom_free);
   g_clear_pointer (&self->parts, cm_geom_free);
+  g_clear_pointer (&self->preset_shape, cm_geom_free);
   g_clear_object (&self->layer_form_feature);
   g_clear_pointer (&self->tool, g_free);
   g_clear_pointer (&self->last_category, g_free);

@@ -78,6 +78,9 @@ struct _CmWindow
   GtkLabel *layer_counts[CM_N_LAYERS];
   CmLayerTable *table;         /* a layer's attribute table while it is open (weak) */
   gboolean table_choosing;     /* the selection comes from the table's chosen rows */
+  GPtrArray *chosen;           /* CmFeature chosen together: Shift+click, a Shift+drag box, the
+                                * table's rows (a team's area from buildings) */
+  gboolean shift_choosing;     /* the selection comes from a Shift+click or box */
   GSettings *settings; /* NULL when the schema is not installed */
   guint sidebar_idle;   /* counts and legend to update after an edit */
   guint sidebar_layers; /* a bit per CmLayer whose count changed */
@@ -104,6 +107,7 @@ struct _CmWindow
   CmLayerForm *layer_form;
   CmFeature *layer_form_feature; /* the feature whose details it shows; NULL: a new one */
   CmGeom *parts;                /* an area's parts finished before the one being drawn */
+  CmGeom *preset_shape;         /* a team's area made from chosen buildings, while its form is open */
   double station_radius;        /* the ring around the pointer with the station tool */
   gboolean snap;                /* snapping to vertices and lines (Shift: not this time) */
 
@@ -135,6 +139,11 @@ void _cm_window_to_location (CmWindow *self, double x, double y, double *lon, do
 void _cm_window_to_widget (CmWindow *self, double lon, double lat, double *x, double *y);
 /* @pixels at the current zoom as degrees of latitude, near @lat: hit and snap tolerances. */
 double _cm_window_pixels_as_degrees (CmWindow *self, double pixels, double lat);
+
+/* The buildings among the chosen features; their shapes (CmGeom) appended to @shapes. */
+guint _cm_window_chosen_buildings (CmWindow *self, GPtrArray *shapes);
+/* Adds @feature to the chosen ones (or, @toggle, takes it out when it is there). */
+void _cm_window_choose (CmWindow *self, CmFeature *feature, gboolean toggle);
 
 /* cm-window-drawing.c */
 void _cm_window_drawing_class_init (GtkWidgetClass *widget_class);

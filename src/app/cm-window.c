@@ -437,7 +437,21 @@ update_details (CmWindow *self)
       child = next;
     }
   CmFeature *f = self->selected;
-  gtk_widget_set_visible (GTK_WIDGET (self->details_placeholder), f == NULL);
+  guint chosen = self->chosen ? _cm_window_chosen_buildings (self, NULL) : 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->details_placeholder), f == NULL && chosen == 0);
+  if (chosen > 0)
+    {
+      /* buildings chosen with Shift (or rows of the table): a team's area from them */
+      g_autofree char *text = g_strdup_printf (ngettext ("%u building chosen",
+                                                         "%u buildings chosen", chosen),
+                                               chosen);
+      details_add (self, NULL, text, TRUE);
+      GtkWidget *team = gtk_button_new_with_mnemonic (_("Make a _Team Area from Them…"));
+      gtk_widget_set_tooltip_text (team, _("A volunteer team serving these buildings: its area "
+                                           "is their outline"));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (team), "win.team-from-chosen");
+      gtk_box_append (self->details_box, team);
+    }
   if (f == NULL)
     return;
   details_add (self, NULL, cm_feature_get_name (f) ? cm_feature_get_name (f) : _("(no name)"),
@@ -489,6 +503,8 @@ update_details (CmWindow *self)
 static void
 select_feature (CmWindow *self, CmFeature *feature)
 {
+  if (self->chosen && !self->table_choosing && !self->shift_choosing)
+    g_ptr_array_set_size (self->chosen, 0); /* a plain click lets the chosen ones go */
   g_set_object (&self->selected, feature);
   cm_selection_layer_set_feature (self->selection_layer, feature);
   update_details (self);
@@ -496,7 +512,8 @@ select_feature (CmWindow *self, CmFeature *feature)
   if (self->table && !self->table_choosing)
     {
       /* chosen on the map: chosen in the table, the others let go */
-      cm_selection_layer_set_others (self->selection_layer, NULL);
+      cm_selection_layer_set_others (self->selection_layer,
+                                     self->chosen && self->chosen->len ? self->chosen : NULL);
       cm_layer_table_show_feature (self->table, feature);
     }
 }
@@ -509,6 +526,9 @@ static void
 table_rows_chosen_cb (CmLayerTable *table, CmWindow *self)
 {
   g_autoptr (GPtrArray) chosen = cm_layer_table_get_chosen (table);
+  g_ptr_array_set_size (self->chosen, 0);
+  for (guint i = 0; i < chosen->len; i++)
+    g_ptr_array_add (self->chosen, g_object_ref (chosen->pdata[i]));
   self->table_choosing = TRUE;
   select_feature (self, chosen->len ? chosen->pdata[0] : NULL);
   self->table_choosing = FALSE;
@@ -616,8 +636,61 @@ map_clicked_cb (GtkGestureClick *gesture, int n_press, double x, double y, CmWin
       gesture ? gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture)) : 0;
   if (_cm_window_drawing_click (self, x, y, (state & GDK_SHIFT_MASK) != 0))
     return;
-  if (n_press == 1)
+  if (n_press == 1 && (state & GDK_SHIFT_MASK))
+    cm_window_choose_at (self, x, y);
+  else if (n_press == 1)
     cm_window_select_at (self, x, y);
+}
+
+guint
+_cm_window_chosen_buildings (CmWindow *self, GPtrArray *shapes)
+{
+  guint n = 0;
+  for (guint i = 0; i < self->chosen->len; i++)
+    {
+      CmFeature *f = self->chosen->pdata[i];
+      if (cm_feature_get_layer (f) != CM_LAYER_BUILDINGS)
+        continue;
+      n++;
+      GBytes *wkb = cm_feature_get_wkb (f);
+      if (shapes && wkb)
+        g_ptr_array_add (shapes, cm_geom_from_wkb (g_bytes_get_data (wkb, NULL),
+                                                   g_bytes_get_size (wkb)));
+    }
+  return n;
+}
+
+void
+_cm_window_choose (CmWindow *self, CmFeature *feature, gboolean toggle)
+{
+  for (guint i = 0; i < self->chosen->len; i++)
+    if (g_strcmp0 (cm_feature_get_uuid (self->chosen->pdata[i]), cm_feature_get_uuid (feature)) == 0)
+      {
+        if (toggle)
+          g_ptr_array_remove_index (self->chosen, i);
+        feature = NULL;
+        break;
+      }
+  if (feature)
+    g_ptr_array_add (self->chosen, g_object_ref (feature));
+  self->shift_choosing = TRUE;
+  select_feature (self, self->chosen->len ? self->chosen->pdata[self->chosen->len - 1] : NULL);
+  self->shift_choosing = FALSE;
+  cm_selection_layer_set_others (self->selection_layer, self->chosen);
+}
+
+void
+cm_window_choose_at (CmWindow *self, double x, double y)
+{
+  if (self->store == NULL)
+    return;
+  double lat, lon;
+  _cm_window_to_location (self, x, y, &lon, &lat);
+  g_autoptr (CmFeature) f = cm_store_feature_at (self->store, lon, lat,
+                                                 _cm_window_pixels_as_degrees (self, 8, lat),
+                                                 self->hidden, NULL);
+  if (f)
+    _cm_window_choose (self, f, TRUE);
 }
 
 void
@@ -1564,6 +1637,7 @@ cm_window_dispose (GObject *object)
   CmWindow *self = CM_WINDOW (object);
   close_map (self);
   g_clear_object (&self->selected);
+  g_clear_pointer (&self->chosen, g_ptr_array_unref);
   g_clear_object (&self->tiles);
   g_clear_object (&self->overlay_source);
   g_clear_pointer (&self->tile_cache, cm_tile_cache_unref);
@@ -1725,6 +1799,7 @@ cm_window_class_init (CmWindowClass *klass)
 static void
 cm_window_init (CmWindow *self)
 {
+  self->chosen = g_ptr_array_new_with_free_func (g_object_unref);
   /* the win.tool and win.snap actions read these from the template on */
   self->tool = g_strdup ("select");
   self->snap = TRUE;

@@ -55,6 +55,11 @@ guint cm_window_get_sketch_size (CmWindow *self);
 /* For tests: the selected feature (or NULL), and the map's state. */
 CmFeature *cm_window_get_selected (CmWindow *self);
 void cm_window_select_at (CmWindow *self, double widget_x, double widget_y);
+/* What Shift+click does with the select tool: the feature there joins the chosen ones (or
+ * leaves them); with buildings chosen, the details offer a team's area from them. */
+void cm_window_choose_at (CmWindow *self, double widget_x, double widget_y);
+/* What a Shift+drag box does with the select tool: the buildings in it are chosen. */
+void cm_window_choose_box (CmWindow *self, double x0, double y0, double x1, double y1);
 /* What a click (one press) at @x, @y of the map widget does: select, or draw with a tool. */
 void cm_window_click_map (CmWindow *self, double x, double y);
 gboolean cm_window_is_importing (CmWindow *self);

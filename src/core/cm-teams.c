@@ -415,6 +415,50 @@ cm_teams_compute (CmTeams *t)
   GEOS_finish_r (w.ctx);
 }
 
+CmGeom *
+cm_teams_outline_buildings (GPtrArray *shapes, double margin_m)
+{
+  if (shapes == NULL || shapes->len == 0)
+    return NULL;
+  Work w = { GEOS_init_r () };
+  double bbox[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  for (guint i = 0; i < shapes->len; i++)
+    {
+      double b[4];
+      cm_geom_get_bbox (shapes->pdata[i], b);
+      bbox[0] = MIN (bbox[0], b[0]), bbox[1] = MIN (bbox[1], b[1]);
+      bbox[2] = MAX (bbox[2], b[2]), bbox[3] = MAX (bbox[3], b[3]);
+    }
+  w.lon0 = (bbox[0] + bbox[2]) / 2, w.lat0 = (bbox[1] + bbox[3]) / 2;
+  cm_geodesic_scale (w.lat0, &w.kx, &w.ky);
+  w.make_valid = GEOSMakeValidParams_create_r (w.ctx);
+  /* each building widened by the margin, the whole unioned, then narrowed by half of it: close
+   * buildings become one area with the gaps between them, far ones stay apart */
+  GPtrArray *wide = g_ptr_array_new_with_free_func (NULL);
+  for (guint i = 0; i < shapes->len; i++)
+    {
+      GEOSGeometry *g = to_local_area (&w, shapes->pdata[i], NULL);
+      if (g == NULL)
+        continue;
+      g_ptr_array_add (wide, GEOSBuffer_r (w.ctx, g, margin_m, 8));
+      GEOSGeom_destroy_r (w.ctx, g);
+    }
+  GEOSGeometry *u = union_of (&w, wide);
+  for (guint i = 0; i < wide->len; i++)
+    GEOSGeom_destroy_r (w.ctx, wide->pdata[i]);
+  g_ptr_array_unref (wide);
+  GEOSGeometry *outline = u ? GEOSBuffer_r (w.ctx, u, -margin_m / 2, 8) : NULL;
+  if (u)
+    GEOSGeom_destroy_r (w.ctx, u);
+  CmGeom *geom = from_local (&w, outline);
+  GEOSMakeValidParams_destroy_r (w.ctx, w.make_valid);
+  GEOS_finish_r (w.ctx);
+  /* a MULTIPOLYGON, as the teams layer holds them */
+  if (geom && geom->type == CM_GEOM_POLYGON)
+    geom->type = CM_GEOM_MULTIPOLYGON;
+  return geom;
+}
+
 const char *
 cm_team_kind_label (const char *kind)
 {
