@@ -720,6 +720,61 @@ main (int argc, char **argv)
            c->buildings->len, c->sources->len, walk_ms, c->covered);
   g_print ("  graph build + walking coverage: %.1f ms (goal < 100 ms)\n", graph_ms + walk_ms);
 
+  /* suggesting 3 sites at 500 m (issue #13: Porto, < 1 s): everything from the map, as the
+   * panel and cmap suggest do it; from the kindergartens and schools, then from nothing (every
+   * building uncovered: the most work); and, for scale, one brute-force search per candidate
+   * for the first site alone */
+  const char *from[] = { "resources:kindergarten,primary_school,middle_school", "stations" };
+  for (gsize k = 0; k < G_N_ELEMENTS (from); k++)
+    {
+      g_autoptr (CmSuggestion) s = NULL;
+      for (int r = 0; r < RUNS; r++)
+        {
+          g_clear_pointer (&s, cm_suggestion_free);
+          gint64 t0 = g_get_monotonic_time ();
+          s = cm_suggest (store, from[k], 500, 3, CM_NETWORK_WALKABLE, NULL, NULL, &error);
+          t[r] = ms_since (t0);
+          if (s == NULL)
+            g_error ("%s", error->message);
+        }
+      GString *gains = g_string_new (NULL);
+      for (guint i = 0; i < s->sites->len; i++)
+        g_string_append_printf (gains, "%s+%u", i ? ", " : "",
+                                g_array_index (s->sites, CmSuggestSite, i).buildings);
+      g_print ("suggest 3 sites at 500 m from %s (%u covered before; %u candidates): %.0f ms "
+               "(goal < 1 s); buildings gained %s\n",
+               k == 0 ? "the kindergartens and schools" : "nothing (no stations)",
+               s->covered_before, s->candidates->len, median (t, RUNS), gains->str);
+      g_string_free (gains, TRUE);
+    }
+  {
+    /* the first site by a forward search from every candidate: what the greedy spares */
+    g_autoptr (GArray) candidates = cm_suggest_path_candidates (net, CM_SUGGEST_SPACING_M);
+    g_autoptr (CmNetworkSearch) one = cm_network_search_new (net);
+    g_autofree CmNetworkTie *ties = g_new0 (CmNetworkTie, c->buildings->len);
+    for (guint b = 0; b < c->buildings->len; b++)
+      {
+        const CmCoverageBuilding *bd = &g_array_index (c->buildings, CmCoverageBuilding, b);
+        cm_network_tie (net, bd->lon, bd->lat, CM_NETWORK_MAX_ACCESS_M, &ties[b]);
+      }
+    gint64 t0 = g_get_monotonic_time ();
+    guint best = 0;
+    for (guint i = 0; i < candidates->len; i++)
+      {
+        const CmSuggestCandidate *cand = &g_array_index (candidates, CmSuggestCandidate, i);
+        cm_network_search_run (one, &cand->tie, 1, TRUE, 500);
+        guint gain = 0;
+        for (guint b = 0; b < c->buildings->len; b++)
+          if (!g_array_index (c->buildings, CmCoverageBuilding, b).covered && ties[b].edge >= 0 &&
+              cm_network_search_distance_to (one, &ties[b], NULL) + ties[b].access_m <= 500)
+            gain++;
+        best = MAX (best, gain);
+      }
+    g_print ("  for scale: the first site alone by brute force (a search from each of %u "
+             "candidates): %.0f ms, best gain %u buildings\n",
+             candidates->len, ms_since (t0), best);
+  }
+
   /* service areas at 500 m for every source */
   g_autoptr (CmNetworkSearch) search = cm_network_search_new (net);
   g_autoptr (GArray) pieces = g_array_new (FALSE, FALSE, sizeof (CmNetworkPiece));

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <sys/resource.h>
+#include <unistd.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "cm-tile-source.h"
 #include "cm-window.h"
@@ -124,6 +127,161 @@ draw_window_ms (CmWindow *window)
   gsk_render_node_unref (node);
   g_object_unref (paintable);
   return ms;
+}
+
+/* The resident memory now (not the peak), in MB. */
+static double
+rss_now_mb (void)
+{
+  g_autofree char *statm = NULL;
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    return 0;
+  long pages = 0, resident = 0;
+  sscanf (statm, "%ld %ld", &pages, &resident);
+  return resident * (double) sysconf (_SC_PAGESIZE) / (1024 * 1024);
+}
+
+static int
+compare_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *ms)
+{
+  g_array_sort (ms, compare_double);
+  return ms->len ? g_array_index (ms, double, ms->len / 2) : 0;
+}
+
+/* Runs the main loop until @widget's toplevel has painted (its frame clock's after-paint). */
+static gint64
+wait_painted_on (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  if (clock == NULL)
+    return wait_painted ();
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), NULL);
+  gint64 at = wait_painted ();
+  g_signal_handler_disconnect (clock, id);
+  return at;
+}
+
+/* The attribute table of the buildings (issue #13): the rows and a first screen's cells read
+ * as the table reads them (in-process, like QGIS's model below); the window's table opened to
+ * its first painted frame; scrolling page by page; the memory it takes. QGIS's attribute table
+ * model on the same file beside it (bench/qgis-table.py). */
+static void
+bench_table (CmWindow *window, const char *path, const char *bench_dir)
+{
+  const int runs = 5;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_autoptr (GArray) model_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  guint rows = 0;
+  for (int r = 0; r <= runs; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr (GArray) ids = cm_table_ids (store, CM_LAYER_BUILDINGS, NULL, NULL, FALSE, NULL);
+      for (guint i = 0; i < 40 && i < ids->len; i++)
+        {
+          g_autoptr (CmFeature) f = cm_store_get_feature_by_id (store, CM_LAYER_BUILDINGS,
+                                                                g_array_index (ids, gint64, i),
+                                                                NULL);
+          for (const char *const *c = cm_table_columns (CM_LAYER_BUILDINGS); *c; c++)
+            g_free (cm_table_cell_text (store, f, *c));
+        }
+      double ms = (g_get_monotonic_time () - t0) / 1000.0;
+      rows = ids->len;
+      if (r > 0) /* the first warms the caches, as QGIS's warm-up */
+        g_array_append_val (model_ms, ms);
+    }
+  g_print ("table of %u buildings, its rows and a first screen of cells (in-process, median of "
+           "%d): %.1f ms\n", rows, runs, median (model_ms));
+
+  double rss_before = rss_now_mb ();
+  g_autoptr (GArray) open_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int r = 0; r < runs; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.table", "s", "buildings");
+      CmLayerTable *table = cm_window_get_table (window);
+      gint64 painted = wait_painted_on (GTK_WIDGET (table));
+      double ms = (painted - t0) / 1000.0;
+      g_array_append_val (open_ms, ms);
+      if (r + 1 < runs)
+        {
+          gtk_window_destroy (GTK_WINDOW (table));
+          idle_for (200);
+        }
+    }
+  g_print ("the window's table opened to its first painted frame (median of %d): %.0f ms\n",
+           runs, median (open_ms));
+
+  /* a page at a time through 60 pages: each step to its painted frame */
+  CmLayerTable *table = cm_window_get_table (window);
+  GtkWidget *view = NULL;
+  for (GtkWidget *w = GTK_WIDGET (table); w && view == NULL;)
+    {
+      if (GTK_IS_COLUMN_VIEW (w))
+        view = w;
+      else
+        {
+          GtkWidget *next = gtk_widget_get_first_child (w);
+          while (next == NULL && w && w != GTK_WIDGET (table))
+            {
+              next = gtk_widget_get_next_sibling (w);
+              if (next == NULL)
+                w = gtk_widget_get_parent (w);
+            }
+          w = next;
+        }
+    }
+  GtkAdjustment *adj = view ? gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)) : NULL;
+  g_autoptr (GArray) scroll_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  double worst = 0;
+  for (int step = 0; adj && step < 60; step++)
+    {
+      idle_for (30);
+      gint64 t0 = g_get_monotonic_time ();
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) +
+                                         gtk_adjustment_get_page_size (adj) * (step % 20 == 19 ? 400 : 1));
+      gint64 painted = wait_painted_on (GTK_WIDGET (table));
+      double ms = (painted - t0) / 1000.0;
+      worst = MAX (worst, ms);
+      g_array_append_val (scroll_ms, ms);
+    }
+  g_print ("scrolling the table a page at a time, and 400 pages every 20th (60 frames, set to "
+           "painted): %.1f ms median, %.1f ms worst\n", median (scroll_ms), worst);
+  g_print ("the table's memory (resident, after opening %d times and scrolling): %+.1f MB\n",
+           runs, rss_now_mb () - rss_before);
+
+  /* QGIS's attribute table model on the same buildings, when QGIS is installed */
+  g_autofree char *script = g_build_filename (bench_dir, "qgis-table.py", NULL);
+  g_autofree char *n = g_strdup_printf ("%d", runs);
+  const char *argv[] = { "/usr/bin/python3", script, path, n, NULL };
+  g_autofree char *out = NULL;
+  int status;
+  if (g_file_test ("/usr/bin/qgis", G_FILE_TEST_EXISTS) &&
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                    NULL, &status, NULL) &&
+      g_spawn_check_wait_status (status, NULL))
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      const char *line = strrchr (g_strchomp (out), '\n');
+      if (json_parser_load_from_data (parser, line ? line + 1 : out, -1, NULL))
+        {
+          JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+          double qgis = json_object_get_double_member (o, "median_ms");
+          g_print ("QGIS 3.22's attribute table model on the same buildings (in-process, "
+                   "median of %d): %.1f ms; ours %.1f ms (%.0f× faster)\n",
+                   runs, qgis, median (model_ms), qgis / MAX (median (model_ms), 0.001));
+        }
+    }
+  else
+    g_print ("QGIS is not installed (make bench-deps): no peer figure for the table\n");
+  gtk_window_destroy (GTK_WINDOW (table));
 }
 
 int
@@ -285,6 +443,8 @@ main (int argc, char **argv)
            " ms mean, %.1f ms worst\n", (double) redrawn / saves, tiles_total / saves, tiles_worst);
   g_print ("save to the painted frame (libshumate 1.0.3 takes every tile anew): %.1f ms mean,"
            " %.1f ms worst\n", total / saves, worst);
+
+  bench_table (window, copy, argc > 2 ? argv[2] : ".");
 
   struct rusage usage;
   getrusage (RUSAGE_SELF, &usage);

@@ -797,7 +797,8 @@ cm_network_search_run (CmNetworkSearch *s, const CmNetworkTie *sources, guint n,
     }
   g_array_set_size (s->touched, 0);
   g_array_set_size (s->heap, 0);
-  g_hash_table_remove_all (s->on_edge);
+  if (g_hash_table_size (s->on_edge) > 0)
+    g_hash_table_remove_all (s->on_edge);
   s->sources = sources, s->n_sources = n, s->with_access = with_access, s->limit = limit_m;
 
   const CmNetwork *net = s->net;
@@ -810,6 +811,8 @@ cm_network_search_run (CmNetworkSearch *s, const CmNetworkTie *sources, guint n,
       double start = with_access ? src->access_m : 0;
       relax (s, e->u, start + src->t * e->length_m, (int) i);
       relax (s, e->v, start + (1 - src->t) * e->length_m, (int) i);
+      if (n == 1)
+        continue; /* cm_network_search_distance_to looks at the one source itself */
       GArray *list = g_hash_table_lookup (s->on_edge, GINT_TO_POINTER (src->edge + 1));
       if (list == NULL)
         {
@@ -848,8 +851,18 @@ cm_network_search_distance_to (const CmNetworkSearch *s, const CmNetworkTie *tie
         best = du, best_source = su;
       if (dv < best || (dv == best && sv >= 0 && sv < best_source))
         best = dv, best_source = sv;
-      /* a source on the same edge may be nearer straight along it */
-      GArray *list = g_hash_table_lookup (s->on_edge, GINT_TO_POINTER (tie->edge + 1));
+      /* a source on the same edge may be nearer straight along it (one source, as a search
+       * from a single point: no table to look in) */
+      if (s->n_sources == 1)
+        {
+          const CmNetworkTie *src = &s->sources[0];
+          double d = (s->with_access ? src->access_m : 0) + fabs (src->t - tie->t) * e->length_m;
+          if (src->edge == tie->edge && (d < best || (d == best && 0 < best_source)))
+            best = d, best_source = 0;
+        }
+      GArray *list = s->n_sources == 1 ? NULL
+                                       : g_hash_table_lookup (s->on_edge,
+                                                              GINT_TO_POINTER (tie->edge + 1));
       for (guint k = 0; list && k < list->len; k++)
         {
           int i = g_array_index (list, int, k);
