@@ -363,6 +363,102 @@ test_area (void)
   g_assert_cmpfloat (cm_geom_area_m2 (line), ==, 0);
 }
 
+/* A copy of the demo map in a test folder. */
+static char *
+demo_copy (const char *name)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  return path;
+}
+
+/* Two runs compared (cm_analysis_compare): a station deleted loses exactly the buildings only
+ * it covered, a station added gains them back; per compound the changes add up to the whole,
+ * and the whole equals the difference of the two runs' covered counts. */
+static void
+test_compare (void)
+{
+  g_autofree char *path = demo_copy ("compare.sqlite");
+  g_autoptr (GError) error = NULL;
+  CmAnalysisRequest request = { CM_ANALYSIS_COVERAGE, (char *) "stations", FALSE, 0, 300 };
+  g_autoptr (CmAnalysisResult) base = cm_analysis_run (path, &request, NULL, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (CmStore) store = cm_store_open (path, &error);
+    g_assert_true (_cm_store_exec (store, "UPDATE stations SET deleted = 1 WHERE name ="
+                                          " '北区社区服务站'", &error));
+  }
+  g_autoptr (CmAnalysisResult) less = cm_analysis_run (path, &request, NULL, NULL, &error);
+  g_autoptr (CmComparison) cmp = cm_analysis_compare (base, 0, less, 0);
+  const CmCompareRow *whole = &g_array_index (cmp->rows, CmCompareRow, cmp->rows->len - 1);
+  g_assert_true (whole->whole);
+  g_test_message ("a station deleted: %u gained, %u lost (%" G_GINT64_FORMAT " households); "
+                  "covered %u → %u", whole->gained, whole->lost, whole->households_lost,
+                  base->coverage->covered, less->coverage->covered);
+  g_assert_cmpint (whole->gained, ==, 0);
+  g_assert_cmpint (whole->lost, >, 0);
+  g_assert_cmpint ((gint) less->coverage->covered - (gint) base->coverage->covered, ==,
+                   (gint) whole->gained - (gint) whole->lost);
+  g_assert_cmpint (whole->households_lost, ==,
+                   base->coverage->households_covered - less->coverage->households_covered);
+  g_assert_cmpint (g_hash_table_size (cmp->lost), ==, whole->lost);
+  guint lost = 0;
+  for (guint i = 0; i + 1 < cmp->rows->len; i++)
+    lost += g_array_index (cmp->rows, CmCompareRow, i).lost;
+  g_assert_cmpint (lost, ==, whole->lost);
+  /* the other way round: the same buildings gained */
+  g_autoptr (CmComparison) back = cm_analysis_compare (less, 0, base, 0);
+  const CmCompareRow *b = &g_array_index (back->rows, CmCompareRow, back->rows->len - 1);
+  g_assert_cmpint (b->gained, ==, whole->lost);
+  g_assert_cmpint (b->lost, ==, 0);
+}
+
+/* The attribute table's rows and cells (cm-table.c), as the window's table uses them. */
+static void
+test_table (void)
+{
+  g_autofree char *path = demo_copy ("table.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_autoptr (GArray) all = cm_table_ids (store, CM_LAYER_BUILDINGS, NULL, NULL, FALSE, &error);
+  g_assert_cmpint (all->len, ==, 626);
+  g_autoptr (GArray) by = cm_table_ids (store, CM_LAYER_BUILDINGS, NULL, "households", TRUE,
+                                        &error);
+  g_autoptr (CmFeature) top = cm_store_get_feature_by_id (store, CM_LAYER_BUILDINGS,
+                                                          g_array_index (by, gint64, 0), &error);
+  g_assert_cmpint (g_variant_get_int64 (cm_feature_get_field (top, "households")), ==,
+                   cm_test_query_int (store, "SELECT max(households) FROM buildings"));
+  g_autoptr (CmFeature) last = cm_store_get_feature_by_id (store, CM_LAYER_BUILDINGS,
+                                                           g_array_index (by, gint64, 625), &error);
+  g_assert_null (cm_feature_get_field (last, "households")); /* unknown ones last */
+  g_autoptr (GArray) dorms = cm_table_ids (store, CM_LAYER_BUILDINGS, "学生公寓", NULL, FALSE,
+                                           &error);
+  g_assert_cmpint (dorms->len, ==, cm_test_query_int (store, "SELECT count(*) FROM buildings"
+                                                             " WHERE instr(name, '学生公寓') > 0"));
+  /* a team's kind by its label, a compound by its name; refused: an unknown kind, a count */
+  g_autoptr (CmFeature) team = cm_feature_new (CM_LAYER_TEAMS);
+  g_assert_true (cm_table_set_cell (store, team, "kind", "Specialty service team", &error));
+  g_assert_cmpstr (g_variant_get_string (cm_feature_get_field (team, "kind"), NULL), ==,
+                   "specialty");
+  g_assert_false (cm_table_set_cell (store, team, "kind", "no such team", &error));
+  g_assert_nonnull (strstr (error->message, "no such team"));
+  g_clear_error (&error);
+  g_assert_true (cm_table_set_cell (store, top, "compound_uuid", "西南小区", &error));
+  g_autofree char *shown = cm_table_cell_text (store, top, "compound_uuid");
+  g_assert_cmpstr (shown, ==, "西南小区");
+  g_assert_false (cm_table_set_cell (store, top, "households", "2.5", &error));
+  g_clear_error (&error);
+  /* a building's own compound, found where it stands */
+  cm_feature_set_field (top, "compound_uuid", NULL);
+  g_autofree char *where = cm_table_cell_text (store, top, "compound_uuid");
+  g_autoptr (CmFeature) in = cm_compounds_containing (store, top);
+  g_assert_true ((where == NULL) == (in == NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -374,5 +470,7 @@ main (int argc, char **argv)
   g_test_add_func ("/analysis/area", test_area);
   g_test_add_func ("/analysis/radius-limit-exact", test_radius_limit_exact);
   g_test_add_func ("/analysis/teams", test_teams);
+  g_test_add_func ("/analysis/compare", test_compare);
+  g_test_add_func ("/analysis/table", test_table);
   return g_test_run ();
 }
