@@ -811,8 +811,6 @@ cm_network_search_run (CmNetworkSearch *s, const CmNetworkTie *sources, guint n,
       double start = with_access ? src->access_m : 0;
       relax (s, e->u, start + src->t * e->length_m, (int) i);
       relax (s, e->v, start + (1 - src->t) * e->length_m, (int) i);
-      if (n == 1)
-        continue; /* cm_network_search_distance_to looks at the one source itself */
       GArray *list = g_hash_table_lookup (s->on_edge, GINT_TO_POINTER (src->edge + 1));
       if (list == NULL)
         {
