@@ -69,6 +69,18 @@ cm_test_sha256 (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
 }
 
+char *
+cm_test_demo_copy (const char *name)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (path, bytes, (gssize) len, NULL));
+  return path;
+}
+
 gint64
 cm_test_query_int (gpointer store, const char *sql)
 {

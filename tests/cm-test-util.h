@@ -8,6 +8,9 @@
 char *cm_test_data (const char *rel);
 /* A new empty folder for one test, removed at exit unless CM_TEST_KEEP is set. */
 char *cm_test_tmpdir (void);
+/* A copy of the demo map (DEMO_MAP, set by meson) named @name in a new test folder: for tests
+ * that write to it. */
+char *cm_test_demo_copy (const char *name);
 /* SHA-256 of a file's bytes, or NULL when it cannot be read. */
 char *cm_test_sha256 (const char *path);
 /* The number of rows @sql (one integer column) returns in its first row, via the store. */

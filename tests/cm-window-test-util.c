@@ -49,13 +49,7 @@ find_widget (GtkWidget *root, GType type, const char *label)
 char *
 copy_demo_map (const char *name)
 {
-  g_autofree char *dir = cm_test_tmpdir ();
-  char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
-  return path;
+  return cm_test_demo_copy (name);
 }
 
 /* The window, 1280 × 800, on the map at @path. */
@@ -237,6 +231,31 @@ choose_tool (const char *tool)
 {
   gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", tool);
   spin (50);
+}
+
+CmFeature *
+select_lonely_building (gboolean unknown_households)
+{
+  double lon, lat, wx, wy, mx, my;
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT X(p), Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM buildings b"
+      " WHERE %s ST_Area(geom) > 2e-7 AND NOT EXISTS (SELECT 1 FROM resources r WHERE"
+      " ST_Distance(r.geom, ST_PointOnSurface(b.geom)) < 0.0003) AND NOT EXISTS"
+      " (SELECT 1 FROM paths r WHERE ST_Distance(r.geom, ST_PointOnSurface(b.geom))"
+      " < 0.0002) ORDER BY ST_Area(geom) DESC LIMIT 1)",
+      unknown_households ? "households IS NULL AND" : "");
+  query_point (sql, &lon, &lat);
+  ShumateViewport *vp = shumate_simple_map_get_viewport (simple_map ());
+  shumate_location_set_location (SHUMATE_LOCATION (vp), lat, lon);
+  shumate_viewport_set_zoom_level (vp, 19);
+  spin (300);
+  choose_tool ("select");
+  locate (lon, lat, &wx, &wy, &mx, &my);
+  cm_window_select_at (window, mx, my);
+  CmFeature *b = cm_window_get_selected (window);
+  g_assert_nonnull (b);
+  g_assert_cmpint (cm_feature_get_layer (b), ==, CM_LAYER_BUILDINGS);
+  return b;
 }
 
 /* Fills the form that opened after a shape and saves it, as a person would. */

@@ -47,6 +47,9 @@ gint64 count_rows (const char *sql);
  * in the map widget's pixels now. */
 void stored_vertex (const char *name, int n, double *x, double *y);
 void choose_tool (const char *tool);
+/* Selects, as a click there would with the select tool, the largest building with nothing
+ * else near its middle (and, @unknown_households, none entered yet), the map close on it. */
+CmFeature *select_lonely_building (gboolean unknown_households);
 /* Fills the form that opened after a shape and saves it, as a person would. */
 void fill_form (const char *name, const char *category);
 /* The toolbar button of a drawing tool. */

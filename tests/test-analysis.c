@@ -167,12 +167,7 @@ test_radius_limit_exact (void)
 static void
 test_no_sources (void)
 {
-  g_autofree char *dir = cm_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "no-stations.sqlite", NULL);
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  g_autofree char *path = cm_test_demo_copy ("no-stations.sqlite");
   g_autoptr (GError) error = NULL;
   g_autoptr (CmStore) store = cm_store_open (path, &error);
   g_assert_true (_cm_store_exec (store, "UPDATE stations SET deleted = 1", &error));
@@ -363,26 +358,13 @@ test_area (void)
   g_assert_cmpfloat (cm_geom_area_m2 (line), ==, 0);
 }
 
-/* A copy of the demo map in a test folder. */
-static char *
-demo_copy (const char *name)
-{
-  g_autofree char *dir = cm_test_tmpdir ();
-  char *path = g_build_filename (dir, name, NULL);
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
-  return path;
-}
-
 /* Two runs compared (cm_analysis_compare): a station deleted loses exactly the buildings only
  * it covered, a station added gains them back; per compound the changes add up to the whole,
  * and the whole equals the difference of the two runs' covered counts. */
 static void
 test_compare (void)
 {
-  g_autofree char *path = demo_copy ("compare.sqlite");
+  g_autofree char *path = cm_test_demo_copy ("compare.sqlite");
   g_autoptr (GError) error = NULL;
   CmAnalysisRequest request = { CM_ANALYSIS_COVERAGE, (char *) "stations", FALSE, 0, 300 };
   g_autoptr (CmAnalysisResult) base = cm_analysis_run (path, &request, NULL, NULL, &error);
@@ -421,7 +403,7 @@ test_compare (void)
 static void
 test_table (void)
 {
-  g_autofree char *path = demo_copy ("table.sqlite");
+  g_autofree char *path = cm_test_demo_copy ("table.sqlite");
   g_autoptr (GError) error = NULL;
   g_autoptr (CmStore) store = cm_store_open (path, &error);
   g_autoptr (GArray) all = cm_table_ids (store, CM_LAYER_BUILDINGS, NULL, NULL, FALSE, &error);

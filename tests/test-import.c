@@ -687,12 +687,8 @@ static void
 test_export_round_trip (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = cm_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "drawn.sqlite", NULL);
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  g_autofree char *path = cm_test_demo_copy ("drawn.sqlite");
+  g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr (CmStore) store = cm_store_open (path, &error);
   g_assert_no_error (error);
 

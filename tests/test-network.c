@@ -774,12 +774,8 @@ static void
 test_lifecircle_demo (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = cm_test_tmpdir ();
-  g_autofree char *copy = g_build_filename (dir, "demo.sqlite", NULL);
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, &error));
-  g_assert_true (g_file_set_contents (copy, bytes, (gssize) len, &error));
+  g_autofree char *copy = cm_test_demo_copy ("demo.sqlite");
+  g_autofree char *dir = g_path_get_dirname (copy);
   g_autoptr (CmStore) store = cm_store_open (copy, &error);
   g_assert_no_error (error);
   g_autoptr (CmLifeReport) r = cm_life_report_new (NULL, &error);
@@ -1013,12 +1009,7 @@ static void
 test_suggest_demo (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = cm_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "demo.sqlite", NULL);
-  g_autofree char *bytes = NULL;
-  gsize len;
-  g_assert_true (g_file_get_contents (g_getenv ("DEMO_MAP"), &bytes, &len, NULL));
-  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+  g_autofree char *path = cm_test_demo_copy ("demo.sqlite");
   g_autoptr (CmStore) store = cm_store_open (path, &error);
   g_assert_no_error (error);
   g_autoptr (CmNetwork) net = cm_network_load (store, CM_NETWORK_WALKABLE, &error);

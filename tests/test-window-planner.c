@@ -284,25 +284,7 @@ test_compound (void)
 static void
 test_building_households (void)
 {
-  double lon, lat, wx, wy, mx, my;
-  /* a large building with nothing else at its middle (a click there picks it) */
-  query_point ("SELECT X(p), Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM buildings b"
-               " WHERE households IS NULL AND ST_Area(geom) > 2e-7 AND NOT EXISTS (SELECT 1"
-               " FROM resources r WHERE ST_Distance(r.geom, ST_PointOnSurface(b.geom)) < 0.0003)"
-               " AND NOT EXISTS (SELECT 1 FROM paths r WHERE"
-               " ST_Distance(r.geom, ST_PointOnSurface(b.geom)) < 0.0002)"
-               " ORDER BY ST_Area(geom) DESC LIMIT 1)",
-               &lon, &lat);
-  ShumateViewport *vp = shumate_simple_map_get_viewport (simple_map ());
-  shumate_location_set_location (SHUMATE_LOCATION (vp), lat, lon);
-  shumate_viewport_set_zoom_level (vp, 19);
-  spin (300);
-  choose_tool ("select");
-  locate (lon, lat, &wx, &wy, &mx, &my);
-  cm_window_select_at (window, mx, my);
-  CmFeature *b = cm_window_get_selected (window);
-  g_assert_nonnull (b);
-  g_assert_cmpint (cm_feature_get_layer (b), ==, CM_LAYER_BUILDINGS);
+  CmFeature *b = select_lonely_building (TRUE);
   g_autofree char *uuid = g_strdup (cm_feature_get_uuid (b));
   g_autofree char *sql = g_strdup_printf ("SELECT coalesce(households, -7) FROM buildings WHERE"
                                           " uuid = '%s'", uuid);

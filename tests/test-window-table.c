@@ -187,22 +187,7 @@ static void
 test_map_chooses_row (void)
 {
   CmLayerTable *table = open_table ("buildings");
-  double lon, lat, wx, wy, mx, my;
-  query_point ("SELECT X(p), Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM buildings b"
-               " WHERE ST_Area(geom) > 2e-7 AND NOT EXISTS (SELECT 1 FROM resources r WHERE"
-               " ST_Distance(r.geom, ST_PointOnSurface(b.geom)) < 0.0003) AND NOT EXISTS"
-               " (SELECT 1 FROM paths r WHERE ST_Distance(r.geom, ST_PointOnSurface(b.geom))"
-               " < 0.0002) ORDER BY ST_Area(geom) DESC LIMIT 1)",
-               &lon, &lat);
-  ShumateViewport *vp = shumate_simple_map_get_viewport (simple_map ());
-  shumate_location_set_location (SHUMATE_LOCATION (vp), lat, lon);
-  shumate_viewport_set_zoom_level (vp, 19);
-  spin (300);
-  choose_tool ("select");
-  locate (lon, lat, &wx, &wy, &mx, &my);
-  cm_window_select_at (window, mx, my);
-  CmFeature *b = cm_window_get_selected (window);
-  g_assert_nonnull (b);
+  CmFeature *b = select_lonely_building (FALSE);
   g_autoptr (GPtrArray) chosen = cm_layer_table_get_chosen (table);
   gboolean found = FALSE;
   for (guint i = 0; i < chosen->len; i++)
