@@ -458,17 +458,3 @@ cm_teams_outline_buildings (GPtrArray *shapes, double margin_m)
     geom->type = CM_GEOM_MULTIPOLYGON;
   return geom;
 }
-
-const char *
-cm_team_kind_label (const char *kind)
-{
-  if (kind == NULL)
-    return NULL;
-  if (g_str_equal (kind, "self_governance"))
-    return _("Self-governance team");
-  if (g_str_equal (kind, "specialty"))
-    return _("Specialty service team");
-  if (g_str_equal (kind, "culture_sports"))
-    return _("Culture and sports team");
-  return kind;
-}

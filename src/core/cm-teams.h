@@ -61,9 +61,6 @@ void cm_teams_add_boundary (CmTeams *teams, const CmGeom *geom);
 CmTeams *cm_teams_load (CmStore *store, GError **error);
 void cm_teams_compute (CmTeams *teams);
 
-/* The words for a team's kind (the `kind` column): self_governance 自治服务队, specialty
- * 特色服务队, culture_sports 文体服务队; another kind as it is written; NULL for NULL. */
-const char *cm_team_kind_label (const char *kind);
 /* A team's area from the buildings it serves (CmGeom areas, longitude/latitude): every building
  * widened by @margin_m, the whole joined and narrowed by half of it again, so that buildings
  * within @margin_m of each other share one area with the ground between them. A MULTIPOLYGON,
