@@ -213,7 +213,13 @@ show_teams (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle, GStr
       const CmTeam *team = &g_array_index (t->teams, CmTeam, i);
       g_autofree char *count = g_strdup_printf ("%u", team->buildings);
       bbox_centre (team->geom, &lon, &lat);
-      add_row (self, team->name ? team->name : team->uuid, team->kind, team->area_m2, count,
+      /* the kind by its label in the map's list, as the details show it */
+      g_autoptr (CmKind) kind = team->kind && self->store
+                                    ? cm_store_get_kind (self->store, CM_LAYER_TEAMS, team->kind,
+                                                         NULL)
+                                    : NULL;
+      add_row (self, team->name ? team->name : team->uuid,
+               kind ? cm_kind_label (kind) : team->kind, team->area_m2, count,
                CM_LAYER_TEAMS, team->uuid, lon, lat);
     }
   for (guint i = 0; i < t->overlaps->len; i++)
