@@ -982,6 +982,28 @@ test_suggest_grid (void)
   g_assert_cmpfloat (cm_test_geod_distance (first->lon, first->lat, lon, lat), <, 60);
   at (300, 300, &lon, &lat);
   g_assert_cmpfloat (cm_test_geod_distance (second->lon, second->lat, lon, lat), <, 60);
+  /* the walk is a hard limit: three heavy buildings 63 m past a corner (beyond 60 m on foot)
+   * do not outweigh two lighter ones within it */
+  g_autoptr (CmCoverage) edge = cm_coverage_new ();
+  add_household_building (edge, 0, 20, 100);
+  add_household_building (edge, 20, 0, 100);
+  add_household_building (edge, 300, 363, 100);
+  add_household_building (edge, 302, 363, 100);
+  add_household_building (edge, 298, 363, 100);
+  g_autoptr (CmSuggestion) limit = cm_suggest_run (edge, net, candidates, 60, 1, NULL);
+  g_assert_cmpint (limit->sites->len, ==, 1);
+  g_assert_cmpint (g_array_index (limit->sites, CmSuggestSite, 0).households, ==, 200);
+
+  /* four buildings 57 m out along the four streets of a crossing: only the crossing reaches
+   * them all (each street's middle reaches one) */
+  g_autoptr (CmCoverage) cross = cm_coverage_new ();
+  add_household_building (cross, 157, 100, 10);
+  add_household_building (cross, 43, 100, 10);
+  add_household_building (cross, 100, 157, 10);
+  add_household_building (cross, 100, 43, 10);
+  g_autoptr (CmSuggestion) all4 = cm_suggest_run (cross, net, candidates, 60, 1, NULL);
+  g_assert_cmpint (g_array_index (all4->sites, CmSuggestSite, 0).households, ==, 40);
+
   /* what is left: nothing more within reach, so a third is not offered */
   g_autoptr (CmCoverage) again = cm_coverage_new ();
   add_household_building (again, 5, 10, 100);
