@@ -97,11 +97,11 @@ building (CmCoverage *c, guint i)
 
 #define ASSERT_METRES(got, want) g_assert_cmpfloat (fabs ((got) - (want)), <, 0.01)
 
-/* A 4 × 4 grid of streets 100 m apart; a station at one corner. */
-static void
-test_grid (void)
+/* A 4 × 4 grid of streets 100 m apart, from (0, 0) to (300, 300). */
+static CmNetwork *
+grid_network (void)
 {
-  g_autoptr (CmNetwork) net = cm_network_new ();
+  CmNetwork *net = cm_network_new ();
   for (int i = 0; i < 4; i++)
     {
       double v = 100.0 * i;
@@ -109,6 +109,14 @@ test_grid (void)
       PATH (net, v, 0, v, 100, v, 200, v, 300);
     }
   cm_network_build (net);
+  return net;
+}
+
+/* A 4 × 4 grid of streets 100 m apart; a station at one corner. */
+static void
+test_grid (void)
+{
+  g_autoptr (CmNetwork) net = grid_network ();
   CmNetworkStats stats;
   cm_network_get_stats (net, &stats);
   g_assert_cmpint (stats.nodes, ==, 16);
@@ -948,14 +956,7 @@ add_household_building (CmCoverage *c, double x, double y, gint64 households)
 static void
 test_suggest_grid (void)
 {
-  g_autoptr (CmNetwork) net = cm_network_new ();
-  for (int i = 0; i < 4; i++)
-    {
-      double v = 100.0 * i;
-      PATH (net, 0, v, 100, v, 200, v, 300, v);
-      PATH (net, v, 0, v, 100, v, 200, v, 300);
-    }
-  cm_network_build (net);
+  g_autoptr (CmNetwork) net = grid_network ();
   g_autoptr (GArray) candidates = cm_suggest_path_candidates (net, 50);
   /* 16 crossings and the middle of each of the 24 edges */
   g_assert_cmpint (candidates->len, ==, 16 + 24);

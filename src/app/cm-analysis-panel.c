@@ -452,6 +452,17 @@ fill_legend (CmAnalysisPanel *self, const CmAnalysisResult *r)
     }
 }
 
+/* A per-compound row's name: the compound's, the buildings in none, or the whole. */
+static const char *
+compound_row_name (const CmCompound *compound, gboolean whole)
+{
+  if (whole)
+    return _("Whole community");
+  if (compound == NULL)
+    return _("In no compound");
+  return compound->name ? compound->name : _("(no name)");
+}
+
 /* One line per compound (and for the buildings in none, and the whole): how many of its
  * buildings and households are covered, as the kind means it. */
 static void
@@ -465,10 +476,7 @@ show_compounds (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle)
   for (guint i = 0; i < self->compound_sums->len; i++)
     {
       const CmCompoundSum *s = &g_array_index (self->compound_sums, CmCompoundSum, i);
-      const char *name = s->whole ? _("Whole community")
-                         : s->compound == NULL ? _("In no compound")
-                         : s->compound->name   ? s->compound->name
-                                               : _("(no name)");
+      const char *name = compound_row_name (s->compound, s->whole);
       g_autofree char *households = cm_format_count ((double) s->households_covered);
       /* TRANSLATORS: "金宁花园: 40 of 52 buildings covered (76.9%), 812 households" */
       g_string_append_printf (text, _("%s: %u of %u buildings %s (%.1f%%), %s households"),
@@ -572,10 +580,7 @@ show_comparison (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle)
       const CmCompareRow *c = &g_array_index (self->compared->rows, CmCompareRow, i);
       if (!c->whole && c->gained == 0 && c->lost == 0)
         continue;
-      const char *name = c->whole ? _("Whole community")
-                         : c->compound == NULL ? _("In no compound")
-                         : c->compound->name   ? c->compound->name
-                                               : _("(no name)");
+      const char *name = compound_row_name (c->compound, c->whole);
       g_autofree char *hg = cm_format_count ((double) c->households_gained);
       g_autofree char *hl = cm_format_count ((double) c->households_lost);
       g_autofree char *pg = cm_format_count ((double) c->population_gained);

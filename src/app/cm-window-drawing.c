@@ -110,6 +110,15 @@ _cm_window_drawing_update_actions (CmWindow *self)
 
 /* ---- tools ---------------------------------------------------------------------------------- */
 
+/* The station tool shows the radius the next station starts with around the pointer; the
+ * other tools no ring. */
+static void
+show_station_ring (CmWindow *self)
+{
+  gboolean station = _cm_window_drawing_tool_layer (self->tool) == CM_LAYER_STATIONS;
+  cm_sketch_layer_set_ring (self->sketch_layer, station ? self->station_radius : NAN);
+}
+
 void
 _cm_window_drawing_set_tool (CmWindow *self, const char *tool)
 {
@@ -125,9 +134,7 @@ _cm_window_drawing_set_tool (CmWindow *self, const char *tool)
   if (self->layer_form)
     cm_layer_form_finish (self->layer_form, FALSE); /* a team's parts belong to its tool */
   cm_sketch_layer_start (self->sketch_layer, kind);
-  /* the station tool shows the service radius around the pointer before it is placed */
-  cm_sketch_layer_set_ring (self->sketch_layer,
-                            _cm_window_drawing_tool_layer (tool) == CM_LAYER_STATIONS ? self->station_radius : NAN);
+  show_station_ring (self); /* around the pointer, before the station is placed */
   GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (self->map));
   gtk_widget_set_cursor_from_name (map, kind == CM_SKETCH_NONE ? NULL : "crosshair");
   if (kind != CM_SKETCH_NONE)
@@ -203,8 +210,6 @@ clear_parts (CmWindow *self)
 static CmGeom *
 drawn_shape (CmWindow *self)
 {
-  if (self->preset_shape)
-    return cm_geom_copy (self->preset_shape); /* a team's area made from buildings */
   g_autoptr (CmGeom) sketch = cm_sketch_layer_to_geom (self->sketch_layer);
   if (sketch == NULL || sketch->type != CM_GEOM_POLYGON)
     return g_steal_pointer (&sketch);
@@ -220,12 +225,9 @@ static void
 layer_form_finished_cb (CmLayerForm *form, gboolean save, CmWindow *self)
 {
   g_autoptr (CmFeature) editing = g_steal_pointer (&self->layer_form_feature);
-  g_autoptr (CmGeom) preset = g_steal_pointer (&self->preset_shape);
-  self->preset_shape = NULL;
+  g_autoptr (CmGeom) preset = g_steal_pointer (&self->preset_shape); /* a team's from buildings */
   self->layer_form = NULL;
-  cm_sketch_layer_set_ring (self->sketch_layer,
-                            _cm_window_drawing_tool_layer (self->tool) == CM_LAYER_STATIONS ? self->station_radius
-                                                                       : NAN);
+  show_station_ring (self);
   if (!save)
     {
       if (editing == NULL)
@@ -273,9 +275,7 @@ layer_form_finished_cb (CmLayerForm *form, gboolean save, CmWindow *self)
     self->station_radius = g_variant_get_double (radius); /* the next station starts with it */
   clear_parts (self);
   restart_sketch (self);
-  cm_sketch_layer_set_ring (self->sketch_layer,
-                            _cm_window_drawing_tool_layer (self->tool) == CM_LAYER_STATIONS ? self->station_radius
-                                                                       : NAN);
+  show_station_ring (self); /* with the radius just stored */
   _cm_window_data_changed (self, cm_feature_get_layer (feature), bbox);
   _cm_window_select_feature (self, feature);
 }
@@ -856,11 +856,10 @@ choose_in_box (CmWindow *self, double x0, double y0, double x1, double y1)
   _cm_window_to_location (self, MAX (x0, x1), MIN (y0, y1), &b[0], &b[1]);
   const double bbox[4] = { a[0], a[1], b[0], b[1] };
   g_autoptr (GListModel) found = cm_store_query_bbox (self->store, CM_LAYER_BUILDINGS, bbox, NULL);
+  g_autoptr (GPtrArray) features = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; found && i < g_list_model_get_n_items (found); i++)
-    {
-      g_autoptr (CmFeature) f = g_list_model_get_item (found, i);
-      _cm_window_choose (self, f, FALSE);
-    }
+    g_ptr_array_add (features, g_list_model_get_item (found, i));
+  _cm_window_choose (self, features, FALSE); /* one selection update for the whole box */
 }
 
 void

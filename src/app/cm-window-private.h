@@ -142,8 +142,9 @@ double _cm_window_pixels_as_degrees (CmWindow *self, double pixels, double lat);
 
 /* The buildings among the chosen features; their shapes (CmGeom) appended to @shapes. */
 guint _cm_window_chosen_buildings (CmWindow *self, GPtrArray *shapes);
-/* Adds @feature to the chosen ones (or, @toggle, takes it out when it is there). */
-void _cm_window_choose (CmWindow *self, CmFeature *feature, gboolean toggle);
+/* Adds @features (CmFeature) to the chosen ones (or, @toggle, takes out those already there),
+ * then selects the last chosen. */
+void _cm_window_choose (CmWindow *self, GPtrArray *features, gboolean toggle);
 
 /* cm-window-drawing.c */
 void _cm_window_drawing_class_init (GtkWidgetClass *widget_class);

@@ -661,18 +661,24 @@ _cm_window_chosen_buildings (CmWindow *self, GPtrArray *shapes)
 }
 
 void
-_cm_window_choose (CmWindow *self, CmFeature *feature, gboolean toggle)
+_cm_window_choose (CmWindow *self, GPtrArray *features, gboolean toggle)
 {
-  for (guint i = 0; i < self->chosen->len; i++)
-    if (g_strcmp0 (cm_feature_get_uuid (self->chosen->pdata[i]), cm_feature_get_uuid (feature)) == 0)
-      {
-        if (toggle)
-          g_ptr_array_remove_index (self->chosen, i);
-        feature = NULL;
-        break;
-      }
-  if (feature)
-    g_ptr_array_add (self->chosen, g_object_ref (feature));
+  for (guint k = 0; k < features->len; k++)
+    {
+      CmFeature *feature = features->pdata[k];
+      for (guint i = 0; i < self->chosen->len; i++)
+        if (g_strcmp0 (cm_feature_get_uuid (self->chosen->pdata[i]),
+                       cm_feature_get_uuid (feature)) == 0)
+          {
+            if (toggle)
+              g_ptr_array_remove_index (self->chosen, i);
+            feature = NULL;
+            break;
+          }
+      if (feature)
+        g_ptr_array_add (self->chosen, g_object_ref (feature));
+    }
+  /* the last one chosen is the selection; all of them outlined */
   self->shift_choosing = TRUE;
   select_feature (self, self->chosen->len ? self->chosen->pdata[self->chosen->len - 1] : NULL);
   self->shift_choosing = FALSE;
@@ -690,7 +696,11 @@ cm_window_choose_at (CmWindow *self, double x, double y)
                                                  _cm_window_pixels_as_degrees (self, 8, lat),
                                                  self->hidden, NULL);
   if (f)
-    _cm_window_choose (self, f, TRUE);
+    {
+      g_autoptr (GPtrArray) one = g_ptr_array_new ();
+      g_ptr_array_add (one, f);
+      _cm_window_choose (self, one, TRUE);
+    }
 }
 
 void

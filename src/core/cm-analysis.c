@@ -121,43 +121,43 @@ cm_analysis_compare (const CmAnalysisResult *baseline, guint baseline_circle,
     g_array_index (cmp->rows, CmCompareRow, k).compound = cur->compounds->pdata[k];
   g_array_index (cmp->rows, CmCompareRow, n + 1).whole = TRUE;
 
-  /* the baseline's buildings by uuid: covered then or not */
+  /* the baseline's buildings by uuid: their index, + 1, negative when not covered then */
   g_autoptr (GHashTable) before = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint b = 0; b < base->buildings->len; b++)
-    g_hash_table_insert (before,
-                         g_array_index (base->buildings, CmCoverageBuilding, b).uuid,
-                         GINT_TO_POINTER (cm_analysis_result_covered (baseline, baseline_circle,
-                                                                      b) ? 2 : 1));
+    {
+      gboolean covered = cm_analysis_result_covered (baseline, baseline_circle, b);
+      g_hash_table_insert (before, g_array_index (base->buildings, CmCoverageBuilding, b).uuid,
+                           GINT_TO_POINTER (covered ? (int) b + 1 : -((int) b + 1)));
+    }
   for (guint b = 0; b < cur->buildings->len; b++)
     {
       const CmCoverageBuilding *bd = &g_array_index (cur->buildings, CmCoverageBuilding, b);
-      gboolean was = GPOINTER_TO_INT (g_hash_table_lookup (before, bd->uuid)) == 2;
+      gboolean was = GPOINTER_TO_INT (g_hash_table_lookup (before, bd->uuid)) > 0;
       gboolean is = cm_analysis_result_covered (now, circle, b);
       g_hash_table_remove (before, bd->uuid);
       if (was == is)
         continue;
-      CmCompareRow *row = &g_array_index (cmp->rows, CmCompareRow, bd->compound >= 0 ? (guint) bd->compound : n);
+      CmCompareRow *row = &g_array_index (cmp->rows, CmCompareRow,
+                                          bd->compound >= 0 ? (guint) bd->compound : n);
       count_change (row, bd, is);
       count_change (&g_array_index (cmp->rows, CmCompareRow, n + 1), bd, is);
       g_hash_table_add (is ? cmp->gained : cmp->lost, g_strdup (bd->uuid));
     }
   /* buildings deleted since: covered then, so no longer */
   GHashTableIter it;
-  gpointer key, value;
+  gpointer value;
   g_hash_table_iter_init (&it, before);
-  while (g_hash_table_iter_next (&it, &key, &value))
-    if (GPOINTER_TO_INT (value) == 2)
-      {
-        for (guint b = 0; b < base->buildings->len; b++)
-          {
-            const CmCoverageBuilding *bd = &g_array_index (base->buildings, CmCoverageBuilding, b);
-            if (bd->uuid != key)
-              continue;
-            count_change (&g_array_index (cmp->rows, CmCompareRow, n), bd, FALSE);
-            count_change (&g_array_index (cmp->rows, CmCompareRow, n + 1), bd, FALSE);
-            g_hash_table_add (cmp->lost, g_strdup (bd->uuid));
-          }
-      }
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      int index = GPOINTER_TO_INT (value);
+      if (index <= 0)
+        continue;
+      const CmCoverageBuilding *bd = &g_array_index (base->buildings, CmCoverageBuilding,
+                                                     index - 1);
+      count_change (&g_array_index (cmp->rows, CmCompareRow, n), bd, FALSE);
+      count_change (&g_array_index (cmp->rows, CmCompareRow, n + 1), bd, FALSE);
+      g_hash_table_add (cmp->lost, g_strdup (bd->uuid));
+    }
   /* the row for the buildings in no compound only when it has any change */
   CmCompareRow *none = &g_array_index (cmp->rows, CmCompareRow, n);
   if (n == 0 || (none->gained == 0 && none->lost == 0))

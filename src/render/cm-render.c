@@ -139,21 +139,30 @@ tiny (Draw *d, const double bbox[4], double min)
 
 /* ---- one callback per layer ---------------------------------------------------------------- */
 
-static gboolean
-draw_boundary (const CmFeatureRow *row, gpointer data)
+/* @row's outline, dashed (@on px drawn, @off px left), in the boundary's colour. */
+static void
+stroke_dashed_outline (Draw *d, const CmFeatureRow *row, double on, double off, double width,
+                       cairo_line_cap_t cap, double alpha)
 {
-  Draw *d = data;
   g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
   if (!g)
-    return TRUE;
-  static const double dash[] = { 10, 5 };
+    return;
+  const double dash[] = { on, off };
   cairo_new_path (d->cr);
   add_path (d, g);
   cairo_set_dash (d->cr, dash, 2, 0);
-  cairo_set_line_width (d->cr, 3);
-  set_color (d->cr, cm_style_boundary, 0.85);
+  cairo_set_line_width (d->cr, width);
+  cairo_set_line_cap (d->cr, cap);
+  set_color (d->cr, cm_style_boundary, alpha);
   cairo_stroke (d->cr);
+  cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_BUTT);
   cairo_set_dash (d->cr, NULL, 0, 0);
+}
+
+static gboolean
+draw_boundary (const CmFeatureRow *row, gpointer data)
+{
+  stroke_dashed_outline (data, row, 10, 5, 3, CAIRO_LINE_CAP_BUTT, 0.85);
   return TRUE;
 }
 
@@ -162,19 +171,8 @@ static gboolean
 draw_compound (const CmFeatureRow *row, gpointer data)
 {
   Draw *d = data;
-  g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
-  if (!g)
-    return TRUE;
-  static const double dash[] = { 2, 4 };
-  cairo_new_path (d->cr);
-  add_path (d, g);
-  cairo_set_dash (d->cr, dash, 2, 0);
-  cairo_set_line_width (d->cr, g_strcmp0 (row->kind, "grid") == 0 ? 1.5 : 2.5);
-  cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_ROUND);
-  set_color (d->cr, cm_style_boundary, 0.7);
-  cairo_stroke (d->cr);
-  cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_BUTT);
-  cairo_set_dash (d->cr, NULL, 0, 0);
+  stroke_dashed_outline (d, row, 2, 4, g_strcmp0 (row->kind, "grid") == 0 ? 1.5 : 2.5,
+                         CAIRO_LINE_CAP_ROUND, 0.7);
   add_label (d, row->name, row->bbox, 0, 2, 15, 0);
   return TRUE;
 }
