@@ -441,6 +441,91 @@ expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/utf8.csv" --key 楼栋编号=hous
 [ "$(sha256sum <"$dir/join.sqlite")" = "$before" ] || fail "a refused join changed the map"
 ok "join: UTF-8, UTF-8 with BOM and GB18030 by source_id; unmatched listed, 备注 left out; again: no change (sha256); bad values, a repeated key, a missing column refused with every cell listed and the map unchanged (sha256)"
 
+# cmap join from .xlsx: a workbook Excel-style (openpyxl: shared strings, numbers, a title row
+# and a blank row above the header, a second sheet not read), checked against GDAL's XLSX
+# reader; one made by hand with what openpyxl does not write (inline strings, rich text with a
+# phonetic guide that is not the text, a number written 1.2E2, namespace prefixes, the first
+# sheet not being sheet1.xml); a bad value given its row as the spreadsheet numbers it; and a
+# damaged, a bomb, a non-workbook and an .xls file refused with the map unchanged
+/usr/bin/python3 - "$dir" "$dir/join-ids.txt" <<'PY' || fail "writing the join workbooks"
+import sys, zipfile, openpyxl
+d, ids = sys.argv[1], [l.strip() for l in open(sys.argv[2]) if l.strip()]
+wb = openpyxl.Workbook(); ws = wb.active; ws.title = '楼栋'
+ws.append(['金宁社区楼栋信息表']); ws.append([])
+ws.append(['楼栋编号', '户数', '常住人口', '楼长', '备注'])
+for i, sid in enumerate(ids):
+    ws.append([sid, 70 + i, 210 + 3 * i, f'赵姐{i}', None if i else '东门'])
+ws.append(['way/0', 1, 2, '无', None])
+wb.create_sheet('其他').append(['楼栋编号', '户数']); wb['其他'].append([ids[0], 999])
+wb.save(f'{d}/good.xlsx')
+wb = openpyxl.Workbook(); ws = wb.active
+ws.append(['楼栋编号', '户数']); ws.append([ids[0], 5]); ws.append([]); ws.append([ids[1], 'abc'])
+wb.save(f'{d}/bad.xlsx')
+
+N = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+parts = {
+  'xl/workbook.xml': f'<?xml version="1.0"?><x:workbook {N}><x:sheets><x:sheet name="B" sheetId="7" r:id="rId9"/><x:sheet name="A" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>',
+  'xl/_rels/workbook.xml.rels': '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="w"/><Relationship Id="rId9" Target="/xl/worksheets/sheet9.xml" Type="w"/></Relationships>',
+  'xl/sharedStrings.xml': f'<?xml version="1.0"?><x:sst {N}><x:si><x:t>楼栋编号</x:t></x:si><x:si><x:r><x:t>王</x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t xml:space="preserve">秀英</x:t></x:r><x:rPh sb="0" eb="1"><x:t>wang</x:t></x:rPh></x:si><x:si><x:t>户数</x:t></x:si></x:sst>',
+  'xl/worksheets/sheet1.xml': f'<x:worksheet {N}><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>not this sheet</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>',
+  'xl/worksheets/sheet9.xml': f'<x:worksheet {N}><x:sheetData><x:row r="2"><x:c r="B2" t="s"><x:v>0</x:v></x:c><x:c r="C2" t="s"><x:v>2</x:v></x:c><x:c r="E2" t="inlineStr"><x:is><x:t>楼长</x:t></x:is></x:c></x:row>'
+      f'<x:row r="3"><x:c r="B3" t="inlineStr"><x:is><x:t>{ids[2]}</x:t></x:is></x:c><x:c r="C3"><x:v>1.2E2</x:v></x:c><x:c r="D3" s="1"/><x:c r="E3" t="s"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>',
+}
+with zipfile.ZipFile(f'{d}/hand.xlsx', 'w', zipfile.ZIP_DEFLATED) as z:
+    for name, text in parts.items():
+        z.writestr(name, text, zipfile.ZIP_STORED if name.endswith('rels') else zipfile.ZIP_DEFLATED)
+good = open(f'{d}/good.xlsx', 'rb').read()
+open(f'{d}/cut.xlsx', 'wb').write(good[:len(good) // 2])
+# a bomb: a sheet that says it is 2 kB but inflates to 2 MB
+with zipfile.ZipFile(f'{d}/bomb.xlsx', 'w', zipfile.ZIP_DEFLATED) as z:
+    for name in ('xl/workbook.xml', 'xl/_rels/workbook.xml.rels'):
+        z.writestr(name, parts[name])
+    z.writestr('xl/worksheets/sheet9.xml', '<a>' + ' ' * 2000000 + '</a>')
+b = bytearray(open(f'{d}/bomb.xlsx', 'rb').read())
+at = b.rfind(b'PK\x01\x02')  # the last member's entry in the central directory: its size
+b[at + 24:at + 28] = (2048).to_bytes(4, 'little')
+open(f'{d}/bomb.xlsx', 'wb').write(bytes(b))
+# one letter of a stored part changed: its CRC-32 no longer holds
+h = open(f'{d}/hand.xlsx', 'rb').read()
+at = h.index(b'Target="worksheets/sheet1.xml"')
+open(f'{d}/crc.xlsx', 'wb').write(h[:at] + b'X' + h[at + 1:])
+with zipfile.ZipFile(f'{d}/notes.xlsx', 'w') as z:
+    z.writestr('content.xml', '<office:document/>')
+open(f'{d}/old.xls', 'wb').write(b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1' + bytes(504))
+PY
+ogr2ogr -f CSV "$dir/gdal.csv" "$dir/good.xlsx" 楼栋 -oo HEADERS=DISABLE 2>/dev/null || fail "GDAL cannot read the workbook"
+[ "$(sed -n 5p "$dir/gdal.csv" | cut -d, -f1-4)" = "$first,\"70\",\"210\",赵姐0" ] || fail "GDAL reads the workbook otherwise: $(sed -n 5p "$dir/gdal.csv")"
+expect 0 "$CMAP" join "$dir/join.sqlite" "$dir/good.xlsx" --key 楼栋编号=source_id
+grep -q "(xlsx): 5 rows; 4 match" "$dir/out" || fail "join xlsx: $(cat "$dir/out")"
+grep -q "row 8: way/0 matches no feature" "$dir/out" || fail "join xlsx: the unmatched row by its number in the sheet: $(cat "$dir/out")"
+grep -q "4 features changed" "$dir/out" || fail "join xlsx: $(cat "$dir/out")"
+[ "$(sqlite3 "$dir/join.sqlite" "SELECT households || '/' || population || '/' || building_head FROM buildings WHERE source_id = '$first'")" = "70/210/赵姐0" ] \
+  || fail "join xlsx: the first building's fields are not those GDAL reads"
+before=$(sha256sum <"$dir/join.sqlite")
+expect 0 "$CMAP" join "$dir/join.sqlite" "$dir/good.xlsx" --key 楼栋编号=source_id
+grep -q "0 features changed" "$dir/out" || fail "join xlsx again: $(cat "$dir/out")"
+third=$(sed -n 3p "$dir/join-ids.txt")
+expect 0 "$CMAP" join "$dir/join.sqlite" "$dir/hand.xlsx" --key 楼栋编号=source_id
+grep -q "1 rows; 1 match" "$dir/out" || fail "join hand-made xlsx: $(cat "$dir/out")"
+[ "$(sqlite3 "$dir/join.sqlite" "SELECT households || '/' || building_head FROM buildings WHERE source_id = '$third'")" = "120/王秀英" ] \
+  || fail "join hand-made xlsx: $(sqlite3 "$dir/join.sqlite" "SELECT households || '/' || building_head FROM buildings WHERE source_id = '$third'")"
+before=$(sha256sum <"$dir/join.sqlite")
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/bad.xlsx" --key 楼栋编号=source_id
+grep -q "row 4, column 户数: .*not “abc”" "$dir/err" || fail "join bad xlsx: $(cat "$dir/err")"
+for f in cut bomb notes; do
+  expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/$f.xlsx" --key 楼栋编号=source_id; one_line_error
+done
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/bomb.xlsx" --key 楼栋编号=source_id
+grep -q "damaged (a compressed part does not inflate to its size)" "$dir/err" || fail "join bomb: $(cat "$dir/err")"
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/crc.xlsx" --key 楼栋编号=source_id
+grep -q "damaged (a part's checksum is wrong)" "$dir/err" || fail "join a changed part: $(cat "$dir/err")"
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/notes.xlsx" --key 楼栋编号=source_id
+grep -q "not an Excel workbook" "$dir/err" || fail "join a zip: $(cat "$dir/err")"
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/old.xls" --key 楼栋编号=source_id; one_line_error
+grep -q "Excel 97–2003 workbook (.xls)" "$dir/err" || fail "join .xls: $(cat "$dir/err")"
+[ "$(sha256sum <"$dir/join.sqlite")" = "$before" ] || fail "a refused xlsx join changed the map"
+ok "join .xlsx: openpyxl's workbook read as GDAL reads it (title row above the header, row numbers as the sheet's, second sheet not read), again no change; a hand-made one (inline and rich text without its phonetic guide, 1.2E2, prefixes, the first sheet by the workbook's order); a bad value, a cut file, a bomb, a changed part, a plain zip and an .xls refused, the map unchanged"
+
 # cmap suggest: three sites, each counted after the ones before; put there as stations, cmap
 # coverage --walk gains exactly what suggest said
 expect 0 "$CMAP" suggest "$DEMO_MAP" --walk 300 --count 3 --json

@@ -1411,12 +1411,12 @@ import_table_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
 static void
 import_table_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  static const char *const csv[] = { "*.csv", "*.tsv", "*.txt", NULL };
+  static const char *const tables[] = { "*.xlsx", "*.csv", "*.tsv", "*.txt", NULL };
   static const char *const any[] = { "*", NULL };
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
       _("Import a Table into the Map's Fields"), GTK_WINDOW (widget),
       GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  add_filter (GTK_FILE_CHOOSER (dialog), _("Tables saved as CSV (UTF-8 or GB18030)"), csv);
+  add_filter (GTK_FILE_CHOOSER (dialog), _("Tables: Excel workbooks (.xlsx) and CSV (UTF-8 or GB18030)"), tables);
   add_filter (GTK_FILE_CHOOSER (dialog), _("All files"), any);
   g_signal_connect (dialog, "response", G_CALLBACK (import_table_response_cb), widget);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));

@@ -145,8 +145,8 @@ run (CmStore *store, char **args)
 }
 
 const CmapCommand cmap_command_join = {
-  "join", "MAP FILE.csv --key COLUMN[=FIELD]", 2, options, check, run,
+  "join", "MAP FILE.xlsx|FILE.csv --key COLUMN[=FIELD]", 2, options, check, run,
   N_("set features' fields from a spreadsheet's table"),
-  N_("Set a layer's fields (households, population, building heads …) from a table saved as "
-     "CSV, matching rows to features by --key; all rows or none."),
+  N_("Set a layer's fields (households, population, building heads …) from an Excel workbook "
+     "(.xlsx) or a table saved as CSV, matching rows to features by --key; all rows or none."),
 };

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cm-store-private.h"
+#include "cm-xlsx.h"
 
 /* ---- reading a table ------------------------------------------------------------------------ */
 
@@ -74,6 +75,17 @@ cm_join_split_table (const char *text)
   return rows;
 }
 
+/* the index of the first row with a cell that is not blank, or -1 */
+static int
+first_filled_row (GPtrArray *rows)
+{
+  for (guint r = 0; r < rows->len; r++)
+    for (char **cell = rows->pdata[r]; *cell; cell++)
+      if (strspn (*cell, " \t") < strlen (*cell))
+        return (int) r;
+  return -1;
+}
+
 GPtrArray *
 cm_join_read_table (const char *path, char **encoding, GError **error)
 {
@@ -82,8 +94,28 @@ cm_join_read_table (const char *path, char **encoding, GError **error)
   g_autofree char *dn = g_filename_display_basename (path);
   if (!g_file_get_contents (path, &bytes, &len, error))
     return NULL;
+  GPtrArray *rows;
   g_autofree char *text = NULL;
   const char *enc;
+  if (cm_xlsx_looks_like ((const guint8 *) bytes, len))
+    {
+      g_clear_pointer (&bytes, g_free);
+      rows = cm_xlsx_read_rows (path, error);
+      if (rows == NULL)
+        return NULL;
+      enc = "xlsx";
+      goto read;
+    }
+  /* an OLE2 compound file: .xls, and also .xlsx once a password encrypts it */
+  if (len >= 8 && memcmp (bytes, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("“%s” is an Excel 97–2003 workbook (.xls) or a workbook with a password, "
+                     "which cannot be read here. Save it from the spreadsheet as .xlsx without a "
+                     "password, or as CSV, and use that"),
+                   dn);
+      return NULL;
+    }
   if (len >= 3 && memcmp (bytes, "\xef\xbb\xbf", 3) == 0 && g_utf8_validate (bytes + 3, len - 3, NULL))
     {
       text = g_strndup (bytes + 3, len - 3);
@@ -108,8 +140,9 @@ cm_join_read_table (const char *path, char **encoding, GError **error)
                    dn);
       return NULL;
     }
-  GPtrArray *rows = cm_join_split_table (text);
-  if (rows->len == 0)
+  rows = cm_join_split_table (text);
+read:
+  if (first_filled_row (rows) < 0)
     {
       g_ptr_array_unref (rows);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -232,12 +265,15 @@ cm_join_preview (CmStore *store, const char *path, CmLayer layer, const char *ke
                    key_field);
       return NULL;
     }
-  char **header = rows->pdata[0];
-  guint n_columns = g_strv_length (header);
+  /* the header: the first row that has the key column, for a sheet often has a title above */
+  guint header_row = 0;
   int key_index = -1;
-  for (guint c = 0; c < n_columns; c++)
-    if (g_strcmp0 (g_strstrip (header[c]), key_column) == 0)
-      key_index = (int) c;
+  for (guint r = 0; r < rows->len && r < 10 && key_index < 0; r++)
+    for (guint c = 0; ((char **) rows->pdata[r])[c] && key_index < 0; c++)
+      if (g_strcmp0 (g_strstrip (((char **) rows->pdata[r])[c]), key_column) == 0)
+        header_row = r, key_index = (int) c;
+  char **header = rows->pdata[key_index < 0 ? first_filled_row (rows) : (int) header_row];
+  guint n_columns = g_strv_length (header);
   if (key_index < 0)
     {
       g_autofree char *columns = g_strjoinv (", ", header);
@@ -289,7 +325,7 @@ cm_join_preview (CmStore *store, const char *path, CmLayer layer, const char *ke
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) changed = g_hash_table_new (g_str_hash, g_str_equal); /* uuid → index */
 
-  for (guint r = 1; r < rows->len; r++)
+  for (guint r = header_row + 1; r < rows->len; r++)
     {
       char **cells = rows->pdata[r];
       guint n = g_strv_length (cells);

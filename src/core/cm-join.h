@@ -13,8 +13,9 @@
  * while the preview has problems. Empty cells leave a field as it is; a feature whose values
  * are already those of its row is not written (joining the same file again changes nothing).
  *
- * Files: CSV (comma or tab separated, RFC 4180 quoting) in UTF-8 with or without a byte-order
- * mark or in GB18030, what Chinese Excel and WPS write. */
+ * Files: an Excel workbook's first sheet (.xlsx, cm-xlsx.h), and CSV (comma or tab separated,
+ * RFC 4180 quoting) in UTF-8 with or without a byte-order mark or in GB18030, what Chinese Excel
+ * and WPS write. The header is the first row (of the first ten) that has the key column. */
 #pragma once
 
 #include "cm-store.h"
@@ -32,7 +33,7 @@ typedef struct
 typedef struct
 {
   CmLayer layer;
-  char *encoding;          /* "UTF-8", "UTF-8 with BOM" or "GB18030" */
+  char *encoding;          /* "xlsx", "UTF-8", "UTF-8 with BOM" or "GB18030" */
   GPtrArray *headers;      /* char*: the file's columns */
   guint key_column;        /* its index in headers */
   char *key_field;         /* "name", "source_id" or "uuid" */

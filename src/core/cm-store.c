@@ -23,7 +23,8 @@ G_DEFINE_QUARK (cm-store-error-quark, cm_store_error)
 void
 cm_store_error_add_advice (GError *error, const char *advice)
 {
-  char *message = g_strdup_printf ("%s. %s", error->message, advice);
+  /* TRANSLATORS: a message, then what to do about it */
+  char *message = g_strdup_printf (C_("message and advice", "%s. %s"), error->message, advice);
   g_free (error->message);
   error->message = message;
 }
