@@ -177,6 +177,71 @@ typedef struct
   double *score;
 } Reach;
 
+/* An uncovered building to be reached, where it joins the network. */
+typedef struct
+{
+  guint index; /* in coverage->buildings */
+  double weight;
+  CmNetworkTie tie;
+} Uncovered;
+
+static int
+by_edge (gconstpointer a, gconstpointer b)
+{
+  const Uncovered *x = a, *y = b;
+  if (x->tie.edge != y->tie.edge)
+    return x->tie.edge < y->tie.edge ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* A candidate near an edge's buildings: the walks to it from the edge's two nodes. */
+typedef struct
+{
+  guint index;
+  double from_u, from_v;
+} Near;
+
+/* Into @out (cleared first): the candidates within @reach_m in a straight line of the box
+ * lon0, lat0, lon1, lat1. */
+static void
+grid_near (const Grid *g, GArray *candidates, const double box[4], double reach_m, GArray *out)
+{
+  g_array_set_size (out, 0);
+  double dlon = reach_m / g->kx, dlat = reach_m / g->ky;
+  int cx0, cy0, cx1, cy1;
+  grid_cell (g, box[0] - dlon, box[1] - dlat, &cx0, &cy0);
+  grid_cell (g, box[2] + dlon, box[3] + dlat, &cx1, &cy1);
+  for (int cy = cy0; cy <= cy1; cy++)
+    for (int cx = cx0; cx <= cx1; cx++)
+      {
+        guint cell = (guint) (cy * g->nx + cx);
+        for (guint j = g->start[cell]; j < g->start[cell + 1]; j++)
+          {
+            guint ci = g_array_index (g->order, guint, j);
+            const CmSuggestCandidate *c = &g_array_index (candidates, CmSuggestCandidate, ci);
+            double ex = MAX (MAX (box[0] - c->lon, c->lon - box[2]), 0) * g->kx;
+            double ey = MAX (MAX (box[1] - c->lat, c->lat - box[3]), 0) * g->ky;
+            if (ex * ex + ey * ey <= reach_m * reach_m)
+              g_array_append_val (out, ci);
+          }
+      }
+}
+
+static void
+reach_add (Reach *r, guint candidate, double weight)
+{
+  g_array_append_val (r->reach, candidate);
+  r->score[candidate] += weight;
+}
+
+static void
+reach_end_building (Reach *r, guint building)
+{
+  guint end = r->reach->len;
+  g_array_append_val (r->buildings, building);
+  g_array_append_val (r->reach_start, end);
+}
+
 static gboolean
 compute_reach (Reach *r, const CmCoverage *coverage, const CmNetwork *network,
                GArray *candidates, double walk_m, gboolean by_households,
@@ -185,53 +250,100 @@ compute_reach (Reach *r, const CmCoverage *coverage, const CmNetwork *network,
   Grid grid = { 0 };
   grid_build (&grid, candidates, MAX (walk_m / 4, 25));
   g_autoptr (CmNetworkSearch) search = cm_network_search_new (network);
+  g_autoptr (CmNetworkSearch) search_v = cm_network_search_new (network);
   r->buildings = g_array_new (FALSE, FALSE, sizeof (guint));
   r->reach_start = g_array_new (FALSE, FALSE, sizeof (guint));
   r->reach = g_array_new (FALSE, FALSE, sizeof (guint));
   r->score = g_new0 (double, MAX (candidates->len, 1));
   guint zero = 0;
   g_array_append_val (r->reach_start, zero);
-  gboolean ok = TRUE;
-  for (guint b = 0; ok && b < coverage->buildings->len; b++)
+
+  /* The uncovered buildings by the edge they join. A walk from a building leaves its edge by
+   * one of the edge's two nodes (or stays on the edge), so one search from each node, and each
+   * candidate's distance from the two, serve every building on the edge. */
+  g_autoptr (GArray) todo = g_array_new (FALSE, FALSE, sizeof (Uncovered));
+  for (guint b = 0; b < coverage->buildings->len; b++)
     {
-      if (b % 256 == 0 && g_cancellable_is_cancelled (cancellable))
-        ok = FALSE;
       const CmCoverageBuilding *bd = &g_array_index (coverage->buildings, CmCoverageBuilding, b);
-      double w = weight (bd, by_households);
-      CmNetworkTie tie;
-      if (bd->covered || w <= 0 ||
-          !cm_network_tie (network, bd->lon, bd->lat, CM_NETWORK_MAX_ACCESS_M, &tie))
-        continue;
-      cm_network_search_run (search, &tie, 1, TRUE, walk_m);
-      /* only candidates within walk_m in a straight line can be within it on foot */
-      int cx0, cy0, cx1, cy1;
+      Uncovered u = { b, weight (bd, by_households) };
+      if (!bd->covered && u.weight > 0 &&
+          cm_network_tie (network, bd->lon, bd->lat, CM_NETWORK_MAX_ACCESS_M, &u.tie))
+        g_array_append_val (todo, u);
+    }
+  g_array_sort (todo, by_edge);
+
+  g_autoptr (GArray) near = g_array_new (FALSE, FALSE, sizeof (Near));
+  g_autoptr (GArray) found = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean ok = TRUE;
+  for (guint i = 0, next; ok && i < todo->len; i = next)
+    {
+      const Uncovered *first = &g_array_index (todo, Uncovered, i);
+      int edge = first->tie.edge;
+      double nearest = first->tie.access_m;
+      double box[4] = { first->tie.lon, first->tie.lat, first->tie.lon, first->tie.lat };
+      for (next = i + 1; next < todo->len && g_array_index (todo, Uncovered, next).tie.edge == edge;
+           next++)
+        {
+          const Uncovered *u = &g_array_index (todo, Uncovered, next);
+          nearest = MIN (nearest, u->tie.access_m);
+          box[0] = MIN (box[0], u->tie.lon), box[1] = MIN (box[1], u->tie.lat);
+          box[2] = MAX (box[2], u->tie.lon), box[3] = MAX (box[3], u->tie.lat);
+        }
+      if (g_cancellable_is_cancelled (cancellable))
+        ok = FALSE;
       /* from its tie point, a walk is never shorter than the straight line: look no farther
        * than what is left of the walk (1% more for the local plane) */
-      double reach_m = (walk_m - tie.access_m) * 1.01;
-      double dlon = reach_m / grid.kx, dlat = reach_m / grid.ky;
-      grid_cell (&grid, tie.lon - dlon, tie.lat - dlat, &cx0, &cy0);
-      grid_cell (&grid, tie.lon + dlon, tie.lat + dlat, &cx1, &cy1);
-      for (int cy = cy0; cy <= cy1; cy++)
-        for (int cx = cx0; cx <= cx1; cx++)
-          {
-            guint k = (guint) (cy * grid.nx + cx);
-            for (guint j = grid.start[k]; j < grid.start[k + 1]; j++)
-              {
-                guint ci = g_array_index (grid.order, guint, j);
-                const CmSuggestCandidate *c = &g_array_index (candidates, CmSuggestCandidate, ci);
-                double dx = (c->lon - tie.lon) * grid.kx, dy = (c->lat - tie.lat) * grid.ky;
-                if (dx * dx + dy * dy > reach_m * reach_m)
-                  continue;
-                double d = cm_network_search_distance_to (search, &c->tie, NULL) + c->tie.access_m;
-                if (!(d <= walk_m))
-                  continue;
-                g_array_append_val (r->reach, ci);
-                r->score[ci] += w;
-              }
-          }
-      guint end = r->reach->len;
-      g_array_append_val (r->buildings, b);
-      g_array_append_val (r->reach_start, end);
+      double reach_m = (walk_m - nearest) * 1.01;
+
+      if (next - i == 1)
+        {
+          /* one building on its edge: a search of its own */
+          cm_network_search_run (search, &first->tie, 1, TRUE, walk_m);
+          grid_near (&grid, candidates, box, reach_m, found);
+          for (guint j = 0; j < found->len; j++)
+            {
+              guint ci = g_array_index (found, guint, j);
+              const CmSuggestCandidate *c = &g_array_index (candidates, CmSuggestCandidate, ci);
+              double d = cm_network_search_distance_to (search, &c->tie, NULL) + c->tie.access_m;
+              if (d <= walk_m)
+                reach_add (r, ci, first->weight);
+            }
+          reach_end_building (r, first->index);
+          continue;
+        }
+
+      /* (a search keeps pointing at its source: these live as long as the searches are read) */
+      CmNetworkTie u_node = { edge, 0 }, v_node = { edge, 1 };
+      cm_network_search_run (search, &u_node, 1, FALSE, walk_m - nearest);
+      cm_network_search_run (search_v, &v_node, 1, FALSE, walk_m - nearest);
+      g_array_set_size (near, 0);
+      grid_near (&grid, candidates, box, reach_m, found);
+      for (guint j = 0; j < found->len; j++)
+        {
+          guint ci = g_array_index (found, guint, j);
+          const CmSuggestCandidate *c = &g_array_index (candidates, CmSuggestCandidate, ci);
+          Near n = { ci, cm_network_search_distance_to (search, &c->tie, NULL),
+                     cm_network_search_distance_to (search_v, &c->tie, NULL) };
+          if (c->tie.edge == edge ||
+              nearest + MIN (n.from_u, n.from_v) + c->tie.access_m <= walk_m)
+            g_array_append_val (near, n);
+        }
+      double len = cm_network_edge_length (network, edge);
+      for (guint k = i; k < next; k++)
+        {
+          const Uncovered *u = &g_array_index (todo, Uncovered, k);
+          for (guint j = 0; j < near->len; j++)
+            {
+              const Near *n = &g_array_index (near, Near, j);
+              const CmSuggestCandidate *c = &g_array_index (candidates, CmSuggestCandidate, n->index);
+              double d = MIN (u->tie.t * len + n->from_u, (1 - u->tie.t) * len + n->from_v);
+              if (c->tie.edge == edge)
+                d = MIN (d, fabs (u->tie.t - c->tie.t) * len); /* along the edge itself */
+              if (u->tie.access_m + d + c->tie.access_m <= walk_m)
+                reach_add (r, n->index, u->weight);
+            }
+          reach_end_building (r, u->index);
+        }
     }
   grid_clear (&grid);
   return ok;
@@ -244,6 +356,17 @@ reach_clear (Reach *r)
   g_clear_pointer (&r->reach_start, g_array_unref);
   g_clear_pointer (&r->reach, g_array_unref);
   g_clear_pointer (&r->score, g_free);
+}
+
+double *
+cm_suggest_candidate_gains (const CmCoverage *coverage, const CmNetwork *network,
+                            GArray *candidates, double walk_m, gboolean by_households)
+{
+  Reach r = { 0 };
+  compute_reach (&r, coverage, network, candidates, walk_m, by_households, NULL);
+  double *gains = g_steal_pointer (&r.score);
+  reach_clear (&r);
+  return gains;
 }
 
 /* The greedy choice: up to @count candidate indexes, each the best given those before. */

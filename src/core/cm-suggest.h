@@ -63,6 +63,12 @@ CmSuggestion *cm_suggest_run (CmCoverage *coverage, const CmNetwork *network,
                               GArray *candidates, double walk_m, guint count,
                               GCancellable *cancellable);
 
+/* What each candidate alone would newly cover, by the weight the greedy choice uses
+ * (households, or buildings): an array of @candidates->len. @coverage has its walk computed.
+ * The first round of cm_suggest_run; for tests, which check it against a search from each. */
+double *cm_suggest_candidate_gains (const CmCoverage *coverage, const CmNetwork *network,
+                                    GArray *candidates, double walk_m, gboolean by_households);
+
 /* Everything from a map: the sources @from (stations by default), the network in @mode, path
  * candidates every 50 m and those of @candidate_layer (NULL: none); names what is near each
  * site. */
