@@ -326,12 +326,6 @@ xid_of (GtkWindow *w)
   return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
 }
 
-static char *
-window_xid (void)
-{
-  return xid_of (GTK_WINDOW (window));
-}
-
 static void
 focus (GtkWindow *w)
 {
@@ -396,16 +390,33 @@ wait_for_window_gone (guint ms)
 }
 
 static void
-move_to (double x, double y)
+move_to_in (GtkWindow *toplevel, double x, double y)
 {
-  g_autofree char *xid = window_xid ();
+  g_autofree char *xid = xid_of (toplevel);
   /* the X window begins where the window's shadow does (client-side decorations): a widget's
    * window coordinates are that far inside it */
   double dx, dy;
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  gtk_native_get_surface_transform (GTK_NATIVE (toplevel), &dx, &dy);
   g_autofree char *sx = g_strdup_printf ("%d", (int) round (x + dx));
   g_autofree char *sy = g_strdup_printf ("%d", (int) round (y + dy));
   xdotool ((const char *[]) { "mousemove", "--window", xid, "--sync", sx, sy, NULL });
+}
+
+static void
+move_to (double x, double y)
+{
+  move_to_in (GTK_WINDOW (window), x, y);
+}
+
+void
+x_click_in (GtkWindow *toplevel, double x, double y, guint clicks)
+{
+  focus (toplevel);
+  move_to_in (toplevel, x, y);
+  spin (50);
+  g_autofree char *repeat = g_strdup_printf ("%u", clicks);
+  xdotool ((const char *[]) { "click", "--repeat", repeat, "--delay", "60", "1", NULL });
+  spin (150);
 }
 
 void

@@ -64,7 +64,8 @@ void x_press_hold (double x, double y, guint ms);
 void x_drag (double x0, double y0, double x1, double y1);
 void x_key (const char *keys);
 void x_type (const char *text);
-/* Keys into another toplevel (a dialog) of this process. */
+/* Clicks (2: a double-click) at @x, @y of another toplevel of this process; keys into one. */
+void x_click_in (GtkWindow *toplevel, double x, double y, guint clicks);
 void x_key_in (GtkWindow *toplevel, const char *keys);
 void x_type_in (GtkWindow *toplevel, const char *text);
 /* The visible toplevel of @type (an AdwMessageDialog, a GtkFileChooserDialog …) other than the

@@ -89,6 +89,85 @@ test_sort_and_filter (void)
   cm_layer_table_sort (table, "households", FALSE);
 }
 
+/* The cell widget of @row, @column in the table on screen. */
+static GtkWidget *
+cell_widget (GtkWidget *root, guint row, const char *column)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkListItem *item = g_object_get_data (G_OBJECT (c), "item");
+      if (item && gtk_list_item_get_position (item) == row && gtk_widget_get_mapped (c) &&
+          g_strcmp0 (g_object_get_data (G_OBJECT (c), "column"), column) == 0)
+        return c;
+      GtkWidget *found = cell_widget (c, row, column);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a label under @root shows a text with @part in it. */
+static gboolean
+label_says (GtkWidget *root, const char *part)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    if ((GTK_IS_LABEL (c) && strstr (gtk_label_get_text (GTK_LABEL (c)), part)) ||
+        label_says (c, part))
+      return TRUE;
+  return FALSE;
+}
+
+/* As a person does it: a double-click on a cell opens its editor; "abc" and Enter is refused
+ * (the editor stays, the reason under the table, nothing stored); 52 and Enter is stored;
+ * another double-click, 7 and Escape stores nothing; undone. */
+static void
+test_edit_cell_by_hand (void)
+{
+  CmLayerTable *table = open_table ("buildings");
+  spin (300);
+  guint row = 5;
+  gint64 before = households_of (table, row), id = row_id (table, row);
+  GtkWidget *cell = cell_widget (GTK_WIDGET (table), row, "households");
+  g_assert_nonnull (cell);
+  graphene_point_t p;
+  g_assert_true (gtk_widget_compute_point (cell, GTK_WIDGET (table),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (cell) / 2.0,
+                                                                 gtk_widget_get_height (cell) / 2.0),
+                                           &p));
+  g_assert_null (cm_layer_table_get_editor (table));
+  x_click_in (GTK_WINDOW (table), p.x, p.y, 2);
+  spin (200);
+  GtkEntry *editor = cm_layer_table_get_editor (table);
+  g_assert_nonnull (editor);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
+  g_autofree char *shown = cm_layer_table_get_cell (table, row, "households");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor)), ==, shown ? shown : "");
+  /* the editor's text is chosen: typing replaces it */
+  x_type_in (GTK_WINDOW (table), "abc");
+  x_key_in (GTK_WINDOW (table), "Return");
+  g_assert_nonnull (cm_layer_table_get_editor (table));
+  g_assert_true (label_says (GTK_WIDGET (table), "not “abc”"));
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce(households, -1) FROM buildings"
+                                          " WHERE id = %" G_GINT64_FORMAT, id);
+  g_assert_cmpint (count_rows (sql), ==, before);
+  x_type_in (GTK_WINDOW (table), "52");
+  x_key_in (GTK_WINDOW (table), "Return");
+  g_assert_null (cm_layer_table_get_editor (table));
+  g_assert_cmpint (count_rows (sql), ==, 52);
+
+  cell = cell_widget (GTK_WIDGET (table), row, "households");
+  g_assert_nonnull (cell);
+  x_click_in (GTK_WINDOW (table), p.x, p.y, 2);
+  spin (200);
+  g_assert_nonnull (cm_layer_table_get_editor (table));
+  x_type_in (GTK_WINDOW (table), "7");
+  x_key_in (GTK_WINDOW (table), "Escape");
+  g_assert_null (cm_layer_table_get_editor (table));
+  g_assert_cmpint (count_rows (sql), ==, 52);
+  x_key ("ctrl+z");
+  g_assert_cmpint (count_rows (sql), ==, before);
+}
+
 /* A cell typed: "abc" refused (the reason shown, nothing stored); 48 stored; undone. */
 static void
 test_edit_cell (void)
@@ -303,6 +382,7 @@ main (int argc, char **argv)
   wait_for_tiles ();
   g_test_add_func ("/table/sort-and-filter", test_sort_and_filter);
   g_test_add_func ("/table/edit-cell", test_edit_cell);
+  g_test_add_func ("/table/edit-cell-by-hand", test_edit_cell_by_hand);
   g_test_add_func ("/table/set-for-chosen", test_set_for_chosen);
   g_test_add_func ("/table/paste", test_paste);
   g_test_add_func ("/table/map-chooses-row", test_map_chooses_row);

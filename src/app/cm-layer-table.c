@@ -27,6 +27,11 @@ struct _CmLayerTable
   gboolean sort_descending;
   const char *probed;      /* the column whose sorter a probe reached first */
   gboolean reporting;      /* the status says why a value was refused: keep it a moment */
+  /* the small editor a double-clicked cell opens */
+  GtkPopover *editor;
+  GtkEntry *editor_entry;
+  guint editing_row;
+  const char *editing_column; /* NULL: not editing */
 };
 
 G_DEFINE_FINAL_TYPE (CmLayerTable, cm_layer_table, ADW_TYPE_WINDOW)
@@ -249,58 +254,158 @@ is_editable (CmLayerTable *self, const char *column)
   return FALSE;
 }
 
-/* Editing a cell ended: what was typed is stored (one step), or refused and shown again. */
-static void
-cell_edited_cb (GtkEditableLabel *label, GParamSpec *pspec, CmLayerTable *self)
-{
-  if (gtk_editable_label_get_editing (label))
-    return;
-  GtkListItem *item = g_object_get_data (G_OBJECT (label), "item");
-  const char *column = g_object_get_data (G_OBJECT (label), "column");
-  CmFeature *f = gtk_list_item_get_item (item);
-  if (f == NULL)
-    return;
-  g_autofree char *was = cm_table_cell_text (self->store, f, column);
-  const char *now = gtk_editable_get_text (GTK_EDITABLE (label));
-  if (g_strcmp0 (was ? was : "", now) == 0)
-    return;
-  g_autofree char *typed = g_strdup (now);
-  g_autoptr (GError) error = NULL;
-  if (!cm_layer_table_edit_cell (self, gtk_list_item_get_position (item), column, typed, &error))
-    gtk_editable_set_text (GTK_EDITABLE (label), was ? was : "");
-}
-
+/* Cells are GtkInscriptions, the lightest text GTK has: a table shows a few hundred at once,
+ * and an editable label in each (a label, an entry and a stack) doubled the time the table
+ * took to open. A double-click (or Enter on a row) opens one editor over the cell instead. */
 static void
 setup_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CmLayerTable *self)
 {
-  const char *column = g_object_get_data (G_OBJECT (factory), "column");
-  GtkWidget *cell;
-  if (is_editable (self, column))
-    {
-      cell = gtk_editable_label_new ("");
-      g_object_set_data (G_OBJECT (cell), "item", item);
-      g_object_set_data (G_OBJECT (cell), "column", (gpointer) column);
-      g_signal_connect (cell, "notify::editing", G_CALLBACK (cell_edited_cb), self);
-    }
-  else
-    {
-      cell = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (cell), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
-    }
+  GtkWidget *cell = gtk_inscription_new (NULL);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
+  g_object_set_data (G_OBJECT (cell), "item", item);
+  g_object_set_data (G_OBJECT (cell), "column", g_object_get_data (G_OBJECT (factory), "column"));
   gtk_list_item_set_child (item, cell);
 }
 
 static void
 bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *item, CmLayerTable *self)
 {
+  gint64 t0 = g_get_monotonic_time ();
   const char *column = g_object_get_data (G_OBJECT (factory), "column");
   g_autofree char *text = cm_table_cell_text (self->store, gtk_list_item_get_item (item), column);
-  GtkWidget *cell = gtk_list_item_get_child (item);
-  if (GTK_IS_EDITABLE_LABEL (cell))
-    gtk_editable_set_text (GTK_EDITABLE (cell), text ? text : "");
-  else
-    gtk_label_set_text (GTK_LABEL (cell), text ? text : "");
+  gtk_inscription_set_text (GTK_INSCRIPTION (gtk_list_item_get_child (item)), text);
+  cm_table_model_add_work (self->model, g_get_monotonic_time () - t0);
+}
+
+/* ---- the cell editor --------------------------------------------------------------------------- */
+
+/* What was typed is stored (one step) and the editor closes; a value the field does not take
+ * keeps it open, the reason in the status line. */
+static void
+editor_commit (CmLayerTable *self)
+{
+  if (self->editing_column == NULL)
+    return;
+  const char *column = self->editing_column;
+  g_autofree char *was = cm_layer_table_get_cell (self, self->editing_row, column);
+  g_autofree char *typed = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->editor_entry)));
+  g_autoptr (GError) error = NULL;
+  if (g_strcmp0 (was ? was : "", typed) != 0 &&
+      !cm_layer_table_edit_cell (self, self->editing_row, column, typed, &error))
+    {
+      gtk_editable_select_region (GTK_EDITABLE (self->editor_entry), 0, -1);
+      return;
+    }
+  self->editing_column = NULL;
+  gtk_popover_popdown (self->editor);
+}
+
+/* Closed by a click elsewhere: what was typed is kept, as a spreadsheet does. */
+static void
+editor_closed_cb (CmLayerTable *self)
+{
+  editor_commit (self);
+  self->editing_column = NULL;
+}
+
+static void
+editor_escape_cb (CmLayerTable *self)
+{
+  self->editing_column = NULL; /* nothing stored */
+  gtk_popover_popdown (self->editor);
+}
+
+static gboolean
+editor_key_cb (GtkEventControllerKey *keys, guint keyval, guint keycode, GdkModifierType state,
+               CmLayerTable *self)
+{
+  if (keyval != GDK_KEY_Escape)
+    return FALSE;
+  editor_escape_cb (self);
+  return TRUE;
+}
+
+/* The cell widget showing @row's @column, if it is on screen. */
+static GtkWidget *
+find_cell (GtkWidget *root, guint row, const char *column)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkListItem *item = g_object_get_data (G_OBJECT (c), "item");
+      if (item && gtk_list_item_get_position (item) == row &&
+          g_strcmp0 (g_object_get_data (G_OBJECT (c), "column"), column) == 0 &&
+          gtk_widget_get_mapped (c))
+        return c;
+      GtkWidget *found = find_cell (c, row, column);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+cm_layer_table_start_editing (CmLayerTable *self, guint row, const char *column)
+{
+  if (column == NULL || !is_editable (self, column) || row >= cm_layer_table_get_n_rows (self))
+    return FALSE;
+  GtkWidget *cell = find_cell (GTK_WIDGET (self->view), row, column);
+  graphene_rect_t bounds;
+  if (cell == NULL || !gtk_widget_compute_bounds (cell, GTK_WIDGET (self->view), &bounds))
+    return FALSE;
+  self->editing_row = row;
+  self->editing_column = NULL; /* the old editor (if any) closes without storing twice */
+  gtk_popover_popdown (self->editor);
+  g_autofree char *text = cm_layer_table_get_cell (self, row, column);
+  gtk_editable_set_text (GTK_EDITABLE (self->editor_entry), text ? text : "");
+  gtk_widget_set_size_request (GTK_WIDGET (self->editor_entry), MAX (120, (int) bounds.size.width), -1);
+  gtk_popover_set_pointing_to (self->editor, &(GdkRectangle) { (int) bounds.origin.x,
+                                                               (int) bounds.origin.y,
+                                                               (int) bounds.size.width,
+                                                               (int) bounds.size.height });
+  self->editing_column = column;
+  gtk_popover_popup (self->editor);
+  gtk_widget_grab_focus (GTK_WIDGET (self->editor_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->editor_entry), 0, -1);
+  return TRUE;
+}
+
+GtkEntry *
+cm_layer_table_get_editor (CmLayerTable *self)
+{
+  return self->editing_column ? self->editor_entry : NULL;
+}
+
+/* A double-click on a cell: its editor. (Seen on the way down, before the row takes the click
+ * to choose itself, which it still does.) */
+static void
+view_pressed_cb (GtkGestureClick *click, int n_press, double x, double y, CmLayerTable *self)
+{
+  if (n_press != 2)
+    return;
+  GtkWidget *w = gtk_widget_pick (GTK_WIDGET (self->view), x, y, GTK_PICK_DEFAULT);
+  while (w && g_object_get_data (G_OBJECT (w), "item") == NULL)
+    w = gtk_widget_get_parent (w);
+  if (w == NULL)
+    return;
+  GtkListItem *item = g_object_get_data (G_OBJECT (w), "item");
+  const char *column = g_object_get_data (G_OBJECT (w), "column");
+  if (!is_editable (self, column))
+    {
+      report (self, _("The category is changed in the feature's details, not in the table"));
+      return;
+    }
+  cm_layer_table_start_editing (self, gtk_list_item_get_position (item), column);
+}
+
+static const char *chosen_field (CmLayerTable *self);
+
+/* Enter on a row: the editor of the column chosen under the table. */
+static void
+view_activate_cb (GtkColumnView *view, guint position, CmLayerTable *self)
+{
+  if (self->editing_column == NULL)
+    cm_layer_table_start_editing (self, position, chosen_field (self));
 }
 
 /* ---- sorting and filtering ------------------------------------------------------------------- */
@@ -447,6 +552,12 @@ cm_layer_table_dispose (GObject *object)
 {
   CmLayerTable *self = CM_LAYER_TABLE (object);
   /* the view removes its columns as it goes, which changes its sorter: not ours to hear */
+  if (self->editor)
+    {
+      g_signal_handlers_disconnect_by_data (self->editor, self);
+      gtk_widget_unparent (GTK_WIDGET (self->editor));
+      self->editor = NULL;
+    }
   if (self->view)
     g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (self->view), self);
   self->view = NULL;
@@ -545,6 +656,24 @@ cm_layer_table_new (GtkWindow *parent, CmStore *store, CmHistory *history, CmLay
     add_column (self, *c);
   g_signal_connect (gtk_column_view_get_sorter (self->view), "changed",
                     G_CALLBACK (sorter_changed_cb), self);
+  GtkGesture *click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (view_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->view), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (self->view, "activate", G_CALLBACK (view_activate_cb), self);
+
+  /* the cell editor: an entry in a popover over the cell; Enter stores, Escape does not */
+  self->editor_entry = GTK_ENTRY (gtk_entry_new ());
+  g_signal_connect_swapped (self->editor_entry, "activate", G_CALLBACK (editor_commit), self);
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (editor_key_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->editor_entry), keys);
+  self->editor = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_child (self->editor, GTK_WIDGET (self->editor_entry));
+  gtk_popover_set_position (self->editor, GTK_POS_BOTTOM);
+  gtk_widget_set_parent (GTK_WIDGET (self->editor), GTK_WIDGET (self->view));
+  g_signal_connect_swapped (self->editor, "closed", G_CALLBACK (editor_closed_cb), self);
+
   GtkWidget *scroller = gtk_scrolled_window_new ();
   gtk_widget_set_vexpand (scroller, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->view));
@@ -582,6 +711,12 @@ cm_layer_table_new (GtkWindow *parent, CmStore *store, CmHistory *history, CmLay
 
   update_status (self);
   return self;
+}
+
+gint64
+cm_layer_table_get_work_us (CmLayerTable *self)
+{
+  return cm_table_model_get_work_us (self->model);
 }
 
 CmLayer

@@ -2,8 +2,8 @@
 /* cm-layer-table.h: a layer's attribute table — every feature a row, every field a column
  * (GtkColumnView over CmTableModel, which reads a row only when it shows).
  *
- * Click a header to sort; type in the filter box; double-click a cell (or press Enter on it)
- * to change it, one undoable step; choose rows (Ctrl/Shift+click) and set one field for all of
+ * Click a header to sort; type in the filter box; double-click a cell to change it in a small
+ * editor over it (Enter on a row: the column chosen under the table), one undoable step; choose rows (Ctrl/Shift+click) and set one field for all of
  * them, or paste a column copied from a spreadsheet into consecutive rows (Ctrl+V), one step
  * each. A value a field does not take is refused with the reason, and nothing is stored.
  * Choosing rows emits "rows-chosen"; cm_layer_table_show_feature chooses the row of a feature
@@ -42,6 +42,14 @@ gboolean cm_layer_table_set_for_chosen (CmLayerTable *self, const char *column,
                                         const char *text, GError **error);
 gboolean cm_layer_table_paste (CmLayerTable *self, const char *column, const char *text,
                                GError **error);
+
+/* Opens the editor over row @row's cell of @column, as a double-click there does; FALSE when
+ * the column is not changed in the table or the cell is not on screen. The editor's entry
+ * while it is open (else NULL): Enter stores what it holds, Escape closes it, storing nothing. */
+gboolean cm_layer_table_start_editing (CmLayerTable *self, guint row, const char *column);
+GtkEntry *cm_layer_table_get_editor (CmLayerTable *self);
+/* Microseconds the table's own code has spent reading rows and filling cells (bench-window). */
+gint64 cm_layer_table_get_work_us (CmLayerTable *self);
 
 guint cm_layer_table_get_n_rows (CmLayerTable *self);
 /* The feature shown on row @row (a new reference), and what a cell shows. */

@@ -14,6 +14,7 @@ struct _CmTableModel
   GArray *ids;        /* gint64 */
   GHashTable *cache;  /* position → CmFeature */
   GQueue *order;      /* positions in the cache, oldest first */
+  gint64 work_us;     /* time spent reading rows and (cm_table_model_add_work) showing them */
 };
 
 static void cm_table_model_list_init (GListModelInterface *iface);
@@ -43,6 +44,7 @@ get_item (GListModel *list, guint position)
   CmFeature *f = g_hash_table_lookup (self->cache, GUINT_TO_POINTER (position + 1));
   if (f)
     return g_object_ref (f);
+  gint64 t0 = g_get_monotonic_time ();
   f = cm_store_get_feature_by_id (self->store, self->layer,
                                   g_array_index (self->ids, gint64, position), NULL);
   if (f == NULL)
@@ -51,7 +53,20 @@ get_item (GListModel *list, guint position)
     g_hash_table_remove (self->cache, g_queue_pop_head (self->order));
   g_hash_table_insert (self->cache, GUINT_TO_POINTER (position + 1), g_object_ref (f));
   g_queue_push_tail (self->order, GUINT_TO_POINTER (position + 1));
+  self->work_us += g_get_monotonic_time () - t0;
   return f;
+}
+
+void
+cm_table_model_add_work (CmTableModel *self, gint64 us)
+{
+  self->work_us += us;
+}
+
+gint64
+cm_table_model_get_work_us (CmTableModel *self)
+{
+  return self->work_us;
 }
 
 static void

@@ -21,6 +21,10 @@ gboolean cm_table_model_reload (CmTableModel *self, const char *filter, const ch
                                 gboolean descending, GError **error);
 /* Features changed in the file: drop them from the cache and say their rows changed. */
 void cm_table_model_features_changed (CmTableModel *self);
+/* The time the table's own code spent so far: rows read (here) and cells shown (added by the
+ * table's cells): what bench-window counts per scrolled frame. */
+void cm_table_model_add_work (CmTableModel *self, gint64 us);
+gint64 cm_table_model_get_work_us (CmTableModel *self);
 /* The row of the feature with row id @id, or G_MAXUINT. */
 guint cm_table_model_find (CmTableModel *self, gint64 id);
 
