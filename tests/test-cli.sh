@@ -64,7 +64,7 @@ expect 0 "$CMAP" info "$map" --json
 python3 - "$dir/out" <<'PY' || fail "info --json: $(cat "$dir/out")"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["name"] == "测试社区" and d["schema_version"] == 3 and d["layers"]["compounds"]["count"] == 0, d
+assert d["name"] == "测试社区" and d["schema_version"] == 4 and d["layers"]["compounds"]["count"] == 0, d
 assert set(d["layers"]) == {"resources", "stations", "teams", "buildings", "paths", "barriers", "boundary", "compounds"}
 r = d["layers"]["resources"]
 assert r["count"] == 244, r

@@ -246,12 +246,13 @@ test_photos (void)
   g_assert_cmpint (bytes[1], ==, 0xd8);
 }
 
-/* A map of schema version 1 (no photos) or 2 (none of the planner's fields, no compounds, no
- * kinds) is brought up to date when opened for writing; what it held is kept. */
+/* A map of schema version 1 (no photos), 2 (none of the planner's fields, no compounds, no
+ * kinds) or 3 (no versions) is brought up to date when opened for writing; what it held is
+ * kept, and every row has the origin's version, the same in every copy of the old map. */
 static void
 test_migrate (void)
 {
-  for (int version = 1; version <= 2; version++)
+  for (int version = 1; version <= 3; version++)
     {
       g_autofree char *dir = cm_test_tmpdir ();
       g_autofree char *path = g_build_filename (dir, "old.sqlite", NULL);
@@ -269,16 +270,29 @@ test_migrate (void)
       cm_test_make_old_map (path, version);
       {
         g_autoptr (CmStore) old = cm_store_open_reader (path, &error);
-        g_assert_cmpint (cm_test_query_int (old, "SELECT count(*) FROM pragma_table_info"
-                                                 "('stations') WHERE name = 'phone'"), ==, 0);
+        if (version < 3)
+          g_assert_cmpint (cm_test_query_int (old, "SELECT count(*) FROM pragma_table_info"
+                                                   "('stations') WHERE name = 'phone'"), ==, 0);
+        if (version < 3)
+          g_assert_cmpint (cm_test_query_int (old, "SELECT count(*) FROM sqlite_master WHERE"
+                                                   " name IN ('kinds', 'compounds')"), ==, 0);
         g_assert_cmpint (cm_test_query_int (old, "SELECT count(*) FROM sqlite_master WHERE"
-                                                 " name IN ('kinds', 'compounds')"), ==, 0);
+                                                 " name LIKE 'cm_versions%' OR name IN"
+                                                 " ('cm_clock', 'cm_pending')"), ==, 0);
       }
       g_autoptr (CmStore) store = cm_store_open (path, &error);
       g_assert_no_error (error);
       g_assert_cmpint (cm_store_get_schema_version (store), ==, CM_SCHEMA_VERSION);
       g_assert_cmpint (cm_test_query_int (store, "SELECT value FROM cm_meta WHERE"
-                                                 " key = 'schema_version'"), ==, 3);
+                                                 " key = 'schema_version'"), ==, CM_SCHEMA_VERSION);
+      /* the station and the team: the origin's, and nothing pending */
+      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM cm_versions WHERE site = '"
+                                                 CM_VERSIONS_ORIGIN "' AND counter = 0 AND"
+                                                 " field = '' AND layer IN ('stations', 'teams')"),
+                       ==, 2);
+      g_assert_cmpint (cm_test_query_int (store, "SELECT counter FROM cm_clock WHERE site = '"
+                                                 CM_VERSIONS_ORIGIN "'"), ==, 0);
+      g_assert_cmpint (cm_versions_count_pending (store, NULL), ==, 0);
       g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE"
                                                  " name IN ('photos', 'kinds', 'compounds',"
                                                  " 'idx_compounds_geom')"), ==, 4);

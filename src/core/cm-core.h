@@ -29,4 +29,6 @@
 #include "cm-table.h"
 #include "cm-store-pool.h"
 #include "cm-teams.h"
+#include "cm-versions.h"
 #include "cm-workshops.h"
+#include "cm-xlsx.h"

@@ -1331,7 +1331,7 @@ cm_import_file (CmStore *store, const char *path, CmLayer layer, const char *tab
   import_clear (&imp);
 
   if (ok)
-    ok = _cm_store_exec (store, "COMMIT", error);
+    ok = _cm_versions_stamp (store, error) && _cm_store_exec (store, "COMMIT", error);
   if (!ok)
     {
       sqlite3_exec (_cm_store_get_db (store), "ROLLBACK", NULL, NULL, NULL);

@@ -173,7 +173,8 @@ _cm_schema_create (sqlite3 *db, const char *name, GError **error)
                      sqlite3_errmsg (db));
       sqlite3_finalize (stmt);
     }
-  ok = ok && insert_categories (db, error) && _cm_kinds_create (db, error);
+  ok = ok && insert_categories (db, error) && _cm_kinds_create (db, error) &&
+       _cm_versions_create (db, FALSE, error);
   ok = ok && exec (db, "COMMIT", error);
   if (!ok)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
@@ -220,8 +221,17 @@ add_planner_fields (sqlite3 *db, GError **error)
   return ok;
 }
 
+/* 3 → 4: versions for merging copies (issue #14, docs/merge.md): every row there is gets the
+ * origin's version, the same in every copy of the map */
+static gboolean
+add_versions (sqlite3 *db, GError **error)
+{
+  return _cm_versions_create (db, TRUE, error);
+}
+
 static const MigrationFunc migrations[CM_SCHEMA_VERSION] = { [1] = add_photos,
-                                                             [2] = add_planner_fields };
+                                                             [2] = add_planner_fields,
+                                                             [3] = add_versions };
 
 gboolean
 _cm_schema_migrate (sqlite3 *db, int from_version, GError **error)

@@ -39,4 +39,16 @@ gboolean _cm_kinds_adopt (CmStore *store, GError **error);
 /* For the schema: the `kinds` table with the common kinds, inside the caller's transaction. */
 gboolean _cm_kinds_create (sqlite3 *db, GError **error);
 
+/* cm-versions.c (docs/merge.md) */
+/* For the schema: the versions' tables and every versioned table's triggers, inside the
+ * caller's transaction; @origin: give the rows already there the origin's version (a map made
+ * before versions). */
+gboolean _cm_versions_create (sqlite3 *db, gboolean origin, GError **error);
+/* Before a COMMIT: the fields written in the transaction (and any written by other programs
+ * since) get this store's next version. Takes no version when nothing is pending. */
+gboolean _cm_versions_stamp (CmStore *store, GError **error);
+/* The store's session: its id (drawn at random the first time) and its next counter. */
+gint64 _cm_store_next_version (CmStore *self, const char **site);
+const char *_cm_store_get_session (CmStore *self);
+
 G_END_DECLS

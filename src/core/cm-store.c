@@ -41,6 +41,10 @@ struct _CmStore
   char *counted_path;     /* the key this connection is counted under (see count_connection) */
   CmStoreCommitFunc commit_func;
   gpointer commit_data;
+  /* this connection's writing session (docs/merge.md): never read from the file, so that two
+   * copies of one file write under two ids */
+  char *session;
+  gint64 session_counter;
 };
 
 G_DEFINE_FINAL_TYPE (CmStore, cm_store, G_TYPE_OBJECT)
@@ -101,6 +105,7 @@ cm_store_finalize (GObject *object)
   if (self->spatialite_cache)
     spatialite_cleanup_ex (self->spatialite_cache);
   g_free (self->path);
+  g_free (self->session);
   G_OBJECT_CLASS (cm_store_parent_class)->finalize (object);
 }
 
@@ -242,10 +247,25 @@ begin (CmStore *self, GError **error)
   return _cm_store_exec (self, "BEGIN IMMEDIATE", error);
 }
 
+gint64
+_cm_store_next_version (CmStore *self, const char **site)
+{
+  if (self->session == NULL)
+    self->session = g_uuid_string_random ();
+  *site = self->session;
+  return ++self->session_counter;
+}
+
+const char *
+_cm_store_get_session (CmStore *self)
+{
+  return self->session;
+}
+
 static gboolean
 commit (CmStore *self, GError **error)
 {
-  if (_cm_store_exec (self, "COMMIT", error))
+  if (_cm_versions_stamp (self, error) && _cm_store_exec (self, "COMMIT", error))
     return TRUE;
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;

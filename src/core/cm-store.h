@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define CM_SCHEMA_VERSION 3 /* 2: photos; 3: the planner's fields, compounds, kinds */
+#define CM_SCHEMA_VERSION 4 /* 2: photos; 3: the planner's fields, compounds, kinds; 4: versions */
 
 #define CM_STORE_ERROR (cm_store_error_quark ())
 GQuark cm_store_error_quark (void);

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-versions.c: the version every edit gets (docs/merge.md). */
+#include "config.h"
+
+#include "cm-versions.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "cm-layer.h"
+#include "cm-store-private.h"
+
+const char *const cm_versions_record_tables[] = { "photos", "workshops", "contributors", NULL };
+
+/* The columns of a table that are not versioned: the row's own key and its timestamps. */
+static gboolean
+versioned_column (const char *column)
+{
+  return !g_str_equal (column, "id") && !g_str_equal (column, "uuid") &&
+         !g_str_equal (column, "created_at") && !g_str_equal (column, "updated_at");
+}
+
+/* The triggers that note each write to @table in cm_pending: a new row as a whole (field ''),
+ * a changed column by its name, a deleted row as its `deleted` field. Plain SQL on the file's
+ * own tables, so that they work in every program that writes to it. */
+static gboolean
+create_triggers (sqlite3 *db, const char *table, GError **error)
+{
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA table_info(%s)", table);
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2 (db, pragma, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not read the table %s: %s"),
+                   table, sqlite3_errmsg (db));
+      return FALSE;
+    }
+  GString *update = g_string_new (NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *column = (const char *) sqlite3_column_text (stmt, 1);
+      if (versioned_column (column))
+        g_string_append_printf (update,
+                                " INSERT OR IGNORE INTO cm_pending SELECT '%s', NEW.uuid, '%s'"
+                                " WHERE OLD.\"%s\" IS NOT NEW.\"%s\";",
+                                table, column, column, column);
+    }
+  sqlite3_finalize (stmt);
+  g_autofree char *sql = g_strdup_printf (
+      "CREATE TRIGGER cm_versions_%s_insert AFTER INSERT ON %s BEGIN"
+      " INSERT OR IGNORE INTO cm_pending VALUES ('%s', NEW.uuid, ''); END;"
+      "CREATE TRIGGER cm_versions_%s_update AFTER UPDATE ON %s BEGIN%s"
+      /* another program gave a row another uuid: the old one is gone, the new one is new */
+      " INSERT OR IGNORE INTO cm_pending SELECT '%s', OLD.uuid, 'deleted'"
+      " WHERE OLD.uuid IS NOT NEW.uuid;"
+      " INSERT OR IGNORE INTO cm_pending SELECT '%s', NEW.uuid, ''"
+      " WHERE OLD.uuid IS NOT NEW.uuid; END;"
+      "CREATE TRIGGER cm_versions_%s_delete AFTER DELETE ON %s BEGIN"
+      " INSERT OR IGNORE INTO cm_pending VALUES ('%s', OLD.uuid, 'deleted'); END;",
+      table, table, table, table, table, update->str, table, table, table, table, table);
+  g_string_free (update, TRUE);
+  char *message = NULL;
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("could not add the versions' triggers to %s: %s"), table, message);
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_cm_versions_create (sqlite3 *db, gboolean origin, GError **error)
+{
+  char *message = NULL;
+  if (sqlite3_exec (db,
+                    "CREATE TABLE cm_clock (site TEXT PRIMARY KEY, counter INTEGER NOT NULL)"
+                    " WITHOUT ROWID;"
+                    "CREATE TABLE cm_versions (layer TEXT NOT NULL, uuid TEXT NOT NULL,"
+                    " field TEXT NOT NULL, site TEXT NOT NULL, counter INTEGER NOT NULL,"
+                    " PRIMARY KEY (layer, uuid, field)) WITHOUT ROWID;"
+                    "CREATE INDEX cm_versions_by_version ON cm_versions (site, counter);"
+                    "CREATE TABLE cm_pending (layer TEXT NOT NULL, uuid TEXT NOT NULL,"
+                    " field TEXT NOT NULL, PRIMARY KEY (layer, uuid, field)) WITHOUT ROWID;",
+                    NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("could not add the versions' tables: %s"), message);
+      sqlite3_free (message);
+      return FALSE;
+    }
+  GPtrArray *tables = g_ptr_array_new ();
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    g_ptr_array_add (tables, (gpointer) cm_layer_get_info (i)->table);
+  for (const char *const *t = cm_versions_record_tables; *t; t++)
+    g_ptr_array_add (tables, (gpointer) *t);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < tables->len; i++)
+    {
+      const char *table = tables->pdata[i];
+      ok = create_triggers (db, table, error);
+      /* an older map's rows: all made by the origin, the same in every copy of it */
+      g_autofree char *sql = g_strdup_printf (
+          "INSERT INTO cm_versions SELECT '%s', uuid, '', '" CM_VERSIONS_ORIGIN "', 0 FROM %s",
+          table, table);
+      if (ok && origin && sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       _("could not give the rows of %s their versions: %s"), table, message);
+          sqlite3_free (message);
+          ok = FALSE;
+        }
+    }
+  g_ptr_array_free (tables, TRUE);
+  if (ok && origin &&
+      sqlite3_exec (db, "INSERT INTO cm_clock VALUES ('" CM_VERSIONS_ORIGIN "', 0)", NULL, NULL,
+                    &message) != SQLITE_OK)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not start the map's clock: %s"),
+                   message);
+      sqlite3_free (message);
+      ok = FALSE;
+    }
+  return ok;
+}
+
+gboolean
+_cm_versions_stamp (CmStore *store, GError **error)
+{
+  sqlite3_stmt *any = _cm_store_prepare (store, "SELECT EXISTS (SELECT 1 FROM cm_pending)", error);
+  if (any == NULL)
+    return FALSE;
+  gboolean pending = sqlite3_step (any) == SQLITE_ROW && sqlite3_column_int (any, 0);
+  sqlite3_finalize (any);
+  if (!pending)
+    return TRUE; /* nothing written: no version taken */
+
+  const char *site;
+  gint64 counter = _cm_store_next_version (store, &site);
+  g_autofree char *sql = g_strdup_printf (
+      /* every change to a row is also a write of its `deleted` (as 0, or 1): a row deleted on
+       * one copy and changed on another conflict there (docs/merge.md, rule 4) */
+      "INSERT OR IGNORE INTO cm_pending SELECT DISTINCT layer, uuid, 'deleted' FROM cm_pending"
+      " WHERE field NOT IN ('', 'deleted');"
+      /* a row made anew (its uuid taken again by another program) starts with one version */
+      "DELETE FROM cm_versions WHERE EXISTS (SELECT 1 FROM cm_pending p WHERE p.field = ''"
+      " AND p.layer = cm_versions.layer AND p.uuid = cm_versions.uuid);"
+      "INSERT OR REPLACE INTO cm_versions SELECT layer, uuid, field, '%s', %" G_GINT64_FORMAT
+      " FROM cm_pending;"
+      "DELETE FROM cm_pending;"
+      "INSERT OR REPLACE INTO cm_clock VALUES ('%s', %" G_GINT64_FORMAT ");",
+      site, counter, site, counter);
+  if (!_cm_store_exec (store, sql, error))
+    {
+      g_prefix_error (error, _("could not give the edit its version: "));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cm_versions_stamp_now (CmStore *store, GError **error)
+{
+  if (!_cm_store_exec (store, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (_cm_versions_stamp (store, error) && _cm_store_exec (store, "COMMIT", error))
+    return TRUE;
+  sqlite3_exec (_cm_store_get_db (store), "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+void
+cm_version_clear (CmVersion *version)
+{
+  g_clear_pointer (&version->site, g_free);
+  version->counter = 0;
+}
+
+GHashTable *
+cm_versions_get_clock (CmStore *store, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT site, counter FROM cm_clock", error);
+  if (stmt == NULL)
+    return NULL;
+  GHashTable *clock = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (clock, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                         g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 1) }, sizeof (gint64)));
+  sqlite3_finalize (stmt);
+  return clock;
+}
+
+gboolean
+cm_versions_get (CmStore *store, const char *table, const char *uuid, const char *field,
+                 CmVersion *version, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (
+      store,
+      "SELECT site, counter FROM cm_versions WHERE layer = ?1 AND uuid = ?2 AND field IN (?3, '')"
+      " ORDER BY field = '' LIMIT 1",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, field, -1, SQLITE_TRANSIENT);
+  gboolean found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    {
+      version->site = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      version->counter = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  return found;
+}
+
+gint64
+cm_versions_count_pending (CmStore *store, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT count(*) FROM cm_pending", error);
+  if (stmt == NULL)
+    return -1;
+  gint64 n = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+const char *
+cm_versions_session (CmStore *store)
+{
+  return _cm_store_get_session (store);
+}
