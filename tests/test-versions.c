@@ -205,6 +205,59 @@ test_other_programs (void)
   g_assert_cmpint (clock_of (store, me), ==, 1);
 }
 
+/* An import is one version: every new row as a whole (noted in one statement at the end, its
+ * row trigger suspended), and importing the file again with one name changed versions that
+ * name alone. */
+static void
+test_import (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "i.sqlite", NULL);
+  g_autofree char *geojson = g_build_filename (dir, "in.geojson", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, "i", &error);
+  GString *fc = g_string_new ("{\"type\": \"FeatureCollection\", \"features\": [");
+  for (int i = 0; i < 50; i++)
+    g_string_append_printf (fc, "%s{\"type\": \"Feature\", \"id\": \"node/%d\", \"geometry\":"
+                                " {\"type\": \"Point\", \"coordinates\": [116.3%02d, 40.0]},"
+                                " \"properties\": {\"name\": \"点%d\"}}",
+                            i ? ", " : "", i, i, i);
+  g_string_append (fc, "]}");
+  g_assert_true (g_file_set_contents (geojson, fc->str, -1, &error));
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  g_assert_true (cm_import_file (store, geojson, CM_LAYER_RESOURCES, NULL, report, NULL, NULL,
+                                 NULL, &error));
+  g_assert_no_error (error);
+  const char *me = cm_versions_session (store);
+  g_assert_nonnull (me);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM cm_versions WHERE"
+                                             " layer = 'resources' AND field = ''"
+                                             " AND counter = 1"), ==, 50);
+  g_assert_cmpint (cm_versions_count_pending (store, NULL), ==, 0);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE"
+                                             " name = 'cm_versions_resources_insert'"), ==, 1);
+
+  g_autofree char *again = g_strdup (fc->str);
+  char *at = strstr (again, "点7\"");
+  g_assert_nonnull (at);
+  memcpy (at, "站", strlen ("站")); /* 点 and 站 are both three bytes in UTF-8 */
+  g_assert_true (g_file_set_contents (geojson, again, -1, &error));
+  cm_import_report_free (g_steal_pointer (&report));
+  report = cm_import_report_new ();
+  g_assert_true (cm_import_file (store, geojson, CM_LAYER_RESOURCES, NULL, report, NULL, NULL,
+                                 NULL, &error));
+  g_assert_cmpint (report->updated, ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM cm_versions WHERE"
+                                             " counter = 2 AND field = 'name'"), ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources r JOIN cm_versions v"
+                                             " ON v.uuid = r.uuid AND v.field = 'name' WHERE"
+                                             " r.name = '站7'"), ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM cm_versions WHERE"
+                                             " counter = 2 AND field NOT IN ('name', 'deleted')"),
+                   ==, 0);
+  g_string_free (fc, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +265,6 @@ main (int argc, char **argv)
   g_test_add_func ("/versions/edits", test_edits);
   g_test_add_func ("/versions/copies", test_copies);
   g_test_add_func ("/versions/other-programs", test_other_programs);
+  g_test_add_func ("/versions/import", test_import);
   return g_test_run ();
 }

@@ -35,6 +35,7 @@ typedef struct
   sqlite3_stmt *index_delete;
   sqlite3_stmt *index_insert;
   GPtrArray *suspended_triggers; /* CREATE TRIGGER statements to run again before COMMIT */
+  gint64 last_id;               /* the layer's highest row id before the import */
   GArray *bulk; /* CmRtreeEntry: when the layer started empty, its index is packed at the end */
 } LayerStatements;
 
@@ -244,10 +245,16 @@ validate_areas (Import *imp, CmLayer layer, CmGeom **geom, gboolean *repaired, c
  * time. Inside the import's transaction we drop them, keep the R*Tree up to date ourselves
  * (our BLOBs are built with the column's type and SRID), and create them again before COMMIT.
  * A failed or cancelled import rolls all of it back, triggers included.
- * Only SpatiaLite's own triggers (by their names) are suspended: any other trigger stays and
- * fires as usual. */
-static const char *const spatialite_trigger_prefixes[] = {
-  "ggi_", "ggu_", "gii_", "giu_", "gid_", "tmi_", "tmu_", "tmd_",
+ * Only SpatiaLite's own triggers (by their names) are suspended, and ours that notes each new
+ * row for its version (docs/merge.md): the rows added are noted at the end in one statement. Any
+ * other trigger stays and fires as usual. */
+static const struct
+{
+  const char *before, *after; /* the trigger's name: before, the table, after */
+} suspended_triggers[] = {
+  { "ggi_", "_geom" }, { "ggu_", "_geom" }, { "gii_", "_geom" }, { "giu_", "_geom" },
+  { "gid_", "_geom" }, { "tmi_", "_geom" }, { "tmu_", "_geom" }, { "tmd_", "_geom" },
+  { "cm_versions_", "_insert" },
 };
 
 static gboolean
@@ -255,9 +262,16 @@ suspend_triggers (Import *imp, CmLayer layer, LayerStatements *s, GError **error
 {
   const char *table = cm_layer_to_string (layer);
   s->suspended_triggers = g_ptr_array_new_with_free_func (g_free);
-  for (gsize i = 0; i < G_N_ELEMENTS (spatialite_trigger_prefixes); i++)
+  g_autofree char *last = g_strdup_printf ("SELECT coalesce(max(id), 0) FROM %s", table);
+  sqlite3_stmt *max = _cm_store_prepare (imp->store, last, error);
+  if (max == NULL)
+    return FALSE;
+  s->last_id = sqlite3_step (max) == SQLITE_ROW ? sqlite3_column_int64 (max, 0) : 0;
+  sqlite3_finalize (max);
+  for (gsize i = 0; i < G_N_ELEMENTS (suspended_triggers); i++)
     {
-      g_autofree char *name = g_strdup_printf ("%s%s_geom", spatialite_trigger_prefixes[i], table);
+      g_autofree char *name = g_strconcat (suspended_triggers[i].before, table,
+                                           suspended_triggers[i].after, NULL);
       sqlite3_stmt *stmt = _cm_store_prepare (
           imp->store, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1"
                       " AND tbl_name = ?2", error);
@@ -288,7 +302,7 @@ recreate_trigger (Import *imp, const char *sql, GError **error)
   const char *tail = NULL;
   if (sqlite3_prepare_v2 (imp->db, sql, -1, &stmt, &tail) != SQLITE_OK)
     {
-      _cm_store_set_sqlite_error (imp->store, error, _("restore a spatial index trigger"));
+      _cm_store_set_sqlite_error (imp->store, error, _("restore a trigger of the map"));
       return FALSE;
     }
   while (tail && g_ascii_isspace (*tail))
@@ -296,10 +310,10 @@ recreate_trigger (Import *imp, const char *sql, GError **error)
   gboolean ok = tail && *tail == '\0' && g_str_has_prefix (sqlite3_sql (stmt), "CREATE TRIGGER");
   if (!ok)
     g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
-                 _("a spatial index trigger of this map is not what SpatiaLite writes"));
+                 _("a trigger of this map is not what SpatiaLite or Community Map writes"));
   else if (sqlite3_step (stmt) != SQLITE_DONE)
     {
-      _cm_store_set_sqlite_error (imp->store, error, _("restore a spatial index trigger"));
+      _cm_store_set_sqlite_error (imp->store, error, _("restore a trigger of the map"));
       ok = FALSE;
     }
   sqlite3_finalize (stmt);
@@ -323,6 +337,12 @@ restore_triggers (Import *imp, GError **error)
       for (guint t = 0; t < s->suspended_triggers->len; t++)
         if (!recreate_trigger (imp, g_ptr_array_index (s->suspended_triggers, t), error))
           return FALSE;
+      /* what the suspended trigger would have noted, row by row: each new row as a whole */
+      g_autofree char *noted = g_strdup_printf (
+          "INSERT OR IGNORE INTO cm_pending SELECT '%s', uuid, '' FROM %s WHERE id > %" G_GINT64_FORMAT,
+          cm_layer_to_string (i), cm_layer_to_string (i), s->last_id);
+      if (!_cm_store_exec (imp->store, noted, error))
+        return FALSE;
       g_autofree char *stamp = g_strdup_printf (
           "UPDATE geometry_columns_time SET last_insert = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ',"
           " 'now'), last_update = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now')"
