@@ -112,7 +112,8 @@ cm_test_make_old_map (const char *path, int version)
       for (const char *const *t = cm_versions_record_tables; *t; t++)
         for (int k = 0; k < 3; k++)
           g_string_append_printf (sql, "DROP TRIGGER cm_versions_%s_%s;", *t, suffixes[k]);
-      g_string_append (sql, "DROP TABLE cm_clock; DROP TABLE cm_versions; DROP TABLE cm_pending;");
+      g_string_append (sql, "DROP TABLE cm_clock; DROP TABLE cm_versions; DROP TABLE cm_pending;"
+                            " DROP TABLE cm_conflicts;");
     }
   if (version < 3)
     {

@@ -627,4 +627,60 @@ grep -q "Copy the map to a folder you can write to" "$dir/err" || fail "read-onl
 [ "$(ls -A "$ro/maps")" = "m.sqlite" ] || fail "read-only folder: files were left: $(ls -A "$ro/maps")"
 chmod 0755 "$ro/maps"
 ok "a map in a folder that does not allow new files is refused with why and what to do, unchanged"
+# cmap merge, conflicts, resolve (docs/merge.md): two byte-identical copies of the demo, one
+# renames a resource and deletes another, the other renames the first too and adds one; a
+# dry run writes nothing; the merge brings 1 added, 1 deleted, 1 conflict; merging again is
+# nothing new (not a byte written); the conflict listed whole in JSON and resolved by "theirs",
+# which the other copy takes; a file that is not a map refused with one line, the map unchanged
+cp "$DEMO_MAP" "$dir/ma.sqlite"; cp "$DEMO_MAP" "$dir/mb.sqlite"
+u1=$(sqlite3 "$dir/ma.sqlite" "SELECT uuid FROM resources WHERE deleted = 0 ORDER BY id LIMIT 1")
+u2=$(sqlite3 "$dir/ma.sqlite" "SELECT uuid FROM resources WHERE deleted = 0 ORDER BY id LIMIT 1 OFFSET 1")
+spatialite -silent "$dir/ma.sqlite" "UPDATE resources SET name = '甲改的' WHERE uuid = '$u1'; UPDATE resources SET deleted = 1 WHERE uuid = '$u2';" >/dev/null 2>&1
+spatialite -silent "$dir/mb.sqlite" "UPDATE resources SET name = '乙改的' WHERE uuid = '$u1';" >/dev/null 2>&1
+printf '{"type":"Feature","geometry":{"type":"Point","coordinates":[116.32,40.0]},"properties":{"name":"乙加的"}}\n' >"$dir/add.geojson"
+"$CMAP" import "$dir/mb.sqlite" "$dir/add.geojson" --layer resources >/dev/null || fail "import into mb"
+"$CMAP" info "$dir/ma.sqlite" >/dev/null # opened for writing: spatialite's edits get their version
+[ "$(sqlite3 "$dir/ma.sqlite" "SELECT count(*) FROM cm_pending")" = 0 ] || fail "cmap left spatialite's edits unversioned"
+before=$(sha256sum <"$dir/ma.sqlite")
+expect 0 "$CMAP" merge "$dir/ma.sqlite" "$dir/mb.sqlite" --dry-run
+grep -q "would bring" "$dir/out" || fail "merge --dry-run: $(cat "$dir/out")"
+[ "$(sha256sum <"$dir/ma.sqlite")" = "$before" ] || fail "merge --dry-run wrote to the map"
+expect 0 "$CMAP" merge "$dir/mb.sqlite" "$dir/ma.sqlite" --json
+python3 - "$dir/out" <<'PY' || fail "merge --json: $(cat "$dir/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))['merged'][0]
+r = d['tables']['resources']
+assert d['applied'] and not d['nothing_new'], d
+assert r['deleted'] == 1 and r['conflicts'] == 1 and r['changed'] <= 1 and r['added'] == 0, r  # the conflict's live name may be the other's
+PY
+live=$(sqlite3 "$dir/mb.sqlite" "SELECT count(*) FROM resources WHERE deleted = 0")
+[ "$live" = 244 ] || fail "after the merge $live live resources, not 244 (244 + 1 added - 1 deleted)"
+after=$(sha256sum <"$dir/mb.sqlite")
+expect 0 "$CMAP" merge "$dir/mb.sqlite" "$dir/ma.sqlite"
+grep -q "nothing new" "$dir/out" || fail "merge again: $(cat "$dir/out")"
+[ "$(sha256sum <"$dir/mb.sqlite")" = "$after" ] || fail "merging again wrote to the map"
+expect 0 "$CMAP" conflicts "$dir/mb.sqlite" --json
+python3 - "$dir/out" "$u1" <<'PY' || fail "conflicts --json: $(cat "$dir/out")"
+import json, sys
+c = json.load(open(sys.argv[1]))['conflicts']
+assert len(c) == 1 and c[0]['uuid'] == sys.argv[2] and c[0]['layer'] == 'resources', c
+assert c[0]['fields'] == ['name'], c
+assert sorted([c[0]['mine']['name'], c[0]['theirs']['name']]) == ['乙改的', '甲改的'], c
+PY
+theirs=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['conflicts'][0]['theirs']['name'])" "$dir/out")
+expect 2 "$CMAP" resolve "$dir/mb.sqlite" "$u1" --keep nobody; one_line_error
+expect 1 "$CMAP" resolve "$dir/mb.sqlite" not-a-uuid --keep mine; one_line_error
+expect 0 "$CMAP" resolve "$dir/mb.sqlite" "$u1" --keep theirs
+[ "$(sqlite3 "$dir/mb.sqlite" "SELECT name FROM resources WHERE uuid = '$u1'")" = "$theirs" ] || fail "resolve --keep theirs"
+expect 0 "$CMAP" conflicts "$dir/mb.sqlite"; grep -q "No conflicts" "$dir/out" || fail "conflicts after resolve: $(cat "$dir/out")"
+expect 0 "$CMAP" merge "$dir/ma.sqlite" "$dir/mb.sqlite"
+[ "$(sqlite3 "$dir/ma.sqlite" "SELECT name FROM resources WHERE uuid = '$u1'")" = "$theirs" ] || fail "the resolution did not travel"
+[ "$(sqlite3 "$dir/ma.sqlite" "SELECT count(*) FROM cm_conflicts")" = 0 ] || fail "the other copy keeps the conflict"
+before=$(sha256sum <"$dir/ma.sqlite")
+expect 1 "$CMAP" merge "$dir/ma.sqlite" "$dir/add.geojson"; one_line_error
+expect 2 "$CMAP" merge "$dir/ma.sqlite"; one_line_error
+[ "$(sha256sum <"$dir/ma.sqlite")" = "$before" ] || fail "a refused merge changed the map"
+"$CMAP" check "$dir/ma.sqlite" >/dev/null || fail "cmap check after merging"
+ok "merge: dry run writes nothing; 1 added, 1 deleted, 1 conflict (JSON); again nothing new (sha256); conflicts --json whole; resolve --keep theirs travels to the other copy; a file not a map refused in one line, the map unchanged"
+
 echo "1..$n"

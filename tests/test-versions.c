@@ -184,25 +184,42 @@ test_other_programs (void)
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, &message), ==, SQLITE_OK);
   sqlite3_close (db);
 
+  /* noted by the file's triggers: name, households; the deleted row; the new workshop whole */
+  {
+    g_autoptr (CmStore) reader = cm_store_open_to_read (path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (cm_versions_count_pending (reader, NULL), ==, 4);
+    g_autofree char *noted = g_strdup_printf ("SELECT count(*) FROM cm_pending WHERE uuid = '%s'"
+                                              " AND field IN ('name', 'households')", uuid);
+    g_assert_cmpint (cm_test_query_int (reader, noted), ==, 2);
+  }
+  /* two copies of the file as it is now: the same content gives the same version, wherever */
+  g_autofree char *twin = g_strconcat (path, ".twin.sqlite", NULL);
+  {
+    g_autofree char *bytes = NULL;
+    gsize len;
+    g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+    g_assert_true (g_file_set_contents (twin, bytes, len, NULL));
+  }
+  /* opened for writing: versioned at once, apart from the session's own edits, under an id made
+   * from the map's content */
   g_autoptr (CmStore) store = cm_store_open (path, &error);
   g_assert_no_error (error);
-  /* name, households; the deleted row; the new workshop as a whole */
-  g_assert_cmpint (cm_versions_count_pending (store, NULL), ==, 4);
-  g_autofree char *noted = g_strdup_printf ("SELECT count(*) FROM cm_pending WHERE uuid = '%s'"
-                                            " AND field IN ('name', 'households')", uuid);
-  g_assert_cmpint (cm_test_query_int (store, noted), ==, 2);
-  g_assert_true (cm_versions_stamp_now (store, &error));
-  g_assert_no_error (error);
-  const char *me = cm_versions_session (store);
-  g_assert_nonnull (me);
-  assert_version (store, "buildings", uuid, "name", me, 1);
-  assert_version (store, "buildings", uuid, "households", me, 1);
-  assert_version (store, "buildings", uuid, "deleted", me, 1);
+  g_assert_cmpint (cm_versions_count_pending (store, NULL), ==, 0);
+  g_assert_null (cm_versions_session (store)); /* the session itself has written nothing */
+  CmVersion outside = { 0 };
+  g_assert_true (cm_versions_get (store, "buildings", uuid, "name", &outside, NULL));
+  g_assert_true (g_uuid_string_is_valid (outside.site));
+  g_assert_cmpint (outside.counter, ==, 1);
+  assert_version (store, "buildings", uuid, "households", outside.site, 1);
+  assert_version (store, "buildings", uuid, "deleted", outside.site, 1);
   assert_version (store, "buildings", uuid, "geom", made.site, made.counter); /* unchanged */
   cm_version_clear (&made);
-  assert_version (store, "buildings", gone, "deleted", me, 1); /* a tombstone by its uuid */
-  g_assert_cmpint (cm_versions_count_pending (store, NULL), ==, 0);
-  g_assert_cmpint (clock_of (store, me), ==, 1);
+  assert_version (store, "buildings", gone, "deleted", outside.site, 1); /* a tombstone by uuid */
+  g_assert_cmpint (clock_of (store, outside.site), ==, 1);
+  g_autoptr (CmStore) other = cm_store_open (twin, &error);
+  assert_version (other, "buildings", uuid, "name", outside.site, 1);
+  cm_version_clear (&outside);
 }
 
 /* An import is one version: every new row as a whole (noted in one statement at the end, its

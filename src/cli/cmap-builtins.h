@@ -24,7 +24,7 @@ typedef struct
 {
   const char *name;
   const char *params; /* after “cmap NAME” in the command's --help */
-  int n_args;         /* the arguments after the name, the map first */
+  int n_args;         /* the arguments after the name, the map first; -N: N or more */
   const GOptionEntry *options;
   /* Checks the options (kept in the command file's statics) before the map is opened;
    * returns -1 when they are right, else the exit status, said with cmap_usage_error() or
@@ -48,6 +48,9 @@ extern const CmapCommand cmap_command_walk_area;
 extern const CmapCommand cmap_command_teams;
 extern const CmapCommand cmap_command_lifecircle;
 extern const CmapCommand cmap_command_join;
+extern const CmapCommand cmap_command_merge;
+extern const CmapCommand cmap_command_conflicts;
+extern const CmapCommand cmap_command_resolve;
 extern const CmapCommand cmap_command_suggest;
 
 /* ---- cmap-util.c --------------------------------------------------------------------------- */

@@ -37,10 +37,12 @@ cmap_run_command (const CmapCommand *command, int argc, char **argv)
   g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return cmap_usage_error ("%s", error->message);
-  if (argc != command->n_args + 1)
+  if (command->n_args < 0 && argc < 1 - command->n_args)
+    return cmap_usage_error (_("“cmap %s” takes a map and one or more others"), command->name);
+  if (command->n_args > 0 && argc != command->n_args + 1)
     return command->n_args == 1
                ? cmap_usage_error (_("“cmap %s” takes one map"), command->name)
-               : cmap_usage_error (_("“cmap %s” takes a map and a file"), command->name);
+               : cmap_usage_error (_("“cmap %s” takes %s"), command->name, command->params);
   char **args = argv + 1;
   int rc = command->check ? command->check (args) : -1;
   if (rc >= 0)

@@ -20,6 +20,7 @@
 #include "cm-kinds.h"
 #include "cm-layer.h"
 #include "cm-lifecircle.h"
+#include "cm-merge.h"
 #include "cm-mbtiles.h"
 #include "cm-network.h"
 #include "cm-photos.h"

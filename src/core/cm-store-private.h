@@ -47,8 +47,12 @@ gboolean _cm_versions_create (sqlite3 *db, gboolean origin, GError **error);
 /* Before a COMMIT: the fields written in the transaction (and any written by other programs
  * since) get this store's next version. Takes no version when nothing is pending. */
 gboolean _cm_versions_stamp (CmStore *store, GError **error);
+/* The same for edits of other programs found pending, under the id made from the map's content
+ * (cm_versions_stamp_outside_now). */
+gboolean _cm_versions_stamp_outside (CmStore *store, GError **error);
 /* The store's session: its id (drawn at random the first time) and its next counter. */
 gint64 _cm_store_next_version (CmStore *self, const char **site);
 const char *_cm_store_get_session (CmStore *self);
+
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 
 #include "cm-kinds.h"
 #include "cm-schema.h"
+#include "cm-versions.h"
 
 G_DEFINE_QUARK (cm-store-error-quark, cm_store_error)
 
@@ -612,7 +613,30 @@ cm_store_open (const char *path, GError **error)
       if (!_cm_schema_migrate (self->db, self->schema_version, error))
         return NULL;
       self->schema_version = CM_SCHEMA_VERSION;
+      /* what other programs wrote since Community Map last did gets its version now, apart
+       * from this session's own edits */
+      if (!cm_versions_stamp_outside_now (self, error))
+        return NULL;
     }
+  return g_steal_pointer (&self);
+}
+
+CmStore *
+cm_store_open_to_read (const char *path, GError **error)
+{
+  g_autoptr (CmStore) self = g_object_new (CM_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->read_only = TRUE;
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *dn = display_name (path);
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_NOT_SQLITE,
+                   _("“%s” is a folder, not a community map file"), dn);
+      return NULL;
+    }
+  if (!check_header (path, error) || !connect (self, SQLITE_OPEN_READONLY, error) ||
+      !validate (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 

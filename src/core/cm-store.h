@@ -44,6 +44,10 @@ G_DECLARE_FINAL_TYPE (CmStore, cm_store, CM, STORE, GObject)
 CmStore *cm_store_create (const char *path, const char *name, GError **error);
 /* Opens an existing community map, migrating an older schema. */
 CmStore *cm_store_open (const char *path, GError **error);
+/* Opens a map only to read it, checked as cm_store_open checks it (a map, not from a newer
+ * version, not damaged), and never changed: an older map is not brought up to date
+ * (cm_store_get_schema_version says which it is). For a map from elsewhere: merging. */
+CmStore *cm_store_open_to_read (const char *path, GError **error);
 /* A further read-only connection to a map this process already opened with cm_store_open (and
  * so checked): for drawing threads. Skips the integrity check, which reads the whole file. */
 CmStore *cm_store_open_reader (const char *path, GError **error);

@@ -80,7 +80,11 @@ _cm_versions_create (sqlite3 *db, gboolean origin, GError **error)
                     " PRIMARY KEY (layer, uuid, field)) WITHOUT ROWID;"
                     "CREATE INDEX cm_versions_by_version ON cm_versions (site, counter);"
                     "CREATE TABLE cm_pending (layer TEXT NOT NULL, uuid TEXT NOT NULL,"
-                    " field TEXT NOT NULL, PRIMARY KEY (layer, uuid, field)) WITHOUT ROWID;",
+                    " field TEXT NOT NULL, PRIMARY KEY (layer, uuid, field)) WITHOUT ROWID;"
+                    /* the other values a field has after a merge, each with its version */
+                    "CREATE TABLE cm_conflicts (layer TEXT NOT NULL, uuid TEXT NOT NULL,"
+                    " field TEXT NOT NULL, site TEXT NOT NULL, counter INTEGER NOT NULL, value,"
+                    " PRIMARY KEY (layer, uuid, field, site, counter)) WITHOUT ROWID;",
                     NULL, NULL, &message) != SQLITE_OK)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -123,19 +127,21 @@ _cm_versions_create (sqlite3 *db, gboolean origin, GError **error)
   return ok;
 }
 
-gboolean
-_cm_versions_stamp (CmStore *store, GError **error)
+static gboolean
+any_pending (CmStore *store, gboolean *pending, GError **error)
 {
   sqlite3_stmt *any = _cm_store_prepare (store, "SELECT EXISTS (SELECT 1 FROM cm_pending)", error);
   if (any == NULL)
     return FALSE;
-  gboolean pending = sqlite3_step (any) == SQLITE_ROW && sqlite3_column_int (any, 0);
+  *pending = sqlite3_step (any) == SQLITE_ROW && sqlite3_column_int (any, 0);
   sqlite3_finalize (any);
-  if (!pending)
-    return TRUE; /* nothing written: no version taken */
+  return TRUE;
+}
 
-  const char *site;
-  gint64 counter = _cm_store_next_version (store, &site);
+/* Moves every pending field into cm_versions under the version (@site, @counter). */
+static gboolean
+stamp_with (CmStore *store, const char *site, gint64 counter, GError **error)
+{
   g_autofree char *sql = g_strdup_printf (
       /* every change to a row is also a write of its `deleted` (as 0, or 1): a row deleted on
        * one copy and changed on another conflict there (docs/merge.md, rule 4) */
@@ -146,8 +152,13 @@ _cm_versions_stamp (CmStore *store, GError **error)
       " AND p.layer = cm_versions.layer AND p.uuid = cm_versions.uuid);"
       "INSERT OR REPLACE INTO cm_versions SELECT layer, uuid, field, '%s', %" G_GINT64_FORMAT
       " FROM cm_pending;"
+      /* a write here has seen every value the field had: a conflict on it is over */
+      "DELETE FROM cm_conflicts WHERE EXISTS (SELECT 1 FROM cm_pending p WHERE"
+      " p.layer = cm_conflicts.layer AND p.uuid = cm_conflicts.uuid AND"
+      " p.field IN (cm_conflicts.field, ''));"
       "DELETE FROM cm_pending;"
-      "INSERT OR REPLACE INTO cm_clock VALUES ('%s', %" G_GINT64_FORMAT ");",
+      "INSERT INTO cm_clock VALUES ('%s', %" G_GINT64_FORMAT ") ON CONFLICT (site) DO UPDATE"
+      " SET counter = max (counter, excluded.counter);",
       site, counter, site, counter);
   if (!_cm_store_exec (store, sql, error))
     {
@@ -158,11 +169,111 @@ _cm_versions_stamp (CmStore *store, GError **error)
 }
 
 gboolean
-cm_versions_stamp_now (CmStore *store, GError **error)
+_cm_versions_stamp (CmStore *store, GError **error)
 {
+  gboolean pending;
+  if (!any_pending (store, &pending, error))
+    return FALSE;
+  if (!pending)
+    return TRUE; /* nothing written: no version taken */
+  const char *site;
+  gint64 counter = _cm_store_next_version (store, &site);
+  return stamp_with (store, site, counter, error);
+}
+
+static gboolean
+known_table (const char *table)
+{
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    if (g_strcmp0 (cm_layer_get_info (i)->table, table) == 0)
+      return TRUE;
+  for (const char *const *t = cm_versions_record_tables; *t; t++)
+    if (g_strcmp0 (*t, table) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+checksum_row (GChecksum *sum, sqlite3_stmt *stmt)
+{
+  for (int i = 0; i < sqlite3_column_count (stmt); i++)
+    {
+      int type = sqlite3_column_type (stmt, i);
+      g_checksum_update (sum, (const guchar *) &type, sizeof type);
+      const void *bytes = type == SQLITE_BLOB ? sqlite3_column_blob (stmt, i)
+                                              : (const void *) sqlite3_column_text (stmt, i);
+      int n = sqlite3_column_bytes (stmt, i);
+      g_checksum_update (sum, (const guchar *) &n, sizeof n);
+      if (bytes && n > 0)
+        g_checksum_update (sum, bytes, n);
+    }
+}
+
+/* The session id the edits of other programs are versioned under: made from what the map holds
+ * (its clock, what is pending and those rows as they are), so that the same map gives the same
+ * id wherever and whenever it is versioned — here, or in a copy a merge makes. */
+static char *
+outside_site (CmStore *store, GError **error)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  const char *queries[] = { "SELECT site, counter FROM cm_clock ORDER BY site",
+                            "SELECT layer, uuid, field FROM cm_pending ORDER BY layer, uuid, field" };
+  for (int q = 0; q < 2; q++)
+    {
+      sqlite3_stmt *stmt = _cm_store_prepare (store, queries[q], error);
+      if (stmt == NULL)
+        return NULL;
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        checksum_row (sum, stmt);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_stmt *rows = _cm_store_prepare (store,
+                                          "SELECT DISTINCT layer, uuid FROM cm_pending"
+                                          " ORDER BY layer, uuid",
+                                          error);
+  if (rows == NULL)
+    return NULL;
+  while (sqlite3_step (rows) == SQLITE_ROW)
+    {
+      const char *table = (const char *) sqlite3_column_text (rows, 0);
+      if (!known_table (table))
+        continue;
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE uuid = ?1", table);
+      sqlite3_stmt *row = _cm_store_prepare (store, sql, NULL);
+      if (row == NULL)
+        continue;
+      sqlite3_bind_text (row, 1, (const char *) sqlite3_column_text (rows, 1), -1,
+                         SQLITE_TRANSIENT);
+      while (sqlite3_step (row) == SQLITE_ROW)
+        checksum_row (sum, row);
+      sqlite3_finalize (row);
+    }
+  sqlite3_finalize (rows);
+  const char *hex = g_checksum_get_string (sum);
+  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}
+
+gboolean
+_cm_versions_stamp_outside (CmStore *store, GError **error)
+{
+  gboolean pending;
+  if (!any_pending (store, &pending, error))
+    return FALSE;
+  if (!pending)
+    return TRUE;
+  g_autofree char *site = outside_site (store, error);
+  return site != NULL && stamp_with (store, site, 1, error);
+}
+
+gboolean
+cm_versions_stamp_outside_now (CmStore *store, GError **error)
+{
+  gint64 pending = cm_versions_count_pending (store, error);
+  if (pending <= 0)
+    return pending == 0; /* nothing to do: no transaction */
   if (!_cm_store_exec (store, "BEGIN IMMEDIATE", error))
     return FALSE;
-  if (_cm_versions_stamp (store, error) && _cm_store_exec (store, "COMMIT", error))
+  if (_cm_versions_stamp_outside (store, error) && _cm_store_exec (store, "COMMIT", error))
     return TRUE;
   sqlite3_exec (_cm_store_get_db (store), "ROLLBACK", NULL, NULL, NULL);
   return FALSE;

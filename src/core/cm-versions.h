@@ -37,8 +37,10 @@ gboolean cm_versions_get (CmStore *store, const char *table, const char *uuid, c
 /* How many fields were written (by another program, or outside a transaction of the store) and
  * have no version yet. */
 gint64 cm_versions_count_pending (CmStore *store, GError **error);
-/* Gives the pending fields a version now, in a transaction of its own. */
-gboolean cm_versions_stamp_now (CmStore *store, GError **error);
+/* Gives the fields other programs wrote a version, in a transaction of its own (none when
+ * nothing is pending). Their session id is made from what the map holds, not drawn: the same map
+ * versions them the same wherever it is done (docs/merge.md). Opening a map for writing does it. */
+gboolean cm_versions_stamp_outside_now (CmStore *store, GError **error);
 /* This store's session id, once it has written (else NULL). */
 const char *cm_versions_session (CmStore *store);
 

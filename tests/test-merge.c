@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-merge.c: copies of a map merged (docs/merge.md): the rules case by case, and 200 seeded
+ * runs of random edits on 3–5 byte-identical copies merged in random orders — every copy that
+ * has seen the others ends with the same features and the same conflicts, and no edit is lost. */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "cm-core.h"
+#include "cm-store-private.h"
+#include "cm-test-util.h"
+
+static const char *const categories[] = { "health_station", "kindergarten", "market", "other" };
+
+static void
+copy_file (const char *from, const char *to)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (from, &bytes, &len, &error));
+  g_assert_true (g_file_set_contents (to, bytes, len, &error));
+}
+
+static GBytes *
+point (CmStore *store, double lon, double lat)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT AsBinary(MakePoint(%.7f, %.7f, 4326))", lon, lat);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  GBytes *b = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  return b;
+}
+
+static char *
+add_point (CmStore *store, const char *name, double lon, double lat)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+  g_autoptr (GBytes) p = point (store, lon, lat);
+  cm_feature_set_wkb (f, p);
+  cm_feature_set_name (f, name);
+  cm_feature_set_category (f, "other");
+  g_assert_true (cm_store_add_feature (store, f, &error));
+  g_assert_no_error (error);
+  return g_strdup (cm_feature_get_uuid (f));
+}
+
+static CmFeature *
+get (CmStore *store, const char *uuid)
+{
+  g_autoptr (GError) error = NULL;
+  CmFeature *f = cm_store_get_feature (store, CM_LAYER_RESOURCES, uuid, &error);
+  g_assert_no_error (error);
+  return f;
+}
+
+static void
+rename_feature (CmStore *store, const char *uuid, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmFeature) f = get (store, uuid);
+  cm_feature_set_name (f, name);
+  g_assert_true (cm_store_update_feature (store, f, &error));
+}
+
+static void
+move_feature (CmStore *store, const char *uuid, double lon, double lat)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmFeature) f = get (store, uuid);
+  g_autoptr (GBytes) p = point (store, lon, lat);
+  cm_feature_set_wkb (f, p);
+  g_assert_true (cm_store_update_feature (store, f, &error));
+}
+
+static void
+delete_feature (CmStore *store, const char *uuid)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmFeature) f = get (store, uuid);
+  g_assert_true (cm_store_delete_feature (store, f, &error));
+}
+
+static char *
+query_text (CmStore *store, const char *sql)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, NULL);
+  g_assert_nonnull (stmt);
+  GString *out = g_string_new (NULL);
+  int n = sqlite3_column_count (stmt);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int i = 0; i < n; i++)
+        g_string_append_printf (out, "%s%s", i ? "|" : "",
+                                sqlite3_column_text (stmt, i) ? (const char *) sqlite3_column_text (stmt, i) : "∅");
+      g_string_append_c (out, '\n');
+    }
+  sqlite3_finalize (stmt);
+  return g_string_free (out, FALSE);
+}
+
+/* What must be the same on copies that have seen each other: the features and the conflicts. */
+static char *
+state_of (CmStore *store)
+{
+  g_autofree char *rows = query_text (store, "SELECT uuid, name, category, hex(geom), deleted"
+                                             " FROM resources ORDER BY uuid");
+  g_autofree char *conflicts = query_text (store, "SELECT layer, uuid, field, site, counter,"
+                                                  " hex(value) FROM cm_conflicts ORDER BY 1, 2, 3,"
+                                                  " 4, 5");
+  return g_strconcat (rows, "--\n", conflicts, NULL);
+}
+
+static CmMergeReport *
+merge (CmStore *target, const char *other)
+{
+  g_autoptr (GError) error = NULL;
+  CmMergeReport *r = cm_merge (target, other, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  return r;
+}
+
+static guint
+conflicts_in (const CmMergeReport *r)
+{
+  guint n = 0;
+  for (guint i = 0; i < r->tables->len; i++)
+    n += g_array_index (r->tables, CmMergeCounts, i).conflicts;
+  return n;
+}
+
+/* Two copies of a map with three features, opened. */
+typedef struct
+{
+  char *dir, *a, *b;
+  CmStore *sa, *sb;
+  char *f[3];
+} Pair;
+
+static void
+pair_setup (Pair *p)
+{
+  g_autoptr (GError) error = NULL;
+  p->dir = cm_test_tmpdir ();
+  p->a = g_build_filename (p->dir, "a.sqlite", NULL);
+  p->b = g_build_filename (p->dir, "b.sqlite", NULL);
+  {
+    g_autoptr (CmStore) s = cm_store_create (p->a, "m", &error);
+    for (int i = 0; i < 3; i++)
+      {
+        g_autofree char *name = g_strdup_printf ("点%d", i);
+        p->f[i] = add_point (s, name, 116.30 + 0.001 * i, 40.0);
+      }
+  }
+  copy_file (p->a, p->b);
+  p->sa = cm_store_open (p->a, &error);
+  p->sb = cm_store_open (p->b, &error);
+  g_assert_no_error (error);
+}
+
+static void
+pair_teardown (Pair *p)
+{
+  g_clear_object (&p->sa);
+  g_clear_object (&p->sb);
+  for (int i = 0; i < 3; i++)
+    g_free (p->f[i]);
+  g_free (p->a);
+  g_free (p->b);
+  g_free (p->dir);
+}
+
+/* Name changed on one copy, place on the other: both, no conflict, either way round; merging
+ * again changes nothing (not a byte); the copies end the same. */
+static void
+test_different_fields (void)
+{
+  Pair p;
+  pair_setup (&p);
+  rename_feature (p.sa, p.f[0], "社区卫生服务中心");
+  move_feature (p.sb, p.f[0], 116.31, 40.01);
+  g_autoptr (CmMergeReport) r = merge (p.sa, p.b);
+  g_assert_cmpint (conflicts_in (r), ==, 0);
+  g_assert_cmpint (g_array_index (r->tables, CmMergeCounts, CM_LAYER_RESOURCES).changed, ==, 1);
+  g_autofree char *where = query_text (p.sa, "SELECT name, X(geom), Y(geom) FROM resources"
+                                             " ORDER BY id LIMIT 1");
+  g_assert_cmpstr (where, ==, "社区卫生服务中心|116.31|40.01\n");
+  g_autofree char *sha = cm_test_sha256 (p.a);
+  g_autoptr (CmMergeReport) again = merge (p.sa, p.b);
+  g_assert_true (again->nothing_new);
+  g_autofree char *sha_again = cm_test_sha256 (p.a);
+  g_assert_cmpstr (sha, ==, sha_again);
+  g_autoptr (CmMergeReport) back = merge (p.sb, p.a);
+  g_autofree char *state_a = state_of (p.sa), *state_b = state_of (p.sb);
+  g_assert_cmpstr (state_a, ==, state_b);
+  pair_teardown (&p);
+}
+
+/* Renamed on both: a conflict; the live name is the same whichever way the copies merge, and
+ * the other name is kept with its version. */
+static void
+test_conflict (void)
+{
+  Pair p;
+  pair_setup (&p);
+  rename_feature (p.sa, p.f[1], "甲");
+  rename_feature (p.sb, p.f[1], "乙");
+  g_autoptr (CmMergeReport) r = merge (p.sa, p.b);
+  g_assert_cmpint (conflicts_in (r), ==, 1);
+  g_autoptr (CmMergeReport) r2 = merge (p.sb, p.a);
+  g_autofree char *state_a = state_of (p.sa), *state_b = state_of (p.sb);
+  g_assert_cmpstr (state_a, ==, state_b);
+  g_autofree char *names = query_text (p.sa, "SELECT r.name || ' / ' || c.value FROM resources r"
+                                             " JOIN cm_conflicts c ON c.uuid = r.uuid WHERE"
+                                             " c.field = 'name'");
+  g_assert_true (g_str_equal (names, "甲 / 乙\n") || g_str_equal (names, "乙 / 甲\n"));
+  pair_teardown (&p);
+}
+
+/* Deleted on one copy, untouched on the other: deleted. Deleted on one, renamed on the other: a
+ * conflict on `deleted`, the renamed feature live. A feature added on each arrives. */
+static void
+test_delete_and_add (void)
+{
+  Pair p;
+  pair_setup (&p);
+  delete_feature (p.sa, p.f[0]);
+  delete_feature (p.sa, p.f[2]);
+  rename_feature (p.sb, p.f[2], "还在");
+  g_autofree char *na = add_point (p.sa, "甲加的", 116.2, 40.1);
+  g_autofree char *nb = add_point (p.sb, "乙加的", 116.2, 40.2);
+  g_autoptr (CmMergeReport) r = merge (p.sb, p.a);
+  g_autoptr (CmMergeReport) r2 = merge (p.sa, p.b);
+  for (int k = 0; k < 2; k++)
+    {
+      CmStore *s = k ? p.sb : p.sa;
+      g_autofree char *live = query_text (s, "SELECT name FROM resources WHERE deleted = 0"
+                                             " ORDER BY name");
+      g_assert_cmpstr (live, ==, "乙加的\n点1\n甲加的\n还在\n");
+      g_autofree char *conflict = g_strdup_printf ("SELECT count(*) FROM cm_conflicts WHERE"
+                                                   " uuid = '%s' AND field = 'deleted' AND"
+                                                   " value = 1", p.f[2]);
+      g_assert_cmpint (cm_test_query_int (s, conflict), ==, 1);
+    }
+  g_autofree char *state_a = state_of (p.sa), *state_b = state_of (p.sb);
+  g_assert_cmpstr (state_a, ==, state_b);
+  pair_teardown (&p);
+}
+
+/* A conflict resolved on one copy (theirs, mine, both) is an edit that travels: the other copy
+ * takes it and its conflict ends too; updated_at a year behind on one copy (a laptop whose
+ * clock was wrong) changes nothing of it. */
+static void
+test_resolve (void)
+{
+  const CmResolve ways[] = { CM_RESOLVE_THEIRS, CM_RESOLVE_MINE, CM_RESOLVE_BOTH };
+  for (gsize k = 0; k < G_N_ELEMENTS (ways); k++)
+    {
+      Pair p;
+      pair_setup (&p);
+      rename_feature (p.sa, p.f[1], "甲");
+      rename_feature (p.sb, p.f[1], "乙");
+      g_assert_true (_cm_store_exec (p.sb, "UPDATE resources SET updated_at ="
+                                           " '2025-11-27T08:00:00.000Z'", NULL));
+      cm_merge_report_free (merge (p.sa, p.b));
+      g_autoptr (GPtrArray) list = cm_merge_list_conflicts (p.sa, NULL);
+      g_assert_cmpint (list->len, ==, 1);
+      const CmConflict *c = list->pdata[0];
+      g_assert_cmpstr (c->uuid, ==, p.f[1]);
+      g_assert_cmpint (c->fields->len, ==, 1);
+      g_assert_cmpstr (c->fields->pdata[0], ==, "name");
+      g_autofree char *live = g_strdup (c->mine->pdata[0]), *other = g_strdup (c->theirs->pdata[0]);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *fresh = NULL;
+      g_assert_true (cm_merge_resolve (p.sa, p.f[1], ways[k], &fresh, &error));
+      g_assert_no_error (error);
+      g_autoptr (GPtrArray) none = cm_merge_list_conflicts (p.sa, NULL);
+      g_assert_cmpint (none->len, ==, 0);
+      g_autofree char *sql = g_strdup_printf ("SELECT name FROM resources WHERE uuid = '%s'",
+                                              p.f[1]);
+      g_autofree char *name = query_text (p.sa, sql);
+      g_autofree char *want = g_strconcat (ways[k] == CM_RESOLVE_THEIRS ? other : live, "\n", NULL);
+      g_assert_cmpstr (name, ==, want);
+      if (ways[k] == CM_RESOLVE_BOTH)
+        {
+          g_assert_nonnull (fresh);
+          g_autofree char *copy = g_strdup_printf ("SELECT name FROM resources WHERE uuid = '%s'",
+                                                   fresh);
+          g_autofree char *copy_name = query_text (p.sa, copy);
+          g_autofree char *want_copy = g_strconcat (other, "\n", NULL);
+          g_assert_cmpstr (copy_name, ==, want_copy);
+        }
+      /* the other copy takes the decision */
+      cm_merge_report_free (merge (p.sb, p.a));
+      g_autoptr (GPtrArray) none_b = cm_merge_list_conflicts (p.sb, NULL);
+      g_assert_cmpint (none_b->len, ==, 0);
+      g_autofree char *state_a = state_of (p.sa), *state_b = state_of (p.sb);
+      g_assert_cmpstr (state_a, ==, state_b);
+      pair_teardown (&p);
+    }
+}
+
+/* Files that are not a map to merge are refused with the reason, the target unchanged; a map
+ * merged into itself has nothing new. */
+static void
+test_refused (void)
+{
+  Pair p;
+  pair_setup (&p);
+  g_autofree char *sha = cm_test_sha256 (p.a);
+  g_autofree char *text = g_build_filename (p.dir, "notes.sqlite", NULL);
+  g_assert_true (g_file_set_contents (text, "not a map", -1, NULL));
+  g_autofree char *cut = g_build_filename (p.dir, "cut.sqlite", NULL);
+  {
+    g_autofree char *bytes = NULL;
+    gsize len;
+    g_assert_true (g_file_get_contents (p.b, &bytes, &len, NULL));
+    g_assert_true (g_file_set_contents (cut, bytes, len / 2, NULL));
+  }
+  g_autofree char *missing = g_build_filename (p.dir, "missing.sqlite", NULL);
+  const char *bad[] = { text, cut, missing, p.dir };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CmMergeReport) r = cm_merge (p.sa, bad[i], FALSE, &error);
+      g_assert_null (r);
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_autofree char *now = cm_test_sha256 (p.a);
+      g_assert_cmpstr (now, ==, sha);
+    }
+  g_autoptr (CmMergeReport) self = merge (p.sa, p.a);
+  g_assert_true (self->nothing_new);
+  pair_teardown (&p);
+}
+
+/* The other copy is of an older version (3: no versions) or holds another program's edits not
+ * versioned yet: it is brought up to date in a temporary copy, never in place (its bytes stay). */
+static void
+test_other_brought_up_to_date (void)
+{
+  Pair p;
+  pair_setup (&p);
+  g_clear_object (&p.sb);
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (p.b, &db), ==, SQLITE_OK);
+  g_autofree char *sql = g_strdup_printf ("UPDATE resources SET name = '别的程序改的' WHERE"
+                                          " uuid = '%s'", p.f[1]);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_autofree char *sha_b = cm_test_sha256 (p.b);
+  g_autoptr (CmMergeReport) r = merge (p.sa, p.b);
+  g_assert_cmpint (g_array_index (r->tables, CmMergeCounts, CM_LAYER_RESOURCES).changed, ==, 1);
+  g_autofree char *name = query_text (p.sa, g_strdup_printf ("SELECT name FROM resources WHERE"
+                                                             " uuid = '%s'", p.f[1]));
+  g_assert_cmpstr (name, ==, "别的程序改的\n");
+  g_autofree char *sha_after = cm_test_sha256 (p.b);
+  g_assert_cmpstr (sha_b, ==, sha_after);
+
+  /* an older map: the same copy, made schema 3 (its rows then get the origin's version) */
+  g_autofree char *old = g_build_filename (p.dir, "old.sqlite", NULL);
+  copy_file (p.b, old);
+  cm_test_make_old_map (old, 3);
+  g_autofree char *sha_old = cm_test_sha256 (old);
+  g_autoptr (CmMergeReport) r3 = merge (p.sa, old);
+  g_autofree char *sha_old_after = cm_test_sha256 (old);
+  g_assert_cmpstr (sha_old, ==, sha_old_after);
+  pair_teardown (&p);
+}
+
+/* ---- the property test -------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *uuid, *field, *value;
+  CmVersion version;
+  GHashTable *clock; /* the writer's clock just after: what it had seen */
+} Write;
+
+static void
+write_free (gpointer data)
+{
+  Write *w = data;
+  g_free (w->uuid);
+  g_free (w->field);
+  g_free (w->value);
+  cm_version_clear (&w->version);
+  g_hash_table_unref (w->clock);
+  g_free (w);
+}
+
+static void
+record (GPtrArray *writes, CmStore *store, const char *uuid, const char *field)
+{
+  Write *w = g_new0 (Write, 1);
+  w->uuid = g_strdup (uuid);
+  w->field = g_strdup (field);
+  g_autofree char *sql = g_strdup_printf ("SELECT hex(\"%s\") FROM resources WHERE uuid = '%s'",
+                                          field, uuid);
+  w->value = query_text (store, sql);
+  g_assert_true (cm_versions_get (store, "resources", uuid, field, &w->version, NULL));
+  w->clock = cm_versions_get_clock (store, NULL);
+  g_ptr_array_add (writes, w);
+}
+
+static char *
+random_live (GRand *rand, CmStore *store)
+{
+  g_autofree char *all = query_text (store, "SELECT uuid FROM resources WHERE deleted = 0"
+                                            " ORDER BY uuid");
+  g_auto (GStrv) uuids = g_strsplit (all, "\n", -1);
+  guint n = g_strv_length (uuids);
+  if (n > 0 && *uuids[n - 1] == '\0')
+    n--; /* after the last newline */
+  return n ? g_strdup (uuids[g_rand_int_range (rand, 0, (gint32) n)]) : NULL;
+}
+
+static void
+random_edit (GRand *rand, CmStore *store, int copy, int step, GPtrArray *writes)
+{
+  g_autoptr (GError) error = NULL;
+  int op = g_rand_int_range (rand, 0, 6);
+  if (op == 5)
+    {
+      /* a person resolves a conflict, if there is one: mine, theirs or both */
+      g_autoptr (GPtrArray) list = cm_merge_list_conflicts (store, NULL);
+      if (list->len == 0)
+        return;
+      const CmConflict *c = list->pdata[g_rand_int_range (rand, 0, (gint32) list->len)];
+      g_autofree char *fresh = NULL;
+      g_autofree char *uuid = g_strdup (c->uuid);
+      g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < c->fields->len; i++)
+        g_ptr_array_add (fields, g_strdup (c->fields->pdata[i]));
+      g_assert_true (cm_merge_resolve (store, uuid, g_rand_int_range (rand, 0, 3), &fresh, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < fields->len; i++)
+        record (writes, store, uuid, fields->pdata[i]);
+      if (fresh)
+        record (writes, store, fresh, "name");
+      return;
+    }
+  g_autofree char *uuid = op == 0 ? NULL : random_live (rand, store);
+  g_autofree char *label = g_strdup_printf ("c%d-%d", copy, step);
+  if (op == 0 || uuid == NULL)
+    {
+      g_autofree char *made = add_point (store, label, 116.3 + g_rand_double (rand) * 0.01, 40.0);
+      record (writes, store, made, "name");
+      return;
+    }
+  g_autoptr (CmFeature) f = get (store, uuid);
+  const char *field = NULL;
+  if (op == 1)
+    cm_feature_set_name (f, label), field = "name";
+  else if (op == 2)
+    cm_feature_set_category (f, categories[g_rand_int_range (rand, 0, 4)]), field = "category";
+  else if (op == 3)
+    {
+      g_autoptr (GBytes) p = point (store, 116.3 + g_rand_double (rand) * 0.01,
+                                    40.0 + g_rand_double (rand) * 0.01);
+      cm_feature_set_wkb (f, p);
+      field = "geom";
+    }
+  if (op == 4)
+    {
+      g_assert_true (cm_store_delete_feature (store, f, &error));
+      field = "deleted";
+    }
+  else
+    g_assert_true (cm_store_update_feature (store, f, &error));
+  g_assert_no_error (error);
+  record (writes, store, uuid, field);
+}
+
+/* Whether @w's value is still there (live or a conflict) in @store, or a later write on its own
+ * field by a copy that had seen it overwrote it. */
+static gboolean
+kept_or_overwritten (CmStore *store, GPtrArray *writes, Write *w)
+{
+  g_autofree char *sql = g_strdup_printf (
+      "SELECT (SELECT count(*) FROM cm_versions WHERE layer = 'resources' AND uuid = '%s' AND"
+      " site = '%s' AND counter = %" G_GINT64_FORMAT " AND (field = '%s' OR (field = '' AND NOT"
+      " EXISTS (SELECT 1 FROM cm_versions WHERE layer = 'resources' AND uuid = '%s' AND field ="
+      " '%s')))) + (SELECT count(*) FROM cm_conflicts WHERE uuid = '%s' AND field = '%s' AND"
+      " site = '%s' AND counter = %" G_GINT64_FORMAT ")",
+      w->uuid, w->version.site, w->version.counter, w->field, w->uuid, w->field, w->uuid,
+      w->field, w->version.site, w->version.counter);
+  if (cm_test_query_int (store, sql) > 0)
+    return TRUE;
+  /* two copies that wrote the same value: one value, under one of their versions (rule 3) */
+  g_autofree char *same = g_strdup_printf (
+      "SELECT (SELECT hex(\"%s\") FROM resources WHERE uuid = '%s') || char(10) = '%s' OR"
+      " EXISTS (SELECT 1 FROM cm_conflicts WHERE uuid = '%s' AND field = '%s' AND"
+      " hex(value) || char(10) = '%s')",
+      w->field, w->uuid, w->value, w->uuid, w->field, w->value);
+  if (cm_test_query_int (store, same) > 0)
+    return TRUE;
+  for (guint i = 0; i < writes->len; i++)
+    {
+      Write *later = writes->pdata[i];
+      if (later == w || g_strcmp0 (later->uuid, w->uuid) != 0)
+        continue;
+      /* every write of a feature is a write of its `deleted` too (docs/merge.md rule 4) */
+      if (g_strcmp0 (later->field, w->field) != 0 && !g_str_equal (w->field, "deleted"))
+        continue;
+      const gint64 *seen = g_hash_table_lookup (later->clock, w->version.site);
+      if (seen && *seen >= w->version.counter &&
+          !(later->version.counter == w->version.counter &&
+            g_strcmp0 (later->version.site, w->version.site) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+one_run (guint32 seed, guint *conflicts_seen)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = cm_test_tmpdir ();
+  int n = g_rand_int_range (rand, 3, 6);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) stores = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) writes = g_ptr_array_new_with_free_func (write_free);
+  g_ptr_array_add (paths, g_build_filename (dir, "c0.sqlite", NULL));
+  {
+    g_autoptr (CmStore) s = cm_store_create (paths->pdata[0], "p", &error);
+    for (int i = 0; i < 4; i++)
+      {
+        g_autofree char *u = add_point (s, "起点", 116.3 + 0.001 * i, 40.0);
+        record (writes, s, u, "name");
+      }
+  }
+  for (int c = 1; c < n; c++)
+    {
+      g_ptr_array_add (paths, g_strdup_printf ("%s/c%d.sqlite", dir, c));
+      copy_file (paths->pdata[0], paths->pdata[c]);
+    }
+  for (int c = 0; c < n; c++)
+    {
+      CmStore *s = cm_store_open (paths->pdata[c], &error);
+      g_assert_no_error (error);
+      _cm_store_exec (s, "PRAGMA synchronous = OFF", NULL); /* a test: no need to wait for the disk */
+      g_ptr_array_add (stores, s);
+    }
+  /* rounds of edits and random merges (a copy into itself, the same copy twice, included) */
+  int rounds = g_rand_int_range (rand, 2, 5);
+  for (int round = 0; round < rounds; round++)
+    {
+      for (int c = 0; c < n; c++)
+        for (int e = g_rand_int_range (rand, 0, 4); e > 0; e--)
+          random_edit (rand, stores->pdata[c], c, round * 10 + e, writes);
+      for (int m = g_rand_int_range (rand, 1, n + 2); m > 0; m--)
+        {
+          int to = g_rand_int_range (rand, 0, n), from = g_rand_int_range (rand, 0, n);
+          g_autoptr (CmMergeReport) r = merge (stores->pdata[to], paths->pdata[from]);
+          *conflicts_seen += conflicts_in (r);
+          if (g_rand_boolean (rand))
+            {
+              g_autoptr (CmMergeReport) twice = merge (stores->pdata[to], paths->pdata[from]);
+              g_assert_true (twice->nothing_new);
+            }
+        }
+    }
+  /* everyone meets everyone: all into copy 0, then copy 0 into all */
+  for (int c = 1; c < n; c++)
+    cm_merge_report_free (merge (stores->pdata[0], paths->pdata[c]));
+  for (int c = 1; c < n; c++)
+    cm_merge_report_free (merge (stores->pdata[c], paths->pdata[0]));
+  g_autofree char *first = state_of (stores->pdata[0]);
+  for (int c = 1; c < n; c++)
+    {
+      g_autofree char *other = state_of (stores->pdata[c]);
+      if (g_strcmp0 (first, other) != 0)
+        g_error ("seed %u: copies 0 and %d differ after meeting:\n%s\n≠\n%s", seed, c, first,
+                 other);
+    }
+  for (guint i = 0; i < writes->len; i++)
+    if (!kept_or_overwritten (stores->pdata[0], writes, writes->pdata[i]))
+      {
+        Write *w = writes->pdata[i];
+        g_error ("seed %u: the write of %s's %s (%s:%" G_GINT64_FORMAT ") is lost", seed, w->uuid,
+                 w->field, w->version.site, w->version.counter);
+      }
+  for (int c = 0; c < n; c++)
+    {
+      g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+      g_assert_true (cm_store_check (stores->pdata[c], problems, NULL));
+      g_assert_cmpint (problems->len, ==, 0);
+    }
+}
+
+static void
+test_property (void)
+{
+  const char *env = g_getenv ("CM_MERGE_RUNS");
+  guint runs = env ? (guint) atoi (env) : 200, conflicts = 0;
+  for (guint32 seed = 1; seed <= runs; seed++)
+    one_run (seed, &conflicts);
+  g_test_message ("%u runs, %u conflicts met", runs, conflicts);
+  g_assert_cmpint (conflicts, >, runs / 4); /* the runs do meet conflicts */
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/merge/different-fields", test_different_fields);
+  g_test_add_func ("/merge/conflict", test_conflict);
+  g_test_add_func ("/merge/delete-and-add", test_delete_and_add);
+  g_test_add_func ("/merge/resolve", test_resolve);
+  g_test_add_func ("/merge/refused", test_refused);
+  g_test_add_func ("/merge/other-brought-up-to-date", test_other_brought_up_to_date);
+  g_test_add_func ("/merge/property", test_property);
+  return g_test_run ();
+}
