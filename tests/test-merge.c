@@ -303,8 +303,9 @@ test_resolve (void)
     }
 }
 
-/* Files that are not a map to merge are refused with the reason, the target unchanged; a map
- * merged into itself has nothing new. */
+/* Files that are not a map to merge (text, cut, missing, a folder, from a newer version, one
+ * with a trigger that would write a file) are refused with the reason, the target unchanged and
+ * no file written; a map merged into itself has nothing new. */
 static void
 test_refused (void)
 {
@@ -321,7 +322,33 @@ test_refused (void)
     g_assert_true (g_file_set_contents (cut, bytes, len / 2, NULL));
   }
   g_autofree char *missing = g_build_filename (p.dir, "missing.sqlite", NULL);
-  const char *bad[] = { text, cut, missing, p.dir };
+  /* from a newer Community Map */
+  g_autofree char *newer = g_build_filename (p.dir, "newer.sqlite", NULL);
+  copy_file (p.b, newer);
+  {
+    sqlite3 *db = NULL;
+    g_assert_cmpint (sqlite3_open (newer, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE cm_meta SET value = '99' WHERE key ="
+                                       " 'schema_version'", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  /* hostile: a trigger that would write a file when the copy made to version another
+   * program's edit writes its clock (SpatiaLite's file functions are not there to call) */
+  g_autofree char *hostile = g_build_filename (p.dir, "hostile.sqlite", NULL);
+  g_autofree char *pwned = g_build_filename (p.dir, "pwned.txt", NULL);
+  copy_file (p.b, hostile);
+  {
+    sqlite3 *db = NULL;
+    g_assert_cmpint (sqlite3_open (hostile, &db), ==, SQLITE_OK);
+    g_autofree char *sql = g_strdup_printf (
+        "CREATE TRIGGER evil AFTER INSERT ON cm_clock BEGIN SELECT BlobToFile(x'41', '%s'); END;"
+        "UPDATE resources SET name = '改' WHERE id = 1;",
+        pwned);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  g_setenv ("SPATIALITE_SECURITY", "relaxed", TRUE);
+  const char *bad[] = { text, cut, missing, p.dir, newer, hostile };
   for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr (GError) error = NULL;
@@ -332,6 +359,8 @@ test_refused (void)
       g_autofree char *now = cm_test_sha256 (p.a);
       g_assert_cmpstr (now, ==, sha);
     }
+  g_assert_false (g_file_test (pwned, G_FILE_TEST_EXISTS));
+  g_unsetenv ("SPATIALITE_SECURITY");
   g_autoptr (CmMergeReport) self = merge (p.sa, p.a);
   g_assert_true (self->nothing_new);
   pair_teardown (&p);

@@ -605,6 +605,11 @@ open_other (const char *path, char **tmp, GError **error)
   /* cm_store_open versions what other programs wrote, under an id made from the map's content:
    * merging the same file twice gives them the same versions (nothing new) */
   CmStore *up = cm_store_open (*tmp, error);
+  if (up == NULL && error && *error)
+    {
+      g_autofree char *dn = g_filename_display_basename (path);
+      g_prefix_error (error, _("“%s” could not be brought up to date in a temporary copy: "), dn);
+    }
   if (up == NULL)
     {
       g_clear_object (&up);
