@@ -227,6 +227,7 @@ typedef struct
   GHashTable *target_clock, *other_clock;
   sqlite3_value *one; /* the integer 1 */
   CmMergeReport *report;
+  GHashTable *statements; /* SQL → sqlite3_stmt* on the target, prepared once per merge */
 } Merge;
 
 static gboolean
@@ -280,14 +281,11 @@ versioned_columns (CmStore *store, const char *table, GError **error)
   return columns;
 }
 
+/* Binds the arguments (type, value pairs: SQLITE_TEXT and a string, SQLITE_INTEGER and a
+ * gint64, -1 and an sqlite3_value; 0 ends them) and runs @stmt once. */
 static gboolean
-bind_exec (CmStore *store, const char *sql, GError **error, ...)
+run_bound (CmStore *store, sqlite3_stmt *stmt, GError **error, va_list args)
 {
-  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  va_list args;
-  va_start (args, error);
   for (int i = 1;; i++)
     {
       int type = va_arg (args, int);
@@ -300,11 +298,44 @@ bind_exec (CmStore *store, const char *sql, GError **error, ...)
       else
         sqlite3_bind_value (stmt, i, va_arg (args, sqlite3_value *));
     }
-  va_end (args);
   gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
     _cm_store_set_sqlite_error (store, error, _("write the merged map"));
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return ok;
+}
+
+static gboolean
+bind_exec (CmStore *store, const char *sql, GError **error, ...)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  va_list args;
+  va_start (args, error);
+  gboolean ok = run_bound (store, stmt, error, args);
+  va_end (args);
   sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* Like bind_exec, on the target, with the statement prepared once per merge. */
+static gboolean
+merge_exec (Merge *m, const char *sql, GError **error, ...)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (m->statements, sql);
+  if (stmt == NULL)
+    {
+      stmt = _cm_store_prepare (m->target, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      g_hash_table_insert (m->statements, g_strdup (sql), stmt);
+    }
+  va_list args;
+  va_start (args, error);
+  gboolean ok = run_bound (m->target, stmt, error, args);
+  va_end (args);
   return ok;
 }
 
@@ -421,7 +452,9 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
                                               cols->str, params->str);
       g_string_free (cols, TRUE);
       g_string_free (params, TRUE);
-      sqlite3_stmt *stmt = _cm_store_prepare (m->target, sql, error);
+      sqlite3_stmt *stmt = g_hash_table_lookup (m->statements, sql);
+      if (stmt == NULL && (stmt = _cm_store_prepare (m->target, sql, error)) != NULL)
+        g_hash_table_insert (m->statements, g_strdup (sql), stmt);
       ok = stmt != NULL;
       if (ok)
         {
@@ -436,7 +469,8 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
           ok = sqlite3_step (stmt) == SQLITE_DONE;
           if (!ok)
             _cm_store_set_sqlite_error (m->target, error, _("write the merged map"));
-          sqlite3_finalize (stmt);
+          sqlite3_reset (stmt);
+          sqlite3_clear_bindings (stmt);
         }
       if (now_deleted)
         counts->deleted += 0; /* a row that arrives deleted is no news */
@@ -452,14 +486,14 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
             continue;
           g_autofree char *sql = g_strdup_printf ("UPDATE %s SET \"%s\" = ?1 WHERE uuid = ?2",
                                                   t->table, (const char *) t->columns->pdata[c]);
-          ok = bind_exec (m->target, sql, error, -1, p->value, SQLITE_TEXT, uuid, 0);
+          ok = merge_exec (m, sql, error, -1, p->value, SQLITE_TEXT, uuid, 0);
         }
       if (ok)
         {
           g_autofree char *now = _cm_now_utc ();
           g_autofree char *sql = g_strdup_printf ("UPDATE %s SET updated_at = ?1 WHERE uuid = ?2",
                                                   t->table);
-          ok = bind_exec (m->target, sql, error, SQLITE_TEXT, now, SQLITE_TEXT, uuid, 0);
+          ok = merge_exec (m, sql, error, SQLITE_TEXT, now, SQLITE_TEXT, uuid, 0);
         }
       if (!was_deleted && now_deleted)
         counts->deleted++;
@@ -470,9 +504,9 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
   /* its versions and conflicts, as merged (the writes above noted nothing to stamp: the
    * pending notes are cleared at the end) */
   if (ok)
-    ok = bind_exec (m->target, "DELETE FROM cm_versions WHERE layer = ?1 AND uuid = ?2", error,
+    ok = merge_exec (m, "DELETE FROM cm_versions WHERE layer = ?1 AND uuid = ?2", error,
                     SQLITE_TEXT, t->table, SQLITE_TEXT, uuid, 0) &&
-         bind_exec (m->target, "DELETE FROM cm_conflicts WHERE layer = ?1 AND uuid = ?2", error,
+         merge_exec (m, "DELETE FROM cm_conflicts WHERE layer = ?1 AND uuid = ?2", error,
                     SQLITE_TEXT, t->table, SQLITE_TEXT, uuid, 0);
   /* the row's version: the one most of its fields have; the others a row each */
   const CmVersion *whole = NULL;
@@ -489,7 +523,7 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
         best_count = count, whole = v;
     }
   if (ok && whole)
-    ok = bind_exec (m->target, "INSERT INTO cm_versions VALUES (?1, ?2, '', ?3, ?4)", error,
+    ok = merge_exec (m, "INSERT INTO cm_versions VALUES (?1, ?2, '', ?3, ?4)", error,
                     SQLITE_TEXT, t->table, SQLITE_TEXT, uuid, SQLITE_TEXT, whole->site,
                     SQLITE_INTEGER, whole->counter, 0);
   for (guint c = 0; ok && c < n; c++)
@@ -497,7 +531,7 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
       const CmVersion *v = &((Pair *) live->pdata[c])->version;
       if (v->site == NULL || version_equal (v, whole))
         continue;
-      ok = bind_exec (m->target, "INSERT INTO cm_versions VALUES (?1, ?2, ?3, ?4, ?5)", error,
+      ok = merge_exec (m, "INSERT INTO cm_versions VALUES (?1, ?2, ?3, ?4, ?5)", error,
                       SQLITE_TEXT, t->table, SQLITE_TEXT, uuid, SQLITE_TEXT,
                       (const char *) t->columns->pdata[c], SQLITE_TEXT, v->site, SQLITE_INTEGER,
                       v->counter, 0);
@@ -505,7 +539,7 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
   for (guint i = 0; ok && i < conflicts->len; i++)
     {
       Pair *p = &g_array_index (conflicts, Pair, i);
-      ok = bind_exec (m->target, "INSERT OR IGNORE INTO cm_conflicts VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      ok = merge_exec (m, "INSERT OR IGNORE INTO cm_conflicts VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                       error, SQLITE_TEXT, t->table, SQLITE_TEXT, uuid, SQLITE_TEXT,
                       (const char *) conflict_fields->pdata[i], SQLITE_TEXT, p->version.site,
                       SQLITE_INTEGER, p->version.counter, -1, p->value, 0);
@@ -684,6 +718,12 @@ merge_tables (Merge *m, GHashTable *rows, GError **error)
   return ok;
 }
 
+static void
+statement_free (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
 CmMergeReport *
 cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **error)
 {
@@ -704,6 +744,7 @@ cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **er
       return NULL;
     }
   Merge m = { target, other };
+  m.statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
   m.report = g_new0 (CmMergeReport, 1);
   m.report->tables = g_array_new (FALSE, TRUE, sizeof (CmMergeCounts));
   sqlite3_stmt *one = _cm_store_prepare (target, "SELECT 1", error);
@@ -753,6 +794,7 @@ cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **er
   m.report->applied = ok && !dry_run;
 
   sqlite3_value_free (m.one);
+  g_hash_table_unref (m.statements);
   g_clear_pointer (&m.target_clock, g_hash_table_unref);
   g_clear_pointer (&m.other_clock, g_hash_table_unref);
   g_clear_object (&other);
