@@ -383,8 +383,9 @@ test_other_brought_up_to_date (void)
   g_autofree char *sha_b = cm_test_sha256 (p.b);
   g_autoptr (CmMergeReport) r = merge (p.sa, p.b);
   g_assert_cmpint (g_array_index (r->tables, CmMergeCounts, CM_LAYER_RESOURCES).changed, ==, 1);
-  g_autofree char *name = query_text (p.sa, g_strdup_printf ("SELECT name FROM resources WHERE"
-                                                             " uuid = '%s'", p.f[1]));
+  g_autofree char *sql_name = g_strdup_printf ("SELECT name FROM resources WHERE uuid = '%s'",
+                                               p.f[1]);
+  g_autofree char *name = query_text (p.sa, sql_name);
   g_assert_cmpstr (name, ==, "别的程序改的\n");
   g_autofree char *sha_after = cm_test_sha256 (p.b);
   g_assert_cmpstr (sha_b, ==, sha_after);
