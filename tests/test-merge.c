@@ -303,6 +303,25 @@ test_resolve (void)
     }
 }
 
+/* A station kind one copy added arrives in the other (a union by key); merging again brings
+ * nothing new. */
+static void
+test_kinds (void)
+{
+  Pair p;
+  pair_setup (&p);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *key = cm_store_add_kind (p.sb, CM_LAYER_STATIONS, "楼门服务点", 200, &error);
+  g_assert_no_error (error);
+  g_autoptr (CmMergeReport) r = merge (p.sa, p.b);
+  g_assert_false (r->nothing_new);
+  g_autoptr (CmKind) kind = cm_store_get_kind (p.sa, CM_LAYER_STATIONS, key, &error);
+  g_assert_nonnull (kind);
+  g_autoptr (CmMergeReport) again = merge (p.sa, p.b);
+  g_assert_true (again->nothing_new);
+  pair_teardown (&p);
+}
+
 /* Files that are not a map to merge (text, cut, missing, a folder, from a newer version, one
  * with a trigger that would write a file) are refused with the reason, the target unchanged and
  * no file written; a map merged into itself has nothing new. */
@@ -642,6 +661,7 @@ main (int argc, char **argv)
   g_test_add_func ("/merge/conflict", test_conflict);
   g_test_add_func ("/merge/delete-and-add", test_delete_and_add);
   g_test_add_func ("/merge/resolve", test_resolve);
+  g_test_add_func ("/merge/kinds", test_kinds);
   g_test_add_func ("/merge/refused", test_refused);
   g_test_add_func ("/merge/other-brought-up-to-date", test_other_brought_up_to_date);
   g_test_add_func ("/merge/property", test_property);

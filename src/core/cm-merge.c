@@ -724,6 +724,42 @@ statement_free (gpointer stmt)
   sqlite3_finalize (stmt);
 }
 
+/* The kinds and categories a copy added (docs/merge.md rule 6): a union by key. A kind both
+ * copies have keeps the target's labels. */
+static gboolean
+merge_keyed (Merge *m, const char *table, const char *columns, guint n_columns, GError **error)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT %s FROM %s", columns, table);
+  GString *params = g_string_new (NULL);
+  for (guint i = 0; i < n_columns; i++)
+    g_string_append_printf (params, "%s?%u", i ? ", " : "", i + 1);
+  g_autofree char *insert = g_strdup_printf ("INSERT OR IGNORE INTO %s (%s) VALUES (%s)", table,
+                                             columns, params->str);
+  g_string_free (params, TRUE);
+  sqlite3_stmt *from = _cm_store_prepare (m->other, select, error);
+  if (from == NULL)
+    return FALSE;
+  sqlite3_stmt *to = _cm_store_prepare (m->target, insert, error);
+  CmMergeCounts counts = { table };
+  gboolean ok = to != NULL;
+  while (ok && sqlite3_step (from) == SQLITE_ROW)
+    {
+      for (guint i = 0; i < n_columns; i++)
+        sqlite3_bind_value (to, (int) i + 1, sqlite3_column_value (from, (int) i));
+      ok = sqlite3_step (to) == SQLITE_DONE;
+      if (!ok)
+        _cm_store_set_sqlite_error (m->target, error, _("write the merged map"));
+      counts.added += sqlite3_changes (_cm_store_get_db (m->target)) > 0 && ok;
+      sqlite3_reset (to);
+    }
+  sqlite3_finalize (from);
+  sqlite3_finalize (to);
+  if (counts.added > 0)
+    m->report->nothing_new = FALSE;
+  g_array_append_val (m->report->tables, counts);
+  return ok;
+}
+
 CmMergeReport *
 cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **error)
 {
@@ -772,7 +808,11 @@ cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **er
   if (ok)
     {
       m.report->nothing_new = g_hash_table_size (rows) == 0;
-      ok = merge_tables (&m, rows, error);
+      ok = merge_tables (&m, rows, error) &&
+           merge_keyed (&m, "kinds", "layer, key, label_zh, label_en, service_radius_m, category,"
+                                     " sort_order", 7, error) &&
+           merge_keyed (&m, "categories", "key, label_zh, label_en, geometry, icon, color, osm,"
+                                          " sort_order", 8, error);
     }
   /* what the merge wrote has the versions it brought, not this session's; the clock has seen
    * what the other had */
