@@ -146,3 +146,14 @@ cm_test_geod_distance (double lon1, double lat1, double lon2, double lat2)
   geod_inverse (&g, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2);
   return s12;
 }
+
+GBytes *
+cm_test_point_wkb (gpointer store, double lon, double lat)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT AsBinary(MakePoint(%.7f, %.7f, 4326))", lon, lat);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  GBytes *b = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  return b;
+}

@@ -18,6 +18,8 @@ gint64 cm_test_query_int (gpointer store, const char *sql);
 /* Turns the new map at @path back into one of schema @version as an older Community Map wrote
  * it (tables and columns removed, the version set): for the migration tests. */
 void cm_test_make_old_map (const char *path, int version);
+/* A point at @lon, @lat as WKB (SpatiaLite's MakePoint, through @store). */
+GBytes *cm_test_point_wkb (gpointer store, double lon, double lat);
 /* Metres between two longitude/latitude points by PROJ's geod_inverse on WGS 84: the
  * reference the analysis tests measure against. */
 double cm_test_geod_distance (double lon1, double lat1, double lon2, double lat2);

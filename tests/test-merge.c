@@ -22,23 +22,12 @@ copy_file (const char *from, const char *to)
   g_assert_true (g_file_set_contents (to, bytes, len, &error));
 }
 
-static GBytes *
-point (CmStore *store, double lon, double lat)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT AsBinary(MakePoint(%.7f, %.7f, 4326))", lon, lat);
-  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  GBytes *b = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-  sqlite3_finalize (stmt);
-  return b;
-}
-
 static char *
 add_point (CmStore *store, const char *name, double lon, double lat)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
-  g_autoptr (GBytes) p = point (store, lon, lat);
+  g_autoptr (GBytes) p = cm_test_point_wkb (store, lon, lat);
   cm_feature_set_wkb (f, p);
   cm_feature_set_name (f, name);
   cm_feature_set_category (f, "other");
@@ -70,7 +59,7 @@ move_feature (CmStore *store, const char *uuid, double lon, double lat)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CmFeature) f = get (store, uuid);
-  g_autoptr (GBytes) p = point (store, lon, lat);
+  g_autoptr (GBytes) p = cm_test_point_wkb (store, lon, lat);
   cm_feature_set_wkb (f, p);
   g_assert_true (cm_store_update_feature (store, f, &error));
 }
@@ -508,7 +497,7 @@ random_edit (GRand *rand, CmStore *store, int copy, int step, GPtrArray *writes)
     cm_feature_set_category (f, categories[g_rand_int_range (rand, 0, 4)]), field = "category";
   else if (op == 3)
     {
-      g_autoptr (GBytes) p = point (store, 116.3 + g_rand_double (rand) * 0.01,
+      g_autoptr (GBytes) p = cm_test_point_wkb (store, 116.3 + g_rand_double (rand) * 0.01,
                                     40.0 + g_rand_double (rand) * 0.01);
       cm_feature_set_wkb (f, p);
       field = "geom";

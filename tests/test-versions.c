@@ -11,23 +11,12 @@
 #include "cm-store-private.h"
 #include "cm-test-util.h"
 
-static GBytes *
-point_wkb (CmStore *store, double lon, double lat)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT AsBinary(MakePoint(%f, %f, 4326))", lon, lat);
-  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, NULL);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  GBytes *b = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-  sqlite3_finalize (stmt);
-  return b;
-}
-
 static CmFeature *
 add_clinic (CmStore *store, const char *name)
 {
   g_autoptr (GError) error = NULL;
   CmFeature *f = cm_feature_new (CM_LAYER_RESOURCES);
-  g_autoptr (GBytes) p = point_wkb (store, 116.32, 40.0);
+  g_autoptr (GBytes) p = cm_test_point_wkb (store, 116.32, 40.0);
   cm_feature_set_wkb (f, p);
   cm_feature_set_name (f, name);
   cm_feature_set_category (f, "health_station");
@@ -93,7 +82,7 @@ test_edits (void)
 
   /* refused (a bow-tie is no point): nothing stored, no version */
   g_autoptr (CmFeature) bad = cm_feature_new (CM_LAYER_BUILDINGS);
-  g_autoptr (GBytes) p = point_wkb (store, 116.3, 40.0);
+  g_autoptr (GBytes) p = cm_test_point_wkb (store, 116.3, 40.0);
   cm_feature_set_wkb (bad, p);
   g_assert_false (cm_store_add_feature (store, bad, &error));
   g_clear_error (&error);

@@ -851,20 +851,6 @@ cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **er
 
 /* ---- conflicts, listed and resolved ------------------------------------------------------------ */
 
-/* Whether @table is a versioned table (names read from a file are checked before SQL uses
- * them). */
-static gboolean
-known_table (const char *table)
-{
-  for (int i = 0; i < CM_N_LAYERS; i++)
-    if (g_strcmp0 (cm_layer_get_info (i)->table, table) == 0)
-      return TRUE;
-  for (const char *const *t = cm_versions_record_tables; *t; t++)
-    if (g_strcmp0 (*t, table) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static gboolean
 known_column (GPtrArray *columns, const char *field)
 {
@@ -980,7 +966,7 @@ cm_merge_list_conflicts (CmStore *store, GError **error)
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       const char *table = (const char *) sqlite3_column_text (stmt, 0);
-      if (!known_table (table))
+      if (!cm_versions_is_versioned_table (table))
         continue;
       CmConflict *c = read_conflict (store, table, (const char *) sqlite3_column_text (stmt, 1),
                                      NULL, NULL);
@@ -1006,7 +992,7 @@ cm_merge_resolve (CmStore *store, const char *uuid, CmResolve keep, char **new_u
                                : NULL;
   sqlite3_finalize (stmt);
   g_autoptr (GPtrArray) theirs = g_ptr_array_new_with_free_func ((GDestroyNotify) sqlite3_value_free);
-  CmConflict *c = table && known_table (table) ? read_conflict (store, table, uuid, theirs, error)
+  CmConflict *c = table && cm_versions_is_versioned_table (table) ? read_conflict (store, table, uuid, theirs, error)
                                                : NULL;
   if (c == NULL)
     {

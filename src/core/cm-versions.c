@@ -181,8 +181,8 @@ _cm_versions_stamp (CmStore *store, GError **error)
   return stamp_with (store, site, counter, error);
 }
 
-static gboolean
-known_table (const char *table)
+gboolean
+cm_versions_is_versioned_table (const char *table)
 {
   for (int i = 0; i < CM_N_LAYERS; i++)
     if (g_strcmp0 (cm_layer_get_info (i)->table, table) == 0)
@@ -236,7 +236,7 @@ outside_site (CmStore *store, GError **error)
   while (sqlite3_step (rows) == SQLITE_ROW)
     {
       const char *table = (const char *) sqlite3_column_text (rows, 0);
-      if (!known_table (table))
+      if (!cm_versions_is_versioned_table (table))
         continue;
       g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE uuid = ?1", table);
       sqlite3_stmt *row = _cm_store_prepare (store, sql, NULL);

@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 /* The tables that are versioned besides the layers: their rows are keyed by uuid too. */
 extern const char *const cm_versions_record_tables[];
 
+/* Whether @table is a layer's table or one of those: names read from a file (cm_pending,
+ * cm_conflicts) are checked with it before any SQL uses them. */
+gboolean cm_versions_is_versioned_table (const char *table);
+
 typedef struct
 {
   char *site;      /* the session's id */
