@@ -681,6 +681,17 @@ expect 1 "$CMAP" merge "$dir/ma.sqlite" "$dir/add.geojson"; one_line_error
 expect 2 "$CMAP" merge "$dir/ma.sqlite"; one_line_error
 [ "$(sha256sum <"$dir/ma.sqlite")" = "$before" ] || fail "a refused merge changed the map"
 "$CMAP" check "$dir/ma.sqlite" >/dev/null || fail "cmap check after merging"
-ok "merge: dry run writes nothing; 1 added, 1 deleted, 1 conflict (JSON); again nothing new (sha256); conflicts --json whole; resolve --keep theirs travels to the other copy; a file not a map refused in one line, the map unchanged"
+# a map of another place (Porto, not the Beijing demo) is probably the wrong file: refused
+# without --force, merged with it
+expect 0 "$CMAP" new "$dir/porto.sqlite" --name porto
+expect 0 "$CMAP" import "$dir/porto.sqlite" "$CM_SHARED_DATA/porto-centro/pois.geojson"
+before=$(sha256sum <"$dir/ma.sqlite")
+expect 1 "$CMAP" merge "$dir/ma.sqlite" "$dir/porto.sqlite"; one_line_error
+grep -q "covers another area than this map" "$dir/err" || fail "merge of another place: $(cat "$dir/err")"
+[ "$(sha256sum <"$dir/ma.sqlite")" = "$before" ] || fail "a merge of another place changed the map"
+expect 0 "$CMAP" merge "$dir/ma.sqlite" "$dir/porto.sqlite" --force --json
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['merged'][0]['tables']['resources']; assert r['added'] == 5096, r" "$dir/out" \
+  || fail "merge --force: $(cat "$dir/out")"
+ok "merge: dry run writes nothing; 1 added, 1 deleted, 1 conflict (JSON); again nothing new (sha256); conflicts --json whole; resolve --keep theirs travels to the other copy; a file not a map refused in one line, the map unchanged; a map of another place refused without --force"
 
 echo "1..$n"

@@ -6,12 +6,14 @@
 
 #include <glib/gi18n.h>
 
-static gboolean opt_dry_run, opt_json;
+static gboolean opt_dry_run, opt_json, opt_force;
 
 static const GOptionEntry options[] = {
   { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run,
     N_("Only say what would come in; change nothing"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("What came in, as JSON"), NULL },
+  { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force,
+    N_("Merge a map even when its area and this map's do not meet"), NULL },
   { NULL }
 };
 
@@ -74,6 +76,22 @@ run (CmStore *store, char **args)
   for (guint i = 1; args[i]; i++)
     {
       g_autoptr (GError) error = NULL;
+      gboolean meet = TRUE;
+      if (!opt_force && !cm_merge_areas_meet (store, args[i], &meet, &error))
+        {
+          g_string_free (out, TRUE);
+          return cmap_fail (error);
+        }
+      if (!meet)
+        {
+          g_autofree char *dn = g_filename_display_basename (args[i]);
+          g_string_free (out, TRUE);
+          g_set_error (&error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                       _("%s covers another area than this map: it is probably not a copy of "
+                         "it. Nothing was merged; to merge it anyway, add --force"),
+                       dn);
+          return cmap_fail (error);
+        }
       g_autoptr (CmMergeReport) r = cm_merge (store, args[i], opt_dry_run, &error);
       if (r == NULL)
         {

@@ -1056,3 +1056,42 @@ cm_merge_resolve (CmStore *store, const char *uuid, CmResolve keep, char **new_u
   cm_conflict_free (c);
   return ok;
 }
+
+/* ---- the area a map covers ---------------------------------------------------------------------- */
+
+static gboolean
+map_box (CmStore *store, double box[4], gboolean *any, GError **error)
+{
+  *any = FALSE;
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    {
+      CmLayerStats stats;
+      if (!cm_store_get_layer_stats (store, i, &stats, error))
+        return FALSE;
+      if (stats.count == 0)
+        continue;
+      if (!*any)
+        memcpy (box, stats.bbox, sizeof stats.bbox);
+      box[0] = MIN (box[0], stats.bbox[0]), box[1] = MIN (box[1], stats.bbox[1]);
+      box[2] = MAX (box[2], stats.bbox[2]), box[3] = MAX (box[3], stats.bbox[3]);
+      *any = TRUE;
+    }
+  return TRUE;
+}
+
+gboolean
+cm_merge_areas_meet (CmStore *target, const char *other_path, gboolean *meet, GError **error)
+{
+  g_autoptr (CmStore) other = cm_store_open_to_read (other_path, error);
+  if (other == NULL)
+    return FALSE;
+  double a[4], b[4];
+  gboolean any_a, any_b;
+  if (!map_box (target, a, &any_a, error) || !map_box (other, b, &any_b, error))
+    return FALSE;
+  const double margin = 0.01; /* degrees: about 1 km */
+  *meet = !any_a || !any_b ||
+          (a[0] - margin <= b[2] && b[0] - margin <= a[2] && a[1] - margin <= b[3] &&
+           b[1] - margin <= a[3]);
+  return TRUE;
+}

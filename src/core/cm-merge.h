@@ -33,6 +33,12 @@ typedef struct
 void cm_merge_report_free (CmMergeReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmMergeReport, cm_merge_report_free)
 
+/* Whether the features of @target and of the map at @other_path lie in one area (their boxes
+ * meet, 1 km apart at most), or either has none: two maps far apart are probably not copies of
+ * one map, and a person is asked before merging them. */
+gboolean cm_merge_areas_meet (CmStore *target, const char *other_path, gboolean *meet,
+                              GError **error);
+
 /* Merges the map at @other_path into @target (nothing written when @dry_run). */
 CmMergeReport *cm_merge (CmStore *target, const char *other_path, gboolean dry_run,
                          GError **error);
