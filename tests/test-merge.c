@@ -2,6 +2,7 @@
 /* test-merge.c: copies of a map merged (docs/merge.md): the rules case by case, and 200 seeded
  * runs of random edits on 3–5 byte-identical copies merged in random orders — every copy that
  * has seen the others ends with the same features and the same conflicts, and no edit is lost. */
+#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -290,6 +291,47 @@ test_resolve (void)
       g_assert_cmpstr (state_a, ==, state_b);
       pair_teardown (&p);
     }
+}
+
+/* Photos, workshops and contributors merge as features do: a photo added on one copy and a
+ * workshop on the other arrive in both; a photo deleted on one copy and untouched on the
+ * other is deleted. (Photos are added outside a transaction of the store's: their versions come
+ * with the next write, here the rename.) */
+static void
+test_records (void)
+{
+  Pair p;
+  pair_setup (&p);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *jpeg = g_build_filename (p.dir, "photo.jpg", NULL);
+  g_autoptr (GdkPixbuf) pixels = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 64, 48);
+  gdk_pixbuf_fill (pixels, 0xff0000ff);
+  g_assert_true (gdk_pixbuf_save (pixels, jpeg, "jpeg", &error, NULL));
+  g_autoptr (CmFeature) f = get (p.sb, p.f[0]);
+  g_autofree char *photo = cm_store_add_photo (p.sb, f, jpeg, &error);
+  g_assert_no_error (error);
+  g_autofree char *kept = cm_store_add_photo (p.sb, f, jpeg, &error);
+  rename_feature (p.sb, p.f[0], "有照片");
+  g_autofree char *workshop = cm_store_add_workshop (p.sa, "第一次工作坊", "2026-11-20", "社区中心",
+                                                     &error);
+  g_assert_no_error (error);
+  rename_feature (p.sa, p.f[1], "工作坊后");
+  cm_merge_report_free (merge (p.sa, p.b));
+  cm_merge_report_free (merge (p.sb, p.a));
+  for (int k = 0; k < 2; k++)
+    {
+      CmStore *s = k ? p.sb : p.sa;
+      g_assert_cmpint (cm_test_query_int (s, "SELECT count(*) FROM photos WHERE deleted = 0"), ==, 2);
+      g_assert_cmpint (cm_test_query_int (s, "SELECT count(*) FROM workshops WHERE"
+                                             " name = '第一次工作坊'"), ==, 1);
+    }
+  g_assert_true (cm_store_delete_photo (p.sa, photo, &error));
+  cm_merge_report_free (merge (p.sb, p.a));
+  g_autofree char *sql = g_strdup_printf ("SELECT deleted FROM photos WHERE uuid = '%s'", photo);
+  g_assert_cmpint (cm_test_query_int (p.sb, sql), ==, 1);
+  g_autofree char *state_a = state_of (p.sa), *state_b = state_of (p.sb);
+  g_assert_cmpstr (state_a, ==, state_b);
+  pair_teardown (&p);
 }
 
 /* A station kind one copy added arrives in the other (a union by key); merging again brings
@@ -650,6 +692,7 @@ main (int argc, char **argv)
   g_test_add_func ("/merge/conflict", test_conflict);
   g_test_add_func ("/merge/delete-and-add", test_delete_and_add);
   g_test_add_func ("/merge/resolve", test_resolve);
+  g_test_add_func ("/merge/records", test_records);
   g_test_add_func ("/merge/kinds", test_kinds);
   g_test_add_func ("/merge/refused", test_refused);
   g_test_add_func ("/merge/other-brought-up-to-date", test_other_brought_up_to_date);
