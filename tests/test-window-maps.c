@@ -325,6 +325,109 @@ test_import_spatialite_table (void)
   g_assert_true (wait_for_window_gone (10000));
 }
 
+/* Merge Another Map…: a copy of the map renamed a resource (which this map renamed too) and
+ * added one; the summary says what comes in before anything is written (Cancel writes
+ * nothing); Merge brings both versions of the name (one live, one for review) and the new
+ * resource as one step, which Ctrl+Z undoes and Ctrl+Shift+Z redoes. A map of another area is
+ * asked about first. */
+static void
+test_merge_another_map (void)
+{
+  g_autofree char *path = copy_demo_map ("merge-here.sqlite");
+  g_autofree char *other = copy_demo_map ("merge-other.sqlite");
+  map_path = path;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  {
+    /* the other copy: a rename and a new resource */
+    g_autoptr (CmStore) store = cm_store_open (other, &error);
+    g_assert_no_error (error);
+    sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT uuid FROM resources WHERE deleted = 0"
+                                                   " ORDER BY id LIMIT 1", NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    g_autoptr (CmFeature) f = cm_store_get_feature (store, CM_LAYER_RESOURCES, uuid, &error);
+    cm_feature_set_name (f, "乙改的名字");
+    g_assert_true (cm_store_update_feature (store, f, &error));
+    g_autoptr (CmFeature) added = cm_feature_new (CM_LAYER_RESOURCES);
+    g_autoptr (GBytes) p = cm_test_point_wkb (store, 116.32, 40.0);
+    cm_feature_set_wkb (added, p);
+    cm_feature_set_name (added, "另一台电脑画的");
+    cm_feature_set_category (added, "other");
+    g_assert_true (cm_store_add_feature (store, added, &error));
+  }
+  {
+    /* this copy renames it too, before the window opens */
+    g_autoptr (CmStore) store = cm_store_open (path, &error);
+    g_autoptr (CmFeature) f = cm_store_get_feature (store, CM_LAYER_RESOURCES, uuid, &error);
+    cm_feature_set_name (f, "甲改的名字");
+    g_assert_true (cm_store_update_feature (store, f, &error));
+  }
+  open_window (path);
+  wait_for_tiles ();
+  g_autofree char *name_sql = g_strdup_printf ("SELECT name = '甲改的名字' FROM resources WHERE"
+                                               " uuid = '%s'", uuid);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 244);
+
+  cm_window_merge_file (window, other);
+  GtkWindow *ask = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "Merge “merge-other.sqlite” into This Map?");
+  g_assert_nonnull (ask);
+  const char *body = adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (ask));
+  g_test_message ("%s", body);
+  g_assert_nonnull (strstr (body, "1 added"));
+  g_assert_nonnull (strstr (body, "1 feature was changed on both copies"));
+  x_key_in (ask, "Escape"); /* cancel: nothing written */
+  spin (300);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 244);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM cm_conflicts"), ==, 0);
+
+  cm_window_merge_file (window, other);
+  ask = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "Merge “merge-other.sqlite” into This Map?");
+  g_assert_nonnull (ask);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ask), "merge");
+  gtk_window_close (ask); /* as a click on Merge does: response() alone leaves it open */
+  spin (300);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 245);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM cm_conflicts WHERE field = 'name'"), ==, 1);
+  g_autofree char *both = g_strdup_printf ("SELECT count(*) FROM (SELECT name FROM resources WHERE"
+                                           " uuid = '%s' UNION SELECT value FROM cm_conflicts"
+                                           " WHERE uuid = '%s') WHERE name IN ('甲改的名字',"
+                                           " '乙改的名字')", uuid, uuid);
+  g_assert_cmpint (count_rows (both), ==, 2);
+
+  /* one step: undone, the new resource goes and the name is this copy's again */
+  x_key ("ctrl+z");
+  spin (200);
+  g_test_message ("after undo: %" G_GINT64_FORMAT " live, name ours %" G_GINT64_FORMAT,
+                  count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"),
+                  count_rows (name_sql));
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 244);
+  g_assert_cmpint (count_rows (name_sql), ==, 1);
+  x_key ("ctrl+shift+z");
+  spin (200);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 245);
+
+  /* a map of another area: asked first */
+  g_autofree char *porto = g_build_filename (g_path_get_dirname (path), "porto.sqlite", NULL);
+  {
+    g_autoptr (CmStore) store = cm_store_create (porto, "porto", &error);
+    g_autoptr (CmImportReport) report = cm_import_report_new ();
+    g_autofree char *pois = cm_test_data ("porto-centro/pois.geojson");
+    g_assert_true (cm_import_file (store, pois, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                   &error));
+  }
+  cm_window_merge_file (window, porto);
+  ask = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "Another Area");
+  g_assert_nonnull (ask);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ask), "cancel");
+  gtk_window_close (ask);
+  spin (200);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 245);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for_window_gone (10000));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -339,5 +442,6 @@ main (int argc, char **argv)
   g_test_add_func ("/maps/far-import-asks", test_far_import_asks);
   g_test_add_func ("/maps/open-refuses-text-file", test_open_refuses_text_file);
   g_test_add_func ("/maps/import-spatialite-table", test_import_spatialite_table);
+  g_test_add_func ("/maps/merge-another-map", test_merge_another_map);
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
  *   cm-window-workshop.c      the workshop and who is drawing, Who Drew What
  *   cm-window-workshop-mode.c the full-screen window for a workshop, the long-press menu
  *   cm-window-photos.c        the selected feature's photos
+ *   cm-window-merge.c         Merge Another Map… (docs/merge.md)
  *
  * and the widgets it holds: CmAnalysisPanel (cm-analysis-panel.c), CmFeatureForm, the map
  * layers (cm-*-layer.c) and tile sources. */
@@ -133,6 +134,8 @@ void _cm_window_select_feature (CmWindow *self, CmFeature *feature);
 /* Draws again what changed in @layer (CM_LAYER_NONE: any) inside @bbox, and the counts,
  * legend and labels. */
 void _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4]);
+/* cm-window-merge.c */
+void _cm_window_merge_class_init (GtkWidgetClass *widget_class);
 ShumateViewport *_cm_window_get_viewport (CmWindow *self);
 /* Between the map widget's pixels and longitude/latitude. */
 void _cm_window_to_location (CmWindow *self, double x, double y, double *lon, double *lat);

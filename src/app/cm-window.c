@@ -1794,6 +1794,7 @@ cm_window_class_init (CmWindowClass *klass)
                                        "win.zoom-out", NULL);
   _cm_window_drawing_class_init (widget_class);
   _cm_window_workshop_class_init (widget_class);
+  _cm_window_merge_class_init (widget_class);
   _cm_window_photos_class_init (widget_class);
   g_type_ensure (CM_TYPE_ANALYSIS_PANEL);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, panel_button);

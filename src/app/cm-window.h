@@ -49,6 +49,9 @@ CmLayerForm *cm_window_get_layer_form (CmWindow *self);
 /* Import Table…: the join dialog for the table at @path (NULL, said in a toast, when it is no
  * table). */
 CmJoinDialog *cm_window_import_table (CmWindow *self, const char *path);
+/* Merge Another Map… with @path chosen: asked first when it covers another area, then the
+ * summary of what comes in (Merge or Cancel), then one undoable step. */
+void cm_window_merge_file (CmWindow *self, const char *path);
 /* For tests: the attribute table open (win.table), or NULL. */
 CmLayerTable *cm_window_get_table (CmWindow *self);
 guint cm_window_get_sketch_size (CmWindow *self);

@@ -143,6 +143,19 @@ cm_history_delete (CmHistory *self, CmFeature *feature, GError **error)
   return TRUE;
 }
 
+void
+cm_history_record (CmHistory *self, GPtrArray *before, GPtrArray *after)
+{
+  g_return_if_fail (before->len == after->len);
+  if (after->len == 0)
+    {
+      g_ptr_array_unref (before);
+      g_ptr_array_unref (after);
+      return;
+    }
+  remember_step (self, before, after);
+}
+
 gboolean
 cm_history_can_undo (CmHistory *self)
 {

@@ -27,6 +27,9 @@ gboolean cm_history_update (CmHistory *self, CmFeature *before, CmFeature *featu
 gboolean cm_history_update_many (CmHistory *self, GPtrArray *before, GPtrArray *features,
                                  GError **error);
 gboolean cm_history_delete (CmHistory *self, CmFeature *feature, GError **error);
+/* A change already stored by the caller (a merge) as one step: @before[i] and @after[i] the
+ * snapshots of one feature (an added feature's "before" is it as a tombstone). Takes both. */
+void cm_history_record (CmHistory *self, GPtrArray *before, GPtrArray *after);
 
 gboolean cm_history_can_undo (CmHistory *self);
 gboolean cm_history_can_redo (CmHistory *self);

@@ -501,6 +501,10 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
         counts->changed++;
     }
 
+  if (cm_layer_from_string (t->table) != CM_LAYER_NONE &&
+      ((!mine.exists && theirs.exists) || (mine.exists && changed)))
+    g_ptr_array_add (m->report->rows, g_strdup_printf ("%s\t%s", t->table, uuid));
+
   /* its versions and conflicts, as merged (the writes above noted nothing to stamp: the
    * pending notes are cleared at the end) */
   if (ok)
@@ -674,6 +678,7 @@ cm_merge_report_free (CmMergeReport *report)
   if (report == NULL)
     return;
   g_array_unref (report->tables);
+  g_ptr_array_unref (report->rows);
   g_free (report);
 }
 
@@ -769,6 +774,7 @@ cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **er
       /* a map merged into itself has nothing new */
       CmMergeReport *same = g_new0 (CmMergeReport, 1);
       same->tables = g_array_new (FALSE, TRUE, sizeof (CmMergeCounts));
+      same->rows = g_ptr_array_new_with_free_func (g_free);
       same->nothing_new = TRUE;
       return same;
     }
@@ -783,6 +789,7 @@ cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **er
   m.statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
   m.report = g_new0 (CmMergeReport, 1);
   m.report->tables = g_array_new (FALSE, TRUE, sizeof (CmMergeCounts));
+  m.report->rows = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *one = _cm_store_prepare (target, "SELECT 1", error);
   gboolean ok = one != NULL && _cm_store_exec (target, "BEGIN IMMEDIATE", error);
   if (ok)

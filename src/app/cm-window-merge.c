@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-window-merge.c: Merge Another Map… — a copy carried on a USB stick merged into the open
+ * map (docs/merge.md): asked first when it covers another area, a summary of what comes in
+ * before anything is written, then one undoable step. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cm-category-ui.h"
+#include "cm-window-private.h"
+
+typedef struct
+{
+  CmWindow *window;
+  char *path;
+} Pending;
+
+static void
+pending_free (gpointer data, GClosure *closure)
+{
+  Pending *p = data;
+  g_object_unref (p->window);
+  g_free (p->path);
+  g_free (p);
+}
+
+/* What a report brings, for people: "Buildings: 3 added, 1 changed" per line. */
+static char *
+summary (const CmMergeReport *r, guint *conflicts)
+{
+  GString *text = g_string_new (NULL);
+  *conflicts = 0;
+  for (guint i = 0; i < r->tables->len; i++)
+    {
+      const CmMergeCounts *c = &g_array_index (r->tables, CmMergeCounts, i);
+      *conflicts += c->conflicts;
+      if (c->added + c->changed + c->deleted == 0)
+        continue;
+      CmLayer layer = cm_layer_from_string (c->table);
+      const char *title = layer != CM_LAYER_NONE ? cm_layer_title (layer) : c->table;
+      /* TRANSLATORS: a layer, then what a merge brings to it */
+      g_string_append_printf (text, _("%s: %u added, %u changed, %u deleted\n"), title, c->added,
+                              c->changed, c->deleted);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+merge_now (CmWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dn = g_filename_display_basename (path);
+  /* what the merge will change, as it is now: the step's "before" */
+  g_autoptr (CmMergeReport) dry = cm_merge (self->store, path, TRUE, &error);
+  if (dry == NULL)
+    {
+      _cm_window_toast (self, error->message);
+      return;
+    }
+  GPtrArray *before = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < dry->rows->len; i++)
+    {
+      g_auto (GStrv) key = g_strsplit (dry->rows->pdata[i], "\t", 2);
+      CmFeature *f = cm_store_get_feature (self->store, cm_layer_from_string (key[0]), key[1],
+                                           NULL);
+      g_ptr_array_add (before, f); /* NULL: the merge adds it */
+    }
+  g_autoptr (CmMergeReport) r = cm_merge (self->store, path, FALSE, &error);
+  if (r == NULL)
+    {
+      g_ptr_array_unref (before);
+      _cm_window_toast (self, error->message);
+      return;
+    }
+  GPtrArray *after = g_ptr_array_new_with_free_func (g_object_unref);
+  double box[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  for (guint i = 0; i < dry->rows->len; i++)
+    {
+      g_auto (GStrv) key = g_strsplit (dry->rows->pdata[i], "\t", 2);
+      CmFeature *f = cm_store_get_feature (self->store, cm_layer_from_string (key[0]), key[1],
+                                           NULL);
+      if (f == NULL)
+        f = cm_feature_copy (before->pdata[i]);
+      if (before->pdata[i] == NULL)
+        {
+          /* undoing an add leaves a tombstone, as elsewhere */
+          CmFeature *tomb = cm_feature_copy (f);
+          _cm_feature_set_deleted (tomb, TRUE);
+          before->pdata[i] = tomb;
+        }
+      for (int k = 0; k < 2; k++)
+        {
+          double b[4];
+          cm_feature_get_bbox (k ? f : before->pdata[i], b);
+          box[0] = MIN (box[0], b[0]), box[1] = MIN (box[1], b[1]);
+          box[2] = MAX (box[2], b[2]), box[3] = MAX (box[3], b[3]);
+        }
+      g_ptr_array_add (after, f);
+    }
+  cm_history_record (self->history, before, after);
+  _cm_window_data_changed (self, CM_LAYER_NONE, box);
+  guint conflicts = 0;
+  for (guint i = 0; i < r->tables->len; i++)
+    conflicts += g_array_index (r->tables, CmMergeCounts, i).conflicts;
+  g_autofree char *msg =
+      r->nothing_new
+          ? g_strdup_printf (_("%s: nothing new, this map has it all"), dn)
+          : conflicts > 0
+                ? g_strdup_printf (ngettext ("%s merged; %u feature was changed on both copies: "
+                                             "both versions are kept for review (Ctrl+Z undoes "
+                                             "the merge)",
+                                             "%s merged; %u features were changed on both "
+                                             "copies: both versions are kept for review (Ctrl+Z "
+                                             "undoes the merge)",
+                                             conflicts),
+                                   dn, conflicts)
+                : g_strdup_printf (_("%s merged (Ctrl+Z undoes it)"), dn);
+  _cm_window_toast (self, msg);
+}
+
+static void
+summary_response_cb (AdwMessageDialog *dialog, const char *response, Pending *p)
+{
+  if (g_str_equal (response, "merge") && p->window->store)
+    merge_now (p->window, p->path);
+}
+
+/* The summary: what comes in, then Merge or Cancel. */
+static void
+ask_summary (CmWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dn = g_filename_display_basename (path);
+  g_autoptr (CmMergeReport) r = cm_merge (self->store, path, TRUE, &error);
+  if (r == NULL)
+    {
+      _cm_window_toast (self, error->message);
+      return;
+    }
+  if (r->nothing_new)
+    {
+      g_autofree char *msg = g_strdup_printf (_("%s: nothing new, this map has it all"), dn);
+      _cm_window_toast (self, msg);
+      return;
+    }
+  guint conflicts;
+  g_autofree char *what = summary (r, &conflicts);
+  g_autofree char *heading = g_strdup_printf (_("Merge “%s” into This Map?"), dn);
+  GString *body = g_string_new (what);
+  if (conflicts > 0)
+    g_string_append_printf (body,
+                            ngettext ("%u feature was changed on both copies: both versions "
+                                      "will be kept for you to review.",
+                                      "%u features were changed on both copies: both versions "
+                                      "will be kept for you to review.",
+                                      conflicts),
+                            conflicts);
+  else
+    g_string_append (body, _("No feature was changed on both copies."));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body->str);
+  g_string_free (body, TRUE);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "merge",
+                                    _("_Merge"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "merge");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  Pending *p = g_new0 (Pending, 1);
+  p->window = g_object_ref (self);
+  p->path = g_strdup (path);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (summary_response_cb), p,
+                         pending_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+area_response_cb (AdwMessageDialog *dialog, const char *response, Pending *p)
+{
+  if (g_str_equal (response, "merge") && p->window->store)
+    ask_summary (p->window, p->path);
+}
+
+void
+cm_window_merge_file (CmWindow *self, const char *path)
+{
+  if (self->store == NULL || self->history == NULL)
+    return;
+  g_autoptr (GError) error = NULL;
+  gboolean meet = TRUE;
+  if (!cm_merge_areas_meet (self->store, path, &meet, &error))
+    {
+      _cm_window_toast (self, error->message);
+      return;
+    }
+  if (meet)
+    {
+      ask_summary (self, path);
+      return;
+    }
+  g_autofree char *dn = g_filename_display_basename (path);
+  g_autofree char *body = g_strdup_printf (_("%s covers another area than this map: it is "
+                                             "probably not a copy of it. Merge it anyway?"),
+                                           dn);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Another Area"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "merge",
+                                    _("_Merge Anyway"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  Pending *p = g_new0 (Pending, 1);
+  p->window = g_object_ref (self);
+  p->path = g_strdup (path);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (area_response_cb), p,
+                         pending_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+merge_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      if (path)
+        cm_window_merge_file (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+merge_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  if (self->store == NULL)
+    return;
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      _("Merge Another Copy of This Map"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN,
+      _("_Merge"), _("_Cancel"));
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("Community maps (.sqlite)"));
+  gtk_file_filter_add_pattern (filter, "*.sqlite");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (merge_response_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+void
+_cm_window_merge_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.merge", NULL, merge_action);
+}
