@@ -22,7 +22,7 @@ extern char *map_path;
 
 /* Runs the main loop for @ms milliseconds. */
 void spin (guint ms);
-/* The first widget of @type under @root (with @label, for check buttons and labels). */
+/* The first widget of @type under @root (with @label, for check buttons, buttons and labels). */
 GtkWidget *find_widget (GtkWidget *root, GType type, const char *label);
 /* A copy of the demo map in a test folder (the tests write to it). */
 char *copy_demo_map (const char *name);

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cm-conflict-review.h"
 #include "cm-core.h"
 #include "cm-render.h"
 #include "cm-store-private.h"
@@ -328,8 +329,9 @@ test_import_spatialite_table (void)
 /* Merge Another Map…: a copy of the map renamed a resource (which this map renamed too) and
  * added one; the summary says what comes in before anything is written (Cancel writes
  * nothing); Merge brings both versions of the name (one live, one for review) and the new
- * resource as one step, which Ctrl+Z undoes and Ctrl+Shift+Z redoes. A map of another area is
- * asked about first. */
+ * resource as one step, which Ctrl+Z undoes and Ctrl+Shift+Z redoes; the sidebar's "1 conflict
+ * to review" opens the review, whose Keep Other (clicked) takes the other copy's name as one
+ * step Ctrl+Z undoes. A map of another area is asked about first. */
 static void
 test_merge_another_map (void)
 {
@@ -396,12 +398,60 @@ test_merge_another_map (void)
                                            " '乙改的名字')", uuid, uuid);
   g_assert_cmpint (count_rows (both), ==, 2);
 
-  /* one step: undone, the new resource goes and the name is this copy's again */
+  /* the sidebar says there is one to review; the review shows both names; Keep Other takes the
+   * other copy's (one step, undone by Ctrl+Z) and the sidebar's button goes */
+  spin (300);
+  GtkWidget *button = find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON, "1 conflict to review");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_autofree char *live_sql = g_strdup_printf ("SELECT name FROM resources WHERE uuid = '%s'", uuid);
+  g_autofree char *other_sql = g_strdup_printf ("SELECT value FROM cm_conflicts WHERE uuid = '%s'"
+                                                " AND field = 'name'", uuid);
+  g_autofree char *live_before = NULL, *other_name = NULL;
+  {
+    g_autoptr (CmStore) reader = cm_store_open_reader (path, &error);
+    sqlite3_stmt *stmt = _cm_store_prepare (reader, live_sql, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    live_before = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    stmt = _cm_store_prepare (reader, other_sql, NULL);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    other_name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  gtk_widget_activate (button); /* its action: win.review-conflicts */
+  spin (500);
+  CmConflictReview *review = cm_window_review_conflicts (window);
+  g_assert_nonnull (review);
+  g_assert_cmpint (cm_conflict_review_get_n_conflicts (review), ==, 1);
+  g_autofree char *line = g_strdup_printf ("Name: here “%s” · other copy “%s”", live_before,
+                                           other_name);
+  g_assert_nonnull (find_widget (GTK_WIDGET (review), GTK_TYPE_LABEL, line));
+  GtkWidget *keep_other = find_widget (GTK_WIDGET (review), GTK_TYPE_BUTTON, "Keep _Other");
+  g_assert_nonnull (keep_other);
+  graphene_point_t at;
+  g_assert_true (gtk_widget_compute_point (keep_other, GTK_WIDGET (review),
+                                           &GRAPHENE_POINT_INIT (10, 10), &at));
+  x_click_in (GTK_WINDOW (review), at.x, at.y, 1);
+  spin (300);
+  g_autofree char *taken = g_strdup_printf ("SELECT count(*) FROM resources WHERE uuid = '%s' AND"
+                                            " name = '%s'", uuid, other_name);
+  g_assert_cmpint (count_rows (taken), ==, 1);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM cm_conflicts"), ==, 0);
+  g_assert_cmpint (cm_conflict_review_get_n_conflicts (review), ==, 0);
+  g_assert_false (gtk_widget_get_visible (button));
+  gtk_window_destroy (GTK_WINDOW (review));
+  spin (200);
   x_key ("ctrl+z");
   spin (200);
-  g_test_message ("after undo: %" G_GINT64_FORMAT " live, name ours %" G_GINT64_FORMAT,
-                  count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"),
-                  count_rows (name_sql));
+  g_autofree char *back = g_strdup_printf ("SELECT count(*) FROM resources WHERE uuid = '%s' AND"
+                                           " name = '%s'", uuid, live_before);
+  g_assert_cmpint (count_rows (back), ==, 1);
+
+  /* the merge was one step: undone, the new resource goes and the name is this copy's again;
+   * redone, it comes back */
+  x_key ("ctrl+z");
+  spin (200);
   g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 244);
   g_assert_cmpint (count_rows (name_sql), ==, 1);
   x_key ("ctrl+shift+z");

@@ -18,6 +18,7 @@ struct _CmSelectionLayer
   double scale; /* handle size: 1, larger for fingers */
   double ring_m; /* a station's service radius, drawn around its point; NAN: none */
   GPtrArray *others; /* CmGeom: the other rows chosen in the table, outlined more lightly */
+  CmGeom *theirs;    /* a conflict's other shape of the feature (docs/merge.md), dashed */
   double box[4];     /* a box being dragged out (widget pixels); NAN: none */
 };
 
@@ -120,10 +121,45 @@ snapshot_others (CmSelectionLayer *self, GtkSnapshot *snapshot)
   cairo_destroy (cr);
 }
 
+/* The other copy's shape of a feature in conflict: dashed orange, its points as rings. */
+static void
+snapshot_theirs (CmSelectionLayer *self, GtkSnapshot *snapshot)
+{
+  CmRenderView view;
+  cm_overlay_get_view (SHUMATE_LAYER (self), &view);
+  double b[4], x0, y0, x1, y1;
+  cm_geom_get_bbox (self->theirs, b);
+  cm_render_view_project (&view, b[0], b[3], &x0, &y0);
+  cm_render_view_project (&view, b[2], b[1], &x1, &y1);
+  cairo_t *cr = cm_overlay_append_cairo (SHUMATE_LAYER (self), snapshot,
+                                         (double[]) { x0, y0, x1, y1 }, 16);
+  if (cr == NULL)
+    return;
+  static const double dash[] = { 6, 4 };
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_source_rgba (cr, 0.90, 0.38, 0.0, 1); /* orange: not this map's */
+  cairo_set_line_width (cr, 3);
+  cm_render_add_geom_path (cr, self->theirs, &view);
+  cairo_stroke (cr);
+  g_autoptr (GArray) points = g_array_new (FALSE, FALSE, sizeof (double) * 2);
+  add_points (self->theirs, &view, points);
+  for (guint i = 0; i < points->len; i++)
+    {
+      const double *p = (const double *) points->data + 2 * i;
+      cairo_new_path (cr);
+      cairo_arc (cr, p[0], p[1], 11, 0, 2 * G_PI);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+}
+
 static void
 cm_selection_layer_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   CmSelectionLayer *self = CM_SELECTION_LAYER (widget);
+  if (self->theirs)
+    snapshot_theirs (self, snapshot);
   if (!isnan (self->box[0]))
     {
       graphene_rect_t r = GRAPHENE_RECT_INIT (MIN (self->box[0], self->box[2]),
@@ -202,6 +238,7 @@ cm_selection_layer_dispose (GObject *object)
 {
   CmSelectionLayer *self = CM_SELECTION_LAYER (object);
   g_clear_pointer (&self->geom, cm_geom_free);
+  g_clear_pointer (&self->theirs, cm_geom_free);
   g_clear_pointer (&self->others, g_ptr_array_unref);
   G_OBJECT_CLASS (cm_selection_layer_parent_class)->dispose (object);
 }
@@ -315,5 +352,14 @@ cm_selection_layer_set_others (CmSelectionLayer *self, GPtrArray *features)
             g_ptr_array_add (self->others, g);
         }
     }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+cm_selection_layer_set_theirs (CmSelectionLayer *self, GBytes *wkb)
+{
+  g_clear_pointer (&self->theirs, cm_geom_free);
+  if (wkb)
+    self->theirs = cm_geom_from_wkb (g_bytes_get_data (wkb, NULL), g_bytes_get_size (wkb));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

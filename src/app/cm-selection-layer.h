@@ -31,6 +31,9 @@ void cm_selection_layer_set_ring (CmSelectionLayer *self, double metres);
 /* Other features chosen at once (the attribute table's rows), outlined more lightly, without
  * handles; NULL: none. */
 void cm_selection_layer_set_others (CmSelectionLayer *self, GPtrArray *features);
+/* The other copy's shape (WKB) of the selected feature, in conflict after a merge (NULL: none),
+ * drawn dashed in orange beside this map's. */
+void cm_selection_layer_set_theirs (CmSelectionLayer *self, GBytes *wkb);
 /* A box being dragged out, from @x0, @y0 to @x1, @y1 in the layer's pixels; NAN: none. */
 void cm_selection_layer_set_box (CmSelectionLayer *self, double x0, double y0, double x1,
                                  double y1);

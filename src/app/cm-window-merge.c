@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "cm-category-ui.h"
+#include "cm-conflict-review.h"
 #include "cm-window-private.h"
 
 typedef struct
@@ -246,8 +247,79 @@ merge_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* ---- the review of conflicts (cm-conflict-review.c) --------------------------------------------- */
+
+void
+_cm_window_merge_data_changed (CmWindow *self)
+{
+  guint n = 0;
+  if (self->store)
+    {
+      g_autoptr (GPtrArray) list = cm_merge_list_conflicts (self->store, NULL);
+      n = list ? list->len : 0;
+    }
+  if (n > 0)
+    {
+      g_autofree char *label = g_strdup_printf (ngettext ("%u conflict to review",
+                                                          "%u conflicts to review", n),
+                                                n);
+      gtk_button_set_label (self->conflicts_button, label);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->conflicts_button), n > 0);
+  if (self->review)
+    cm_conflict_review_refresh (self->review);
+}
+
+static void
+review_show_cb (CmConflictReview *review, int layer, const char *uuid, GBytes *theirs,
+                CmWindow *self)
+{
+  if (self->store == NULL || layer == CM_LAYER_NONE)
+    return;
+  g_autoptr (CmFeature) f = cm_store_get_feature (self->store, layer, uuid, NULL);
+  if (f == NULL)
+    return;
+  _cm_window_select_feature (self, f);
+  cm_selection_layer_set_theirs (self->selection_layer, theirs);
+  /* both versions in view */
+  double b[4];
+  cm_feature_get_bbox (f, b);
+  shumate_map_center_on (shumate_simple_map_get_map (self->map), (b[1] + b[3]) / 2,
+                         (b[0] + b[2]) / 2);
+}
+
+static void
+review_resolved_cb (CmConflictReview *review, const double *box, CmWindow *self)
+{
+  cm_selection_layer_set_theirs (self->selection_layer, NULL);
+  _cm_window_data_changed (self, CM_LAYER_NONE, box);
+}
+
+CmConflictReview *
+cm_window_review_conflicts (CmWindow *self)
+{
+  if (self->store == NULL || self->history == NULL)
+    return NULL;
+  if (self->review == NULL)
+    {
+      self->review = cm_conflict_review_new (GTK_WINDOW (self), self->store, self->history);
+      g_object_add_weak_pointer (G_OBJECT (self->review), (gpointer *) &self->review);
+      g_signal_connect_object (self->review, "show-conflict", G_CALLBACK (review_show_cb), self, 0);
+      g_signal_connect_object (self->review, "resolved", G_CALLBACK (review_resolved_cb), self, 0);
+    }
+  gtk_window_present (GTK_WINDOW (self->review));
+  return self->review;
+}
+
+static void
+review_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cm_window_review_conflicts (CM_WINDOW (widget));
+}
+
 void
 _cm_window_merge_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.merge", NULL, merge_action);
+  gtk_widget_class_install_action (widget_class, "win.review-conflicts", NULL, review_action);
 }

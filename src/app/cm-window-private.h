@@ -52,10 +52,12 @@ struct _CmWindow
   GtkListBox *legend_list;
   GtkBox *details_box;
   GtkLabel *details_placeholder;
+  GtkButton *conflicts_button; /* "3 conflicts to review", while there are any */
   ShumateSimpleMap *map;
 
   /* state */
   CmStore *store;
+  struct _CmConflictReview *review; /* open (cm-window-merge.c), or NULL */
   CmStorePool *readers;        /* the open map's connections for drawing threads */
   char *path;
   guint checkpoint_timer;      /* after a save: copy the -wal into the map file */
@@ -136,6 +138,8 @@ void _cm_window_select_feature (CmWindow *self, CmFeature *feature);
 void _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4]);
 /* cm-window-merge.c */
 void _cm_window_merge_class_init (GtkWidgetClass *widget_class);
+/* The conflicts' button and review follow the map's data (after an edit, a merge, an undo). */
+void _cm_window_merge_data_changed (CmWindow *self);
 ShumateViewport *_cm_window_get_viewport (CmWindow *self);
 /* Between the map widget's pixels and longitude/latitude. */
 void _cm_window_to_location (CmWindow *self, double x, double y, double *lon, double *lat);

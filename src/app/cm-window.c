@@ -860,6 +860,8 @@ close_map (CmWindow *self)
   g_clear_handle_id (&self->checkpoint_timer, g_source_remove);
   if (self->table)
     gtk_window_destroy (GTK_WINDOW (self->table));
+  if (self->review)
+    gtk_window_destroy (GTK_WINDOW (self->review));
   if (self->readers)
     cm_store_pool_close (self->readers);
   g_clear_pointer (&self->readers, cm_store_pool_unref);
@@ -897,6 +899,7 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   select_feature (self, NULL);
   _cm_window_drawing_map_opened (self);
   _cm_window_workshop_map_opened (self);
+  _cm_window_merge_data_changed (self);
   cm_analysis_panel_set_map (self->panel, store);
 
   g_autofree char *name = cm_store_dup_name (store);
@@ -1746,6 +1749,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmWindow, layers_list);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, legend_list);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, details_box);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, conflicts_button);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, details_placeholder);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, map);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, draw_toolbar);
@@ -1927,6 +1931,7 @@ _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
   if (self->sidebar_idle == 0)
     self->sidebar_idle = g_idle_add_full (G_PRIORITY_LOW, sidebar_changed_idle_cb, self, NULL);
   cm_analysis_panel_data_changed (self->panel, layer);
+  _cm_window_merge_data_changed (self);
   if (self->table && (layer == CM_LAYER_NONE || layer == cm_layer_table_get_layer (self->table)))
     {
       /* features added or deleted: the rows are read again; else only those shown */

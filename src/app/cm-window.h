@@ -52,6 +52,8 @@ CmJoinDialog *cm_window_import_table (CmWindow *self, const char *path);
 /* Merge Another Map… with @path chosen: asked first when it covers another area, then the
  * summary of what comes in (Merge or Cancel), then one undoable step. */
 void cm_window_merge_file (CmWindow *self, const char *path);
+/* The review of the conflicts merging found (the sidebar's "3 conflicts to review"). */
+struct _CmConflictReview *cm_window_review_conflicts (CmWindow *self);
 /* For tests: the attribute table open (win.table), or NULL. */
 CmLayerTable *cm_window_get_table (CmWindow *self);
 guint cm_window_get_sketch_size (CmWindow *self);

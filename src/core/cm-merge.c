@@ -887,6 +887,22 @@ value_text (CmStore *store, sqlite3_value *v)
   return text ? text : g_strdup_printf ("(%d bytes)", sqlite3_value_bytes (v));
 }
 
+/* A SpatiaLite geometry as WKB (NULL when it is none). */
+static GBytes *
+geometry_wkb (CmStore *store, sqlite3_value *v)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT AsBinary(?1)", NULL);
+  GBytes *wkb = NULL;
+  if (stmt)
+    {
+      sqlite3_bind_value (stmt, 1, v);
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) == SQLITE_BLOB)
+        wkb = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+      sqlite3_finalize (stmt);
+    }
+  return wkb;
+}
+
 void
 cm_conflict_free (CmConflict *c)
 {
@@ -896,6 +912,7 @@ cm_conflict_free (CmConflict *c)
   g_ptr_array_unref (c->fields);
   g_ptr_array_unref (c->mine);
   g_ptr_array_unref (c->theirs);
+  g_clear_pointer (&c->theirs_wkb, g_bytes_unref);
   g_free (c);
 }
 
@@ -944,6 +961,8 @@ read_conflict (CmStore *store, const char *table, const char *uuid, GPtrArray *t
           g_ptr_array_add (out->fields, g_strdup (field));
           g_ptr_array_add (out->mine, value_text (store, sqlite3_column_value (live, 0)));
           g_ptr_array_add (out->theirs, value_text (store, sqlite3_column_value (c, 1)));
+          if (g_str_equal (field, "geom"))
+            out->theirs_wkb = geometry_wkb (store, sqlite3_column_value (c, 1));
           if (theirs_values)
             g_ptr_array_add (theirs_values, sqlite3_value_dup (sqlite3_column_value (c, 1)));
           if (out->name == NULL && sqlite3_column_text (live, 1))

@@ -53,6 +53,7 @@ typedef struct
   GPtrArray *fields;   /* char*: the fields whose values differ */
   GPtrArray *mine;     /* char*: each of those fields' live value, as text (geometry as WKT) */
   GPtrArray *theirs;   /* char*: its other value (the latest of several) */
+  GBytes *theirs_wkb;  /* the other geometry as WKB when the geometry differs, else NULL */
 } CmConflict;
 
 void cm_conflict_free (CmConflict *conflict);
