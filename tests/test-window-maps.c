@@ -326,7 +326,8 @@ test_import_spatialite_table (void)
   g_assert_true (wait_for_window_gone (10000));
 }
 
-/* Merge Another Map…: a copy of the map renamed a resource (which this map renamed too) and
+/* Merge Another Map… (and the copy dropped on the window: open or merge?): a copy of the map
+ * renamed a resource (which this map renamed too) and
  * added one; the summary says what comes in before anything is written (Cancel writes
  * nothing); Merge brings both versions of the name (one live, one for review) and the new
  * resource as one step, which Ctrl+Z undoes and Ctrl+Shift+Z redoes; the sidebar's "1 conflict
@@ -384,7 +385,13 @@ test_merge_another_map (void)
   g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 244);
   g_assert_cmpint (count_rows ("SELECT count(*) FROM cm_conflicts"), ==, 0);
 
-  cm_window_merge_file (window, other);
+  /* the other copy dropped on the window: open it, or merge it? */
+  cm_window_drop_file (window, other);
+  ask = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "Open It, or Merge It into This Map?");
+  g_assert_nonnull (ask);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ask), "merge");
+  gtk_window_close (ask);
+  spin (200);
   ask = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, "Merge “merge-other.sqlite” into This Map?");
   g_assert_nonnull (ask);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (ask), "merge");

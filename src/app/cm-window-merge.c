@@ -217,6 +217,36 @@ cm_window_merge_file (CmWindow *self, const char *path)
 }
 
 static void
+open_or_merge_cb (AdwMessageDialog *dialog, const char *response, Pending *p)
+{
+  if (g_str_equal (response, "merge") && p->window->store)
+    cm_window_merge_file (p->window, p->path);
+  else if (g_str_equal (response, "open"))
+    _cm_window_open_dropped (p->window, p->path);
+}
+
+void
+_cm_window_ask_open_or_merge (CmWindow *self, const char *path)
+{
+  g_autofree char *dn = g_filename_display_basename (path);
+  g_autofree char *body = g_strdup_printf (_("%s is a map. Open it in place of this one, or merge "
+                                             "it into this map (a copy from another laptop)?"),
+                                           dn);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                              _("Open It, or Merge It into This Map?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "open",
+                                    _("_Open"), "merge", _("_Merge"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  Pending *p = g_new0 (Pending, 1);
+  p->window = g_object_ref (self);
+  p->path = g_strdup (path);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (open_or_merge_cb), p, pending_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 merge_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)

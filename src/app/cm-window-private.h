@@ -140,6 +140,10 @@ void _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4
 void _cm_window_merge_class_init (GtkWidgetClass *widget_class);
 /* The conflicts' button and review follow the map's data (after an edit, a merge, an undo). */
 void _cm_window_merge_data_changed (CmWindow *self);
+/* A map dropped on the open one: asks whether to open it or merge it into this map. */
+void _cm_window_ask_open_or_merge (CmWindow *self, const char *path);
+/* cm-window.c: opens a dropped map, saying why when it cannot. */
+void _cm_window_open_dropped (CmWindow *self, const char *path);
 ShumateViewport *_cm_window_get_viewport (CmWindow *self);
 /* Between the map widget's pixels and longitude/latitude. */
 void _cm_window_to_location (CmWindow *self, double x, double y, double *lon, double *lat);

@@ -1535,6 +1535,29 @@ clear_selection_action (GtkWidget *widget, const char *name, GVariant *param)
 
 /* ---- drag and drop -------------------------------------------------------------------------- */
 
+void
+_cm_window_open_dropped (CmWindow *self, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  if (!cm_window_open_map (self, path, &error))
+    show_error (self, _("Could Not Open the Map"), error);
+}
+
+void
+cm_window_drop_file (CmWindow *self, const char *path)
+{
+  if (g_str_has_suffix (path, ".sqlite") || g_str_has_suffix (path, ".db"))
+    {
+      /* a map dropped on a map: open it, or merge it (a copy from another laptop) */
+      if (self->store)
+        _cm_window_ask_open_or_merge (self, path);
+      else
+        _cm_window_open_dropped (self, path);
+    }
+  else
+    cm_window_import (self, path);
+}
+
 static gboolean
 drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, CmWindow *self)
 {
@@ -1542,16 +1565,8 @@ drop_cb (GtkDropTarget *target, const GValue *value, double x, double y, CmWindo
   for (GSList *l = files; l; l = l->next)
     {
       g_autofree char *path = g_file_get_path (l->data);
-      if (path == NULL)
-        continue;
-      if (g_str_has_suffix (path, ".sqlite") || g_str_has_suffix (path, ".db"))
-        {
-          g_autoptr (GError) error = NULL;
-          if (!cm_window_open_map (self, path, &error))
-            show_error (self, _("Could Not Open the Map"), error);
-        }
-      else
-        cm_window_import (self, path);
+      if (path)
+        cm_window_drop_file (self, path);
     }
   g_slist_free (files);
   return TRUE;

@@ -52,6 +52,9 @@ CmJoinDialog *cm_window_import_table (CmWindow *self, const char *path);
 /* Merge Another Map… with @path chosen: asked first when it covers another area, then the
  * summary of what comes in (Merge or Cancel), then one undoable step. */
 void cm_window_merge_file (CmWindow *self, const char *path);
+/* A file dropped on the window: a map is opened (or, when one is open, the person is asked
+ * whether to open it or merge it into this one); another file is imported. */
+void cm_window_drop_file (CmWindow *self, const char *path);
 /* The review of the conflicts merging found (the sidebar's "3 conflicts to review"). */
 struct _CmConflictReview *cm_window_review_conflicts (CmWindow *self);
 /* For tests: the attribute table open (win.table), or NULL. */
