@@ -105,11 +105,7 @@ cm_test_make_old_map (const char *path, int version)
     {
       /* first: a column cannot be dropped while a trigger names it */
       const char *suffixes[] = { "insert", "update", "delete" };
-      for (int l = 0; l < CM_N_LAYERS; l++)
-        for (int k = 0; k < 3; k++)
-          g_string_append_printf (sql, "DROP TRIGGER cm_versions_%s_%s;", cm_layer_to_string (l),
-                                  suffixes[k]);
-      for (const char *const *t = cm_versions_record_tables; *t; t++)
+      for (const char *const *t = cm_versions_tables (); *t; t++)
         for (int k = 0; k < 3; k++)
           g_string_append_printf (sql, "DROP TRIGGER cm_versions_%s_%s;", *t, suffixes[k]);
       g_string_append (sql, "DROP TABLE cm_clock; DROP TABLE cm_versions; DROP TABLE cm_pending;"

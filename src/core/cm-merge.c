@@ -685,16 +685,11 @@ cm_merge_report_free (CmMergeReport *report)
 static gboolean
 merge_tables (Merge *m, GHashTable *rows, GError **error)
 {
-  GPtrArray *tables = g_ptr_array_new ();
-  for (int i = 0; i < CM_N_LAYERS; i++)
-    g_ptr_array_add (tables, (gpointer) cm_layer_get_info (i)->table);
-  for (const char *const *t = cm_versions_record_tables; *t; t++)
-    g_ptr_array_add (tables, (gpointer) *t);
   gboolean ok = TRUE;
-  for (guint i = 0; ok && i < tables->len; i++)
+  for (const char *const *table = cm_versions_tables (); ok && *table; table++)
     {
-      CmMergeCounts counts = { tables->pdata[i] };
-      TableMerge t = { tables->pdata[i] };
+      CmMergeCounts counts = { *table };
+      TableMerge t = { *table };
       /* its rows among the candidates */
       g_autoptr (GPtrArray) uuids = g_ptr_array_new ();
       g_autofree char *prefix = g_strconcat (t.table, "\t", NULL);
@@ -719,7 +714,6 @@ merge_tables (Merge *m, GHashTable *rows, GError **error)
         }
       g_array_append_val (m->report->tables, counts);
     }
-  g_ptr_array_free (tables, TRUE);
   return ok;
 }
 

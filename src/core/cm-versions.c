@@ -9,7 +9,24 @@
 #include "cm-layer.h"
 #include "cm-store-private.h"
 
-const char *const cm_versions_record_tables[] = { "photos", "workshops", "contributors", NULL };
+/* Besides the layers: the tables whose rows are keyed by uuid too. */
+static const char *const record_tables[] = { "photos", "workshops", "contributors" };
+
+const char *const *
+cm_versions_tables (void)
+{
+  static const char *tables[CM_N_LAYERS + G_N_ELEMENTS (record_tables) + 1];
+  static gsize ready = 0;
+  if (g_once_init_enter (&ready))
+    {
+      for (int i = 0; i < CM_N_LAYERS; i++)
+        tables[i] = cm_layer_get_info (i)->table;
+      for (gsize i = 0; i < G_N_ELEMENTS (record_tables); i++)
+        tables[CM_N_LAYERS + i] = record_tables[i];
+      g_once_init_leave (&ready, 1);
+    }
+  return tables;
+}
 
 /* The columns of a table that are not versioned: the row's own key and its timestamps. */
 static gboolean
@@ -92,15 +109,10 @@ _cm_versions_create (sqlite3 *db, gboolean origin, GError **error)
       sqlite3_free (message);
       return FALSE;
     }
-  GPtrArray *tables = g_ptr_array_new ();
-  for (int i = 0; i < CM_N_LAYERS; i++)
-    g_ptr_array_add (tables, (gpointer) cm_layer_get_info (i)->table);
-  for (const char *const *t = cm_versions_record_tables; *t; t++)
-    g_ptr_array_add (tables, (gpointer) *t);
   gboolean ok = TRUE;
-  for (guint i = 0; ok && i < tables->len; i++)
+  for (const char *const *t = cm_versions_tables (); ok && *t; t++)
     {
-      const char *table = tables->pdata[i];
+      const char *table = *t;
       ok = create_triggers (db, table, error);
       /* an older map's rows: all made by the origin, the same in every copy of it */
       g_autofree char *sql = g_strdup_printf (
@@ -114,7 +126,6 @@ _cm_versions_create (sqlite3 *db, gboolean origin, GError **error)
           ok = FALSE;
         }
     }
-  g_ptr_array_free (tables, TRUE);
   if (ok && origin &&
       sqlite3_exec (db, "INSERT INTO cm_clock VALUES ('" CM_VERSIONS_ORIGIN "', 0)", NULL, NULL,
                     &message) != SQLITE_OK)
@@ -184,10 +195,7 @@ _cm_versions_stamp (CmStore *store, GError **error)
 gboolean
 cm_versions_is_versioned_table (const char *table)
 {
-  for (int i = 0; i < CM_N_LAYERS; i++)
-    if (g_strcmp0 (cm_layer_get_info (i)->table, table) == 0)
-      return TRUE;
-  for (const char *const *t = cm_versions_record_tables; *t; t++)
+  for (const char *const *t = cm_versions_tables (); *t; t++)
     if (g_strcmp0 (*t, table) == 0)
       return TRUE;
   return FALSE;

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
 /* The session every feature of a map made before versions (schema 3 or older) belongs to. */
 #define CM_VERSIONS_ORIGIN "00000000-0000-0000-0000-000000000000"
 
-/* The tables that are versioned besides the layers: their rows are keyed by uuid too. */
-extern const char *const cm_versions_record_tables[];
+/* Every versioned table, NULL-terminated: the layers' (in CmLayer order), then photos,
+ * workshops and contributors, whose rows are keyed by uuid too. */
+const char *const *cm_versions_tables (void);
 
 /* Whether @table is a layer's table or one of those: names read from a file (cm_pending,
  * cm_conflicts) are checked with it before any SQL uses them. */
