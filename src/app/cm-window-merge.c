@@ -10,10 +10,13 @@
 #include "cm-conflict-review.h"
 #include "cm-window-private.h"
 
+/* A question asked about the map at @path; @rows: what the summary's dry run said the merge
+ * changes (the undo step's features), once there was one. */
 typedef struct
 {
   CmWindow *window;
   char *path;
+  GPtrArray *rows;
 } Pending;
 
 static void
@@ -22,19 +25,51 @@ pending_free (gpointer data, GClosure *closure)
   Pending *p = data;
   g_object_unref (p->window);
   g_free (p->path);
+  g_clear_pointer (&p->rows, g_ptr_array_unref);
   g_free (p);
+}
+
+/* Asks @heading with @body, the responses ("id", "label", … NULL) after Cancel; @callback gets
+ * the response and the question's Pending (which takes @rows). */
+static AdwMessageDialog *
+ask (CmWindow *self, const char *path, GPtrArray *rows, const char *heading, const char *body,
+     GCallback callback, ...)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                                         heading, body));
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  va_list args;
+  va_start (args, callback);
+  for (const char *id; (id = va_arg (args, const char *));)
+    adw_message_dialog_add_response (dialog, id, va_arg (args, const char *));
+  va_end (args);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  Pending *p = g_new0 (Pending, 1);
+  p->window = g_object_ref (self);
+  p->path = g_strdup (path);
+  p->rows = rows ? g_ptr_array_ref (rows) : NULL;
+  g_signal_connect_data (dialog, "response", callback, p, pending_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static guint
+count_conflicts (const CmMergeReport *r)
+{
+  guint n = 0;
+  for (guint i = 0; i < r->tables->len; i++)
+    n += g_array_index (r->tables, CmMergeCounts, i).conflicts;
+  return n;
 }
 
 /* What a report brings, for people: "Buildings: 3 added, 1 changed" per line. */
 static char *
-summary (const CmMergeReport *r, guint *conflicts)
+summary (const CmMergeReport *r)
 {
   GString *text = g_string_new (NULL);
-  *conflicts = 0;
   for (guint i = 0; i < r->tables->len; i++)
     {
       const CmMergeCounts *c = &g_array_index (r->tables, CmMergeCounts, i);
-      *conflicts += c->conflicts;
       if (c->added + c->changed + c->deleted == 0)
         continue;
       CmLayer layer = cm_layer_from_string (c->table);
@@ -46,22 +81,18 @@ summary (const CmMergeReport *r, guint *conflicts)
   return g_string_free (text, FALSE);
 }
 
+/* Merges, as one step of the history: @rows are the features the summary's dry run said it
+ * changes (nothing else can change the map while the summary is asked: it is modal). */
 static void
-merge_now (CmWindow *self, const char *path)
+merge_now (CmWindow *self, const char *path, GPtrArray *rows)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *dn = g_filename_display_basename (path);
-  /* what the merge will change, as it is now: the step's "before" */
-  g_autoptr (CmMergeReport) dry = cm_merge (self->store, path, TRUE, &error);
-  if (dry == NULL)
-    {
-      _cm_window_toast (self, error->message);
-      return;
-    }
+  /* the features as they are now: the step's "before" */
   GPtrArray *before = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < dry->rows->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      g_auto (GStrv) key = g_strsplit (dry->rows->pdata[i], "\t", 2);
+      g_auto (GStrv) key = g_strsplit (rows->pdata[i], "\t", 2);
       CmFeature *f = cm_store_get_feature (self->store, cm_layer_from_string (key[0]), key[1],
                                            NULL);
       g_ptr_array_add (before, f); /* NULL: the merge adds it */
@@ -75,9 +106,9 @@ merge_now (CmWindow *self, const char *path)
     }
   GPtrArray *after = g_ptr_array_new_with_free_func (g_object_unref);
   double box[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
-  for (guint i = 0; i < dry->rows->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      g_auto (GStrv) key = g_strsplit (dry->rows->pdata[i], "\t", 2);
+      g_auto (GStrv) key = g_strsplit (rows->pdata[i], "\t", 2);
       CmFeature *f = cm_store_get_feature (self->store, cm_layer_from_string (key[0]), key[1],
                                            NULL);
       if (f == NULL)
@@ -100,9 +131,7 @@ merge_now (CmWindow *self, const char *path)
     }
   cm_history_record (self->history, before, after);
   _cm_window_data_changed (self, CM_LAYER_NONE, box);
-  guint conflicts = 0;
-  for (guint i = 0; i < r->tables->len; i++)
-    conflicts += g_array_index (r->tables, CmMergeCounts, i).conflicts;
+  guint conflicts = count_conflicts (r);
   g_autofree char *msg =
       r->nothing_new
           ? g_strdup_printf (_("%s: nothing new, this map has it all"), dn)
@@ -123,7 +152,7 @@ static void
 summary_response_cb (AdwMessageDialog *dialog, const char *response, Pending *p)
 {
   if (g_str_equal (response, "merge") && p->window->store)
-    merge_now (p->window, p->path);
+    merge_now (p->window, p->path, p->rows);
 }
 
 /* The summary: what comes in, then Merge or Cancel. */
@@ -144,8 +173,8 @@ ask_summary (CmWindow *self, const char *path)
       _cm_window_toast (self, msg);
       return;
     }
-  guint conflicts;
-  g_autofree char *what = summary (r, &conflicts);
+  guint conflicts = count_conflicts (r);
+  g_autofree char *what = summary (r);
   g_autofree char *heading = g_strdup_printf (_("Merge “%s” into This Map?"), dn);
   GString *body = g_string_new (what);
   if (conflicts > 0)
@@ -158,20 +187,11 @@ ask_summary (CmWindow *self, const char *path)
                             conflicts);
   else
     g_string_append (body, _("No feature was changed on both copies."));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body->str);
+  AdwMessageDialog *dialog = ask (self, path, r->rows, heading, body->str,
+                                  G_CALLBACK (summary_response_cb), "merge", _("_Merge"), NULL);
   g_string_free (body, TRUE);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "merge",
-                                    _("_Merge"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "merge");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  Pending *p = g_new0 (Pending, 1);
-  p->window = g_object_ref (self);
-  p->path = g_strdup (path);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (summary_response_cb), p,
-                         pending_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_message_dialog_set_response_appearance (dialog, "merge", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "merge");
 }
 
 static void
@@ -202,18 +222,10 @@ cm_window_merge_file (CmWindow *self, const char *path)
   g_autofree char *body = g_strdup_printf (_("%s covers another area than this map: it is "
                                              "probably not a copy of it. Merge it anyway?"),
                                            dn);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Another Area"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "merge",
-                                    _("_Merge Anyway"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  Pending *p = g_new0 (Pending, 1);
-  p->window = g_object_ref (self);
-  p->path = g_strdup (path);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (area_response_cb), p,
-                         pending_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  AdwMessageDialog *dialog = ask (self, path, NULL, _("Another Area"), body,
+                                  G_CALLBACK (area_response_cb), "merge", _("_Merge Anyway"),
+                                  NULL);
+  adw_message_dialog_set_response_appearance (dialog, "merge", ADW_RESPONSE_DESTRUCTIVE);
 }
 
 static void
@@ -232,18 +244,10 @@ _cm_window_ask_open_or_merge (CmWindow *self, const char *path)
   g_autofree char *body = g_strdup_printf (_("%s is a map. Open it in place of this one, or merge "
                                              "it into this map (a copy from another laptop)?"),
                                            dn);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
-                                              _("Open It, or Merge It into This Map?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "open",
-                                    _("_Open"), "merge", _("_Merge"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  Pending *p = g_new0 (Pending, 1);
-  p->window = g_object_ref (self);
-  p->path = g_strdup (path);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (open_or_merge_cb), p, pending_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  AdwMessageDialog *dialog = ask (self, path, NULL, _("Open It, or Merge It into This Map?"),
+                                  body, G_CALLBACK (open_or_merge_cb), "open", _("_Open"),
+                                  "merge", _("_Merge"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "merge", ADW_RESPONSE_SUGGESTED);
 }
 
 static void
