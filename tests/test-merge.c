@@ -91,16 +91,19 @@ query_text (CmStore *store, const char *sql)
   return g_string_free (out, FALSE);
 }
 
-/* What must be the same on copies that have seen each other: the features and the conflicts. */
+/* What must be the same on copies that have seen each other: the features, the photos and the
+ * conflicts. */
 static char *
 state_of (CmStore *store)
 {
   g_autofree char *rows = query_text (store, "SELECT uuid, name, category, hex(geom), deleted"
                                              " FROM resources ORDER BY uuid");
+  g_autofree char *photos = query_text (store, "SELECT uuid, feature_uuid, deleted FROM photos"
+                                               " ORDER BY uuid");
   g_autofree char *conflicts = query_text (store, "SELECT layer, uuid, field, site, counter,"
                                                   " hex(value) FROM cm_conflicts ORDER BY 1, 2, 3,"
                                                   " 4, 5");
-  return g_strconcat (rows, "--\n", conflicts, NULL);
+  return g_strconcat (rows, "--\n", photos, "--\n", conflicts, NULL);
 }
 
 static CmMergeReport *
@@ -295,8 +298,8 @@ test_resolve (void)
 
 /* Photos, workshops and contributors merge as features do: a photo added on one copy and a
  * workshop on the other arrive in both; a photo deleted on one copy and untouched on the
- * other is deleted. (Photos are added outside a transaction of the store's: their versions come
- * with the next write, here the rename.) */
+ * other is deleted. Each has its session's version the moment it is stored, as a feature has:
+ * a merge straight after it carries it. */
 static void
 test_records (void)
 {
@@ -311,11 +314,18 @@ test_records (void)
   g_autofree char *photo = cm_store_add_photo (p.sb, f, jpeg, &error);
   g_assert_no_error (error);
   g_autofree char *kept = cm_store_add_photo (p.sb, f, jpeg, &error);
-  rename_feature (p.sb, p.f[0], "有照片");
   g_autofree char *workshop = cm_store_add_workshop (p.sa, "第一次工作坊", "2026-11-20", "社区中心",
                                                      &error);
   g_assert_no_error (error);
-  rename_feature (p.sa, p.f[1], "工作坊后");
+  for (int k = 0; k < 2; k++)
+    {
+      CmStore *s = k ? p.sb : p.sa;
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT count(*) FROM cm_versions WHERE layer IN ('photos', 'workshops') AND"
+          " field = '' AND site = '%s'", _cm_store_get_session (s));
+      g_assert_cmpint (cm_test_query_int (s, sql), ==, k ? 2 : 1);
+      g_assert_cmpint (cm_test_query_int (s, "SELECT count(*) FROM cm_pending"), ==, 0);
+    }
   cm_merge_report_free (merge (p.sa, p.b));
   cm_merge_report_free (merge (p.sb, p.a));
   for (int k = 0; k < 2; k++)
@@ -455,7 +465,7 @@ test_other_brought_up_to_date (void)
 
 typedef struct
 {
-  char *uuid, *field, *value;
+  char *table, *uuid, *field, *value;
   CmVersion version;
   GHashTable *clock; /* the writer's clock just after: what it had seen */
 } Write;
@@ -464,6 +474,7 @@ static void
 write_free (gpointer data)
 {
   Write *w = data;
+  g_free (w->table);
   g_free (w->uuid);
   g_free (w->field);
   g_free (w->value);
@@ -473,24 +484,34 @@ write_free (gpointer data)
 }
 
 static void
-record (GPtrArray *writes, CmStore *store, const char *uuid, const char *field)
+record_in (GPtrArray *writes, CmStore *store, const char *table, const char *uuid,
+           const char *field)
 {
   Write *w = g_new0 (Write, 1);
+  w->table = g_strdup (table);
   w->uuid = g_strdup (uuid);
   w->field = g_strdup (field);
-  g_autofree char *sql = g_strdup_printf ("SELECT hex(\"%s\") FROM resources WHERE uuid = '%s'",
-                                          field, uuid);
+  g_autofree char *sql = g_strdup_printf ("SELECT hex(\"%s\") FROM %s WHERE uuid = '%s'", field,
+                                          table, uuid);
   w->value = query_text (store, sql);
-  g_assert_true (cm_versions_get (store, "resources", uuid, field, &w->version, NULL));
+  g_assert_true (cm_versions_get (store, table, uuid, field, &w->version, NULL));
   w->clock = cm_versions_get_clock (store, NULL);
   g_ptr_array_add (writes, w);
 }
 
-static char *
-random_live (GRand *rand, CmStore *store)
+static void
+record (GPtrArray *writes, CmStore *store, const char *uuid, const char *field)
 {
-  g_autofree char *all = query_text (store, "SELECT uuid FROM resources WHERE deleted = 0"
-                                            " ORDER BY uuid");
+  record_in (writes, store, "resources", uuid, field);
+}
+
+/* A random live row of @table (resources or photos), or NULL. */
+static char *
+random_live (GRand *rand, CmStore *store, const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT uuid FROM %s WHERE deleted = 0 ORDER BY uuid",
+                                          table);
+  g_autofree char *all = query_text (store, sql);
   g_auto (GStrv) uuids = g_strsplit (all, "\n", -1);
   guint n = g_strv_length (uuids);
   if (n > 0 && *uuids[n - 1] == '\0')
@@ -498,12 +519,106 @@ random_live (GRand *rand, CmStore *store)
   return n ? g_strdup (uuids[g_rand_int_range (rand, 0, (gint32) n)]) : NULL;
 }
 
-static void
-random_edit (GRand *rand, CmStore *store, int copy, int step, GPtrArray *writes)
+static GBytes *
+wkt_wkb (CmStore *store, const char *wkt)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT AsBinary(GeomFromText('%s', 4326))", wkt);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, NULL);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  GBytes *b = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  return b;
+}
+
+/* A new resource, drawn through the copy's history: a point, a line of four points or a
+ * triangle (whose corners can go anywhere and leave it valid). */
+static char *
+draw (GRand *rand, CmHistory *history, CmStore *store, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  int op = g_rand_int_range (rand, 0, 6);
-  if (op == 5)
+  double x = 116.3 + g_rand_double (rand) * 0.01, y = 40.0 + g_rand_double (rand) * 0.01;
+  g_autofree char *wkt = NULL;
+  switch (g_rand_int_range (rand, 0, 3))
+    {
+    case 0:
+      wkt = g_strdup_printf ("POINT(%.6f %.6f)", x, y);
+      break;
+    case 1:
+      wkt = g_strdup_printf ("LINESTRING(%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f)", x, y,
+                             x + 0.001, y, x + 0.001, y + 0.001, x + 0.002, y + 0.001);
+      break;
+    default:
+      wkt = g_strdup_printf ("POLYGON((%.6f %.6f, %.6f %.6f, %.6f %.6f, %.6f %.6f))", x, y,
+                             x + 0.001, y, x, y + 0.001, x, y);
+    }
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+  g_autoptr (GBytes) wkb = wkt_wkb (store, wkt);
+  cm_feature_set_wkb (f, wkb);
+  cm_feature_set_name (f, name);
+  cm_feature_set_category (f, "other");
+  g_assert_true (cm_history_add (history, f, &error));
+  g_assert_no_error (error);
+  return g_strdup (cm_feature_get_uuid (f));
+}
+
+/* Moves one vertex of a line or an area (a point moves whole) to a random place nearby. */
+static void
+move_a_vertex (GRand *rand, CmFeature *f)
+{
+  GBytes *wkb = cm_feature_get_wkb (f); /* the feature's */
+  g_autoptr (CmGeom) g = cm_geom_from_wkb (g_bytes_get_data (wkb, NULL), g_bytes_get_size (wkb));
+  g_assert_nonnull (g);
+  guint n = cm_geom_n_positions (g), at;
+  do
+    at = (guint) g_rand_int_range (rand, 0, (gint32) n);
+  while (cm_geom_is_closing (g, at));
+  cm_geom_move_position (g, at, 116.3 + g_rand_double (rand) * 0.01,
+                         40.0 + g_rand_double (rand) * 0.01);
+  g_autoptr (GBytes) moved = cm_geom_to_wkb (g);
+  cm_feature_set_wkb (f, moved);
+}
+
+/* One copy in the property test: its file, its store and its history of edits (undo). */
+typedef struct
+{
+  char *path;
+  CmStore *store;
+  CmHistory *history;
+} Copy;
+
+static void
+copy_free (gpointer data)
+{
+  Copy *c = data;
+  g_object_unref (c->history);
+  g_object_unref (c->store);
+  g_free (c->path);
+  g_free (c);
+}
+
+/* The fields undo or redo may have written back: all that the property test edits. */
+static void
+record_whole (GPtrArray *writes, CmStore *store, const char *uuid)
+{
+  const char *fields[] = { "name", "category", "geom", "deleted" };
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    record (writes, store, uuid, fields[i]);
+}
+
+/* How many of each kind of edit the runs made, to show they made them all. */
+enum { ADD, RENAME, RECATEGORISE, MOVE_VERTEX, DELETE, RESOLVE, UNDO, PHOTO, N_OPS };
+static guint ops_done[N_OPS];
+static const char *const op_names[N_OPS] = { "adds", "renames", "recategorisations",
+                                             "vertex moves", "deletions", "resolutions", "undos",
+                                             "photos added or deleted" };
+
+static void
+random_edit (GRand *rand, Copy *copy, int n_copy, int step, GPtrArray *writes, const char *jpeg)
+{
+  g_autoptr (GError) error = NULL;
+  CmStore *store = copy->store;
+  int op = g_rand_int_range (rand, 0, N_OPS);
+  if (op == RESOLVE)
     {
       /* a person resolves a conflict, if there is one: mine, theirs or both */
       g_autoptr (GPtrArray) list = cm_merge_list_conflicts (store, NULL);
@@ -517,42 +632,81 @@ random_edit (GRand *rand, CmStore *store, int copy, int step, GPtrArray *writes)
         g_ptr_array_add (fields, g_strdup (c->fields->pdata[i]));
       g_assert_true (cm_merge_resolve (store, uuid, g_rand_int_range (rand, 0, 3), &fresh, &error));
       g_assert_no_error (error);
+      ops_done[op]++;
       for (guint i = 0; i < fields->len; i++)
         record (writes, store, uuid, fields->pdata[i]);
       if (fresh)
         record (writes, store, fresh, "name");
       return;
     }
-  g_autofree char *uuid = op == 0 ? NULL : random_live (rand, store);
-  g_autofree char *label = g_strdup_printf ("c%d-%d", copy, step);
-  if (op == 0 || uuid == NULL)
+  if (op == UNDO)
     {
-      g_autofree char *made = add_point (store, label, 116.3 + g_rand_double (rand) * 0.01, 40.0);
+      /* undo the copy's last edit (and, now and then, redo it): an edit of its own */
+      if (!cm_history_can_undo (copy->history))
+        return;
+      g_autoptr (CmFeature) now = NULL;
+      g_assert_true (cm_history_undo (copy->history, NULL, &now, &error));
+      g_assert_no_error (error);
+      if (g_rand_int_range (rand, 0, 3) == 0)
+        {
+          g_clear_object (&now);
+          g_assert_true (cm_history_redo (copy->history, NULL, &now, &error));
+          g_assert_no_error (error);
+        }
+      record_whole (writes, store, cm_feature_get_uuid (now));
+      ops_done[op]++;
+      return;
+    }
+  if (op == PHOTO)
+    {
+      /* a photo added to a live feature, or a live photo deleted */
+      g_autofree char *photo = g_rand_int_range (rand, 0, 3) ? NULL
+                                                             : random_live (rand, store, "photos");
+      if (photo)
+        {
+          g_assert_true (cm_store_delete_photo (store, photo, &error));
+          record_in (writes, store, "photos", photo, "deleted");
+          ops_done[op]++;
+          return;
+        }
+      g_autofree char *to = random_live (rand, store, "resources");
+      if (to == NULL)
+        return;
+      g_autoptr (CmFeature) f = get (store, to);
+      g_autofree char *made = cm_store_add_photo (store, f, jpeg, &error);
+      g_assert_no_error (error);
+      record_in (writes, store, "photos", made, "feature_uuid");
+      ops_done[op]++;
+      return;
+    }
+  g_autofree char *uuid = op == ADD ? NULL : random_live (rand, store, "resources");
+  g_autofree char *label = g_strdup_printf ("c%d-%d", n_copy, step);
+  if (op == ADD || uuid == NULL)
+    {
+      g_autofree char *made = draw (rand, copy->history, store, label);
       record (writes, store, made, "name");
+      ops_done[ADD]++;
       return;
     }
   g_autoptr (CmFeature) f = get (store, uuid);
+  g_autoptr (CmFeature) before = cm_feature_copy (f);
   const char *field = NULL;
-  if (op == 1)
+  if (op == RENAME)
     cm_feature_set_name (f, label), field = "name";
-  else if (op == 2)
+  else if (op == RECATEGORISE)
     cm_feature_set_category (f, categories[g_rand_int_range (rand, 0, 4)]), field = "category";
-  else if (op == 3)
+  else if (op == MOVE_VERTEX)
+    move_a_vertex (rand, f), field = "geom";
+  if (op == DELETE)
     {
-      g_autoptr (GBytes) p = cm_test_point_wkb (store, 116.3 + g_rand_double (rand) * 0.01,
-                                    40.0 + g_rand_double (rand) * 0.01);
-      cm_feature_set_wkb (f, p);
-      field = "geom";
-    }
-  if (op == 4)
-    {
-      g_assert_true (cm_store_delete_feature (store, f, &error));
+      g_assert_true (cm_history_delete (copy->history, f, &error));
       field = "deleted";
     }
   else
-    g_assert_true (cm_store_update_feature (store, f, &error));
+    g_assert_true (cm_history_update (copy->history, before, f, &error));
   g_assert_no_error (error);
   record (writes, store, uuid, field);
+  ops_done[op]++;
 }
 
 /* Whether @w's value is still there (live or a conflict) in @store, or a later write on its own
@@ -561,21 +715,21 @@ static gboolean
 kept_or_overwritten (CmStore *store, GPtrArray *writes, Write *w)
 {
   g_autofree char *sql = g_strdup_printf (
-      "SELECT (SELECT count(*) FROM cm_versions WHERE layer = 'resources' AND uuid = '%s' AND"
+      "SELECT (SELECT count(*) FROM cm_versions WHERE layer = '%s' AND uuid = '%s' AND"
       " site = '%s' AND counter = %" G_GINT64_FORMAT " AND (field = '%s' OR (field = '' AND NOT"
-      " EXISTS (SELECT 1 FROM cm_versions WHERE layer = 'resources' AND uuid = '%s' AND field ="
+      " EXISTS (SELECT 1 FROM cm_versions WHERE layer = '%s' AND uuid = '%s' AND field ="
       " '%s')))) + (SELECT count(*) FROM cm_conflicts WHERE uuid = '%s' AND field = '%s' AND"
       " site = '%s' AND counter = %" G_GINT64_FORMAT ")",
-      w->uuid, w->version.site, w->version.counter, w->field, w->uuid, w->field, w->uuid,
-      w->field, w->version.site, w->version.counter);
+      w->table, w->uuid, w->version.site, w->version.counter, w->field, w->table, w->uuid,
+      w->field, w->uuid, w->field, w->version.site, w->version.counter);
   if (cm_test_query_int (store, sql) > 0)
     return TRUE;
   /* two copies that wrote the same value: one value, under one of their versions (rule 3) */
   g_autofree char *same = g_strdup_printf (
-      "SELECT (SELECT hex(\"%s\") FROM resources WHERE uuid = '%s') || char(10) = '%s' OR"
+      "SELECT (SELECT hex(\"%s\") FROM %s WHERE uuid = '%s') || char(10) = '%s' OR"
       " EXISTS (SELECT 1 FROM cm_conflicts WHERE uuid = '%s' AND field = '%s' AND"
       " hex(value) || char(10) = '%s')",
-      w->field, w->uuid, w->value, w->uuid, w->field, w->value);
+      w->field, w->table, w->uuid, w->value, w->uuid, w->field, w->value);
   if (cm_test_query_int (store, same) > 0)
     return TRUE;
   for (guint i = 0; i < writes->len; i++)
@@ -596,70 +750,73 @@ kept_or_overwritten (CmStore *store, GPtrArray *writes, Write *w)
 }
 
 static void
-one_run (guint32 seed, guint *conflicts_seen)
+one_run (guint32 seed, const char *jpeg, guint *conflicts_seen)
 {
   g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = cm_test_tmpdir ();
   int n = g_rand_int_range (rand, 3, 6);
-  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) stores = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) copies = g_ptr_array_new_with_free_func (copy_free);
   g_autoptr (GPtrArray) writes = g_ptr_array_new_with_free_func (write_free);
-  g_ptr_array_add (paths, g_build_filename (dir, "c0.sqlite", NULL));
+  g_autofree char *first_path = g_build_filename (dir, "c0.sqlite", NULL);
   {
-    g_autoptr (CmStore) s = cm_store_create (paths->pdata[0], "p", &error);
-    for (int i = 0; i < 4; i++)
+    /* the map the copies start from: points, lines and triangles */
+    g_autoptr (CmStore) s = cm_store_create (first_path, "p", &error);
+    g_autoptr (CmHistory) h = cm_history_new (s);
+    for (int i = 0; i < 6; i++)
       {
-        g_autofree char *u = add_point (s, "起点", 116.3 + 0.001 * i, 40.0);
+        g_autofree char *u = draw (rand, h, s, "起点");
         record (writes, s, u, "name");
       }
   }
-  for (int c = 1; c < n; c++)
-    {
-      g_ptr_array_add (paths, g_strdup_printf ("%s/c%d.sqlite", dir, c));
-      copy_file (paths->pdata[0], paths->pdata[c]);
-    }
   for (int c = 0; c < n; c++)
     {
-      CmStore *s = cm_store_open (paths->pdata[c], &error);
+      Copy *copy = g_new0 (Copy, 1);
+      copy->path = g_strdup_printf ("%s/c%d.sqlite", dir, c);
+      if (c > 0)
+        copy_file (first_path, copy->path);
+      copy->store = cm_store_open (copy->path, &error);
       g_assert_no_error (error);
-      _cm_store_exec (s, "PRAGMA synchronous = OFF", NULL); /* a test: no need to wait for the disk */
-      g_ptr_array_add (stores, s);
+      _cm_store_exec (copy->store, "PRAGMA synchronous = OFF", NULL); /* a test: no need to wait for the disk */
+      copy->history = cm_history_new (copy->store);
+      g_ptr_array_add (copies, copy);
     }
   /* rounds of edits and random merges (a copy into itself, the same copy twice, included) */
   int rounds = g_rand_int_range (rand, 2, 5);
   for (int round = 0; round < rounds; round++)
     {
       for (int c = 0; c < n; c++)
-        for (int e = g_rand_int_range (rand, 0, 4); e > 0; e--)
-          random_edit (rand, stores->pdata[c], c, round * 10 + e, writes);
+        for (int e = g_rand_int_range (rand, 0, 5); e > 0; e--)
+          random_edit (rand, copies->pdata[c], c, round * 10 + e, writes, jpeg);
       for (int m = g_rand_int_range (rand, 1, n + 2); m > 0; m--)
         {
-          int to = g_rand_int_range (rand, 0, n), from = g_rand_int_range (rand, 0, n);
-          g_autoptr (CmMergeReport) r = merge (stores->pdata[to], paths->pdata[from]);
+          Copy *to = copies->pdata[g_rand_int_range (rand, 0, n)];
+          Copy *from = copies->pdata[g_rand_int_range (rand, 0, n)];
+          g_autoptr (CmMergeReport) r = merge (to->store, from->path);
           *conflicts_seen += conflicts_in (r);
           if (g_rand_boolean (rand))
             {
-              g_autoptr (CmMergeReport) twice = merge (stores->pdata[to], paths->pdata[from]);
+              g_autoptr (CmMergeReport) twice = merge (to->store, from->path);
               g_assert_true (twice->nothing_new);
             }
         }
     }
   /* everyone meets everyone: all into copy 0, then copy 0 into all */
+  Copy *zero = copies->pdata[0];
   for (int c = 1; c < n; c++)
-    cm_merge_report_free (merge (stores->pdata[0], paths->pdata[c]));
+    cm_merge_report_free (merge (zero->store, ((Copy *) copies->pdata[c])->path));
   for (int c = 1; c < n; c++)
-    cm_merge_report_free (merge (stores->pdata[c], paths->pdata[0]));
-  g_autofree char *first = state_of (stores->pdata[0]);
+    cm_merge_report_free (merge (((Copy *) copies->pdata[c])->store, zero->path));
+  g_autofree char *first = state_of (zero->store);
   for (int c = 1; c < n; c++)
     {
-      g_autofree char *other = state_of (stores->pdata[c]);
+      g_autofree char *other = state_of (((Copy *) copies->pdata[c])->store);
       if (g_strcmp0 (first, other) != 0)
         g_error ("seed %u: copies 0 and %d differ after meeting:\n%s\n≠\n%s", seed, c, first,
                  other);
     }
   for (guint i = 0; i < writes->len; i++)
-    if (!kept_or_overwritten (stores->pdata[0], writes, writes->pdata[i]))
+    if (!kept_or_overwritten (zero->store, writes, writes->pdata[i]))
       {
         Write *w = writes->pdata[i];
         g_error ("seed %u: the write of %s's %s (%s:%" G_GINT64_FORMAT ") is lost", seed, w->uuid,
@@ -668,7 +825,7 @@ one_run (guint32 seed, guint *conflicts_seen)
   for (int c = 0; c < n; c++)
     {
       g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-      g_assert_true (cm_store_check (stores->pdata[c], problems, NULL));
+      g_assert_true (cm_store_check (((Copy *) copies->pdata[c])->store, problems, NULL));
       g_assert_cmpint (problems->len, ==, 0);
     }
 }
@@ -678,10 +835,21 @@ test_property (void)
 {
   const char *env = g_getenv ("CM_MERGE_RUNS");
   guint runs = env ? (guint) atoi (env) : 200, conflicts = 0;
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *jpeg = g_build_filename (dir, "photo.jpg", NULL);
+  g_autoptr (GdkPixbuf) pixels = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 32, 24);
+  gdk_pixbuf_fill (pixels, 0x2080c0ff);
+  g_assert_true (gdk_pixbuf_save (pixels, jpeg, "jpeg", NULL, NULL));
   for (guint32 seed = 1; seed <= runs; seed++)
-    one_run (seed, &conflicts);
+    one_run (seed, jpeg, &conflicts);
   g_test_message ("%u runs, %u conflicts met", runs, conflicts);
   g_assert_cmpint (conflicts, >, runs / 4); /* the runs do meet conflicts */
+  for (int op = 0; op < N_OPS; op++)
+    {
+      g_test_message ("%u %s", ops_done[op], op_names[op]);
+      if (runs >= 100) /* the full test (not the few runs under valgrind) */
+        g_assert_cmpint (ops_done[op], >, runs / 10); /* makes every kind of edit */
+    }
 }
 
 int

@@ -222,11 +222,8 @@ cm_store_add_photo (CmStore *self, CmFeature *feature, const char *path, GError 
   sqlite3_bind_int (stmt, 6, height);
   sqlite3_bind_blob (stmt, 7, g_bytes_get_data (data, NULL), (int) g_bytes_get_size (data),
                      SQLITE_STATIC);
-  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
-  if (!ok)
-    _cm_store_set_sqlite_error (self, error, _("store the photo"));
-  sqlite3_finalize (stmt);
-  return ok ? g_steal_pointer (&uuid) : NULL;
+  return _cm_store_step_alone (self, stmt, _("store the photo"), error) ? g_steal_pointer (&uuid)
+                                                                         : NULL;
 }
 
 GPtrArray *
@@ -279,9 +276,5 @@ cm_store_delete_photo (CmStore *self, const char *uuid, GError **error)
   g_autofree char *now = _cm_now_utc ();
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
-  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
-  if (!ok)
-    _cm_store_set_sqlite_error (self, error, _("delete the photo"));
-  sqlite3_finalize (stmt);
-  return ok;
+  return _cm_store_step_alone (self, stmt, _("delete the photo"), error);
 }

@@ -18,6 +18,13 @@ char *_cm_now_utc (void);
 /* How many connections to the map at @path this process has open (tests: none after a
  * window closed its map). */
 guint _cm_store_count_connections (const char *path);
+/* Runs @stmt (a write, its parameters bound) as one transaction of the store's: on a read-only
+ * map it is refused, and the COMMIT first gives what it wrote its version (docs/merge.md), so a
+ * photo or a workshop is versioned at once, as a feature is. Finalizes @stmt; @doing names the
+ * write in the error ("store the photo"). */
+gboolean _cm_store_step_alone (CmStore *self, sqlite3_stmt *stmt, const char *doing,
+                               GError **error);
+
 /* Reads the first @len bytes of @path (zeros past its end) and its size through SQLite's own
  * file layer; FALSE with errno set when it cannot be opened. Never fopen() a map: closing any
  * descriptor of a file drops every POSIX lock this process holds on it, SQLite's included, and

@@ -278,6 +278,19 @@ rollback (CmStore *self)
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+gboolean
+_cm_store_step_alone (CmStore *self, sqlite3_stmt *stmt, const char *doing, GError **error)
+{
+  gboolean ok = begin (self, error);
+  if (ok && !(ok = sqlite3_step (stmt) == SQLITE_DONE))
+    _cm_store_set_sqlite_error (self, error, doing);
+  sqlite3_finalize (stmt);
+  if (ok)
+    return commit (self, error);
+  rollback (self);
+  return FALSE;
+}
+
 /* Opens a connection with libspatialite loaded and the hardening of docs/architecture.md. */
 static gboolean
 connect (CmStore *self, int flags, GError **error)

@@ -39,7 +39,7 @@ dup_column (sqlite3_stmt *stmt, int i)
 }
 
 /* Runs an INSERT whose ?1 is a fresh uuid and whose other parameters are @texts (NULL allowed).
- * Returns the uuid. */
+ * Returns the uuid. One transaction. */
 static char *
 insert_record (CmStore *self, const char *sql, const char *const *texts, int n_texts,
                const char *doing, GError **error)
@@ -53,11 +53,7 @@ insert_record (CmStore *self, const char *sql, const char *const *texts, int n_t
   sqlite3_bind_text (stmt, 2, now, -1, SQLITE_STATIC);
   for (int i = 0; i < n_texts; i++)
     sqlite3_bind_text (stmt, 3 + i, texts[i], -1, SQLITE_STATIC);
-  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
-  if (!ok)
-    _cm_store_set_sqlite_error (self, error, doing);
-  sqlite3_finalize (stmt);
-  return ok ? g_steal_pointer (&uuid) : NULL;
+  return _cm_store_step_alone (self, stmt, doing, error) ? g_steal_pointer (&uuid) : NULL;
 }
 
 static gboolean
