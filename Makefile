@@ -12,7 +12,7 @@ BUILD_PACKAGES = gcc libc6-dev pkg-config meson ninja-build gettext \
 	libcairo2-dev libpango1.0-dev fonts-noto-cjk \
 	libgtk-4-dev libgdk-pixbuf-2.0-dev libadwaita-1-dev libshumate-dev dconf-gsettings-backend
 # To test: the real clients the tests check our files with, and valgrind.
-TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3 python3-openpyxl poppler-utils xvfb xauth xdotool \
+TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3 python3-openpyxl poppler-utils xvfb xauth xdotool faketime \
 	desktop-file-utils appstream flatpak-builder
 # To run the benchmarks (bench/README.md).
 BENCH_PACKAGES = gdal-bin hyperfine time bc qgis

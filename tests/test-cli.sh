@@ -694,4 +694,42 @@ python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['merged'][0]['tables
   || fail "merge --force: $(cat "$dir/out")"
 ok "merge: dry run writes nothing; 1 added, 1 deleted, 1 conflict (JSON); again nothing new (sha256); conflicts --json whole; resolve --keep theirs travels to the other copy; a file not a map refused in one line, the map unchanged; a map of another place refused without --force"
 
+# clocks that are wrong (docs/merge.md: no rule reads them): copy B's laptop runs an hour, then
+# a year behind (faketime, real processes). A renames r3; B takes A's map in, then renames r3
+# again — later, though its clock says earlier — and renames r2 alone; since then both renamed
+# r1. Merged
+# back into A: B's later r3 wins without a conflict (last-writer-wins by the clock would keep
+# A's), r2 arrives, r1 is one conflict with both names; the same for every skew.
+"$CMAP" export "$DEMO_MAP" --layer resources -o "$dir/all.geojson" >/dev/null || fail "export for the skew test"
+edit() { # MAP SKEW UUID=NAME...: renames through cmap import, its clock set back by SKEW
+  local map=$1 skew=$2; shift 2
+  python3 - "$dir/all.geojson" "$dir/edit.geojson" "$@" <<'PY' || fail "edit file"
+import json, sys
+names = dict(a.split('=', 1) for a in sys.argv[3:])
+feats = [f for f in json.load(open(sys.argv[1]))['features'] if f['properties']['uuid'] in names]
+for f in feats:
+    p = f['properties']; p['name'] = names[p['uuid']]; p.pop('created_at'); p.pop('updated_at')
+json.dump({'type': 'FeatureCollection', 'features': feats}, open(sys.argv[2], 'w'), ensure_ascii=False)
+PY
+  faketime -f "$skew" "$CMAP" import "$map" "$dir/edit.geojson" >/dev/null || fail "import under faketime $skew"
+}
+mapfile -t r < <(sqlite3 "$DEMO_MAP" "SELECT uuid FROM resources WHERE deleted = 0 ORDER BY id LIMIT 3")
+for skew in +0 -1h -1y; do
+  cp "$DEMO_MAP" "$dir/sa.sqlite"; cp "$DEMO_MAP" "$dir/sb.sqlite"
+  edit "$dir/sa.sqlite" +0 "${r[2]}=甲改三"
+  faketime -f "$skew" "$CMAP" merge "$dir/sb.sqlite" "$dir/sa.sqlite" >/dev/null || fail "merge under faketime $skew"
+  edit "$dir/sa.sqlite" +0 "${r[0]}=甲改一"
+  edit "$dir/sb.sqlite" "$skew" "${r[2]}=乙后改三" "${r[1]}=乙改二" "${r[0]}=乙改一"
+  a_at=$(sqlite3 "$dir/sa.sqlite" "SELECT updated_at FROM resources WHERE uuid = '${r[2]}'")
+  b_at=$(sqlite3 "$dir/sb.sqlite" "SELECT updated_at FROM resources WHERE uuid = '${r[2]}'")
+  if [ "$skew" != +0 ]; then [[ "$b_at" < "$a_at" ]] || fail "faketime $skew: B's later edit is not dated earlier ($b_at, $a_at)"; fi
+  expect 0 "$CMAP" merge "$dir/sa.sqlite" "$dir/sb.sqlite" --json
+  expect 0 "$CMAP" merge "$dir/sb.sqlite" "$dir/sa.sqlite"
+  for m in sa sb; do
+    got=$(sqlite3 "$dir/$m.sqlite" "SELECT group_concat(v, ';') FROM (SELECT name AS v FROM resources WHERE uuid IN ('${r[1]}', '${r[2]}') ORDER BY id) UNION ALL SELECT group_concat(v, ';') FROM (SELECT v FROM (SELECT name AS v FROM resources WHERE uuid = '${r[0]}' UNION ALL SELECT CAST(value AS TEXT) FROM cm_conflicts WHERE uuid = '${r[0]}' AND field = 'name') ORDER BY v) UNION ALL SELECT count(*) FROM cm_conflicts WHERE field <> 'deleted'")
+    [ "$got" = "$(printf '乙改二;乙后改三\n乙改一;甲改一\n1')" ] || fail "faketime $skew, $m: $got"
+  done
+done
+ok "clocks an hour and a year behind (faketime): a later edit dated earlier still wins, a lone edit arrives, a conflict keeps both names: the same result for every skew"
+
 echo "1..$n"
