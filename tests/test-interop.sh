@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # test-interop.sh: the map file is real SpatiaLite. ogrinfo lists each layer with the right
 # feature count and geometry type; spatialite answers CheckSpatialIndex() = 1 for every geometry
-# column; ogr2ogr appends a feature to resources and cmap then reads it.
+# column; ogr2ogr appends a feature to resources and cmap then reads it; edits made with GDAL
+# and spatialite on two copies are merged.
 set -euo pipefail
 : "${CMAP:?}" "${CM_SHARED_DATA:?}"
 dir=$(mktemp -d)
@@ -94,4 +95,36 @@ site=$(sqlite3 "$map" "SELECT site FROM cm_versions WHERE uuid = '$uuid' AND fie
 [ "$(sqlite3 "$map" "SELECT count(*) FROM cm_clock WHERE site = '$site'")" = 1 ] || fail "the clock lacks the session"
 "$CMAP" check "$map" >/dev/null || fail "cmap check after spatialite"
 ok "the next cmap session versions them (the deleted row as a tombstone by its uuid); cmap check passes"
+# edits made by GDAL on one copy are merged (docs/merge.md): two byte-identical copies; on B,
+# ogr2ogr -update -append adds a feature and ogrinfo's SQL renames one and DELETEs another; on
+# A, spatialite moves a third. Merged both ways with cmap (no cmap session opened B before):
+# both copies hold all four edits, the deleted row as a tombstone, with no conflict.
+cp "$map" "$dir/a.sqlite"; cp "$map" "$dir/b.sqlite"
+mapfile -t r < <(sqlite3 "$map" "SELECT uuid FROM resources WHERE deleted = 0 ORDER BY id LIMIT 3")
+cat > "$dir/b-new.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[-8.612,41.147]},
+ "properties":{"name":"Horta comunitária","category":"other"}}]}
+JSON
+ogr2ogr -update -append -f SQLite "$dir/b.sqlite" "$dir/b-new.geojson" -nln resources
+ogrinfo -q "$dir/b.sqlite" -sql "UPDATE resources SET name = 'Renomeado com o GDAL' WHERE uuid = '${r[0]}'" >/dev/null
+ogrinfo -q "$dir/b.sqlite" -sql "DELETE FROM resources WHERE uuid = '${r[1]}'" >/dev/null
+spatialite -silent "$dir/a.sqlite" "UPDATE resources SET geom = MakePoint(-8.6111, 41.1411, 4326) WHERE uuid = '${r[2]}';" >/dev/null 2>&1 \
+  || fail "spatialite cannot write to copy A"
+sha_b=$(sha256sum <"$dir/b.sqlite")
+"$CMAP" merge "$dir/a.sqlite" "$dir/b.sqlite" --json >"$dir/merged.json" || fail "cmap merge of GDAL's edits"
+python3 - "$dir/merged.json" <<'PY' || fail "merge of GDAL's edits: $(cat "$dir/merged.json")"
+import json, sys
+t = json.load(open(sys.argv[1]))['merged'][0]['tables']['resources']
+assert (t['added'], t['changed'], t['deleted'], t['conflicts']) == (1, 1, 1, 0), t
+PY
+[ "$(sha256sum <"$dir/b.sqlite")" = "$sha_b" ] || fail "the merge wrote to the other copy"
+"$CMAP" merge "$dir/b.sqlite" "$dir/a.sqlite" >/dev/null || fail "cmap merge back into B"
+for m in a b; do
+  got=$(spatialite -silent "$dir/$m.sqlite" "SELECT (SELECT name FROM resources WHERE uuid = '${r[0]}'), (SELECT count(*) FROM resources WHERE uuid = '${r[1]}' AND deleted = 0), (SELECT count(*) FROM resources WHERE name = 'Horta comunitária' AND deleted = 0), (SELECT round(X(geom), 4) || ' ' || round(Y(geom), 4) FROM resources WHERE uuid = '${r[2]}'), (SELECT count(*) FROM cm_conflicts);" 2>/dev/null | tail -n 1)
+  [ "$got" = "Renomeado com o GDAL|0|1|-8.6111 41.1411|0" ] || fail "copy $m after merging GDAL's edits: $got"
+  "$CMAP" check "$dir/$m.sqlite" >/dev/null || fail "cmap check of copy $m"
+done
+ok "GDAL's edits on one copy (ogr2ogr -update -append, ogrinfo SQL UPDATE and DELETE) and spatialite's on the other merge both ways: each copy holds all four, the deleted row a tombstone, no conflict"
+
 echo "1..$n"
