@@ -461,6 +461,57 @@ test_other_brought_up_to_date (void)
   pair_teardown (&p);
 }
 
+/* Two copies of a map of schema 3 (before versions), edited before they were upgraded: every
+ * row has the origin's version in both, so where their values differ the merge cannot tell which
+ * is newer and reports a conflict, both names kept, the live one the same whichever way the
+ * copies merge; a row they agree on merges with none. */
+static void
+test_edited_before_versions (void)
+{
+  Pair p;
+  pair_setup (&p);
+  g_clear_object (&p.sa);
+  g_clear_object (&p.sb);
+  cm_test_make_old_map (p.a, 3);
+  copy_file (p.a, p.b);
+  const char *names[] = { "甲在升级前改的", "乙在升级前改的" };
+  for (int k = 0; k < 2; k++)
+    {
+      sqlite3 *db = NULL;
+      g_assert_cmpint (sqlite3_open (k ? p.b : p.a, &db), ==, SQLITE_OK);
+      g_autofree char *sql = g_strdup_printf ("UPDATE resources SET name = '%s' WHERE uuid = '%s'",
+                                              names[k], p.f[0]);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+  g_autoptr (GError) error = NULL;
+  p.sa = cm_store_open (p.a, &error);
+  g_assert_no_error (error);
+  p.sb = cm_store_open (p.b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cm_store_get_schema_version (p.sa), >=, 4);
+  g_autoptr (CmMergeReport) r = merge (p.sa, p.b);
+  g_assert_cmpint (conflicts_in (r), ==, 1);
+  g_autoptr (CmMergeReport) back = merge (p.sb, p.a);
+  g_autofree char *state_a = state_of (p.sa), *state_b = state_of (p.sb);
+  g_assert_cmpstr (state_a, ==, state_b);
+  g_autofree char *sql = g_strdup_printf ("SELECT r.name || ' / ' || c.value FROM resources r JOIN"
+                                          " cm_conflicts c ON c.uuid = r.uuid AND c.field ="
+                                          " 'name' WHERE r.uuid = '%s'", p.f[0]);
+  g_autofree char *both = query_text (p.sa, sql);
+  g_autofree char *one_way = g_strdup_printf ("%s / %s\n", names[0], names[1]);
+  g_autofree char *other_way = g_strdup_printf ("%s / %s\n", names[1], names[0]);
+  g_assert_true (g_str_equal (both, one_way) || g_str_equal (both, other_way));
+  g_assert_cmpint (cm_test_query_int (p.sa, "SELECT count(DISTINCT uuid) FROM cm_conflicts"), ==, 1);
+  /* they have met: merging again is nothing new, not a byte written */
+  g_autofree char *sha = cm_test_sha256 (p.a);
+  g_autoptr (CmMergeReport) again = merge (p.sa, p.b);
+  g_assert_true (again->nothing_new);
+  g_autofree char *sha_again = cm_test_sha256 (p.a);
+  g_assert_cmpstr (sha, ==, sha_again);
+  pair_teardown (&p);
+}
+
 /* ---- the property test -------------------------------------------------------------------- */
 
 typedef struct
@@ -864,6 +915,7 @@ main (int argc, char **argv)
   g_test_add_func ("/merge/kinds", test_kinds);
   g_test_add_func ("/merge/refused", test_refused);
   g_test_add_func ("/merge/other-brought-up-to-date", test_other_brought_up_to_date);
+  g_test_add_func ("/merge/edited-before-versions", test_edited_before_versions);
   g_test_add_func ("/merge/property", test_property);
   return g_test_run ();
 }

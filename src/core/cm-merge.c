@@ -560,12 +560,83 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
 
 /* ---- which rows, and the other copy ------------------------------------------------------------ */
 
+/* A digest of each row of @table that has a field still at the origin's version (a map made
+ * before versions): its uuid → the SHA-1 of its versioned columns' values. */
+static GHashTable *
+origin_digests (CmStore *store, const char *table, GPtrArray *columns, GError **error)
+{
+  GString *sql = g_string_new ("SELECT uuid");
+  for (guint i = 0; i < columns->len; i++)
+    g_string_append_printf (sql, ", \"%s\"", (const char *) columns->pdata[i]);
+  g_string_append_printf (sql, " FROM \"%s\" t WHERE EXISTS (SELECT 1 FROM cm_versions v WHERE"
+                               " v.layer = '%s' AND v.uuid = t.uuid AND v.site = '"
+                               CM_VERSIONS_ORIGIN "')", table, table);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql->str, error);
+  g_string_free (sql, TRUE);
+  if (stmt == NULL)
+    return NULL;
+  GHashTable *digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA1);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_checksum_reset (sum);
+      for (guint i = 0; i < columns->len; i++)
+        {
+          guchar type = (guchar) sqlite3_column_type (stmt, 1 + i);
+          const void *bytes = sqlite3_column_blob (stmt, 1 + i);
+          gint32 len = sqlite3_column_bytes (stmt, 1 + i);
+          g_checksum_update (sum, &type, 1);
+          g_checksum_update (sum, (const guchar *) &len, sizeof len);
+          if (len > 0)
+            g_checksum_update (sum, bytes, len);
+        }
+      g_hash_table_insert (digests, g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                           g_strdup (g_checksum_get_string (sum)));
+    }
+  sqlite3_finalize (stmt);
+  return digests;
+}
+
+/* Two copies of a map made before versions, edited before they were upgraded, have one version,
+ * the origin's, for values that may differ: the rows of @table that both hold at the origin and
+ * whose values differ are added to @rows (merge_row then finds the conflict). */
+static gboolean
+origin_candidates (Merge *m, const char *table, GHashTable *rows, GError **error)
+{
+  g_autoptr (GPtrArray) columns = versioned_columns (m->target, table, error);
+  if (columns == NULL)
+    return FALSE;
+  g_autoptr (GHashTable) mine = origin_digests (m->target, table, columns, error);
+  g_autoptr (GHashTable) theirs = mine ? origin_digests (m->other, table, columns, error) : NULL;
+  if (theirs == NULL)
+    return FALSE;
+  GHashTableIter it;
+  gpointer uuid, digest;
+  g_hash_table_iter_init (&it, theirs);
+  while (g_hash_table_iter_next (&it, &uuid, &digest))
+    {
+      const char *my_digest = g_hash_table_lookup (mine, uuid);
+      if (my_digest && !g_str_equal (my_digest, digest))
+        g_hash_table_add (rows, g_strdup_printf ("%s\t%s", table, (const char *) uuid));
+    }
+  return TRUE;
+}
+
 /* "table\tuuid" of every row the other copy holds a version or conflict of that the target has
- * not seen: only those can change. */
+ * not seen: only those can change; and, when both copies were made before versions, the rows
+ * both still hold at the origin's version whose values differ. */
 static GHashTable *
 candidates (Merge *m, GError **error)
 {
   GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (g_hash_table_contains (m->target_clock, CM_VERSIONS_ORIGIN) &&
+      g_hash_table_contains (m->other_clock, CM_VERSIONS_ORIGIN))
+    for (const char *const *table = cm_versions_tables (); *table; table++)
+      if (!origin_candidates (m, *table, rows, error))
+        {
+          g_hash_table_unref (rows);
+          return NULL;
+        }
   GHashTableIter it;
   gpointer site, counter;
   g_hash_table_iter_init (&it, m->other_clock);
