@@ -461,6 +461,84 @@ test_other_brought_up_to_date (void)
   pair_teardown (&p);
 }
 
+/* A decision (keep theirs) recorded in a history, and a rename that ends a conflict: each undone
+ * brings the conflict back to review, with the live name it had, and redone ends it again. The
+ * conflict brought back travels: the other copy, merged, holds the same live name and the same
+ * conflict, and merging again is nothing new. */
+static void
+test_undo_brings_conflicts_back (void)
+{
+  Pair p;
+  pair_setup (&p);
+  rename_feature (p.sa, p.f[1], "甲");
+  rename_feature (p.sb, p.f[1], "乙");
+  cm_merge_report_free (merge (p.sa, p.b));
+  g_autofree char *sql = g_strdup_printf ("SELECT name FROM resources WHERE uuid = '%s'", p.f[1]);
+  g_autofree char *live = query_text (p.sa, sql);
+  const char *other = g_str_equal (live, "甲\n") ? "乙" : "甲";
+  g_autoptr (CmHistory) history = cm_history_new (p.sa);
+  g_autoptr (GError) error = NULL;
+  /* the decision, as the review records it */
+  {
+    GPtrArray *before = g_ptr_array_new_with_free_func (g_object_unref);
+    g_ptr_array_add (before, get (p.sa, p.f[1]));
+    GPtrArray *conflicts = cm_history_save_conflicts (history, before);
+    g_assert_cmpint (conflicts->len, >, 0); /* name's, and `deleted`'s of equal value (rule 3) */
+    g_assert_true (cm_merge_resolve (p.sa, p.f[1], CM_RESOLVE_THEIRS, NULL, &error));
+    GPtrArray *after = g_ptr_array_new_with_free_func (g_object_unref);
+    g_ptr_array_add (after, get (p.sa, p.f[1]));
+    cm_history_record (history, before, after, conflicts);
+  }
+  g_autofree char *want_other = g_strconcat (other, "\n", NULL);
+  g_autofree char *name = query_text (p.sa, sql);
+  g_assert_cmpstr (name, ==, want_other);
+  g_assert_cmpint (cm_test_query_int (p.sa, "SELECT count(*) FROM cm_conflicts"), ==, 0);
+  for (int round = 0; round < 2; round++)
+    {
+      g_assert_true (cm_history_undo (history, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_autofree char *undone = query_text (p.sa, sql);
+      g_assert_cmpstr (undone, ==, live);
+      g_autoptr (GPtrArray) list = cm_merge_list_conflicts (p.sa, NULL);
+      g_assert_cmpint (list->len, ==, 1);
+      const CmConflict *c = list->pdata[0];
+      g_assert_cmpstr (c->uuid, ==, p.f[1]);
+      g_assert_cmpstr (c->theirs->pdata[0], ==, other);
+      if (round == 0)
+        {
+          g_assert_true (cm_history_redo (history, NULL, NULL, &error));
+          g_autofree char *redone = query_text (p.sa, sql);
+          g_assert_cmpstr (redone, ==, want_other);
+          g_assert_cmpint (cm_test_query_int (p.sa, "SELECT count(*) FROM cm_conflicts"), ==, 0);
+        }
+    }
+  /* a rename ends the conflict; undone, it is back */
+  {
+    g_autoptr (CmFeature) f = get (p.sa, p.f[1]);
+    g_autoptr (CmFeature) before = cm_feature_copy (f);
+    cm_feature_set_name (f, "丙");
+    g_assert_true (cm_history_update (history, before, f, &error));
+    g_assert_cmpint (cm_test_query_int (p.sa, "SELECT count(*) FROM cm_conflicts"), ==, 0);
+    g_assert_true (cm_history_undo (history, NULL, NULL, &error));
+    g_autoptr (GPtrArray) list = cm_merge_list_conflicts (p.sa, NULL);
+    g_assert_cmpint (list->len, ==, 1);
+    g_autofree char *undone = query_text (p.sa, sql);
+    g_assert_cmpstr (undone, ==, live);
+  }
+  /* it travels: the other copy takes the same live name and the same conflict */
+  cm_merge_report_free (merge (p.sb, p.a));
+  g_autofree char *name_b = query_text (p.sb, sql);
+  g_assert_cmpstr (name_b, ==, live);
+  g_autoptr (GPtrArray) list_b = cm_merge_list_conflicts (p.sb, NULL);
+  g_assert_cmpint (list_b->len, ==, 1);
+  cm_merge_report_free (merge (p.sa, p.b));
+  g_autofree char *state_a = state_of (p.sa), *state_b = state_of (p.sb);
+  g_assert_cmpstr (state_a, ==, state_b);
+  g_autoptr (CmMergeReport) again = merge (p.sa, p.b);
+  g_assert_true (again->nothing_new);
+  pair_teardown (&p);
+}
+
 /* Two copies of a map of schema 3 (before versions), edited before they were upgraded: every
  * row has the origin's version in both, so where their values differ the merge cannot tell which
  * is newer and reports a conflict, both names kept, the live one the same whichever way the
@@ -915,6 +993,7 @@ main (int argc, char **argv)
   g_test_add_func ("/merge/kinds", test_kinds);
   g_test_add_func ("/merge/refused", test_refused);
   g_test_add_func ("/merge/other-brought-up-to-date", test_other_brought_up_to_date);
+  g_test_add_func ("/merge/undo-brings-conflicts-back", test_undo_brings_conflicts_back);
   g_test_add_func ("/merge/edited-before-versions", test_edited_before_versions);
   g_test_add_func ("/merge/property", test_property);
   return g_test_run ();

@@ -332,7 +332,8 @@ test_import_spatialite_table (void)
  * nothing); Merge brings both versions of the name (one live, one for review) and the new
  * resource as one step, which Ctrl+Z undoes and Ctrl+Shift+Z redoes; the sidebar's "1 conflict
  * to review" opens the review, whose Keep Other (clicked) takes the other copy's name as one
- * step Ctrl+Z undoes. A map of another area is asked about first. */
+ * step Ctrl+Z undoes, the conflict to review again; undoing the merge leaves none, redoing it
+ * brings it back. A map of another area is asked about first. */
 static void
 test_merge_another_map (void)
 {
@@ -454,16 +455,27 @@ test_merge_another_map (void)
   g_autofree char *back = g_strdup_printf ("SELECT count(*) FROM resources WHERE uuid = '%s' AND"
                                            " name = '%s'", uuid, live_before);
   g_assert_cmpint (count_rows (back), ==, 1);
+  /* the decision undone, the conflict is to review again: the other copy's name kept */
+  g_autofree char *again = g_strdup_printf ("SELECT count(*) FROM cm_conflicts WHERE uuid = '%s'"
+                                            " AND field = 'name' AND value = '%s'", uuid,
+                                            other_name);
+  g_assert_cmpint (count_rows (again), ==, 1);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "1 conflict to review");
 
-  /* the merge was one step: undone, the new resource goes and the name is this copy's again;
-   * redone, it comes back */
+  /* the merge was one step: undone, the new resource goes, the name is this copy's again and
+   * nothing is left to review; redone, both come back, the conflict to review too */
   x_key ("ctrl+z");
   spin (200);
   g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 244);
   g_assert_cmpint (count_rows (name_sql), ==, 1);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM cm_conflicts"), ==, 0);
+  g_assert_false (gtk_widget_get_visible (button));
   x_key ("ctrl+shift+z");
   spin (200);
   g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 245);
+  g_assert_cmpint (count_rows (again), ==, 1);
+  g_assert_true (gtk_widget_get_visible (button));
 
   /* a map of another area: asked first */
   g_autofree char *porto = g_build_filename (g_path_get_dirname (path), "porto.sqlite", NULL);

@@ -72,9 +72,18 @@ resolve (CmConflictReview *self, guint index, CmResolve keep)
                           ? cm_store_get_feature (self->store, layer, c->uuid, NULL)
                           : NULL;
   g_autofree char *fresh = NULL;
+  /* the decision's conflicts, which undoing it brings back to review */
+  GPtrArray *conflicts_before = NULL;
+  if (before)
+    {
+      g_autoptr (GPtrArray) one = g_ptr_array_new ();
+      g_ptr_array_add (one, before);
+      conflicts_before = cm_history_save_conflicts (self->history, one);
+    }
   if (!cm_merge_resolve (self->store, c->uuid, keep, &fresh, &error))
     {
       g_clear_object (&before);
+      g_clear_pointer (&conflicts_before, g_ptr_array_unref);
       gtk_label_set_text (self->status, error->message);
       return;
     }
@@ -102,7 +111,7 @@ resolve (CmConflictReview *self, guint index, CmResolve keep)
             box[0] = MIN (box[0], fb[0]), box[1] = MIN (box[1], fb[1]);
             box[2] = MAX (box[2], fb[2]), box[3] = MAX (box[3], fb[3]);
           }
-      cm_history_record (self->history, b, a);
+      cm_history_record (self->history, b, a, conflicts_before);
     }
   g_signal_emit (self, signals[RESOLVED], 0, box);
   cm_conflict_review_refresh (self);

@@ -97,10 +97,12 @@ merge_now (CmWindow *self, const char *path, GPtrArray *rows)
                                            NULL);
       g_ptr_array_add (before, f); /* NULL: the merge adds it */
     }
+  GPtrArray *conflicts_before = cm_history_save_conflicts (self->history, before);
   g_autoptr (CmMergeReport) r = cm_merge (self->store, path, FALSE, &error);
   if (r == NULL)
     {
       g_ptr_array_unref (before);
+      g_clear_pointer (&conflicts_before, g_ptr_array_unref);
       _cm_window_toast (self, error->message);
       return;
     }
@@ -129,7 +131,7 @@ merge_now (CmWindow *self, const char *path, GPtrArray *rows)
         }
       g_ptr_array_add (after, f);
     }
-  cm_history_record (self->history, before, after);
+  cm_history_record (self->history, before, after, conflicts_before);
   _cm_window_data_changed (self, CM_LAYER_NONE, box);
   guint conflicts = count_conflicts (r);
   g_autofree char *msg =

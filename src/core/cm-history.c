@@ -2,12 +2,17 @@
 /* cm-history.c: undo and redo as snapshots written back through the store. */
 #include "cm-history.h"
 
+#include "cm-store-private.h"
+
 /* One undoable step: the features it changed, as they were and as they became (same order);
  * one feature for a drawing's add, update or delete, many for a join or a table's cells. */
 typedef struct
 {
   GPtrArray *before; /* CmFeature; an add's "before" is the feature as a tombstone */
   GPtrArray *after;
+  /* their conflict records then (_cm_versions_save_conflicts), put back with them; NULL: not
+   * taken (an add: a new feature has none) */
+  GPtrArray *conflicts_before, *conflicts_after;
 } Step;
 
 struct _CmHistory
@@ -32,6 +37,8 @@ step_free (Step *step)
 {
   g_ptr_array_unref (step->before);
   g_ptr_array_unref (step->after);
+  g_clear_pointer (&step->conflicts_before, g_ptr_array_unref);
+  g_clear_pointer (&step->conflicts_after, g_ptr_array_unref);
   g_free (step);
 }
 
@@ -68,27 +75,47 @@ cm_history_new (CmStore *store)
   return self;
 }
 
-/* A new change: it is the one to undo next, and what was undone can no longer be redone. */
+/* A new change: it is the one to undo next, and what was undone can no longer be redone. Takes
+ * @before, @after and @conflicts_before (may be NULL); reads the conflicts after it, when
+ * @conflicts_before were taken. */
 static void
-remember_step (CmHistory *self, GPtrArray *before, GPtrArray *after)
+remember_step (CmHistory *self, GPtrArray *before, GPtrArray *after, GPtrArray *conflicts_before)
 {
   Step *step = g_new0 (Step, 1);
   step->before = before;
   step->after = after;
+  step->conflicts_before = conflicts_before;
+  if (conflicts_before)
+    step->conflicts_after = _cm_versions_save_conflicts (self->store, after, NULL);
   g_ptr_array_add (self->undo, step);
   g_ptr_array_set_size (self->redo, 0);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-/* The same for one feature: takes @before and @after. */
+/* The same for one feature: takes @before, @after and @conflicts_before. */
 static void
-remember (CmHistory *self, CmFeature *before, CmFeature *after)
+remember (CmHistory *self, CmFeature *before, CmFeature *after, GPtrArray *conflicts_before)
 {
   GPtrArray *b = g_ptr_array_new_with_free_func (g_object_unref);
   GPtrArray *a = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (b, before);
   g_ptr_array_add (a, after);
-  remember_step (self, b, a);
+  remember_step (self, b, a, conflicts_before);
+}
+
+/* The conflict records of one feature, before a change. */
+static GPtrArray *
+conflicts_of (CmHistory *self, CmFeature *feature)
+{
+  g_autoptr (GPtrArray) one = g_ptr_array_new ();
+  g_ptr_array_add (one, feature);
+  return _cm_versions_save_conflicts (self->store, one, NULL);
+}
+
+GPtrArray *
+cm_history_save_conflicts (CmHistory *self, GPtrArray *features)
+{
+  return _cm_versions_save_conflicts (self->store, features, NULL);
 }
 
 gboolean
@@ -98,16 +125,20 @@ cm_history_add (CmHistory *self, CmFeature *feature, GError **error)
     return FALSE;
   CmFeature *before = cm_feature_copy (feature);
   _cm_feature_set_deleted (before, TRUE);
-  remember (self, before, cm_feature_copy (feature));
+  remember (self, before, cm_feature_copy (feature), NULL);
   return TRUE;
 }
 
 gboolean
 cm_history_update (CmHistory *self, CmFeature *before, CmFeature *feature, GError **error)
 {
+  GPtrArray *conflicts = conflicts_of (self, before);
   if (!cm_store_update_feature (self->store, feature, error))
-    return FALSE;
-  remember (self, cm_feature_copy (before), cm_feature_copy (feature));
+    {
+      g_clear_pointer (&conflicts, g_ptr_array_unref);
+      return FALSE;
+    }
+  remember (self, cm_feature_copy (before), cm_feature_copy (feature), conflicts);
   return TRUE;
 }
 
@@ -117,8 +148,12 @@ cm_history_update_many (CmHistory *self, GPtrArray *before, GPtrArray *features,
   g_return_val_if_fail (before->len == features->len, FALSE);
   if (features->len == 0)
     return TRUE;
+  GPtrArray *conflicts = _cm_versions_save_conflicts (self->store, before, NULL);
   if (!cm_store_update_features (self->store, features, error))
-    return FALSE;
+    {
+      g_clear_pointer (&conflicts, g_ptr_array_unref);
+      return FALSE;
+    }
   GPtrArray *b = g_ptr_array_new_full (before->len, g_object_unref);
   GPtrArray *a = g_ptr_array_new_full (features->len, g_object_unref);
   for (guint i = 0; i < features->len; i++)
@@ -126,7 +161,7 @@ cm_history_update_many (CmHistory *self, GPtrArray *before, GPtrArray *features,
       g_ptr_array_add (b, cm_feature_copy (before->pdata[i]));
       g_ptr_array_add (a, cm_feature_copy (features->pdata[i]));
     }
-  remember_step (self, b, a);
+  remember_step (self, b, a, conflicts);
   return TRUE;
 }
 
@@ -134,26 +169,30 @@ gboolean
 cm_history_delete (CmHistory *self, CmFeature *feature, GError **error)
 {
   CmFeature *before = cm_feature_copy (feature);
+  GPtrArray *conflicts = conflicts_of (self, before);
   if (!cm_store_delete_feature (self->store, feature, error))
     {
       g_object_unref (before);
+      g_clear_pointer (&conflicts, g_ptr_array_unref);
       return FALSE;
     }
-  remember (self, before, cm_feature_copy (feature));
+  remember (self, before, cm_feature_copy (feature), conflicts);
   return TRUE;
 }
 
 void
-cm_history_record (CmHistory *self, GPtrArray *before, GPtrArray *after)
+cm_history_record (CmHistory *self, GPtrArray *before, GPtrArray *after,
+                   GPtrArray *conflicts_before)
 {
   g_return_if_fail (before->len == after->len);
   if (after->len == 0)
     {
       g_ptr_array_unref (before);
       g_ptr_array_unref (after);
+      g_clear_pointer (&conflicts_before, g_ptr_array_unref);
       return;
     }
-  remember_step (self, before, after);
+  remember_step (self, before, after, conflicts_before);
 }
 
 gboolean
@@ -198,7 +237,8 @@ replay (CmHistory *self, GPtrArray *from, GPtrArray *to, gboolean undo, double t
     return FALSE;
   Step *step = g_ptr_array_index (from, from->len - 1);
   GPtrArray *targets = undo ? step->before : step->after;
-  if (!cm_store_restore_features (self->store, targets, error))
+  GPtrArray *conflicts = undo ? step->conflicts_before : step->conflicts_after;
+  if (!_cm_store_restore_features_and_conflicts (self->store, targets, conflicts, error))
     return FALSE;
   if (touched)
     step_bbox (step, touched);

@@ -2,9 +2,10 @@
 /* cm-history.h: undo and redo of every change to a map's features, for one session.
  *
  * Each change is stored at once (one transaction) and remembered as two snapshots of the
- * feature, before and after; undo writes the one before back, redo the one after. Undoing an
- * add leaves a tombstone, as Delete does, so a copy of the map carried away meanwhile learns of
- * it when merged. */
+ * feature, before and after, with its conflicts of a merge then; undo writes the one before
+ * back, redo the one after, conflicts included (a decision undone is to review again). Undoing
+ * an add leaves a tombstone, as Delete does, so a copy of the map carried away meanwhile learns
+ * of it when merged. */
 #pragma once
 
 #include "cm-store.h"
@@ -27,9 +28,15 @@ gboolean cm_history_update (CmHistory *self, CmFeature *before, CmFeature *featu
 gboolean cm_history_update_many (CmHistory *self, GPtrArray *before, GPtrArray *features,
                                  GError **error);
 gboolean cm_history_delete (CmHistory *self, CmFeature *feature, GError **error);
-/* A change already stored by the caller (a merge) as one step: @before[i] and @after[i] the
- * snapshots of one feature (an added feature's "before" is it as a tombstone). Takes both. */
-void cm_history_record (CmHistory *self, GPtrArray *before, GPtrArray *after);
+/* A change already stored by the caller (a merge, a decision on a conflict) as one step:
+ * @before[i] and @after[i] the snapshots of one feature (an added feature's "before" is it as a
+ * tombstone); @conflicts_before (may be NULL) their conflicts before the change, from
+ * cm_history_save_conflicts, so that undo brings them back to review. Takes all three. */
+void cm_history_record (CmHistory *self, GPtrArray *before, GPtrArray *after,
+                        GPtrArray *conflicts_before);
+/* The conflict records of @features (CmFeature; NULLs skipped) as they are now, for
+ * cm_history_record; NULL when they cannot be read. */
+GPtrArray *cm_history_save_conflicts (CmHistory *self, GPtrArray *features);
 
 gboolean cm_history_can_undo (CmHistory *self);
 gboolean cm_history_can_redo (CmHistory *self);

@@ -57,6 +57,20 @@ gboolean _cm_versions_stamp (CmStore *store, GError **error);
 /* The same for edits of other programs found pending, under the id made from the map's content
  * (cm_versions_stamp_outside_now). */
 gboolean _cm_versions_stamp_outside (CmStore *store, GError **error);
+/* The conflict records (cm_conflicts) of @features (CmFeature; NULLs skipped) as they are now:
+ * what undo and redo put back. An empty array when the map has none. */
+GPtrArray *_cm_versions_save_conflicts (CmStore *store, GPtrArray *features, GError **error);
+/* Inside the caller's transaction, after it wrote @features back and before its COMMIT: their
+ * conflicts become @records (from _cm_versions_save_conflicts). A field whose conflicts differ
+ * is written again (a new version, which ends the ones it has) and the records wanted come back
+ * under versions of this session just below that one: so they travel to the other copies as
+ * conflicts, with the same live value (docs/merge.md, "Undo"). */
+gboolean _cm_versions_put_back_conflicts (CmStore *store, GPtrArray *features, GPtrArray *records,
+                                          GError **error);
+/* cm_store_restore_features with the features' conflicts put back as @conflicts (NULL: left as
+ * they are), one transaction. */
+gboolean _cm_store_restore_features_and_conflicts (CmStore *self, GPtrArray *snapshots,
+                                                   GPtrArray *conflicts, GError **error);
 /* The store's session: its id (drawn at random the first time) and its next counter. */
 gint64 _cm_store_next_version (CmStore *self, const char **site);
 const char *_cm_store_get_session (CmStore *self);

@@ -1172,11 +1172,20 @@ cm_store_restore_feature (CmStore *self, CmFeature *snapshot, GError **error)
 gboolean
 cm_store_restore_features (CmStore *self, GPtrArray *snapshots, GError **error)
 {
+  return _cm_store_restore_features_and_conflicts (self, snapshots, NULL, error);
+}
+
+gboolean
+_cm_store_restore_features_and_conflicts (CmStore *self, GPtrArray *snapshots,
+                                          GPtrArray *conflicts, GError **error)
+{
   if (!begin (self, error))
     return FALSE;
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < snapshots->len; i++)
     ok = restore_one (self, snapshots->pdata[i], error);
+  if (conflicts)
+    ok = ok && _cm_versions_put_back_conflicts (self, snapshots, conflicts, error);
   ok = ok && commit (self, error);
   if (!ok)
     rollback (self);

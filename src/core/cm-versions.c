@@ -348,3 +348,163 @@ cm_versions_session (CmStore *store)
 {
   return _cm_store_get_session (store);
 }
+
+/* ---- conflicts that undo and redo put back (docs/merge.md, "Undo") ---------------------------- */
+
+typedef struct
+{
+  char *table, *uuid, *field, *hex; /* hex: the value's bytes in hex, to compare */
+  sqlite3_value *value;
+} ConflictRecord;
+
+static void
+conflict_record_free (gpointer data)
+{
+  ConflictRecord *r = data;
+  g_free (r->table);
+  g_free (r->uuid);
+  g_free (r->field);
+  g_free (r->hex);
+  sqlite3_value_free (r->value);
+  g_free (r);
+}
+
+GPtrArray *
+_cm_versions_save_conflicts (CmStore *store, GPtrArray *features, GError **error)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func (conflict_record_free);
+  sqlite3_stmt *any = _cm_store_prepare (store, "SELECT EXISTS (SELECT 1 FROM cm_conflicts)", error);
+  if (any == NULL)
+    {
+      g_ptr_array_unref (records);
+      return NULL;
+    }
+  gboolean some = sqlite3_step (any) == SQLITE_ROW && sqlite3_column_int (any, 0);
+  sqlite3_finalize (any);
+  if (!some)
+    return records; /* the usual case: no conflicts in the map, nothing to read */
+  sqlite3_stmt *stmt = _cm_store_prepare (store,
+                                          "SELECT field, hex(value), value FROM cm_conflicts"
+                                          " WHERE layer = ?1 AND uuid = ?2 ORDER BY field, 2",
+                                          error);
+  if (stmt == NULL)
+    {
+      g_ptr_array_unref (records);
+      return NULL;
+    }
+  for (guint i = 0; i < features->len; i++)
+    {
+      CmFeature *f = features->pdata[i];
+      if (f == NULL)
+        continue;
+      const char *table = cm_layer_get_info (cm_feature_get_layer (f))->table;
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, cm_feature_get_uuid (f), -1, SQLITE_STATIC);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          ConflictRecord *r = g_new0 (ConflictRecord, 1);
+          r->table = g_strdup (table);
+          r->uuid = g_strdup (cm_feature_get_uuid (f));
+          r->field = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          r->hex = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          r->value = sqlite3_value_dup (sqlite3_column_value (stmt, 2));
+          g_ptr_array_add (records, r);
+        }
+    }
+  sqlite3_finalize (stmt);
+  return records;
+}
+
+/* "table\tuuid\tfield" → the field's conflicting values (their hex, sorted, joined). */
+static GHashTable *
+value_sets (GPtrArray *records)
+{
+  GHashTable *sets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < records->len; i++)
+    {
+      ConflictRecord *r = records->pdata[i];
+      char *key = g_strdup_printf ("%s\t%s\t%s", r->table, r->uuid, r->field);
+      const char *was = g_hash_table_lookup (sets, key);
+      g_hash_table_insert (sets, key, g_strconcat (was ? was : "", r->hex, ",", NULL));
+    }
+  return sets;
+}
+
+gboolean
+_cm_versions_put_back_conflicts (CmStore *store, GPtrArray *features, GPtrArray *records,
+                                 GError **error)
+{
+  g_autoptr (GPtrArray) now = _cm_versions_save_conflicts (store, features, error);
+  if (now == NULL)
+    return FALSE;
+  if (now->len == 0 && records->len == 0)
+    return TRUE;
+  g_autoptr (GHashTable) want = value_sets (records), have = value_sets (now);
+  /* a field whose conflicts are not what they were is written again: its conflicts end with
+   * the version it takes, and the ones wanted come back, with a version of this session just
+   * below it (so the live value stays the greater everywhere the copy goes) */
+  g_autoptr (GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter it;
+  gpointer key, values;
+  for (int side = 0; side < 2; side++)
+    {
+      g_hash_table_iter_init (&it, side ? have : want);
+      while (g_hash_table_iter_next (&it, &key, &values))
+        if (g_strcmp0 (values, g_hash_table_lookup (side ? want : have, key)) != 0)
+          g_hash_table_add (fields, key);
+    }
+  gboolean ok = TRUE;
+  g_hash_table_iter_init (&it, fields);
+  while (ok && g_hash_table_iter_next (&it, &key, NULL))
+    {
+      g_auto (GStrv) part = g_strsplit (key, "\t", 3);
+      sqlite3_stmt *mark = _cm_store_prepare (store, "INSERT OR IGNORE INTO cm_pending VALUES"
+                                                     " (?1, ?2, ?3)", error);
+      ok = mark != NULL;
+      if (ok)
+        {
+          for (int i = 0; i < 3; i++)
+            sqlite3_bind_text (mark, i + 1, part[i], -1, SQLITE_TRANSIENT);
+          ok = sqlite3_step (mark) == SQLITE_DONE;
+          if (!ok)
+            _cm_store_set_sqlite_error (store, error, _("restore the conflicts"));
+          sqlite3_finalize (mark);
+        }
+    }
+  /* a counter for each value put back (two values of one field need two versions), all below
+   * the stamp's */
+  const char *site = NULL;
+  gint64 below = 0;
+  for (guint i = 0; i < records->len; i++)
+    below = _cm_store_next_version (store, &site) - (gint64) i;
+  ok = ok && _cm_versions_stamp (store, error);
+  /* after the stamp (which ended the conflicts of every field written): the ones wanted */
+  g_autoptr (GPtrArray) stamped = ok ? _cm_versions_save_conflicts (store, features, error) : NULL;
+  ok = stamped != NULL;
+  g_autoptr (GHashTable) after = ok ? value_sets (stamped) : NULL;
+  sqlite3_stmt *put = ok ? _cm_store_prepare (store, "INSERT INTO cm_conflicts VALUES"
+                                                     " (?1, ?2, ?3, ?4, ?5, ?6)", error)
+                         : NULL;
+  ok = put != NULL;
+  for (guint i = 0; ok && i < records->len; i++)
+    {
+      ConflictRecord *r = records->pdata[i];
+      g_autofree char *k = g_strdup_printf ("%s\t%s\t%s", r->table, r->uuid, r->field);
+      if (g_strcmp0 (g_hash_table_lookup (after, k), g_hash_table_lookup (want, k)) == 0)
+        continue; /* kept as they were */
+      sqlite3_reset (put);
+      sqlite3_bind_text (put, 1, r->table, -1, SQLITE_STATIC);
+      sqlite3_bind_text (put, 2, r->uuid, -1, SQLITE_STATIC);
+      sqlite3_bind_text (put, 3, r->field, -1, SQLITE_STATIC);
+      sqlite3_bind_text (put, 4, site, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (put, 5, below + i);
+      sqlite3_bind_value (put, 6, r->value);
+      ok = sqlite3_step (put) == SQLITE_DONE;
+      if (!ok)
+        _cm_store_set_sqlite_error (store, error, _("restore the conflicts"));
+    }
+  if (put)
+    sqlite3_finalize (put);
+  return ok;
+}
