@@ -461,10 +461,11 @@ test_other_brought_up_to_date (void)
   pair_teardown (&p);
 }
 
-/* A decision (keep theirs) recorded in a history, and a rename that ends a conflict: each undone
- * brings the conflict back to review, with the live name it had, and redone ends it again. The
- * conflict brought back travels: the other copy, merged, holds the same live name and the same
- * conflict, and merging again is nothing new. */
+/* A merge, a decision (keep theirs) and a rename that ends a conflict, each a step of a history
+ * as the window records them: the decision or the rename undone brings the conflict back to
+ * review, with the live name it had, and redone ends it again. The conflict brought back
+ * travels: the other copy, merged, holds the same live name and the same conflict, and merging
+ * again is nothing new. The merge undone leaves nothing to review; redone, its conflict is back. */
 static void
 test_undo_brings_conflicts_back (void)
 {
@@ -472,12 +473,21 @@ test_undo_brings_conflicts_back (void)
   pair_setup (&p);
   rename_feature (p.sa, p.f[1], "甲");
   rename_feature (p.sb, p.f[1], "乙");
-  cm_merge_report_free (merge (p.sa, p.b));
+  g_autoptr (CmHistory) history = cm_history_new (p.sa);
+  g_autoptr (GError) error = NULL;
+  /* the merge, as the window records it: one step */
+  {
+    GPtrArray *before = g_ptr_array_new_with_free_func (g_object_unref);
+    g_ptr_array_add (before, get (p.sa, p.f[1]));
+    GPtrArray *conflicts = cm_history_save_conflicts (history, before);
+    cm_merge_report_free (merge (p.sa, p.b));
+    GPtrArray *after = g_ptr_array_new_with_free_func (g_object_unref);
+    g_ptr_array_add (after, get (p.sa, p.f[1]));
+    cm_history_record (history, before, after, conflicts);
+  }
   g_autofree char *sql = g_strdup_printf ("SELECT name FROM resources WHERE uuid = '%s'", p.f[1]);
   g_autofree char *live = query_text (p.sa, sql);
   const char *other = g_str_equal (live, "甲\n") ? "乙" : "甲";
-  g_autoptr (CmHistory) history = cm_history_new (p.sa);
-  g_autoptr (GError) error = NULL;
   /* the decision, as the review records it */
   {
     GPtrArray *before = g_ptr_array_new_with_free_func (g_object_unref);
@@ -536,6 +546,16 @@ test_undo_brings_conflicts_back (void)
   g_assert_cmpstr (state_a, ==, state_b);
   g_autoptr (CmMergeReport) again = merge (p.sa, p.b);
   g_assert_true (again->nothing_new);
+  /* the merge undone: this copy's name, nothing to review; redone: the conflict is back */
+  g_assert_true (cm_history_undo (history, NULL, NULL, &error));
+  g_autofree char *mine = query_text (p.sa, sql);
+  g_assert_cmpstr (mine, ==, "甲\n");
+  g_assert_cmpint (cm_test_query_int (p.sa, "SELECT count(*) FROM cm_conflicts"), ==, 0);
+  g_assert_true (cm_history_redo (history, NULL, NULL, &error));
+  g_autoptr (GPtrArray) back = cm_merge_list_conflicts (p.sa, NULL);
+  g_assert_cmpint (back->len, ==, 1);
+  g_autofree char *redone = query_text (p.sa, sql);
+  g_assert_cmpstr (redone, ==, live);
   pair_teardown (&p);
 }
 
