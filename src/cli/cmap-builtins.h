@@ -43,6 +43,7 @@ extern const CmapCommand cmap_command_export;
 extern const CmapCommand cmap_command_info;
 extern const CmapCommand cmap_command_check;
 extern const CmapCommand cmap_command_render;
+extern const CmapCommand cmap_command_poster;
 extern const CmapCommand cmap_command_coverage;
 extern const CmapCommand cmap_command_walk_area;
 extern const CmapCommand cmap_command_teams;

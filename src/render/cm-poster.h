@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-poster.h: a community map as a poster for the wall — the title, the map at a round scale,
+ * a legend of only what is shown, a scale bar true on the ground, a north arrow and the credits
+ * — on paper of A4 to A0 (or a size in millimetres), for a PDF page or a PNG (issue #15).
+ * Shared by `cmap poster` and the window. Units are PostScript points (1/72 inch). */
+#pragma once
+
+#include <cairo.h>
+
+#include "cm-store.h"
+
+G_BEGIN_DECLS
+
+/* Millimetres in a point, and the other way round. */
+#define CM_POSTER_MM_PER_PT (25.4 / 72.0)
+
+typedef struct
+{
+  double width_mm, height_mm; /* the paper */
+  const char *title;          /* NULL: the map's name */
+  const char *subtitle;       /* NULL: the date and the workshops the map came from */
+  const char *organisation;   /* NULL: none; shown in the credits */
+  gboolean has_bbox;          /* else: the boundary, or the whole map when it has none */
+  double bbox[4];             /* minlon, minlat, maxlon, maxlat */
+} CmPosterOptions;
+
+void cm_poster_options_init (CmPosterOptions *options);
+
+/* @text: A4, A3, A2, A1, A0 (any case), or WIDTHxHEIGHT in millimetres (e.g. 500x700, each from
+ * 50 to 5000); @landscape makes the longer side the width. FALSE when @text is neither. */
+gboolean cm_poster_parse_paper (const char *text, gboolean landscape, double *width_mm,
+                                double *height_mm);
+
+/* What was drawn where, for the caller and the tests. */
+typedef struct
+{
+  double scale;            /* the map is at 1:scale on the paper */
+  double frame[4];         /* the map's frame on the page: x, y, width, height (points) */
+  double bar_metres;       /* the scale bar's length on the ground … */
+  double bar_points;       /* … and on the paper */
+  double bar_origin[2];    /* its left end, on the page (points) */
+  guint legend_shown;      /* entries in the legend */
+  guint legend_left_out;   /* entries that did not fit (said on the poster) */
+  gboolean osm;            /* OpenStreetMap data is shown: credited */
+} CmPosterLayout;
+
+/* The round scales a poster chooses from, smallest first: 1:500 … 1:500,000. */
+const double *cm_poster_scales (guint *n);
+
+/* Draws the poster on @cr, whose units are points and whose page is @options' paper (a PDF
+ * surface of that size, or an image surface scaled by dpi / 72). FALSE (with @error) when the
+ * map cannot be read or has nothing to draw. */
+gboolean cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
+                         CmPosterLayout *layout, GError **error);
+
+G_END_DECLS
