@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "cm-core.h"
+#include "cm-poster.h"
 #include "cm-render.h"
 #include "cm-store-private.h"
 #include "cm-test-util.h"
@@ -136,11 +137,127 @@ test_view (void)
   g_assert_cmpfloat_with_epsilon (cm_render_view_metres_per_pixel (&v, 0), 156543.0339, 1e-3);
 }
 
+/* A poster of the demo on A3 at 200 dpi, drawn in-process: the scale is the roundest at which
+ * the boundary fits in the frame (measured with PROJ) and the next rounder one would not; two
+ * stations lie as far apart on the paper as PROJ says they are on the ground, at that scale
+ * (1%); the scale bar, measured in pixels, is as long as its label at that scale (1%); the map
+ * is drawn (a station's red where the view puts it, most of the frame not paper colour). */
+static void
+test_poster (void)
+{
+  g_autoptr (CmStore) store = open_demo ();
+  g_autoptr (GError) error = NULL;
+  CmPosterOptions options;
+  cm_poster_options_init (&options);
+  g_assert_true (cm_poster_parse_paper ("A3", FALSE, &options.width_mm, &options.height_mm));
+  g_assert_cmpfloat (options.width_mm, ==, 297);
+  g_assert_cmpfloat (options.height_mm, ==, 420);
+  const double dpi = 200, px_per_pt = dpi / 72;
+  int w = (int) (options.width_mm / 25.4 * dpi + 0.5), h = (int) (options.height_mm / 25.4 * dpi + 0.5);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr = cairo_create (surface);
+  cairo_scale (cr, px_per_pt, px_per_pt);
+  CmPosterLayout layout;
+  g_assert_true (cm_poster_draw (store, cr, &options, &layout, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  if (g_getenv ("CM_TEST_KEEP"))
+    cairo_surface_write_to_png (surface, "test-render-poster.png");
+
+  /* the scale: the boundary fits, and would not at the next rounder scale */
+  sqlite3_stmt *b = query (store, "SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e) FROM"
+                                  " (SELECT Extent(geom) AS e FROM boundary WHERE deleted = 0)");
+  double box[4];
+  for (int i = 0; i < 4; i++)
+    box[i] = sqlite3_column_double (b, i);
+  sqlite3_finalize (b);
+  double mid_lat = (box[1] + box[3]) / 2, mid_lon = (box[0] + box[2]) / 2;
+  double ground_w = cm_test_geod_distance (box[0], mid_lat, box[2], mid_lat);
+  double ground_h = cm_test_geod_distance (mid_lon, box[1], mid_lon, box[3]);
+  double frame_w_m = layout.frame[2] * CM_POSTER_MM_PER_PT / 1000;
+  double frame_h_m = layout.frame[3] * CM_POSTER_MM_PER_PT / 1000;
+  g_test_message ("1:%g; boundary %.0f × %.0f m; frame %.1f × %.1f mm", layout.scale, ground_w,
+                  ground_h, frame_w_m * 1000, frame_h_m * 1000);
+  g_assert_cmpfloat (ground_w / layout.scale, <=, frame_w_m);
+  g_assert_cmpfloat (ground_h / layout.scale, <=, frame_h_m);
+  guint n;
+  const double *scales = cm_poster_scales (&n);
+  guint k = 0;
+  while (k < n && scales[k] != layout.scale)
+    k++;
+  g_assert_cmpuint (k, <, n);
+  g_assert_cmpuint (k, >, 0);
+  g_assert_true (ground_w / scales[k - 1] > frame_w_m * 0.96 ||
+                 ground_h / scales[k - 1] > frame_h_m * 0.96);
+
+  /* two stations: as far apart on the paper as on the ground, at that scale */
+  sqlite3_stmt *s = query (store, "SELECT X(a.geom), Y(a.geom), X(b.geom), Y(b.geom) FROM stations"
+                                  " a, stations b WHERE a.name = '北区社区服务站' AND b.name ="
+                                  " '东南社区服务站'");
+  double at[4], page[4];
+  for (int i = 0; i < 4; i++)
+    at[i] = sqlite3_column_double (s, i);
+  sqlite3_finalize (s);
+  for (int i = 0; i < 2; i++)
+    {
+      cm_render_view_project (&layout.view, at[2 * i], at[2 * i + 1], &page[2 * i],
+                              &page[2 * i + 1]);
+      page[2 * i] += layout.frame[0];
+      page[2 * i + 1] += layout.frame[1];
+    }
+  double apart_pt = hypot (page[2] - page[0], page[3] - page[1]);
+  double ground = cm_test_geod_distance (at[0], at[1], at[2], at[3]);
+  double on_paper = apart_pt * CM_POSTER_MM_PER_PT / 1000 * layout.scale;
+  g_test_message ("stations %.1f m apart (PROJ), %.1f m by the poster", ground, on_paper);
+  g_assert_cmpfloat (fabs (on_paper - ground) / ground, <, 0.01);
+  /* the first station is drawn there: its red square, away from the white cross */
+  assert_rgb (pixel (surface, (int) ((page[0] + 6) * px_per_pt), (int) ((page[1] + 6) * px_per_pt)),
+              0xd6, 0x27, 0x28, "the station on the poster");
+
+  /* the scale bar, measured in pixels: from its first dark pixel to its last, less one outline */
+  int row = (int) ((layout.bar_origin[1] + 2) * px_per_pt);
+  int x0 = (int) ((layout.bar_origin[0] - 10) * px_per_pt);
+  int x1 = (int) ((layout.bar_origin[0] + layout.bar_points + 20) * px_per_pt);
+  int first = -1, last = -1;
+  for (int x = x0; x < x1 && x < w; x++)
+    {
+      Rgb c = pixel (surface, x, row);
+      if (c.r < 100 && c.g < 100 && c.b < 100)
+        {
+          if (first < 0)
+            first = x;
+          last = x;
+        }
+    }
+  g_assert_cmpint (first, >=, 0);
+  double bar_px = last - first;
+  double bar_m = bar_px / dpi * 0.0254 * layout.scale;
+  g_test_message ("scale bar %.0f px: %.1f m on the ground; its label %g m", bar_px, bar_m,
+                  layout.bar_metres);
+  g_assert_cmpfloat (fabs (bar_m - layout.bar_metres) / layout.bar_metres, <, 0.01);
+
+  /* the map is there: most of the frame is not the paper colour */
+  guint drawn = 0, all = 0;
+  for (int y = (int) (layout.frame[1] * px_per_pt); y < (int) ((layout.frame[1] + layout.frame[3]) * px_per_pt); y += 7)
+    for (int x = (int) (layout.frame[0] * px_per_pt); x < (int) ((layout.frame[0] + layout.frame[2]) * px_per_pt); x += 7)
+      {
+        Rgb c = pixel (surface, x, y);
+        all++;
+        drawn += !(abs (c.r - 0xf5) <= 2 && abs (c.g - 0xf3) <= 2 && abs (c.b - 0xed) <= 2);
+      }
+  g_test_message ("%u of %u samples of the frame drawn on", drawn, all);
+  g_assert_cmpuint (drawn, >, all / 3); /* the frame has paper round the area too */
+  g_assert_cmpuint (layout.legend_left_out, ==, 0);
+  g_assert_true (layout.osm);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/render/view", test_view);
   g_test_add_func ("/render/demo-pixels", test_demo_pixels);
+  g_test_add_func ("/render/poster", test_poster);
   return g_test_run ();
 }

@@ -628,18 +628,21 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
                     W - 2 * margin, 0.5) + title_size * 0.15;
   y += margin * 0.5;
 
-  /* the band under the map: a fifth of the page (a quarter in landscape), more (up to a third)
-   * when the legend of what the map shows needs it */
-  double band = H * (landscape ? 0.25 : 0.2);
-  double right_width = MIN (W * 0.3, unit * 0.42);
-  double legend_width = W - 3 * margin - right_width;
+  /* portrait: a band under the map, a fifth of the page, more (up to a third) when the legend
+   * of what the map shows needs it; the legend on its left, the scale and credits on its right.
+   * Landscape: a column right of the map, the legend above, the scale and credits below. */
+  double band = H * 0.2;
+  double info_width = MIN (W * (landscape ? 0.26 : 0.3), unit * 0.42);
+  double info_height = text_size * 14; /* the scale bar, the arrow and four lines of credits */
+  double legend_width = landscape ? info_width : W - 3 * margin - info_width;
   double frame[4], scale;
   CmRenderView view;
   g_autoptr (GPtrArray) legend = NULL;
   for (int pass = 0; pass < 2; pass++)
     {
-      frame[0] = margin, frame[1] = y, frame[2] = W - 2 * margin;
-      frame[3] = H - margin - band - y;
+      frame[0] = margin, frame[1] = y;
+      frame[2] = landscape ? W - 3 * margin - info_width : W - 2 * margin;
+      frame[3] = landscape ? H - margin - y : H - margin - band - y;
       fit_map (area, frame, &scale, &view);
       double shown[4];
       cm_render_view_get_bbox (&view, shown);
@@ -651,7 +654,7 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
           return FALSE;
         }
       double wanted = legend_height (cr, legend, legend_width, text_size) + margin * 1.6;
-      if (wanted <= band || band >= H / 3)
+      if (landscape || wanted <= band || band >= H / 3)
         break;
       band = MIN (wanted, H / 3);
     }
@@ -671,22 +674,24 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
 
   if (ok)
     {
-      double top = frame[1] + frame[3] + margin * 0.6;
-      double height = H - margin - top;
-      double legend_box[4] = { margin, top, legend_width, height };
+      double rx = W - margin - info_width;
+      double top = landscape ? H - margin - info_height : frame[1] + frame[3] + margin * 0.6;
+      double legend_box[4] = { margin, top, legend_width, H - margin - top };
+      if (landscape)
+        legend_box[0] = rx, legend_box[1] = y, legend_box[3] = top - margin * 0.5 - y;
       draw_legend (cr, legend, legend_box, text_size, layout);
-      double rx = W - margin - right_width;
-      draw_scale_bar (cr, &view, rx, top, right_width * 0.62, text_size, scale, layout);
+      draw_scale_bar (cr, &view, rx, top, info_width * 0.62, text_size, scale, layout);
       draw_north_arrow (cr, W - margin - text_size * 2, top, text_size);
       g_autoptr (GPtrArray) credits = credit_lines (store, options, layout->osm);
       double cy = top + text_size * 6.5;
       cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
       for (guint i = 0; i < credits->len && cy + text_size * 1.4 < H - margin * 0.5; i++)
-        cy += show_text (cr, credits->pdata[i], rx, cy, text_size * 0.9, FALSE, right_width, 0) +
+        cy += show_text (cr, credits->pdata[i], rx, cy, text_size * 0.9, FALSE, info_width, 0) +
               text_size * 0.2;
     }
   cairo_restore (cr);
   layout->scale = scale;
+  layout->view = view;
   memcpy (layout->frame, frame, sizeof frame);
   return ok;
 }

@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 
+#include "cm-render-view.h"
 #include "cm-store.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,7 @@ typedef struct
   guint legend_shown;      /* entries in the legend */
   guint legend_left_out;   /* entries that did not fit (said on the poster) */
   gboolean osm;            /* OpenStreetMap data is shown: credited */
+  CmRenderView view;       /* the map in its frame: a point of the frame is a pixel of it */
 } CmPosterLayout;
 
 /* The round scales a poster chooses from, smallest first: 1:500 … 1:500,000. */
