@@ -25,7 +25,7 @@ expect 2 "$CMAP"; ok "no command: exit 2"
 expect 2 "$CMAP" frobnicate; one_line_error; ok "unknown command: exit 2, one line"
 expect 0 "$CMAP" --help; grep -q import "$dir/out" || fail "--help lists no commands"; ok "--help"
 expect 0 "$CMAP" --version; grep -Eq '^cmap [0-9]+\.[0-9]+\.[0-9]+$' "$dir/out" || fail "--version"; ok "--version"
-for c in new import export info check render coverage walk-area teams lifecircle; do
+for c in new import export info check render poster coverage walk-area teams lifecircle; do
   expect 0 "$CMAP" "$c" --help; grep -q "cmap $c" "$dir/out" || fail "$c --help"
 done
 ok "every command has --help"
@@ -731,5 +731,41 @@ for skew in +0 -1h -1y; do
   done
 done
 ok "clocks an hour and a year behind (faketime): a later edit dated earlier still wins, a lone edit arrives, a conflict keeps both names: the same result for every skew"
+
+# cmap poster (issue #15): the demo on A1 as a PDF: the page is A1, every font embedded, the
+# title, every team's name, the layers' and the categories' legend entries, the credits and the
+# OpenStreetMap attribution in its text; a PNG at 150 dpi has the pixels of A1 at 150 dpi; in
+# Chinese, the legend and the scale in Chinese; bad options and an empty map refused in one line
+expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/poster.pdf" --title "清华园社区资源图" --organisation "清华园街道" --json
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['scale'] == 5000 and d['legend_left_out'] == 0 and d['openstreetmap'], d" "$dir/out" \
+  || fail "poster --json: $(cat "$dir/out")"
+pdfinfo "$dir/poster.pdf" | grep -q "^Page size: *1683.78 x 2383.94 pts (A1)" || fail "poster page: $(pdfinfo "$dir/poster.pdf" | grep 'Page size')"
+pdffonts "$dir/poster.pdf" | tail -n +3 >"$dir/fonts"
+[ -s "$dir/fonts" ] && ! awk '{ if ($(NF-4) != "yes") bad = 1 } END { exit !bad }' "$dir/fonts" || fail "poster fonts not all embedded: $(cat "$dir/fonts")"
+pdftotext -layout "$dir/poster.pdf" "$dir/poster.txt"
+for want in "清华园社区资源图" "Legend" "Service station" "Community boundary" "Buildings" "Paths" "Parking" "Library" \
+            "Scale 1:5,000" "500 m" "Made by 清华园街道" "Map data © OpenStreetMap contributors"; do
+  grep -qF "$want" "$dir/poster.txt" || fail "the poster lacks “$want”"
+done
+while read -r team; do
+  grep -qF "$team" "$dir/poster.txt" || fail "the poster's legend lacks the team $team"
+done < <(sqlite3 "$DEMO_MAP" "SELECT name FROM teams WHERE deleted = 0")
+expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/poster.png" --dpi 150
+size=$(python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print('%dx%d' % struct.unpack('>II', d[16:24]))" "$dir/poster.png")
+[ "$size" = 3508x4967 ] || fail "an A1 PNG at 150 dpi is $size, not 3508x4967"
+LANGUAGE=zh_CN expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/poster-zh.pdf" --paper A3 --landscape
+pdftotext "$dir/poster-zh.pdf" "$dir/poster-zh.txt"
+for want in "图例" "比例尺 1:" "社区边界" "停车场" "地图数据 © OpenStreetMap contributors"; do
+  grep -qF "$want" "$dir/poster-zh.txt" || fail "the Chinese poster lacks “$want”"
+done
+pdfinfo "$dir/poster-zh.pdf" | grep -q "^Page size: *1190.55 x 841.89 pts (A3)" || fail "A3 landscape: $(pdfinfo "$dir/poster-zh.pdf" | grep 'Page size')"
+expect 2 "$CMAP" poster "$DEMO_MAP" -o "$dir/p.pdf" --paper B5; one_line_error
+expect 2 "$CMAP" poster "$DEMO_MAP" -o "$dir/p.jpg"; one_line_error
+expect 2 "$CMAP" poster "$DEMO_MAP" -o "$dir/p.png" --paper A0 --dpi 600; one_line_error
+grep -q "lower --dpi" "$dir/err" || fail "an A0 PNG at 600 dpi: $(cat "$dir/err")"
+"$CMAP" new "$dir/empty.sqlite" >/dev/null
+expect 1 "$CMAP" poster "$dir/empty.sqlite" -o "$dir/p.pdf"; one_line_error
+[ ! -e "$dir/p.pdf" ] && [ ! -e "$dir/p.pdf.partial" ] || fail "a refused poster left a file"
+ok "poster: A1 PDF with every font embedded, its title, legend, teams, scale and credits; an A1 PNG at 150 dpi of 3508x4967; A3 landscape in Chinese; bad paper, format, dpi and an empty map refused in one line"
 
 echo "1..$n"
