@@ -768,4 +768,17 @@ expect 1 "$CMAP" poster "$dir/empty.sqlite" -o "$dir/p.pdf"; one_line_error
 [ ! -e "$dir/p.pdf" ] && [ ! -e "$dir/p.pdf.partial" ] || fail "a refused poster left a file"
 ok "poster: A1 PDF with every font embedded, its title, legend, teams, scale and credits; an A1 PNG at 150 dpi of 3508x4967; A3 landscape in Chinese; bad paper, format, dpi and an empty map refused in one line"
 
+# --bom (issue #15): the CSV for Excel and WPS begins with UTF-8's byte order mark, the rest the
+# same bytes; read as utf-8-sig its header is the same; --bom without --csv is bad usage
+for c in "coverage --radius" "lifecircle"; do
+  expect 0 "$CMAP" $c "$DEMO_MAP" --csv; cp "$dir/out" "$dir/plain.csv"
+  expect 0 "$CMAP" $c "$DEMO_MAP" --csv --bom
+  [ "$(head -c 3 "$dir/out" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "$c --csv --bom: no byte order mark"
+  cmp -s <(tail -c +4 "$dir/out") "$dir/plain.csv" || fail "$c --csv --bom: more than the mark differs"
+  python3 -c "import csv,sys; a=next(csv.reader(open(sys.argv[1],encoding='utf-8-sig'))); b=next(csv.reader(open(sys.argv[2],encoding='utf-8'))); assert a == b and not a[0].startswith('\ufeff'), (a, b)" "$dir/out" "$dir/plain.csv" \
+    || fail "$c --csv --bom: the header read as utf-8-sig differs"
+  expect 2 "$CMAP" $c "$DEMO_MAP" --bom; one_line_error
+done
+ok "--csv --bom: the byte order mark, then the same CSV; --bom alone is bad usage"
+
 echo "1..$n"

@@ -215,7 +215,7 @@ coverage_text (GString *out, CmCoverage *c, const CmNetworkStats *net)
   cmap_compounds_text (out, sums, _("Covered"));
 }
 
-static gboolean opt_radius, opt_csv, opt_json, opt_at_night;
+static gboolean opt_bom, opt_radius, opt_csv, opt_json, opt_at_night;
 static char *opt_from, *opt_network;
 static double opt_max = 0, opt_walk = NAN;
 static CmNetworkMode mode;
@@ -233,6 +233,9 @@ static const GOptionEntry options[] = {
     N_("With --radius: one reach in metres for every source"), N_("METRES") },
   CMAP_NETWORK_OPTIONS (opt_network, opt_at_night),
   { "csv", 0, 0, G_OPTION_ARG_NONE, &opt_csv, N_("One row per building, as CSV"), NULL },
+  { "bom", 0, 0, G_OPTION_ARG_NONE, &opt_bom,
+    N_("With --csv: begin with a byte order mark, so that Excel and WPS open the Chinese right"),
+    NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
     N_("The summary, the sources and every building, as JSON"), NULL },
   { NULL }
@@ -248,6 +251,8 @@ check (char **args)
     return cmap_usage_error (_("--walk must be a distance in metres, more than 0"));
   if (opt_csv && opt_json)
     return cmap_usage_error (_("choose one of --csv and --json"));
+  if (opt_bom && !opt_csv)
+    return cmap_usage_error (_("--bom goes with --csv"));
   if (opt_max < 0 || isnan (opt_max))
     return cmap_usage_error (_("--max must be a distance in metres"));
   return cmap_check_network (opt_network, opt_at_night, &mode);
@@ -294,7 +299,11 @@ run (CmStore *store, char **args)
 
   GString *out = g_string_new (NULL);
   if (opt_csv)
-    coverage_csv (out, c);
+    {
+      if (opt_bom)
+        g_string_append (out, "\xEF\xBB\xBF"); /* UTF-8's byte order mark */
+      coverage_csv (out, c);
+    }
   else if (opt_json)
     coverage_json (out, c, &stats);
   else

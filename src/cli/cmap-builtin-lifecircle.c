@@ -265,7 +265,7 @@ lifecircle_text (GString *out, CmLifeReport *r)
     }
 }
 
-static gboolean opt_csv, opt_json, opt_at_night, opt_details;
+static gboolean opt_bom, opt_csv, opt_json, opt_at_night, opt_details;
 static char *opt_table, *opt_network, *opt_pdf;
 static CmNetworkMode mode;
 static CmLifeReport *report;
@@ -273,6 +273,9 @@ static CmLifeReport *report;
 static const GOptionEntry options[] = {
   { "csv", 0, 0, G_OPTION_ARG_NONE, &opt_csv,
     N_("One row per building: each facility's walking metres and pass/fail, each circle met or not"),
+    NULL },
+  { "bom", 0, 0, G_OPTION_ARG_NONE, &opt_bom,
+    N_("With --csv: begin with a byte order mark, so that Excel and WPS open the Chinese right"),
     NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
     N_("Shares per circle and facility, and the failing buildings, as JSON"), NULL },
@@ -295,6 +298,8 @@ check (char **args)
 {
   if (opt_csv && opt_json)
     return cmap_usage_error (_("choose one of --csv and --json"));
+  if (opt_bom && !opt_csv)
+    return cmap_usage_error (_("--bom goes with --csv"));
   int rc = cmap_check_network (opt_network, opt_at_night, &mode);
   if (rc >= 0)
     return rc;
@@ -315,7 +320,11 @@ run (CmStore *store, char **args)
 
   GString *out = g_string_new (NULL);
   if (opt_csv)
-    lifecircle_csv (out, r);
+    {
+      if (opt_bom)
+        g_string_append (out, "\xEF\xBB\xBF"); /* UTF-8's byte order mark */
+      lifecircle_csv (out, r);
+    }
   else if (opt_json)
     lifecircle_json (out, r);
   else
