@@ -467,18 +467,26 @@ test_other_brought_up_to_date (void)
  * travels: the other copy, merged, holds the same live name and the same conflict, and merging
  * again is nothing new. The merge undone leaves nothing to review; redone, its conflict is back. */
 static void
-test_undo_brings_conflicts_back (void)
+undo_brings_conflicts_back (gboolean mine_live)
 {
   Pair p;
   pair_setup (&p);
-  rename_feature (p.sa, p.f[1], "甲");
-  rename_feature (p.sb, p.f[1], "乙");
+  /* two writes on one copy: its version is the greater, its name the live one */
+  rename_feature (p.sa, p.f[1], mine_live ? "甲0" : "甲");
+  if (mine_live)
+    rename_feature (p.sa, p.f[1], "甲");
+  rename_feature (p.sb, p.f[1], mine_live ? "乙" : "乙0");
+  if (!mine_live)
+    rename_feature (p.sb, p.f[1], "乙");
   g_autoptr (CmHistory) history = cm_history_new (p.sa);
   g_autoptr (GError) error = NULL;
-  /* the merge, as the window records it: one step */
+  /* the merge, as the window records it: one step of the rows its dry run says it changes */
   {
+    g_autoptr (CmMergeReport) dry = cm_merge (p.sa, p.b, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (dry->rows->len, ==, 1); /* the renamed feature, whichever name is live */
     GPtrArray *before = g_ptr_array_new_with_free_func (g_object_unref);
-    g_ptr_array_add (before, get (p.sa, p.f[1]));
+    g_ptr_array_add (before, get (p.sa, strchr (dry->rows->pdata[0], '\t') + 1));
     GPtrArray *conflicts = cm_history_save_conflicts (history, before);
     cm_merge_report_free (merge (p.sa, p.b));
     GPtrArray *after = g_ptr_array_new_with_free_func (g_object_unref);
@@ -487,7 +495,8 @@ test_undo_brings_conflicts_back (void)
   }
   g_autofree char *sql = g_strdup_printf ("SELECT name FROM resources WHERE uuid = '%s'", p.f[1]);
   g_autofree char *live = query_text (p.sa, sql);
-  const char *other = g_str_equal (live, "甲\n") ? "乙" : "甲";
+  g_assert_cmpstr (live, ==, mine_live ? "甲\n" : "乙\n");
+  const char *other = mine_live ? "乙" : "甲";
   /* the decision, as the review records it */
   {
     GPtrArray *before = g_ptr_array_new_with_free_func (g_object_unref);
@@ -557,6 +566,13 @@ test_undo_brings_conflicts_back (void)
   g_autofree char *redone = query_text (p.sa, sql);
   g_assert_cmpstr (redone, ==, live);
   pair_teardown (&p);
+}
+
+static void
+test_undo_brings_conflicts_back (void)
+{
+  undo_brings_conflicts_back (TRUE);  /* this copy's name stays live */
+  undo_brings_conflicts_back (FALSE); /* the other's comes in */
 }
 
 /* Two copies of a map of schema 3 (before versions), edited before they were upgraded: every

@@ -202,8 +202,8 @@ test_poster (void)
     {
       cm_render_view_project (&layout.view, at[2 * i], at[2 * i + 1], &page[2 * i],
                               &page[2 * i + 1]);
-      page[2 * i] += layout.frame[0];
-      page[2 * i + 1] += layout.frame[1];
+      page[2 * i] = layout.frame[0] + page[2 * i] * layout.pixel;
+      page[2 * i + 1] = layout.frame[1] + page[2 * i + 1] * layout.pixel;
     }
   double apart_pt = hypot (page[2] - page[0], page[3] - page[1]);
   double ground = cm_test_geod_distance (at[0], at[1], at[2], at[3]);
@@ -211,7 +211,8 @@ test_poster (void)
   g_test_message ("stations %.1f m apart (PROJ), %.1f m by the poster", ground, on_paper);
   g_assert_cmpfloat (fabs (on_paper - ground) / ground, <, 0.01);
   /* the first station is drawn there: its red square, away from the white cross */
-  assert_rgb (pixel (surface, (int) ((page[0] + 6) * px_per_pt), (int) ((page[1] + 6) * px_per_pt)),
+  assert_rgb (pixel (surface, (int) ((page[0] + 6 * layout.pixel) * px_per_pt),
+                     (int) ((page[1] + 6 * layout.pixel) * px_per_pt)),
               0xd6, 0x27, 0x28, "the station on the poster");
 
   /* the scale bar, measured in pixels: from its first dark pixel to its last, less one outline */

@@ -4,7 +4,7 @@
  * to it and leaves no -wal, also while an analysis runs; a new map asks for the community's
  * name; an import goes to the imported features; Show Whole Map; a file far from the map asks
  * first; a text file picked in the Open dialog is refused with the reason; a SpatiaLite table
- * is imported through the window. */
+ * is imported through the window; merging another map; Print… to a PDF. */
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -497,6 +497,43 @@ test_merge_another_map (void)
   g_assert_true (wait_for_window_gone (10000));
 }
 
+/* Print… (Ctrl+P) prints what the map shows as a poster: through GtkPrintOperation's export to a
+ * PDF file, one A4 page turned as the window is, with the map's name, the legend, the scale and
+ * the OpenStreetMap credit in its text and its fonts embedded. */
+static void
+test_print (void)
+{
+  g_autofree char *path = copy_demo_map ("print.sqlite");
+  open_window (path);
+  wait_for_tiles ();
+  g_autofree char *pdf = g_build_filename (g_path_get_dirname (path), "printed.pdf", NULL);
+  cm_window_print_to_file (window, pdf);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_autofree char *info = NULL, *text = NULL, *fonts = NULL;
+  g_autofree char *cmd_info = g_strdup_printf ("pdfinfo '%s'", pdf);
+  g_autofree char *cmd_text = g_strdup_printf ("pdftotext -layout '%s' -", pdf);
+  g_autofree char *cmd_fonts = g_strdup_printf ("pdffonts '%s'", pdf);
+  g_assert_true (g_spawn_command_line_sync (cmd_info, &info, NULL, NULL, NULL));
+  g_assert_true (g_spawn_command_line_sync (cmd_text, &text, NULL, NULL, NULL));
+  g_assert_true (g_spawn_command_line_sync (cmd_fonts, &fonts, NULL, NULL, NULL));
+  g_test_message ("%s", info);
+  g_assert_true (g_regex_match_simple ("^Pages: +1$", info, G_REGEX_MULTILINE, 0));
+  int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
+  int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
+  g_assert_true (g_regex_match_simple (w > h ? "^Page size: +841\\.89 x 595\\.2[78]\\d* pts \\(A4\\)"
+                                             : "^Page size: +595\\.2[78]\\d* x 841\\.89 pts \\(A4\\)",
+                                       info, G_REGEX_MULTILINE, 0));
+  const char *wanted[] = { "清华园示例社区", "Legend", "Scale 1:", "Community boundary",
+                           "Map data © OpenStreetMap contributors" };
+  for (gsize i = 0; i < G_N_ELEMENTS (wanted); i++)
+    if (strstr (text, wanted[i]) == NULL)
+      g_error ("the printed page lacks “%s”:\n%s", wanted[i], text);
+  g_assert_null (strstr (fonts, " no "));
+  g_assert_nonnull (strstr (fonts, "NotoSansCJK"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for_window_gone (10000));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -512,5 +549,6 @@ main (int argc, char **argv)
   g_test_add_func ("/maps/open-refuses-text-file", test_open_refuses_text_file);
   g_test_add_func ("/maps/import-spatialite-table", test_import_spatialite_table);
   g_test_add_func ("/maps/merge-another-map", test_merge_another_map);
+  g_test_add_func ("/maps/print", test_print);
   return g_test_run ();
 }

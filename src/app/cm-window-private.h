@@ -146,6 +146,8 @@ void _cm_window_ask_open_or_merge (CmWindow *self, const char *path);
 void _cm_window_open_dropped (CmWindow *self, const char *path);
 ShumateViewport *_cm_window_get_viewport (CmWindow *self);
 /* Between the map widget's pixels and longitude/latitude. */
+/* The box the map shows now (minx, miny, maxx, maxy). */
+void _cm_window_view_bbox (CmWindow *self, double b[4]);
 void _cm_window_to_location (CmWindow *self, double x, double y, double *lon, double *lat);
 void _cm_window_to_widget (CmWindow *self, double lon, double lat, double *x, double *y);
 /* @pixels at the current zoom as degrees of latitude, near @lat: hit and snap tolerances. */
@@ -194,6 +196,11 @@ void _cm_window_set_workshop_mode (CmWindow *self, gboolean on);
 void _cm_window_workshop_mode_refresh (CmWindow *self);
 /* What a long press (or right click) at @x, @y of the map offers: a menu there. */
 void _cm_window_show_press_menu (CmWindow *self, double x, double y);
+
+/* cm-window-print.c */
+void _cm_window_print_class_init (GtkWidgetClass *widget_class);
+/* Print… : the print dialog, or with @export_path a PDF of an A4 page written there. */
+void _cm_window_print (CmWindow *self, const char *export_path);
 
 /* cm-window-photos.c */
 void _cm_window_photos_class_init (GtkWidgetClass *widget_class);

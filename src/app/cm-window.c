@@ -205,9 +205,8 @@ show_start (CmWindow *self)
     show_extent (self);
 }
 
-/* The box the map shows now (minx, miny, maxx, maxy). */
-static void
-view_bbox (CmWindow *self, double b[4])
+void
+_cm_window_view_bbox (CmWindow *self, double b[4])
 {
   int w = MAX (gtk_widget_get_width (GTK_WIDGET (self->map)), 1);
   int h = MAX (gtk_widget_get_height (GTK_WIDGET (self->map)), 1);
@@ -543,7 +542,7 @@ table_rows_chosen_cb (CmLayerTable *table, CmWindow *self)
       bbox[0] = MIN (bbox[0], b[0]), bbox[1] = MIN (bbox[1], b[1]);
       bbox[2] = MAX (bbox[2], b[2]), bbox[3] = MAX (bbox[3], b[3]);
     }
-  view_bbox (self, view);
+  _cm_window_view_bbox (self, view);
   if (bbox[0] < view[0] || bbox[1] < view[1] || bbox[2] > view[2] || bbox[3] > view[3])
     fit_bbox (self, bbox);
 }
@@ -1057,7 +1056,7 @@ import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       cm_tile_cache_invalidate (self->tile_cache, r->bbox, 24);
       double seen[4];
-      view_bbox (self, seen);
+      _cm_window_view_bbox (self, seen);
       if (!boxes_meet (seen, r->bbox))
         fit_bbox (self, r->bbox);
     }
@@ -1815,6 +1814,7 @@ cm_window_class_init (CmWindowClass *klass)
   _cm_window_workshop_class_init (widget_class);
   _cm_window_merge_class_init (widget_class);
   _cm_window_photos_class_init (widget_class);
+  _cm_window_print_class_init (widget_class);
   g_type_ensure (CM_TYPE_ANALYSIS_PANEL);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, panel_button);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, panel);

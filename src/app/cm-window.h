@@ -52,6 +52,9 @@ CmJoinDialog *cm_window_import_table (CmWindow *self, const char *path);
 /* Merge Another Map… with @path chosen: asked first when it covers another area, then the
  * summary of what comes in (Merge or Cancel), then one undoable step. */
 void cm_window_merge_file (CmWindow *self, const char *path);
+/* Print… as it prints, but to a PDF file of an A4 page (GtkPrintOperation's export), for
+ * tests. */
+void cm_window_print_to_file (CmWindow *self, const char *path);
 /* A file dropped on the window: a map is opened (or, when one is open, the person is asked
  * whether to open it or merge it into this one); another file is imported. */
 void cm_window_drop_file (CmWindow *self, const char *path);

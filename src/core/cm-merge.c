@@ -501,8 +501,10 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
         counts->changed++;
     }
 
+  /* a row whose live values stay but that gains a conflict is changed too: undoing the merge
+   * must end that conflict (cm_history) */
   if (cm_layer_from_string (t->table) != CM_LAYER_NONE &&
-      ((!mine.exists && theirs.exists) || (mine.exists && changed)))
+      ((!mine.exists && theirs.exists) || (mine.exists && changed) || conflicts->len > 0))
     g_ptr_array_add (m->report->rows, g_strdup_printf ("%s\t%s", t->table, uuid));
 
   /* its versions and conflicts, as merged (the writes above noted nothing to stamp: the

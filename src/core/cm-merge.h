@@ -27,7 +27,8 @@ typedef struct
   GArray *tables;       /* CmMergeCounts, one per versioned table, in a fixed order */
   guint rows_compared;  /* rows the other copy has versions the target has not seen */
   gboolean nothing_new; /* the target had seen everything the other holds */
-  GPtrArray *rows;      /* char* "layer\tuuid": the layers' rows the merge changes in the target */
+  GPtrArray *rows;      /* char* "layer\tuuid": the layers' rows the merge changes in the target
+                         * (their values, or their conflicts) */
   gboolean applied;     /* FALSE for a dry run */
 } CmMergeReport;
 

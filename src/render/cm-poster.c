@@ -423,8 +423,8 @@ format_metres (double metres)
  * length in points comes from the view itself: the bar is as long as @metres on the ground at
  * the map's centre, measured on the ellipsoid. */
 static void
-draw_scale_bar (cairo_t *cr, const CmRenderView *view, double x, double y, double max_points,
-                double size, double scale, CmPosterLayout *layout)
+draw_scale_bar (cairo_t *cr, const CmRenderView *view, double px, double x, double y,
+                double max_points, double size, double scale, CmPosterLayout *layout)
 {
   double lon, lat;
   cm_render_view_unproject (view, view->width / 2.0, view->height / 2.0, &lon, &lat);
@@ -434,7 +434,7 @@ draw_scale_bar (cairo_t *cr, const CmRenderView *view, double x, double y, doubl
   double x0, y0, x1, y1;
   cm_render_view_project (view, lon, lat, &x0, &y0);
   cm_render_view_project (view, lon + 1000.0 / kx, lat, &x1, &y1);
-  double points_per_metre = (x1 - x0) / 1000.0;
+  double points_per_metre = (x1 - x0) * px / 1000.0;
   double metres = round_down_125 (max_points / points_per_metre);
   double length = metres * points_per_metre, height = size * 0.6;
   g_autofree char *scale_text = cm_format_count (scale);
@@ -568,9 +568,10 @@ poster_area (CmStore *store, const CmPosterOptions *options, double bbox[4], GEr
 }
 
 /* The roundest scale that shows the whole of @area in @frame (its width and height, points), and
- * the view of the map at that scale centred on it; @frame takes the view's whole points. */
+ * the view of the map at that scale centred on it, whose pixel is @px points (the map's labels
+ * and symbols, sized in pixels, grow with the paper); @frame takes the view's whole pixels. */
 static void
-fit_map (const double area[4], double frame[4], double *scale, CmRenderView *view)
+fit_map (const double area[4], double frame[4], double px, double *scale, CmRenderView *view)
 {
   double lon = (area[0] + area[2]) / 2, lat = (area[1] + area[3]) / 2, kx, ky;
   cm_geodesic_scale (lat, &kx, &ky);
@@ -588,9 +589,10 @@ fit_map (const double area[4], double frame[4], double *scale, CmRenderView *vie
       }
   /* a point on paper is scale × its length on the ground; one world pixel at zoom z is
    * 360 / (256 · 2^z) degrees of longitude, kx metres each */
-  double zoom = log2 (kx * 360.0 / (CM_TILE_SIZE * *scale * metres_per_point));
-  cm_render_view_init_centre (view, lon, lat, zoom, (int) round (frame[2]), (int) round (frame[3]));
-  frame[2] = view->width, frame[3] = view->height;
+  double zoom = log2 (kx * 360.0 / (CM_TILE_SIZE * *scale * metres_per_point * px));
+  cm_render_view_init_centre (view, lon, lat, zoom, (int) floor (frame[2] / px),
+                              (int) floor (frame[3] / px));
+  frame[2] = view->width * px, frame[3] = view->height * px;
 }
 
 gboolean
@@ -608,6 +610,8 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
   double W = options->width_mm / CM_POSTER_MM_PER_PT, H = options->height_mm / CM_POSTER_MM_PER_PT;
   double unit = MIN (W, H); /* every size follows the shorter side */
   double margin = unit * 0.035, title_size = unit / 24, text_size = unit / 84;
+  /* a pixel of the map is a point on A3, about 0.7 on A4, 2 on A1 */
+  double px = unit / 842;
   gboolean landscape = W > H;
 
   cairo_save (cr);
@@ -643,7 +647,7 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
       frame[0] = margin, frame[1] = y;
       frame[2] = landscape ? W - 3 * margin - info_width : W - 2 * margin;
       frame[3] = landscape ? H - margin - y : H - margin - band - y;
-      fit_map (area, frame, &scale, &view);
+      fit_map (area, frame, px, &scale, &view);
       double shown[4];
       cm_render_view_get_bbox (&view, shown);
       g_clear_pointer (&legend, g_ptr_array_unref);
@@ -663,6 +667,7 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
   cairo_translate (cr, frame[0], frame[1]);
   cairo_rectangle (cr, 0, 0, frame[2], frame[3]);
   cairo_clip (cr);
+  cairo_scale (cr, px, px);
   CmRenderOptions render;
   cm_render_options_init (&render);
   gboolean ok = cm_render_draw (store, cr, &view, &render, error);
@@ -680,7 +685,7 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
       if (landscape)
         legend_box[0] = rx, legend_box[1] = y, legend_box[3] = top - margin * 0.5 - y;
       draw_legend (cr, legend, legend_box, text_size, layout);
-      draw_scale_bar (cr, &view, rx, top, info_width * 0.62, text_size, scale, layout);
+      draw_scale_bar (cr, &view, px, rx, top, info_width * 0.62, text_size, scale, layout);
       draw_north_arrow (cr, W - margin - text_size * 2, top, text_size);
       g_autoptr (GPtrArray) credits = credit_lines (store, options, layout->osm);
       double cy = top + text_size * 6.5;
@@ -692,6 +697,7 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
   cairo_restore (cr);
   layout->scale = scale;
   layout->view = view;
+  layout->pixel = px;
   memcpy (layout->frame, frame, sizeof frame);
   return ok;
 }

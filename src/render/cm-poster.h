@@ -43,7 +43,8 @@ typedef struct
   guint legend_shown;      /* entries in the legend */
   guint legend_left_out;   /* entries that did not fit (said on the poster) */
   gboolean osm;            /* OpenStreetMap data is shown: credited */
-  CmRenderView view;       /* the map in its frame: a point of the frame is a pixel of it */
+  CmRenderView view;       /* the map in its frame … */
+  double pixel;            /* … a pixel of which is this many points */
 } CmPosterLayout;
 
 /* The round scales a poster chooses from, smallest first: 1:500 … 1:500,000. */

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-window-print.c: Print… (Ctrl+P): what the map shows, on the page the print dialog sets up,
+ * as a poster (cm-poster.c): title, the map at a round scale, legend, scale bar, north arrow
+ * and credits. GTK's own dialog chooses the printer, the paper and the orientation. */
+#include "config.h"
+
+#include "cm-window-private.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "cm-poster.h"
+
+typedef struct
+{
+  CmWindow *window;
+  double bbox[4]; /* what the map showed when Print… was chosen */
+  GError *error;
+} PrintJob;
+
+static void
+begin_print_cb (GtkPrintOperation *op, GtkPrintContext *context, gpointer data)
+{
+  gtk_print_operation_set_n_pages (op, 1);
+}
+
+static void
+draw_page_cb (GtkPrintOperation *op, GtkPrintContext *context, int page, gpointer data)
+{
+  PrintJob *job = data;
+  CmPosterOptions options;
+  cm_poster_options_init (&options);
+  /* the unit is points (set below): the page's printable part in millimetres */
+  options.width_mm = gtk_print_context_get_width (context) * CM_POSTER_MM_PER_PT;
+  options.height_mm = gtk_print_context_get_height (context) * CM_POSTER_MM_PER_PT;
+  options.has_bbox = TRUE;
+  memcpy (options.bbox, job->bbox, sizeof job->bbox);
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  if (!cm_poster_draw (job->window->store, cr, &options, NULL, &job->error) && job->error == NULL)
+    g_set_error_literal (&job->error, G_IO_ERROR, G_IO_ERROR_FAILED, _("nothing to print"));
+}
+
+void
+_cm_window_print (CmWindow *self, const char *export_path)
+{
+  if (self->store == NULL)
+    return;
+  PrintJob job = { self };
+  _cm_window_view_bbox (self, job.bbox);
+  g_autoptr (GtkPrintOperation) op = gtk_print_operation_new ();
+  gtk_print_operation_set_unit (op, GTK_UNIT_POINTS);
+  gtk_print_operation_set_use_full_page (op, FALSE);
+  g_autofree char *name = cm_store_dup_name (self->store);
+  gtk_print_operation_set_job_name (op, name && *name ? name : _("Community map"));
+  /* the page turned as the map is: a wide window prints across the page */
+  g_autoptr (GtkPageSetup) setup = gtk_page_setup_new ();
+  int w = gtk_widget_get_width (GTK_WIDGET (self->map)), h = gtk_widget_get_height (GTK_WIDGET (self->map));
+  gtk_page_setup_set_orientation (setup, w > h ? GTK_PAGE_ORIENTATION_LANDSCAPE
+                                               : GTK_PAGE_ORIENTATION_PORTRAIT);
+  if (export_path)
+    {
+      g_autoptr (GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+      gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
+      gtk_print_operation_set_export_filename (op, export_path);
+    }
+  gtk_print_operation_set_default_page_setup (op, setup);
+  g_signal_connect (op, "begin-print", G_CALLBACK (begin_print_cb), &job);
+  g_signal_connect (op, "draw-page", G_CALLBACK (draw_page_cb), &job);
+  g_autoptr (GError) error = NULL;
+  GtkPrintOperationResult result = gtk_print_operation_run (
+      op, export_path ? GTK_PRINT_OPERATION_ACTION_EXPORT : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+      GTK_WINDOW (self), &error);
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR || job.error)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not print: %s"),
+                                                  (job.error ? job.error : error)->message);
+      _cm_window_toast (self, message);
+    }
+  g_clear_error (&job.error);
+}
+
+void
+cm_window_print_to_file (CmWindow *self, const char *path)
+{
+  _cm_window_print (self, path);
+}
+
+static void
+print_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  _cm_window_print (CM_WINDOW (widget), NULL);
+}
+
+void
+_cm_window_print_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print",
+                                       NULL);
+}
