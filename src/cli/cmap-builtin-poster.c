@@ -6,10 +6,6 @@
 #include "cmap-builtins.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <errno.h>
-
-#include <cairo-pdf.h>
 
 #include "cm-json-writer.h"
 #include "cm-poster.h"
@@ -101,44 +97,31 @@ print_layout (const CmPosterLayout *l)
   cmap_print (out);
 }
 
+typedef struct
+{
+  CmStore *store;
+  CmPosterLayout layout;
+} Drawing;
+
+static gboolean
+draw (cairo_t *cr, gpointer data, GError **error)
+{
+  Drawing *d = data;
+  return cm_poster_draw (d->store, cr, &poster, &d->layout, error);
+}
+
 static int
 run (CmStore *store, char **args)
 {
-  g_autoptr (GError) error = NULL;
-  double width_pt = poster.width_mm / CM_POSTER_MM_PER_PT;
-  double height_pt = poster.height_mm / CM_POSTER_MM_PER_PT;
-  int width_px = (int) (poster.width_mm / 25.4 * opt_dpi + 0.5);
-  int height_px = (int) (poster.height_mm / 25.4 * opt_dpi + 0.5);
-  /* draw into a temporary file beside the target, then rename: never a half-written poster */
-  g_autofree char *tmp = g_strdup_printf ("%s.partial", opt_output);
-  cairo_surface_t *surface = pdf ? cairo_pdf_surface_create (tmp, width_pt, height_pt)
-                                 : cairo_image_surface_create (CAIRO_FORMAT_RGB24, width_px,
-                                                               height_px);
-  cairo_t *cr = cairo_create (surface);
-  if (!pdf)
-    cairo_scale (cr, opt_dpi / 72.0, opt_dpi / 72.0); /* the poster is laid out in points */
-  CmPosterLayout layout;
-  gboolean ok = cm_poster_draw (store, cr, &poster, &layout, &error);
-  cairo_destroy (cr);
-  cairo_status_t status = CAIRO_STATUS_SUCCESS;
-  if (ok && !pdf)
-    status = cairo_surface_write_to_png (surface, tmp);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (!ok || status != CAIRO_STATUS_SUCCESS || g_rename (tmp, opt_output) != 0)
-    {
-      g_unlink (tmp);
-      if (ok)
-        g_printerr (_("cmap: could not write %s: %s\n"), opt_output,
-                    status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
-                                                   : g_strerror (errno));
-      return ok ? CMAP_EXIT_BAD_INPUT : cmap_fail (error);
-    }
+  Drawing drawing = { store };
+  int rc = cmap_draw_to_file (opt_output, poster.width_mm / CM_POSTER_MM_PER_PT,
+                              poster.height_mm / CM_POSTER_MM_PER_PT, opt_dpi / 72.0, draw,
+                              &drawing);
+  if (rc != CMAP_EXIT_OK)
+    return rc;
   if (opt_json)
-    print_layout (&layout);
-  g_autofree char *scale = cm_format_count (layout.scale);
+    print_layout (&drawing.layout);
+  g_autofree char *scale = cm_format_count (drawing.layout.scale);
   g_printerr (_("Drew %s at 1:%s\n"), opt_output, scale);
   return CMAP_EXIT_OK;
 }

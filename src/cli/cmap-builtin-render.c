@@ -5,11 +5,7 @@
 #include "cmap-builtins.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <errno.h>
 #include <stdio.h>
-
-#include <cairo-pdf.h>
 
 #include "cm-render.h"
 
@@ -47,6 +43,20 @@ check (char **args)
   return -1;
 }
 
+typedef struct
+{
+  CmStore *store;
+  const CmRenderView *view;
+  const CmRenderOptions *options;
+} Drawing;
+
+static gboolean
+draw (cairo_t *cr, gpointer data, GError **error)
+{
+  Drawing *d = data;
+  return cm_render_draw (d->store, cr, d->view, d->options, error);
+}
+
 static int
 run (CmStore *store, char **args)
 {
@@ -65,29 +75,10 @@ run (CmStore *store, char **args)
   cm_render_options_init (&render_options);
   render_options.attribution = TRUE;
 
-  /* draw into a temporary file beside the target, then rename: never a half-written image */
-  g_autofree char *tmp = g_strdup_printf ("%s.partial", opt_output);
-  cairo_surface_t *surface = pdf ? cairo_pdf_surface_create (tmp, width, height)
-                                 : cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cairo_t *cr = cairo_create (surface);
-  gboolean ok = cm_render_draw (store, cr, &view, &render_options, &error);
-  cairo_destroy (cr);
-  cairo_status_t status = CAIRO_STATUS_SUCCESS;
-  if (ok && !pdf)
-    status = cairo_surface_write_to_png (surface, tmp);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (!ok || status != CAIRO_STATUS_SUCCESS || g_rename (tmp, opt_output) != 0)
-    {
-      g_unlink (tmp);
-      if (ok)
-        g_printerr (_("cmap: could not write %s: %s\n"), opt_output,
-                    status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
-                                                   : g_strerror (errno));
-      return ok ? CMAP_EXIT_BAD_INPUT : cmap_fail (error);
-    }
+  Drawing drawing = { store, &view, &render_options };
+  int rc = cmap_draw_to_file (opt_output, width, height, 1, draw, &drawing);
+  if (rc != CMAP_EXIT_OK)
+    return rc;
   g_printerr (_("Drew %s\n"), opt_output);
   return CMAP_EXIT_OK;
 }

@@ -4,6 +4,7 @@
  * declaration here. */
 #pragma once
 
+#include <cairo.h>
 #include <gio/gio.h>
 
 #include "cm-core.h"
@@ -76,6 +77,14 @@ typedef struct
 
 void cmap_show_progress (goffset done, goffset total, gpointer user_data);
 void cmap_end_progress (CmapProgress *p);
+
+/* Draws into a cairo context; FALSE with @error when it could not. */
+typedef gboolean (*CmapDrawFunc) (cairo_t *cr, gpointer data, GError **error);
+/* Writes @output, a .pdf page of @width × @height points or a .png of as many pixels times
+ * @png_scale (drawn scaled by it), with @draw, through a temporary file beside it renamed at
+ * the end: never a half-written image. Returns the exit status, an error said on stderr. */
+int cmap_draw_to_file (const char *output, double width, double height, double png_scale,
+                       CmapDrawFunc draw, gpointer data);
 
 /* "minlon,minlat,maxlon,maxlat" within ±180, ±90. */
 gboolean cmap_parse_bbox (const char *text, double bbox[4]);
