@@ -781,4 +781,90 @@ for c in "coverage --radius" "lifecircle"; do
 done
 ok "--csv --bom: the byte order mark, then the same CSV; --bom alone is bad usage"
 
+# -o FILE.xlsx (issue #15): coverage, lifecircle and teams as workbooks, read back with openpyxl
+# (Debian's python3-openpyxl): every value equals the --json output of the same command; the
+# header row frozen and filtered; shares formatted as percentages, metres with one decimal; the
+# headings and sheet names Chinese under zh_CN; a name not ending in .xlsx is bad usage
+expect 0 "$CMAP" coverage "$DEMO_MAP" --walk 500 --json; cp "$dir/out" "$dir/cov.json"
+expect 0 "$CMAP" coverage "$DEMO_MAP" --walk 500 -o "$dir/cov.xlsx"
+expect 0 "$CMAP" lifecircle "$DEMO_MAP" --json; cp "$dir/out" "$dir/life.json"
+expect 0 "$CMAP" lifecircle "$DEMO_MAP" -o "$dir/life.xlsx"
+expect 0 "$CMAP" teams "$DEMO_MAP" --json; cp "$dir/out" "$dir/teams.json"
+expect 0 "$CMAP" teams "$DEMO_MAP" -o "$dir/teams.xlsx"
+LANGUAGE=zh_CN expect 0 "$CMAP" coverage "$DEMO_MAP" --radius -o "$dir/cov-zh.xlsx"
+/usr/bin/python3 - "$dir" <<'PY' || fail "the workbooks do not match the JSON"
+import json, sys, openpyxl
+d = sys.argv[1]
+def rows(ws):
+    head = [c.value for c in ws[1]]
+    return [dict(zip(head, [c.value for c in r])) for r in ws.iter_rows(min_row=2)]
+def checked(ws):
+    assert ws.freeze_panes == 'A2', (ws.title, ws.freeze_panes)
+    assert ws.auto_filter.ref and ws.auto_filter.ref.startswith('A1:'), (ws.title, ws.auto_filter.ref)
+    return ws
+# coverage: the summary and every building
+cov, wb = json.load(open(d + '/cov.json')), openpyxl.load_workbook(d + '/cov.xlsx')
+assert wb.sheetnames == ['Summary', 'Buildings', 'Sources', 'Compounds'], wb.sheetnames
+s, js = rows(checked(wb['Summary']))[0], cov['summary']
+assert (s['Buildings'], s['Covered'], s['Households covered'], s['Residents not covered']) == \
+       (js['buildings'], js['covered'], js['households_covered'], js['population_uncovered']), (s, js)
+assert abs(s['Share covered'] - js['covered'] / js['buildings']) < 1e-12, s
+assert wb['Summary']['E2'].number_format == '0.0%', wb['Summary']['E2'].number_format
+bs = {b['uuid']: b for b in cov['buildings']}
+xs = rows(checked(wb['Buildings']))
+assert len(xs) == len(bs) == 626, len(xs)
+for x in xs:
+    b = bs[x['ID']]
+    assert x['Covered'] == b['covered'] and x['On foot'] == b['status'], (x, b)
+    for col, key in (('Walk, m', 'walk_m'), ('To the nearest, m', 'nearest_m'), ('To the path, m', 'access_m'), ('Detour', 'detour')):
+        assert x[col] == b[key], (col, x[col], b[key])
+    assert x['Households'] == b['households'] and x['Residents'] == b['population'], (x, b)
+assert wb['Buildings']['I2'].number_format == '#,##0.0', wb['Buildings']['I2'].number_format
+srcs = {r['ID']: r for r in rows(checked(wb['Sources']))}
+assert len(srcs) == len(cov['sources'])
+for j in cov['sources']:
+    assert (srcs[j['uuid']]['Buildings'], srcs[j['uuid']]['Households']) == (j['buildings'], j['households']), j
+comp = rows(checked(wb['Compounds']))
+assert [(r['Buildings'], r['Covered'], r['Households covered']) for r in comp] == \
+       [(c['buildings'], c['covered'], c['households_covered']) for c in cov['compounds']], (comp, cov['compounds'])
+# the life circle: each circle, each facility, each building's pass and metres
+life, wb = json.load(open(d + '/life.json')), openpyxl.load_workbook(d + '/life.xlsx')
+circles = {r['Key']: r for r in rows(checked(wb['Summary']))}
+for c in life['circles']:
+    r = circles[c['key']]
+    assert r['Buildings that meet it'] == c['buildings_met'] and abs(r['Share of buildings'] - c['buildings_share']) < 5e-5, (r, c)
+fac = {(r['Key']): r for r in rows(checked(wb['Facilities']))}
+for f in life['facilities']:
+    assert fac[f['key']]['Found'] == f['found'] and fac[f['key']]['Buildings within'] == f['buildings_pass'], (fac[f['key']], f)
+failing = {f['uuid']: f for f in life['failing']}
+xs = rows(checked(wb['Buildings']))
+assert len(xs) == life['buildings']
+for x in xs:
+    f = failing.get(x['ID'])
+    lacks = {l['facility']: l['walk_m'] for l in f['lacks']} if f else {}
+    for fa in life['facilities']:
+        name = fa['en']
+        assert x[name + ' within'] == (fa['key'] not in lacks), (x['ID'], fa['key'])
+        if fa['key'] in lacks and lacks[fa['key']] is not None:
+            assert x[name + ', m'] == lacks[fa['key']], (x['ID'], fa['key'], x[name + ', m'], lacks[fa['key']])
+# teams
+teams, wb = json.load(open(d + '/teams.json')), openpyxl.load_workbook(d + '/teams.xlsx')
+s, js = rows(checked(wb['Summary']))[0], teams['summary']
+assert (s['Teams'], s['Gaps, m²'], s['Buildings outside every team'], s['Residents outside']) == \
+       (js['teams'], js['gaps_m2'], js['buildings_outside'], js['population_outside']), (s, js)
+ts = {r['ID']: r for r in rows(checked(wb['Teams']))}
+for t in teams['teams']:
+    assert (ts[t['uuid']]['Area, m²'], ts[t['uuid']]['Buildings'], ts[t['uuid']]['Households']) == (t['area_m2'], t['buildings'], t['households']), (ts[t['uuid']], t)
+assert [r['Overlap, m²'] for r in rows(checked(wb['Overlaps']))] == [o['area_m2'] for o in teams['overlaps']]
+# Chinese
+wb = openpyxl.load_workbook(d + '/cov-zh.xlsx')
+assert wb.sheetnames[:3] == ['汇总', '楼栋', '服务点'], wb.sheetnames
+head = [c.value for c in wb['楼栋'][1]]
+assert head[:4] == ['编号', '名称', '经度', '纬度'] and '已覆盖' in head, head
+PY
+expect 2 "$CMAP" coverage "$DEMO_MAP" --radius -o "$dir/cov.csv"; one_line_error
+expect 2 "$CMAP" lifecircle "$DEMO_MAP" --csv -o "$dir/life2.xlsx"; one_line_error
+[ ! -e "$dir/life2.xlsx" ] || fail "a refused -o wrote a file"
+ok "-o FILE.xlsx: coverage, lifecircle and teams workbooks equal their --json, header frozen and filtered, % and metres formatted, Chinese under zh_CN; a bad -o is bad usage"
+
 echo "1..$n"

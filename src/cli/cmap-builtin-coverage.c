@@ -25,14 +25,6 @@ walk_status_name (CmWalkStatus status)
 }
 
 static void
-append_metres_or_empty (GString *out, const char *sep, double m)
-{
-  g_string_append (out, sep);
-  if (!isnan (m))
-    g_string_append_printf (out, "%.1f", m);
-}
-
-static void
 append_metres_or_null (GString *out, const char *key, double m, int decimals)
 {
   g_string_append_printf (out, ", \"%s\": ", key);
@@ -42,46 +34,135 @@ append_metres_or_null (GString *out, const char *key, double m, int decimals)
     g_string_append_printf (out, "%.*f", decimals, m);
 }
 
-static void
-coverage_csv (GString *out, CmCoverage *c)
+/* One row per building: the CSV's and the workbook's "Buildings" sheet (cm-sheet.c). */
+static CmSheet *
+buildings_sheet (CmCoverage *c)
 {
-  g_string_append (out, "uuid,name,lon,lat,");
-  if (c->walking)
-    g_string_append (out, "status,");
-  g_string_append (out, "nearest_uuid,nearest_name,nearest_m,");
-  if (c->walking)
-    g_string_append (out, "walk_m,access_m,source_access_m,detour,");
-  g_string_append (out, "covered,households,population\n");
+  enum { UUID, NAME, LON, LAT, STATUS, NEAREST_UUID, NEAREST_NAME, NEAREST_M, WALK_M, ACCESS_M,
+         SOURCE_ACCESS_M, DETOUR, COVERED, HOUSEHOLDS, POPULATION, N };
+  const CmColumn all[N] = {
+    { "uuid", _("ID"), CM_CELL_TEXT },
+    { "name", _("Name"), CM_CELL_TEXT },
+    { "lon", _("Longitude"), CM_CELL_DEGREES },
+    { "lat", _("Latitude"), CM_CELL_DEGREES },
+    { "status", _("On foot"), CM_CELL_TEXT },
+    { "nearest_uuid", _("Nearest source ID"), CM_CELL_TEXT },
+    { "nearest_name", _("Nearest source"), CM_CELL_TEXT },
+    { "nearest_m", _("To the nearest, m"), CM_CELL_METRES },
+    { "walk_m", _("Walk, m"), CM_CELL_METRES },
+    { "access_m", _("To the path, m"), CM_CELL_METRES },
+    { "source_access_m", _("Source to its path, m"), CM_CELL_METRES },
+    { "detour", _("Detour"), CM_CELL_RATIO },
+    { "covered", _("Covered"), CM_CELL_BOOL },
+    { "households", _("Households"), CM_CELL_COUNT },
+    { "population", _("Residents"), CM_CELL_COUNT },
+  };
+  /* the walking columns only for a walk */
+  CmColumn columns[N];
+  int at[N];
+  guint n = 0;
+  for (int k = 0; k < N; k++)
+    {
+      gboolean walk_only = k == STATUS || (k >= WALK_M && k <= DETOUR);
+      at[k] = walk_only && !c->walking ? -1 : (int) n;
+      if (at[k] >= 0)
+        columns[n++] = all[k];
+    }
+  CmSheet *sheet = cm_sheet_new (_("Buildings"), columns, n);
   for (guint i = 0; i < c->buildings->len; i++)
     {
       CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
       CmCoverageSource *s
           = b->nearest >= 0 ? &g_array_index (c->sources, CmCoverageSource, b->nearest) : NULL;
-      g_string_append_printf (out, "%s,", b->uuid);
-      cmap_csv_field (out, b->name);
-      g_string_append_printf (out, ",%.7f,%.7f,", b->lon, b->lat);
-      if (c->walking)
-        g_string_append_printf (out, "%s,", walk_status_name (b->walk_status));
-      g_string_append_printf (out, "%s,", s ? s->uuid : "");
-      cmap_csv_field (out, s ? s->name : NULL);
-      append_metres_or_empty (out, ",", b->nearest_m);
+      cm_sheet_add_row (sheet);
+      cm_sheet_set_text (sheet, at[UUID], b->uuid);
+      cm_sheet_set_text (sheet, at[NAME], b->name);
+      cm_sheet_set_number (sheet, at[LON], b->lon);
+      cm_sheet_set_number (sheet, at[LAT], b->lat);
+      cm_sheet_set_text (sheet, at[NEAREST_UUID], s ? s->uuid : "");
+      cm_sheet_set_text (sheet, at[NEAREST_NAME], s ? s->name : NULL);
+      cm_sheet_set_number (sheet, at[NEAREST_M], b->nearest_m);
       if (c->walking)
         {
-          append_metres_or_empty (out, ",", b->walk_m);
-          append_metres_or_empty (out, ",", b->access_m);
-          append_metres_or_empty (out, ",", b->source_access_m);
-          g_string_append_c (out, ',');
-          if (!isnan (b->detour))
-            g_string_append_printf (out, "%.3f", b->detour);
+          cm_sheet_set_text (sheet, at[STATUS], walk_status_name (b->walk_status));
+          cm_sheet_set_number (sheet, at[WALK_M], b->walk_m);
+          cm_sheet_set_number (sheet, at[ACCESS_M], b->access_m);
+          cm_sheet_set_number (sheet, at[SOURCE_ACCESS_M], b->source_access_m);
+          cm_sheet_set_number (sheet, at[DETOUR], b->detour);
         }
-      g_string_append_printf (out, ",%d,", b->covered ? 1 : 0);
-      if (b->households >= 0)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, b->households);
-      g_string_append_c (out, ',');
-      if (b->population >= 0)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, b->population);
-      g_string_append_c (out, '\n');
+      cm_sheet_set_number (sheet, at[COVERED], b->covered);
+      cm_sheet_set_number (sheet, at[HOUSEHOLDS], b->households >= 0 ? (double) b->households : NAN);
+      cm_sheet_set_number (sheet, at[POPULATION], b->population >= 0 ? (double) b->population : NAN);
     }
+  return sheet;
+}
+
+static void
+coverage_csv (GString *out, CmCoverage *c)
+{
+  g_autoptr (CmSheet) sheet = buildings_sheet (c);
+  cm_sheet_append_csv (sheet, out);
+}
+
+/* The workbook: the summary, the buildings, the sources and the compounds, each a sheet. */
+static gboolean
+coverage_xlsx (const char *path, CmCoverage *c, GError **error)
+{
+  g_autoptr (GPtrArray) sheets = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_sheet_free);
+  const CmColumn summary_columns[] = {
+    { "method", _("Measured"), CM_CELL_TEXT },
+    { "within_m", _("Within, m"), CM_CELL_METRES },
+    { "buildings", _("Buildings"), CM_CELL_COUNT },
+    { "covered", _("Covered"), CM_CELL_COUNT },
+    { "share_covered", _("Share covered"), CM_CELL_PERCENT },
+    { "households_covered", _("Households covered"), CM_CELL_COUNT },
+    { "households_uncovered", _("Households not covered"), CM_CELL_COUNT },
+    { "population_covered", _("Residents covered"), CM_CELL_COUNT },
+    { "population_uncovered", _("Residents not covered"), CM_CELL_COUNT },
+  };
+  CmSheet *summary = cm_sheet_new (_("Summary"), summary_columns, G_N_ELEMENTS (summary_columns));
+  guint n = c->buildings->len;
+  cm_sheet_add_row (summary);
+  cm_sheet_set_text (summary, 0, c->walking ? _("on foot along the paths") : _("in a straight line"));
+  cm_sheet_set_number (summary, 1, c->walking ? c->walk_max_m : NAN);
+  cm_sheet_set_number (summary, 2, n);
+  cm_sheet_set_number (summary, 3, c->covered);
+  cm_sheet_set_number (summary, 4, n ? (double) c->covered / n : NAN);
+  cm_sheet_set_number (summary, 5, (double) c->households_covered);
+  cm_sheet_set_number (summary, 6, (double) c->households_uncovered);
+  cm_sheet_set_number (summary, 7, (double) c->population_covered);
+  cm_sheet_set_number (summary, 8, (double) c->population_uncovered);
+  g_ptr_array_add (sheets, summary);
+  g_ptr_array_add (sheets, buildings_sheet (c));
+
+  const CmColumn source_columns[] = {
+    { "uuid", _("ID"), CM_CELL_TEXT },
+    { "name", _("Name"), CM_CELL_TEXT },
+    { c->walking ? "access_m" : "radius_m",
+      c->walking ? _("To the path, m") : _("Service radius, m"), CM_CELL_METRES },
+    { "buildings", _("Buildings"), CM_CELL_COUNT },
+    { "households", _("Households"), CM_CELL_COUNT },
+    { "population", _("Residents"), CM_CELL_COUNT },
+  };
+  CmSheet *sources = cm_sheet_new (_("Sources"), source_columns, G_N_ELEMENTS (source_columns));
+  for (guint i = 0; i < c->sources->len; i++)
+    {
+      CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
+      cm_sheet_add_row (sources);
+      cm_sheet_set_text (sources, 0, s->uuid);
+      cm_sheet_set_text (sources, 1, s->name);
+      cm_sheet_set_number (sources, 2, c->walking ? (s->tie.edge >= 0 ? s->tie.access_m : NAN)
+                                                  : s->radius_m);
+      cm_sheet_set_number (sources, 3, s->buildings);
+      cm_sheet_set_number (sources, 4, (double) s->households);
+      cm_sheet_set_number (sources, 5, (double) s->population);
+    }
+  g_ptr_array_add (sheets, sources);
+
+  g_autoptr (GArray) sums = cm_compounds_sum (c);
+  if (sums->len > 0)
+    g_ptr_array_add (sheets, cmap_compounds_sheet (sums));
+  return cm_sheets_write_xlsx (sheets, path, error);
 }
 
 static void
@@ -216,7 +297,7 @@ coverage_text (GString *out, CmCoverage *c, const CmNetworkStats *net)
 }
 
 static gboolean opt_bom, opt_radius, opt_csv, opt_json, opt_at_night;
-static char *opt_from, *opt_network;
+static char *opt_from, *opt_network, *opt_output;
 static double opt_max = 0, opt_walk = NAN;
 static CmNetworkMode mode;
 
@@ -238,6 +319,7 @@ static const GOptionEntry options[] = {
     NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
     N_("The summary, the sources and every building, as JSON"), NULL },
+  CMAP_WORKBOOK_OPTION (opt_output),
   { NULL }
 };
 
@@ -253,6 +335,9 @@ check (char **args)
     return cmap_usage_error (_("choose one of --csv and --json"));
   if (opt_bom && !opt_csv)
     return cmap_usage_error (_("--bom goes with --csv"));
+  int rc = cmap_check_workbook (opt_output, opt_csv || opt_json);
+  if (rc >= 0)
+    return rc;
   if (opt_max < 0 || isnan (opt_max))
     return cmap_usage_error (_("--max must be a distance in metres"));
   return cmap_check_network (opt_network, opt_at_night, &mode);
@@ -297,6 +382,8 @@ run (CmStore *store, char **args)
   else
     cm_coverage_compute_radius (c);
 
+  if (opt_output)
+    return coverage_xlsx (opt_output, c, &error) ? cmap_wrote (opt_output) : cmap_fail (error);
   GString *out = g_string_new (NULL);
   if (opt_csv)
     {

@@ -86,6 +86,19 @@ typedef gboolean (*CmapDrawFunc) (cairo_t *cr, gpointer data, GError **error);
 int cmap_draw_to_file (const char *output, double width, double height, double png_scale,
                        CmapDrawFunc draw, gpointer data);
 
+/* -o FILE.xlsx: the results as a workbook (cm-sheet.c), for coverage, teams and lifecircle. */
+#define CMAP_WORKBOOK_OPTION(var)                                                              \
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &(var),                                          \
+    N_("Write the results to a workbook for Excel, WPS or LibreOffice: a summary, then a sheet "\
+       "per table"),                                                                           \
+    N_("FILE.xlsx") }
+/* Checks -o: an .xlsx, and not with @other_output (--csv, --json); -1 when right. */
+int cmap_check_workbook (const char *output, gboolean other_output);
+/* Says on stderr that @path was written; returns CMAP_EXIT_OK. */
+int cmap_wrote (const char *path);
+/* The per-compound sums as a sheet "Compounds" (buildings, covered, households, residents). */
+struct _CmSheet *cmap_compounds_sheet (GArray *sums);
+
 /* "minlon,minlat,maxlon,maxlat" within ±180, ±90. */
 gboolean cmap_parse_bbox (const char *text, double bbox[4]);
 /* --network ("walkable", the default, or "all") and --at-night; returns -1 when right, else

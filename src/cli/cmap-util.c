@@ -283,3 +283,55 @@ cmap_draw_to_file (const char *output, double width, double height, double png_s
     }
   return CMAP_EXIT_OK;
 }
+
+int
+cmap_check_workbook (const char *output, gboolean other_output)
+{
+  if (output == NULL)
+    return -1;
+  if (!g_str_has_suffix (output, ".xlsx"))
+    return cmap_usage_error (_("-o writes a workbook: its name must end in .xlsx (for CSV, use"
+                               " --csv)"));
+  if (other_output)
+    return cmap_usage_error (_("choose one of -o FILE.xlsx, --csv and --json"));
+  return -1;
+}
+
+int
+cmap_wrote (const char *path)
+{
+  g_printerr (_("Wrote %s\n"), path);
+  return CMAP_EXIT_OK;
+}
+
+CmSheet *
+cmap_compounds_sheet (GArray *sums)
+{
+  const CmColumn columns[] = {
+    { "compound", _("Compound ID"), CM_CELL_TEXT },
+    { "name", _("Compound"), CM_CELL_TEXT },
+    { "buildings", _("Buildings"), CM_CELL_COUNT },
+    { "covered", _("Covered"), CM_CELL_COUNT },
+    { "share", _("Share"), CM_CELL_PERCENT },
+    { "households", _("Households"), CM_CELL_COUNT },
+    { "households_covered", _("Households covered"), CM_CELL_COUNT },
+    { "population", _("Residents"), CM_CELL_COUNT },
+    { "population_covered", _("Residents covered"), CM_CELL_COUNT },
+  };
+  CmSheet *sheet = cm_sheet_new (_("Compounds"), columns, G_N_ELEMENTS (columns));
+  for (guint i = 0; i < sums->len; i++)
+    {
+      const CmCompoundSum *s = &g_array_index (sums, CmCompoundSum, i);
+      cm_sheet_add_row (sheet);
+      cm_sheet_set_text (sheet, 0, s->compound ? s->compound->uuid : NULL);
+      cm_sheet_set_text (sheet, 1, cmap_compound_row_name (s));
+      cm_sheet_set_number (sheet, 2, s->buildings);
+      cm_sheet_set_number (sheet, 3, s->covered);
+      cm_sheet_set_number (sheet, 4, s->buildings ? (double) s->covered / s->buildings : NAN);
+      cm_sheet_set_number (sheet, 5, (double) s->households);
+      cm_sheet_set_number (sheet, 6, (double) s->households_covered);
+      cm_sheet_set_number (sheet, 7, (double) s->population);
+      cm_sheet_set_number (sheet, 8, (double) s->population_covered);
+    }
+  return sheet;
+}

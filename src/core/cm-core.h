@@ -32,4 +32,5 @@
 #include "cm-teams.h"
 #include "cm-versions.h"
 #include "cm-workshops.h"
+#include "cm-sheet.h"
 #include "cm-xlsx.h"
