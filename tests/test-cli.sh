@@ -750,6 +750,45 @@ done
 while read -r team; do
   grep -qF "$team" "$dir/poster.txt" || fail "the poster's legend lacks the team $team"
 done < <(sqlite3 "$DEMO_MAP" "SELECT name FROM teams WHERE deleted = 0")
+# the reference grid and its index (on by default from A2 up): every station is listed in the
+# cell where it lies, computed here from its coordinates, the map's scale and centre (Web
+# Mercator on the WGS 84 ellipsoid), not asked of cmap
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['grid'][0] >= 2 and d['grid'][1] >= 2 and d['index_entries'] > 0, d" "$dir/out" || fail "poster grid: $(cat "$dir/out")"
+cp "$dir/out" "$dir/poster.json"
+spatialite -silent "$DEMO_MAP" "SELECT 'box', MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e) FROM (SELECT Extent(geom) AS e FROM boundary WHERE deleted = 0); SELECT 'station', name, X(geom), Y(geom) FROM stations WHERE deleted = 0;" 2>/dev/null >"$dir/stations.txt"
+python3 - "$dir/poster.json" "$dir/stations.txt" "$dir/poster.txt" <<'PY' || fail "the index's cells"
+import json, math, re, sys
+d = json.load(open(sys.argv[1]))
+rows = [l.rstrip('\n').split('|') for l in open(sys.argv[2]) if '|' in l]
+box = [float(v) for v in next(r for r in rows if r[0] == 'box')[1:]]
+text = open(sys.argv[3]).read()
+lon0, lat0 = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+a, e2 = 6378137.0, 0.00669437999014
+phi = math.radians(lat0)
+kx = math.pi / 180 * a * math.cos(phi) / math.sqrt(1 - e2 * math.sin(phi) ** 2)  # metres per degree of longitude
+ppm = 1 / (d['scale'] * 0.0254 / 72)  # points per metre on the paper
+Y = lambda lat: math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+fx, fy, fw, fh = d['frame_pt']
+cols, nrows = d['grid']
+checked = 0
+for r in rows:
+    if r[0] != 'station':
+        continue
+    name, lon, lat = r[1], float(r[2]), float(r[3])
+    x = fw / 2 + (lon - lon0) * kx * ppm
+    y = fh / 2 - (Y(lat) - Y(lat0)) * kx * ppm
+    col, row = int(x // (fw / cols)), int(y // (fh / nrows))
+    want = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[col] + str(row + 1)
+    m = re.search(re.escape(name) + r'\s+([A-Z]+\d+)\s*$', text, re.M)
+    assert m, (name, 'not in the index')
+    assert m.group(1) == want, (name, m.group(1), want, x, y)
+    checked += 1
+assert checked == 5, checked
+PY
+grep -q "^ *Index" "$dir/poster.txt" || grep -q "Index" "$dir/poster.txt" || fail "the poster has no index heading"
+expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/nogrid.pdf" --no-grid --json
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['grid'] == [0, 0] and d['index_entries'] == 0, d" "$dir/out" || fail "--no-grid: $(cat "$dir/out")"
+expect 2 "$CMAP" poster "$DEMO_MAP" -o "$dir/p.pdf" --grid --no-grid; one_line_error
 expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/poster.png" --dpi 150
 size=$(python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print('%dx%d' % struct.unpack('>II', d[16:24]))" "$dir/poster.png")
 [ "$size" = 3508x4967 ] || fail "an A1 PNG at 150 dpi is $size, not 3508x4967"
@@ -766,7 +805,7 @@ grep -q "lower --dpi" "$dir/err" || fail "an A0 PNG at 600 dpi: $(cat "$dir/err"
 "$CMAP" new "$dir/empty.sqlite" >/dev/null
 expect 1 "$CMAP" poster "$dir/empty.sqlite" -o "$dir/p.pdf"; one_line_error
 [ ! -e "$dir/p.pdf" ] && [ ! -e "$dir/p.pdf.partial" ] || fail "a refused poster left a file"
-ok "poster: A1 PDF with every font embedded, its title, legend, teams, scale and credits; an A1 PNG at 150 dpi of 3508x4967; A3 landscape in Chinese; bad paper, format, dpi and an empty map refused in one line"
+ok "poster: A1 PDF with every font embedded, its title, legend, teams, scale and credits; the reference grid's index puts every station in the cell computed from its coordinates; --no-grid; an A1 PNG at 150 dpi of 3508x4967; A3 landscape in Chinese; bad paper, format, dpi and an empty map refused in one line"
 
 # --bom (issue #15): the CSV for Excel and WPS begins with UTF-8's byte order mark, the rest the
 # same bytes; read as utf-8-sig its header is the same; --bom without --csv is bad usage

@@ -11,7 +11,7 @@
 #include "cm-poster.h"
 
 static char *opt_output, *opt_paper, *opt_title, *opt_subtitle, *opt_organisation, *opt_bbox;
-static gboolean opt_landscape, opt_json, pdf;
+static gboolean opt_landscape, opt_json, opt_grid, opt_no_grid, pdf;
 static int opt_dpi = 150;
 static CmPosterOptions poster;
 
@@ -30,6 +30,10 @@ static const GOptionEntry options[] = {
   { "bbox", 0, 0, G_OPTION_ARG_STRING, &opt_bbox,
     N_("The area to show, in degrees (default: the boundary, else the whole map)"),
     N_("MINLON,MINLAT,MAXLON,MAXLAT") },
+  { "grid", 0, 0, G_OPTION_ARG_NONE, &opt_grid,
+    N_("A reference grid (A, B, C … × 1, 2, 3 …) and an index of the named places (the default"
+       " from A2 up)"), NULL },
+  { "no-grid", 0, 0, G_OPTION_ARG_NONE, &opt_no_grid, N_("No reference grid and no index"), NULL },
   { "dpi", 0, 0, G_OPTION_ARG_INT, &opt_dpi, N_("Pixels per inch of a PNG (default: 150)"),
     N_("N") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
@@ -62,6 +66,9 @@ check (char **args)
   if (opt_bbox && !cmap_parse_bbox (opt_bbox, poster.bbox))
     return cmap_usage_error (_("--bbox must be MINLON,MINLAT,MAXLON,MAXLAT in degrees, min below max"));
   poster.has_bbox = opt_bbox != NULL;
+  if (opt_grid && opt_no_grid)
+    return cmap_usage_error (_("choose one of --grid and --no-grid"));
+  poster.grid = opt_grid ? CM_POSTER_GRID_ON : opt_no_grid ? CM_POSTER_GRID_OFF : CM_POSTER_GRID_AUTO;
   poster.title = opt_title;
   poster.subtitle = opt_subtitle;
   poster.organisation = opt_organisation;
@@ -92,8 +99,10 @@ print_layout (const CmPosterLayout *l)
   g_string_append (out, ", \"y_pt\": ");
   cm_json_append_double (out, l->bar_origin[1]);
   g_string_append_printf (out, "}, \"legend_entries\": %u, \"legend_left_out\": %u,"
-                               " \"openstreetmap\": %s}\n",
-                          l->legend_shown, l->legend_left_out, l->osm ? "true" : "false");
+                               " \"openstreetmap\": %s, \"grid\": [%u, %u],"
+                               " \"index_entries\": %u, \"index_left_out\": %u}\n",
+                          l->legend_shown, l->legend_left_out, l->osm ? "true" : "false",
+                          l->grid_columns, l->grid_rows, l->index_shown, l->index_left_out);
   cmap_print (out);
 }
 

@@ -567,6 +567,239 @@ poster_area (CmStore *store, const CmPosterOptions *options, double bbox[4], GEr
   return FALSE;
 }
 
+/* ---- the reference grid and its index -------------------------------------------------------- */
+
+/* A column's letters: A … Z, then AA, AB … */
+static char *
+grid_column_name (guint column)
+{
+  char name[8];
+  int n = 0;
+  column++;
+  while (column > 0 && n < 7)
+    {
+      name[n++] = (char) ('A' + (column - 1) % 26);
+      column = (column - 1) / 26;
+    }
+  name[n] = '\0';
+  g_strreverse (name);
+  return g_strdup (name);
+}
+
+/* The grid's cell of a point of the frame (frame points), e.g. "C4"; NULL outside it. */
+static char *
+grid_cell (const CmPosterLayout *layout, double x, double y)
+{
+  if (x < 0 || y < 0 || x >= layout->frame[2] || y >= layout->frame[3])
+    return NULL;
+  guint column = (guint) (x / (layout->frame[2] / layout->grid_columns));
+  guint row = (guint) (y / (layout->frame[3] / layout->grid_rows));
+  g_autofree char *letters = grid_column_name (MIN (column, layout->grid_columns - 1));
+  return g_strdup_printf ("%s%u", letters, MIN (row, layout->grid_rows - 1) + 1);
+}
+
+/* Thin lines over the map, the letters above it and the numbers left of it. */
+static void
+draw_grid (cairo_t *cr, const CmPosterLayout *layout, double size)
+{
+  const double *f = layout->frame;
+  double cw = f[2] / layout->grid_columns, ch = f[3] / layout->grid_rows;
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, 0.25, 0.25, 0.35, 0.55);
+  cairo_set_line_width (cr, size * 0.06);
+  for (guint i = 1; i < layout->grid_columns; i++)
+    {
+      cairo_move_to (cr, f[0] + i * cw, f[1]);
+      cairo_line_to (cr, f[0] + i * cw, f[1] + f[3]);
+    }
+  for (guint j = 1; j < layout->grid_rows; j++)
+    {
+      cairo_move_to (cr, f[0], f[1] + j * ch);
+      cairo_line_to (cr, f[0] + f[2], f[1] + j * ch);
+    }
+  cairo_stroke (cr);
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.3);
+  for (guint i = 0; i < layout->grid_columns; i++)
+    {
+      g_autofree char *letters = grid_column_name (i);
+      show_text (cr, letters, f[0] + (i + 0.5) * cw, f[1] - size * 1.45, size, TRUE, 0, 0.5);
+    }
+  for (guint j = 0; j < layout->grid_rows; j++)
+    {
+      g_autofree char *number = g_strdup_printf ("%u", j + 1);
+      show_text (cr, number, f[0] - size * 0.4, f[1] + (j + 0.5) * ch - size * 0.7, size, TRUE,
+                 0, 1);
+    }
+  cairo_restore (cr);
+}
+
+typedef struct
+{
+  char *group; /* the category's label, or the stations' heading */
+  int group_order;
+  char *name, *cell;
+} IndexEntry;
+
+static void
+index_entry_free (gpointer p)
+{
+  IndexEntry *e = p;
+  g_free (e->group);
+  g_free (e->name);
+  g_free (e->cell);
+  g_free (e);
+}
+
+typedef struct
+{
+  const CmPosterLayout *layout;
+  GPtrArray *entries;
+  GHashTable *order; /* category key → its place in the legend */
+} IndexWalk;
+
+static gboolean
+note_named (const CmFeatureRow *row, gpointer data)
+{
+  IndexWalk *w = data;
+  if (row->name == NULL || *row->name == '\0')
+    return TRUE;
+  double x, y;
+  cm_render_view_project (&w->layout->view, (row->bbox[0] + row->bbox[2]) / 2,
+                          (row->bbox[1] + row->bbox[3]) / 2, &x, &y);
+  char *cell = grid_cell (w->layout, x * w->layout->pixel, y * w->layout->pixel);
+  if (cell == NULL)
+    return TRUE;
+  IndexEntry *e = g_new0 (IndexEntry, 1);
+  e->name = g_strdup (row->name);
+  e->cell = cell;
+  if (row->layer == CM_LAYER_STATIONS)
+    {
+      e->group = g_strdup (_("Service stations"));
+      e->group_order = -1;
+    }
+  else
+    {
+      const char *key = row->category ? row->category : CM_CATEGORY_OTHER;
+      const CmCategory *c = cm_categories_lookup (cm_categories_get_default (), key);
+      e->group = g_strdup (c ? cm_i18n_pick (c->label_zh, c->label_en) : key);
+      e->group_order = GPOINTER_TO_INT (g_hash_table_lookup (w->order, key));
+    }
+  g_ptr_array_add (w->entries, e);
+  return TRUE;
+}
+
+static int
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  const IndexEntry *x = *(IndexEntry *const *) a, *y = *(IndexEntry *const *) b;
+  if (x->group_order != y->group_order)
+    return x->group_order < y->group_order ? -1 : 1;
+  int by_group = g_strcmp0 (x->group, y->group);
+  return by_group ? by_group : g_utf8_collate (x->name, y->name);
+}
+
+/* Every named station and resource the map shows with its grid cell, grouped as the legend
+ * orders the categories, in @box (x, y, width, height); what does not fit is counted. */
+static gboolean
+draw_index (cairo_t *cr, CmStore *store, GPtrArray *legend, CmPosterLayout *layout,
+            const double box[4], double size, GError **error)
+{
+  IndexWalk w = { layout, g_ptr_array_new_with_free_func (index_entry_free),
+                  g_hash_table_new (g_str_hash, g_str_equal) };
+  /* the categories in the legend's order: most shown first */
+  CmCategories *categories = cm_categories_get_default ();
+  for (guint i = 0; i < legend->len; i++)
+    for (guint k = 0; k < cm_categories_get_n (categories); k++)
+      {
+        const CmCategory *c = cm_categories_get (categories, k);
+        if (g_strcmp0 (cm_i18n_pick (c->label_zh, c->label_en),
+                       ((LegendItem *) legend->pdata[i])->label) == 0)
+          g_hash_table_insert (w.order, c->key, GINT_TO_POINTER (i + 1));
+      }
+  double shown[4];
+  cm_render_view_get_bbox (&layout->view, shown);
+  gboolean ok = cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, shown, note_named, &w, error) &&
+                cm_store_foreach_in_bbox (store, CM_LAYER_RESOURCES, shown, note_named, &w, error);
+  g_hash_table_unref (w.order);
+  if (!ok)
+    {
+      g_ptr_array_unref (w.entries);
+      return FALSE;
+    }
+  g_ptr_array_sort (w.entries, compare_entries);
+  double row = size * 1.4, y = box[1], heading_row = row + size * 0.3;
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  y += show_text (cr, _("Index"), box[0], y, size * 1.15, TRUE, 0, 0) + size * 0.4;
+  /* the groups (runs of one group in the sorted entries) and what each may show: when not all
+   * fit, every group gets a place in turn, so that each kind of place keeps some */
+  GArray *starts = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < w.entries->len; i++)
+    if (i == 0 || g_strcmp0 (((IndexEntry *) w.entries->pdata[i - 1])->group,
+                             ((IndexEntry *) w.entries->pdata[i])->group) != 0)
+      g_array_append_val (starts, i);
+  guint groups = starts->len;
+  g_autofree guint *quota = g_new0 (guint, groups + 1);
+  double room = box[1] + box[3] - y - row * 1.5; /* the last line for what is left out */
+  if (groups > 0 && ((IndexEntry *) w.entries->pdata[0])->group_order < 0)
+    {
+      /* the service stations first, all of them that fit */
+      guint count = groups > 1 ? g_array_index (starts, guint, 1) : w.entries->len;
+      while (quota[0] < count && room >= row + (quota[0] == 0 ? heading_row : 0))
+        room -= row + (quota[0]++ == 0 ? heading_row : 0);
+    }
+  for (gboolean grew = TRUE; grew;)
+    {
+      grew = FALSE;
+      for (guint g = 0; g < groups; g++)
+        {
+          guint end = g + 1 < groups ? g_array_index (starts, guint, g + 1) : w.entries->len;
+          guint count = end - g_array_index (starts, guint, g);
+          double cost = row + (quota[g] == 0 ? heading_row : 0);
+          if (quota[g] < count && room >= cost)
+            {
+              quota[g]++;
+              room -= cost;
+              grew = TRUE;
+            }
+        }
+    }
+  guint shown_n = 0;
+  for (guint g = 0; g < groups; g++)
+    {
+      guint first = g_array_index (starts, guint, g);
+      for (guint k = 0; k < quota[g]; k++)
+        {
+          const IndexEntry *e = w.entries->pdata[first + k];
+          if (k == 0)
+            {
+              y += size * 0.3;
+              cairo_set_source_rgb (cr, 0.25, 0.25, 0.25);
+              show_text (cr, e->group, box[0], y, size * 0.95, TRUE, box[2], 0);
+              y += row;
+            }
+          cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+          show_text (cr, e->name, box[0] + size * 0.6, y, size, FALSE, box[2] - size * 4, 0);
+          show_text (cr, e->cell, box[0] + box[2], y, size, TRUE, 0, 1);
+          y += row;
+          shown_n++;
+        }
+    }
+  g_array_unref (starts);
+  layout->index_shown = shown_n;
+  layout->index_left_out = w.entries->len - shown_n;
+  if (layout->index_left_out > 0)
+    {
+      g_autofree char *more = g_strdup_printf (ngettext ("… and %u more place",
+                                                         "… and %u more places",
+                                                         layout->index_left_out),
+                                               layout->index_left_out);
+      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+      show_text (cr, more, box[0], y + size * 0.3, size, FALSE, box[2], 0);
+    }
+  g_ptr_array_unref (w.entries);
+  return TRUE;
+}
+
 /* The roundest scale that shows the whole of @area in @frame (its width and height, points), and
  * the view of the map at that scale centred on it, whose pixel is @px points (the map's labels
  * and symbols, sized in pixels, grow with the paper); @frame takes the view's whole pixels. */
@@ -639,13 +872,20 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
   double info_width = MIN (W * (landscape ? 0.26 : 0.3), unit * 0.42);
   double info_height = text_size * 14; /* the scale bar, the arrow and four lines of credits */
   double legend_width = landscape ? info_width : W - 3 * margin - info_width;
+  /* the reference grid and its index, right of the map: from A2 up unless asked */
+  gboolean grid = options->grid == CM_POSTER_GRID_ON ||
+                  (options->grid == CM_POSTER_GRID_AUTO && MIN (options->width_mm, options->height_mm) >= 419);
+  double index_width = grid ? MIN (W * 0.22, unit * 0.3) : 0;
+  if (grid)
+    y += text_size * 1.8; /* the grid's letters above the map */
   double frame[4], scale;
   CmRenderView view;
   g_autoptr (GPtrArray) legend = NULL;
   for (int pass = 0; pass < 2; pass++)
     {
       frame[0] = margin, frame[1] = y;
-      frame[2] = landscape ? W - 3 * margin - info_width : W - 2 * margin;
+      frame[2] = (landscape ? W - 3 * margin - info_width : W - 2 * margin) -
+                 (grid ? index_width + margin : 0);
       frame[3] = landscape ? H - margin - y : H - margin - band - y;
       fit_map (area, frame, px, &scale, &view);
       double shown[4];
@@ -676,6 +916,19 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
   cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
   cairo_set_line_width (cr, unit * 0.0015);
   cairo_stroke (cr);
+  layout->scale = scale;
+  layout->view = view;
+  layout->pixel = px;
+  memcpy (layout->frame, frame, sizeof frame);
+  if (ok && grid)
+    {
+      /* cells of about a seventh of the paper's shorter side, as near square as whole cells allow */
+      layout->grid_columns = MAX (2, (guint) round (frame[2] / (unit / 7)));
+      layout->grid_rows = MAX (2, (guint) round (frame[3] / (unit / 7)));
+      draw_grid (cr, layout, text_size);
+      double box[4] = { frame[0] + frame[2] + margin, frame[1], index_width, frame[3] };
+      ok = draw_index (cr, store, legend, layout, box, text_size * 0.9, error);
+    }
 
   if (ok)
     {
@@ -695,9 +948,5 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
               text_size * 0.2;
     }
   cairo_restore (cr);
-  layout->scale = scale;
-  layout->view = view;
-  layout->pixel = px;
-  memcpy (layout->frame, frame, sizeof frame);
   return ok;
 }

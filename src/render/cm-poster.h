@@ -15,6 +15,13 @@ G_BEGIN_DECLS
 /* Millimetres in a point, and the other way round. */
 #define CM_POSTER_MM_PER_PT (25.4 / 72.0)
 
+typedef enum
+{
+  CM_POSTER_GRID_AUTO, /* from A2 up (a shorter side of 420 mm or more) */
+  CM_POSTER_GRID_ON,
+  CM_POSTER_GRID_OFF,
+} CmPosterGrid;
+
 typedef struct
 {
   double width_mm, height_mm; /* the paper */
@@ -22,6 +29,7 @@ typedef struct
   const char *subtitle;       /* NULL: the date and the workshops the map came from */
   const char *organisation;   /* NULL: none; shown in the credits */
   gboolean has_bbox;          /* else: the boundary, or the whole map when it has none */
+  CmPosterGrid grid;          /* the reference grid and its index */
   double bbox[4];             /* minlon, minlat, maxlon, maxlat */
 } CmPosterOptions;
 
@@ -43,6 +51,9 @@ typedef struct
   guint legend_shown;      /* entries in the legend */
   guint legend_left_out;   /* entries that did not fit (said on the poster) */
   gboolean osm;            /* OpenStreetMap data is shown: credited */
+  guint grid_columns, grid_rows; /* the reference grid (0: none): columns A, B, C …, rows 1, 2 … */
+  guint index_shown;       /* named places in the index … */
+  guint index_left_out;    /* … and those that did not fit (said on the poster) */
   CmRenderView view;       /* the map in its frame … */
   double pixel;            /* … a pixel of which is this many points */
 } CmPosterLayout;
