@@ -9,20 +9,6 @@
 #include <math.h>
 #include <stdio.h>
 
-static const char *
-walk_status_name (CmWalkStatus status)
-{
-  switch (status)
-    {
-    case CM_WALK_REACHED:
-      return "reached";
-    case CM_WALK_OFF_NETWORK:
-      return "off_network";
-    case CM_WALK_DISCONNECTED:
-      return "disconnected";
-    }
-  return "";
-}
 
 static void
 append_metres_or_null (GString *out, const char *key, double m, int decimals)
@@ -34,135 +20,11 @@ append_metres_or_null (GString *out, const char *key, double m, int decimals)
     g_string_append_printf (out, "%.*f", decimals, m);
 }
 
-/* One row per building: the CSV's and the workbook's "Buildings" sheet (cm-sheet.c). */
-static CmSheet *
-buildings_sheet (CmCoverage *c)
-{
-  enum { UUID, NAME, LON, LAT, STATUS, NEAREST_UUID, NEAREST_NAME, NEAREST_M, WALK_M, ACCESS_M,
-         SOURCE_ACCESS_M, DETOUR, COVERED, HOUSEHOLDS, POPULATION, N };
-  const CmColumn all[N] = {
-    { "uuid", _("ID"), CM_CELL_TEXT },
-    { "name", _("Name"), CM_CELL_TEXT },
-    { "lon", _("Longitude"), CM_CELL_DEGREES },
-    { "lat", _("Latitude"), CM_CELL_DEGREES },
-    { "status", _("On foot"), CM_CELL_TEXT },
-    { "nearest_uuid", _("Nearest source ID"), CM_CELL_TEXT },
-    { "nearest_name", _("Nearest source"), CM_CELL_TEXT },
-    { "nearest_m", _("To the nearest, m"), CM_CELL_METRES },
-    { "walk_m", _("Walk, m"), CM_CELL_METRES },
-    { "access_m", _("To the path, m"), CM_CELL_METRES },
-    { "source_access_m", _("Source to its path, m"), CM_CELL_METRES },
-    { "detour", _("Detour"), CM_CELL_RATIO },
-    { "covered", _("Covered"), CM_CELL_BOOL },
-    { "households", _("Households"), CM_CELL_COUNT },
-    { "population", _("Residents"), CM_CELL_COUNT },
-  };
-  /* the walking columns only for a walk */
-  CmColumn columns[N];
-  int at[N];
-  guint n = 0;
-  for (int k = 0; k < N; k++)
-    {
-      gboolean walk_only = k == STATUS || (k >= WALK_M && k <= DETOUR);
-      at[k] = walk_only && !c->walking ? -1 : (int) n;
-      if (at[k] >= 0)
-        columns[n++] = all[k];
-    }
-  CmSheet *sheet = cm_sheet_new (_("Buildings"), columns, n);
-  for (guint i = 0; i < c->buildings->len; i++)
-    {
-      CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
-      CmCoverageSource *s
-          = b->nearest >= 0 ? &g_array_index (c->sources, CmCoverageSource, b->nearest) : NULL;
-      cm_sheet_add_row (sheet);
-      cm_sheet_set_text (sheet, at[UUID], b->uuid);
-      cm_sheet_set_text (sheet, at[NAME], b->name);
-      cm_sheet_set_number (sheet, at[LON], b->lon);
-      cm_sheet_set_number (sheet, at[LAT], b->lat);
-      cm_sheet_set_text (sheet, at[NEAREST_UUID], s ? s->uuid : "");
-      cm_sheet_set_text (sheet, at[NEAREST_NAME], s ? s->name : NULL);
-      cm_sheet_set_number (sheet, at[NEAREST_M], b->nearest_m);
-      if (c->walking)
-        {
-          cm_sheet_set_text (sheet, at[STATUS], walk_status_name (b->walk_status));
-          cm_sheet_set_number (sheet, at[WALK_M], b->walk_m);
-          cm_sheet_set_number (sheet, at[ACCESS_M], b->access_m);
-          cm_sheet_set_number (sheet, at[SOURCE_ACCESS_M], b->source_access_m);
-          cm_sheet_set_number (sheet, at[DETOUR], b->detour);
-        }
-      cm_sheet_set_number (sheet, at[COVERED], b->covered);
-      cm_sheet_set_number (sheet, at[HOUSEHOLDS], b->households >= 0 ? (double) b->households : NAN);
-      cm_sheet_set_number (sheet, at[POPULATION], b->population >= 0 ? (double) b->population : NAN);
-    }
-  return sheet;
-}
-
 static void
 coverage_csv (GString *out, CmCoverage *c)
 {
-  g_autoptr (CmSheet) sheet = buildings_sheet (c);
+  g_autoptr (CmSheet) sheet = cm_coverage_buildings_sheet (c);
   cm_sheet_append_csv (sheet, out);
-}
-
-/* The workbook: the summary, the buildings, the sources and the compounds, each a sheet. */
-static gboolean
-coverage_xlsx (const char *path, CmCoverage *c, GError **error)
-{
-  g_autoptr (GPtrArray) sheets = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_sheet_free);
-  const CmColumn summary_columns[] = {
-    { "method", _("Measured"), CM_CELL_TEXT },
-    { "within_m", _("Within, m"), CM_CELL_METRES },
-    { "buildings", _("Buildings"), CM_CELL_COUNT },
-    { "covered", _("Covered"), CM_CELL_COUNT },
-    { "share_covered", _("Share covered"), CM_CELL_PERCENT },
-    { "households_covered", _("Households covered"), CM_CELL_COUNT },
-    { "households_uncovered", _("Households not covered"), CM_CELL_COUNT },
-    { "population_covered", _("Residents covered"), CM_CELL_COUNT },
-    { "population_uncovered", _("Residents not covered"), CM_CELL_COUNT },
-  };
-  CmSheet *summary = cm_sheet_new (_("Summary"), summary_columns, G_N_ELEMENTS (summary_columns));
-  guint n = c->buildings->len;
-  cm_sheet_add_row (summary);
-  cm_sheet_set_text (summary, 0, c->walking ? _("on foot along the paths") : _("in a straight line"));
-  cm_sheet_set_number (summary, 1, c->walking ? c->walk_max_m : NAN);
-  cm_sheet_set_number (summary, 2, n);
-  cm_sheet_set_number (summary, 3, c->covered);
-  cm_sheet_set_number (summary, 4, n ? (double) c->covered / n : NAN);
-  cm_sheet_set_number (summary, 5, (double) c->households_covered);
-  cm_sheet_set_number (summary, 6, (double) c->households_uncovered);
-  cm_sheet_set_number (summary, 7, (double) c->population_covered);
-  cm_sheet_set_number (summary, 8, (double) c->population_uncovered);
-  g_ptr_array_add (sheets, summary);
-  g_ptr_array_add (sheets, buildings_sheet (c));
-
-  const CmColumn source_columns[] = {
-    { "uuid", _("ID"), CM_CELL_TEXT },
-    { "name", _("Name"), CM_CELL_TEXT },
-    { c->walking ? "access_m" : "radius_m",
-      c->walking ? _("To the path, m") : _("Service radius, m"), CM_CELL_METRES },
-    { "buildings", _("Buildings"), CM_CELL_COUNT },
-    { "households", _("Households"), CM_CELL_COUNT },
-    { "population", _("Residents"), CM_CELL_COUNT },
-  };
-  CmSheet *sources = cm_sheet_new (_("Sources"), source_columns, G_N_ELEMENTS (source_columns));
-  for (guint i = 0; i < c->sources->len; i++)
-    {
-      CmCoverageSource *s = &g_array_index (c->sources, CmCoverageSource, i);
-      cm_sheet_add_row (sources);
-      cm_sheet_set_text (sources, 0, s->uuid);
-      cm_sheet_set_text (sources, 1, s->name);
-      cm_sheet_set_number (sources, 2, c->walking ? (s->tie.edge >= 0 ? s->tie.access_m : NAN)
-                                                  : s->radius_m);
-      cm_sheet_set_number (sources, 3, s->buildings);
-      cm_sheet_set_number (sources, 4, (double) s->households);
-      cm_sheet_set_number (sources, 5, (double) s->population);
-    }
-  g_ptr_array_add (sheets, sources);
-
-  g_autoptr (GArray) sums = cm_compounds_sum (c);
-  if (sums->len > 0)
-    g_ptr_array_add (sheets, cmap_compounds_sheet (sums));
-  return cm_sheets_write_xlsx (sheets, path, error);
 }
 
 static void
@@ -211,7 +73,7 @@ coverage_json (GString *out, CmCoverage *c, const CmNetworkStats *net)
       CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
       g_string_append_printf (out, "%s\n{\"uuid\": \"%s\"", i ? "," : "", b->uuid);
       if (c->walking)
-        g_string_append_printf (out, ", \"status\": \"%s\"", walk_status_name (b->walk_status));
+        g_string_append_printf (out, ", \"status\": \"%s\"", cm_walk_status_name (b->walk_status));
       g_string_append (out, ", \"nearest\": ");
       if (b->nearest >= 0)
         g_string_append_printf (out, "\"%s\"",
@@ -383,7 +245,11 @@ run (CmStore *store, char **args)
     cm_coverage_compute_radius (c);
 
   if (opt_output)
-    return coverage_xlsx (opt_output, c, &error) ? cmap_wrote (opt_output) : cmap_fail (error);
+    {
+      g_autoptr (GPtrArray) sheets = cm_coverage_sheets (c);
+      return cm_sheets_write_xlsx (sheets, opt_output, &error) ? cmap_wrote (opt_output)
+                                                              : cmap_fail (error);
+    }
   GString *out = g_string_new (NULL);
   if (opt_csv)
     {

@@ -187,151 +187,11 @@ lifecircle_json (GString *out, CmLifeReport *r)
   g_string_append (out, "}\n");
 }
 
-/* One row per building: the CSV's and the workbook's "Buildings" sheet. */
-static CmSheet *
-buildings_sheet (CmLifeReport *r)
-{
-  GArray *columns = g_array_new (FALSE, TRUE, sizeof (CmColumn));
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free); /* the columns' strings */
-  const CmColumn fixed[] = {
-    { "uuid", _("ID"), CM_CELL_TEXT },
-    { "name", _("Name"), CM_CELL_TEXT },
-    { "lon", _("Longitude"), CM_CELL_DEGREES },
-    { "lat", _("Latitude"), CM_CELL_DEGREES },
-    { "households", _("Households"), CM_CELL_COUNT },
-    { "population", _("Residents"), CM_CELL_COUNT },
-  };
-  g_array_append_vals (columns, fixed, G_N_ELEMENTS (fixed));
-  for (guint c = 0; c < r->circles->len; c++)
-    {
-      const CmLifeCircle *ci = &g_array_index (r->circles, CmLifeCircle, c);
-      char *key = g_strdup_printf ("%s_met", ci->key);
-      /* TRANSLATORS: a column: whether a building meets this life circle */
-      char *heading = g_strdup_printf (_("%s met"), cm_i18n_pick (ci->name_zh, ci->name_en));
-      CmColumn col = { key, heading, CM_CELL_BOOL };
-      g_array_append_val (columns, col);
-      g_ptr_array_add (names, key);
-      g_ptr_array_add (names, heading);
-    }
-  for (guint f = 0; f < r->facilities->len; f++)
-    {
-      const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
-      const char *circle = g_array_index (r->circles, CmLifeCircle, fa->circle).key;
-      const char *name = cm_i18n_pick (fa->name_zh, fa->name_en);
-      char *key_m = g_strdup_printf ("%s.%s_m", circle, fa->key);
-      char *key_pass = g_strdup_printf ("%s.%s_pass", circle, fa->key);
-      /* TRANSLATORS: columns: the walk to a facility, and whether it is within its distance */
-      char *heading_m = g_strdup_printf (_("%s, m"), name);
-      char *heading_pass = g_strdup_printf (_("%s within"), name);
-      CmColumn m = { key_m, heading_m, CM_CELL_METRES }, pass = { key_pass, heading_pass, CM_CELL_BOOL };
-      g_array_append_val (columns, m);
-      g_array_append_val (columns, pass);
-      g_ptr_array_add (names, key_m);
-      g_ptr_array_add (names, key_pass);
-      g_ptr_array_add (names, heading_m);
-      g_ptr_array_add (names, heading_pass);
-    }
-  CmSheet *sheet = cm_sheet_new (_("Buildings"), (CmColumn *) columns->data, columns->len);
-  g_array_unref (columns);
-  g_ptr_array_unref (names);
-  GArray *bs = r->buildings->buildings;
-  for (guint b = 0; b < bs->len; b++)
-    {
-      const CmCoverageBuilding *bd = &g_array_index (bs, CmCoverageBuilding, b);
-      cm_sheet_add_row (sheet);
-      cm_sheet_set_text (sheet, 0, bd->uuid);
-      cm_sheet_set_text (sheet, 1, bd->name);
-      cm_sheet_set_number (sheet, 2, bd->lon);
-      cm_sheet_set_number (sheet, 3, bd->lat);
-      cm_sheet_set_number (sheet, 4, bd->households >= 0 ? (double) bd->households : NAN);
-      cm_sheet_set_number (sheet, 5, bd->population >= 0 ? (double) bd->population : NAN);
-      guint col = 6;
-      for (guint c = 0; c < r->circles->len; c++)
-        cm_sheet_set_number (sheet, col++, cm_life_report_meets (r, c, b));
-      for (guint f = 0; f < r->facilities->len; f++)
-        {
-          float m = g_array_index (r->facilities, CmLifeFacility, f).walk_m[b];
-          cm_sheet_set_number (sheet, col++, isfinite (m) ? m : NAN);
-          cm_sheet_set_number (sheet, col++, cm_life_report_passes (r, f, b));
-        }
-    }
-  return sheet;
-}
-
 static void
 lifecircle_csv (GString *out, CmLifeReport *r)
 {
-  g_autoptr (CmSheet) sheet = buildings_sheet (r);
+  g_autoptr (CmSheet) sheet = cm_life_report_buildings_sheet (r);
   cm_sheet_append_csv (sheet, out);
-}
-
-/* The workbook: the circles, the facilities, the buildings and, per circle, the compounds. */
-static gboolean
-lifecircle_xlsx (const char *path, CmLifeReport *r, GError **error)
-{
-  g_autoptr (GPtrArray) sheets = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_sheet_free);
-  guint nb = r->buildings->buildings->len;
-  const CmColumn circle_columns[] = {
-    { "key", _("Key"), CM_CELL_TEXT },
-    { "name", _("Life circle"), CM_CELL_TEXT },
-    { "walk_m", _("Walk, m"), CM_CELL_METRES },
-    { "facilities", _("Facilities"), CM_CELL_COUNT },
-    { "buildings_met", _("Buildings that meet it"), CM_CELL_COUNT },
-    { "buildings_share", _("Share of buildings"), CM_CELL_PERCENT },
-    { "population_met", _("Residents who meet it"), CM_CELL_COUNT },
-    { "population_share", _("Share of known residents"), CM_CELL_PERCENT },
-  };
-  CmSheet *circles = cm_sheet_new (_("Summary"), circle_columns, G_N_ELEMENTS (circle_columns));
-  for (guint c = 0; c < r->circles->len; c++)
-    {
-      const CmLifeCircle *ci = &g_array_index (r->circles, CmLifeCircle, c);
-      cm_sheet_add_row (circles);
-      cm_sheet_set_text (circles, 0, ci->key);
-      cm_sheet_set_text (circles, 1, cm_i18n_pick (ci->name_zh, ci->name_en));
-      cm_sheet_set_number (circles, 2, ci->walk_m);
-      cm_sheet_set_number (circles, 3, ci->facilities);
-      cm_sheet_set_number (circles, 4, ci->buildings_met);
-      cm_sheet_set_number (circles, 5, nb ? (double) ci->buildings_met / nb : NAN);
-      cm_sheet_set_number (circles, 6, (double) ci->population_met);
-      cm_sheet_set_number (circles, 7, r->population_known > 0
-                                           ? (double) ci->population_met / r->population_known
-                                           : NAN);
-    }
-  g_ptr_array_add (sheets, circles);
-
-  const CmColumn facility_columns[] = {
-    { "circle", _("Life circle"), CM_CELL_TEXT },
-    { "key", _("Key"), CM_CELL_TEXT },
-    { "name", _("Facility"), CM_CELL_TEXT },
-    { "max_m", _("Within, m"), CM_CELL_METRES },
-    { "found", _("Found"), CM_CELL_COUNT },
-    { "buildings_pass", _("Buildings within"), CM_CELL_COUNT },
-    { "buildings_share", _("Share of buildings"), CM_CELL_PERCENT },
-    { "population_pass", _("Residents within"), CM_CELL_COUNT },
-    { "population_share", _("Share of known residents"), CM_CELL_PERCENT },
-  };
-  CmSheet *facilities = cm_sheet_new (_("Facilities"), facility_columns,
-                                      G_N_ELEMENTS (facility_columns));
-  for (guint f = 0; f < r->facilities->len; f++)
-    {
-      const CmLifeFacility *fa = &g_array_index (r->facilities, CmLifeFacility, f);
-      const CmLifeCircle *ci = &g_array_index (r->circles, CmLifeCircle, fa->circle);
-      cm_sheet_add_row (facilities);
-      cm_sheet_set_text (facilities, 0, cm_i18n_pick (ci->name_zh, ci->name_en));
-      cm_sheet_set_text (facilities, 1, fa->key);
-      cm_sheet_set_text (facilities, 2, cm_i18n_pick (fa->name_zh, fa->name_en));
-      cm_sheet_set_number (facilities, 3, fa->max_m);
-      cm_sheet_set_number (facilities, 4, fa->sources);
-      cm_sheet_set_number (facilities, 5, fa->buildings_pass);
-      cm_sheet_set_number (facilities, 6, nb ? (double) fa->buildings_pass / nb : NAN);
-      cm_sheet_set_number (facilities, 7, (double) fa->population_pass);
-      cm_sheet_set_number (facilities, 8, r->population_known > 0
-                                              ? (double) fa->population_pass / r->population_known
-                                              : NAN);
-    }
-  g_ptr_array_add (sheets, facilities);
-  g_ptr_array_add (sheets, buildings_sheet (r));
-  return cm_sheets_write_xlsx (sheets, path, error);
 }
 
 static void
@@ -430,7 +290,11 @@ run (CmStore *store, char **args)
   if (opt_pdf && !cm_report_write_life_circle_pdf (r, store, opt_pdf, opt_details, &error))
     return cmap_fail (error);
   if (opt_output)
-    return lifecircle_xlsx (opt_output, r, &error) ? cmap_wrote (opt_output) : cmap_fail (error);
+    {
+      g_autoptr (GPtrArray) sheets = cm_life_report_sheets (r);
+      return cm_sheets_write_xlsx (sheets, opt_output, &error) ? cmap_wrote (opt_output)
+                                                              : cmap_fail (error);
+    }
 
   GString *out = g_string_new (NULL);
   if (opt_csv)

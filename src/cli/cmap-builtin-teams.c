@@ -158,88 +158,6 @@ teams_text (GString *out, CmTeams *t)
   cmap_compounds_text (out, sums, _("In a team"));
 }
 
-/* The workbook: the summary, the teams, the overlaps and the compounds, each a sheet. */
-static gboolean
-teams_xlsx (const char *path, CmStore *store, CmTeams *t, GError **error)
-{
-  g_autoptr (GPtrArray) sheets = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_sheet_free);
-  const CmColumn summary_columns[] = {
-    { "teams", _("Teams"), CM_CELL_COUNT },
-    { "boundary_m2", _("Community, m²"), CM_CELL_COUNT },
-    { "covered_in_boundary_m2", _("Covered by a team, m²"), CM_CELL_COUNT },
-    { "share_covered", _("Share covered"), CM_CELL_PERCENT },
-    { "gaps_m2", _("Gaps, m²"), CM_CELL_COUNT },
-    { "overlap_m2", _("Covered by two or more, m²"), CM_CELL_COUNT },
-    { "buildings", _("Buildings"), CM_CELL_COUNT },
-    { "buildings_outside", _("Buildings outside every team"), CM_CELL_COUNT },
-    { "households_outside", _("Households outside"), CM_CELL_COUNT },
-    { "population_outside", _("Residents outside"), CM_CELL_COUNT },
-  };
-  CmSheet *summary = cm_sheet_new (_("Summary"), summary_columns, G_N_ELEMENTS (summary_columns));
-  cm_sheet_add_row (summary);
-  gboolean bounded = t->boundary_area_m2 > 0;
-  cm_sheet_set_number (summary, 0, t->teams->len);
-  cm_sheet_set_number (summary, 1, bounded ? round (t->boundary_area_m2) : NAN);
-  cm_sheet_set_number (summary, 2, bounded ? round (t->covered_in_boundary_m2) : NAN);
-  cm_sheet_set_number (summary, 3, bounded ? t->covered_in_boundary_m2 / t->boundary_area_m2 : NAN);
-  cm_sheet_set_number (summary, 4, bounded ? round (t->gaps_area_m2) : NAN);
-  cm_sheet_set_number (summary, 5, round (t->overlap_area_m2));
-  cm_sheet_set_number (summary, 6, t->buildings->buildings->len);
-  cm_sheet_set_number (summary, 7, t->buildings_outside);
-  cm_sheet_set_number (summary, 8, (double) t->households_outside);
-  cm_sheet_set_number (summary, 9, (double) t->population_outside);
-  g_ptr_array_add (sheets, summary);
-
-  const CmColumn team_columns[] = {
-    { "uuid", _("ID"), CM_CELL_TEXT },
-    { "name", _("Team"), CM_CELL_TEXT },
-    { "kind", _("Type"), CM_CELL_TEXT },
-    { "area_m2", _("Area, m²"), CM_CELL_COUNT },
-    { "repaired", _("Repaired"), CM_CELL_BOOL },
-    { "buildings", _("Buildings"), CM_CELL_COUNT },
-    { "households", _("Households"), CM_CELL_COUNT },
-    { "population", _("Residents"), CM_CELL_COUNT },
-  };
-  CmSheet *teams = cm_sheet_new (_("Teams"), team_columns, G_N_ELEMENTS (team_columns));
-  for (guint i = 0; i < t->teams->len; i++)
-    {
-      const CmTeam *team = &g_array_index (t->teams, CmTeam, i);
-      cm_sheet_add_row (teams);
-      cm_sheet_set_text (teams, 0, team->uuid);
-      cm_sheet_set_text (teams, 1, team->name);
-      g_autoptr (CmKind) kind = team->kind ? cm_store_get_kind (store, CM_LAYER_TEAMS, team->kind,
-                                                                NULL)
-                                           : NULL;
-      cm_sheet_set_text (teams, 2, kind ? cm_kind_label (kind) : team->kind);
-      cm_sheet_set_number (teams, 3, round (team->area_m2));
-      cm_sheet_set_number (teams, 4, team->repaired);
-      cm_sheet_set_number (teams, 5, team->buildings);
-      cm_sheet_set_number (teams, 6, (double) team->households);
-      cm_sheet_set_number (teams, 7, (double) team->population);
-    }
-  g_ptr_array_add (sheets, teams);
-
-  const CmColumn overlap_columns[] = {
-    { "area_m2", _("Overlap, m²"), CM_CELL_COUNT },
-    { "teams", _("Teams"), CM_CELL_TEXT },
-  };
-  CmSheet *overlaps = cm_sheet_new (_("Overlaps"), overlap_columns, G_N_ELEMENTS (overlap_columns));
-  for (guint i = 0; i < t->overlaps->len; i++)
-    {
-      const CmTeamOverlap *o = g_ptr_array_index (t->overlaps, i);
-      g_autoptr (GString) names = g_string_new (NULL);
-      append_team_names (names, t, o, FALSE);
-      cm_sheet_add_row (overlaps);
-      cm_sheet_set_number (overlaps, 0, round (o->area_m2));
-      cm_sheet_set_text (overlaps, 1, names->str);
-    }
-  g_ptr_array_add (sheets, overlaps);
-  g_autoptr (GArray) sums = cm_compounds_sum (t->buildings);
-  if (sums->len > 0)
-    g_ptr_array_add (sheets, cmap_compounds_sheet (sums));
-  return cm_sheets_write_xlsx (sheets, path, error);
-}
-
 static gboolean opt_json;
 static char *opt_output;
 
@@ -261,7 +179,11 @@ run (CmStore *store, char **args)
     return cmap_fail (error);
   cm_teams_compute (t);
   if (opt_output && g_str_has_suffix (opt_output, ".xlsx"))
-    return teams_xlsx (opt_output, store, t, &error) ? cmap_wrote (opt_output) : cmap_fail (error);
+    {
+      g_autoptr (GPtrArray) sheets = cm_teams_sheets (store, t);
+      return cm_sheets_write_xlsx (sheets, opt_output, &error) ? cmap_wrote (opt_output)
+                                                              : cmap_fail (error);
+    }
   if (opt_output && !write_teams_geojson (t, opt_output, &error))
     return cmap_fail (error);
 

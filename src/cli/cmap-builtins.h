@@ -96,8 +96,6 @@ int cmap_draw_to_file (const char *output, double width, double height, double p
 int cmap_check_workbook (const char *output, gboolean other_output);
 /* Says on stderr that @path was written; returns CMAP_EXIT_OK. */
 int cmap_wrote (const char *path);
-/* The per-compound sums as a sheet "Compounds" (buildings, covered, households, residents). */
-struct _CmSheet *cmap_compounds_sheet (GArray *sums);
 
 /* "minlon,minlat,maxlon,maxlat" within ±180, ±90. */
 gboolean cmap_parse_bbox (const char *text, double bbox[4]);

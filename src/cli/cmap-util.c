@@ -160,11 +160,7 @@ cmap_json_count_or_null (GString *out, gint64 n)
 const char *
 cmap_compound_row_name (const CmCompoundSum *sum)
 {
-  if (sum->whole)
-    return _("(whole community)");
-  if (sum->compound == NULL)
-    return _("(in no compound)");
-  return sum->compound->name ? sum->compound->name : sum->compound->uuid;
+  return cm_compound_sum_name (sum);
 }
 
 void
@@ -304,34 +300,4 @@ cmap_wrote (const char *path)
   return CMAP_EXIT_OK;
 }
 
-CmSheet *
-cmap_compounds_sheet (GArray *sums)
-{
-  const CmColumn columns[] = {
-    { "compound", _("Compound ID"), CM_CELL_TEXT },
-    { "name", _("Compound"), CM_CELL_TEXT },
-    { "buildings", _("Buildings"), CM_CELL_COUNT },
-    { "covered", _("Covered"), CM_CELL_COUNT },
-    { "share", _("Share"), CM_CELL_PERCENT },
-    { "households", _("Households"), CM_CELL_COUNT },
-    { "households_covered", _("Households covered"), CM_CELL_COUNT },
-    { "population", _("Residents"), CM_CELL_COUNT },
-    { "population_covered", _("Residents covered"), CM_CELL_COUNT },
-  };
-  CmSheet *sheet = cm_sheet_new (_("Compounds"), columns, G_N_ELEMENTS (columns));
-  for (guint i = 0; i < sums->len; i++)
-    {
-      const CmCompoundSum *s = &g_array_index (sums, CmCompoundSum, i);
-      cm_sheet_add_row (sheet);
-      cm_sheet_set_text (sheet, 0, s->compound ? s->compound->uuid : NULL);
-      cm_sheet_set_text (sheet, 1, cmap_compound_row_name (s));
-      cm_sheet_set_number (sheet, 2, s->buildings);
-      cm_sheet_set_number (sheet, 3, s->covered);
-      cm_sheet_set_number (sheet, 4, s->buildings ? (double) s->covered / s->buildings : NAN);
-      cm_sheet_set_number (sheet, 5, (double) s->households);
-      cm_sheet_set_number (sheet, 6, (double) s->households_covered);
-      cm_sheet_set_number (sheet, 7, (double) s->population);
-      cm_sheet_set_number (sheet, 8, (double) s->population_covered);
-    }
-  return sheet;
-}
+/* end */

@@ -33,4 +33,5 @@
 #include "cm-versions.h"
 #include "cm-workshops.h"
 #include "cm-sheet.h"
+#include "cm-result-sheets.h"
 #include "cm-xlsx.h"
