@@ -3,7 +3,7 @@
  * can serve people is offered as a source, stations first; each station's own radius is for
  * stations only, and those without one use the distance, as the summary says; a map without
  * stations says so; the life circle lists each missing facility with its own distance; the
- * at-night check closes the gates residents marked. Numbers are checked against the core on
+ * at-night check closes the gates residents marked; Export Table… writes the result shown. Numbers are checked against the core on
  * the same file. (The panel's widgets are reached through the window's private header until
  * the panel is a widget of its own.) */
 #include <math.h>
@@ -112,6 +112,59 @@ test_own_radius (void)
   g_assert_nonnull (strstr (summary, expected));
 }
 
+/* Export Table…: the result shown, as a workbook whose buildings are the panel's result (read
+ * back with openpyxl: its sheets, each building's covered flag) and as CSV with a byte order mark;
+ * with no result yet, nothing is written and the reason given. */
+static void
+test_export_table (void)
+{
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "kind"), CM_ANALYSIS_COVERAGE);
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "method"), 1); /* straight line */
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "source"), 0);
+  g_signal_emit_by_name (PANEL_CHILD (GTK_BUTTON, "run"), "clicked");
+  wait_for_analysis ();
+  g_assert_true (gtk_widget_get_sensitive (PANEL_CHILD (GTK_WIDGET, "export_button")));
+  const CmAnalysisResult *r = cm_analysis_panel_get_result (PANEL);
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *xlsx = g_build_filename (dir, "结果.xlsx", NULL);
+  g_autofree char *csv = g_build_filename (dir, "结果.csv", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_analysis_panel_export (PANEL, xlsx, &error));
+  g_assert_true (cm_analysis_panel_export (PANEL, csv, &error));
+  g_assert_no_error (error);
+  /* the covered buildings, as the panel has them */
+  GString *covered = g_string_new (NULL);
+  for (guint i = 0; i < r->coverage->buildings->len; i++)
+    {
+      const CmCoverageBuilding *b = &g_array_index (r->coverage->buildings, CmCoverageBuilding, i);
+      if (b->covered)
+        g_string_append_printf (covered, "%s\n", b->uuid);
+    }
+  g_autofree char *list = g_build_filename (dir, "covered.txt", NULL);
+  g_assert_true (g_file_set_contents (list, covered->str, -1, NULL));
+  g_string_free (covered, TRUE);
+  const char *argv[] = { "/usr/bin/python3", "-c",
+                         "import openpyxl, sys\n"
+                         "wb = openpyxl.load_workbook(sys.argv[1])\n"
+                         "assert wb.sheetnames[:3] == ['Summary', 'Buildings', 'Sources'], wb.sheetnames\n"
+                         "rows = list(wb['Buildings'].iter_rows(min_row=2, values_only=True))\n"
+                         "head = [c.value for c in wb['Buildings'][1]]\n"
+                         "got = sorted(r[0] for r in rows if r[head.index('Covered')])\n"
+                         "want = sorted(l.strip() for l in open(sys.argv[2]) if l.strip())\n"
+                         "assert len(rows) == int(sys.argv[3]) and got == want, (len(rows), len(got), len(want))\n"
+                         "raw = open(sys.argv[4], 'rb').read()\n"
+                         "assert raw.startswith(b'\\xef\\xbb\\xbfuuid,name,'), raw[:20]\n",
+                         xlsx, list, NULL, csv, NULL };
+  g_autofree char *n = g_strdup_printf ("%u", r->coverage->buildings->len);
+  argv[5] = n; /* sys.argv[3] */
+  int status = 0;
+  g_autofree char *err = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err,
+                               &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("the exported workbook: %s", err);
+}
+
 /* A map without stations: the summary says there are none and what to do. */
 static void
 test_no_stations (void)
@@ -211,5 +264,6 @@ main (int argc, char **argv)
   g_test_add_func ("/analysis/no-stations", test_no_stations);
   g_test_add_func ("/analysis/lacks-with-own-distance", test_lacks_with_own_distance);
   g_test_add_func ("/analysis/at-night", test_at_night);
+  g_test_add_func ("/analysis/export-table", test_export_table);
   return g_test_run ();
 }

@@ -31,6 +31,7 @@ struct _CmAnalysisPanel
   GtkButton *forget_baseline_button;
   GtkLabel *comparison;
   GtkButton *suggest_button;
+  GtkButton *export_button;
   GtkListBox *sites;      /* the sites suggested with the result shown */
   CmAnalysisResult *baseline; /* kept by "Keep as Baseline"; may be the result shown too */
   guint baseline_circle;
@@ -361,6 +362,7 @@ update_controls (CmAnalysisPanel *self)
                           chosen_kind (self) == CM_ANALYSIS_COVERAGE && walking);
   gtk_widget_set_sensitive (GTK_WIDGET (self->suggest_button), self->store != NULL && !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->baseline_button), self->result != NULL && !running);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), self->result != NULL && !running);
 }
 
 /* The sources offered: stations, then each category the map has resources of, most first. */
@@ -892,6 +894,8 @@ cm_analysis_panel_dispose (GObject *object)
   G_OBJECT_CLASS (cm_analysis_panel_parent_class)->dispose (object);
 }
 
+static void export_clicked_cb (CmAnalysisPanel *self);
+
 static void
 cm_analysis_panel_class_init (CmAnalysisPanelClass *klass)
 {
@@ -933,8 +937,10 @@ cm_analysis_panel_class_init (CmAnalysisPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, comparison);
   gtk_widget_class_bind_template_callback (widget_class, baseline_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, suggest_button);
+  gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, export_button);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, sites);
   gtk_widget_class_bind_template_callback (widget_class, suggest_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, forget_baseline_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, legend);
   gtk_widget_class_bind_template_child (widget_class, CmAnalysisPanel, table);
@@ -1081,6 +1087,76 @@ cm_analysis_panel_add_station (CmAnalysisPanel *self, guint site)
     return;
   const CmSuggestSite *where = &g_array_index (s->sites, CmSuggestSite, site);
   g_signal_emit (self, signals[ADD_STATION], 0, where->lon, where->lat);
+}
+
+gboolean
+cm_analysis_panel_export (CmAnalysisPanel *self, const char *path, GError **error)
+{
+  if (self->result == NULL || self->store == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _("there is no result to export: run the analysis first"));
+      return FALSE;
+    }
+  g_autoptr (GPtrArray) sheets = cm_analysis_result_sheets (self->store, self->result);
+  if (!g_str_has_suffix (path, ".csv"))
+    return cm_sheets_write_xlsx (sheets, path, error);
+  /* CSV from the window is for people: with the byte order mark Excel and WPS need; the table
+   * of buildings (of teams, for the teams) */
+  g_autoptr (GString) out = g_string_new ("\xEF\xBB\xBF");
+  cm_sheet_append_csv (sheets->pdata[MIN (1u, sheets->len - 1)], out);
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog, int response, CmAnalysisPanel *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+      /* a name without .xlsx or .csv becomes a workbook */
+      g_autofree char *named = path && !g_str_has_suffix (path, ".xlsx") &&
+                                       !g_str_has_suffix (path, ".csv")
+                                   ? g_strconcat (path, ".xlsx", NULL)
+                                   : g_strdup (path);
+      if (named && !cm_analysis_panel_export (self, named, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not export: %s"), error->message);
+          gtk_label_set_text (self->comparison, message);
+          gtk_widget_set_visible (GTK_WIDGET (self->comparison), TRUE);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_clicked_cb (CmAnalysisPanel *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      _("Export Table"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+      GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  const struct
+  {
+    const char *name, *pattern;
+  } filters[] = {
+    { N_("Workbook for Excel, WPS or LibreOffice (.xlsx)"), "*.xlsx" },
+    { N_("CSV for Excel and WPS (.csv)"), "*.csv" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (filters); i++)
+    {
+      GtkFileFilter *filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, _(filters[i].name));
+      gtk_file_filter_add_pattern (filter, filters[i].pattern);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+      g_object_unref (filter);
+    }
+  /* TRANSLATORS: the file name Export Table… offers */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("results.xlsx"));
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 void
