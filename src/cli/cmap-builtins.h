@@ -113,8 +113,7 @@ int cmap_check_layer (const char *name, CmLayer *layer);
     N_("At night: the gates residents marked as locked at night (locked_gate) close the way"), \
     NULL }
 
-/* CSV (RFC 4180) and JSON output. */
-void cmap_csv_field (GString *out, const char *text);
+/* JSON output. */
 void cmap_json_text_or_null (GString *out, const char *text);
 void cmap_json_count_or_null (GString *out, gint64 n);
 
@@ -123,7 +122,5 @@ void cmap_json_count_or_null (GString *out, gint64 n);
  * second column is headed @covered ("Covered", "With a team"). Nothing when there are none. */
 void cmap_compounds_json (GString *out, GArray *sums);
 void cmap_compounds_text (GString *out, GArray *sums, const char *covered);
-/* The name of the row: the compound's, "(in no compound)" or "(whole community)". */
-const char *cmap_compound_row_name (const CmCompoundSum *sum);
 
 G_END_DECLS

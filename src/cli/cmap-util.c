@@ -119,25 +119,6 @@ cmap_parse_bbox (const char *text, double bbox[4])
          bbox[1] >= -90 && bbox[3] <= 90;
 }
 
-void
-cmap_csv_field (GString *out, const char *text)
-{
-  if (text == NULL)
-    return;
-  if (strpbrk (text, ",\"\n\r") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
 
 void
 cmap_json_text_or_null (GString *out, const char *text)
@@ -155,12 +136,6 @@ cmap_json_count_or_null (GString *out, gint64 n)
     g_string_append (out, "null");
   else
     g_string_append_printf (out, "%" G_GINT64_FORMAT, n);
-}
-
-const char *
-cmap_compound_row_name (const CmCompoundSum *sum)
-{
-  return cm_compound_sum_name (sum);
 }
 
 void
@@ -207,7 +182,7 @@ cmap_compounds_text (GString *out, GArray *sums, const char *covered)
                                             s->population_covered, s->population);
       g_string_append_printf (out, "%9u %9u %6.1f%% %15s %15s  %s\n", s->buildings, s->covered,
                               s->buildings ? 100.0 * s->covered / s->buildings : 0.0, h, p,
-                              cmap_compound_row_name (s));
+                              cm_compound_sum_name (s));
     }
 }
 
