@@ -2,7 +2,7 @@
 /* test-window-table.c: a layer's attribute table in the window (issue #13), under xvfb-run:
  * sorting, filtering, a cell changed, one field set for chosen rows, a column pasted from a
  * spreadsheet, refused values, undo of each step, rows chosen in the table and on the map —
- * each checked against the file; and a table of 57,020 buildings. */
+ * each checked against the file; Export… of the rows shown; and a table of 57,020 buildings. */
 #include <math.h>
 #include <string.h>
 
@@ -87,6 +87,65 @@ test_sort_and_filter (void)
   g_assert_cmpint (cm_layer_table_get_n_rows (table), ==, want);
   cm_layer_table_set_filter (table, "");
   cm_layer_table_sort (table, "households", FALSE);
+}
+
+/* Export…: the rows shown (filtered, sorted) as a workbook and as CSV with a byte order mark,
+ * the whole layer with its shapes as GeoJSON; read back with openpyxl and json: the rows, their
+ * order, the households as numbers, the file's count of buildings. */
+static void
+test_export (void)
+{
+  CmLayerTable *table = open_table ("buildings");
+  cm_layer_table_set_filter (table, "楼");
+  cm_layer_table_sort (table, "households", TRUE);
+  guint n = cm_layer_table_get_n_rows (table);
+  g_assert_cmpuint (n, >, 0);
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *xlsx = g_build_filename (dir, "楼栋.xlsx", NULL);
+  g_autofree char *csv = g_build_filename (dir, "楼栋.csv", NULL);
+  g_autofree char *geojson = g_build_filename (dir, "楼栋.geojson", NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_layer_table_export (table, xlsx, &error));
+  g_assert_true (cm_layer_table_export (table, csv, &error));
+  g_assert_true (cm_layer_table_export (table, geojson, &error));
+  g_assert_no_error (error);
+  /* the rows as the table shows them: uuid and households, one a line */
+  GString *shown = g_string_new (NULL);
+  for (guint r = 0; r < n; r++)
+    {
+      g_autoptr (CmFeature) f = cm_layer_table_get_row (table, r);
+      g_string_append_printf (shown, "%s %" G_GINT64_FORMAT "\n", cm_feature_get_uuid (f),
+                              households_of (table, r));
+    }
+  g_autofree char *list = g_build_filename (dir, "shown.txt", NULL);
+  g_assert_true (g_file_set_contents (list, shown->str, -1, NULL));
+  g_string_free (shown, TRUE);
+  g_autofree char *all = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                          count_rows ("SELECT count(*) FROM buildings WHERE"
+                                                      " deleted = 0"));
+  const char *argv[] = { "/usr/bin/python3", "-c",
+                         "import json, openpyxl, sys\n"
+                         "x, listed, c, g, n = sys.argv[1:]\n"
+                         "ws = openpyxl.load_workbook(x).active\n"
+                         "head = [v.value for v in ws[1]]\n"
+                         "h = head.index('Households')\n"
+                         "rows = [(r[0], -1 if r[h] is None else r[h]) for r in ws.iter_rows(min_row=2, values_only=True)]\n"
+                         "want = [(l.split()[0], int(l.split()[1])) for l in open(listed) if l.strip()]\n"
+                         "assert rows == want, (rows[:3], want[:3])\n"
+                         "assert ws.freeze_panes == 'A2'\n"
+                         "raw = open(c, 'rb').read()\n"
+                         "assert raw.startswith(b'\\xef\\xbb\\xbfuuid,name,'), raw[:30]\n"
+                         "assert raw.count(b'\\n') == len(want) + 1\n"
+                         "d = json.load(open(g))\n"
+                         "assert len(d['features']) == int(n), len(d['features'])\n",
+                         xlsx, list, csv, geojson, all, NULL };
+  int status = 0;
+  g_autofree char *err = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err,
+                               &status, NULL));
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("the exported table: %s", err);
+  cm_layer_table_set_filter (table, "");
 }
 
 /* The cell widget of @row, @column in the table on screen. */
@@ -381,6 +440,7 @@ main (int argc, char **argv)
   open_window (map_path);
   wait_for_tiles ();
   g_test_add_func ("/table/sort-and-filter", test_sort_and_filter);
+  g_test_add_func ("/table/export", test_export);
   g_test_add_func ("/table/edit-cell", test_edit_cell);
   g_test_add_func ("/table/edit-cell-by-hand", test_edit_cell_by_hand);
   g_test_add_func ("/table/set-for-chosen", test_set_for_chosen);

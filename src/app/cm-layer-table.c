@@ -32,6 +32,7 @@ struct _CmLayerTable
   GtkEntry *editor_entry;
   guint editing_row;
   const char *editing_column; /* NULL: not editing */
+  char *layer_title;
 };
 
 G_DEFINE_FINAL_TYPE (CmLayerTable, cm_layer_table, ADW_TYPE_WINDOW)
@@ -567,6 +568,7 @@ cm_layer_table_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_pointer (&self->editable, g_ptr_array_unref);
   g_clear_pointer (&self->sort_column, g_free);
+  g_clear_pointer (&self->layer_title, g_free);
   G_OBJECT_CLASS (cm_layer_table_parent_class)->dispose (object);
 }
 
@@ -614,6 +616,90 @@ add_column (CmLayerTable *self, const char *column)
   g_object_unref (col);
 }
 
+gboolean
+cm_layer_table_export (CmLayerTable *self, const char *path, GError **error)
+{
+  if (g_str_has_suffix (path, ".geojson"))
+    {
+      /* every feature of the layer, every field, as `cmap export --layer` writes it */
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      g_autoptr (GFileOutputStream) out = g_file_replace (file, NULL, FALSE,
+                                                         G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+                                                         error);
+      if (out == NULL)
+        return FALSE;
+      gint64 n = cm_export_geojson (self->store, self->layer, G_OUTPUT_STREAM (out), NULL, error);
+      return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, n >= 0 ? error : NULL) && n >= 0;
+    }
+  /* the rows shown, in their order */
+  g_autoptr (CmSheet) sheet = cm_table_sheet (self->store, self->layer,
+                                              cm_table_model_get_ids (self->model),
+                                              self->layer_title, error);
+  if (sheet == NULL)
+    return FALSE;
+  if (g_str_has_suffix (path, ".csv"))
+    {
+      /* for people: with the byte order mark Excel and WPS need */
+      g_autoptr (GString) csv = g_string_new ("\xEF\xBB\xBF");
+      cm_sheet_append_csv (sheet, csv);
+      return g_file_set_contents (path, csv->str, (gssize) csv->len, error);
+    }
+  g_autoptr (GPtrArray) sheets = g_ptr_array_new ();
+  g_ptr_array_add (sheets, sheet);
+  return cm_sheets_write_xlsx (sheets, path, error);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog, int response, CmLayerTable *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+      /* a name without .xlsx, .csv or .geojson becomes a workbook */
+      g_autofree char *named = path && !g_str_has_suffix (path, ".xlsx") &&
+                                       !g_str_has_suffix (path, ".csv") &&
+                                       !g_str_has_suffix (path, ".geojson")
+                                   ? g_strconcat (path, ".xlsx", NULL)
+                                   : g_strdup (path);
+      if (named && !cm_layer_table_export (self, named, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not export: %s"), error->message);
+          report (self, message);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_clicked_cb (CmLayerTable *self)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      _("Export Table"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+      _("_Cancel"));
+  const struct
+  {
+    const char *name, *pattern;
+  } filters[] = {
+    { N_("Workbook for Excel, WPS or LibreOffice (.xlsx)"), "*.xlsx" },
+    { N_("CSV for Excel and WPS (.csv)"), "*.csv" },
+    { N_("GeoJSON with the shapes, for QGIS (.geojson)"), "*.geojson" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (filters); i++)
+    {
+      GtkFileFilter *filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, _(filters[i].name));
+      gtk_file_filter_add_pattern (filter, filters[i].pattern);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+      g_object_unref (filter);
+    }
+  g_autofree char *name = g_strconcat (self->layer_title, ".xlsx", NULL);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 CmLayerTable *
 cm_layer_table_new (GtkWindow *parent, CmStore *store, CmHistory *history, CmLayer layer,
                     const char *layer_title)
@@ -638,6 +724,12 @@ cm_layer_table_new (GtkWindow *parent, CmStore *store, CmHistory *history, CmLay
   g_object_set (self->filter, "placeholder-text", _("Filter rows"), NULL);
   g_signal_connect_swapped (self->filter, "search-changed", G_CALLBACK (filter_changed_cb), self);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), GTK_WIDGET (self->filter));
+  self->layer_title = g_strdup (layer_title);
+  GtkWidget *export = gtk_button_new_with_mnemonic (_("_Export…"));
+  gtk_widget_set_tooltip_text (export, _("Save the rows shown as a workbook (.xlsx) or CSV, or the "
+                                         "whole layer with its shapes as GeoJSON"));
+  g_signal_connect_swapped (export, "clicked", G_CALLBACK (export_clicked_cb), self);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), export);
   gtk_box_append (GTK_BOX (box), header);
 
   /* the rows read before anything listens: 57,000 rows added to a view already showing cost

@@ -57,6 +57,9 @@ CmFeature *cm_layer_table_get_row (CmLayerTable *self, guint row);
 char *cm_layer_table_get_cell (CmLayerTable *self, guint row, const char *column);
 /* The chosen rows' features, in the table's order (CmFeature). */
 GPtrArray *cm_layer_table_get_chosen (CmLayerTable *self);
+/* Export… with @path chosen: the rows shown as a workbook (.xlsx) or as CSV with a byte order
+ * mark (.csv); or the whole layer with its shapes as GeoJSON (.geojson). */
+gboolean cm_layer_table_export (CmLayerTable *self, const char *path, GError **error);
 /* The column sorted by and whether descending (NULL: none), as the headers show it. */
 const char *cm_layer_table_get_sort (CmLayerTable *self, gboolean *descending);
 

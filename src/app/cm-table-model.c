@@ -111,6 +111,12 @@ cm_table_model_new (CmStore *store, CmLayer layer)
   return self;
 }
 
+GArray *
+cm_table_model_get_ids (CmTableModel *self)
+{
+  return self->ids;
+}
+
 CmLayer
 cm_table_model_get_layer (CmTableModel *self)
 {

@@ -16,6 +16,8 @@ G_DECLARE_FINAL_TYPE (CmTableModel, cm_table_model, CM, TABLE_MODEL, GObject)
 /* A GListModel of CmFeature. */
 CmTableModel *cm_table_model_new (CmStore *store, CmLayer layer);
 CmLayer cm_table_model_get_layer (CmTableModel *self);
+/* The row ids (gint64) in the order shown, filtered as shown. */
+GArray *cm_table_model_get_ids (CmTableModel *self);
 /* Reads the ids again: after a filter, an order, or an edit elsewhere. */
 gboolean cm_table_model_reload (CmTableModel *self, const char *filter, const char *column,
                                 gboolean descending, GError **error);

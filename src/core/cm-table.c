@@ -244,3 +244,53 @@ cm_table_set_cell (CmStore *store, CmFeature *feature, const char *column, const
   cm_feature_set_field (feature, column, v);
   return TRUE;
 }
+
+CmSheet *
+cm_table_sheet (CmStore *store, CmLayer layer, GArray *ids, const char *name, GError **error)
+{
+  /* the uuid, then the table's columns: counts and metres as numbers, the rest as shown */
+  GArray *columns = g_array_new (FALSE, TRUE, sizeof (CmColumn));
+  CmColumn uuid = { "uuid", _("ID"), CM_CELL_TEXT };
+  g_array_append_val (columns, uuid);
+  const char *const *names = cm_table_columns (layer);
+  for (const char *const *c = names; *c; c++)
+    {
+      const CmLayerField *field = cm_layer_find_field (layer, *c);
+      CmColumn col = { *c, cm_table_column_title (layer, *c),
+                       field && field->type == CM_VALUE_COUNT    ? CM_CELL_COUNT
+                       : field && field->type == CM_VALUE_METRES ? CM_CELL_METRES
+                                                                 : CM_CELL_TEXT };
+      g_array_append_val (columns, col);
+    }
+  CmSheet *sheet = cm_sheet_new (name, (CmColumn *) columns->data, columns->len);
+  for (guint r = 0; r < ids->len; r++)
+    {
+      g_autoptr (CmFeature) f = cm_store_get_feature_by_id (store, layer,
+                                                            g_array_index (ids, gint64, r), error);
+      if (f == NULL)
+        {
+          cm_sheet_free (sheet);
+          g_array_unref (columns);
+          return NULL;
+        }
+      cm_sheet_add_row (sheet);
+      cm_sheet_set_text (sheet, 0, cm_feature_get_uuid (f));
+      for (guint c = 1; c < columns->len; c++)
+        {
+          const CmColumn *col = &g_array_index (columns, CmColumn, c);
+          if (col->kind == CM_CELL_TEXT)
+            {
+              g_autofree char *text = cm_table_cell_text (store, f, col->key);
+              cm_sheet_set_text (sheet, c, text);
+              continue;
+            }
+          GVariant *v = cm_feature_get_field (f, col->key);
+          if (v)
+            cm_sheet_set_number (sheet, c, col->kind == CM_CELL_COUNT
+                                               ? (double) g_variant_get_int64 (v)
+                                               : g_variant_get_double (v));
+        }
+    }
+  g_array_unref (columns);
+  return sheet;
+}

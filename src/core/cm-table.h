@@ -3,6 +3,7 @@
  * order — for the window's table (a GtkColumnView that loads each row only when it shows). */
 #pragma once
 
+#include "cm-sheet.h"
 #include "cm-store.h"
 
 G_BEGIN_DECLS
@@ -30,5 +31,11 @@ char *cm_table_compound_text (CmStore *store, CmFeature *building);
  * text clears. FALSE, with the reason, leaves @feature unchanged. */
 gboolean cm_table_set_cell (CmStore *store, CmFeature *feature, const char *column,
                             const char *text, GError **error);
+
+/* The rows @ids (gint64, as cm_table_ids orders them) of @layer as a sheet named @name, for a
+ * workbook or CSV (Export… of the table): the uuid, then each column, counts and metres as
+ * numbers, kinds, compounds and categories by their labels. */
+CmSheet *cm_table_sheet (CmStore *store, CmLayer layer, GArray *ids, const char *name,
+                         GError **error);
 
 G_END_DECLS
