@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "cm-analysis-panel.h"
+#include "cm-export-dialog.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -1103,60 +1104,30 @@ cm_analysis_panel_export (CmAnalysisPanel *self, const char *path, GError **erro
     return cm_sheets_write_xlsx (sheets, path, error);
   /* CSV from the window is for people: with the byte order mark Excel and WPS need; the table
    * of buildings (of teams, for the teams) */
-  g_autoptr (GString) out = g_string_new ("\xEF\xBB\xBF");
-  cm_sheet_append_csv (sheets->pdata[MIN (1u, sheets->len - 1)], out);
-  return g_file_set_contents (path, out->str, (gssize) out->len, error);
+  return cm_sheet_write_csv (sheets->pdata[MIN (1u, sheets->len - 1)], path, TRUE, error);
+}
+
+static gboolean
+export_write (GObject *owner, const char *path, GError **error)
+{
+  return cm_analysis_panel_export (CM_ANALYSIS_PANEL (owner), path, error);
 }
 
 static void
-export_response_cb (GtkNativeDialog *dialog, int response, CmAnalysisPanel *self)
+export_report (GObject *owner, const char *message)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      /* a name without .xlsx or .csv becomes a workbook */
-      g_autofree char *named = path && !g_str_has_suffix (path, ".xlsx") &&
-                                       !g_str_has_suffix (path, ".csv")
-                                   ? g_strconcat (path, ".xlsx", NULL)
-                                   : g_strdup (path);
-      if (named && !cm_analysis_panel_export (self, named, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not export: %s"), error->message);
-          gtk_label_set_text (self->comparison, message);
-          gtk_widget_set_visible (GTK_WIDGET (self->comparison), TRUE);
-        }
-    }
-  g_object_unref (dialog);
+  CmAnalysisPanel *self = CM_ANALYSIS_PANEL (owner);
+  gtk_label_set_text (self->comparison, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->comparison), TRUE);
 }
 
 static void
 export_clicked_cb (CmAnalysisPanel *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-      _("Export Table"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-      GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  const struct
-  {
-    const char *name, *pattern;
-  } filters[] = {
-    { N_("Workbook for Excel, WPS or LibreOffice (.xlsx)"), "*.xlsx" },
-    { N_("CSV for Excel and WPS (.csv)"), "*.csv" },
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS (filters); i++)
-    {
-      GtkFileFilter *filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _(filters[i].name));
-      gtk_file_filter_add_pattern (filter, filters[i].pattern);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-      g_object_unref (filter);
-    }
   /* TRANSLATORS: the file name Export Table… offers */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("results.xlsx"));
-  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  cm_export_dialog_show (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("results.xlsx"), FALSE,
+                         G_OBJECT (self), export_write, export_report);
 }
 
 void

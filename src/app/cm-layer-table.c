@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "cm-layer-table.h"
+#include "cm-export-dialog.h"
 
 #include <glib/gi18n.h>
 
@@ -638,66 +639,30 @@ cm_layer_table_export (CmLayerTable *self, const char *path, GError **error)
   if (sheet == NULL)
     return FALSE;
   if (g_str_has_suffix (path, ".csv"))
-    {
-      /* for people: with the byte order mark Excel and WPS need */
-      g_autoptr (GString) csv = g_string_new ("\xEF\xBB\xBF");
-      cm_sheet_append_csv (sheet, csv);
-      return g_file_set_contents (path, csv->str, (gssize) csv->len, error);
-    }
+    return cm_sheet_write_csv (sheet, path, TRUE, error); /* for people: Excel and WPS */
   g_autoptr (GPtrArray) sheets = g_ptr_array_new ();
   g_ptr_array_add (sheets, sheet);
   return cm_sheets_write_xlsx (sheets, path, error);
 }
 
-static void
-export_response_cb (GtkNativeDialog *dialog, int response, CmLayerTable *self)
+static gboolean
+export_write (GObject *owner, const char *path, GError **error)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      /* a name without .xlsx, .csv or .geojson becomes a workbook */
-      g_autofree char *named = path && !g_str_has_suffix (path, ".xlsx") &&
-                                       !g_str_has_suffix (path, ".csv") &&
-                                       !g_str_has_suffix (path, ".geojson")
-                                   ? g_strconcat (path, ".xlsx", NULL)
-                                   : g_strdup (path);
-      if (named && !cm_layer_table_export (self, named, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not export: %s"), error->message);
-          report (self, message);
-        }
-    }
-  g_object_unref (dialog);
+  return cm_layer_table_export (CM_LAYER_TABLE (owner), path, error);
+}
+
+static void
+export_report (GObject *owner, const char *message)
+{
+  report (CM_LAYER_TABLE (owner), message);
 }
 
 static void
 export_clicked_cb (CmLayerTable *self)
 {
-  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
-      _("Export Table"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
-      _("_Cancel"));
-  const struct
-  {
-    const char *name, *pattern;
-  } filters[] = {
-    { N_("Workbook for Excel, WPS or LibreOffice (.xlsx)"), "*.xlsx" },
-    { N_("CSV for Excel and WPS (.csv)"), "*.csv" },
-    { N_("GeoJSON with the shapes, for QGIS (.geojson)"), "*.geojson" },
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS (filters); i++)
-    {
-      GtkFileFilter *filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (filter, _(filters[i].name));
-      gtk_file_filter_add_pattern (filter, filters[i].pattern);
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-      g_object_unref (filter);
-    }
   g_autofree char *name = g_strconcat (self->layer_title, ".xlsx", NULL);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  cm_export_dialog_show (GTK_WINDOW (self), name, TRUE, G_OBJECT (self), export_write,
+                         export_report);
 }
 
 CmLayerTable *

@@ -178,6 +178,14 @@ cm_sheet_append_csv (const CmSheet *self, GString *out)
     }
 }
 
+gboolean
+cm_sheet_write_csv (const CmSheet *self, const char *path, gboolean bom, GError **error)
+{
+  g_autoptr (GString) out = g_string_new (bom ? "\xEF\xBB\xBF" : "");
+  cm_sheet_append_csv (self, out);
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
+
 /* ---- .xlsx --------------------------------------------------------------------------------- */
 
 /* A sheet name Excel takes: at most 31 characters, none of []:*?/\ */

@@ -44,6 +44,9 @@ guint cm_sheet_get_n_rows (const CmSheet *self);
 
 /* The sheet as CSV: the keys, then a line per row. */
 void cm_sheet_append_csv (const CmSheet *self, GString *out);
+/* The sheet as a CSV file at @path (written whole or not at all); @bom: begin with UTF-8's
+ * byte order mark, for people who open it in Excel or WPS. */
+gboolean cm_sheet_write_csv (const CmSheet *self, const char *path, gboolean bom, GError **error);
 /* The sheets (CmSheet) as one workbook at @path, written to a temporary file beside it and
  * renamed: never a half-written workbook. */
 gboolean cm_sheets_write_xlsx (GPtrArray *sheets, const char *path, GError **error);

@@ -454,24 +454,22 @@ _cm_versions_put_back_conflicts (CmStore *store, GPtrArray *features, GPtrArray 
         if (g_strcmp0 (values, g_hash_table_lookup (side ? want : have, key)) != 0)
           g_hash_table_add (fields, key);
     }
-  gboolean ok = TRUE;
+  sqlite3_stmt *mark = _cm_store_prepare (store, "INSERT OR IGNORE INTO cm_pending VALUES"
+                                                 " (?1, ?2, ?3)", error);
+  gboolean ok = mark != NULL;
   g_hash_table_iter_init (&it, fields);
   while (ok && g_hash_table_iter_next (&it, &key, NULL))
     {
       g_auto (GStrv) part = g_strsplit (key, "\t", 3);
-      sqlite3_stmt *mark = _cm_store_prepare (store, "INSERT OR IGNORE INTO cm_pending VALUES"
-                                                     " (?1, ?2, ?3)", error);
-      ok = mark != NULL;
-      if (ok)
-        {
-          for (int i = 0; i < 3; i++)
-            sqlite3_bind_text (mark, i + 1, part[i], -1, SQLITE_TRANSIENT);
-          ok = sqlite3_step (mark) == SQLITE_DONE;
-          if (!ok)
-            _cm_store_set_sqlite_error (store, error, _("restore the conflicts"));
-          sqlite3_finalize (mark);
-        }
+      sqlite3_reset (mark);
+      for (int i = 0; i < 3; i++)
+        sqlite3_bind_text (mark, i + 1, part[i], -1, SQLITE_TRANSIENT);
+      ok = sqlite3_step (mark) == SQLITE_DONE;
+      if (!ok)
+        _cm_store_set_sqlite_error (store, error, _("restore the conflicts"));
     }
+  if (mark)
+    sqlite3_finalize (mark);
   /* a counter for each value put back (two values of one field need two versions), all below
    * the stamp's */
   const char *site = NULL;

@@ -134,6 +134,7 @@ typedef struct
   CmColor colour;
   char *label;
   char *sort_key;
+  char *category; /* a resource category's key, or NULL */
 } LegendItem;
 
 static void
@@ -142,6 +143,7 @@ legend_item_free (gpointer p)
   LegendItem *item = p;
   g_free (item->label);
   g_free (item->sort_key);
+  g_free (item->category);
   g_free (item);
 }
 
@@ -226,8 +228,9 @@ collect_legend (CmStore *store, const double bbox[4], gboolean *osm, GError **er
           /* most shown first, then by name */
           g_autofree char *sort = g_strdup_printf ("%08u %s", G_MAXINT32 - GPOINTER_TO_UINT (value),
                                                    label);
-          g_ptr_array_add (resources, legend_item (SWATCH_POINT, cm_style_category (key), label,
-                                                   sort));
+          LegendItem *item = legend_item (SWATCH_POINT, cm_style_category (key), label, sort);
+          item->category = g_strdup (key);
+          g_ptr_array_add (resources, item);
         }
       if (s.layer_shown[CM_LAYER_STATIONS])
         g_ptr_array_add (items, legend_item (SWATCH_STATION, cm_style_station,
@@ -707,15 +710,12 @@ draw_index (cairo_t *cr, CmStore *store, GPtrArray *legend, CmPosterLayout *layo
   IndexWalk w = { layout, g_ptr_array_new_with_free_func (index_entry_free),
                   g_hash_table_new (g_str_hash, g_str_equal) };
   /* the categories in the legend's order: most shown first */
-  CmCategories *categories = cm_categories_get_default ();
   for (guint i = 0; i < legend->len; i++)
-    for (guint k = 0; k < cm_categories_get_n (categories); k++)
-      {
-        const CmCategory *c = cm_categories_get (categories, k);
-        if (g_strcmp0 (cm_i18n_pick (c->label_zh, c->label_en),
-                       ((LegendItem *) legend->pdata[i])->label) == 0)
-          g_hash_table_insert (w.order, c->key, GINT_TO_POINTER (i + 1));
-      }
+    {
+      const LegendItem *item = legend->pdata[i];
+      if (item->category)
+        g_hash_table_insert (w.order, item->category, GINT_TO_POINTER (i + 1));
+    }
   double shown[4];
   cm_render_view_get_bbox (&layout->view, shown);
   gboolean ok = cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, shown, note_named, &w, error) &&
