@@ -9,7 +9,7 @@ BUILD ?= build
 # To build and run.
 BUILD_PACKAGES = gcc libc6-dev pkg-config meson ninja-build gettext \
 	libglib2.0-dev libsqlite3-dev libspatialite-dev libproj-dev libgeos-dev libyajl-dev libjson-glib-dev zlib1g-dev libxlsxwriter-dev \
-	libcairo2-dev libpango1.0-dev fonts-noto-cjk \
+	libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-cjk \
 	libgtk-4-dev libgdk-pixbuf-2.0-dev libadwaita-1-dev libshumate-dev dconf-gsettings-backend
 # To test: the real clients the tests check our files with, and valgrind.
 TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3 python3-openpyxl poppler-utils xvfb xauth xdotool faketime \

@@ -807,6 +807,76 @@ expect 1 "$CMAP" poster "$dir/empty.sqlite" -o "$dir/p.pdf"; one_line_error
 [ ! -e "$dir/p.pdf" ] && [ ! -e "$dir/p.pdf.partial" ] || fail "a refused poster left a file"
 ok "poster: A1 PDF with every font embedded, its title, legend, teams, scale and credits; the reference grid's index puts every station in the cell computed from its coordinates; --no-grid; an A1 PNG at 150 dpi of 3508x4967; A3 landscape in Chinese; bad paper, format, dpi and an empty map refused in one line"
 
+# cmap poster --analysis (issue #15): the analysis's summary says what `cmap coverage|teams|
+# lifecircle --json` count with the same options (--network all, a table of the planner's,
+# --circle); its heading and legend are on the page; drawn over the map, it changes the frame's
+# pixels (landscape: the same frame and scale with or without it); bad combinations refused
+expect 0 "$CMAP" coverage "$DEMO_MAP" --walk 500 --network all --json; cp "$dir/out" "$dir/cov-all.json"
+expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/pa.pdf" --paper A3 --analysis coverage --walk 500 --network all --json
+cp "$dir/out" "$dir/pa.json"
+python3 - "$dir/pa.json" "$dir/cov-all.json" <<'PY' || fail "poster --analysis coverage: $(cat "$dir/pa.json")"
+import json, sys
+p = json.load(open(sys.argv[1]))["analysis"]
+c = json.load(open(sys.argv[2]))["summary"]
+want = "%d of %d buildings are within 500 m walk of a source (%.1f%%)" % (
+    c["covered"], c["buildings"], 100.0 * c["covered"] / c["buildings"])
+assert p["kind"] == "coverage" and want in p["summary"], (want, p)
+assert p["legend_entries"] >= 4, p
+PY
+pdftotext -layout "$dir/pa.pdf" "$dir/pa.txt"
+for want in "Service coverage" "Within the walking distance" "No way there on foot" "within 500 m walk of a source"; do
+  grep -qF "$want" "$dir/pa.txt" || fail "the coverage poster lacks “$want”"
+done
+expect 0 "$CMAP" teams "$DEMO_MAP" --json; cp "$dir/out" "$dir/teams-sum.json"
+expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/pt.pdf" --paper A3 --analysis teams --json
+python3 -c "
+import json, sys
+p = json.load(open(sys.argv[1]))['analysis']; t = json.load(open(sys.argv[2]))['summary']
+want = '%d of %d buildings are outside every team' % (t['buildings_outside'], t['buildings'])
+assert want in p['summary'], (want, p)" "$dir/out" "$dir/teams-sum.json" || fail "poster --analysis teams: $(cat "$dir/out")"
+pdftotext -layout "$dir/pt.pdf" - | grep -qF "Gap: no team works here" || fail "the teams poster lacks its legend"
+cat >"$dir/eat.json" <<'JSON'
+{"circles": [{"key": "eat", "en": "Eating out", "zh_CN": "吃饭", "walk_m": 300}, {"key": "far", "en": "Far", "zh_CN": "远", "walk_m": 900}],
+ "facilities": [{"circle": "eat", "key": "restaurant", "en": "Restaurant", "zh_CN": "餐馆", "from": ["resources:restaurant"], "max_m": 300},
+                {"circle": "far", "key": "restaurant", "en": "Restaurant", "zh_CN": "餐馆", "from": ["resources:restaurant"], "max_m": 900}]}
+JSON
+expect 0 "$CMAP" lifecircle "$DEMO_MAP" --table "$dir/eat.json" --json; cp "$dir/out" "$dir/eat-life.json"
+expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/pl.pdf" --paper A3 --analysis lifecircle --table "$dir/eat.json" --circle far --json
+python3 -c "
+import json, sys
+p = json.load(open(sys.argv[1]))['analysis']; c = [c for c in json.load(open(sys.argv[2]))['circles'] if c['key'] == 'far'][0]
+assert 0 < c['buildings_met'] < 626, c
+want = 'Far (900 m): %d of 626 buildings have every facility' % c['buildings_met']
+assert want in p['summary'], (want, p)" "$dir/out" "$dir/eat-life.json" || fail "poster --analysis lifecircle --circle far: $(cat "$dir/out")"
+# the analysis drawn: landscape keeps the frame; a tenth of the frame's pixels change
+expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/plain-l.pdf" --paper A4 --landscape --json; cp "$dir/out" "$dir/plain-l.json"
+expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/cov-l.pdf" --paper A4 --landscape --analysis coverage --radius
+pdftoppm -r 72 -singlefile "$dir/plain-l.pdf" "$dir/plain-l" && pdftoppm -r 72 -singlefile "$dir/cov-l.pdf" "$dir/cov-l" || fail "pdftoppm"
+python3 - "$dir/plain-l.ppm" "$dir/cov-l.ppm" "$dir/plain-l.json" <<'PY' || fail "the coverage poster's frame is not drawn over"
+import json, sys
+def ppm(path):  # P6: magic, width, height, maxval, then RGB bytes
+    data = open(path, "rb").read()
+    magic, w, h, maxval, pixels = data.split(maxsplit=4)
+    assert magic == b"P6" and maxval == b"255"
+    return int(w), pixels
+(W, a), (_, b) = ppm(sys.argv[1]), ppm(sys.argv[2])
+assert W == 842 and len(a) == len(b)  # A4 landscape at 72 dpi
+x, y, w, h = [int(v) for v in json.load(open(sys.argv[3]))["frame_pt"]]
+changed = sum(1 for j in range(y + 2, y + h - 2) for i in range(x + 2, x + w - 2)
+              if a[3 * (j * W + i):3 * (j * W + i) + 3] != b[3 * (j * W + i):3 * (j * W + i) + 3])
+share = changed / ((w - 4) * (h - 4))
+print("frame pixels changed by the analysis: %.1f%%" % (100 * share))
+assert share > 0.1, share
+PY
+expect 2 "$CMAP" poster "$DEMO_MAP" -o "$dir/p.pdf" --analysis nothing; one_line_error
+expect 2 "$CMAP" poster "$DEMO_MAP" -o "$dir/p.pdf" --walk 500; one_line_error
+expect 2 "$CMAP" poster "$DEMO_MAP" -o "$dir/p.pdf" --analysis coverage; one_line_error
+expect 2 "$CMAP" poster "$DEMO_MAP" -o "$dir/p.pdf" --analysis teams --walk 500; one_line_error
+expect 2 "$CMAP" poster "$DEMO_MAP" -o "$dir/p.pdf" --analysis lifecircle --circle 20min; one_line_error
+grep -qF "15min, 10min, 5min, block" "$dir/err" || fail "--circle: the error does not list the circles: $(cat "$dir/err")"
+[ ! -e "$dir/p.pdf" ] && [ ! -e "$dir/p.pdf.partial" ] || fail "a refused poster left a file"
+ok "poster --analysis: coverage, teams and lifecircle summaries equal their commands' --json with the same options; heading and legend on the page; the analysis drawn over the frame; bad combinations refused in one line"
+
 # --bom (issue #15): the CSV for Excel and WPS begins with UTF-8's byte order mark, the rest the
 # same bytes; read as utf-8-sig its header is the same; --bom without --csv is bad usage
 for c in "coverage --radius" "lifecircle"; do

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "cm-core.h"
+#include "cm-icons.h"
 #include "cm-poster.h"
 #include "cm-render.h"
 #include "cm-store-private.h"
@@ -108,6 +109,64 @@ test_demo_pixels (void)
   g_assert_cmpfloat (lon, <, bbox[0]);
 
   cairo_surface_destroy (surface);
+}
+
+/* Resources from the icon zoom on are discs of their category's colour with its icon in white
+ * (the hospital's cross), on an image surface (a cached bitmap) and on a scaled one (vector
+ * shapes, as on a PDF); further out, plain dots of that colour. */
+static void
+test_icons (void)
+{
+  g_autoptr (CmStore) store = open_demo ();
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *q = query (store, "SELECT X(geom), Y(geom) FROM resources WHERE category = 'hospital'");
+  double lon = sqlite3_column_double (q, 0), lat = sqlite3_column_double (q, 1);
+  sqlite3_finalize (q);
+  for (int scale = 1; scale <= 2; scale++)
+    for (int zoom = 15; zoom <= 17; zoom += 2)
+      {
+        CmRenderView view;
+        cm_render_view_init_centre (&view, lon, lat, zoom, 200, 200);
+        cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 200 * scale,
+                                                               200 * scale);
+        cairo_surface_set_device_scale (surface, scale, scale);
+        cairo_t *cr = cairo_create (surface);
+        CmRenderOptions options;
+        cm_render_options_init (&options);
+        options.labels = FALSE;
+        g_assert_true (cm_render_draw (store, cr, &view, &options, &error));
+        g_assert_no_error (error);
+        cairo_destroy (cr);
+        double x, y;
+        cm_render_view_project (&view, lon, lat, &x, &y);
+        x *= scale, y *= scale;
+        g_test_message ("zoom %d, device scale %d", zoom, scale);
+        /* the cross is 4/16 of the icon wide, the icon 0.68 of the disc's 16 px: its middle is
+         * white; 4 px up and left of it is outside the cross, inside the disc */
+        if (zoom == 17)
+          assert_rgb (pixel (surface, (int) x, (int) y), 0xff, 0xff, 0xff, "the cross's middle");
+        else
+          assert_rgb (pixel (surface, (int) x, (int) y), 0x3b, 0x7a, 0x34, "a dot");
+        if (zoom == 17)
+          {
+            assert_rgb (pixel (surface, (int) (x - 4 * scale), (int) (y - 4 * scale)), 0x3b,
+                        0x7a, 0x34, "the disc beside the cross");
+            /* the white edge: from 8 to 9.6 px out */
+            assert_rgb (pixel (surface, (int) (x + 8.8 * scale), (int) y), 0xff, 0xff, 0xff,
+                        "the edge");
+          }
+        cairo_surface_destroy (surface);
+      }
+  /* every category's icon is compiled into the render library (cm-render.gresource.xml) */
+  CmCategories *set = cm_categories_get_default ();
+  for (guint i = 0; i < cm_categories_get_n (set); i++)
+    {
+      const CmCategory *c = cm_categories_get (set, i);
+      g_assert_cmpstr (cm_icons_get_name (c->key), ==, c->icon);
+      g_autofree char *path = g_strconcat ("/io/github/communitymap/render/icons/", c->icon, ".svg", NULL);
+      g_autoptr (GBytes) svg = g_resources_lookup_data (path, 0, &error);
+      g_assert_no_error (error);
+    }
 }
 
 /* The view maths: a tile's corners, and projecting back and forth. */
@@ -259,6 +318,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/render/view", test_view);
   g_test_add_func ("/render/demo-pixels", test_demo_pixels);
+  g_test_add_func ("/render/icons", test_icons);
   g_test_add_func ("/render/poster", test_poster);
   return g_test_run ();
 }

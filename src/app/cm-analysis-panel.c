@@ -122,35 +122,6 @@ show_no_sources (CmAnalysisPanel *self, const CmAnalysisResult *r, GString *summ
 }
 
 static void
-coverage_summary (const CmAnalysisResult *r, guint nb, GString *summary)
-{
-  const CmCoverage *c = r->coverage;
-  if (r->without_radius > 0)
-    g_string_append_printf (summary,
-                            ngettext ("%u station has no service radius of its own: %.0f m is "
-                                      "used for it. ",
-                                      "%u stations have no service radius of their own: %.0f m "
-                                      "is used for them. ",
-                                      r->without_radius),
-                            r->without_radius, r->request.fallback_m);
-  if (c->walking)
-    g_string_append_printf (summary,
-                            _("%u of %u buildings are within %.0f m walk of a source (%.1f%%)."),
-                            c->covered, nb, r->request.metres, nb ? 100.0 * c->covered / nb : 0.0);
-  else
-    g_string_append_printf (summary, _("%u of %u buildings are within a service radius (%.1f%%)."),
-                            c->covered, nb, nb ? 100.0 * c->covered / nb : 0.0);
-  if (c->walking && (c->off_network || c->disconnected))
-    g_string_append_printf (summary,
-                            _(" %u have no path within %.0f m; %u are on paths that lead to no "
-                              "source."),
-                            c->off_network, CM_NETWORK_MAX_ACCESS_M, c->disconnected);
-  if (c->population_covered + c->population_uncovered > 0)
-    g_string_append_printf (summary, _(" Residents not covered: %lld."),
-                            (long long) c->population_uncovered);
-}
-
-static void
 show_coverage (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle, GString *summary)
 {
   const CmCoverage *c = r->coverage;
@@ -160,7 +131,7 @@ show_coverage (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle, G
       return;
     }
   GArray *buildings = c->buildings;
-  coverage_summary (r, buildings->len, summary);
+  cm_analysis_append_summary (summary, r, circle);
   set_columns (self, _("Building"), _("Nearest source"), c->walking ? _("Walk m") : _("Metres"),
                _("Status"));
   for (guint b = 0; b < buildings->len; b++)
@@ -195,19 +166,7 @@ static void
 show_teams (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle, GString *summary)
 {
   const CmTeams *t = r->teams;
-  if (t->boundary_area_m2 > 0)
-    g_string_append_printf (summary,
-                            _("Teams cover %.1f%% of the community; gaps: %.0f m²; overlaps: "
-                              "%.0f m²."),
-                            100 * t->covered_in_boundary_m2 / t->boundary_area_m2,
-                            t->gaps_area_m2, t->overlap_area_m2);
-  else
-    g_string_append_printf (summary,
-                            _("No community boundary is drawn, so gaps cannot be shown; "
-                              "overlaps: %.0f m²."),
-                            t->overlap_area_m2);
-  g_string_append_printf (summary, _(" %u of %u buildings are outside every team."),
-                          t->buildings_outside, t->buildings->buildings->len);
+  cm_analysis_append_summary (summary, r, circle);
   set_columns (self, _("Team or overlap"), _("Kind"), _("Area m²"), _("Buildings"));
   double lon, lat;
   for (guint i = 0; i < t->teams->len; i++)
@@ -273,11 +232,7 @@ show_life_circle (CmAnalysisPanel *self, const CmAnalysisResult *r, guint circle
   guint nb = buildings->len;
   if (circle >= life->circles->len)
     circle = 0;
-  const CmLifeCircle *ci = &g_array_index (life->circles, CmLifeCircle, circle);
-  g_string_append_printf (summary, _("%s (%.0f m): %u of %u buildings have every facility "
-                                     "(%.1f%%)."),
-                          cm_i18n_pick (ci->name_zh, ci->name_en), ci->walk_m, ci->buildings_met,
-                          nb, nb ? 100.0 * ci->buildings_met / nb : 0.0);
+  cm_analysis_append_summary (summary, r, circle);
   set_columns (self, _("Building"), _("Lacks"), _("Farthest m"), _("Status"));
   for (guint b = 0; b < nb; b++)
     {
@@ -764,6 +719,7 @@ start (CmAnalysisPanel *self, const CmAnalysisRequest *request)
   job->path = g_strdup (cm_store_get_path (self->store));
   job->request = *request;
   job->request.selector = g_strdup (request->selector);
+  job->request.life_table = g_strdup (request->life_table);
   self->cancellable = g_cancellable_new ();
   self->stale = FALSE;
   GTask *task = g_task_new (self, self->cancellable, job_done_cb, NULL);

@@ -6,7 +6,9 @@
 #include "cmap-builtins.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "cm-analysis-style.h"
 #include "cm-json-writer.h"
 #include "cm-poster.h"
 
@@ -14,6 +16,11 @@ static char *opt_output, *opt_paper, *opt_title, *opt_subtitle, *opt_organisatio
 static gboolean opt_landscape, opt_json, opt_grid, opt_no_grid, pdf;
 static int opt_dpi = 150;
 static CmPosterOptions poster;
+/* the analysis, with the options of cmap coverage, teams and lifecircle */
+static char *opt_analysis, *opt_from, *opt_network, *opt_circle, *opt_table;
+static gboolean opt_radius, opt_at_night;
+static double opt_walk = NAN, opt_max = 0;
+static CmAnalysisRequest request;
 
 static const GOptionEntry options[] = {
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
@@ -38,8 +45,75 @@ static const GOptionEntry options[] = {
     N_("N") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
     N_("Print the scale, the map's frame and the scale bar as JSON"), NULL },
+  { "analysis", 0, 0, G_OPTION_ARG_STRING, &opt_analysis,
+    N_("An analysis as the poster's subject, drawn over the map with its legend and a summary:"
+       " coverage (with --radius or --walk), teams or lifecircle"), N_("KIND") },
+  { "radius", 0, 0, G_OPTION_ARG_NONE, &opt_radius,
+    N_("Coverage: straight-line reach, each source's service_radius_m or --max"), NULL },
+  { "walk", 0, 0, G_OPTION_ARG_DOUBLE, &opt_walk,
+    N_("Coverage: walking reach in metres along the paths"), N_("METRES") },
+  { "from", 0, 0, G_OPTION_ARG_STRING, &opt_from,
+    N_("Coverage: the sources (default: stations), e.g. resources:kindergarten"),
+    N_("SELECTOR") },
+  { "max", 0, 0, G_OPTION_ARG_DOUBLE, &opt_max,
+    N_("Coverage with --radius: one reach in metres for every source"), N_("METRES") },
+  { "circle", 0, 0, G_OPTION_ARG_STRING, &opt_circle,
+    N_("Life circle: the circle shown (15min, 10min, 5min or block; default: the first)"),
+    N_("KEY") },
+  { "table", 0, 0, G_OPTION_ARG_FILENAME, &opt_table,
+    N_("Life circle: a corrected copy of the life-circle table"), N_("FILE.json") },
+  CMAP_NETWORK_OPTIONS (opt_network, opt_at_night),
   { NULL }
 };
+
+/* The analysis options: -1 when right (into @request), else the exit status (said). */
+static int
+check_analysis (void)
+{
+  gboolean walking = !isnan (opt_walk);
+  if (opt_analysis == NULL)
+    {
+      if (walking || opt_radius || opt_from || opt_max || opt_circle || opt_table || opt_network ||
+          opt_at_night)
+        return cmap_usage_error (_("--radius, --walk, --from, --max, --circle, --table, "
+                                   "--network and --at-night go with --analysis"));
+      return -1;
+    }
+  static const char *const kinds[] = { [CM_ANALYSIS_COVERAGE] = "coverage",
+                                       [CM_ANALYSIS_TEAMS] = "teams",
+                                       [CM_ANALYSIS_LIFE_CIRCLE] = "lifecircle" };
+  G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == CM_N_ANALYSIS_KINDS);
+  guint kind = 0;
+  while (kind < CM_N_ANALYSIS_KINDS && !g_str_equal (opt_analysis, kinds[kind]))
+    kind++;
+  if (kind == CM_N_ANALYSIS_KINDS)
+    return cmap_usage_error (_("--analysis is coverage, teams or lifecircle"));
+  request.kind = kind;
+  gboolean coverage = kind == CM_ANALYSIS_COVERAGE, life = kind == CM_ANALYSIS_LIFE_CIRCLE;
+  if (coverage && opt_radius == walking)
+    return cmap_usage_error (_("say how to measure the coverage: --radius or --walk METRES"));
+  if (!coverage && (walking || opt_radius || opt_from || opt_max))
+    return cmap_usage_error (_("--radius, --walk, --from and --max go with --analysis coverage"));
+  if (!life && (opt_circle || opt_table))
+    return cmap_usage_error (_("--circle and --table go with --analysis lifecircle"));
+  if (kind == CM_ANALYSIS_TEAMS && (opt_network || opt_at_night))
+    return cmap_usage_error (_("--network and --at-night go with a walking analysis"));
+  if (walking && !(opt_walk > 0))
+    return cmap_usage_error (_("--walk must be a distance in metres, more than 0"));
+  if (opt_max < 0 || isnan (opt_max))
+    return cmap_usage_error (_("--max must be a distance in metres"));
+  CmNetworkMode mode;
+  int rc = cmap_check_network (opt_network, opt_at_night, &mode);
+  if (rc >= 0)
+    return rc;
+  request.selector = g_strdup (opt_from ? opt_from : "stations");
+  request.walking = walking;
+  request.metres = walking ? opt_walk : opt_max;
+  request.at_night = (mode & CM_NETWORK_AT_NIGHT) != 0;
+  request.all_lines = (mode & CM_NETWORK_ALL) != 0;
+  request.life_table = g_strdup (opt_table);
+  return -1;
+}
 
 /* A PNG's pixels at most: an A0 at 300 dpi (about 140 million) */
 #define MAX_PIXELS 150e6
@@ -72,7 +146,7 @@ check (char **args)
   poster.title = opt_title;
   poster.subtitle = opt_subtitle;
   poster.organisation = opt_organisation;
-  return -1;
+  return check_analysis ();
 }
 
 static void
@@ -100,9 +174,20 @@ print_layout (const CmPosterLayout *l)
   cm_json_append_double (out, l->bar_origin[1]);
   g_string_append_printf (out, "}, \"legend_entries\": %u, \"legend_left_out\": %u,"
                                " \"openstreetmap\": %s, \"grid\": [%u, %u],"
-                               " \"index_entries\": %u, \"index_left_out\": %u}\n",
+                               " \"index_entries\": %u, \"index_left_out\": %u",
                           l->legend_shown, l->legend_left_out, l->osm ? "true" : "false",
                           l->grid_columns, l->grid_rows, l->index_shown, l->index_left_out);
+  if (poster.analysis)
+    {
+      g_autoptr (GString) summary = g_string_new (NULL);
+      cm_analysis_append_summary (summary, poster.analysis, poster.circle);
+      g_string_append_printf (out, ", \"analysis\": {\"kind\": \"%s\", \"legend_entries\": %u,"
+                                   " \"summary\": ",
+                              opt_analysis, l->analysis_legend);
+      cmap_json_text_or_null (out, summary->str);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "}\n");
   cmap_print (out);
 }
 
@@ -119,9 +204,43 @@ draw (cairo_t *cr, gpointer data, GError **error)
   return cm_poster_draw (d->store, cr, &poster, &d->layout, error);
 }
 
+/* The life circle --circle names (an index into @life's circles), or -1 (said). */
+static int
+find_circle (const CmLifeReport *life)
+{
+  g_autoptr (GString) keys = g_string_new (NULL);
+  for (guint i = 0; i < life->circles->len; i++)
+    {
+      const CmLifeCircle *c = &g_array_index (life->circles, CmLifeCircle, i);
+      if (opt_circle == NULL || g_strcmp0 (c->key, opt_circle) == 0)
+        return (int) i;
+      g_string_append_printf (keys, "%s%s", i ? ", " : "", c->key);
+    }
+  cmap_usage_error (_("--circle: the table has no circle “%s”; its circles are: %s"), opt_circle,
+                    keys->str);
+  return -1;
+}
+
 static int
 run (CmStore *store, char **args)
 {
+  g_autoptr (CmAnalysisResult) analysis = NULL;
+  if (opt_analysis)
+    {
+      g_autoptr (GError) error = NULL;
+      analysis = cm_analysis_run (cm_store_get_path (store), &request, NULL, NULL, &error);
+      cm_analysis_request_clear (&request);
+      if (analysis == NULL)
+        return cmap_fail (error);
+      if (analysis->life)
+        {
+          int circle = find_circle (analysis->life);
+          if (circle < 0)
+            return CMAP_EXIT_USAGE;
+          poster.circle = (guint) circle;
+        }
+      poster.analysis = analysis;
+    }
   Drawing drawing = { store };
   int rc = cmap_draw_to_file (opt_output, poster.width_mm / CM_POSTER_MM_PER_PT,
                               poster.height_mm / CM_POSTER_MM_PER_PT, opt_dpi / 72.0, draw,

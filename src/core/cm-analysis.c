@@ -15,6 +15,14 @@ void
 cm_analysis_request_clear (CmAnalysisRequest *request)
 {
   g_clear_pointer (&request->selector, g_free);
+  g_clear_pointer (&request->life_table, g_free);
+}
+
+/* The walking network a request asks for. */
+static CmNetworkMode
+network_mode (const CmAnalysisRequest *q)
+{
+  return (q->at_night ? CM_NETWORK_AT_NIGHT : 0) | (q->all_lines ? CM_NETWORK_ALL : 0);
 }
 
 void
@@ -241,9 +249,7 @@ run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
       cm_coverage_compute_radius (r->coverage);
       return TRUE;
     }
-  g_autoptr (CmNetwork) net = cm_network_load (store, q->at_night ? CM_NETWORK_AT_NIGHT
-                                                                   : CM_NETWORK_WALKABLE,
-                                               error);
+  g_autoptr (CmNetwork) net = cm_network_load (store, network_mode (q), error);
   if (net == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   cm_network_get_stats (net, &r->network);
@@ -306,10 +312,11 @@ run_life_circle (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
   /* a planner's corrected table, when there is one, else the built-in one */
   g_autofree char *own = g_build_filename (g_get_user_config_dir (), "community-map",
                                            "lifecircle.json", NULL);
-  r->life = cm_life_report_new (g_file_test (own, G_FILE_TEST_EXISTS) ? own : NULL, error);
-  return r->life && cm_life_report_run (r->life, store,
-                                        r->request.at_night ? CM_NETWORK_AT_NIGHT
-                                                            : CM_NETWORK_WALKABLE,
+  const char *table = r->request.life_table;
+  if (table == NULL && g_file_test (own, G_FILE_TEST_EXISTS))
+    table = own;
+  r->life = cm_life_report_new (table, error);
+  return r->life && cm_life_report_run (r->life, store, network_mode (&r->request),
                                         life_progress, &p, cancellable, error);
 }
 
@@ -375,6 +382,7 @@ cm_analysis_run (const char *path, const CmAnalysisRequest *request,
   g_autoptr (CmAnalysisResult) r = g_new0 (CmAnalysisResult, 1);
   r->request = *request;
   r->request.selector = g_strdup (request->selector);
+  r->request.life_table = g_strdup (request->life_table);
   set_progress (progress_permille, 0);
   g_autoptr (CmStore) store = cm_store_open (path, error);
   if (store == NULL)

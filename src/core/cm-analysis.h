@@ -29,6 +29,9 @@ typedef struct
   double metres;     /* coverage: walking distance, or a radius for all (0: each station's own) */
   double fallback_m; /* coverage by each station's own radius: for those that have none */
   gboolean at_night; /* walking: the gates locked at night closed (CM_NETWORK_AT_NIGHT) */
+  gboolean all_lines; /* walking: every line in paths, walkable or not (CM_NETWORK_ALL) */
+  char *life_table;  /* life circle: a table of circles (NULL: the planner's corrected one in
+                      * the config folder when there is one, else the built-in one) */
   guint suggest;     /* coverage by walking: also suggest this many sites for new stations */
 } CmAnalysisRequest;
 

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cm-i18n.h"
 #include "cm-render.h"
 
 #include <pango/pangocairo.h>
@@ -230,6 +231,71 @@ life_legend (GArray *items, const CmAnalysisResult *r)
   legend_add (items, COLOUR (NONE), 0, TRUE, _("Lacks a facility of the circle"));
 }
 
+/* ---- the summaries: what the window's panel and a poster's summary box say ---------------- */
+
+static void
+coverage_summary (GString *summary, const CmAnalysisResult *r, guint circle)
+{
+  const CmCoverage *c = r->coverage;
+  guint nb = c->buildings->len;
+  if (r->without_radius > 0)
+    g_string_append_printf (summary,
+                            ngettext ("%u station has no service radius of its own: %.0f m is "
+                                      "used for it. ",
+                                      "%u stations have no service radius of their own: %.0f m "
+                                      "is used for them. ",
+                                      r->without_radius),
+                            r->without_radius, r->request.fallback_m);
+  if (c->walking)
+    g_string_append_printf (summary,
+                            _("%u of %u buildings are within %.0f m walk of a source (%.1f%%)."),
+                            c->covered, nb, r->request.metres, nb ? 100.0 * c->covered / nb : 0.0);
+  else
+    g_string_append_printf (summary, _("%u of %u buildings are within a service radius (%.1f%%)."),
+                            c->covered, nb, nb ? 100.0 * c->covered / nb : 0.0);
+  if (c->walking && (c->off_network || c->disconnected))
+    g_string_append_printf (summary,
+                            _(" %u have no path within %.0f m; %u are on paths that lead to no "
+                              "source."),
+                            c->off_network, CM_NETWORK_MAX_ACCESS_M, c->disconnected);
+  if (c->population_covered + c->population_uncovered > 0)
+    g_string_append_printf (summary, _(" Residents not covered: %lld."),
+                            (long long) c->population_uncovered);
+}
+
+static void
+teams_summary (GString *summary, const CmAnalysisResult *r, guint circle)
+{
+  const CmTeams *t = r->teams;
+  if (t->boundary_area_m2 > 0)
+    g_string_append_printf (summary,
+                            _("Teams cover %.1f%% of the community; gaps: %.0f m²; overlaps: "
+                              "%.0f m²."),
+                            100 * t->covered_in_boundary_m2 / t->boundary_area_m2,
+                            t->gaps_area_m2, t->overlap_area_m2);
+  else
+    g_string_append_printf (summary,
+                            _("No community boundary is drawn, so gaps cannot be shown; "
+                              "overlaps: %.0f m²."),
+                            t->overlap_area_m2);
+  g_string_append_printf (summary, _(" %u of %u buildings are outside every team."),
+                          t->buildings_outside, t->buildings->buildings->len);
+}
+
+static void
+life_summary (GString *summary, const CmAnalysisResult *r, guint circle)
+{
+  const CmLifeReport *life = r->life;
+  guint nb = life->buildings->buildings->len;
+  if (circle >= life->circles->len)
+    circle = 0;
+  const CmLifeCircle *ci = &g_array_index (life->circles, CmLifeCircle, circle);
+  g_string_append_printf (summary, _("%s (%.0f m): %u of %u buildings have every facility "
+                                     "(%.1f%%)."),
+                          cm_i18n_pick (ci->name_zh, ci->name_en), ci->walk_m, ci->buildings_met,
+                          nb, nb ? 100.0 * ci->buildings_met / nb : 0.0);
+}
+
 /* ---- the table of kinds --------------------------------------------------------------------- */
 
 typedef struct
@@ -242,15 +308,52 @@ typedef struct
                   int height);
   void (*top) (cairo_t *cr, const CmAnalysisResult *r, const CmRenderView *view, int width,
                int height);
+  void (*summary) (GString *summary, const CmAnalysisResult *r, guint circle);
 } KindStyle;
 
 /* One line per kind, in the order of CmAnalysisKind (see cm-analysis.h). */
 static const KindStyle kinds[] = {
-  [CM_ANALYSIS_COVERAGE] = { coverage_building, coverage_legend, coverage_ground, coverage_top },
-  [CM_ANALYSIS_TEAMS] = { teams_building, teams_legend, teams_ground, NULL },
-  [CM_ANALYSIS_LIFE_CIRCLE] = { life_building, life_legend, NULL, NULL },
+  [CM_ANALYSIS_COVERAGE] = { coverage_building, coverage_legend, coverage_ground, coverage_top,
+                              coverage_summary },
+  [CM_ANALYSIS_TEAMS] = { teams_building, teams_legend, teams_ground, NULL, teams_summary },
+  [CM_ANALYSIS_LIFE_CIRCLE] = { life_building, life_legend, NULL, NULL, life_summary },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == CM_N_ANALYSIS_KINDS);
+
+void
+cm_analysis_draw_swatch (cairo_t *cr, const CmAnalysisLegendItem *item, double x, double y,
+                         double size)
+{
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_rectangle (cr, x + size * 0.05, y + size * 0.15, size * 0.9, size * 0.7);
+  cairo_clip_preserve (cr);
+  set_rgba (cr, item->rgba);
+  if (item->hatch)
+    {
+      /* three strokes across, one way or the other, as hatch_path draws them on the map */
+      cairo_set_line_width (cr, size * 0.09);
+      for (int k = -1; k <= 3; k++)
+        {
+          double x0 = x + k * size * 0.3;
+          cairo_move_to (cr, item->hatch == 1 ? x0 : x0 + size, y);
+          cairo_line_to (cr, item->hatch == 1 ? x0 + size : x0, y + size);
+        }
+      cairo_stroke (cr);
+      cairo_rectangle (cr, x + size * 0.05, y + size * 0.15, size * 0.9, size * 0.7);
+    }
+  else if (!item->outline)
+    cairo_fill_preserve (cr);
+  cairo_set_line_width (cr, size * (item->outline ? 0.2 : 0.08));
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+void
+cm_analysis_append_summary (GString *summary, const CmAnalysisResult *result, guint circle)
+{
+  kinds[result->request.kind].summary (summary, result, circle);
+}
 
 GArray *
 cm_analysis_legend (const CmAnalysisResult *r)

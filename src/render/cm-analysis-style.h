@@ -40,8 +40,16 @@ typedef struct
   const char *label; /* translated */
 } CmAnalysisLegendItem;
 
+/* What @result says in a sentence or three ("412 of 626 buildings are within 500 m walk of a
+ * source (65.8%)."), appended to @summary; @circle: the life circle shown. */
+void cm_analysis_append_summary (GString *summary, const CmAnalysisResult *result, guint circle);
+
 /* The legend of what cm_analysis_draw() draws for @result, in drawing order. */
 GArray *cm_analysis_legend (const CmAnalysisResult *result);
+
+/* @item's swatch in the square @x, @y, @size: its colour, hatched or outlined as on the map. */
+void cm_analysis_draw_swatch (cairo_t *cr, const CmAnalysisLegendItem *item, double x, double y,
+                              double size);
 
 /* Draws @result over @view (@width × @height pixels), culled to the view: the ground first,
  * the buildings over it, the sources on top. @circle: the life circle whose buildings are

@@ -11,8 +11,10 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "cm-analysis-style.h"
 #include "cm-categories.h"
 #include "cm-geodesic.h"
+#include "cm-icons.h"
 #include "cm-i18n.h"
 #include "cm-kinds.h"
 #include "cm-render.h"
@@ -116,6 +118,25 @@ show_text (cairo_t *cr, const char *text, double x, double y, double size, gbool
   return (double) ph / PANGO_SCALE;
 }
 
+/* @text wrapped at @width, its top-left at @x, @y; drawn when @draw. Returns its height. */
+static double
+paragraph (cairo_t *cr, const char *text, double x, double y, double size, gboolean bold,
+           double width, gboolean draw)
+{
+  PangoLayout *layout = text_layout (cr, text, size, bold, 0);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  if (draw)
+    {
+      cairo_move_to (cr, x, y);
+      pango_cairo_show_layout (cr, layout);
+    }
+  int ph;
+  pango_layout_get_size (layout, NULL, &ph);
+  g_object_unref (layout);
+  return (double) ph / PANGO_SCALE;
+}
+
 /* ---- what is shown: the legend ----------------------------------------------------------------- */
 
 typedef enum
@@ -126,6 +147,7 @@ typedef enum
   SWATCH_LINE,     /* a path */
   SWATCH_DASHED,   /* the boundary */
   SWATCH_DOTTED,   /* a compound */
+  SWATCH_ANALYSIS, /* an analysis's colour (cm_analysis_draw_swatch) */
 } Swatch;
 
 typedef struct
@@ -135,6 +157,7 @@ typedef struct
   char *label;
   char *sort_key;
   char *category; /* a resource category's key, or NULL */
+  CmAnalysisLegendItem analysis; /* SWATCH_ANALYSIS: its colour and hatching */
 } LegendItem;
 
 static void
@@ -198,6 +221,48 @@ legend_item (Swatch swatch, CmColor colour, const char *label, const char *sort_
   item->label = g_strdup (label);
   item->sort_key = g_strdup (sort_key);
   return item;
+}
+
+/* The analysis's entries (cm_analysis_legend) put first in @legend. */
+static guint
+prepend_analysis_legend (GPtrArray *legend, const CmAnalysisResult *analysis)
+{
+  g_autoptr (GArray) items = cm_analysis_legend (analysis);
+  for (guint i = 0; i < items->len; i++)
+    {
+      const CmAnalysisLegendItem *a = &g_array_index (items, CmAnalysisLegendItem, i);
+      LegendItem *item = legend_item (SWATCH_ANALYSIS, cm_style_background, a->label, "");
+      item->analysis = *a;
+      g_ptr_array_insert (legend, i, item);
+    }
+  return items->len;
+}
+
+/* The analysis's summary box over the legend: its name, then what it found (the sentences the
+ * window's panel says). Drawn when @draw; returns its height with the space under it. */
+static double
+summary_box (cairo_t *cr, const CmPosterOptions *options, double x, double y, double width,
+             double size, gboolean draw)
+{
+  const CmAnalysisResult *r = options->analysis;
+  g_autoptr (GString) text = g_string_new (NULL);
+  cm_analysis_append_summary (text, r, options->circle);
+  double pad = size * 0.6;
+  if (draw)
+    cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  double h = paragraph (cr, _(cm_analysis_kind_info (r->request.kind)->name), x + pad, y + pad,
+                        size * 1.15, TRUE, width - 2 * pad, draw);
+  h += size * 0.3;
+  h += paragraph (cr, text->str, x + pad, y + pad + h, size, FALSE, width - 2 * pad, draw);
+  h += 2 * pad;
+  if (draw)
+    {
+      cairo_rectangle (cr, x, y, width, h);
+      cairo_set_line_width (cr, size * 0.08);
+      cairo_set_source_rgb (cr, 0.4, 0.4, 0.4);
+      cairo_stroke (cr);
+    }
+  return h + size;
 }
 
 /* The legend of what @view shows, in a fixed order: stations, teams, buildings, paths,
@@ -281,13 +346,15 @@ draw_swatch (cairo_t *cr, const LegendItem *item, double x, double y, double siz
   cairo_new_path (cr);
   switch (item->swatch)
     {
+    case SWATCH_ANALYSIS:
+      cm_analysis_draw_swatch (cr, &item->analysis, x, y, size);
+      break;
     case SWATCH_POINT:
-      cairo_arc (cr, cx, cy, size * 0.32, 0, 2 * G_PI);
-      cairo_set_source_rgb (cr, c->r, c->g, c->b);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_set_line_width (cr, size * 0.08);
-      cairo_stroke (cr);
+      /* the category's icon, as the map draws it zoomed in (with a grey edge: on white paper) */
+      cairo_arc (cr, cx, cy, size * 0.42, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 0.75, 0.75, 0.75);
+      cairo_fill (cr);
+      cm_icons_draw_symbol (cr, item->category, cx, cy, size * 0.34);
       break;
     case SWATCH_STATION:
       cairo_arc (cr, cx, cy, size * 0.48, 0, 2 * G_PI);
@@ -897,7 +964,11 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
           cairo_restore (cr);
           return FALSE;
         }
+      if (options->analysis)
+        layout->analysis_legend = prepend_analysis_legend (legend, options->analysis);
       double wanted = legend_height (cr, legend, legend_width, text_size) + margin * 1.6;
+      if (options->analysis)
+        wanted += summary_box (cr, options, 0, 0, legend_width, text_size, FALSE);
       if (landscape || wanted <= band || band >= H / 3)
         break;
       band = MIN (wanted, H / 3);
@@ -910,7 +981,18 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
   cairo_scale (cr, px, px);
   CmRenderOptions render;
   cm_render_options_init (&render);
+  render.icon_zoom = 15; /* a pixel is a point or more: icons stay legible a zoom further out */
+  /* an analysis goes over the map and under its names */
+  render.labels = options->analysis == NULL;
   gboolean ok = cm_render_draw (store, cr, &view, &render, error);
+  if (ok && options->analysis)
+    {
+      cm_analysis_draw (cr, options->analysis, options->circle, &view, view.width, view.height);
+      g_autoptr (CmLabels) labels = cm_labels_new ();
+      ok = cm_render_collect_labels (store, labels, 0, error);
+      if (ok)
+        cm_labels_draw (labels, cr, &view);
+    }
   cairo_restore (cr);
   cairo_rectangle (cr, frame[0], frame[1], frame[2], frame[3]);
   cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
@@ -937,6 +1019,12 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
       double legend_box[4] = { margin, top, legend_width, H - margin - top };
       if (landscape)
         legend_box[0] = rx, legend_box[1] = y, legend_box[3] = top - margin * 0.5 - y;
+      if (options->analysis)
+        {
+          double h = summary_box (cr, options, legend_box[0], legend_box[1], legend_box[2],
+                                  text_size, TRUE);
+          legend_box[1] += h, legend_box[3] -= h;
+        }
       draw_legend (cr, legend, legend_box, text_size, layout);
       draw_scale_bar (cr, &view, px, rx, top, info_width * 0.62, text_size, scale, layout);
       draw_north_arrow (cr, W - margin - text_size * 2, top, text_size);

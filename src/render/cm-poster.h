@@ -7,6 +7,7 @@
 
 #include <cairo.h>
 
+#include "cm-analysis.h"
 #include "cm-render-view.h"
 #include "cm-store.h"
 
@@ -30,6 +31,9 @@ typedef struct
   const char *organisation;   /* NULL: none; shown in the credits */
   gboolean has_bbox;          /* else: the boundary, or the whole map when it has none */
   CmPosterGrid grid;          /* the reference grid and its index */
+  const CmAnalysisResult *analysis; /* the poster's subject, or NULL: drawn over the map, its
+                                     * legend first, its summary above the legend */
+  guint circle;               /* with a life-circle analysis: the circle shown */
   double bbox[4];             /* minlon, minlat, maxlon, maxlat */
 } CmPosterOptions;
 
@@ -51,6 +55,7 @@ typedef struct
   guint legend_shown;      /* entries in the legend */
   guint legend_left_out;   /* entries that did not fit (said on the poster) */
   gboolean osm;            /* OpenStreetMap data is shown: credited */
+  guint analysis_legend;   /* entries of the legend that are the analysis's */
   guint grid_columns, grid_rows; /* the reference grid (0: none): columns A, B, C …, rows 1, 2 … */
   guint index_shown;       /* named places in the index … */
   guint index_left_out;    /* … and those that did not fit (said on the poster) */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cm-geom.h"
+#include "cm-icons.h"
 #include "cm-labels.h"
 #include "cm-style.h"
 
@@ -19,6 +20,7 @@ cm_render_options_init (CmRenderOptions *options)
   options->labels = TRUE;
   options->attribution = FALSE;
   options->hidden = 0;
+  options->icon_zoom = 16;
 }
 
 typedef struct
@@ -417,8 +419,12 @@ draw_resource (const CmFeatureRow *row, gpointer data)
   if (!g)
     return TRUE;
   CmColor c = cm_style_category (row->category);
-  /* points grow with zoom: zoomed out, thousands of them must not bury the streets */
-  double r = d->view->zoom >= 16 ? 5 : d->view->zoom >= 14 ? 3 : 1.5;
+  /* points grow with zoom: zoomed out, thousands of them must not bury the streets; from
+   * the options' icon_zoom they are symbols with the category's icon, areas and lines too (at
+   * their centre) */
+  double zoom = d->view->zoom;
+  gboolean icons = zoom >= d->options->icon_zoom;
+  double r = zoom >= 17 ? 8 : zoom >= 16 ? 6.5 : icons ? 4.5 : zoom >= 14 ? 3 : 1.5;
   if (cm_geom_has_areas (g))
     {
       cairo_new_path (d->cr);
@@ -446,8 +452,23 @@ draw_resource (const CmFeatureRow *row, gpointer data)
         {
           double x, y;
           cm_render_view_project (d->view, xy[2 * i], xy[2 * i + 1], &x, &y);
-          draw_point_symbol (d, row->category, x, y, r);
+          if (icons)
+            cm_icons_draw_symbol (d->cr, row->category, x, y, r);
+          else
+            draw_point_symbol (d, row->category, x, y, r);
         }
+      if (xy == NULL && icons)
+        {
+          double x, y;
+          bbox_centre (d, row->bbox, &x, &y);
+          cm_icons_draw_symbol (d->cr, row->category, x, y, r);
+        }
+    }
+  else if (icons)
+    {
+      double x, y;
+      bbox_centre (d, row->bbox, &x, &y);
+      cm_icons_draw_symbol (d->cr, row->category, x, y, r);
     }
   add_label (d, row->name, row->bbox, RESOURCE_LABEL_DY, 3, 12, RESOURCE_LABEL_ZOOM);
   return TRUE;

@@ -18,6 +18,8 @@ typedef struct
   gboolean labels;      /* names of stations, teams and (zoomed in) resources */
   gboolean attribution; /* "© OpenStreetMap contributors" in the bottom-right corner */
   guint hidden;         /* a bit per CmLayer that is not drawn */
+  double icon_zoom;     /* from this zoom resources are symbols with their category's icon
+                         * (16: on screen; a poster, whose pixels are larger, from 15) */
 } CmRenderOptions;
 
 void cm_render_options_init (CmRenderOptions *options);
