@@ -11,6 +11,7 @@
 
 #include "cm-analysis.h"
 #include "cm-core.h"
+#include "cm-poster-dialog.h"
 #include "cm-store-private.h"
 #include "cm-test-util.h"
 #include "cm-window-private.h"
@@ -165,6 +166,96 @@ test_export_table (void)
     g_error ("the exported workbook: %s", err);
 }
 
+/* Runs the main loop until @dialog draws nothing (30 s at most). */
+static void
+wait_for_poster_dialog (CmPosterDialog *dialog)
+{
+  for (int i = 0; i < 600 && cm_poster_dialog_is_busy (dialog); i++)
+    spin (50);
+  g_assert_false (cm_poster_dialog_is_busy (dialog));
+}
+
+/* The output of @program (pdfinfo, pdftotext -layout) on @path, then @more arguments. */
+static char *
+run_text (const char *program, const char *path, const char *more)
+{
+  g_autofree char *quoted = g_shell_quote (path);
+  g_autofree char *cmd = g_strdup_printf ("%s %s %s", program, quoted, more);
+  char *out = NULL;
+  g_assert_true (g_spawn_command_line_sync (cmd, &out, NULL, NULL, NULL));
+  return out;
+}
+
+/* Export Poster…: the live preview is the page chosen (A3 across: 560 × 396 pixels) and shows a
+ * map; the poster written has the paper, the title typed, the panel's analysis as its subject
+ * (its summary says the panel's count) and leaves out the layer unticked (no resource category
+ * in its legend); closed while writing, it stops and leaves no file. */
+static void
+test_export_poster (void)
+{
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "kind"), CM_ANALYSIS_COVERAGE);
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "method"), 1); /* straight line */
+  gtk_drop_down_set_selected (PANEL_CHILD (GTK_DROP_DOWN, "source"), 0);
+  g_signal_emit_by_name (PANEL_CHILD (GTK_BUTTON, "run"), "clicked");
+  wait_for_analysis ();
+  const CmAnalysisResult *r = cm_analysis_panel_get_result (PANEL);
+  g_autofree char *count = g_strdup_printf ("%u of %u buildings are within a service radius",
+                                            r->coverage->covered, r->coverage->buildings->len);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.export-poster", NULL);
+  CmPosterDialog *dialog = CM_POSTER_DIALOG (wait_for_toplevel (CM_TYPE_POSTER_DIALOG, NULL));
+  g_assert_nonnull (dialog);
+  wait_for_poster_dialog (dialog);
+  g_assert_nonnull (cm_poster_dialog_get_preview (dialog));
+  cm_poster_dialog_set_paper (dialog, "A3", TRUE);
+  cm_poster_dialog_set_title (dialog, "测试海报");
+  cm_poster_dialog_set_layer_shown (dialog, CM_LAYER_RESOURCES, FALSE);
+  wait_for_poster_dialog (dialog);
+  GdkTexture *preview = cm_poster_dialog_get_preview (dialog);
+  int w = gdk_texture_get_width (preview), h = gdk_texture_get_height (preview);
+  g_assert_cmpint (w, ==, 560);
+  g_assert_cmpint (h, ==, 396); /* 560 × 297 / 420 */
+  g_autofree guint32 *pixels = g_new (guint32, (gsize) w * h);
+  gdk_texture_download (preview, (guchar *) pixels, (gsize) w * 4);
+  guint drawn = 0;
+  for (int i = 0; i < w * h; i++)
+    drawn += (pixels[i] & 0xffffff) != 0xffffff;
+  g_test_message ("preview: %d × %d, %u pixels not white", w, h, drawn);
+  g_assert_cmpuint (drawn, >, (guint) (w * h / 4)); /* the map fills much of the page */
+
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *pdf = g_build_filename (dir, "海报.pdf", NULL);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  cm_poster_dialog_export_to (dialog, pdf);
+  for (int i = 0; i < 600 && dialog; i++)
+    spin (50);
+  g_assert_null (dialog); /* closed once written */
+  g_autofree char *info = run_text ("pdfinfo", pdf, "");
+  g_autofree char *text = run_text ("pdftotext -layout", pdf, "-");
+  g_assert_true (g_regex_match_simple ("^Page size: +1190\\.55 x 841\\.89 pts \\(A3\\)", info,
+                                       G_REGEX_MULTILINE, 0));
+  const char *wanted[] = { "测试海报", "Service coverage", count, "Within a service radius",
+                           "Map data © OpenStreetMap contributors" };
+  for (gsize i = 0; i < G_N_ELEMENTS (wanted); i++)
+    if (strstr (text, wanted[i]) == NULL)
+      g_error ("the exported poster lacks “%s”:\n%s", wanted[i], text);
+  g_assert_null (strstr (text, "Parking")); /* resources unticked: not in the legend */
+
+  /* closed while it writes: it stops, and nothing is left behind */
+  dialog = cm_window_export_poster (window);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  wait_for_poster_dialog (dialog);
+  g_autofree char *png = g_build_filename (dir, "stopped.png", NULL);
+  cm_poster_dialog_export_to (dialog, png);
+  gtk_window_close (GTK_WINDOW (dialog));
+  for (int i = 0; i < 600 && dialog; i++)
+    spin (50);
+  g_assert_null (dialog);
+  g_autofree char *partial = g_strconcat (png, ".partial", NULL);
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+}
+
 /* A map without stations: the summary says there are none and what to do. */
 static void
 test_no_stations (void)
@@ -265,5 +356,6 @@ main (int argc, char **argv)
   g_test_add_func ("/analysis/lacks-with-own-distance", test_lacks_with_own_distance);
   g_test_add_func ("/analysis/at-night", test_at_night);
   g_test_add_func ("/analysis/export-table", test_export_table);
+  g_test_add_func ("/analysis/export-poster", test_export_poster);
   return g_test_run ();
 }

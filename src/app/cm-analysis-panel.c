@@ -1139,3 +1139,10 @@ cm_analysis_panel_set_circle (CmAnalysisPanel *self, guint circle)
 {
   gtk_drop_down_set_selected (self->circle, circle);
 }
+
+guint
+cm_analysis_panel_get_circle (CmAnalysisPanel *self)
+{
+  guint circle = gtk_drop_down_get_selected (self->circle);
+  return circle == GTK_INVALID_LIST_POSITION ? 0 : circle;
+}

@@ -64,5 +64,6 @@ void cm_analysis_panel_sort (CmAnalysisPanel *self, CmAnalysisColumn column, gbo
 void cm_analysis_panel_choose_row (CmAnalysisPanel *self, guint position);
 /* The life circle whose buildings are coloured and listed. */
 void cm_analysis_panel_set_circle (CmAnalysisPanel *self, guint circle);
+guint cm_analysis_panel_get_circle (CmAnalysisPanel *self);
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-window-print.c: Print… (Ctrl+P): what the map shows, on the page the print dialog sets up,
  * as a poster (cm-poster.c): title, the map at a round scale, legend, scale bar, north arrow
- * and credits. GTK's own dialog chooses the printer, the paper and the orientation. */
+ * and credits. GTK's own dialog chooses the printer, the paper and the orientation.
+ * Export Poster…: the poster's own dialog (cm-poster-dialog.c), for PDF and PNG files. */
 #include "config.h"
 
 #include "cm-window-private.h"
@@ -9,7 +10,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cm-poster-dialog.h"
 #include "cm-poster.h"
+#include "cm-render.h"
 
 typedef struct
 {
@@ -91,10 +94,53 @@ print_action (GtkWidget *widget, const char *name, GVariant *param)
   _cm_window_print (CM_WINDOW (widget), NULL);
 }
 
+static void
+poster_written_cb (CmPosterDialog *dialog, const char *path, CmWindow *self)
+{
+  g_autofree char *base = g_filename_display_basename (path);
+  g_autofree char *message = g_strdup_printf (_("Wrote the poster %s"), base);
+  _cm_window_toast (self, message);
+}
+
+CmPosterDialog *
+cm_window_export_poster (CmWindow *self)
+{
+  if (self->store == NULL)
+    return NULL;
+  double view[4], boundary[4];
+  _cm_window_view_bbox (self, view);
+  /* the area at first: the boundary, else the whole map (as cmap poster) */
+  CmLayerStats stats;
+  if (cm_store_get_layer_stats (self->store, CM_LAYER_BOUNDARY, &stats, NULL) && stats.count > 0)
+    memcpy (boundary, stats.bbox, sizeof boundary);
+  else if (!cm_render_get_extent (self->store, boundary, NULL))
+    memcpy (boundary, view, sizeof boundary);
+  /* the analysis the panel shows, offered as the subject (run again on the dialog's own
+   * connection, so that the panel may go on) */
+  const CmAnalysisResult *result = cm_analysis_panel_get_result (self->panel);
+  g_autofree char *name = cm_store_dup_name (self->store);
+  CmPosterDialog *dialog = cm_poster_dialog_new (GTK_WINDOW (self), cm_store_get_path (self->store),
+                                                 name, boundary, view, self->hidden,
+                                                 result ? &result->request : NULL,
+                                                 cm_analysis_panel_get_circle (self->panel));
+  g_signal_connect_object (dialog, "written", G_CALLBACK (poster_written_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+export_poster_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cm_window_export_poster (CM_WINDOW (widget));
+}
+
 void
 _cm_window_print_class_init (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "win.export-poster", NULL, export_poster_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.export-poster", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print",
                                        NULL);
 }

@@ -55,6 +55,8 @@ void cm_window_merge_file (CmWindow *self, const char *path);
 /* Print… as it prints, but to a PDF file of an A4 page (GtkPrintOperation's export), for
  * tests. */
 void cm_window_print_to_file (CmWindow *self, const char *path);
+/* Export Poster… (main menu): the dialog, shown; NULL with no map open. */
+struct _CmPosterDialog *cm_window_export_poster (CmWindow *self);
 /* A file dropped on the window: a map is opened (or, when one is open, the person is asked
  * whether to open it or merge it into this one); another file is imported. */
 void cm_window_drop_file (CmWindow *self, const char *path);

@@ -191,19 +191,6 @@ print_layout (const CmPosterLayout *l)
   cmap_print (out);
 }
 
-typedef struct
-{
-  CmStore *store;
-  CmPosterLayout layout;
-} Drawing;
-
-static gboolean
-draw (cairo_t *cr, gpointer data, GError **error)
-{
-  Drawing *d = data;
-  return cm_poster_draw (d->store, cr, &poster, &d->layout, error);
-}
-
 /* The life circle --circle names (an index into @life's circles), or -1 (said). */
 static int
 find_circle (const CmLifeReport *life)
@@ -241,15 +228,13 @@ run (CmStore *store, char **args)
         }
       poster.analysis = analysis;
     }
-  Drawing drawing = { store };
-  int rc = cmap_draw_to_file (opt_output, poster.width_mm / CM_POSTER_MM_PER_PT,
-                              poster.height_mm / CM_POSTER_MM_PER_PT, opt_dpi / 72.0, draw,
-                              &drawing);
-  if (rc != CMAP_EXIT_OK)
-    return rc;
+  CmPosterLayout layout;
+  g_autoptr (GError) error = NULL;
+  if (!cm_poster_write (store, &poster, opt_output, opt_dpi, &layout, &error))
+    return cmap_fail (error);
   if (opt_json)
-    print_layout (&drawing.layout);
-  g_autofree char *scale = cm_format_count (drawing.layout.scale);
+    print_layout (&layout);
+  g_autofree char *scale = cm_format_count (layout.scale);
   g_printerr (_("Drew %s at 1:%s\n"), opt_output, scale);
   return CMAP_EXIT_OK;
 }

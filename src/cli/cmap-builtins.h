@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "cm-core.h"
+#include "cm-render.h"
 
 G_BEGIN_DECLS
 
@@ -78,13 +79,12 @@ typedef struct
 void cmap_show_progress (goffset done, goffset total, gpointer user_data);
 void cmap_end_progress (CmapProgress *p);
 
-/* Draws into a cairo context; FALSE with @error when it could not. */
-typedef gboolean (*CmapDrawFunc) (cairo_t *cr, gpointer data, GError **error);
 /* Writes @output, a .pdf page of @width × @height points or a .png of as many pixels times
  * @png_scale (drawn scaled by it), with @draw, through a temporary file beside it renamed at
- * the end: never a half-written image. Returns the exit status, an error said on stderr. */
+ * the end (cm_render_page_to_file): never a half-written image. Returns the exit status, an
+ * error said on stderr. */
 int cmap_draw_to_file (const char *output, double width, double height, double png_scale,
-                       CmapDrawFunc draw, gpointer data);
+                       CmRenderPageFunc draw, gpointer data);
 
 /* -o FILE.xlsx: the results as a workbook (cm-sheet.c), for coverage, teams and lifecircle. */
 #define CMAP_WORKBOOK_OPTION(var)                                                              \

@@ -221,38 +221,12 @@ cmap_print (GString *out)
 
 int
 cmap_draw_to_file (const char *output, double width, double height, double png_scale,
-                   CmapDrawFunc draw, gpointer data)
+                   CmRenderPageFunc draw, gpointer data)
 {
   g_autoptr (GError) error = NULL;
-  gboolean pdf = g_str_has_suffix (output, ".pdf");
-  /* draw into a temporary file beside the target, then rename: never a half-written image */
-  g_autofree char *tmp = g_strdup_printf ("%s.partial", output);
-  cairo_surface_t *surface =
-      pdf ? cairo_pdf_surface_create (tmp, width, height)
-          : cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (width * png_scale + 0.5),
-                                        (int) (height * png_scale + 0.5));
-  cairo_t *cr = cairo_create (surface);
-  if (!pdf)
-    cairo_scale (cr, png_scale, png_scale);
-  gboolean ok = draw (cr, data, &error);
-  cairo_destroy (cr);
-  cairo_status_t status = CAIRO_STATUS_SUCCESS;
-  if (ok && !pdf)
-    status = cairo_surface_write_to_png (surface, tmp);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (!ok || status != CAIRO_STATUS_SUCCESS || g_rename (tmp, output) != 0)
-    {
-      g_unlink (tmp);
-      if (ok)
-        g_printerr (_("cmap: could not write %s: %s\n"), output,
-                    status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
-                                                   : g_strerror (errno));
-      return ok ? CMAP_EXIT_BAD_INPUT : cmap_fail (error);
-    }
-  return CMAP_EXIT_OK;
+  return cm_render_page_to_file (output, width, height, png_scale, draw, data, &error)
+             ? CMAP_EXIT_OK
+             : cmap_fail (error);
 }
 
 int

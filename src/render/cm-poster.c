@@ -268,7 +268,8 @@ summary_box (cairo_t *cr, const CmPosterOptions *options, double x, double y, do
 /* The legend of what @view shows, in a fixed order: stations, teams, buildings, paths,
  * compounds, the boundary, then the resources' categories, the most shown first. */
 static GPtrArray *
-collect_legend (CmStore *store, const double bbox[4], gboolean *osm, GError **error)
+collect_legend (CmStore *store, const double bbox[4], guint hidden, gboolean *osm,
+                GError **error)
 {
   Shown s = { 0 };
   s.categories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -276,7 +277,8 @@ collect_legend (CmStore *store, const double bbox[4], gboolean *osm, GError **er
   GPtrArray *items = NULL;
   gboolean ok = TRUE;
   for (int l = 0; ok && l < CM_N_LAYERS; l++)
-    ok = cm_store_foreach_in_bbox (store, l, l == CM_LAYER_STATIONS ? NULL : bbox, note_shown,
+    ok = (hidden & (1u << l)) ||
+         cm_store_foreach_in_bbox (store, l, l == CM_LAYER_STATIONS ? NULL : bbox, note_shown,
                                    &s, error);
   if (ok)
     {
@@ -771,7 +773,7 @@ compare_entries (gconstpointer a, gconstpointer b)
 /* Every named station and resource the map shows with its grid cell, grouped as the legend
  * orders the categories, in @box (x, y, width, height); what does not fit is counted. */
 static gboolean
-draw_index (cairo_t *cr, CmStore *store, GPtrArray *legend, CmPosterLayout *layout,
+draw_index (cairo_t *cr, CmStore *store, GPtrArray *legend, guint hidden, CmPosterLayout *layout,
             const double box[4], double size, GError **error)
 {
   IndexWalk w = { layout, g_ptr_array_new_with_free_func (index_entry_free),
@@ -785,8 +787,10 @@ draw_index (cairo_t *cr, CmStore *store, GPtrArray *legend, CmPosterLayout *layo
     }
   double shown[4];
   cm_render_view_get_bbox (&layout->view, shown);
-  gboolean ok = cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, shown, note_named, &w, error) &&
-                cm_store_foreach_in_bbox (store, CM_LAYER_RESOURCES, shown, note_named, &w, error);
+  gboolean ok = ((hidden & (1u << CM_LAYER_STATIONS)) ||
+                 cm_store_foreach_in_bbox (store, CM_LAYER_STATIONS, shown, note_named, &w, error)) &&
+                ((hidden & (1u << CM_LAYER_RESOURCES)) ||
+                 cm_store_foreach_in_bbox (store, CM_LAYER_RESOURCES, shown, note_named, &w, error));
   g_hash_table_unref (w.order);
   if (!ok)
     {
@@ -865,6 +869,13 @@ draw_index (cairo_t *cr, CmStore *store, GPtrArray *legend, CmPosterLayout *layo
     }
   g_ptr_array_unref (w.entries);
   return TRUE;
+}
+
+static void
+set_progress (const CmPosterOptions *options, double fraction)
+{
+  if (options->progress)
+    g_atomic_int_set (options->progress, (gint) (fraction * 1000));
 }
 
 /* The roundest scale that shows the whole of @area in @frame (its width and height, points), and
@@ -958,7 +969,7 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
       double shown[4];
       cm_render_view_get_bbox (&view, shown);
       g_clear_pointer (&legend, g_ptr_array_unref);
-      legend = collect_legend (store, shown, &layout->osm, error);
+      legend = collect_legend (store, shown, options->hidden, &layout->osm, error);
       if (legend == NULL)
         {
           cairo_restore (cr);
@@ -974,6 +985,12 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
       band = MIN (wanted, H / 3);
     }
 
+  set_progress (options, 0.1);
+  if (g_cancellable_set_error_if_cancelled (options->cancellable, error))
+    {
+      cairo_restore (cr);
+      return FALSE;
+    }
   cairo_save (cr);
   cairo_translate (cr, frame[0], frame[1]);
   cairo_rectangle (cr, 0, 0, frame[2], frame[3]);
@@ -981,6 +998,7 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
   cairo_scale (cr, px, px);
   CmRenderOptions render;
   cm_render_options_init (&render);
+  render.hidden = options->hidden;
   render.icon_zoom = 15; /* a pixel is a point or more: icons stay legible a zoom further out */
   /* an analysis goes over the map and under its names */
   render.labels = options->analysis == NULL;
@@ -989,7 +1007,7 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
     {
       cm_analysis_draw (cr, options->analysis, options->circle, &view, view.width, view.height);
       g_autoptr (CmLabels) labels = cm_labels_new ();
-      ok = cm_render_collect_labels (store, labels, 0, error);
+      ok = cm_render_collect_labels (store, labels, options->hidden, error);
       if (ok)
         cm_labels_draw (labels, cr, &view);
     }
@@ -998,6 +1016,8 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
   cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
   cairo_set_line_width (cr, unit * 0.0015);
   cairo_stroke (cr);
+  set_progress (options, 0.8);
+  ok = ok && !g_cancellable_set_error_if_cancelled (options->cancellable, error);
   layout->scale = scale;
   layout->view = view;
   layout->pixel = px;
@@ -1009,7 +1029,7 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
       layout->grid_rows = MAX (2, (guint) round (frame[3] / (unit / 7)));
       draw_grid (cr, layout, text_size);
       double box[4] = { frame[0] + frame[2] + margin, frame[1], index_width, frame[3] };
-      ok = draw_index (cr, store, legend, layout, box, text_size * 0.9, error);
+      ok = draw_index (cr, store, legend, options->hidden, layout, box, text_size * 0.9, error);
     }
 
   if (ok)
@@ -1036,5 +1056,31 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
               text_size * 0.2;
     }
   cairo_restore (cr);
+  if (ok)
+    set_progress (options, 1);
   return ok;
+}
+
+typedef struct
+{
+  CmStore *store;
+  const CmPosterOptions *options;
+  CmPosterLayout *layout;
+} PageJob;
+
+static gboolean
+draw_page (cairo_t *cr, gpointer data, GError **error)
+{
+  PageJob *job = data;
+  return cm_poster_draw (job->store, cr, job->options, job->layout, error);
+}
+
+gboolean
+cm_poster_write (CmStore *store, const CmPosterOptions *options, const char *path, double dpi,
+                 CmPosterLayout *layout, GError **error)
+{
+  PageJob job = { store, options, layout };
+  return cm_render_page_to_file (path, options->width_mm / CM_POSTER_MM_PER_PT,
+                                 options->height_mm / CM_POSTER_MM_PER_PT, dpi / 72.0, draw_page,
+                                 &job, error);
 }

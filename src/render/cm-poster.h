@@ -34,6 +34,9 @@ typedef struct
   const CmAnalysisResult *analysis; /* the poster's subject, or NULL: drawn over the map, its
                                      * legend first, its summary above the legend */
   guint circle;               /* with a life-circle analysis: the circle shown */
+  guint hidden;               /* a bit per CmLayer left off the poster (and its legend, index) */
+  volatile gint *progress;    /* NULL, or set from 0 to 1000 as the poster is drawn */
+  GCancellable *cancellable;  /* NULL, or checked between the poster's parts */
   double bbox[4];             /* minlon, minlat, maxlon, maxlat */
 } CmPosterOptions;
 
@@ -71,5 +74,11 @@ const double *cm_poster_scales (guint *n);
  * map cannot be read or has nothing to draw. */
 gboolean cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
                          CmPosterLayout *layout, GError **error);
+
+/* Draws the poster into @path: a PDF of the paper's size, or (ending in .png) an image of @dpi
+ * pixels per inch. Written beside it and renamed: never a half-written file, nothing left
+ * behind on failure or when cancelled. */
+gboolean cm_poster_write (CmStore *store, const CmPosterOptions *options, const char *path,
+                          double dpi, CmPosterLayout *layout, GError **error);
 
 G_END_DECLS

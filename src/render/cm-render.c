@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* cm-render.c: drawing the layers of a community map with cairo and pango. */
+#include "config.h"
+
 #include "cm-render.h"
 
+#include <cairo-pdf.h>
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <string.h>
@@ -630,6 +637,43 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
   cm_labels_free (d.labels);
   g_hash_table_unref (d.point_fill);
   return ok;
+}
+
+gboolean
+cm_render_page_to_file (const char *path, double width, double height, double png_scale,
+                        CmRenderPageFunc draw, gpointer data, GError **error)
+{
+  gboolean pdf = g_str_has_suffix (path, ".pdf");
+  g_autofree char *tmp = g_strdup_printf ("%s.partial", path);
+  cairo_surface_t *surface =
+      pdf ? cairo_pdf_surface_create (tmp, width, height)
+          : cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (width * png_scale + 0.5),
+                                        (int) (height * png_scale + 0.5));
+  cairo_t *cr = cairo_create (surface);
+  if (!pdf)
+    cairo_scale (cr, png_scale, png_scale);
+  gboolean ok = cairo_status (cr) == CAIRO_STATUS_SUCCESS && draw (cr, data, error);
+  cairo_destroy (cr);
+  cairo_status_t status = CAIRO_STATUS_SUCCESS;
+  if (ok && !pdf)
+    status = cairo_surface_write_to_png (surface, tmp);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  int saved = 0;
+  if (ok && status == CAIRO_STATUS_SUCCESS && g_rename (tmp, path) != 0)
+    saved = errno;
+  if (ok && status == CAIRO_STATUS_SUCCESS && saved == 0)
+    return TRUE;
+  g_unlink (tmp);
+  if (ok)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not write %s: %s"), name,
+                   saved ? g_strerror (saved) : cairo_status_to_string (status));
+    }
+  return FALSE;
 }
 
 gboolean

@@ -40,4 +40,13 @@ gboolean cm_render_get_extent (CmStore *store, double bbox[4], GError **error);
 gboolean cm_render_collect_labels (CmStore *store, CmLabels *labels, guint hidden,
                                    GError **error);
 
+/* Draws on @cr, whose units are points, a page @width × @height points. */
+typedef gboolean (*CmRenderPageFunc) (cairo_t *cr, gpointer data, GError **error);
+
+/* A page drawn by @draw into @path: a PDF (ending in .pdf) of that size in points, else a PNG of
+ * @png_scale pixels per point. Drawn into "@path.partial" and renamed: never a half-written file,
+ * nothing left behind when @draw or the writing fails. */
+gboolean cm_render_page_to_file (const char *path, double width, double height, double png_scale,
+                                 CmRenderPageFunc draw, gpointer data, GError **error);
+
 G_END_DECLS
