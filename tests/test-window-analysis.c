@@ -164,6 +164,30 @@ test_export_table (void)
                                &status, NULL));
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("the exported workbook: %s", err);
+
+  /* GeoJSON, for QGIS: a building per feature with its footprint and its row; GDAL reads it */
+  g_autofree char *geojson = g_build_filename (dir, "结果.geojson", NULL);
+  g_assert_true (cm_analysis_panel_export (PANEL, geojson, &error));
+  g_assert_no_error (error);
+  const char *check[] = { "/usr/bin/python3", "-c",
+                          "import json, sys\n"
+                          "d = json.load(open(sys.argv[1]))\n"
+                          "f = d['features']\n"
+                          "got = sorted(x['properties']['uuid'] for x in f if x['properties']['covered'] is True)\n"
+                          "want = sorted(l.strip() for l in open(sys.argv[2]) if l.strip())\n"
+                          "assert len(f) == int(sys.argv[3]) and got == want, (len(f), len(got), len(want))\n"
+                          "assert all(x['geometry']['type'] in ('Polygon', 'MultiPolygon') for x in f)\n",
+                          geojson, list, n, NULL };
+  g_assert_true (g_spawn_sync (NULL, (char **) check, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autofree char *quoted = g_shell_quote (geojson);
+  g_autofree char *cmd = g_strdup_printf ("ogrinfo -ro -so -al %s", quoted);
+  g_autofree char *info = NULL;
+  g_assert_true (g_spawn_command_line_sync (cmd, &info, NULL, &status, NULL));
+  g_autofree char *count = g_strdup_printf ("Feature Count: %s", n);
+  g_test_message ("%s", info);
+  g_assert_nonnull (strstr (info, count));
 }
 
 /* Runs the main loop until @dialog draws nothing (30 s at most). */

@@ -1055,6 +1055,8 @@ cm_analysis_panel_export (CmAnalysisPanel *self, const char *path, GError **erro
                            _("there is no result to export: run the analysis first"));
       return FALSE;
     }
+  if (g_str_has_suffix (path, ".geojson"))
+    return cm_analysis_result_write_geojson (self->result, path, error);
   g_autoptr (GPtrArray) sheets = cm_analysis_result_sheets (self->store, self->result);
   if (!g_str_has_suffix (path, ".csv"))
     return cm_sheets_write_xlsx (sheets, path, error);
@@ -1082,7 +1084,7 @@ export_clicked_cb (CmAnalysisPanel *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   /* TRANSLATORS: the file name Export Table… offers */
-  cm_export_dialog_show (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("results.xlsx"), FALSE,
+  cm_export_dialog_show (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _("results.xlsx"), TRUE,
                          G_OBJECT (self), export_write, export_report);
 }
 

@@ -49,8 +49,9 @@ const GArray *cm_analysis_panel_get_compounds (CmAnalysisPanel *self);
 /* "Keep as Baseline": the result shown is kept; every later result of the same kind is
  * compared with it (cm_analysis_compare) until it is forgotten or the map closes. */
 void cm_analysis_panel_keep_baseline (CmAnalysisPanel *self);
-/* Export Table… with @path chosen: the result shown as a workbook (.xlsx: cm-result-sheets.c)
- * or, for a .csv, its table of buildings (of teams) as CSV with a byte order mark. */
+/* Export Table… with @path chosen: the result shown as a workbook (.xlsx: cm-result-sheets.c);
+ * for a .csv, its table of buildings (of teams) as CSV with a byte order mark; for a .geojson,
+ * its buildings with their footprints (the teams' ground, gaps and overlaps), for QGIS. */
 gboolean cm_analysis_panel_export (CmAnalysisPanel *self, const char *path, GError **error);
 /* "Add a Station Here" on suggested site @site (0: the best): emits "add-station". */
 void cm_analysis_panel_add_station (CmAnalysisPanel *self, guint site);

@@ -23,46 +23,13 @@ append_team_names (GString *out, CmTeams *t, const CmTeamOverlap *o, gboolean js
     }
 }
 
-/* One feature of the teams' GeoJSON: "covered", "gap" or "overlap" with its area; an overlap
- * also names its teams. */
-static void
-append_feature (GString *out, guint *n, const char *kind, double area_m2, const CmGeom *geom,
-                CmTeams *t, const CmTeamOverlap *o)
-{
-  g_string_append_printf (out, "%s\n{\"type\": \"Feature\", \"properties\": {\"kind\": "
-                               "\"%s\", \"area_m2\": %.0f",
-                          (*n)++ ? "," : "", kind, area_m2);
-  if (o)
-    {
-      g_string_append_printf (out, ", \"teams\": %u, \"names\": [", o->teams->len);
-      append_team_names (out, t, o, TRUE);
-      g_string_append_c (out, ']');
-    }
-  g_string_append (out, "}, \"geometry\": ");
-  cm_geom_append_geojson (out, geom);
-  g_string_append_c (out, '}');
-}
-
 /* The gaps, overlaps and union as GeoJSON features, for QGIS or the map. */
 static gboolean
 write_teams_geojson (CmTeams *t, const char *path, GError **error)
 {
-  GString *out = g_string_new ("{\"type\": \"FeatureCollection\", \"features\": [");
-  guint n = 0;
-  if (t->covered)
-    append_feature (out, &n, "covered", t->covered_area_m2, t->covered, t, NULL);
-  if (t->gaps)
-    append_feature (out, &n, "gap", t->gaps_area_m2, t->gaps, t, NULL);
-  for (guint i = 0; i < t->overlaps->len; i++)
-    {
-      const CmTeamOverlap *o = g_ptr_array_index (t->overlaps, i);
-      if (o->geom)
-        append_feature (out, &n, "overlap", o->area_m2, o->geom, t, o);
-    }
-  g_string_append (out, "\n]}\n");
-  gboolean ok = g_file_set_contents (path, out->str, (gssize) out->len, error);
-  g_string_free (out, TRUE);
-  return ok;
+  g_autoptr (GString) out = g_string_new (NULL);
+  cm_teams_append_geojson (t, out);
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
 }
 
 static void

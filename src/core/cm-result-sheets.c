@@ -430,3 +430,37 @@ cm_analysis_result_sheets (CmStore *store, const CmAnalysisResult *result)
     return cm_life_report_sheets (result->life);
   return g_ptr_array_new_with_free_func ((GDestroyNotify) cm_sheet_free);
 }
+
+gboolean
+cm_analysis_result_write_geojson (const CmAnalysisResult *result, const char *path,
+                                  GError **error)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  if (result->teams)
+    cm_teams_append_geojson (result->teams, out);
+  else
+    {
+      /* the buildings' rows are in the order of the result's buildings, as are its shapes */
+      g_autoptr (CmSheet) sheet = result->life ? cm_life_report_buildings_sheet (result->life)
+                                               : cm_coverage_buildings_sheet (result->coverage);
+      g_string_append (out, "{\"type\": \"FeatureCollection\", \"features\": [");
+      guint n = 0;
+      for (guint i = 0; i < cm_sheet_get_n_rows (sheet); i++)
+        {
+          const CmGeom *shape = result->shapes && i < result->shapes->len
+                                    ? g_ptr_array_index (result->shapes, i)
+                                    : NULL;
+          if (shape == NULL)
+            continue; /* a building without a readable footprint: in the workbook only */
+          g_string_append (out, n++ ? ",\n" : "\n");
+          g_string_append (out, "{\"type\": \"Feature\", \"properties\": ");
+          cm_sheet_append_json_row (sheet, i, out);
+          g_string_append (out, ", \"geometry\": ");
+          cm_geom_append_geojson (out, shape);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "\n]}\n");
+    }
+  return g_file_set_contents (path, out->str, (gssize) out->len, error);
+}
+

@@ -34,4 +34,10 @@ GPtrArray *cm_teams_sheets (CmStore *store, CmTeams *teams);
 /* Whichever of those @result holds. */
 GPtrArray *cm_analysis_result_sheets (CmStore *store, const CmAnalysisResult *result);
 
+/* The result as GeoJSON at @path, for QGIS: coverage and the life circle, a feature per building
+ * with its footprint and the columns of its row in the buildings' sheet; the teams, their
+ * covered ground, gaps and overlaps (cm_teams_append_geojson). */
+gboolean cm_analysis_result_write_geojson (const CmAnalysisResult *result, const char *path,
+                                           GError **error);
+
 G_END_DECLS

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "cm-json-writer.h"
+
 typedef struct
 {
   char *text;   /* CM_CELL_TEXT */
@@ -148,6 +150,34 @@ csv_number (GString *out, CmCellKind kind, double v)
     case CM_CELL_TEXT:
       break;
     }
+}
+
+void
+cm_sheet_append_json_row (const CmSheet *self, guint row, GString *out)
+{
+  const Cell *cells = self->rows->pdata[row];
+  g_string_append_c (out, '{');
+  for (guint c = 0; c < self->columns->len; c++)
+    {
+      const CmColumn *column = &g_array_index (self->columns, CmColumn, c);
+      g_string_append (out, c ? ", " : "");
+      cm_json_append_string (out, column->key, strlen (column->key));
+      g_string_append (out, ": ");
+      if (column->kind == CM_CELL_TEXT)
+        {
+          if (cells[c].text)
+            cm_json_append_string (out, cells[c].text, strlen (cells[c].text));
+          else
+            g_string_append (out, "null");
+        }
+      else if (isnan (cells[c].value))
+        g_string_append (out, "null");
+      else if (column->kind == CM_CELL_BOOL)
+        g_string_append (out, cells[c].value != 0 ? "true" : "false");
+      else
+        csv_number (out, column->kind, cells[c].value);
+    }
+  g_string_append_c (out, '}');
 }
 
 void

@@ -44,6 +44,9 @@ guint cm_sheet_get_n_rows (const CmSheet *self);
 
 /* The sheet as CSV: the keys, then a line per row. */
 void cm_sheet_append_csv (const CmSheet *self, GString *out);
+/* Row @row as a JSON object of the columns' keys: numbers as numbers (rounded as in CSV),
+ * yes/no as true/false, empty cells as null. */
+void cm_sheet_append_json_row (const CmSheet *self, guint row, GString *out);
 /* The sheet as a CSV file at @path (written whole or not at all); @bom: begin with UTF-8's
  * byte order mark, for people who open it in Excel or WPS. */
 gboolean cm_sheet_write_csv (const CmSheet *self, const char *path, gboolean bom, GError **error);

@@ -16,6 +16,7 @@
 
 #include "cm-geodesic.h"
 #include "cm-geom-edit.h"
+#include "cm-json-writer.h"
 #include "cm-store-private.h"
 
 static void
@@ -457,4 +458,48 @@ cm_teams_outline_buildings (GPtrArray *shapes, double margin_m)
   if (geom && geom->type == CM_GEOM_POLYGON)
     geom->type = CM_GEOM_MULTIPOLYGON;
   return geom;
+}
+
+/* One feature of the teams' GeoJSON: "covered", "gap" or "overlap" with its area; an overlap
+ * also names its teams. */
+static void
+append_feature (GString *out, guint *n, const char *kind, double area_m2, const CmGeom *geom,
+                CmTeams *t, const CmTeamOverlap *o)
+{
+  g_string_append_printf (out, "%s\n{\"type\": \"Feature\", \"properties\": {\"kind\": "
+                               "\"%s\", \"area_m2\": %.0f",
+                          (*n)++ ? "," : "", kind, area_m2);
+  if (o)
+    {
+      g_string_append_printf (out, ", \"teams\": %u, \"names\": [", o->teams->len);
+      for (guint j = 0; j < o->teams->len; j++)
+        {
+          const CmTeam *team = &g_array_index (t->teams, CmTeam, g_array_index (o->teams, int, j));
+          const char *name = team->name ? team->name : team->uuid;
+          g_string_append (out, j ? ", " : "");
+          cm_json_append_string (out, name, strlen (name));
+        }
+      g_string_append_c (out, ']');
+    }
+  g_string_append (out, "}, \"geometry\": ");
+  cm_geom_append_geojson (out, geom);
+  g_string_append_c (out, '}');
+}
+
+void
+cm_teams_append_geojson (CmTeams *t, GString *out)
+{
+  g_string_append (out, "{\"type\": \"FeatureCollection\", \"features\": [");
+  guint n = 0;
+  if (t->covered)
+    append_feature (out, &n, "covered", t->covered_area_m2, t->covered, t, NULL);
+  if (t->gaps)
+    append_feature (out, &n, "gap", t->gaps_area_m2, t->gaps, t, NULL);
+  for (guint i = 0; i < t->overlaps->len; i++)
+    {
+      const CmTeamOverlap *o = g_ptr_array_index (t->overlaps, i);
+      if (o->geom)
+        append_feature (out, &n, "overlap", o->area_m2, o->geom, t, o);
+    }
+  g_string_append (out, "\n]}\n");
 }

@@ -67,4 +67,8 @@ void cm_teams_compute (CmTeams *teams);
  * or NULL for none. */
 CmGeom *cm_teams_outline_buildings (GPtrArray *shapes, double margin_m);
 
+/* The covered ground, the gaps and the overlaps as a GeoJSON FeatureCollection: each feature's
+ * "kind" ("covered", "gap", "overlap") and "area_m2", an overlap's "teams" count and "names". */
+void cm_teams_append_geojson (CmTeams *teams, GString *out);
+
 G_END_DECLS
