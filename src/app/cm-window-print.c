@@ -38,6 +38,7 @@ draw_page_cb (GtkPrintOperation *op, GtkPrintContext *context, int page, gpointe
   options.height_mm = gtk_print_context_get_height (context) * CM_POSTER_MM_PER_PT;
   options.has_bbox = TRUE;
   memcpy (options.bbox, job->bbox, sizeof job->bbox);
+  options.hidden = job->window->hidden; /* the layers the window shows, no others */
   cairo_t *cr = gtk_print_context_get_cairo_context (context);
   if (!cm_poster_draw (job->window->store, cr, &options, NULL, &job->error) && job->error == NULL)
     g_set_error_literal (&job->error, G_IO_ERROR, G_IO_ERROR_FAILED, _("nothing to print"));
