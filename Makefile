@@ -14,10 +14,15 @@ BUILD_PACKAGES = gcc libc6-dev pkg-config meson ninja-build gettext \
 # To test: the real clients the tests check our files with, and valgrind.
 TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3 python3-openpyxl poppler-utils xvfb xauth xdotool faketime \
 	desktop-file-utils appstream flatpak-builder
+# To fuzz (tests/fuzz/README.md): clang with libFuzzer and the sanitizers.
+FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES = geojson map tables mbtiles photo
 # To run the benchmarks (bench/README.md).
 BENCH_PACKAGES = gdal-bin hyperfine time bc qgis
 
-.PHONY: all run test bench mutants deps test-deps bench-deps build clean
+.PHONY: all run test bench mutants fuzz deps test-deps bench-deps fuzz-deps build clean
 
 all: build
 
@@ -29,6 +34,9 @@ test-deps: deps
 
 bench-deps: deps
 	@build-aux/install-deps.sh $(BENCH_PACKAGES)
+
+fuzz-deps: test-deps
+	@build-aux/install-deps.sh $(FUZZ_PACKAGES)
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD)
@@ -57,6 +65,14 @@ test: test-deps build
 # (tests/mutants.txt; about a minute each; not part of make test).
 mutants: test-deps build
 	tests/mutants.sh
+
+# Every libFuzzer harness of tests/fuzz for FUZZ_SECONDS each (make fuzz FUZZ_SECONDS=3600), in a
+# clang build of its own with ASan and UBSan; what it finds is listed (tests/fuzz/run-fuzz.sh).
+fuzz: fuzz-deps
+	@[ -f $(FUZZ_BUILD)/build.ninja ] || CC=clang-14 meson setup $(FUZZ_BUILD) -Dfuzzing=true \
+		-Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C $(FUZZ_BUILD) $(addprefix tests/fuzz/fuzz-,$(FUZZ_HARNESSES)) tests/fuzz/seed-map.sqlite
+	tests/fuzz/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: bench-deps build
 	meson test -C $(BUILD) --benchmark --verbose

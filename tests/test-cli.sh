@@ -811,20 +811,22 @@ ok "poster: A1 PDF with every font embedded, its title, legend, teams, scale and
 # lifecircle --json` count with the same options (--network all, a table of the planner's,
 # --circle); its heading and legend are on the page; drawn over the map, it changes the frame's
 # pixels (landscape: the same frame and scale with or without it); bad combinations refused
-expect 0 "$CMAP" coverage "$DEMO_MAP" --walk 500 --network all --json; cp "$dir/out" "$dir/cov-all.json"
-expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/pa.pdf" --paper A3 --analysis coverage --walk 500 --network all --json
+# (800 m: --network all reaches 493 buildings where the walkable paths reach 488; the share,
+# 78.8%, is off at one decimal if a building is miscounted)
+expect 0 "$CMAP" coverage "$DEMO_MAP" --walk 800 --network all --json; cp "$dir/out" "$dir/cov-all.json"
+expect 0 "$CMAP" poster "$DEMO_MAP" -o "$dir/pa.pdf" --paper A3 --analysis coverage --walk 800 --network all --json
 cp "$dir/out" "$dir/pa.json"
 python3 - "$dir/pa.json" "$dir/cov-all.json" <<'PY' || fail "poster --analysis coverage: $(cat "$dir/pa.json")"
 import json, sys
 p = json.load(open(sys.argv[1]))["analysis"]
 c = json.load(open(sys.argv[2]))["summary"]
-want = "%d of %d buildings are within 500 m walk of a source (%.1f%%)" % (
+want = "%d of %d buildings are within 800 m walk of a source (%.1f%%)" % (
     c["covered"], c["buildings"], 100.0 * c["covered"] / c["buildings"])
 assert p["kind"] == "coverage" and want in p["summary"], (want, p)
 assert p["legend_entries"] >= 4, p
 PY
 pdftotext -layout "$dir/pa.pdf" "$dir/pa.txt"
-for want in "Service coverage" "Within the walking distance" "No way there on foot" "within 500 m walk of a source"; do
+for want in "Service coverage" "Within the walking distance" "No way there on foot" "within 800 m walk of a source"; do
   grep -qF "$want" "$dir/pa.txt" || fail "the coverage poster lacks “$want”"
 done
 expect 0 "$CMAP" teams "$DEMO_MAP" --json; cp "$dir/out" "$dir/teams-sum.json"

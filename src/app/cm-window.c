@@ -372,8 +372,8 @@ tags_text (const char *tags)
   g_autoptr (JsonParser) parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, tags, -1, NULL))
     return NULL;
-  JsonNode *root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  JsonNode *root = json_parser_get_root (parser); /* NULL for empty text */
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
   GString *out = g_string_new (NULL);
   JsonObject *o = json_node_get_object (root);

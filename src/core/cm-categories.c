@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cm-core-resources.h"
+#include "cm-json-members.h"
 
 struct _CmCategories
 {
@@ -43,20 +44,6 @@ cm_categories_free (CmCategories *self)
   g_free (self);
 }
 
-static char **
-string_list (JsonObject *obj, const char *member)
-{
-  GPtrArray *out = g_ptr_array_new ();
-  if (json_object_has_member (obj, member))
-    {
-      JsonArray *arr = json_object_get_array_member (obj, member);
-      for (guint i = 0; arr && i < json_array_get_length (arr); i++)
-        g_ptr_array_add (out, g_strdup (json_array_get_string_element (arr, i)));
-    }
-  g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (out, FALSE);
-}
-
 CmCategories *
 cm_categories_new_from_data (const char *json, gssize len, GError **error)
 {
@@ -65,9 +52,8 @@ cm_categories_new_from_data (const char *json, gssize len, GError **error)
     return NULL;
 
   JsonNode *root = json_parser_get_root (parser);
-  JsonObject *obj = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonArray *list = obj && json_object_has_member (obj, "categories")
-                        ? json_object_get_array_member (obj, "categories") : NULL;
+  JsonObject *obj = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonArray *list = obj ? cm_json_member_array (obj, "categories") : NULL;
   if (list == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -82,16 +68,24 @@ cm_categories_new_from_data (const char *json, gssize len, GError **error)
 
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
-      JsonObject *o = json_array_get_object_element (list, i);
+      JsonObject *o = cm_json_element_object (list, i);
       CmCategory *c = g_new0 (CmCategory, 1);
-      c->key = g_strdup (json_object_get_string_member (o, "key"));
-      c->label_zh = g_strdup (json_object_get_string_member (o, "zh_CN"));
-      c->label_en = g_strdup (json_object_get_string_member (o, "en"));
-      c->icon = g_strdup (json_object_get_string_member (o, "icon"));
-      c->color = g_strdup (json_object_get_string_member (o, "color"));
-      c->geometry = string_list (o, "geometry");
-      c->osm = string_list (o, "osm");
-      c->serves = json_object_get_boolean_member_with_default (o, "serves", TRUE);
+      if (o)
+        {
+          c->key = cm_json_member_string (o, "key");
+          c->label_zh = cm_json_member_string (o, "zh_CN");
+          c->label_en = cm_json_member_string (o, "en");
+          c->icon = cm_json_member_string (o, "icon");
+          c->color = cm_json_member_string (o, "color");
+          c->geometry = cm_json_member_strings (o, "geometry");
+          c->osm = cm_json_member_strings (o, "osm");
+          JsonNode *serves = json_object_get_member (o, "serves");
+          c->serves = serves && JSON_NODE_HOLDS_VALUE (serves) &&
+                              json_node_get_value_type (serves) == G_TYPE_BOOLEAN
+                          ? json_node_get_boolean (serves)
+                          : TRUE;
+        }
+      /* not an object: no key, refused below */
       if (c->key == NULL || g_hash_table_contains (self->by_key, c->key))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

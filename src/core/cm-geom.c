@@ -686,6 +686,8 @@ wkb_read (WkbReader *r, int depth)
 CmGeom *
 cm_geom_from_wkb (const guint8 *wkb, gsize len)
 {
+  if (wkb == NULL || len == 0)
+    return NULL; /* a NULL geometry in a damaged map */
   WkbReader r = { wkb, wkb + len, TRUE };
   return wkb_read (&r, 0);
 }

@@ -552,8 +552,8 @@ parse_object (JsonParser *parser, const char *json)
 {
   if (!json_parser_load_from_data (parser, json, -1, NULL))
     return NULL;
-  JsonNode *root = json_parser_get_root (parser);
-  return JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonNode *root = json_parser_get_root (parser); /* NULL for empty text */
+  return root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
 }
 
 /* A record ({"uuid", "name", …}) read from @json: NULL when it has no valid uuid; its object
@@ -609,7 +609,7 @@ read_photos (Row *row, const char *json, char **reason)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+      json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
     return FALSE;
   JsonArray *a = json_node_get_array (json_parser_get_root (parser));
   g_autoptr (GPtrArray) photos = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_photo_free);

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "cm-categories.h"
+#include "cm-json-members.h"
 
 static void
 circle_clear (gpointer p)
@@ -45,26 +46,6 @@ cm_life_report_free (CmLifeReport *r)
   g_free (r);
 }
 
-static char *
-member_string (JsonObject *o, const char *name)
-{
-  JsonNode *n = json_object_get_member (o, name);
-  if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (n));
-  return NULL;
-}
-
-static double
-member_metres (JsonObject *o, const char *name)
-{
-  JsonNode *n = json_object_get_member (o, name);
-  if (n && JSON_NODE_HOLDS_VALUE (n)
-      && (json_node_get_value_type (n) == G_TYPE_INT64
-          || json_node_get_value_type (n) == G_TYPE_DOUBLE))
-    return json_node_get_double (n);
-  return NAN;
-}
-
 static gboolean
 table_error (GError **error, const char *where, const char *message)
 {
@@ -75,7 +56,8 @@ table_error (GError **error, const char *where, const char *message)
 static gboolean
 parse_table (CmLifeReport *r, JsonNode *root, const char *name, GError **error)
 {
-  JsonObject *top = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  /* an empty file parses to no root at all */
+  JsonObject *top = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonNode *circles = top ? json_object_get_member (top, "circles") : NULL;
   JsonNode *facilities = top ? json_object_get_member (top, "facilities") : NULL;
   if (circles == NULL || !JSON_NODE_HOLDS_ARRAY (circles) || facilities == NULL
@@ -92,12 +74,12 @@ parse_table (CmLifeReport *r, JsonNode *root, const char *name, GError **error)
         return table_error (error, where, _("each circle is an object"));
       JsonObject *o = json_node_get_object (n);
       CmLifeCircle c = { 0 };
-      c.key = member_string (o, "key");
-      c.walk_m = member_metres (o, "walk_m");
-      c.name_zh = member_string (o, "zh_CN");
-      c.name_en = member_string (o, "en");
-      c.clause = member_string (o, "clause");
-      c.certainty = member_string (o, "certainty");
+      c.key = cm_json_member_string (o, "key");
+      c.walk_m = cm_json_member_number (o, "walk_m");
+      c.name_zh = cm_json_member_string (o, "zh_CN");
+      c.name_en = cm_json_member_string (o, "en");
+      c.clause = cm_json_member_string (o, "clause");
+      c.certainty = cm_json_member_string (o, "certainty");
       g_array_append_val (r->circles, c);
       if (c.key == NULL)
         return table_error (error, where, _("it has no \"key\""));
@@ -113,31 +95,20 @@ parse_table (CmLifeReport *r, JsonNode *root, const char *name, GError **error)
         return table_error (error, where, _("each facility is an object"));
       JsonObject *o = json_node_get_object (n);
       CmLifeFacility f = { 0 };
-      f.key = member_string (o, "key");
-      f.name_zh = member_string (o, "zh_CN");
-      f.name_en = member_string (o, "en");
-      f.clause = member_string (o, "clause");
-      f.certainty = member_string (o, "certainty");
-      g_autofree char *circle = member_string (o, "circle");
+      f.key = cm_json_member_string (o, "key");
+      f.name_zh = cm_json_member_string (o, "zh_CN");
+      f.name_en = cm_json_member_string (o, "en");
+      f.clause = cm_json_member_string (o, "clause");
+      f.certainty = cm_json_member_string (o, "certainty");
+      g_autofree char *circle = cm_json_member_string (o, "circle");
       f.circle = G_MAXUINT;
       for (guint k = 0; circle && k < r->circles->len; k++)
         if (g_strcmp0 (g_array_index (r->circles, CmLifeCircle, k).key, circle) == 0)
           f.circle = k;
-      f.max_m = member_metres (o, "max_m");
+      f.max_m = cm_json_member_number (o, "max_m");
       if (isnan (f.max_m) && f.circle != G_MAXUINT) /* no distance of its own: the circle's */
         f.max_m = g_array_index (r->circles, CmLifeCircle, f.circle).walk_m;
-      JsonNode *from = json_object_get_member (o, "from");
-      GPtrArray *selectors = g_ptr_array_new ();
-      for (guint k = 0; from && JSON_NODE_HOLDS_ARRAY (from)
-                        && k < json_array_get_length (json_node_get_array (from));
-           k++)
-        {
-          const char *s = json_array_get_string_element (json_node_get_array (from), k);
-          if (s)
-            g_ptr_array_add (selectors, g_strdup (s));
-        }
-      g_ptr_array_add (selectors, NULL);
-      f.from = (GStrv) g_ptr_array_free (selectors, FALSE);
+      f.from = cm_json_member_strings (o, "from");
       g_array_append_val (r->facilities, f);
       if (f.key == NULL)
         return table_error (error, where, _("it has no \"key\""));
