@@ -167,6 +167,8 @@ error_code_for (int rc)
       return CM_STORE_ERROR_CORRUPT;
     case SQLITE_CONSTRAINT:
       return CM_STORE_ERROR_INVALID;
+    case SQLITE_FULL:
+      return CM_STORE_ERROR_DISK_FULL;
     default:
       return CM_STORE_ERROR_FAILED;
     }
@@ -183,6 +185,12 @@ _cm_store_set_sqlite_error (CmStore *self, GError **error, const char *doing)
                  _("could not %s in “%s”: the file or its folder cannot be written (%s). "
                  "Copy the map to a folder you can write to, or check its permissions"),
                  doing, name, sqlite3_errmsg (self->db));
+  else if (code == CM_STORE_ERROR_DISK_FULL)
+    g_set_error (error, CM_STORE_ERROR, code,
+                 _("could not %s in “%s”: the disk is full. Nothing of this change was saved; "
+                   "everything saved before is safe. Free some space on the disk (or copy the "
+                   "map to another one) and try again"),
+                 doing, name);
   else
     g_set_error (error, CM_STORE_ERROR, code, _("could not %s in “%s”: %s"), doing, name,
                  sqlite3_errmsg (self->db));

@@ -639,40 +639,76 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
   return ok;
 }
 
+/* Where cairo's bytes go: our own stream, so that a write that fails (a full disk, a stick
+ * pulled out) is known with its reason; cairo's own file output drops such errors. */
+typedef struct
+{
+  GOutputStream *out;
+  GError *error; /* the first failure */
+} Sink;
+
+static cairo_status_t
+sink_write (void *closure, const unsigned char *data, unsigned int length)
+{
+  Sink *sink = closure;
+  if (sink->error == NULL)
+    g_output_stream_write_all (sink->out, data, length, NULL, NULL, &sink->error);
+  return sink->error ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
 gboolean
 cm_render_page_to_file (const char *path, double width, double height, double png_scale,
                         CmRenderPageFunc draw, gpointer data, GError **error)
 {
   gboolean pdf = g_str_has_suffix (path, ".pdf");
   g_autofree char *tmp = g_strdup_printf ("%s.partial", path);
-  cairo_surface_t *surface =
-      pdf ? cairo_pdf_surface_create (tmp, width, height)
-          : cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (width * png_scale + 0.5),
-                                        (int) (height * png_scale + 0.5));
-  cairo_t *cr = cairo_create (surface);
-  if (!pdf)
-    cairo_scale (cr, png_scale, png_scale);
-  gboolean ok = cairo_status (cr) == CAIRO_STATUS_SUCCESS && draw (cr, data, error);
-  cairo_destroy (cr);
-  cairo_status_t status = CAIRO_STATUS_SUCCESS;
-  if (ok && !pdf)
-    status = cairo_surface_write_to_png (surface, tmp);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  int saved = 0;
-  if (ok && status == CAIRO_STATUS_SUCCESS && g_rename (tmp, path) != 0)
-    saved = errno;
-  if (ok && status == CAIRO_STATUS_SUCCESS && saved == 0)
+  g_autoptr (GFile) file = g_file_new_for_path (tmp);
+  Sink sink = { NULL, NULL };
+  sink.out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                              &sink.error));
+  gboolean ok = FALSE;
+  if (sink.out)
+    {
+      cairo_surface_t *surface =
+          pdf ? cairo_pdf_surface_create_for_stream (sink_write, &sink, width, height)
+              : cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (width * png_scale + 0.5),
+                                            (int) (height * png_scale + 0.5));
+      cairo_t *cr = cairo_create (surface);
+      if (!pdf)
+        cairo_scale (cr, png_scale, png_scale);
+      ok = cairo_status (cr) == CAIRO_STATUS_SUCCESS && draw (cr, data, error);
+      cairo_destroy (cr);
+      if (ok && !pdf)
+        cairo_surface_write_to_png_stream (surface, sink_write, &sink);
+      cairo_surface_finish (surface);
+      if (ok && sink.error == NULL && cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+        g_set_error_literal (&sink.error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             cairo_status_to_string (cairo_surface_status (surface)));
+      cairo_surface_destroy (surface);
+      /* the last bytes reach the disk on closing: a full disk may say so only now */
+      if (sink.error == NULL)
+        g_output_stream_close (sink.out, NULL, &sink.error);
+      g_object_unref (sink.out);
+    }
+  if (ok && sink.error == NULL && g_rename (tmp, path) != 0)
+    g_set_error (&sink.error, G_IO_ERROR, g_io_error_from_errno (errno), "%s", g_strerror (errno));
+  if (ok && sink.error == NULL)
     return TRUE;
   g_unlink (tmp);
-  if (ok)
+  if (ok || (sink.error && error && *error == NULL))
     {
       g_autofree char *name = g_filename_display_name (path);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not write %s: %s"), name,
-                   saved ? g_strerror (saved) : cairo_status_to_string (status));
+      if (g_error_matches (sink.error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                     _("could not write %s: the disk is full. Free some space on it, or write the "
+                       "file to another disk"),
+                     name);
+      else
+        g_set_error (error, G_IO_ERROR, sink.error ? sink.error->code : G_IO_ERROR_FAILED,
+                     _("could not write %s: %s"), name,
+                     sink.error ? sink.error->message : "?");
     }
+  g_clear_error (&sink.error);
   return FALSE;
 }
 
