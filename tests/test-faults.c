@@ -10,6 +10,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cm-core.h"
@@ -219,6 +221,106 @@ test_disk_full (void)
   assert_map_intact (path);
 }
 
+/* `cmap import` of @file into @map started as a whole process: its pid, and its stderr to read. */
+static void
+cmap_import (const char *map, const char *file, GPid *pid, int *err_fd)
+{
+  const char *argv[] = { g_getenv ("CMAP"), "import", map, file, NULL };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD |
+                                           G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, pid, NULL,
+                                           NULL, err_fd, &error));
+}
+
+/* Waits for @pid; its exit status, its stderr (read from @fd) into @err. */
+static int
+wait_import (GPid pid, int fd, char **err)
+{
+  GString *text = g_string_new (NULL);
+  char buf[4096];
+  ssize_t n;
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    g_string_append_len (text, buf, n);
+  close (fd);
+  int status;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  *err = g_string_free (text, FALSE);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static gint64
+count_live (const char *map, const char *table)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open_to_read (map, &error);
+  g_assert_no_error (error);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE deleted = 0", table);
+  return cm_test_query_int (store, sql);
+}
+
+/* Two writers. Two `cmap import`s into one map at once: both finish, and the map holds every
+ * feature of both (as many as each alone). A writer that keeps the map longer than the wait
+ * (5 s): the import fails saying the map is busy, writes nothing, and succeeds once the other
+ * has finished. */
+static void
+test_two_writers (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *map = g_build_filename (dir, "together.sqlite", NULL);
+  g_autofree char *pois_only = g_build_filename (dir, "pois.sqlite", NULL);
+  g_autofree char *roads_only = g_build_filename (dir, "roads.sqlite", NULL);
+  const char *shared = g_getenv ("CM_SHARED_DATA");
+  g_autofree char *pois = g_build_filename (shared, "porto-centro", "pois.geojson", NULL);
+  g_autofree char *roads = g_build_filename (shared, "porto-centro", "roads.geojson", NULL);
+  for (const char *const *m = (const char *const[]) { map, pois_only, roads_only, NULL }; *m; m++)
+    {
+      g_autoptr (CmStore) s = cm_store_create (*m, "two", &error);
+      g_assert_no_error (error);
+    }
+  GPid a, b;
+  int a_err, b_err;
+  g_autofree char *a_text = NULL, *b_text = NULL;
+  cmap_import (map, pois, &a, &a_err);
+  cmap_import (map, roads, &b, &b_err);
+  int a_status = wait_import (a, a_err, &a_text), b_status = wait_import (b, b_err, &b_text);
+  g_test_message ("together: %d %s / %d %s", a_status, a_text, b_status, b_text);
+  g_assert_cmpint (a_status, ==, 0);
+  g_assert_cmpint (b_status, ==, 0);
+  cmap_import (pois_only, pois, &a, &a_err);
+  g_assert_cmpint (wait_import (a, a_err, &a_text), ==, 0);
+  cmap_import (roads_only, roads, &b, &b_err);
+  g_assert_cmpint (wait_import (b, b_err, &b_text), ==, 0);
+  gint64 n_pois = count_live (pois_only, "resources"), n_roads = count_live (roads_only, "paths");
+  g_test_message ("alone: %" G_GINT64_FORMAT " resources, %" G_GINT64_FORMAT " paths", n_pois, n_roads);
+  g_assert_cmpint (n_pois, >, 1000);
+  g_assert_cmpint (n_roads, >, 1000);
+  g_assert_cmpint (count_live (map, "resources"), ==, n_pois);
+  g_assert_cmpint (count_live (map, "paths"), ==, n_roads);
+
+  /* a writer that holds the map longer than the 5 s an import waits */
+  g_autofree char *held = g_build_filename (dir, "held.sqlite", NULL);
+  {
+    g_autoptr (CmStore) s = cm_store_create (held, "held", &error);
+    g_assert_no_error (error);
+  }
+  sqlite3 *other;
+  g_assert_cmpint (sqlite3_open (held, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  cmap_import (held, pois, &a, &a_err);
+  int status = wait_import (a, a_err, &a_text);
+  g_test_message ("while held: %d %s", status, a_text);
+  g_assert_cmpint (status, ==, 1);
+  if (strstr (a_text, "the map is busy") == NULL)
+    g_error ("the refusal does not say the map is busy: %s", a_text);
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  g_assert_cmpint (count_live (held, "resources"), ==, 0);
+  cmap_import (held, pois, &a, &a_err);
+  g_assert_cmpint (wait_import (a, a_err, &a_text), ==, 0);
+  g_assert_cmpint (count_live (held, "resources"), ==, n_pois);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -226,6 +328,7 @@ main (int argc, char **argv)
   cm_i18n_init ();
   disk = mount_small_disk (&disk_reason);
   g_test_add_func ("/faults/disk-full", test_disk_full);
+  g_test_add_func ("/faults/two-writers", test_two_writers);
   int rc = g_test_run ();
   if (disk)
     {

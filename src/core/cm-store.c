@@ -169,6 +169,9 @@ error_code_for (int rc)
       return CM_STORE_ERROR_INVALID;
     case SQLITE_FULL:
       return CM_STORE_ERROR_DISK_FULL;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return CM_STORE_ERROR_BUSY;
     default:
       return CM_STORE_ERROR_FAILED;
     }
@@ -185,6 +188,12 @@ _cm_store_set_sqlite_error (CmStore *self, GError **error, const char *doing)
                  _("could not %s in “%s”: the file or its folder cannot be written (%s). "
                  "Copy the map to a folder you can write to, or check its permissions"),
                  doing, name, sqlite3_errmsg (self->db));
+  else if (code == CM_STORE_ERROR_BUSY)
+    g_set_error (error, CM_STORE_ERROR, code,
+                 _("could not %s in “%s”: the map is busy — another window or cmap command is "
+                   "writing to it. Nothing of this change was saved; try again when the other has "
+                   "finished"),
+                 doing, name);
   else if (code == CM_STORE_ERROR_DISK_FULL)
     g_set_error (error, CM_STORE_ERROR, code,
                  _("could not %s in “%s”: the disk is full. Nothing of this change was saved; "
