@@ -321,6 +321,86 @@ test_two_writers (void)
   g_assert_cmpint (count_live (held, "resources"), ==, n_pois);
 }
 
+/* The stick pulled out while the map is open: its folder gone (moved away, as when unmounted),
+ * then its file deleted, then (as root, on the small disk) its disk turned read-only. Each
+ * write after fails with a message that says so, nothing is written where the map was, and the
+ * map, back in its place, opens, passes its check and holds every feature saved before. */
+static void
+test_stick_pulled_out (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = cm_test_tmpdir ();
+  g_autofree char *stick = g_build_filename (base, "stick", NULL);
+  g_autofree char *away = g_build_filename (base, "stick-away", NULL);
+  g_mkdir (stick, 0755);
+  g_autofree char *path = g_build_filename (stick, "map.sqlite", NULL);
+  g_autoptr (CmStore) store = cm_store_create (path, "U 盘", &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < SAVED; i++)
+    {
+      g_autoptr (CmFeature) f = building (116.31 + 0.0005 * (i % 8), 40.0 + 0.0005 * (i / 8), 16);
+      g_assert_true (cm_store_add_feature (store, f, &error));
+    }
+
+  /* the folder gone */
+  g_assert_cmpint (g_rename (stick, away), ==, 0);
+  g_autoptr (CmFeature) late = building (116.33, 40.01, 16);
+  g_assert_false (cm_store_add_feature (store, late, &error));
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_GONE);
+  g_test_message ("folder gone: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "no longer where it was opened"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (stick, G_FILE_TEST_EXISTS)); /* nothing written where it was */
+  g_assert_cmpint (g_rename (away, stick), ==, 0);
+  g_clear_object (&store);
+  assert_map_intact (path);
+
+  /* the file deleted while open (a copy kept aside, as the stick still has it) */
+  store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  g_autofree char *kept = g_build_filename (base, "kept.sqlite", NULL);
+  {
+    g_autoptr (GFile) from = g_file_new_for_path (path), to = g_file_new_for_path (kept);
+    g_assert_true (g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error));
+  }
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_false (cm_store_add_feature (store, late, &error));
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_GONE);
+  g_clear_error (&error);
+  g_clear_object (&store);
+  assert_map_intact (kept);
+
+  /* the disk turned read-only under the open map */
+  if (disk == NULL)
+    {
+      g_test_message ("the read-only disk part skipped: %s", disk_reason);
+      return;
+    }
+  empty_disk (disk);
+  g_autofree char *ro = g_build_filename (disk, "ro.sqlite", NULL);
+  {
+    g_autoptr (GFile) from = g_file_new_for_path (kept), to = g_file_new_for_path (ro);
+    g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  }
+  /* (Linux refuses to turn a disk read-only while a file on it is open for writing, so the
+   * stick's write-protect switch is set before the map is opened) */
+  g_autofree char *remount = g_strdup_printf ("mount -o remount,ro %s", disk);
+  g_assert_true (run (remount));
+  store = cm_store_open (ro, &error);
+  if (store)
+    {
+      g_assert_false (cm_store_add_feature (store, late, &error));
+      g_clear_object (&store);
+    }
+  g_test_message ("read-only: %s", error->message);
+  g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "to a folder you can write")); /* what to do */
+  g_clear_error (&error);
+  g_autofree char *rw = g_strdup_printf ("mount -o remount,rw %s", disk);
+  g_assert_true (run (rw));
+  assert_map_intact (ro);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,6 +409,7 @@ main (int argc, char **argv)
   disk = mount_small_disk (&disk_reason);
   g_test_add_func ("/faults/disk-full", test_disk_full);
   g_test_add_func ("/faults/two-writers", test_two_writers);
+  g_test_add_func ("/faults/stick-pulled-out", test_stick_pulled_out);
   int rc = g_test_run ();
   if (disk)
     {

@@ -1339,7 +1339,7 @@ cm_import_file (CmStore *store, const char *path, CmLayer layer, const char *tab
     }
 
   import_init (&imp, store, layer, report, cancellable);
-  gboolean ok = _cm_store_exec (store, "BEGIN IMMEDIATE", error);
+  gboolean ok = _cm_store_begin_write (store, error);
   if (ok)
     {
       if (sqlite)

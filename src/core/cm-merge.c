@@ -858,7 +858,7 @@ cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **er
   m.report->tables = g_array_new (FALSE, TRUE, sizeof (CmMergeCounts));
   m.report->rows = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *one = _cm_store_prepare (target, "SELECT 1", error);
-  gboolean ok = one != NULL && _cm_store_exec (target, "BEGIN IMMEDIATE", error);
+  gboolean ok = one != NULL && _cm_store_begin_write (target, error);
   if (ok)
     {
       sqlite3_step (one);
@@ -1094,7 +1094,7 @@ cm_merge_resolve (CmStore *store, const char *uuid, CmResolve keep, char **new_u
                      _("the feature %s has no conflict to resolve (see “cmap conflicts”)"), uuid);
       return FALSE;
     }
-  if (!_cm_store_exec (store, "BEGIN IMMEDIATE", error))
+  if (!_cm_store_begin_write (store, error))
     {
       cm_conflict_free (c);
       return FALSE;

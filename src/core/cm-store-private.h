@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 
 sqlite3 *_cm_store_get_db (CmStore *self);
 gboolean _cm_store_exec (CmStore *self, const char *sql, GError **error);
+/* BEGIN IMMEDIATE of a write: refused, saying why, when the map is read-only or its file is no
+ * longer where it was opened (a USB stick taken out). */
+gboolean _cm_store_begin_write (CmStore *self, GError **error);
 sqlite3_stmt *_cm_store_prepare (CmStore *self, const char *sql, GError **error);
 void _cm_store_set_sqlite_error (CmStore *self, GError **error, const char *doing);
 /* A UTC timestamp as stored in created_at / updated_at: 2026-11-23T18:50:09.123Z */

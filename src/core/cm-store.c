@@ -38,6 +38,8 @@ struct _CmStore
   void *spatialite_cache;
   int schema_version;
   gboolean read_only;
+  dev_t device;      /* the map file when it was opened: a write first checks it is still there */
+  ino_t inode;
   GHashTable *statements; /* SQL → sqlite3_stmt*, for the queries each drawn tile repeats */
   char *counted_path;     /* the key this connection is counted under (see count_connection) */
   CmStoreCommitFunc commit_func;
@@ -262,7 +264,26 @@ begin (CmStore *self, GError **error)
                    name);
       return FALSE;
     }
+  /* the stick pulled out, the file moved or deleted: SQLite would go on writing to a file no
+   * one will see again (or fail on each page); say so before anything is written */
+  GStatBuf st;
+  if (g_stat (self->path, &st) != 0 || st.st_dev != self->device || st.st_ino != self->inode)
+    {
+      g_autofree char *name = display_name (self->path);
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_GONE,
+                   _("“%s” is no longer where it was opened (the USB stick was taken out, or the "
+                     "file was moved or deleted): nothing of this change was saved. Put it back "
+                     "and open the map again; everything saved before is in it"),
+                   name);
+      return FALSE;
+    }
   return _cm_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+_cm_store_begin_write (CmStore *self, GError **error)
+{
+  return begin (self, error);
 }
 
 gint64
@@ -323,6 +344,9 @@ connect (CmStore *self, int flags, GError **error)
                    self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return FALSE;
     }
+  GStatBuf st;
+  if (g_stat (self->path, &st) == 0)
+    self->device = st.st_dev, self->inode = st.st_ino;
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);

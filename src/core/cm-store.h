@@ -32,6 +32,7 @@ typedef enum
   CM_STORE_ERROR_INVALID,       /* a feature that cannot be stored as given */
   CM_STORE_ERROR_DISK_FULL,     /* no room left on the disk (or the stick) for the write */
   CM_STORE_ERROR_BUSY,          /* another window or command kept writing to the map too long */
+  CM_STORE_ERROR_GONE,          /* the file is no longer where it was opened (a stick pulled out) */
   CM_STORE_ERROR_FAILED,        /* anything else SQLite reports */
 } CmStoreError;
 

@@ -279,7 +279,7 @@ cm_versions_stamp_outside_now (CmStore *store, GError **error)
   gint64 pending = cm_versions_count_pending (store, error);
   if (pending <= 0)
     return pending == 0; /* nothing to do: no transaction */
-  if (!_cm_store_exec (store, "BEGIN IMMEDIATE", error))
+  if (!_cm_store_begin_write (store, error))
     return FALSE;
   if (_cm_versions_stamp_outside (store, error) && _cm_store_exec (store, "COMMIT", error))
     return TRUE;
