@@ -22,7 +22,7 @@ FUZZ_HARNESSES = geojson map tables mbtiles photo
 # To run the benchmarks (bench/README.md).
 BENCH_PACKAGES = gdal-bin hyperfine time bc qgis
 
-.PHONY: all run test bench mutants fuzz deps test-deps bench-deps fuzz-deps build clean
+.PHONY: all run test test-asan bench mutants fuzz deps test-deps bench-deps fuzz-deps build clean
 
 all: build
 
@@ -60,6 +60,19 @@ run: build
 
 test: test-deps build
 	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+
+# Every test under AddressSanitizer and UndefinedBehaviorSanitizer, in a build of its own
+# (build-asan); the valgrind runs are left out (valgrind and ASan do not mix). Leaks of libraries
+# we do not own are suppressed in tests/lsan.supp, each with why.
+ASAN_BUILD ?= build-asan
+test-asan: test-deps
+	@[ -f $(ASAN_BUILD)/build.ninja ] || meson setup $(ASAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false
+	meson compile -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 --no-suite memcheck \
+		--timeout-multiplier 3
 
 # One-line bugs put into a scratch copy, one at a time: every one must make a test fail
 # (tests/mutants.txt; about a minute each; not part of make test).

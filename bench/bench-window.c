@@ -296,6 +296,59 @@ bench_table (CmWindow *window, const char *path, const char *bench_dir)
   gtk_window_destroy (GTK_WINDOW (table));
 }
 
+/* This process's resident memory now, in MB. */
+static double
+rss_mb (void)
+{
+  long pages = 0, resident = 0;
+  FILE *f = fopen ("/proc/self/statm", "r");
+  if (f)
+    {
+      if (fscanf (f, "%ld %ld", &pages, &resident) != 2)
+        resident = 0;
+      fclose (f);
+    }
+  return resident * (double) sysconf (_SC_PAGESIZE) / (1 << 20);
+}
+
+/* A long session (issue #16): CM_BENCH_SESSION edits (10,000 by default) through the window, as
+ * a person makes them, each a point saved through the form (a new feature, an undoable step)
+ * and every second one undone at once: the window's resident memory at 0, 1,000 and the end,
+ * and each thousand's mean time of a save, to see that neither grows. */
+static void
+bench_session (CmWindow *window, ShumateSimpleMap *map)
+{
+  const char *n_text = g_getenv ("CM_BENCH_SESSION");
+  int n = n_text ? atoi (n_text) : 10000;
+  int mw = gtk_widget_get_width (GTK_WIDGET (map)), mh = gtk_widget_get_height (GTK_WIDGET (map));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "point");
+  g_print ("long session: %d edits (a point saved through the form, every second one undone)\n", n);
+  g_print ("  RSS at 0 edits: %.0f MB\n", rss_mb ());
+  double block = 0;
+  for (int i = 1; i <= n; i++)
+    {
+      cm_window_click_map (window, mw / 2.0 - 300 + (i * 37) % 600, mh / 2.0 - 200 + (i * 53) % 400);
+      CmFeatureForm *form = cm_window_get_form (window);
+      if (form == NULL)
+        g_error ("edit %d: no form", i);
+      cm_feature_form_set_name (form, "session");
+      cm_feature_form_select_category (form, "other");
+      gint64 s0 = g_get_monotonic_time ();
+      cm_feature_form_finish (form, TRUE);
+      block += (g_get_monotonic_time () - s0) / 1000.0;
+      if (i % 2 == 0)
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      if (i % 1000 == 0)
+        {
+          g_print ("  after %5d edits: RSS %.0f MB; a save of the last thousand %.2f ms mean\n", i,
+                   rss_mb (), block / 1000);
+          block = 0;
+        }
+    }
+}
+
 static int
 finish (CmWindow *window, const char *copy, const char *dir)
 {
@@ -358,6 +411,11 @@ main (int argc, char **argv)
   if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "table") == 0) /* the table's figures alone */
     {
       bench_table (window, copy, argc > 2 ? argv[2] : ".");
+      return finish (window, copy, dir);
+    }
+  if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "session") == 0) /* the long session alone */
+    {
+      bench_session (window, find_map (GTK_WIDGET (window)));
       return finish (window, copy, dir);
     }
 

@@ -41,6 +41,29 @@ cm_category_swatch (const char *color, gboolean large)
   return label;
 }
 
+/* Each category's icon, looked up once and kept for the life of the process. GTK 4.8's icon
+ * theme preloads an icon in a thread; when the image asking for it is gone before that thread
+ * ends, the icon may be finalized there while the main thread finds it in the theme's cache
+ * again (g_object_ref: '!object_already_finalized', then a crash): the long-session benchmark
+ * met it within 2,000 edits, each form showing some 40 category icons anew. An icon we hold is
+ * never finalized. Loaded at 24 px for two pixels a point: sharp at every size we show. */
+static GdkPaintable *
+category_paintable (GtkWidget *for_display, const char *icon)
+{
+  static GHashTable *kept; /* icon name → GtkIconPaintable */
+  if (kept == NULL)
+    kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  GdkPaintable *paintable = g_hash_table_lookup (kept, icon);
+  if (paintable == NULL)
+    {
+      GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (for_display));
+      paintable = GDK_PAINTABLE (gtk_icon_theme_lookup_icon (theme, icon, NULL, 24, 2,
+                                                             GTK_TEXT_DIR_NONE, 0));
+      g_hash_table_insert (kept, g_strdup (icon), paintable);
+    }
+  return paintable;
+}
+
 GtkWidget *
 cm_category_icon (GtkWidget *for_display, const CmCategory *category)
 {
@@ -48,7 +71,10 @@ cm_category_icon (GtkWidget *for_display, const CmCategory *category)
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (for_display));
   if (category->icon == NULL || !gtk_icon_theme_has_icon (theme, category->icon))
     return NULL;
-  return gtk_image_new_from_icon_name (category->icon);
+  /* symbolic: drawn in the text's colour, as an icon by name would be */
+  GtkWidget *image = gtk_image_new_from_paintable (category_paintable (for_display, category->icon));
+  gtk_image_set_pixel_size (GTK_IMAGE (image), 16);
+  return image;
 }
 
 typedef struct
