@@ -321,6 +321,9 @@ bench_session (CmWindow *window, ShumateSimpleMap *map)
   const char *n_text = g_getenv ("CM_BENCH_SESSION");
   int n = n_text ? atoi (n_text) : 10000;
   int mw = gtk_widget_get_width (GTK_WIDGET (map)), mh = gtk_widget_get_height (GTK_WIDGET (map));
+  /* at street level, as a person draws: each save redraws the tiles it touches */
+  shumate_viewport_set_zoom_level (shumate_simple_map_get_viewport (map), 17);
+  wait_for_tiles (window);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.tool", "s", "point");
   g_print ("long session: %d edits (a point saved through the form, every second one undone)\n", n);
   g_print ("  RSS at 0 edits: %.0f MB\n", rss_mb ());
