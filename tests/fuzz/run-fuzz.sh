@@ -39,7 +39,7 @@ for h in "${harnesses[@]}"; do
       -print_final_stats=1 -artifact_prefix="$work/artifacts/" "${dict[@]}" \
       "$work/corpus" "${existing[@]}" >"$work/log" 2>&1
   rc=$?
-  done_line=$(grep -E "^#[0-9]+ +DONE" "$work/log" | tail -1)
+  done_line=$(grep -E "^#[0-9]+[[:space:]]+DONE" "$work/log" | tail -1)
   execs=$(grep -E "stat::number_of_executed_units" "$work/log" | awk '{print $2}')
   echo "   executions: ${execs:-?}; ${done_line:-no DONE line (see $work/log)}"
   found=$(ls "$work/artifacts" 2>/dev/null)
