@@ -717,9 +717,7 @@ start (CmAnalysisPanel *self, const CmAnalysisRequest *request)
     return;
   Job *job = g_new0 (Job, 1);
   job->path = g_strdup (cm_store_get_path (self->store));
-  job->request = *request;
-  job->request.selector = g_strdup (request->selector);
-  job->request.life_table = g_strdup (request->life_table);
+  cm_analysis_request_copy (&job->request, request);
   self->cancellable = g_cancellable_new ();
   self->stale = FALSE;
   GTask *task = g_task_new (self, self->cancellable, job_done_cb, NULL);

@@ -153,9 +153,7 @@ job_new (CmPosterDialog *self, const char *output)
   job->want_analysis = self->has_request && gtk_drop_down_get_selected (self->analysis) == 1;
   if (job->want_analysis)
     {
-      job->request = self->request;
-      job->request.selector = g_strdup (self->request.selector);
-      job->request.life_table = g_strdup (self->request.life_table);
+      cm_analysis_request_copy (&job->request, &self->request);
       job->given = self->result;
       o->circle = self->circle;
     }
@@ -618,9 +616,7 @@ cm_poster_dialog_new (GtkWindow *parent, const char *path, const char *name,
   if (analysis)
     {
       self->has_request = TRUE;
-      self->request = *analysis;
-      self->request.selector = g_strdup (analysis->selector);
-      self->request.life_table = g_strdup (analysis->life_table);
+      cm_analysis_request_copy (&self->request, analysis);
       self->circle = circle;
     }
   build (self, hidden, is_wide (boundary));

@@ -18,6 +18,14 @@ cm_analysis_request_clear (CmAnalysisRequest *request)
   g_clear_pointer (&request->life_table, g_free);
 }
 
+void
+cm_analysis_request_copy (CmAnalysisRequest *to, const CmAnalysisRequest *from)
+{
+  *to = *from;
+  to->selector = g_strdup (from->selector);
+  to->life_table = g_strdup (from->life_table);
+}
+
 /* The walking network a request asks for. */
 static CmNetworkMode
 network_mode (const CmAnalysisRequest *q)
@@ -380,9 +388,7 @@ cm_analysis_run (const char *path, const CmAnalysisRequest *request,
 {
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (CmAnalysisResult) r = g_new0 (CmAnalysisResult, 1);
-  r->request = *request;
-  r->request.selector = g_strdup (request->selector);
-  r->request.life_table = g_strdup (request->life_table);
+  cm_analysis_request_copy (&r->request, request);
   set_progress (progress_permille, 0);
   g_autoptr (CmStore) store = cm_store_open (path, error);
   if (store == NULL)

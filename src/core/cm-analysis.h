@@ -71,6 +71,8 @@ typedef struct
 const CmAnalysisKindInfo *cm_analysis_kind_info (CmAnalysisKind kind);
 
 void cm_analysis_request_clear (CmAnalysisRequest *request);
+/* @to becomes a copy of @from, its strings its own (cm_analysis_request_clear frees them). */
+void cm_analysis_request_copy (CmAnalysisRequest *to, const CmAnalysisRequest *from);
 void cm_analysis_result_free (CmAnalysisResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmAnalysisResult, cm_analysis_result_free)
 
