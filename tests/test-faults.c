@@ -111,6 +111,18 @@ noisy_jpeg (void)
   return path;
 }
 
+/* The SAVED buildings, on a grid of eight across, each saved as the window saves a shape. */
+static void
+save_buildings (CmStore *store)
+{
+  for (int i = 0; i < SAVED; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (CmFeature) f = building (116.31 + 0.0005 * (i % 8), 40.0 + 0.0005 * (i / 8), 16);
+      g_assert_true (cm_store_add_feature (store, f, &error));
+    }
+}
+
 static void
 assert_disk_full (GError *error, const char *what)
 {
@@ -149,11 +161,7 @@ test_disk_full (void)
   {
     g_autoptr (CmStore) store = cm_store_create (path, "满盘", &error);
     g_assert_no_error (error);
-    for (int i = 0; i < SAVED; i++)
-      {
-        g_autoptr (CmFeature) f = building (116.31 + 0.0005 * (i % 8), 40.0 + 0.0005 * (i / 8), 16);
-        g_assert_true (cm_store_add_feature (store, f, &error));
-      }
+    save_buildings (store);
   }
   /* another map, on the roomy disk, with features of its own, to merge */
   g_autofree char *other = g_build_filename (cm_test_tmpdir (), "other.sqlite", NULL);
@@ -336,11 +344,7 @@ test_stick_pulled_out (void)
   g_autofree char *path = g_build_filename (stick, "map.sqlite", NULL);
   g_autoptr (CmStore) store = cm_store_create (path, "U 盘", &error);
   g_assert_no_error (error);
-  for (int i = 0; i < SAVED; i++)
-    {
-      g_autoptr (CmFeature) f = building (116.31 + 0.0005 * (i % 8), 40.0 + 0.0005 * (i / 8), 16);
-      g_assert_true (cm_store_add_feature (store, f, &error));
-    }
+  save_buildings (store);
 
   /* the folder gone */
   g_assert_cmpint (g_rename (stick, away), ==, 0);
