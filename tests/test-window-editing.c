@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "cm-core.h"
 #include "cm-store-private.h"
 #include "cm-test-util.h"
@@ -287,6 +289,82 @@ test_online_tiles_offline (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.online-tiles", NULL);
 }
 
+/* Every visible label of the window, one per line (the toasts' too). */
+static char *
+window_text (void)
+{
+  GString *all = g_string_new (NULL);
+  collect_labels (GTK_WIDGET (window), all);
+  return g_string_free (all, FALSE);
+}
+
+/* Another program holds the map for writing (a long `cmap import`, another window) beyond the
+ * 5 s the store waits for it: the save says the map is busy and nothing is lost — the point
+ * drawn and what was typed come back in the form, which saves once the other has finished; an
+ * undo while the map is held says so and undoes nothing; afterwards it undoes. */
+static void
+test_map_busy (void)
+{
+  sqlite3 *other = NULL;
+  g_assert_cmpint (sqlite3_open (map_path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  g_object_set (window, "snap", FALSE, NULL);
+  choose_tool ("point");
+  int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
+  int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
+  cm_window_click_map (window, w * 0.4, h * 0.6);
+  spin (200);
+  CmFeatureForm *form = cm_window_get_form (window);
+  g_assert_nonnull (form);
+  cm_feature_form_set_name (form, "busy-bench");
+  g_assert_true (cm_feature_form_select_category (form, "broken_street_light"));
+  cm_feature_form_set_description (form, "by the gate");
+  gint64 start = g_get_monotonic_time ();
+  cm_feature_form_finish (form, TRUE);
+  g_test_message ("the save waited %.1f s for the map", (g_get_monotonic_time () - start) / 1e6);
+  spin (300);
+  g_autofree char *said = window_text ();
+  g_assert_nonnull (strstr (said, "Could not save the shape"));
+  g_assert_nonnull (strstr (said, "the map is busy"));
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = 'busy-bench'"), ==, 0);
+  /* the form again, as it was filled in */
+  form = cm_window_get_form (window);
+  g_assert_nonnull (form);
+  g_assert_cmpstr (cm_feature_form_get_name (form), ==, "busy-bench");
+  g_assert_cmpstr (cm_feature_form_get_category (form), ==, "broken_street_light");
+  g_assert_cmpstr (cm_feature_form_get_description (form), ==, "by the gate");
+
+  /* the other lets go: the same form saves it where it was clicked */
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  cm_feature_form_finish (form, TRUE);
+  spin (200);
+  g_assert_null (cm_window_get_form (window));
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = 'busy-bench'"
+                               " AND description = 'by the gate' AND category = 'broken_street_light'"
+                               " AND deleted = 0"), ==, 1);
+  double x, y;
+  stored_vertex ("busy-bench", 1, &x, &y);
+  g_assert_cmpfloat (fabs (x - w * 0.4), <, 1.5);
+  g_assert_cmpfloat (fabs (y - h * 0.6), <, 1.5);
+
+  /* an undo while the map is held: said, nothing undone; then undone */
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  choose_tool ("select");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  spin (300);
+  g_autofree char *said_undo = window_text ();
+  g_assert_nonnull (strstr (said_undo, "Could not undo"));
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = 'busy-bench'"
+                               " AND deleted = 0"), ==, 1);
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL);
+  spin (200);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = 'busy-bench'"
+                               " AND deleted = 0"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -305,5 +383,6 @@ main (int argc, char **argv)
   g_test_add_func ("/editing/enter-starts-workshop", test_enter_starts_workshop);
   g_test_add_func ("/editing/details-in-words", test_details_in_words);
   g_test_add_func ("/editing/online-tiles-offline", test_online_tiles_offline);
+  g_test_add_func ("/editing/map-busy", test_map_busy);
   return g_test_run ();
 }

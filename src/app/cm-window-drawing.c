@@ -157,6 +157,9 @@ restart_sketch (CmWindow *self)
   _cm_window_drawing_update_actions (self);
 }
 
+static void open_shape_form (CmWindow *self, const char *category, const char *name,
+                             const char *description);
+
 static void
 form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self)
 {
@@ -182,9 +185,11 @@ form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self)
   g_autoptr (GError) error = NULL;
   if (!cm_history_add (self->history, feature, &error))
     {
-      /* the store refused it (a full disk, a read-only file): say why, keep the shape */
+      /* the store refused it (a full disk, a read-only file, the map busy): say why, keep the
+       * shape and what was typed, the form open again to save once the cause is gone */
       g_autofree char *msg = g_strdup_printf (_("Could not save the shape: %s"), error->message);
-      _cm_window_toast (self, msg);
+      _cm_window_toast_failure (self, msg);
+      open_shape_form (self, category, name, description);
       _cm_window_drawing_update_actions (self);
       return;
     }
@@ -219,6 +224,8 @@ drawn_shape (CmWindow *self)
   cm_geom_add_parts (multi, sketch);
   return multi;
 }
+
+static void open_layer_form (CmWindow *self, CmFeature *feature, gboolean editing);
 
 /* Saved: a new feature from the shape drawn, or the feature whose details were open. */
 static void
@@ -255,9 +262,14 @@ layer_form_finished_cb (CmLayerForm *form, gboolean save, CmWindow *self)
                          : cm_history_add (self->history, feature, &error));
   if (!ok)
     {
-      /* the store refused it (two parts that overlap, a full disk): say why, keep the shape */
+      /* the store refused it (two parts that overlap, a full disk, the map busy): say why,
+       * keep the shape and the form as filled in, to save again once the cause is gone */
       g_autofree char *msg = g_strdup_printf (_("It was not saved: %s"), error->message);
-      _cm_window_toast (self, msg);
+      _cm_window_toast_failure (self, msg);
+      self->preset_shape = g_steal_pointer (&preset);
+      open_layer_form (self, feature, FALSE);
+      if (editing)
+        self->layer_form_feature = g_steal_pointer (&editing);
       _cm_window_drawing_update_actions (self);
       return;
     }
@@ -348,24 +360,32 @@ ask_about_layer_feature (CmWindow *self, CmLayer layer)
     cm_sketch_layer_set_ring (self->sketch_layer, cm_layer_form_get_radius (self->layer_form));
 }
 
+/* The form for the resource just drawn, with @category, @name and @description filled in. */
+static void
+open_shape_form (CmWindow *self, const char *category, const char *name,
+                 const char *description)
+{
+  CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
+  g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
+                                                             NULL);
+  self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_name (kind), usage, category,
+                                    name, description);
+  g_signal_connect (self->form, "finished", G_CALLBACK (form_finished_cb), self);
+  if (self->workshop_mode)
+    gtk_widget_add_css_class (GTK_WIDGET (self->form), "workshop-mode");
+  gtk_window_present (GTK_WINDOW (self->form));
+}
+
 static void
 ask_about_shape (CmWindow *self)
 {
-  CmSketchKind kind = cm_sketch_layer_get_kind (self->sketch_layer);
   CmLayer layer = _cm_window_drawing_tool_layer (self->tool);
   if (layer != CM_LAYER_RESOURCES && layer != CM_LAYER_NONE)
     {
       ask_about_layer_feature (self, layer);
       return;
     }
-  g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
-                                                             NULL);
-  self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_name (kind), usage,
-                                    self->last_category, NULL, NULL);
-  g_signal_connect (self->form, "finished", G_CALLBACK (form_finished_cb), self);
-  if (self->workshop_mode)
-    gtk_widget_add_css_class (GTK_WIDGET (self->form), "workshop-mode");
-  gtk_window_present (GTK_WINDOW (self->form));
+  open_shape_form (self, self->last_category, NULL, NULL);
 }
 
 void
@@ -416,6 +436,23 @@ geometry_of_feature (CmFeature *f)
     }
 }
 
+static void details_form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self);
+
+/* The form for the selected resource, filled in with @f's name, kind and words. */
+static void
+open_details_form (CmWindow *self, CmFeature *f)
+{
+  g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
+                                                             NULL);
+  self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_of_feature (f), usage,
+                                    cm_feature_get_category (f), cm_feature_get_name (f),
+                                    cm_feature_get_description (f));
+  g_signal_connect (self->form, "finished", G_CALLBACK (details_form_finished_cb), self);
+  if (self->workshop_mode)
+    gtk_widget_add_css_class (GTK_WIDGET (self->form), "workshop-mode");
+  gtk_window_present (GTK_WINDOW (self->form));
+}
+
 static void
 details_form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self)
 {
@@ -432,8 +469,10 @@ details_form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self)
   g_autoptr (GError) error = NULL;
   if (!cm_history_update (self->history, before, after, &error))
     {
+      /* say why and open the form again as it was filled in */
       g_autofree char *msg = g_strdup_printf (_("The change was not made: %s"), error->message);
-      _cm_window_toast (self, msg);
+      _cm_window_toast_failure (self, msg);
+      open_details_form (self, after);
       return;
     }
   double bbox[4];
@@ -455,15 +494,7 @@ edit_details_action (GtkWidget *widget, const char *name, GVariant *param)
       open_layer_form (self, f, TRUE);
       return;
     }
-  g_autoptr (GHashTable) usage = cm_store_count_by_category (self->store, CM_LAYER_RESOURCES,
-                                                             NULL);
-  self->form = cm_feature_form_new (GTK_WINDOW (self), geometry_of_feature (f), usage,
-                                    cm_feature_get_category (f), cm_feature_get_name (f),
-                                    cm_feature_get_description (f));
-  g_signal_connect (self->form, "finished", G_CALLBACK (details_form_finished_cb), self);
-  if (self->workshop_mode)
-    gtk_widget_add_css_class (GTK_WIDGET (self->form), "workshop-mode");
-  gtk_window_present (GTK_WINDOW (self->form));
+  open_details_form (self, f);
 }
 
 /* Enter, or a click on the finishing vertex: a shape that can be stored goes to the form; one
@@ -672,7 +703,7 @@ commit_shape (CmWindow *self, const CmGeom *geom)
   if (error)
     {
       g_autofree char *msg = g_strdup_printf (_("The change was not made: %s"), error->message);
-      _cm_window_toast (self, msg);
+      _cm_window_toast_failure (self, msg);
       cm_selection_layer_set_feature (self->selection_layer, self->selected);
       return FALSE;
     }
@@ -995,7 +1026,7 @@ undo_redo_action (GtkWidget *widget, const char *name, GVariant *param)
           g_autofree char *msg = g_strdup_printf (undo ? _("Could not undo: %s")
                                                        : _("Could not redo: %s"),
                                                   error->message);
-          _cm_window_toast (self, msg);
+          _cm_window_toast_failure (self, msg);
         }
       return;
     }
@@ -1013,7 +1044,7 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
   if (!cm_history_delete (self->history, feature, &error))
     {
       g_autofree char *msg = g_strdup_printf (_("Could not delete: %s"), error->message);
-      _cm_window_toast (self, msg);
+      _cm_window_toast_failure (self, msg);
       return;
     }
   double bbox[4];

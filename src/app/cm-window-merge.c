@@ -103,7 +103,7 @@ merge_now (CmWindow *self, const char *path, GPtrArray *rows)
     {
       g_ptr_array_unref (before);
       g_clear_pointer (&conflicts_before, g_ptr_array_unref);
-      _cm_window_toast (self, error->message);
+      _cm_window_toast_failure (self, error->message);
       return;
     }
   GPtrArray *after = g_ptr_array_new_with_free_func (g_object_unref);
@@ -166,7 +166,7 @@ ask_summary (CmWindow *self, const char *path)
   g_autoptr (CmMergeReport) r = cm_merge (self->store, path, TRUE, &error);
   if (r == NULL)
     {
-      _cm_window_toast (self, error->message);
+      _cm_window_toast_failure (self, error->message);
       return;
     }
   if (r->nothing_new)
@@ -212,7 +212,7 @@ cm_window_merge_file (CmWindow *self, const char *path)
   gboolean meet = TRUE;
   if (!cm_merge_areas_meet (self->store, path, &meet, &error))
     {
-      _cm_window_toast (self, error->message);
+      _cm_window_toast_failure (self, error->message);
       return;
     }
   if (meet)

@@ -31,7 +31,7 @@ add_photo_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
           g_autofree char *path = g_file_get_path (file);
           g_autoptr (GError) error = NULL;
           if (path && !cm_window_add_photo (self, path, &error))
-            _cm_window_toast (self, error->message);
+            _cm_window_toast_failure (self, error->message);
         }
     }
   g_object_unref (dialog);
@@ -78,13 +78,19 @@ _cm_window_photos_append (CmWindow *self, GtkBox *box)
       gtk_box_append (box, picture);
       shown++;
     }
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* a flow box: side by side when they fit, else one under the other, so that the sidebar
+   * keeps its width and the map does not jump sideways when a feature is selected */
+  GtkWidget *buttons = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 2);
   GtkWidget *edit = gtk_button_new_with_mnemonic (_("_Edit Name and Kind…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (edit), "win.edit-details");
   GtkWidget *add = gtk_button_new_with_mnemonic (_("Add _Photo…"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "win.add-photo");
-  gtk_box_append (GTK_BOX (buttons), edit);
-  gtk_box_append (GTK_BOX (buttons), add);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), edit);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), add);
   gtk_box_append (box, buttons);
   return shown;
 }

@@ -130,6 +130,8 @@ struct _CmWindow
 /* Background work (import, analysis) ended: a window closed meanwhile closes now. */
 void _cm_window_background_done (CmWindow *self);
 void _cm_window_toast (CmWindow *self, const char *message);
+/* A failure: shown before any other message waiting, for longer. */
+void _cm_window_toast_failure (CmWindow *self, const char *message);
 /* @text without white space at either end; NULL when nothing is left. */
 char *_cm_window_stripped_or_null (const char *text);
 void _cm_window_select_feature (CmWindow *self, CmFeature *feature);

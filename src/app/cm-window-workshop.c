@@ -168,11 +168,11 @@ workshop_response_cb (AdwMessageDialog *dialog, const char *response, WorkshopDi
   if (!same && !cm_window_start_workshop (self, name, gtk_editable_get_text (d->date),
                                           gtk_editable_get_text (d->place), &error))
     {
-      _cm_window_toast (self, error->message);
+      _cm_window_toast_failure (self, error->message);
       return;
     }
   if (!cm_window_set_contributor (self, gtk_editable_get_text (d->who), &error))
-    _cm_window_toast (self, error->message);
+    _cm_window_toast_failure (self, error->message);
 }
 
 static void

@@ -37,6 +37,17 @@ toast (CmWindow *self, const char *message)
   adw_toast_overlay_add_toast (self->toast_overlay, t);
 }
 
+/* A failure (a save refused, the map busy, the disk full) is shown at once, before any
+ * message already waiting, and stays longer: the person must see why their work was not kept. */
+static void
+toast_failure (CmWindow *self, const char *message)
+{
+  AdwToast *t = adw_toast_new (message);
+  adw_toast_set_timeout (t, 10);
+  adw_toast_set_priority (t, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
 static void
 show_error (CmWindow *self, const char *heading, GError *error)
 {
@@ -114,7 +125,7 @@ refresh_tiles (CmWindow *self)
       base = SHUMATE_MAP_SOURCE (cm_mbtiles_source_new (self->basemap, &error));
       if (base == NULL)
         {
-          toast (self, error->message);
+          toast_failure (self, error->message);
           g_clear_pointer (&self->basemap, g_free);
         }
     }
@@ -624,7 +635,7 @@ cm_window_select_at (CmWindow *self, double x, double y)
                                                  _cm_window_pixels_as_degrees (self, 8, lat),
                                                  self->hidden, &error);
   if (error)
-    toast (self, error->message);
+    toast_failure (self, error->message);
   select_feature (self, f);
 }
 
@@ -736,7 +747,7 @@ search_changed_cb (GtkSearchEntry *entry, CmWindow *self)
   g_autoptr (GError) error = NULL;
   g_autoptr (GListModel) found = cm_store_search (self->store, text, 50, &error);
   if (error)
-    toast (self, error->message);
+    toast_failure (self, error->message);
   guint n = found ? g_list_model_get_n_items (found) : 0;
   for (guint i = 0; i < n; i++)
     {
@@ -831,7 +842,7 @@ checkpoint_now_cb (gpointer data)
   gboolean complete = TRUE;
   g_autoptr (GError) error = NULL;
   if (self->store && !cm_store_checkpoint (self->store, &complete, &error))
-    toast (self, error->message);
+    toast_failure (self, error->message);
   if (!complete)
     return G_SOURCE_CONTINUE;
   self->checkpoint_timer = 0;
@@ -1389,7 +1400,7 @@ cm_window_import_table (CmWindow *self, const char *path)
                                              &error);
   if (dialog == NULL)
     {
-      toast (self, error->message);
+      toast_failure (self, error->message);
       return NULL;
     }
   g_signal_connect_object (dialog, "joined", G_CALLBACK (table_joined_cb), self, 0);
@@ -1896,6 +1907,12 @@ void
 _cm_window_toast (CmWindow *self, const char *message)
 {
   toast (self, message);
+}
+
+void
+_cm_window_toast_failure (CmWindow *self, const char *message)
+{
+  toast_failure (self, message);
 }
 
 char *
