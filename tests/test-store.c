@@ -528,6 +528,139 @@ test_search_and_hit (void)
   g_assert_true (hidden == NULL || cm_feature_get_layer (hidden) != CM_LAYER_RESOURCES);
 }
 
+/* The blob SpatiaLite's @sql makes (one geometry). */
+static GBytes *
+spatialite_blob (CmStore *store, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_type (stmt, 0), ==, SQLITE_BLOB);
+  GBytes *b = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+  return b;
+}
+
+/* The guard before SpatiaLite's parser (fuzzing found a polygon ring of 0xFFFFFFFF points
+ * crashing AsBinary): every class SpatiaLite writes passes it (XY, Z, M, ZM, compressed,
+ * multis, collections, TinyPoint); every shorter cut of each fails; a count made huge or one
+ * more than the bytes hold fails; and a map holding such a geometry reads it as missing. */
+static void
+test_geometry_guard (void)
+{
+  g_autofree char *path = new_map_path ("guard.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, "guard", &error);
+  g_assert_no_error (error);
+  const char *wkt[] = {
+    "POINT(1 2)", "POINT Z(1 2 3)", "POINT M(1 2 4)", "POINT ZM(1 2 3 4)",
+    "LINESTRING(0 0, 1 1, 2 0, 3 1)", "LINESTRING Z(0 0 1, 1 1 2, 2 0 3)",
+    "LINESTRING M(0 0 1, 1 1 2, 2 0 3)", "LINESTRING ZM(0 0 1 2, 1 1 2 3, 2 0 3 4)",
+    "POLYGON((0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 2 1, 2 2, 1 1))",
+    "POLYGON ZM((0 0 1 1, 4 0 1 1, 4 4 1 1, 0 0 1 1))",
+    "MULTIPOINT(0 0, 1 1)", "MULTILINESTRING((0 0, 1 1), (2 2, 3 3, 4 2))",
+    "MULTIPOLYGON(((0 0, 1 0, 1 1, 0 0)), ((2 2, 3 2, 3 3, 2 2)))",
+    "GEOMETRYCOLLECTION(POINT(0 0), LINESTRING(0 0, 1 1), POLYGON((0 0, 1 0, 1 1, 0 0)))",
+  };
+  guint checked = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (wkt); i++)
+    for (int form = 0; form < 3; form++)
+      {
+        /* as written, compressed, and through WKB */
+        const char *before[] = { "", "CompressGeometry(", "GeomFromWKB(AsBinary(" };
+        const char *after[] = { "", ")", "), 4326)" };
+        g_autofree char *sql = g_strdup_printf ("SELECT %sGeomFromText('%s', 4326)%s",
+                                                before[form], wkt[i], after[form]);
+        g_autoptr (GBytes) b = spatialite_blob (store, sql);
+        gsize n;
+        const guint8 *d = g_bytes_get_data (b, &n);
+        g_assert_true (cm_geom_spatialite_blob_is_safe (d, n));
+        for (gsize cut = 0; cut < n; cut++)
+          {
+            g_autofree guint8 *shorter = g_memdup2 (d, n);
+            if (cut > 0)
+              shorter[cut - 1] = 0xFE; /* still ends as a blob ends */
+            g_assert_false (cm_geom_spatialite_blob_is_safe (shorter, cut));
+          }
+        /* the first count (after the class) made huge, then one too many */
+        if (n > 60 && !g_str_has_prefix (wkt[i], "POINT"))
+          {
+            g_autofree guint8 *bad = g_memdup2 (d, n);
+            const guint32 huge[] = { 0xFFFFFFFFu, 0x80000000u, 0x10000000u };
+            for (gsize h = 0; h < G_N_ELEMENTS (huge); h++)
+              {
+                guint32 le = GUINT32_TO_LE (huge[h]);
+                memcpy (bad + 43, &le, 4);
+                g_assert_false (cm_geom_spatialite_blob_is_safe (bad, n));
+              }
+            guint32 count;
+            memcpy (&count, d + 43, 4);
+            count = GUINT32_TO_LE (GUINT32_FROM_LE (count) + 1);
+            memcpy (bad + 43, &count, 4);
+            g_assert_false (cm_geom_spatialite_blob_is_safe (bad, n));
+          }
+        checked++;
+      }
+  g_assert_cmpuint (checked, ==, G_N_ELEMENTS (wkt) * 3);
+  /* a TinyPoint (SpatiaLite 4.3's short form of a point): its fixed size only */
+  {
+    guint8 t[24] = { 0x00, 0x81, 0xE6, 0x10, 0, 0, 1 };
+    t[23] = 0xFE;
+    g_assert_true (cm_geom_spatialite_blob_is_safe (t, sizeof t));
+    g_assert_false (cm_geom_spatialite_blob_is_safe (t, 23));
+  }
+
+  /* a polygon whose ring claims 0xFFFFFFFF points, in a map: read as a feature without a
+   * shape (no crash), exported without it, and the check says the geometry is invalid */
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_RESOURCES);
+  g_autoptr (GBytes) square = NULL;
+  {
+    sqlite3_stmt *stmt = _cm_store_prepare (
+        store, "SELECT AsBinary(GeomFromText('POLYGON((0 0, 0.001 0, 0.001 0.001, 0 0))'))", &error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    square = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+    sqlite3_finalize (stmt);
+  }
+  cm_feature_set_wkb (f, square);
+  cm_feature_set_name (f, "damaged");
+  g_assert_true (cm_store_add_feature (store, f, &error));
+  /* as a damaged file holds it: its bytes changed in the file itself (SpatiaLite's triggers
+   * would parse it on any UPDATE); the ring's count is at byte 47 (39 header, class, rings) */
+  g_autoptr (GBytes) stored = spatialite_blob (store, "SELECT geom FROM resources WHERE name = 'damaged'");
+  g_clear_object (&store);
+  gsize blob_len, file_len;
+  const guint8 *blob = g_bytes_get_data (stored, &blob_len);
+  g_autofree char *file = NULL;
+  g_assert_true (g_file_get_contents (path, &file, &file_len, NULL));
+  guint copies = 0;
+  for (gsize i = 0; i + blob_len <= file_len; i++)
+    if (memcmp (file + i, blob, blob_len) == 0)
+      {
+        memset (file + i + 47, 0xFF, 4);
+        copies++;
+      }
+  g_assert_cmpuint (copies, ==, 1);
+  g_assert_true (g_file_set_contents (path, file, file_len, NULL));
+  store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  double bbox[4] = { -1, -1, 1, 1 };
+  g_autoptr (GListModel) found = cm_store_query_bbox (store, CM_LAYER_RESOURCES, bbox, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (found), ==, 1);
+  g_autoptr (CmFeature) read = g_list_model_get_item (found, 0);
+  g_assert_null (cm_feature_get_wkb (read));
+  g_autoptr (GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_assert_cmpint (cm_export_geojson (store, CM_LAYER_RESOURCES, out, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  cm_store_check (store, problems, NULL);
+  gboolean said = FALSE;
+  for (guint i = 0; i < problems->len; i++)
+    said = said || strstr (problems->pdata[i], "1 invalid geometries") != NULL;
+  g_assert_true (said);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -539,5 +672,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store/refuse-untrusted", test_refuse_untrusted);
   g_test_add_func ("/store/hostile-file", test_hostile_file);
   g_test_add_func ("/store/search-and-hit", test_search_and_hit);
+  g_test_add_func ("/store/geometry-guard", test_geometry_guard);
   return g_test_run ();
 }

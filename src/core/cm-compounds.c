@@ -32,7 +32,7 @@ cm_compounds_assign (CmCoverage *coverage, CmStore *store, GError **error)
   g_ptr_array_set_size (coverage->compounds, 0);
   sqlite3_stmt *stmt = _cm_store_prepare (
       store,
-      "SELECT uuid, name, kind, AsBinary(geom) FROM compounds WHERE deleted = 0 AND geom IS NOT"
+      "SELECT uuid, name, kind, AsBinary(CmGeom(geom)) FROM compounds WHERE deleted = 0 AND geom IS NOT"
       " NULL ORDER BY id",
       error);
   if (stmt == NULL)
@@ -170,7 +170,7 @@ cm_compounds_containing (CmStore *store, CmFeature *building)
       "SELECT c.uuid FROM compounds AS c, (SELECT ST_PointOnSurface(GeomFromWKB(?1, 4326)) AS p)"
       " WHERE c.deleted = 0 AND c.id IN (SELECT pkid FROM idx_compounds_geom WHERE"
       " xmin <= X(p) AND xmax >= X(p) AND ymin <= Y(p) AND ymax >= Y(p))"
-      " AND ST_Intersects(c.geom, p) ORDER BY c.id LIMIT 1",
+      " AND ST_Intersects(CmGeom(c.geom), p) ORDER BY c.id LIMIT 1",
       NULL);
   if (stmt == NULL)
     return NULL;

@@ -133,7 +133,7 @@ cm_coverage_load_buildings (CmCoverage *c, CmStore *store, GError **error)
                             "SELECT uuid, name, X(p), Y(p), households, population,"
                             " compound_uuid FROM"
                             " (SELECT uuid, name, households, population, compound_uuid,"
-                            " ST_PointOnSurface(geom) AS p FROM buildings"
+                            " ST_PointOnSurface(CmGeom(geom)) AS p FROM buildings"
                             " WHERE deleted = 0 AND geom IS NOT NULL) WHERE p IS NOT NULL"
                             " ORDER BY rowid",
                             error);
@@ -171,7 +171,7 @@ cm_coverage_load_sources (CmCoverage *c, CmStore *store, const char *selector, d
     g_string_append_c (in, ')');
   g_autofree char *sources_sql = g_strdup_printf (
       "SELECT uuid, name, X(p), Y(p), %s FROM (SELECT uuid, name, %s,"
-      " CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS p"
+      " CASE WHEN GeometryType(CmGeom(geom)) = 'POINT' THEN CmGeom(geom) ELSE ST_PointOnSurface(CmGeom(geom)) END AS p"
       " FROM %s WHERE deleted = 0 AND geom IS NOT NULL%s) WHERE p IS NOT NULL ORDER BY rowid",
       "r", layer == CM_LAYER_STATIONS ? "service_radius_m AS r" : "NULL AS r",
       cm_layer_to_string (layer), in->str);

@@ -128,7 +128,7 @@ export_layer (CmStore *store, CmLayer layer, GString *buf, GOutputStream *out, g
       g_string_append_printf (extras, ", t.%s", info->fields[i].name);
     }
   g_autofree char *sql = g_strdup_printf (
-      "SELECT AsBinary(t.geom), t.source_id, t.uuid, t.category, t.name, t.description,"
+      "SELECT AsBinary(CmGeom(t.geom)), t.source_id, t.uuid, t.category, t.name, t.description,"
       " t.created_at, t.updated_at, json_remove(t.tags, %s),"
       " t.contributor_uuid, c.name, json_extract(c.tags, '$.anonymous'),"
       " t.workshop_uuid, w.name, w.date, w.place%s"

@@ -532,6 +532,108 @@ cm_geom_to_spatialite (const CmGeom *geom, gboolean promote_multi, gsize *size)
   return g_byte_array_free (out, FALSE);
 }
 
+/* Whether a SpatiaLite BLOB's counts fit in it. SpatiaLite 5.0's parser checks them with int
+ * arithmetic (gg_wkb.c: `size < offset + 16 * points`), so a count of 2^31 or more passes as a
+ * negative number and whatever SQL function reads the geometry then writes through a NULL or
+ * past its buffer: a damaged or hostile map crashes any program that reads it. Here every
+ * count is checked in 64 bits against the bytes left, for each class SpatiaLite writes (XY,
+ * Z, M, ZM, compressed lines and rings, multis and collections of simple members, TinyPoint).
+ * A count of 2^31 or more never fits (each vertex, ring or member takes bytes), and the walk
+ * stops at the first that does not: its time is bounded by the blob's size. */
+typedef struct
+{
+  const guint8 *p;
+  gsize size, pos;
+  gboolean little;
+} BlobWalk;
+
+static gboolean
+walk_u32 (BlobWalk *w, guint32 *v)
+{
+  if (w->size - w->pos < 4)
+    return FALSE;
+  guint32 raw;
+  memcpy (&raw, w->p + w->pos, 4);
+  *v = w->little ? GUINT32_FROM_LE (raw) : GUINT32_FROM_BE (raw);
+  w->pos += 4;
+  return TRUE;
+}
+
+static gboolean
+walk_skip (BlobWalk *w, guint64 n)
+{
+  if (n > w->size - w->pos)
+    return FALSE;
+  w->pos += n;
+  return TRUE;
+}
+
+/* @n vertices: full ones of @full bytes, or (compressed) the first and last full and the
+ * others @packed bytes. */
+static gboolean
+walk_vertices (BlobWalk *w, guint full, guint packed, gboolean compressed)
+{
+  guint32 n;
+  if (!walk_u32 (w, &n))
+    return FALSE;
+  guint64 bytes = compressed && n > 2 ? 2 * (guint64) full + (guint64) (n - 2) * packed
+                                      : (guint64) n * full;
+  return walk_skip (w, bytes);
+}
+
+static gboolean
+walk_body (BlobWalk *w, guint32 cls, gboolean member)
+{
+  gboolean compressed = cls >= 1000000 && cls < 1004000;
+  guint32 rest = compressed ? cls - 1000000 : cls;
+  guint dims = rest / 1000, base = rest % 1000;
+  if (dims > 3 || base < 1 || base > 7 || (compressed && base != 2 && base != 3))
+    return FALSE;
+  static const guint full[4] = { 16, 24, 24, 32 }, packed[4] = { 8, 12, 16, 20 };
+  switch (base)
+    {
+    case 1:
+      return walk_skip (w, full[dims]);
+    case 2:
+      return walk_vertices (w, full[dims], packed[dims], compressed);
+    case 3:
+      {
+        guint32 rings;
+        if (!walk_u32 (w, &rings))
+          return FALSE;
+        for (guint32 r = 0; r < rings; r++)
+          if (!walk_vertices (w, full[dims], packed[dims], compressed))
+            return FALSE;
+        return TRUE;
+      }
+    default: /* a multi or a collection: simple members only */
+      {
+        guint32 count, member_cls;
+        if (member || !walk_u32 (w, &count))
+          return FALSE;
+        for (guint32 i = 0; i < count; i++)
+          if (w->pos >= w->size || w->p[w->pos++] != 0x69 || !walk_u32 (w, &member_cls) ||
+              !walk_body (w, member_cls, TRUE))
+            return FALSE;
+        return TRUE;
+      }
+    }
+}
+
+gboolean
+cm_geom_spatialite_blob_is_safe (const guint8 *blob, gsize size)
+{
+  if (blob == NULL || size < 24 || blob[0] != 0x00 || blob[size - 1] != 0xFE)
+    return FALSE;
+  if (blob[1] == 0x80 || blob[1] == 0x81) /* TinyPoint: fixed sizes, XY, XYZ or XYM, XYZM */
+    return size == 24 || size == 32 || size == 40;
+  if ((blob[1] != 0x00 && blob[1] != 0x01) || size < 44 || blob[38] != 0x7C)
+    return FALSE;
+  BlobWalk w = { .p = blob, .size = size - 1, .pos = 39, .little = blob[1] == 0x01 };
+  guint32 cls;
+  return walk_u32 (&w, &cls) && walk_body (&w, cls, FALSE);
+}
+
 /* ---- WKB ----------------------------------------------------------------------------------- */
 
 typedef struct

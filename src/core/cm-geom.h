@@ -72,6 +72,11 @@ CmGeom *cm_geom_from_geos (GEOSContextHandle_t ctx, const GEOSGeometry *g);
  * are flattened into simple members, which is all SpatiaLite stores. */
 guint8 *cm_geom_to_spatialite (const CmGeom *geom, gboolean promote_multi, gsize *size);
 
+/* Whether every count in the SpatiaLite BLOB @blob fits in its @size bytes: SpatiaLite's own
+ * parser crashes on some that do not (see CmGeom(), the SQL guard every query wraps stored
+ * geometries in). */
+gboolean cm_geom_spatialite_blob_is_safe (const guint8 *blob, gsize size);
+
 /* Decodes OGC WKB (2-D; Z/M/ISO variants have their extra ordinates dropped). NULL when the
  * bytes are not WKB. */
 CmGeom *cm_geom_from_wkb (const guint8 *wkb, gsize len);

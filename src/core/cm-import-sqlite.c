@@ -57,6 +57,7 @@ source_open (Source *s, const char *path, const char *table, GError **error)
   s->spatialite = spatialite_alloc_connection ();
   spatialite_set_silent_mode (s->spatialite);
   spatialite_init_ex (s->db, s->spatialite, 0);
+  _cm_spatialite_add_guard (s->db);
 
   /* the table's geometry column and SRID, from SpatiaLite's registry */
   int srid = 0;
@@ -82,7 +83,7 @@ source_open (Source *s, const char *path, const char *table, GError **error)
     }
 
   g_autofree char *sql = g_strdup_printf (
-      "SELECT AsBinary(%s(\"%s\"%s)), (SELECT count(*) FROM \"%s\"), * FROM \"%s\"",
+      "SELECT AsBinary(%s(CmGeom(\"%s\")%s)), (SELECT count(*) FROM \"%s\"), * FROM \"%s\"",
       srid == 4326 ? "" : "Transform", s->geom_col, srid == 4326 ? "" : ", 4326", table, table);
   if (strchr (table, '"') || strchr (s->geom_col, '"') ||
       sqlite3_prepare_v2 (s->db, sql, -1, &s->rows, NULL) != SQLITE_OK)

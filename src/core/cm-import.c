@@ -418,7 +418,7 @@ statements (Import *imp, CmLayer layer, GError **error)
       t, cols->str, vals->str);
   /* what is there now, to tell an unchanged feature (?2: the new geometry) */
   g_autofree char *current = g_strdup_printf (
-      "SELECT id, deleted, geom = ?2 OR AsBinary(geom) = AsBinary(?2), category, name, tags,"
+      "SELECT id, deleted, geom = ?2 OR AsBinary(CmGeom(geom)) = AsBinary(?2), category, name, tags,"
       " description, contributor_uuid, workshop_uuid%s FROM %s", now->str, t);
   g_autofree char *find = g_strdup_printf (
       "%s WHERE source_id = ?1 ORDER BY deleted LIMIT 1", current);

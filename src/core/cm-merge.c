@@ -958,7 +958,7 @@ value_text (CmStore *store, sqlite3_value *v)
 static GBytes *
 geometry_wkb (CmStore *store, sqlite3_value *v)
 {
-  sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT AsBinary(?1)", NULL);
+  sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT AsBinary(CmGeom(?1))", NULL);
   GBytes *wkb = NULL;
   if (stmt)
     {

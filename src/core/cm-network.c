@@ -519,19 +519,19 @@ cm_network_load (CmStore *store, CmNetworkMode mode, GError **error)
   g_autoptr (CmNetwork) net = cm_network_new ();
   enum { PATHS, SHORTCUTS, BARRIERS, GATES };
   static const char *const sql[] = {
-    [PATHS] = "SELECT AsBinary(geom),"
+    [PATHS] = "SELECT AsBinary(CmGeom(geom)),"
               " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.highway') END,"
               " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.foot') END,"
               " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.access') END"
               " FROM paths WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
     /* the short cuts residents take, drawn in a workshop: paths like any other */
-    [SHORTCUTS] = "SELECT AsBinary(geom), NULL, NULL, NULL FROM resources"
+    [SHORTCUTS] = "SELECT AsBinary(CmGeom(geom)), NULL, NULL, NULL FROM resources"
                   " WHERE deleted = 0 AND category = 'shortcut' AND geom IS NOT NULL"
                   " ORDER BY rowid",
-    [BARRIERS] = "SELECT AsBinary(geom), NULL, NULL, NULL FROM barriers"
+    [BARRIERS] = "SELECT AsBinary(CmGeom(geom)), NULL, NULL, NULL FROM barriers"
                  " WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
     /* gates residents marked as locked at night: barriers (lines) or gates (points) */
-    [GATES] = "SELECT AsBinary(geom), NULL, NULL, NULL FROM resources"
+    [GATES] = "SELECT AsBinary(CmGeom(geom)), NULL, NULL, NULL FROM resources"
               " WHERE deleted = 0 AND category = 'locked_gate' AND geom IS NOT NULL"
               " ORDER BY rowid",
   };

@@ -38,6 +38,10 @@ gboolean _cm_store_read_file_start (const char *path, guint8 *buf, int len, gint
 
 /* Prepares the process for libspatialite: unsets SPATIALITE_SECURITY (docs/architecture.md, "Files are untrusted input"). */
 void _cm_spatialite_prepare (void);
+/* Adds the SQL function CmGeom(g) to @db: @g when its counts fit in it (a damaged or hostile
+ * geometry crashes SpatiaLite's parser: cm_geom_spatialite_blob_is_safe), else NULL. Every
+ * query passes stored geometries through it before any SpatiaLite function reads them. */
+void _cm_spatialite_add_guard (sqlite3 *db);
 
 /* cm-compounds.c: frees a CmCompound */
 void _cm_compound_free (gpointer compound);

@@ -15,6 +15,7 @@
 #include <spatialite.h>
 #include <string.h>
 
+#include "cm-geom.h"
 #include "cm-kinds.h"
 #include "cm-schema.h"
 #include "cm-versions.h"
@@ -124,6 +125,26 @@ cm_store_init (CmStore *self)
 }
 
 /* ---- helpers ------------------------------------------------------------------------------- */
+
+/* CmGeom(g): @g when it is a SpatiaLite geometry whose counts fit in it, else NULL. */
+static void
+sql_geom_guard (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  if (sqlite3_value_type (argv[0]) == SQLITE_BLOB &&
+      cm_geom_spatialite_blob_is_safe (sqlite3_value_blob (argv[0]),
+                                       (gsize) sqlite3_value_bytes (argv[0])))
+    sqlite3_result_value (ctx, argv[0]);
+  else
+    sqlite3_result_null (ctx);
+}
+
+void
+_cm_spatialite_add_guard (sqlite3 *db)
+{
+  sqlite3_create_function (db, "CmGeom", 1,
+                           SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                           sql_geom_guard, NULL, NULL);
+}
 
 void
 _cm_spatialite_prepare (void)
@@ -355,6 +376,7 @@ connect (CmStore *self, int flags, GError **error)
   /* no "GEOS warning: …" lines on stderr: we report invalid shapes ourselves */
   spatialite_set_silent_mode (self->spatialite_cache);
   spatialite_init_ex (self->db, self->spatialite_cache, 0);
+  _cm_spatialite_add_guard (self->db);
   return TRUE;
 }
 
@@ -770,7 +792,7 @@ cm_store_get_schema_version (CmStore *self)
 
 #define FEATURE_COLUMNS                                                                        \
   "SELECT id, uuid, category, name, description, tags, created_at, updated_at, deleted,"       \
-  " AsBinary(geom), MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom),"              \
+  " AsBinary(CmGeom(geom)), MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom),"              \
   " contributor_uuid, workshop_uuid"
 #define FEATURE_EXTRAS 16 /* the column where the layer's own ones begin */
 #define FIELD_PARAM 10    /* the parameter of the first of them in INSERT and UPDATE */
@@ -1324,14 +1346,14 @@ foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4], double min_
       ? g_strdup_printf (
             "SELECT id, uuid, category, name, tags,"
             " CASE WHEN MbrMaxX(geom) - MbrMinX(geom) < ?5 AND MbrMaxY(geom) - MbrMinY(geom) < ?6"
-            "  THEN NULL ELSE AsBinary(geom) END,"
+            "  THEN NULL ELSE AsBinary(CmGeom(geom)) END,"
             " MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom), %s"
             " FROM %s WHERE deleted = 0 AND geom IS NOT NULL%s", extra, table,
             in_id_order ? " ORDER BY id" : "")
       : g_strdup_printf (
             "SELECT t.id, uuid, category, name, tags,"
             " CASE WHEN i.xmax - i.xmin < ?5 AND i.ymax - i.ymin < ?6 THEN NULL"
-            "  ELSE AsBinary(geom) END,"
+            "  ELSE AsBinary(CmGeom(geom)) END,"
             " i.xmin, i.ymin, i.xmax, i.ymax, %s"
             " FROM idx_%s_geom AS i JOIN %s AS t ON t.id = i.pkid"
             " WHERE i.xmin <= ?3 AND i.xmax >= ?1 AND i.ymin <= ?4 AND i.ymax >= ?2"
@@ -1417,13 +1439,13 @@ cm_store_feature_at (CmStore *self, double lon, double lat, double tolerance, gu
       /* ST_Distance is 0 inside an area; the boundary, compounds and team areas are picked by their
        * edge only, so that a click inside the community still reaches what is in it */
       g_autofree char *sql = g_strdup_printf (
-          "SELECT uuid, ST_Dimension(geom) AS dim, %s AS d FROM %s"
+          "SELECT uuid, ST_Dimension(CmGeom(geom)) AS dim, %s AS d FROM %s"
           " WHERE deleted = 0 AND id IN (SELECT pkid FROM idx_%s_geom WHERE xmin <= ?1 + ?3"
           " AND xmax >= ?1 - ?3 AND ymin <= ?2 + ?3 AND ymax >= ?2 - ?3) AND d <= ?3"
           " ORDER BY dim, d LIMIT 1",
           by_edge
-              ? "ST_Distance(ST_Boundary(geom), MakePoint(?1, ?2, 4326))"
-              : "ST_Distance(geom, MakePoint(?1, ?2, 4326))",
+              ? "ST_Distance(ST_Boundary(CmGeom(geom)), MakePoint(?1, ?2, 4326))"
+              : "ST_Distance(CmGeom(geom), MakePoint(?1, ?2, 4326))",
           t, t);
       sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
       if (!stmt)
@@ -1583,7 +1605,7 @@ cm_store_check (CmStore *self, GPtrArray *problems, GError **error)
           " AND f_geometry_column = 'geom'),"
           " CheckSpatialIndex('%s', 'geom'), rtreecheck('idx_%s_geom'),"
           " (SELECT count(*) FROM %s WHERE deleted = 0 AND geom IS NOT NULL"
-          "  AND ST_IsValid(geom) IS NOT 1),"
+          "  AND ST_IsValid(CmGeom(geom)) IS NOT 1),"
           " (SELECT count(*) FROM %s WHERE deleted = 0 AND geom IS NULL)",
           table, table, table, table, table);
       stmt = _cm_store_prepare (self, sql, error);

@@ -470,7 +470,7 @@ nearest_name (CmStore *store, CmLayer layer, double lon, double lat)
       "SELECT name FROM %s WHERE deleted = 0 AND name IS NOT NULL AND name <> '' AND id IN"
       " (SELECT pkid FROM idx_%s_geom WHERE xmin <= ?1 + ?3 AND xmax >= ?1 - ?3 AND"
       " ymin <= ?2 + ?3 AND ymax >= ?2 - ?3)"
-      " ORDER BY ST_Distance(geom, MakePoint(?1, ?2, 4326)) LIMIT 1",
+      " ORDER BY ST_Distance(CmGeom(geom), MakePoint(?1, ?2, 4326)) LIMIT 1",
       t, t);
   sqlite3_stmt *stmt = _cm_store_prepare (store, sql, NULL);
   if (stmt == NULL)

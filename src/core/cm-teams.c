@@ -90,9 +90,9 @@ cm_teams_load (CmStore *store, GError **error)
 {
   g_autoptr (CmTeams) t = cm_teams_new ();
   static const char *const sql[] = {
-    "SELECT uuid, name, kind, AsBinary(geom) FROM teams"
+    "SELECT uuid, name, kind, AsBinary(CmGeom(geom)) FROM teams"
     " WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
-    "SELECT uuid, name, NULL, AsBinary(geom) FROM boundary"
+    "SELECT uuid, name, NULL, AsBinary(CmGeom(geom)) FROM boundary"
     " WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
   };
   for (int layer = 0; layer < 2; layer++)
