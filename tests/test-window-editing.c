@@ -5,6 +5,7 @@
  * chosen and Enter asks for one; Enter starts a workshop; the details say a station's radius,
  * a team's type and members and an area in words; online tiles with no network say so and the
  * map's own layers stay on paper. */
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -365,6 +366,41 @@ test_map_busy (void)
                                " AND deleted = 0"), ==, 0);
 }
 
+/* The stick pulled out (the map's file moved away) while the window has it open: the save
+ * says so and writes nothing anywhere, the point and its words come back in the form; the file
+ * put back, the same form saves it. */
+static void
+test_map_moved_away (void)
+{
+  g_autofree char *away = g_strconcat (map_path, ".away", NULL);
+  g_assert_cmpint (g_rename (map_path, away), ==, 0);
+  choose_tool ("point");
+  int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
+  int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
+  cm_window_click_map (window, w * 0.55, h * 0.45);
+  spin (200);
+  CmFeatureForm *form = cm_window_get_form (window);
+  g_assert_nonnull (form);
+  cm_feature_form_set_name (form, "gone-bench");
+  g_assert_true (cm_feature_form_select_category (form, "broken_street_light"));
+  cm_feature_form_finish (form, TRUE);
+  spin (300);
+  g_autofree char *said = window_text ();
+  g_assert_nonnull (strstr (said, "is no longer where it was opened"));
+  /* nothing written where the map was, and nothing into it */
+  g_assert_false (g_file_test (map_path, G_FILE_TEST_EXISTS));
+  form = cm_window_get_form (window);
+  g_assert_nonnull (form);
+  g_assert_cmpstr (cm_feature_form_get_name (form), ==, "gone-bench");
+
+  g_assert_cmpint (g_rename (away, map_path), ==, 0);
+  cm_feature_form_finish (form, TRUE);
+  spin (200);
+  g_assert_null (cm_window_get_form (window));
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE name = 'gone-bench'"
+                               " AND deleted = 0"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -384,5 +420,6 @@ main (int argc, char **argv)
   g_test_add_func ("/editing/details-in-words", test_details_in_words);
   g_test_add_func ("/editing/online-tiles-offline", test_online_tiles_offline);
   g_test_add_func ("/editing/map-busy", test_map_busy);
+  g_test_add_func ("/editing/map-moved-away", test_map_moved_away);
   return g_test_run ();
 }
