@@ -59,7 +59,7 @@ points() {
 # The window is 1280 × 800 at the top left of the virtual screen (its default size); with the
 # analysis panel open the map lies between x 330 and 790. Points are drawn inside it.
 driver() { # CYCLE PID [PID2]
-  local cycle=$1 wid wid2= stack=() j=0
+  local cycle=$1 wid wid2= stack=() owner= j=0 pid=$2 pid2=${3:-}
   wid=$(timeout 20 xdotool search --sync --onlyvisible --pid "$2" 2>/dev/null | head -1)
   [ -n "$wid" ] || exit 0
   if [ -n "${3:-}" ]; then
@@ -79,18 +79,34 @@ driver() { # CYCLE PID [PID2]
   xdotool key F8 # the analysis panel
   sleep 0.3
   while :; do
-    local w=$wid
+    local w=$wid p=$pid
     if [ -n "$wid2" ] && [ $((RANDOM % 2)) = 0 ]; then
-      w=$wid2 stack=() # the other window's undo is its own: this one's stack is not it
+      w=$wid2 p=$pid2
     fi
+    # each window undoes its own steps: the stack is of the window that made them
+    [ "$owner" = "$w" ] || stack=() owner=$w
     xdotool windowfocus --sync "$w" 2>/dev/null || exit 0
     case $((RANDOM % 10)) in
       0 | 1 | 2 | 3) # draw a point: P, a click, its name, Tab to the kinds, Enter
         j=$((j + 1))
         local name="k$cycle-$j" x=$((360 + RANDOM % 400)) y=$((160 + RANDOM % 560))
         echo "pending $name" >>"$log"
-        xdotool key Escape key p sleep 0.2 mousemove --window "$w" $x $y click 1 sleep 0.5 \
-          type --delay 20 "$name"
+        xdotool key Escape key p sleep 0.2 mousemove --window "$w" $x $y click 1
+        # type only into the form: keys sent to the window itself would be its shortcuts
+        # (Tab and Enter on a toolbar button could delete the point selected before)
+        local form=
+        for _ in $(seq 25); do
+          for f in $(xdotool search --onlyvisible --pid "$p" 2>/dev/null); do
+            [ "$f" != "$wid" ] && [ "$f" != "$wid2" ] && form=$f
+          done
+          [ -n "$form" ] && break
+          sleep 0.2
+        done
+        if [ -z "$form" ]; then
+          stack=() owner= # what the click did is not known here
+          continue
+        fi
+        xdotool windowfocus --sync "$form" type --delay 20 "$name"
         xdotool key Tab sleep 0.2 key Return
         wait_for "SELECT count(*) FROM resources WHERE name = '$name' AND deleted = 0" 1 || exit 0
         echo "feature $name $(geom_of "$name")" >>"$log"
