@@ -2,6 +2,7 @@
 /* test-history.c: what drawing needs of core — undo and redo through the store, vertex edits,
  * snapping, workshops and contributors, photos, and the WKB that drawing hands to the store. */
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <sys/resource.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -161,6 +162,108 @@ test_snap (void)
                                  1u << CM_LAYER_BUILDINGS, out));
 }
 
+
+/* CRC-32 of PNG chunks (ISO 3309), to give a patched header a valid checksum. */
+static guint32
+png_crc (const guint8 *d, gsize n)
+{
+  guint32 c = 0xFFFFFFFFu;
+  for (gsize i = 0; i < n; i++)
+    {
+      c ^= d[i];
+      for (int k = 0; k < 8; k++)
+        c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+  return c ^ 0xFFFFFFFFu;
+}
+
+static glong
+peak_rss_kb (void)
+{
+  struct rusage u;
+  getrusage (RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+/* A photo of a few hundred bytes whose header claims 30,000 × 30,000 pixels (a PNG with a
+ * valid checksum) or 65,000 × 60,000 (a JPEG): refused as too large before it is decoded —
+ * the process does not grow by the gigabytes decoding would take — from bytes and from a file;
+ * one claiming 4,000 × 3,000 (a phone's) is decoded and scaled as any. */
+static void
+test_photo_claims_too_many_pixels (void)
+{
+  g_autoptr (GdkPixbuf) small = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 4, 4);
+  gdk_pixbuf_fill (small, 0x336699ff);
+  char *png = NULL, *jpeg = NULL;
+  gsize png_len = 0, jpeg_len = 0;
+  g_assert_true (gdk_pixbuf_save_to_buffer (small, &png, &png_len, "png", NULL, NULL));
+  g_assert_true (gdk_pixbuf_save_to_buffer (small, &jpeg, &jpeg_len, "jpeg", NULL, NULL));
+  /* the PNG's IHDR: length (4), "IHDR" (4), width, height … at bytes 8–28, its CRC after */
+  guint8 *p = (guint8 *) png;
+  g_assert_cmpint (memcmp (p + 12, "IHDR", 4), ==, 0);
+  const guint32 sizes[][2] = { { 30000, 30000 }, { 4000, 3000 } };
+  for (gsize k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      guint32 w = GUINT32_TO_BE (sizes[k][0]), h = GUINT32_TO_BE (sizes[k][1]);
+      memcpy (p + 16, &w, 4);
+      memcpy (p + 20, &h, 4);
+      guint32 crc = GUINT32_TO_BE (png_crc (p + 12, 17));
+      memcpy (p + 29, &crc, 4);
+      g_autoptr (GBytes) bytes = g_bytes_new (png, png_len);
+      g_autoptr (GError) error = NULL;
+      glong before = peak_rss_kb ();
+      CmPhoto *photo = cm_photo_from_bytes (bytes, &error);
+      g_test_message ("%u × %u: %s (peak RSS +%ld MB)", sizes[k][0], sizes[k][1],
+                      error ? error->message : "taken", (peak_rss_kb () - before) / 1024);
+      if (k == 0)
+        {
+          g_assert_null (photo);
+          g_assert_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_TOO_LARGE);
+          g_assert_nonnull (strstr (error->message, "900 megapixels"));
+          g_assert_cmpint (peak_rss_kb () - before, <, 100 * 1024);
+        }
+      else /* 12 megapixels, as a phone's: decoded (what its data lacks is left blank) */
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (photo);
+          g_assert_cmpint (MAX (photo->width, photo->height), ==, CM_PHOTO_MAX_SIZE);
+          cm_photo_free (photo);
+        }
+    }
+
+  /* the JPEG's frame header (SOF0, 0xFFC0): precision, then height and width */
+  guint8 *j = (guint8 *) jpeg;
+  gsize sof = 0;
+  for (gsize i = 2; i + 9 < jpeg_len; i++)
+    if (j[i] == 0xFF && j[i + 1] == 0xC0)
+      {
+        sof = i;
+        break;
+      }
+  g_assert_cmpuint (sof, >, 0);
+  j[sof + 5] = 60000 >> 8, j[sof + 6] = 60000 & 0xFF;
+  j[sof + 7] = 65000 >> 8, j[sof + 8] = 65000 & 0xFF;
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *file = g_build_filename (dir, "huge.jpg", NULL);
+  g_assert_true (g_file_set_contents (file, jpeg, (gssize) jpeg_len, NULL));
+  g_autofree char *map = g_build_filename (dir, "photos-huge.sqlite", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (map, "huge", &error);
+  g_assert_no_error (error);
+  double gate[] = { 116.3265, 40.0035 };
+  g_autoptr (CmFeature) f = new_feature (CM_LAYER_RESOURCES, CM_GEOM_POINT, gate, 1);
+  g_assert_true (cm_store_add_feature (store, f, &error));
+  glong before = peak_rss_kb ();
+  g_autofree char *added = cm_store_add_photo (store, f, file, &error);
+  g_assert_null (added);
+  g_test_message ("%s (peak RSS +%ld MB)", error->message, (peak_rss_kb () - before) / 1024);
+  g_assert_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "“huge.jpg” claims 3900 megapixels"));
+  g_assert_cmpint (peak_rss_kb () - before, <, 100 * 1024);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM photos"), ==, 0);
+  g_free (png);
+  g_free (jpeg);
+}
 
 /* A photo is scaled to 2048 px, stored inside the map, and decodes after the map is reopened;
  * what is not an image is refused and nothing is stored. */
@@ -511,6 +614,7 @@ main (int argc, char **argv)
   g_test_add_func ("/history/dates-move-forward", test_dates_move_forward);
   g_test_add_func ("/history/workshops", test_workshops);
   g_test_add_func ("/history/photos", test_photos);
+  g_test_add_func ("/history/photo-claims-too-many-pixels", test_photo_claims_too_many_pixels);
   g_test_add_func ("/history/migrate", test_migrate);
   return g_test_run ();
 }

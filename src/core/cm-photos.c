@@ -57,21 +57,76 @@ encode (GdkPixbuf *raw, const char *name, const char **mime, int *width, int *he
   return g_bytes_new_take (buffer, size);
 }
 
+/* Stops a decode whose picture claims more pixels than CM_PHOTO_MAX_PIXELS: a damaged or
+ * hostile file of a few bytes can claim 30,000 × 30,000, and gdk-pixbuf would allocate gigabytes
+ * for it. A size of 0 tells the loader's module to stop (GdkPixbufModuleSizeFunc). */
+static void
+size_prepared_cb (GdkPixbufLoader *loader, int width, int height, gint64 *pixels)
+{
+  *pixels = (gint64) width * height;
+  if (*pixels > CM_PHOTO_MAX_PIXELS)
+    gdk_pixbuf_loader_set_size (loader, 0, 0);
+}
+
+/* Decodes @n bytes of a picture (@type: a gdk-pixbuf format, NULL: any it knows; @display: the
+ * file's name, NULL for bytes from elsewhere), refusing one larger than CM_PHOTO_MAX_PIXELS.
+ * The pixbuf, owned by the caller; NULL with @error set. */
+static GdkPixbuf *
+decode (const guint8 *d, gsize n, const char *type, const char *display, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GdkPixbufLoader) loader = type ? gdk_pixbuf_loader_new_with_type (type, &local)
+                                            : gdk_pixbuf_loader_new ();
+  gint64 pixels = 0;
+  GdkPixbuf *raw = NULL;
+  if (loader)
+    {
+      g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared_cb), &pixels);
+      if (gdk_pixbuf_loader_write (loader, d, n, &local) && gdk_pixbuf_loader_close (loader, &local))
+        raw = gdk_pixbuf_loader_get_pixbuf (loader);
+      else
+        gdk_pixbuf_loader_close (loader, NULL);
+    }
+  if (pixels > CM_PHOTO_MAX_PIXELS)
+    {
+      g_autofree char *name = display ? g_strdup_printf ("“%s”", display) : g_strdup (_("the photo"));
+      g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_TOO_LARGE,
+                   _("%s claims %.0f megapixels, more than any camera makes (%d at most): it is "
+                     "probably damaged. Open it in an image viewer; if it shows, save a smaller "
+                     "copy and add that"),
+                   name, pixels / 1e6, CM_PHOTO_MAX_PIXELS / 1000000);
+      return NULL;
+    }
+  if (raw == NULL && display)
+    g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
+                 _("“%s” is not a photo this map can hold (JPEG or PNG): %s"), display,
+                 local ? local->message : "");
+  else if (raw == NULL)
+    g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
+                 _("not a photo this map can hold (JPEG or PNG)%s%s"), local ? ": " : "",
+                 local ? local->message : "");
+  return raw ? g_object_ref (raw) : NULL;
+}
+
 /* Decodes @path, upright, at most CM_PHOTO_MAX_SIZE px, encoded again. */
 static GBytes *
 prepare (const char *path, const char **mime, int *width, int *height, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autofree char *name = g_filename_display_basename (path);
-  g_autoptr (GdkPixbuf) raw = gdk_pixbuf_new_from_file (path, &local);
-  if (raw == NULL)
+  g_autofree char *display = g_filename_display_basename (path);
+  g_autofree char *bytes = NULL;
+  gsize n = 0;
+  if (!g_file_get_contents (path, &bytes, &n, &local))
     {
       g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
-                   _("“%s” is not a photo this map can hold (JPEG or PNG): %s"), name,
+                   _("“%s” is not a photo this map can hold (JPEG or PNG): %s"), display,
                    local->message);
       return NULL;
     }
-  return encode (raw, name, mime, width, height, error);
+  g_autoptr (GdkPixbuf) raw = decode ((const guint8 *) bytes, n, NULL, display, error);
+  if (raw == NULL)
+    return NULL;
+  return encode (raw, display, mime, width, height, error);
 }
 
 /* Whether a JPEG or PNG carries metadata beyond the picture: JPEG APP1…APP15 segments (EXIF,
@@ -115,22 +170,15 @@ cm_photo_from_bytes (GBytes *bytes, GError **error)
   const guint8 *d = g_bytes_get_data (bytes, &n);
   gboolean jpeg = n > 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF;
   gboolean png = n > 8 && memcmp (d, "\x89PNG\r\n\x1a\n", 8) == 0;
-  g_autoptr (GError) local = NULL;
-  g_autoptr (GdkPixbufLoader) loader = gdk_pixbuf_loader_new_with_type (jpeg ? "jpeg" : "png",
-                                                                        NULL);
-  GdkPixbuf *raw = NULL;
-  if ((jpeg || png) && gdk_pixbuf_loader_write (loader, d, n, &local) &&
-      gdk_pixbuf_loader_close (loader, &local))
-    raw = gdk_pixbuf_loader_get_pixbuf (loader);
-  else
-    gdk_pixbuf_loader_close (loader, NULL);
-  if (raw == NULL)
+  if (!jpeg && !png)
     {
       g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
-                   _("not a photo this map can hold (JPEG or PNG)%s%s"), local ? ": " : "",
-                   local ? local->message : "");
+                   _("not a photo this map can hold (JPEG or PNG)%s%s"), "", "");
       return NULL;
     }
+  g_autoptr (GdkPixbuf) raw = decode (d, n, jpeg ? "jpeg" : "png", NULL, error);
+  if (raw == NULL)
+    return NULL;
   CmPhoto *photo = g_new0 (CmPhoto, 1);
   int w = gdk_pixbuf_get_width (raw), h = gdk_pixbuf_get_height (raw);
   if (MAX (w, h) <= CM_PHOTO_MAX_SIZE && !has_metadata (d, n, jpeg))

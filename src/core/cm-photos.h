@@ -11,6 +11,9 @@
 G_BEGIN_DECLS
 
 #define CM_PHOTO_MAX_SIZE 2048
+/* A picture claiming more pixels is refused before it is decoded: the largest phone cameras
+ * make 200 megapixels, and decoding 220 takes up to 880 MB. */
+#define CM_PHOTO_MAX_PIXELS 220000000
 
 #define CM_PHOTO_ERROR (cm_photo_error_quark ())
 GQuark cm_photo_error_quark (void);
@@ -18,6 +21,7 @@ GQuark cm_photo_error_quark (void);
 typedef enum
 {
   CM_PHOTO_ERROR_NOT_AN_IMAGE, /* not a JPEG or PNG that decodes */
+  CM_PHOTO_ERROR_TOO_LARGE,    /* more than CM_PHOTO_MAX_PIXELS */
 } CmPhotoError;
 
 typedef struct
