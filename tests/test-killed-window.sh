@@ -21,7 +21,14 @@ cleanup() {
 }
 trap cleanup EXIT
 n=0
-fail() { echo "not ok - $* (seed $seed)"; exit 1; }
+fail() {
+  echo "not ok - $* (seed $seed)"
+  # what the run left, to look into: the map, what was expected of it, the windows' output
+  local keep=${CM_BUILD_ROOT:-/tmp}/meson-logs/killed-window-failure
+  rm -rf "$keep" && mkdir -p "$keep" && cp -r "$dir"/. "$keep"/ 2>/dev/null
+  echo "# the map, its -wal, the expected changes and the windows' output: $keep"
+  exit 1
+}
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 
 [ -n "${DISPLAY:-}" ] || fail "no X display: run this test under xvfb-run"
