@@ -139,7 +139,7 @@ driver() { # CYCLE PID [PID2]
         echo "feature $name $after" >>"$log"
         if [ "$after" != "$before" ]; then
           echo drag >>"$dir/done"
-          stack[-1]="drag $name $before"
+          stack+=("drag $name $before") # a step of its own, above the drawing
         else
           stack=() # the drag missed: what Ctrl+Z takes back is no longer known here
         fi
