@@ -377,6 +377,23 @@ test_duplicate_keys (void)
                                              "json_extract(tags, '$.note') = 'n' AND "
                                              "instr(tags, 'first') = 0 AND instr(tags, 'school') = 0"),
                    ==, 1);
+
+  /* "properties" itself given twice (fuzzing found the second read through the first's
+   * offsets): the last object counts whole, nothing of the first remains */
+  const char *twice =
+      "{\"type\": \"Feature\", \"properties\": {\"name\": \"old\", \"amenity\": \"school\","
+      " \"description\": \"a long description of the first properties\", \"@id\": 7, \"x\": 1},"
+      " \"geometry\": {\"type\": \"Point\", \"coordinates\": [116.3266, 40.0036]},"
+      " \"properties\": {\"name\": \"new\", \"name\": \"newer\", \"amenity\": \"library\"}}";
+  g_assert_true (g_file_set_contents (path, twice, -1, NULL));
+  g_assert_true (cm_import_file (store, path, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE name = 'newer'"
+                                             " AND description IS NULL AND category = 'library'"
+                                             " AND source_id IS NULL"
+                                             " AND json_extract(tags, '$.x') IS NULL"), ==, 1);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM resources WHERE name = 'old'"),
+                   ==, 0);
 }
 
 typedef struct

@@ -193,8 +193,11 @@ describe_feature (Reader *r, char *buf, gsize size)
   return buf;
 }
 
+/* Forgets what the feature's properties said: a feature given "properties" twice counts by the
+ * last (as any key given twice), and nothing of the first may remain (its members' offsets
+ * point into text that is gone). */
 static void
-feature_state_reset (Reader *r)
+props_state_reset (Reader *r)
 {
   g_string_truncate (r->props, 0);
   for (guint i = 0; i < r->prop_members->len; i++)
@@ -208,8 +211,14 @@ feature_state_reset (Reader *r)
     }
   g_clear_pointer (&r->at_id, g_free);
   g_clear_pointer (&r->at_type, g_free);
-  g_clear_pointer (&r->feature_id, g_free);
   g_ptr_array_set_size (r->string_tags, 0);
+}
+
+static void
+feature_state_reset (Reader *r)
+{
+  props_state_reset (r);
+  g_clear_pointer (&r->feature_id, g_free);
 }
 
 /* ---- capture (properties, crs) ------------------------------------------------------------- */
@@ -877,7 +886,7 @@ on_value (Reader *r, ValueKind kind, const char *text, gsize len)
       {
         Frame *c = push_frame (r, FRAME_CAPTURE);
         c->capture_props = TRUE;
-        g_string_truncate (r->props, 0);
+        props_state_reset (r);
         r->props_seen = TRUE;
         r->capture_after_key = FALSE;
         capture_open (r, c, '{');
