@@ -45,6 +45,20 @@ log=$dir/expected # what the map must hold, one line per change: the last line o
 live() { sqlite3 -cmd ".timeout 5000" "file:$map?mode=ro" "$1" 2>/dev/null; }
 geom_of() { live "SELECT hex(geom) FROM resources WHERE name = '$1' AND deleted = 0"; }
 count_like() { live "SELECT count(*) FROM resources WHERE name LIKE '$1-%' AND deleted = 0"; }
+# near NAME: the points drawn here within about 50 m of NAME (NAME too): a drag there may take
+# any of them (a point drawn onto another snaps to it; a click picks one of the two)
+near() {
+  python3 - "$map" "$1" <<'EOF'
+import sqlite3, struct, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True, timeout=5)
+rows = db.execute("SELECT name, geom FROM resources WHERE deleted = 0 AND name LIKE 'k%'").fetchall()
+corner = lambda g: struct.unpack("<dd", bytes(g)[6:22])  # the blob's MBR: min x, min y
+me = [corner(g) for n, g in rows if n == sys.argv[2]]
+for n, g in rows:
+    if me and abs(corner(g)[0] - me[0][0]) < 0.0005 and abs(corner(g)[1] - me[0][1]) < 0.0005:
+        print(n)
+EOF
+}
 # wait_for SQL VALUE: until another reader sees VALUE (10 s at most)
 wait_for() {
   for _ in $(seq 50); do [ "$(live "$1")" = "$2" ] && return 0; sleep 0.2; done
@@ -124,9 +138,10 @@ driver() { # CYCLE PID [PID2]
         [ ${#stack[@]} -gt 0 ] || continue
         local top=(${stack[-1]})
         [ "${top[0]}" = draw ] || continue
-        local name=${top[1]} x=${top[2]} y=${top[3]} before
+        local name=${top[1]} x=${top[2]} y=${top[3]} before others
         before=$(geom_of "$name")
-        echo "pending $name" >>"$log"
+        others=$(near "$name")
+        for o in $others; do echo "pending $o" >>"$log"; done
         xdotool key Escape key s sleep 0.2 mousemove --window "$w" "$x" "$y" click 1 sleep 0.3 \
           mousedown 1 sleep 0.1
         for k in 1 2 3 4 5 6; do
@@ -136,7 +151,7 @@ driver() { # CYCLE PID [PID2]
         for _ in $(seq 25); do [ "$(geom_of "$name")" != "$before" ] && break; sleep 0.2; done
         local after
         after=$(geom_of "$name")
-        echo "feature $name $after" >>"$log"
+        for o in $others; do echo "feature $o $(geom_of "$o")" >>"$log"; done
         if [ "$after" != "$before" ]; then
           echo drag >>"$dir/done"
           stack+=("drag $name $before") # a step of its own, above the drawing
