@@ -41,7 +41,8 @@ mount_small_disk (char **reason)
       *reason = g_strdup ("mounting a small tmpfs needs root (CI runs the tests as root)");
       return NULL;
     }
-  g_autofree char *dir = g_build_filename (cm_test_tmpdir (), "small-disk", NULL);
+  g_autofree char *tmp = cm_test_tmpdir ();
+  g_autofree char *dir = g_build_filename (tmp, "small-disk", NULL);
   g_mkdir_with_parents (dir, 0755);
   g_autofree char *cmd = g_strdup_printf ("mount -t tmpfs -o size=8m cm-test-small %s", dir);
   if (!run (cmd))
@@ -252,6 +253,7 @@ wait_import (GPid pid, int fd, char **err)
   close (fd);
   int status;
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_free (*err); /* the text of an earlier wait */
   *err = g_string_free (text, FALSE);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
