@@ -106,7 +106,8 @@ noisy_jpeg (void)
   for (gsize i = 0; i < (gsize) gdk_pixbuf_get_rowstride (p) * 1536; i++)
     pixels[i] = (guchar) g_rand_int_range (rand, 0, 256);
   g_rand_free (rand);
-  char *path = g_build_filename (cm_test_tmpdir (), "noise.jpg", NULL);
+  g_autofree char *tmp = cm_test_tmpdir ();
+  char *path = g_build_filename (tmp, "noise.jpg", NULL);
   g_autoptr (GError) error = NULL;
   g_assert_true (gdk_pixbuf_save (p, path, "jpeg", &error, "quality", "95", NULL));
   return path;
@@ -165,7 +166,8 @@ test_disk_full (void)
     save_buildings (store);
   }
   /* another map, on the roomy disk, with features of its own, to merge */
-  g_autofree char *other = g_build_filename (cm_test_tmpdir (), "other.sqlite", NULL);
+  g_autofree char *tmp = cm_test_tmpdir ();
+  g_autofree char *other = g_build_filename (tmp, "other.sqlite", NULL);
   {
     g_autoptr (CmStore) o = cm_store_create (other, "另一份", &error);
     g_assert_no_error (error);

@@ -660,6 +660,17 @@ test_geometry_guard (void)
   for (guint i = 0; i < problems->len; i++)
     said = said || strstr (problems->pdata[i], "resources: 1 damaged geometries") != NULL;
   g_assert_true (said);
+
+  /* merged into a good map: refused before anything is written (SpatiaLite's triggers would
+   * parse the shape on its way in) */
+  g_autofree char *good_path = new_map_path ("guard-target.sqlite");
+  g_autoptr (CmStore) good = cm_store_create (good_path, "target", &error);
+  g_assert_no_error (error);
+  g_autoptr (CmMergeReport) merged = cm_merge (good, path, FALSE, &error);
+  g_assert_null (merged);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "holds damaged geometries"));
+  g_assert_cmpint (cm_test_query_int (good, "SELECT count(*) FROM resources"), ==, 0);
 }
 
 int

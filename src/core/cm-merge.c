@@ -679,6 +679,31 @@ open_other (const char *path, char **tmp, GError **error)
   g_autoptr (CmStore) other = cm_store_open_to_read (path, error);
   if (other == NULL)
     return NULL;
+  /* its geometries are copied as they are, and SpatiaLite's triggers parse them on the way in:
+   * a damaged one (CmGeom) is refused before anything is written */
+  gint64 damaged = 0;
+  for (int l = 0; l < CM_N_LAYERS && damaged == 0; l++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT count(*) FROM %s WHERE geom IS NOT NULL AND CmGeom(geom) IS NULL",
+          cm_layer_to_string (l));
+      sqlite3_stmt *stmt = _cm_store_prepare (other, sql, error);
+      if (stmt == NULL)
+        return NULL;
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        damaged = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+  if (damaged > 0)
+    {
+      g_autofree char *dn = g_filename_display_basename (path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("“%s” holds damaged geometries (their bytes do not hold what they claim), "
+                     "so it is not merged and this map is unchanged. “cmap check” lists them; "
+                     "merge another copy of it"),
+                   dn);
+      return NULL;
+    }
   gint64 pending = cm_store_get_schema_version (other) < CM_SCHEMA_VERSION
                        ? 1
                        : cm_versions_count_pending (other, error);
