@@ -57,6 +57,23 @@ encode (GdkPixbuf *raw, const char *name, const char **mime, int *width, int *he
   return g_bytes_new_take (buffer, size);
 }
 
+/* The JPEG's frame marker (0xC0 … 0xCF but 0xC4, 0xC8, 0xCC: the coding), 0 when none is
+ * found where the segments lead. */
+static guint8
+jpeg_frame (const guint8 *d, gsize n)
+{
+  for (gsize i = 2; i + 4 <= n && d[i] == 0xFF;)
+    {
+      guint8 marker = d[i + 1];
+      if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
+        return marker;
+      if (marker == 0xDA)
+        return 0;
+      i += 2 + ((gsize) d[i + 2] << 8 | d[i + 3]);
+    }
+  return 0;
+}
+
 /* Stops a decode whose picture claims more pixels than CM_PHOTO_MAX_PIXELS: a damaged or
  * hostile file of a few bytes can claim 30,000 × 30,000, and gdk-pixbuf would allocate gigabytes
  * for it. A size of 0 tells the loader's module to stop (GdkPixbufModuleSizeFunc). */
@@ -74,6 +91,16 @@ size_prepared_cb (GdkPixbufLoader *loader, int width, int height, gint64 *pixels
 static GdkPixbuf *
 decode (const guint8 *d, gsize n, const char *type, const char *display, GError **error)
 {
+  /* arithmetic coding (SOF9–SOF11, SOF13–SOF15): no camera or phone writes it, and a damaged
+   * one of 121 bytes kept libjpeg-turbo 2.1's sequential decoder busy for minutes (fuzzing) */
+  guint8 frame = n > 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF ? jpeg_frame (d, n) : 0;
+  if (frame >= 0xC9 && frame != 0xCC)
+    {
+      g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
+                   _("not a photo this map can hold: the JPEG uses arithmetic coding, which "
+                     "cameras do not make. Save it again as an ordinary JPEG and add that"));
+      return NULL;
+    }
   g_autoptr (GError) local = NULL;
   g_autoptr (GdkPixbufLoader) loader = type ? gdk_pixbuf_loader_new_with_type (type, &local)
                                             : gdk_pixbuf_loader_new ();
