@@ -299,6 +299,22 @@ window_text (void)
   return g_string_free (all, FALSE);
 }
 
+/* A point placed with the point tool at (@fx, @fy) of the map's width and height: its form,
+ * named @name, a broken street light. */
+static CmFeatureForm *
+point_form (double fx, double fy, const char *name)
+{
+  choose_tool ("point");
+  cm_window_click_map (window, gtk_widget_get_width (GTK_WIDGET (simple_map ())) * fx,
+                       gtk_widget_get_height (GTK_WIDGET (simple_map ())) * fy);
+  spin (200);
+  CmFeatureForm *form = cm_window_get_form (window);
+  g_assert_nonnull (form);
+  cm_feature_form_set_name (form, name);
+  g_assert_true (cm_feature_form_select_category (form, "broken_street_light"));
+  return form;
+}
+
 /* Another program holds the map for writing (a long `cmap import`, another window) beyond the
  * 5 s the store waits for it: the save says the map is busy and nothing is lost — the point
  * drawn and what was typed come back in the form, which saves once the other has finished; an
@@ -311,15 +327,9 @@ test_map_busy (void)
   g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
 
   g_object_set (window, "snap", FALSE, NULL);
-  choose_tool ("point");
   int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
   int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
-  cm_window_click_map (window, w * 0.4, h * 0.6);
-  spin (200);
-  CmFeatureForm *form = cm_window_get_form (window);
-  g_assert_nonnull (form);
-  cm_feature_form_set_name (form, "busy-bench");
-  g_assert_true (cm_feature_form_select_category (form, "broken_street_light"));
+  CmFeatureForm *form = point_form (0.4, 0.6, "busy-bench");
   cm_feature_form_set_description (form, "by the gate");
   gint64 start = g_get_monotonic_time ();
   cm_feature_form_finish (form, TRUE);
@@ -374,15 +384,7 @@ test_map_moved_away (void)
 {
   g_autofree char *away = g_strconcat (map_path, ".away", NULL);
   g_assert_cmpint (g_rename (map_path, away), ==, 0);
-  choose_tool ("point");
-  int w = gtk_widget_get_width (GTK_WIDGET (simple_map ()));
-  int h = gtk_widget_get_height (GTK_WIDGET (simple_map ()));
-  cm_window_click_map (window, w * 0.55, h * 0.45);
-  spin (200);
-  CmFeatureForm *form = cm_window_get_form (window);
-  g_assert_nonnull (form);
-  cm_feature_form_set_name (form, "gone-bench");
-  g_assert_true (cm_feature_form_select_category (form, "broken_street_light"));
+  CmFeatureForm *form = point_form (0.55, 0.45, "gone-bench");
   cm_feature_form_finish (form, TRUE);
   spin (300);
   g_autofree char *said = window_text ();

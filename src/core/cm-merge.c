@@ -681,19 +681,9 @@ open_other (const char *path, char **tmp, GError **error)
     return NULL;
   /* its geometries are copied as they are, and SpatiaLite's triggers parse them on the way in:
    * a damaged one (CmGeom) is refused before anything is written */
-  gint64 damaged = 0;
-  for (int l = 0; l < CM_N_LAYERS && damaged == 0; l++)
-    {
-      g_autofree char *sql = g_strdup_printf (
-          "SELECT count(*) FROM %s WHERE geom IS NOT NULL AND CmGeom(geom) IS NULL",
-          cm_layer_to_string (l));
-      sqlite3_stmt *stmt = _cm_store_prepare (other, sql, error);
-      if (stmt == NULL)
-        return NULL;
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        damaged = sqlite3_column_int64 (stmt, 0);
-      sqlite3_finalize (stmt);
-    }
+  gint64 damaged = _cm_store_count_damaged (other, error);
+  if (damaged < 0)
+    return NULL;
   if (damaged > 0)
     {
       g_autofree char *dn = g_filename_display_basename (path);

@@ -57,21 +57,35 @@ encode (GdkPixbuf *raw, const char *name, const char **mime, int *width, int *he
   return g_bytes_new_take (buffer, size);
 }
 
-/* The JPEG's frame marker (0xC0 … 0xCF but 0xC4, 0xC8, 0xCC: the coding), 0 when none is
- * found where the segments lead. */
-static guint8
-jpeg_frame (const guint8 *d, gsize n)
+/* What a JPEG's segments before its scan say: its frame marker (0xC0 … 0xCF but 0xC4, 0xC8,
+ * 0xCC: the coding; 0 when none), whether it carries metadata (APP1…APP15: EXIF, XMP, IPTC — a
+ * phone's GPS position), and whether the segments led to the scan as they should. */
+typedef struct
 {
+  guint8 frame;
+  gboolean metadata, complete;
+} JpegHeader;
+
+static JpegHeader
+jpeg_header (const guint8 *d, gsize n)
+{
+  JpegHeader h = { 0 };
   for (gsize i = 2; i + 4 <= n && d[i] == 0xFF;)
     {
       guint8 marker = d[i + 1];
-      if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
-        return marker;
-      if (marker == 0xDA)
-        return 0;
+      if (marker == 0xDA) /* start of scan: the picture itself follows */
+        {
+          h.complete = TRUE;
+          break;
+        }
+      if (marker >= 0xE1 && marker <= 0xEF)
+        h.metadata = TRUE;
+      else if (h.frame == 0 && marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 &&
+               marker != 0xC8 && marker != 0xCC)
+        h.frame = marker;
       i += 2 + ((gsize) d[i + 2] << 8 | d[i + 3]);
     }
-  return 0;
+  return h;
 }
 
 /* Stops a decode whose picture claims more pixels than CM_PHOTO_MAX_PIXELS: a damaged or
@@ -93,7 +107,7 @@ decode (const guint8 *d, gsize n, const char *type, const char *display, GError 
 {
   /* arithmetic coding (SOF9–SOF11, SOF13–SOF15): no camera or phone writes it, and a damaged
    * one of 121 bytes kept libjpeg-turbo 2.1's sequential decoder busy for minutes (fuzzing) */
-  guint8 frame = n > 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF ? jpeg_frame (d, n) : 0;
+  guint8 frame = n > 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF ? jpeg_header (d, n).frame : 0;
   if (frame >= 0xC9 && frame != 0xCC)
     {
       g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
@@ -163,16 +177,8 @@ has_metadata (const guint8 *d, gsize n, gboolean jpeg)
 {
   if (jpeg)
     {
-      for (gsize i = 2; i + 4 <= n && d[i] == 0xFF;)
-        {
-          guint8 marker = d[i + 1];
-          if (marker == 0xDA) /* start of scan: the picture itself follows */
-            return FALSE;
-          if (marker >= 0xE1 && marker <= 0xEF)
-            return TRUE;
-          i += 2 + ((gsize) d[i + 2] << 8 | d[i + 3]);
-        }
-      return TRUE; /* not laid out as expected: encode it again to be sure */
+      JpegHeader h = jpeg_header (d, n);
+      return h.metadata || !h.complete; /* not laid out as expected: encode it again to be sure */
     }
   for (gsize i = 8; i + 8 <= n;)
     {

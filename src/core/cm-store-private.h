@@ -42,6 +42,8 @@ void _cm_spatialite_prepare (void);
  * geometry crashes SpatiaLite's parser: cm_geom_spatialite_blob_is_safe), else NULL. Every
  * query passes stored geometries through it before any SpatiaLite function reads them. */
 void _cm_spatialite_add_guard (sqlite3 *db);
+/* How many stored geometries of all layers CmGeom() refuses (damaged); -1 on an error. */
+gint64 _cm_store_count_damaged (CmStore *self, GError **error);
 
 /* cm-compounds.c: frees a CmCompound */
 void _cm_compound_free (gpointer compound);

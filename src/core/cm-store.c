@@ -1583,6 +1583,25 @@ cm_store_get_layer_stats (CmStore *self, CmLayer layer, CmLayerStats *stats, GEr
   return ok;
 }
 
+gint64
+_cm_store_count_damaged (CmStore *self, GError **error)
+{
+  gint64 damaged = 0;
+  for (int l = 0; l < CM_N_LAYERS; l++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT count(*) FROM %s WHERE geom IS NOT NULL AND CmGeom(geom) IS NULL",
+          cm_layer_to_string (l));
+      sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+      if (stmt == NULL)
+        return -1;
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        damaged += sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+  return damaged;
+}
+
 gboolean
 cm_store_check (CmStore *self, GPtrArray *problems, GError **error)
 {
