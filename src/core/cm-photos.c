@@ -59,31 +59,65 @@ encode (GdkPixbuf *raw, const char *name, const char **mime, int *width, int *he
 
 /* What a JPEG's segments before its scan say: its frame marker (0xC0 … 0xCF but 0xC4, 0xC8,
  * 0xCC: the coding; 0 when none), whether it carries metadata (APP1…APP15: EXIF, XMP, IPTC — a
- * phone's GPS position), and whether the segments led to the scan as they should. */
+ * phone's GPS position), and whether the segments led to the scan as they should (no stray
+ * bytes between them). */
 typedef struct
 {
   guint8 frame;
   gboolean metadata, complete;
 } JpegHeader;
 
+/* The next marker at or after @i, found the way libjpeg finds it (jdmarker.c next_marker): bytes
+ * up to an 0xFF are skipped as garbage, then any 0xFF fill bytes; 0xFF 0x00 is no marker. Sets
+ * *@strays when bytes were skipped. The offset after the marker byte; @n when there is none. */
+static gsize
+jpeg_next_marker (const guint8 *d, gsize n, gsize i, guint8 *marker, gboolean *strays)
+{
+  for (;;)
+    {
+      for (; i < n && d[i] != 0xFF; i++)
+        *strays = TRUE;
+      while (i < n && d[i] == 0xFF)
+        i++;
+      if (i >= n)
+        return n;
+      if (d[i] != 0x00)
+        {
+          *marker = d[i];
+          return i + 1;
+        }
+      *strays = TRUE;
+      i++;
+    }
+}
+
 static JpegHeader
 jpeg_header (const guint8 *d, gsize n)
 {
+  /* libjpeg reads past stray and fill bytes to the next marker; so must this walk, or a frame
+   * marker behind a few 0xFF bytes escapes it (fuzzing found one) */
   JpegHeader h = { 0 };
-  for (gsize i = 2; i + 4 <= n && d[i] == 0xFF;)
+  gboolean strays = FALSE;
+  guint8 marker = 0;
+  for (gsize i = 2; (i = jpeg_next_marker (d, n, i, &marker, &strays)) < n;)
     {
-      guint8 marker = d[i + 1];
       if (marker == 0xDA) /* start of scan: the picture itself follows */
         {
-          h.complete = TRUE;
+          h.complete = !strays;
           break;
         }
+      if (marker == 0xD9) /* end of image */
+        break;
+      if ((marker >= 0xD0 && marker <= 0xD8) || marker == 0x01) /* markers without a length */
+        continue;
       if (marker >= 0xE1 && marker <= 0xEF)
         h.metadata = TRUE;
       else if (h.frame == 0 && marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 &&
                marker != 0xC8 && marker != 0xCC)
         h.frame = marker;
-      i += 2 + ((gsize) d[i + 2] << 8 | d[i + 3]);
+      if (i + 2 > n)
+        break;
+      i += (gsize) d[i] << 8 | d[i + 1];
     }
   return h;
 }
@@ -107,7 +141,7 @@ decode (const guint8 *d, gsize n, const char *type, const char *display, GError 
 {
   /* arithmetic coding (SOF9–SOF11, SOF13–SOF15): no camera or phone writes it, and a damaged
    * one of 121 bytes kept libjpeg-turbo 2.1's sequential decoder busy for minutes (fuzzing) */
-  guint8 frame = n > 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF ? jpeg_header (d, n).frame : 0;
+  guint8 frame = n > 2 && d[0] == 0xFF && d[1] == 0xD8 ? jpeg_header (d, n).frame : 0;
   if (frame >= 0xC9 && frame != 0xCC)
     {
       g_set_error (error, CM_PHOTO_ERROR, CM_PHOTO_ERROR_NOT_AN_IMAGE,
