@@ -15,12 +15,36 @@
 CmWindow *window;
 char *map_path;
 
+static gboolean
+set_true (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* How many times longer every wait of the window tests is: CM_TEST_WAIT_SCALE, 1 unless told
+ * (make test-asan sets 4: everything takes several times longer under the sanitizers). */
+static guint
+wait_scale (void)
+{
+  static guint scale = 0;
+  if (scale == 0)
+    {
+      const char *env = g_getenv ("CM_TEST_WAIT_SCALE");
+      scale = env ? (guint) CLAMP (g_ascii_strtoull (env, NULL, 10), 1, 100) : 1;
+    }
+  return scale;
+}
+
 void
 spin (guint ms)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+  /* waits in the main loop rather than polling it, so the window's own threads (the tiles)
+   * have the processor meanwhile */
+  gboolean done = FALSE;
+  g_timeout_add (ms * wait_scale (), set_true, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 GtkWidget *
@@ -80,17 +104,17 @@ void
 wait_for_tiles (void)
 {
   CmTileSource *source = cm_window_get_tiles (window);
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC, quiet_since = 0;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC * wait_scale (), quiet_since = 0;
   while (g_get_monotonic_time () < end)
     {
-      g_main_context_iteration (NULL, FALSE);
+      spin (10);
       gboolean idle = cm_tile_source_get_pending (source) == 0 &&
                       cm_tile_source_get_rendered (source) > 0;
       if (!idle)
         quiet_since = 0;
       else if (quiet_since == 0)
         quiet_since = g_get_monotonic_time ();
-      else if (g_get_monotonic_time () - quiet_since > 300000)
+      else if (g_get_monotonic_time () - quiet_since > 300000 * wait_scale ())
         break;
     }
   g_assert_cmpint (cm_tile_source_get_pending (source), ==, 0);
@@ -103,11 +127,11 @@ wait_for_tiles (void)
 void
 wait_for_tiles_or_cache (void)
 {
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC, quiet_since = 0;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC * wait_scale (), quiet_since = 0;
   guint seen = 0;
   while (g_get_monotonic_time () < end)
     {
-      g_main_context_iteration (NULL, FALSE);
+      spin (10);
       CmTileSource *s = cm_window_get_tiles (window);
       guint now = cm_tile_source_get_rendered (s) + cm_tile_source_get_served (s);
       if (now != seen || now == 0 || cm_tile_source_get_pending (s) > 0)
@@ -115,7 +139,7 @@ wait_for_tiles_or_cache (void)
           seen = now;
           quiet_since = g_get_monotonic_time ();
         }
-      else if (g_get_monotonic_time () - quiet_since > 500000)
+      else if (g_get_monotonic_time () - quiet_since > 500000 * wait_scale ())
         break;
     }
 }
@@ -362,7 +386,7 @@ x_type_in (GtkWindow *toplevel, const char *text)
 GtkWindow *
 wait_for_toplevel (GType type, const char *heading)
 {
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC * wait_scale ();
   while (g_get_monotonic_time () < end)
     {
       GListModel *all = gtk_window_get_toplevels ();
@@ -385,7 +409,7 @@ wait_for_toplevel (GType type, const char *heading)
 gboolean
 wait_for_window_gone (guint ms)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000 * wait_scale ();
   while (window && g_get_monotonic_time () < end)
     spin (50);
   return window == NULL;

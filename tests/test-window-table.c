@@ -51,6 +51,17 @@ households_of (CmLayerTable *table, guint row)
   return count_rows (sql);
 }
 
+/* The cell editor a double click opened, once it has (10 s at most: slower under the
+ * sanitizers); NULL when none came. */
+static GtkEntry *
+wait_for_editor (CmLayerTable *table)
+{
+  for (int i = 0; i < 100 && cm_layer_table_get_editor (table) == NULL; i++)
+    spin (100);
+  spin (100);
+  return cm_layer_table_get_editor (table);
+}
+
 /* Sorted by name both ways and filtered, as SQL orders and finds them. */
 static void
 test_sort_and_filter (void)
@@ -165,6 +176,28 @@ cell_widget (GtkWidget *root, guint row, const char *column)
   return NULL;
 }
 
+/* The middle of the cell of @row, @column in @table's coordinates, once the cell is shown and
+ * laid out (10 s at most: a row redrawn after a change gets its size later, much later under
+ * the sanitizers). */
+static graphene_point_t
+cell_centre (CmLayerTable *table, guint row, const char *column)
+{
+  graphene_point_t p = GRAPHENE_POINT_INIT (0, 0);
+  for (int i = 0; i < 100; i++)
+    {
+      GtkWidget *cell = cell_widget (GTK_WIDGET (table), row, column);
+      if (cell && gtk_widget_get_width (cell) > 0 &&
+          gtk_widget_compute_point (cell, GTK_WIDGET (table),
+                                    &GRAPHENE_POINT_INIT (gtk_widget_get_width (cell) / 2.0,
+                                                          gtk_widget_get_height (cell) / 2.0),
+                                    &p) &&
+          p.x > gtk_widget_get_width (cell) / 2.0) /* not the first column: laid out beside it */
+        return p;
+      spin (100);
+    }
+  g_error ("the cell of row %u, %s is not shown", row, column);
+}
+
 /* Whether a label under @root shows a text with @part in it. */
 static gboolean
 label_says (GtkWidget *root, const char *part)
@@ -186,17 +219,10 @@ test_edit_cell_by_hand (void)
   spin (300);
   guint row = 5;
   gint64 before = households_of (table, row), id = row_id (table, row);
-  GtkWidget *cell = cell_widget (GTK_WIDGET (table), row, "households");
-  g_assert_nonnull (cell);
-  graphene_point_t p;
-  g_assert_true (gtk_widget_compute_point (cell, GTK_WIDGET (table),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (cell) / 2.0,
-                                                                 gtk_widget_get_height (cell) / 2.0),
-                                           &p));
+  graphene_point_t p = cell_centre (table, row, "households");
   g_assert_null (cm_layer_table_get_editor (table));
   x_click_in (GTK_WINDOW (table), p.x, p.y, 2);
-  spin (200);
-  GtkEntry *editor = cm_layer_table_get_editor (table);
+  GtkEntry *editor = wait_for_editor (table);
   g_assert_nonnull (editor);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
   g_autofree char *shown = cm_layer_table_get_cell (table, row, "households");
@@ -214,11 +240,10 @@ test_edit_cell_by_hand (void)
   g_assert_null (cm_layer_table_get_editor (table));
   g_assert_cmpint (count_rows (sql), ==, 52);
 
-  cell = cell_widget (GTK_WIDGET (table), row, "households");
-  g_assert_nonnull (cell);
+  /* the stored value redraws the row: its cell again, once laid out */
+  p = cell_centre (table, row, "households");
   x_click_in (GTK_WINDOW (table), p.x, p.y, 2);
-  spin (200);
-  g_assert_nonnull (cm_layer_table_get_editor (table));
+  g_assert_nonnull (wait_for_editor (table));
   x_type_in (GTK_WINDOW (table), "7");
   x_key_in (GTK_WINDOW (table), "Escape");
   g_assert_null (cm_layer_table_get_editor (table));

@@ -674,22 +674,29 @@ test_workshop_mode (void)
       g_assert_cmpint (gtk_widget_get_height (b), >=, 48);
       g_assert_cmpint (gtk_widget_get_width (b), >=, 48);
     }
-  g_autoptr (GdkTexture) shot = screenshot ();
-  g_autofree char *png = g_build_filename (g_get_tmp_dir (), "cm-test-workshop-mode.png", NULL);
-  gdk_texture_save_to_png (shot, png);
-  g_test_message ("screenshot: %s", png);
-  /* the tool bar is black, the chosen tool yellow */
+  /* the tool bar is black, the chosen tool yellow; the buttons' colours fade in (a CSS
+   * transition), so look again until they have, 10 s at most (slow under the sanitizers) */
   guint black = 0, yellow = 0;
-  int tw = gdk_texture_get_width (shot), th = gdk_texture_get_height (shot);
-  g_autofree guint8 *data = g_malloc (4 * tw * th);
-  gdk_texture_download (shot, data, 4 * tw);
-  for (int y = 0; y < 100; y++)
-    for (int x = 0; x < tw; x += 2)
-      {
-        const guint8 *p = data + 4 * (y * tw + x); /* BGRA */
-        black += p[2] < 8 && p[1] < 8 && p[0] < 8;
-        yellow += p[2] > 0xf0 && abs (p[1] - 0xd4) < 12 && p[0] < 20;
-      }
+  g_autofree char *png = g_build_filename (g_get_tmp_dir (), "cm-test-workshop-mode.png", NULL);
+  for (gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+       yellow <= 1000 && g_get_monotonic_time () < end;)
+    {
+      spin (100);
+      g_autoptr (GdkTexture) shot = screenshot ();
+      gdk_texture_save_to_png (shot, png);
+      int tw = gdk_texture_get_width (shot), th = gdk_texture_get_height (shot);
+      g_autofree guint8 *data = g_malloc (4 * tw * th);
+      gdk_texture_download (shot, data, 4 * tw);
+      black = yellow = 0;
+      for (int y = 0; y < 100; y++)
+        for (int x = 0; x < tw; x += 2)
+          {
+            const guint8 *p = data + 4 * (y * tw + x); /* BGRA */
+            black += p[2] < 8 && p[1] < 8 && p[0] < 8;
+            yellow += p[2] > 0xf0 && abs (p[1] - 0xd4) < 12 && p[0] < 20;
+          }
+    }
+  g_test_message ("screenshot: %s", png);
   g_test_message ("tool bar: %u black, %u yellow pixels (every other column)", black, yellow);
   g_assert_cmpint (black, >, 10000);
   g_assert_cmpint (yellow, >, 1000);
