@@ -501,7 +501,8 @@ test_merge_another_map (void)
   g_assert_true (gtk_widget_get_visible (button));
 
   /* a map of another area: asked first */
-  g_autofree char *porto = g_build_filename (g_path_get_dirname (path), "porto.sqlite", NULL);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *porto = g_build_filename (folder, "porto.sqlite", NULL);
   {
     g_autoptr (CmStore) store = cm_store_create (porto, "porto", &error);
     g_autoptr (CmImportReport) report = cm_import_report_new ();
@@ -529,7 +530,8 @@ test_print (void)
   g_autofree char *path = copy_demo_map ("print.sqlite");
   open_window (path);
   wait_for_tiles ();
-  g_autofree char *pdf = g_build_filename (g_path_get_dirname (path), "printed.pdf", NULL);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *pdf = g_build_filename (folder, "printed.pdf", NULL);
   cm_window_print_to_file (window, pdf);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
   g_autofree char *info = NULL, *text = NULL, *fonts = NULL;
