@@ -7,10 +7,12 @@
 # window on the same map. After each kill: the map passes `cmap check`, opens (`cmap info`), and
 # holds every change whose save had returned — a change counts as returned once another reader
 # sees it committed; changes in flight may be there or not, but never half (an import: all of
-# its features or none). CM_KILL_SEED repeats a run.
+# its features or none). CM_KILL_SEED repeats a run; CM_TEST_WAIT_SCALE stretches every wait and
+# the kill moments (make test-asan: 4, the window being that much slower there).
 set -uo pipefail
 : "${CMAP:?}" "${COMMUNITY_MAP:?}" "${DEMO_MAP:?}"
 kills=${CM_KILLS:-100}
+scale=${CM_TEST_WAIT_SCALE:-1}
 seed=${CM_KILL_SEED:-$$}
 RANDOM=$seed
 dir=$(mktemp -d)
@@ -61,7 +63,7 @@ EOF
 }
 # wait_for SQL VALUE: until another reader sees VALUE (10 s at most)
 wait_for() {
-  for _ in $(seq 50); do [ "$(live "$1")" = "$2" ] && return 0; sleep 0.2; done
+  for _ in $(seq $((50 * scale))); do [ "$(live "$1")" = "$2" ] && return 0; sleep 0.2; done
   return 1
 }
 
@@ -81,10 +83,10 @@ points() {
 # analysis panel open the map lies between x 330 and 790. Points are drawn inside it.
 driver() { # CYCLE PID [PID2]
   local cycle=$1 wid wid2= stack=() owner= j=0 pid=$2 pid2=${3:-}
-  wid=$(timeout 20 xdotool search --sync --onlyvisible --pid "$2" 2>/dev/null | head -1)
+  wid=$(timeout $((20 * scale)) xdotool search --sync --onlyvisible --pid "$2" 2>/dev/null | head -1)
   [ -n "$wid" ] || exit 0
   if [ -n "${3:-}" ]; then
-    wid2=$(timeout 20 xdotool search --sync --onlyvisible --pid "$3" 2>/dev/null | head -1)
+    wid2=$(timeout $((20 * scale)) xdotool search --sync --onlyvisible --pid "$3" 2>/dev/null | head -1)
   fi
   xdotool windowfocus --sync "$wid" 2>/dev/null
   if [ -n "${window_import:-}" ]; then
@@ -271,7 +273,7 @@ for cycle in $(seq "$kills"); do
     pids+=("$cmap_pid")
   fi
   # the moment: anywhere from the window's start to well into the driver's work
-  sleep "$((RANDOM % 8)).$((RANDOM % 10))$((RANDOM % 10))"
+  sleep "$(((RANDOM % 8) * scale)).$((RANDOM % 10))$((RANDOM % 10))"
   kill -9 "$app" $app2 2>/dev/null
   kill -9 "$drv" 2>/dev/null
   pkill -9 -P "$drv" 2>/dev/null
@@ -300,7 +302,7 @@ ok "the runs drew, dragged, undid, imported (window and cmap) and analysed, in o
 "$COMMUNITY_MAP" "$map" >"$dir/last.log" 2>&1 &
 app=$!
 pids=("$app")
-wid=$(timeout 20 xdotool search --sync --onlyvisible --pid "$app" 2>/dev/null | head -1)
+wid=$(timeout $((20 * scale)) xdotool search --sync --onlyvisible --pid "$app" 2>/dev/null | head -1)
 [ -n "$wid" ] || fail "the window did not open after the kills"
 sleep 1
 wins=$(xdotool search --onlyvisible --pid "$app" 2>/dev/null | wc -l)
