@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bench-district.c: a district of more than 500,000 buildings (issue #17), made from the Porto
+ * layers of ../shared/data laid side by side, 7 × 7 shifted copies with their paths, joined at
+ * every seam so the walking network is one; 500 stations with service radii, 1,700 resources,
+ * 500 team areas and 50 compounds. Built once into BUILD/bench/bench-district.sqlite (and its
+ * buildings as GeoJSON, for the import benchmark), like bench-render's 57k map.
+ *
+ * Then, the cost of opening a map at each size: the demo (600 buildings), the 57k map (when
+ * bench-render has built it) and the district — cm_store_open in-process and `cmap info` as a
+ * whole process, medians of RUNS. A map should open as fast at 500k as at 600. */
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "cm-core.h"
+#include "cm-store-private.h"
+
+#define COLUMNS 7
+#define ROWS 7
+#define DX 0.034 /* Porto's buildings span 0.0318° of longitude, 0.0346° of latitude */
+#define DY 0.036
+#define BANDS 6  /* joins per seam */
+#define RUNS 5
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static void
+exec (CmStore *store, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  if (!_cm_store_exec (store, sql, &error))
+    g_error ("%s\n%s", error->message, sql);
+}
+
+static gint64
+query_int (CmStore *store, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  if (stmt == NULL)
+    g_error ("%s", error->message);
+  gint64 v = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
+  sqlite3_finalize (stmt);
+  return v;
+}
+
+/* The ends of Porto's paths nearest each side, in BANDS bands across it: where the copies are
+ * joined. ends[side][band] = { x, y }; side 0 west, 1 east, 2 south, 3 north. */
+static void
+find_ends (CmStore *store, double ends[4][BANDS][2])
+{
+  double box[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  g_autoptr (GArray) pts = g_array_new (FALSE, FALSE, sizeof (double) * 2);
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = _cm_store_prepare (
+      store, "SELECT X(p), Y(p) FROM (SELECT StartPoint(GeometryN(CmGeom(geom), 1)) AS p FROM paths"
+             " UNION ALL SELECT EndPoint(GeometryN(CmGeom(geom), 1)) FROM paths)"
+             " WHERE p IS NOT NULL", &error);
+  if (stmt == NULL)
+    g_error ("%s", error->message);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      double p[2] = { sqlite3_column_double (stmt, 0), sqlite3_column_double (stmt, 1) };
+      g_array_append_val (pts, p);
+      box[0] = MIN (box[0], p[0]), box[1] = MIN (box[1], p[1]);
+      box[2] = MAX (box[2], p[0]), box[3] = MAX (box[3], p[1]);
+    }
+  sqlite3_finalize (stmt);
+  for (int side = 0; side < 4; side++)
+    for (int b = 0; b < BANDS; b++)
+      {
+        gboolean across_y = side < 2; /* west/east ends: bands of latitude */
+        double lo = across_y ? box[1] : box[0], hi = across_y ? box[3] : box[2];
+        double from = lo + (hi - lo) * b / BANDS, to = lo + (hi - lo) * (b + 1) / BANDS;
+        double best = side % 2 ? -G_MAXDOUBLE : G_MAXDOUBLE;
+        for (guint i = 0; i < pts->len; i++)
+          {
+            const double *p = &g_array_index (pts, double, 2 * i);
+            double along = across_y ? p[1] : p[0], out = across_y ? p[0] : p[1];
+            if (along < from || along >= to)
+              continue;
+            if (side % 2 ? out > best : out < best)
+              {
+                best = out;
+                ends[side][b][0] = p[0], ends[side][b][1] = p[1];
+              }
+          }
+        if (best == G_MAXDOUBLE || best == -G_MAXDOUBLE)
+          ends[side][b][0] = NAN; /* no path end in this band */
+      }
+}
+
+static void
+add_join (GString *sql, const double a[2], double ax, double ay, const double b[2], double bx,
+          double by)
+{
+  if (isnan (a[0]) || isnan (b[0]))
+    return;
+  g_string_append_printf (
+      sql,
+      "INSERT INTO paths (category, name, geom) VALUES ('other', 'district join',"
+      " CastToMultiLinestring(MakeLine(MakePoint(%.9f, %.9f, 4326), MakePoint(%.9f, %.9f, 4326))));",
+      a[0] + ax, a[1] + ay, b[0] + bx, b[1] + by);
+}
+
+static char *
+build_district (const char *shared, const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "bench-district.sqlite", NULL);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&path);
+  g_print ("building %s (once) …\n", path);
+  gint64 t0 = g_get_monotonic_time ();
+  g_autofree char *tmp = g_build_filename (dir, "bench-district.building.sqlite", NULL);
+  g_unlink (tmp);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (tmp, "Porto district (7 × 7)", &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+  const char *files[] = { "buildings.geojson", "roads.geojson", "pois.geojson" };
+  const CmLayer layers[] = { CM_LAYER_BUILDINGS, CM_LAYER_PATHS, CM_LAYER_RESOURCES };
+  g_autoptr (CmImportReport) report = cm_import_report_new ();
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *file = g_build_filename (shared, "porto-centro", files[i], NULL);
+      if (!cm_import_file (store, file, layers[i], NULL, report, NULL, NULL, NULL, &error))
+        g_error ("%s", error->message);
+    }
+  gint64 n_buildings = query_int (store, "SELECT max(id) FROM buildings");
+  gint64 n_paths = query_int (store, "SELECT max(id) FROM paths");
+  gint64 n_pois = query_int (store, "SELECT max(id) FROM resources");
+  double ends[4][BANDS][2];
+  find_ends (store, ends);
+
+  /* the copies: buildings and paths whole; of the POIs, 1,700 resources in all */
+  gint64 keep_every = MAX (1, n_pois * COLUMNS * ROWS / 1700);
+  for (int r = 0; r < ROWS; r++)
+    for (int c = 0; c < COLUMNS; c++)
+      {
+        int k = r * COLUMNS + c;
+        g_autofree char *copy_buildings = k == 0 ? g_strdup ("") : g_strdup_printf (
+            " INSERT INTO buildings (category, name, tags, households, geom) SELECT category,"
+            " name, tags, households, ShiftCoords(geom, %f, %f) FROM buildings WHERE id <= %"
+            G_GINT64_FORMAT ";", c * DX, r * DY, n_buildings);
+        g_autofree char *copy_paths = k == 0 ? g_strdup ("") : g_strdup_printf (
+            " INSERT INTO paths (category, name, tags, geom) SELECT category, name, tags,"
+            " ShiftCoords(geom, %f, %f) FROM paths WHERE id <= %" G_GINT64_FORMAT ";",
+            c * DX, r * DY, n_paths);
+        g_autofree char *sql = g_strdup_printf (
+            "BEGIN;%s%s"
+            " INSERT INTO resources (category, name, tags, geom) SELECT category, name, tags,"
+            " ShiftCoords(geom, %f, %f) FROM resources WHERE id <= %" G_GINT64_FORMAT
+            " AND (id + %d) %% %" G_GINT64_FORMAT " = 0;"
+            " COMMIT;",
+            copy_buildings, copy_paths, c * DX, r * DY, n_pois, k, keep_every);
+        exec (store, sql);
+      }
+  /* the original POIs go: each copy (the first too) took its share of them */
+  g_autofree char *trim = g_strdup_printf ("DELETE FROM resources WHERE id <= %" G_GINT64_FORMAT,
+                                           n_pois);
+  exec (store, trim);
+
+  /* the seams: each copy's east ends joined to the next copy's west ends, north to south */
+  GString *joins = g_string_new ("BEGIN;");
+  for (int r = 0; r < ROWS; r++)
+    for (int c = 0; c < COLUMNS; c++)
+      for (int b = 0; b < BANDS; b++)
+        {
+          if (c + 1 < COLUMNS)
+            add_join (joins, ends[1][b], c * DX, r * DY, ends[0][b], (c + 1) * DX, r * DY);
+          if (r + 1 < ROWS)
+            add_join (joins, ends[3][b], c * DX, r * DY, ends[2][b], c * DX, (r + 1) * DY);
+        }
+  g_string_append (joins, "COMMIT;");
+  exec (store, joins->str);
+  g_string_free (joins, TRUE);
+
+  /* 500 stations (every so many buildings' inner point, radii 300–700 m), 500 team areas
+   * (buffers of 0.0035–0.0071° around others: about 300–600 m east–west) and 50 compounds
+   * (boxes of about 600 m) */
+  gint64 all = query_int (store, "SELECT count(*) FROM buildings");
+  g_autofree char *places = g_strdup_printf (
+      "BEGIN;"
+      " INSERT INTO stations (category, name, service_radius_m, geom)"
+      " SELECT 'other', 'Station ' || (id / %1$" G_GINT64_FORMAT "), 300 + (id %% 5) * 100,"
+      " PointOnSurface(CmGeom(geom)) FROM buildings WHERE id %% %1$" G_GINT64_FORMAT " = 0 LIMIT 500;"
+      " INSERT INTO teams (category, name, members, geom)"
+      " SELECT 'other', 'Team ' || (id / %1$" G_GINT64_FORMAT "), 5 + id %% 30,"
+      " CastToMultiPolygon(Buffer(PointOnSurface(CmGeom(geom)), 0.0035 + (id %% 4) * 0.0012))"
+      " FROM buildings WHERE (id + %2$" G_GINT64_FORMAT ") %% %1$" G_GINT64_FORMAT " = 0 LIMIT 500;"
+      " COMMIT;",
+      all / 500, all / 1000);
+  exec (store, places);
+  GString *compounds = g_string_new ("BEGIN;");
+  for (int k = 0; k < 50; k++)
+    {
+      int copy = k % (COLUMNS * ROWS), c = copy % COLUMNS, r = copy / COLUMNS;
+      double x = -8.612 + c * DX + (k / (COLUMNS * ROWS)) * 0.012, y = 41.135 + r * DY;
+      g_string_append_printf (
+          compounds,
+          "INSERT INTO compounds (category, name, geom) VALUES ('other', 'Compound %d',"
+          " CastToMultiPolygon(BuildMbr(%.6f, %.6f, %.6f, %.6f, 4326)));",
+          k + 1, x, y, x + 0.007, y + 0.0055);
+    }
+  g_string_append (compounds, "COMMIT;");
+  exec (store, compounds->str);
+  g_string_free (compounds, TRUE);
+  exec (store, "PRAGMA wal_checkpoint(TRUNCATE)");
+  g_clear_object (&store);
+  if (g_rename (tmp, path) != 0)
+    g_error ("could not rename %s", tmp);
+  g_print ("built in %.1f s\n", (g_get_monotonic_time () - t0) / 1e6);
+  return g_steal_pointer (&path);
+}
+
+/* The district's buildings as GeoJSON (for the import benchmark against ogr2ogr), written by
+ * `cmap export` once. */
+static char *
+district_geojson (const char *map, const char *dir, const char *cmap)
+{
+  g_autofree char *path = g_build_filename (dir, "bench-district-buildings.geojson", NULL);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&path);
+  g_autofree char *tmp = g_strconcat (path, ".part", NULL);
+  const char *argv[] = { cmap, "export", map, "--layer", "buildings", "-o", tmp, NULL };
+  g_autoptr (GError) error = NULL;
+  int status;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                     NULL, &status, &error) || !g_spawn_check_wait_status (status, &error))
+    g_error ("cmap export: %s", error->message);
+  g_rename (tmp, path);
+  return g_steal_pointer (&path);
+}
+
+static double
+median (double *t, int n)
+{
+  qsort (t, n, sizeof t[0], compare_doubles);
+  return t[n / 2];
+}
+
+/* Opening @map: cm_store_open in-process and `cmap info` as a whole process, medians of RUNS
+ * after a warm-up (the file in the page cache, as on a second open). */
+static void
+time_open (const char *label, const char *map, const char *cmap)
+{
+  if (!g_file_test (map, G_FILE_TEST_EXISTS))
+    {
+      g_print ("%-28s (no %s: run the render benchmark first)\n", label, map);
+      return;
+    }
+  GStatBuf st;
+  g_stat (map, &st);
+  double open_ms[RUNS + 1], info_ms[RUNS + 1];
+  gint64 buildings = 0;
+  for (int r = 0; r <= RUNS; r++)
+    {
+      g_autoptr (GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr (CmStore) store = cm_store_open (map, &error);
+      open_ms[r] = (g_get_monotonic_time () - t0) / 1000.0;
+      if (store == NULL)
+        g_error ("%s", error->message);
+      if (r == 0)
+        buildings = query_int (store, "SELECT count(*) FROM buildings WHERE deleted = 0");
+      const char *argv[] = { cmap, "info", map, NULL };
+      int status;
+      t0 = g_get_monotonic_time ();
+      if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                         G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                         NULL, NULL, &status, &error))
+        g_error ("%s", error->message);
+      info_ms[r] = (g_get_monotonic_time () - t0) / 1000.0;
+    }
+  g_print ("%-28s %8" G_GINT64_FORMAT " buildings %7.1f MB: open %7.1f ms in-process, "
+           "`cmap info` %7.1f ms (medians of %d)\n",
+           label, buildings, st.st_size / 1e6, median (open_ms + 1, RUNS),
+           median (info_ms + 1, RUNS), RUNS);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 5)
+    {
+      g_printerr ("usage: bench-district SHARED-DATA BUILD-BENCH-DIR DEMO-MAP CMAP\n");
+      return 2;
+    }
+  setlocale (LC_ALL, "");
+  const char *shared = argv[1], *dir = argv[2], *demo = argv[3], *cmap = argv[4];
+  g_autofree char *district = build_district (shared, dir);
+  g_autofree char *geojson = district_geojson (district, dir, cmap);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (CmStore) store = cm_store_open (district, &error);
+    if (store == NULL)
+      g_error ("%s", error->message);
+    const char *tables[] = { "buildings", "paths", "resources", "stations", "teams", "compounds" };
+    g_print ("the district:");
+    for (gsize i = 0; i < G_N_ELEMENTS (tables); i++)
+      {
+        g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", tables[i]);
+        g_print (" %" G_GINT64_FORMAT " %s", query_int (store, sql), tables[i]);
+      }
+    g_print ("\n");
+  }
+  g_autofree char *fifty_k = g_build_filename (dir, "bench-50k.sqlite", NULL);
+  time_open ("demo (Beijing campus)", demo, cmap);
+  time_open ("bench-50k (Porto ×5)", fifty_k, cmap);
+  time_open ("district (Porto 7 × 7)", district, cmap);
+  return 0;
+}
