@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-store.c: creating and opening maps, features through the store, and untrusted files. */
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <spatialite.h>
 #include <math.h>
@@ -404,6 +406,87 @@ test_refuse_untrusted (void)
   assert_refused (bad, CM_STORE_ERROR_CORRUPT, "damaged");
 }
 
+/* Overwrites 16 KB in the middle of @path (pages of the buildings' table), the way a bad copy
+ * or a failing stick would; with @keep_look, the file keeps its size, inode and modification
+ * time, so it looks as it did. */
+static void
+damage_in_place (const char *path, gboolean keep_look)
+{
+  GStatBuf st;
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  struct timespec times[2] = { st.st_atim, st.st_mtim };
+  FILE *f = fopen (path, "r+b");
+  g_assert_nonnull (f);
+  g_assert_cmpint (fseek (f, st.st_size / 3, SEEK_SET), ==, 0);
+  for (int i = 0; i < 16384; i++)
+    fputc ((i * 7) & 0xff, f);
+  fclose (f);
+  if (keep_look)
+    g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+}
+
+/* Opening reads the whole map (PRAGMA quick_check) only when this machine has not seen it
+ * sound as it is now: a map made or checked here opens without it, again and again, also after
+ * this program wrote to it; a copy that arrived is checked; a map changed by anything but
+ * SQLite is checked again and refused when damaged. The whole check still finds damage that
+ * left the file looking the same (cmap check). */
+static void
+test_open_checks_whole_only_when_needed (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *map = new_map_path ("checked.sqlite");
+  {
+    g_autoptr (CmStore) store = cm_store_create (map, "c", &error);
+    g_assert_no_error (error);
+    g_autoptr (CmImportReport) report = cm_import_report_new ();
+    g_autofree char *b = cm_test_data ("beijing-tsinghua/buildings.geojson");
+    g_assert_true (cm_import_file (store, b, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL, &error));
+  }
+  guint before = _cm_store_get_whole_checks ();
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr (CmStore) store = cm_store_open (map, &error);
+      g_assert_no_error (error);
+      g_assert_true (_cm_store_exec (store, "UPDATE buildings SET name = 'x' WHERE id = 1", &error));
+    }
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before); /* made and written here */
+
+  /* a copy (another inode) is new to this machine: read whole once, then not again */
+  g_autofree char *copy = new_map_path ("arrived.sqlite");
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (map, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, bytes, (gssize) len, NULL));
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (CmStore) arrived = cm_store_open (copy, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 1);
+
+  /* damaged by something other than SQLite: it changed, so it is read whole and refused */
+  damage_in_place (copy, FALSE);
+  assert_refused (copy, CM_STORE_ERROR_CORRUPT, "damaged");
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 2);
+  assert_refused (copy, CM_STORE_ERROR_CORRUPT, "damaged"); /* and stays refused */
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 3);
+
+  /* damaged so that it looks the same (size, inode, time): the open does not read it whole,
+   * the whole check does */
+  damage_in_place (map, TRUE);
+  g_autoptr (CmStore) store = cm_store_open (map, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 3);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  gboolean done = cm_store_check (store, problems, &error);
+  g_test_message ("the whole check: %s", done ? (char *) problems->pdata[0] : error->message);
+  g_assert_true (!done || problems->len > 0);
+  g_clear_object (&store);
+  /* found damaged, it is read whole at the next open again, and refused */
+  assert_refused (map, CM_STORE_ERROR_CORRUPT, "damaged");
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 4);
+}
+
 /* A crafted map whose triggers and views call SpatiaLite's file functions writes nothing
  * outside itself, even with SPATIALITE_SECURITY=relaxed in the environment. */
 static void
@@ -682,6 +765,8 @@ main (int argc, char **argv)
   g_test_add_func ("/store/field-parse", test_field_parse);
   g_test_add_func ("/store/layer-fields", test_layer_fields);
   g_test_add_func ("/store/refuse-untrusted", test_refuse_untrusted);
+  g_test_add_func ("/store/open-checks-whole-only-when-needed",
+                   test_open_checks_whole_only_when_needed);
   g_test_add_func ("/store/hostile-file", test_hostile_file);
   g_test_add_func ("/store/search-and-hit", test_search_and_hit);
   g_test_add_func ("/store/geometry-guard", test_geometry_guard);

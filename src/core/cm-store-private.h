@@ -45,6 +45,9 @@ void _cm_spatialite_add_guard (sqlite3 *db);
 /* How many stored geometries of all layers CmGeom() refuses (damaged); -1 on an error. */
 gint64 _cm_store_count_damaged (CmStore *self, GError **error);
 
+/* How many times this process has read a map whole to check it at open (cm-verified.c). */
+guint _cm_store_get_whole_checks (void);
+
 /* cm-compounds.c: frees a CmCompound */
 void _cm_compound_free (gpointer compound);
 
