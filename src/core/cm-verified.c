@@ -5,12 +5,42 @@
 #include "cm-verified.h"
 
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #define MAX_FILES 200 /* the oldest records go beyond this */
 
 static GMutex lock;
+
+/* Takes the record for writing across processes (several cmap commands, windows and tests at
+ * once: without it, two that read, change and write the record together lose one's entry).
+ * The descriptor to give to unlock_record; -1 when there is no lock to be had (then the entry
+ * may be lost, which costs one whole check). */
+static int
+lock_record (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "community-map", NULL);
+  g_autofree char *file = g_build_filename (dir, "verified.lock", NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return -1;
+  int fd = open (file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd >= 0 && flock (fd, LOCK_EX) != 0)
+    {
+      close (fd);
+      fd = -1;
+    }
+  return fd;
+}
+
+static void
+unlock_record (int fd)
+{
+  if (fd >= 0)
+    close (fd); /* releases the lock */
+}
 
 static char *
 record_path (void)
@@ -86,10 +116,12 @@ _cm_verified_remember (const char *path)
   if (now == NULL)
     return;
   g_mutex_lock (&lock);
+  int fd = lock_record ();
   g_autoptr (GKeyFile) kf = load ();
   g_key_file_set_string (kf, key, "file", now);
   g_key_file_set_int64 (kf, key, "at", g_get_real_time ());
   save (kf);
+  unlock_record (fd);
   g_mutex_unlock (&lock);
 }
 
@@ -98,8 +130,10 @@ _cm_verified_forget (const char *path)
 {
   g_autofree char *key = g_canonicalize_filename (path, NULL);
   g_mutex_lock (&lock);
+  int fd = lock_record ();
   g_autoptr (GKeyFile) kf = load ();
   if (g_key_file_remove_group (kf, key, NULL))
     save (kf);
+  unlock_record (fd);
   g_mutex_unlock (&lock);
 }
