@@ -239,6 +239,17 @@ _cm_store_set_sqlite_error (CmStore *self, GError **error, const char *doing)
                    "everything saved before is safe. Free some space on the disk (or copy the "
                    "map to another one) and try again"),
                  doing, name);
+  else if (code == CM_STORE_ERROR_CORRUPT)
+    {
+      /* damage the open did not see (the file looked as it did when last found sound): the
+       * next open reads it whole, and this connection's close does not record it sound */
+      self->sound = FALSE;
+      _cm_verified_forget (self->path);
+      g_set_error (error, CM_STORE_ERROR, code,
+                   _("could not %s in “%s”: the file is damaged (%s). “cmap check” lists where; "
+                     "copy it again from the original, or open a backup"),
+                   doing, name, sqlite3_errmsg (self->db));
+    }
   else
     g_set_error (error, CM_STORE_ERROR, code, _("could not %s in “%s”: %s"), doing, name,
                  sqlite3_errmsg (self->db));
@@ -596,6 +607,30 @@ query_text (CmStore *self, const char *sql, const char *arg, int *rc_out)
 }
 
 /* Checks, without writing anything, that the open file is a community map we can read. */
+/* SQLite's integrity report can run to dozens of lines ("*** in database main ***", then a
+ * line per damaged page): the first finding and how many more, for a message a person reads. */
+static char *
+first_finding (const char *report)
+{
+  g_auto (GStrv) lines = g_strsplit (report, "\n", -1);
+  const char *first = NULL;
+  guint n = 0;
+  for (guint i = 0; lines[i]; i++)
+    if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], "***"))
+      {
+        if (!first)
+          first = lines[i];
+        n++;
+      }
+  if (!first)
+    return g_strdup (report);
+  if (n == 1)
+    return g_strdup (first);
+  return g_strdup_printf (ngettext ("%s, and %u more place",
+                                     "%s, and %u more places", n - 1),
+                          first, n - 1);
+}
+
 static gboolean
 validate (CmStore *self, GError **error)
 {
@@ -651,9 +686,10 @@ validate (CmStore *self, GError **error)
       if (rc != SQLITE_OK || g_strcmp0 (check, "ok") != 0)
         {
           _cm_verified_forget (self->path);
+          g_autofree char *what = check ? first_finding (check) : g_strdup (sqlite3_errstr (rc));
           g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
                        _("“%s” is damaged (%s). Copy it again from the original, or open a backup"),
-                       dn, check ? check : sqlite3_errstr (rc));
+                       dn, what);
           return FALSE;
         }
       _cm_verified_remember (self->path);
@@ -1631,19 +1667,40 @@ _cm_store_count_damaged (CmStore *self, GError **error)
   return damaged;
 }
 
+/* SQLite's codes for a file whose bytes are not what it wrote. */
+static gboolean
+is_damage (int rc)
+{
+  return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
 gboolean
 cm_store_check (CmStore *self, GPtrArray *problems, GError **error)
 {
   sqlite3_stmt *stmt = _cm_store_prepare (self, "PRAGMA integrity_check", error);
   if (!stmt)
     return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      const char *line = (const char *) sqlite3_column_text (stmt, 0);
-      if (g_strcmp0 (line, "ok") != 0)
-        g_ptr_array_add (problems, g_strdup_printf (_("integrity: %s"), line));
+      const char *text = (const char *) sqlite3_column_text (stmt, 0);
+      if (g_strcmp0 (text, "ok") == 0)
+        continue;
+      /* a row can hold many findings, one per line, under "*** in database main ***" */
+      g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+      for (guint i = 0; lines[i]; i++)
+        if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], "***"))
+          g_ptr_array_add (problems, g_strdup_printf (_("integrity: %s"), lines[i]));
     }
   sqlite3_finalize (stmt);
+  /* pages so damaged that SQLite stops reading them are a finding, not a failure to check */
+  if (is_damage (rc))
+    g_ptr_array_add (problems, g_strdup_printf (_("integrity: %s"), sqlite3_errstr (rc)));
+  else if (rc != SQLITE_DONE)
+    {
+      _cm_store_set_sqlite_error (self, error, _("check the map"));
+      return FALSE;
+    }
   if (problems->len > 0)
     {
       /* the next open reads it whole again (and refuses it), and this connection's close
@@ -1670,7 +1727,15 @@ cm_store_check (CmStore *self, GPtrArray *problems, GError **error)
       stmt = _cm_store_prepare (self, sql, error);
       if (!stmt)
         return FALSE;
-      if (sqlite3_step (stmt) != SQLITE_ROW)
+      rc = sqlite3_step (stmt);
+      if (is_damage (rc))
+        {
+          g_ptr_array_add (problems, g_strdup_printf (_("%s: its pages are damaged (%s)"), table,
+                                                      sqlite3_errstr (rc)));
+          sqlite3_finalize (stmt);
+          continue;
+        }
+      if (rc != SQLITE_ROW)
         {
           _cm_store_set_sqlite_error (self, error, _("check the map"));
           sqlite3_finalize (stmt);
