@@ -412,19 +412,45 @@ test_refuse_untrusted (void)
  * or a failing stick would; with @keep_look, the file keeps its size, inode and modification
  * time, so it looks as it did. */
 static void
-damage_in_place (const char *path, gboolean keep_look)
+damage_at (const char *path, long offset, gboolean keep_look)
 {
   GStatBuf st;
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   struct timespec times[2] = { st.st_atim, st.st_mtim };
   FILE *f = fopen (path, "r+b");
   g_assert_nonnull (f);
-  g_assert_cmpint (fseek (f, st.st_size / 3, SEEK_SET), ==, 0);
+  g_assert_cmpint (fseek (f, offset, SEEK_SET), ==, 0);
   for (int i = 0; i < 16384; i++)
     fputc ((i * 7) & 0xff, f);
   fclose (f);
   if (keep_look)
     g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+}
+
+static void
+damage_in_place (const char *path, gboolean keep_look)
+{
+  GStatBuf st;
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  damage_at (path, (long) st.st_size / 3, keep_look);
+}
+
+/* Where the last leaf page of @table is in @path, in bytes (dbstat: Debian's SQLite has it). */
+static long
+table_offset (const char *path, const char *table)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT (max(pageno) - 1) * (SELECT page_size FROM pragma_page_size)"
+    " FROM dbstat WHERE name = '%s' AND pagetype = 'leaf'", table);
+  sqlite3_stmt *stmt = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  long offset = (long) sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return offset;
 }
 
 /* Opening reads the whole map (PRAGMA quick_check) only when this machine has not seen it
@@ -473,12 +499,32 @@ test_open_checks_whole_only_when_needed (void)
   assert_refused (copy, CM_STORE_ERROR_CORRUPT, "damaged"); /* and stays refused */
   g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 3);
 
-  /* damaged so that it looks the same (size, inode, time): the open does not read it whole,
-   * the whole check does */
+  /* damaged so that it looks the same (size, inode, time): the open does not read it whole;
+   * a read that meets a damaged page says so and forgets the record, so the next open refuses */
+  g_autofree char *second = new_map_path ("second.sqlite");
+  g_assert_true (g_file_get_contents (map, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (second, bytes, (gssize) len, NULL));
+  g_clear_object (&(CmStore *) { cm_store_open (second, &error) }); /* found sound, recorded */
+  g_assert_no_error (error);
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 4);
+  damage_at (second, table_offset (second, "buildings"), TRUE); /* a scan of buildings meets it */
+  {
+    g_autoptr (CmStore) damaged = cm_store_open (second, &error);
+    g_assert_no_error (error);
+    g_assert_false (_cm_store_exec (damaged, "SELECT count(name), count(geom) FROM buildings",
+                                    &error));
+    g_assert_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "cmap check"));
+    g_clear_error (&error);
+  }
+  assert_refused (second, CM_STORE_ERROR_CORRUPT, "damaged");
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 5);
+
+  /* the whole check lists what it finds */
   damage_in_place (map, TRUE);
   g_autoptr (CmStore) store = cm_store_open (map, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 3);
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 5);
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_assert_true (cm_store_check (store, problems, &error)); /* lists the damage, not "could not check" */
   g_assert_no_error (error);
@@ -487,7 +533,7 @@ test_open_checks_whole_only_when_needed (void)
   g_clear_object (&store);
   /* found damaged, it is read whole at the next open again, and refused */
   assert_refused (map, CM_STORE_ERROR_CORRUPT, "damaged");
-  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 4);
+  g_assert_cmpuint (_cm_store_get_whole_checks (), ==, before + 6);
 }
 
 /* Several processes open maps new to this machine at once (windows, cmap commands): each
