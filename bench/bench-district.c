@@ -7,7 +7,12 @@
  *
  * Then, the cost of opening a map at each size: the demo (600 buildings), the 57k map (when
  * bench-render has built it) and the district — cm_store_open in-process and `cmap info` as a
- * whole process, medians of RUNS. A map should open as fast at 500k as at 600. */
+ * whole process, medians of RUNS. A map should open as fast at 500k as at 600.
+ *
+ * Then drawing a 1600×1200 view as the window does (bench-tiles.c: 256 px tiles on 2 threads,
+ * a cache) at the 57k map and the district: open to the first whole-extent frame, cold frames
+ * (every tile drawn, median of RUNS) at the whole extent and two zooms closer, warm frames
+ * (panning over drawn tiles, mean and worst of 40). */
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
@@ -16,6 +21,7 @@
 
 #include "cm-core.h"
 #include "cm-store-private.h"
+#include "bench-tiles.h"
 
 #define COLUMNS 7
 #define ROWS 7
@@ -285,6 +291,80 @@ time_open (const char *label, const char *map, const char *cmap)
            median (info_ms + 1, RUNS), RUNS);
 }
 
+#define W 1600
+#define H 1200
+
+static double
+ms_since (gint64 t0)
+{
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+/* Drawing @map as the window does: see the top of this file. */
+static void
+time_render (const char *label, const char *map)
+{
+  if (!g_file_test (map, G_FILE_TEST_EXISTS))
+    return;
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map, &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+  double bbox[4];
+  cm_render_get_extent (store, bbox, NULL);
+  Pool pool = { cm_store_pool_new (map), 0 };
+  CmRenderView fit;
+  cm_render_view_init_fit (&fit, bbox, W, H, 0);
+  double lon, lat;
+  cm_render_view_unproject (&fit, W / 2.0, H / 2.0, &lon, &lat);
+  cairo_surface_t *frame = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  GHashTable *cache = tile_cache_new ();
+  CmRenderView first;
+  cm_render_view_init_centre (&first, lon, lat, floor (fit.zoom), W, H);
+  draw_frame (&pool, cache, frame, &first);
+  g_print ("%-28s open to the first whole-extent frame %.0f ms\n", label, ms_since (t0));
+  for (int step = 0; step < 3; step++)
+    {
+      CmRenderView v;
+      cm_render_view_init_centre (&v, lon, lat, floor (fit.zoom) + step, W, H);
+      double cold[RUNS];
+      guint tiles = 0;
+      for (int r = 0; r < RUNS; r++)
+        {
+          g_hash_table_remove_all (cache);
+          gint64 c0 = g_get_monotonic_time ();
+          tiles = draw_frame (&pool, cache, frame, &v);
+          cold[r] = ms_since (c0);
+        }
+      CmRenderView pan = v;
+      for (int f = 0; f < 40; f++) /* the tiles of the pan, drawn first */
+        {
+          pan.x += 24, pan.y += 12;
+          draw_frame (&pool, cache, frame, &pan);
+        }
+      double total = 0, worst = 0;
+      pan = v;
+      for (int f = 0; f < 40; f++)
+        {
+          pan.x += 24, pan.y += 12;
+          gint64 w0 = g_get_monotonic_time ();
+          draw_frame (&pool, cache, frame, &pan);
+          double ms = ms_since (w0);
+          total += ms;
+          worst = MAX (worst, ms);
+        }
+      g_print ("%-28s zoom %2.0f (%s) %2u tiles: cold %7.1f ms (median of %d), "
+               "warm %5.2f ms (worst %5.2f)\n",
+               label, v.zoom, step == 0 ? "whole extent" : step == 1 ? "one closer" : "two closer",
+               tiles, median (cold, RUNS), RUNS, total / 40, worst);
+    }
+  cairo_surface_destroy (frame);
+  g_hash_table_unref (cache);
+  cm_store_pool_close (pool.readers);
+  cm_store_pool_unref (pool.readers);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -315,5 +395,10 @@ main (int argc, char **argv)
   time_open ("demo (Beijing campus)", demo, cmap);
   time_open ("bench-50k (Porto ×5)", fifty_k, cmap);
   time_open ("district (Porto 7 × 7)", district, cmap);
+  if (g_getenv ("CM_BENCH_ONLY") == NULL || g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "render") == 0)
+    {
+      time_render ("bench-50k (Porto ×5)", fifty_k);
+      time_render ("district (Porto 7 × 7)", district);
+    }
   return 0;
 }

@@ -19,6 +19,7 @@
 #include "cm-core.h"
 #include "cm-render.h"
 #include "cm-store-private.h"
+#include "bench-tiles.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -26,100 +27,13 @@
 #define W 1600
 #define H 1200
 #define COPIES 5 /* Porto's 11,404 buildings × 5 = 57,020 */
-#define THREADS 2
 #define COLD_RUNS 5 /* cold frames per zoom: the median is printed */
-
-typedef struct
-{
-  CmStorePool *readers;
-  guint hidden;
-} Pool;
-
-typedef struct
-{
-  int z, x, y;
-  cairo_surface_t *surface;
-  Pool *pool;
-} Job;
-
-static void
-render_job (gpointer data, gpointer user_data)
-{
-  Job *job = data;
-  Pool *pool = job->pool;
-  CmStore *store = cm_store_pool_acquire (pool->readers, NULL);
-  job->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, CM_TILE_SIZE, CM_TILE_SIZE);
-  cairo_t *cr = cairo_create (job->surface);
-  CmRenderView view;
-  cm_render_view_init_tile (&view, job->z, job->x, job->y);
-  CmRenderOptions options;
-  cm_render_options_init (&options);
-  options.labels = FALSE;
-  options.hidden = pool->hidden;
-  cm_render_draw (store, cr, &view, &options, NULL);
-  cairo_destroy (cr);
-  cm_store_pool_release (pool->readers, store);
-}
 
 static int
 compare_doubles (const void *a, const void *b)
 {
   double x = *(const double *) a, y = *(const double *) b;
   return (x > y) - (x < y);
-}
-
-static char *
-tile_key (int z, int x, int y)
-{
-  return g_strdup_printf ("%d/%d/%d", z, x, y);
-}
-
-/* Draws the view into @frame from @cache, rendering the missing tiles on THREADS threads first.
- * Returns how many tiles had to be rendered. */
-static guint
-draw_frame (Pool *pool, GHashTable *cache, cairo_surface_t *frame, const CmRenderView *v)
-{
-  int z = (int) v->zoom;
-  int x0 = (int) floor (v->x / CM_TILE_SIZE), y0 = (int) floor (v->y / CM_TILE_SIZE);
-  int x1 = (int) floor ((v->x + v->width) / CM_TILE_SIZE);
-  int y1 = (int) floor ((v->y + v->height) / CM_TILE_SIZE);
-  GPtrArray *jobs = g_ptr_array_new_with_free_func (g_free);
-  GThreadPool *threads = NULL;
-  for (int y = y0; y <= y1; y++)
-    for (int x = x0; x <= x1; x++)
-      {
-        g_autofree char *key = tile_key (z, x, y);
-        if (g_hash_table_contains (cache, key))
-          continue;
-        if (threads == NULL)
-          threads = g_thread_pool_new (render_job, NULL, THREADS, TRUE, NULL);
-        Job *job = g_new0 (Job, 1);
-        *job = (Job) { z, x, y, NULL, pool };
-        g_ptr_array_add (jobs, job);
-        g_thread_pool_push (threads, job, NULL);
-      }
-  if (threads)
-    g_thread_pool_free (threads, FALSE, TRUE);
-  for (guint i = 0; i < jobs->len; i++)
-    {
-      Job *job = g_ptr_array_index (jobs, i);
-      g_hash_table_insert (cache, tile_key (job->z, job->x, job->y), job->surface);
-    }
-  guint rendered = jobs->len;
-  g_ptr_array_unref (jobs);
-
-  cairo_t *cr = cairo_create (frame);
-  for (int y = y0; y <= y1; y++)
-    for (int x = x0; x <= x1; x++)
-      {
-        g_autofree char *key = tile_key (z, x, y);
-        cairo_set_source_surface (cr, g_hash_table_lookup (cache, key),
-                                  x * CM_TILE_SIZE - v->x, y * CM_TILE_SIZE - v->y);
-        cairo_paint (cr);
-      }
-  cairo_destroy (cr);
-  cairo_surface_flush (frame);
-  return rendered;
 }
 
 static double
@@ -260,8 +174,7 @@ main (int argc, char **argv)
   double lon, lat;
   cm_render_view_unproject (&fit, W / 2.0, H / 2.0, &lon, &lat);
   cairo_surface_t *frame = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
-  GHashTable *cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) cairo_surface_destroy);
+  GHashTable *cache = tile_cache_new ();
   CmRenderView first;
   cm_render_view_init_centre (&first, lon, lat, fit_zoom, W, H);
   draw_frame (&pool, cache, frame, &first);
@@ -281,7 +194,7 @@ main (int argc, char **argv)
       return 0;
     }
   g_print ("bench/render: %" G_GINT64_FORMAT " buildings (Porto ×%d), %d×%d frames, %d threads\n",
-           buildings.count, COPIES, W, H, THREADS);
+           buildings.count, COPIES, W, H, BENCH_TILE_THREADS);
   g_print ("open the map and draw the first whole-extent frame: %.0f ms\n", open_to_first);
   g_print ("%-6s %-22s %7s %12s %12s %14s\n", "zoom", "view", "tiles", "cold ms", "warm ms",
            "warm max ms");
