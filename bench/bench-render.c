@@ -165,7 +165,9 @@ main (int argc, char **argv)
   cm_store_get_layer_stats (store, CM_LAYER_BUILDINGS, &buildings, NULL);
   double bbox[4];
   cm_render_get_extent (store, bbox, NULL);
-  Pool pool = { cm_store_pool_new (path), 0 };
+  Pool pool = { cm_store_pool_new (path), 0, NULL };
+  if (g_getenv ("CM_BENCH_OVERVIEW")) /* draw low zooms from an overview, as the window does */
+    pool.overview = cm_overview_new ();
   if (g_getenv ("CM_BENCH_HIDDEN"))
     pool.hidden = (guint) g_ascii_strtoull (g_getenv ("CM_BENCH_HIDDEN"), NULL, 0);
   CmRenderView fit;

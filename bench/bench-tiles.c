@@ -25,6 +25,7 @@ render_job (gpointer data, gpointer user_data)
   cm_render_options_init (&options);
   options.labels = FALSE;
   options.hidden = pool->hidden;
+  options.overview = pool->overview;
   cm_render_draw (store, cr, &view, &options, NULL);
   cairo_destroy (cr);
   cm_store_pool_release (pool->readers, store);

@@ -13,6 +13,7 @@ typedef struct
 {
   CmStorePool *readers;
   guint hidden;
+  CmOverview *overview; /* as the window's tiles have it; NULL: every tile reads the map */
 } Pool;
 
 /* A cache for draw_frame: tile key → cairo surface. */

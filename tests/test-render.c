@@ -312,6 +312,220 @@ test_poster (void)
   cairo_surface_destroy (surface);
 }
 
+/* ---- the overview (cm-overview.c) -------------------------------------------------------- */
+
+/* @view of @store drawn with (@overview set) or without the overview. */
+static cairo_surface_t *
+draw_view (CmStore *store, const CmRenderView *view, CmOverview *overview)
+{
+  g_autoptr (GError) error = NULL;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, view->width,
+                                                         view->height);
+  cairo_t *cr = cairo_create (surface);
+  CmRenderOptions options;
+  cm_render_options_init (&options);
+  options.labels = FALSE;
+  options.overview = overview;
+  g_assert_true (cm_render_draw (store, cr, view, &options, &error));
+  g_assert_no_error (error);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* How many pixels of @a and @b differ, and how many of @a are not paper. */
+static guint
+count_different (cairo_surface_t *a, cairo_surface_t *b, guint *drawn)
+{
+  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
+  guint n = 0;
+  *drawn = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        Rgb p = pixel (a, x, y), q = pixel (b, x, y);
+        n += p.r != q.r || p.g != q.g || p.b != q.b;
+        *drawn += !(abs (p.r - 0xf5) <= 2 && abs (p.g - 0xf3) <= 2 && abs (p.b - 0xed) <= 2);
+      }
+  return n;
+}
+
+/* Runs @sql with ?1 = @lon, ?2 = @lat, ?3 = @id; the first column of its row, if any. */
+static gint64
+run_bound (CmStore *store, const char *sql, double lon, double lat, gint64 id)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = _cm_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  sqlite3_bind_double (stmt, 1, lon);
+  sqlite3_bind_double (stmt, 2, lat);
+  if (sqlite3_bind_parameter_count (stmt) >= 3)
+    sqlite3_bind_int64 (stmt, 3, id);
+  int rc = sqlite3_step (stmt);
+  g_assert_true (rc == SQLITE_ROW || rc == SQLITE_DONE);
+  gint64 v = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_finalize (stmt);
+  return v;
+}
+
+/* Porto's buildings and roads drawn zoomed out from the overview look as drawn from the map
+ * file (the same pixels but for lines a pixel apart here and there), and
+ * stay so after edits the overview is told of: a building deleted, one moved, one added, a
+ * road deleted. It holds every live feature once, also after many small updates. */
+static void
+test_overview (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "porto.sqlite", NULL);
+  g_autoptr (CmStore) store = cm_store_create (path, "Porto", &error);
+  g_assert_no_error (error);
+  const char *files[] = { "porto-centro/buildings.geojson", "porto-centro/roads.geojson" };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *file = cm_test_data (files[i]);
+      g_autoptr (CmImportReport) report = cm_import_report_new ();
+      g_assert_true (cm_import_file (store, file, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                     &error));
+      g_assert_no_error (error);
+    }
+  g_autoptr (CmOverview) overview = cm_overview_new ();
+  g_assert_true (cm_overview_ensure (overview, store, &error));
+  g_assert_no_error (error);
+  gint64 buildings = cm_test_query_int (store, "SELECT count(*) FROM buildings WHERE deleted = 0");
+  g_assert_cmpint (buildings, ==, 11404);
+  g_assert_cmpuint (cm_overview_get_count (overview, CM_OVERVIEW_BUILDINGS), ==, buildings);
+  /* footways are not drawn below zoom 14: not kept */
+  g_assert_cmpuint (cm_overview_get_count (overview, CM_OVERVIEW_PATHS), ==,
+                    cm_test_query_int (store, "SELECT count(*) FROM paths WHERE deleted = 0 AND "
+                                              "json_extract(tags, '$.highway') IN ('motorway',"
+                                              " 'trunk', 'primary', 'motorway_link', 'trunk_link',"
+                                              " 'primary_link', 'secondary', 'tertiary',"
+                                              " 'secondary_link', 'tertiary_link', 'residential',"
+                                              " 'unclassified', 'living_street', 'service',"
+                                              " 'road')"));
+
+  double bbox[4];
+  g_assert_true (cm_render_get_extent (store, bbox, &error));
+  double lon = (bbox[0] + bbox[2]) / 2, lat = (bbox[1] + bbox[3]) / 2;
+  const double zooms[] = { 12, 13, 13.6, 14, 14.5 };
+  for (gsize z = 0; z < G_N_ELEMENTS (zooms); z++)
+    {
+      CmRenderView view;
+      cm_render_view_init_centre (&view, lon, lat, zooms[z], 900, 700);
+      cairo_surface_t *from_file = draw_view (store, &view, NULL);
+      cairo_surface_t *from_overview = draw_view (store, &view, overview);
+      guint drawn, differ = count_different (from_file, from_overview, &drawn);
+      g_test_message ("zoom %.1f: %u of %u drawn pixels differ", zooms[z], differ, drawn);
+      if (g_getenv ("CM_TEST_KEEP"))
+        {
+          g_autofree char *a = g_strdup_printf ("overview-%.1f-file.png", zooms[z]);
+          g_autofree char *b = g_strdup_printf ("overview-%.1f-overview.png", zooms[z]);
+          cairo_surface_write_to_png (from_file, a);
+          cairo_surface_write_to_png (from_overview, b);
+        }
+      g_assert_cmpuint (drawn, >, 8000);
+      /* lines not antialiased can land a pixel apart: the overview's points are floats, and
+       * vertices within a pixel of the last are left out on both sides */
+      g_assert_cmpuint (differ, <=, drawn / 50);
+      cairo_surface_destroy (from_file);
+      cairo_surface_destroy (from_overview);
+    }
+
+  /* edits, each told by the box it touched (old and new place) */
+  CmRenderView view;
+  cm_render_view_init_centre (&view, lon, lat, 14, 900, 700);
+  cairo_surface_t *before = draw_view (store, &view, overview);
+  static const struct
+  {
+    const char *table, *pick, *change; /* pick: the feature's id, near the middle (%1, %2) */
+  } edits[] = {
+    /* a building deleted */
+    { "buildings", "SELECT id FROM buildings WHERE deleted = 0 ORDER BY"
+      " abs(MbrMinX(geom) - ?1) + abs(MbrMinY(geom) - ?2) LIMIT 1",
+      "UPDATE buildings SET deleted = 1 WHERE id = ?3" },
+    /* another moved 100 m east */
+    { "buildings", "SELECT id FROM buildings WHERE deleted = 0 ORDER BY"
+      " abs(MbrMinX(geom) - ?1 - 0.002) + abs(MbrMinY(geom) - ?2) LIMIT 1",
+      "UPDATE buildings SET geom = ShiftCoords(geom, 0.0012, 0) WHERE id = ?3" },
+    /* a large school added where there was none */
+    { "buildings", NULL,
+      "INSERT INTO buildings (category, name, tags, geom) VALUES ('building', 'new',"
+      " '{\"building\":\"school\"}', CastToMultiPolygon(BuildMbr(?1 + 0.004,"
+      " ?2 - 0.004, ?1 + 0.0046, ?2 - 0.0036, 4326)))" },
+    /* a street deleted */
+    { "paths", "SELECT id FROM paths WHERE deleted = 0 AND json_extract(tags, '$.highway') ="
+      " 'residential' ORDER BY abs(MbrMinX(geom) - ?1) + abs(MbrMinY(geom) - ?2) LIMIT 1",
+      "UPDATE paths SET deleted = 1 WHERE id = ?3" },
+  };
+  for (gsize e = 0; e < G_N_ELEMENTS (edits); e++)
+    {
+      gint64 id = 0;
+      if (edits[e].pick)
+        {
+          id = run_bound (store, edits[e].pick, lon, lat, 0);
+        }
+      /* the box it touched: where it was and where it is */
+      double touched[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+      for (int pass = edits[e].pick ? 0 : 1; pass < 2; pass++)
+        {
+          if (pass == 1)
+            {
+              run_bound (store, edits[e].change, lon, lat, id);
+              if (id == 0)
+                {
+                  g_autofree char *last = g_strdup_printf ("SELECT max(id) FROM %s", edits[e].table);
+                  id = cm_test_query_int (store, last);
+                }
+            }
+          g_autofree char *box = g_strdup_printf (
+              "SELECT MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM %s"
+              " WHERE id = %" G_GINT64_FORMAT, edits[e].table, id);
+          sqlite3_stmt *q = query (store, box);
+          for (int i = 0; i < 4; i++)
+            {
+              double v = sqlite3_column_double (q, i);
+              touched[i] = i < 2 ? MIN (touched[i], v) : MAX (touched[i], v);
+            }
+          sqlite3_finalize (q);
+        }
+      cm_overview_invalidate (overview, touched);
+    }
+  g_assert_true (cm_overview_ensure (overview, store, &error));
+  g_assert_cmpuint (cm_overview_get_count (overview, CM_OVERVIEW_BUILDINGS), ==,
+                    cm_test_query_int (store, "SELECT count(*) FROM buildings WHERE deleted = 0"));
+  cairo_surface_t *after = draw_view (store, &view, overview);
+  cairo_surface_t *truth = draw_view (store, &view, NULL);
+  guint drawn, changed = count_different (before, after, &drawn);
+  guint differ = count_different (truth, after, &drawn);
+  g_test_message ("after the edits: %u pixels changed; %u differ from the map file's", changed,
+                  differ);
+  g_assert_cmpuint (changed, >, 50);
+  g_assert_cmpuint (differ, <=, drawn / 50);
+  /* the school added is there in its colour, from the overview */
+  double sx, sy;
+  cm_render_view_project (&view, lon + 0.0043, lat - 0.0038, &sx, &sy);
+  assert_rgb (pixel (after, (int) sx, (int) sy), 0xd8, 0xcf, 0xf0, "school added");
+  cairo_surface_destroy (before);
+  cairo_surface_destroy (after);
+  cairo_surface_destroy (truth);
+
+  /* many small updates, each a box around one building, neither lose nor double one */
+  for (int i = 0; i < 200; i++)
+    {
+      double d = i * 0.00003;
+      double box[4] = { lon - 0.01 + d, lat - 0.01 + d, lon - 0.009 + d, lat - 0.0095 + d };
+      cm_overview_invalidate (overview, box);
+    }
+  g_assert_true (cm_overview_ensure (overview, store, &error));
+  g_assert_cmpuint (cm_overview_get_count (overview, CM_OVERVIEW_BUILDINGS), ==,
+                    cm_test_query_int (store, "SELECT count(*) FROM buildings WHERE deleted = 0"));
+  cm_overview_invalidate (overview, NULL); /* everything: read whole again */
+  g_assert_true (cm_overview_ensure (overview, store, &error));
+  g_assert_cmpuint (cm_overview_get_count (overview, CM_OVERVIEW_BUILDINGS), ==,
+                    cm_test_query_int (store, "SELECT count(*) FROM buildings WHERE deleted = 0"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -320,5 +534,6 @@ main (int argc, char **argv)
   g_test_add_func ("/render/demo-pixels", test_demo_pixels);
   g_test_add_func ("/render/icons", test_icons);
   g_test_add_func ("/render/poster", test_poster);
+  g_test_add_func ("/render/overview", test_overview);
   return g_test_run ();
 }

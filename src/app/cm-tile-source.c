@@ -13,6 +13,7 @@ struct _CmTileSource
   gboolean background;
   GThreadPool *workers;   /* one thread per core: tiles are pure CPU work */
   CmTileCache *cache;
+  CmOverview *overview;   /* what low zooms draw from (the window's, kept current by it) */
   guint pending;          /* main thread only */
   guint rendered;
   guint served;           /* from the cache */
@@ -62,6 +63,7 @@ render_tile_thread (gpointer data, gpointer user_data)
   options.labels = FALSE; /* labels would be cut at tile edges */
   options.hidden = self->hidden;
   options.background = self->background;
+  options.overview = self->overview;
   gboolean ok = cm_render_draw (store, cr, &view, &options, &error);
   cairo_destroy (cr);
   cm_store_pool_release (self->readers, store);
@@ -161,6 +163,7 @@ cm_tile_source_finalize (GObject *object)
   CmTileSource *self = CM_TILE_SOURCE (object);
   g_thread_pool_free (self->workers, TRUE, TRUE);
   g_clear_pointer (&self->cache, cm_tile_cache_unref);
+  g_clear_pointer (&self->overview, cm_overview_unref);
   g_clear_pointer (&self->readers, cm_store_pool_unref);
   G_OBJECT_CLASS (cm_tile_source_parent_class)->finalize (object);
 }
@@ -181,7 +184,8 @@ cm_tile_source_init (CmTileSource *self)
 }
 
 CmTileSource *
-cm_tile_source_new (CmStorePool *readers, guint hidden, gboolean background, CmTileCache *cache)
+cm_tile_source_new (CmStorePool *readers, guint hidden, gboolean background, CmTileCache *cache,
+                    CmOverview *overview)
 {
   static guint serial;
   g_autofree char *id = g_strdup_printf ("community-map-%u", ++serial);
@@ -190,6 +194,7 @@ cm_tile_source_new (CmStorePool *readers, guint hidden, gboolean background, CmT
   self->hidden = hidden;
   self->background = background;
   self->cache = cache ? cm_tile_cache_ref (cache) : NULL;
+  self->overview = overview ? cm_overview_ref (overview) : NULL;
   shumate_map_source_set_id (SHUMATE_MAP_SOURCE (self), id);
   shumate_map_source_set_name (SHUMATE_MAP_SOURCE (self), "Community Map");
   shumate_map_source_set_license (SHUMATE_MAP_SOURCE (self), "© OpenStreetMap contributors");

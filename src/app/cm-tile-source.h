@@ -5,6 +5,7 @@
 
 #include <shumate/shumate.h>
 
+#include "cm-overview.h"
 #include "cm-store-pool.h"
 #include "cm-tile-cache.h"
 
@@ -14,10 +15,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CmTileSource, cm_tile_source, CM, TILE_SOURCE, ShumateMapSource)
 
 /* Tiles of the map @readers connect to, without the layers in @hidden (a bit per CmLayer), on the paper
- * colour when @background, else transparent (over a basemap). Each source
+ * colour when @background, else transparent (over a basemap); zoomed out, buildings and paths
+ * from @overview when given (cm-overview.h). Each source
  * gets its own id, so libshumate's tile cache never mixes two versions of a map. */
 CmTileSource *cm_tile_source_new (CmStorePool *readers, guint hidden, gboolean background,
-                                  CmTileCache *cache);
+                                  CmTileCache *cache, CmOverview *overview);
 
 /* Tiles requested and not yet drawn, and tiles drawn so far (not those served from the cache)
  * (for tests and benchmarks: libshumate 1.0.3's shumate_map_get_state() is never updated). A

@@ -70,6 +70,7 @@ struct _CmWindow
   char *basemap;               /* an MBTiles file, or NULL */
   CmTileSource *tiles;         /* the map's own tiles, base or over a basemap */
   CmTileCache *tile_cache;     /* the open map's drawn tiles, across tile sources */
+  CmOverview *overview;        /* what the tiles draw low zooms from (cm-overview.h) */
   ShumateMapSource *overlay_source; /* ours, when over a basemap: in the licence widget */
   gboolean online;             /* OpenStreetMap's online tiles as the basemap */
   gboolean online_unreachable; /* … asked for, but none could be had: paper instead */

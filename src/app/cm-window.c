@@ -131,7 +131,7 @@ refresh_tiles (CmWindow *self)
     }
 
   g_autoptr (CmTileSource) ours = cm_tile_source_new (self->readers, self->hidden, base == NULL,
-                                                      self->tile_cache);
+                                                      self->tile_cache, self->overview);
   g_set_object (&self->tiles, ours);
   ShumateLicense *license = shumate_simple_map_get_license (self->map);
   if (self->data_layer)
@@ -906,6 +906,9 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   /* a new map: none of the drawn tiles are its own */
   g_clear_pointer (&self->tile_cache, cm_tile_cache_unref);
   self->tile_cache = cm_tile_cache_new (256); /* 256 px tiles: at most 64 MB */
+  /* read by the first tile zoomed out, on its thread */
+  g_clear_pointer (&self->overview, cm_overview_unref);
+  self->overview = cm_overview_new ();
   select_feature (self, NULL);
   _cm_window_drawing_map_opened (self);
   _cm_window_workshop_map_opened (self);
@@ -1065,6 +1068,7 @@ import_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
    * none of them is in view */
   if (r->bbox[0] <= r->bbox[2])
     {
+      cm_overview_invalidate (self->overview, r->bbox);
       cm_tile_cache_invalidate (self->tile_cache, r->bbox, 24);
       double seen[4];
       _cm_window_view_bbox (self, seen);
@@ -1679,6 +1683,7 @@ cm_window_dispose (GObject *object)
   g_clear_object (&self->tiles);
   g_clear_object (&self->overlay_source);
   g_clear_pointer (&self->tile_cache, cm_tile_cache_unref);
+  g_clear_pointer (&self->overview, cm_overview_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->import_cancellable);
   g_clear_handle_id (&self->import_tick, g_source_remove);
@@ -1955,7 +1960,10 @@ sidebar_changed_idle_cb (gpointer data)
 void
 _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
 {
-  /* only the tiles the change touches are drawn again (symbols reach 24 px beyond a shape) */
+  /* only the tiles the change touches are drawn again (symbols reach 24 px beyond a shape),
+   * and only that box of the overview is read again (without a box: all of it) */
+  if (self->overview)
+    cm_overview_invalidate (self->overview, bbox);
   if (bbox && bbox[0] <= bbox[2])
     cm_tile_cache_invalidate (self->tile_cache, bbox, 24);
   refresh_tiles (self);

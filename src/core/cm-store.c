@@ -1396,10 +1396,28 @@ cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4], GError 
   return G_LIST_MODEL (store);
 }
 
+/* The box a SpatiaLite geometry BLOB carries in its header (start 0x00, byte order, SRID,
+ * four doubles, 0x7C): reading it costs nothing, where MbrMinX() and its kind are four SQL
+ * function calls per row. FALSE when @blob is not one. */
+static gboolean
+blob_mbr (const guint8 *blob, int len, double bbox[4])
+{
+  if (blob == NULL || len < 39 || blob[0] != 0x00 || blob[38] != 0x7C || blob[1] > 1)
+    return FALSE;
+  for (int i = 0; i < 4; i++)
+    {
+      guint64 bits;
+      memcpy (&bits, blob + 6 + 8 * i, 8);
+      bits = blob[1] == 1 ? GUINT64_FROM_LE (bits) : GUINT64_FROM_BE (bits);
+      memcpy (&bbox[i], &bits, 8);
+    }
+  return TRUE;
+}
+
 static gboolean
 foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4], double min_width,
-                 double min_height, gboolean in_id_order, CmFeatureRowFunc func,
-                 gpointer user_data, GError **error)
+                 double min_height, gboolean in_id_order, gint64 first_id, gint64 last_id,
+                 gboolean lean, CmFeatureRowFunc func, gpointer user_data, GError **error)
 {
   const char *table = cm_layer_to_string (layer);
   const char *extra = layer == CM_LAYER_STATIONS ? "service_radius_m, kind"
@@ -1409,11 +1427,12 @@ foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4], double min_
    * within a few centimetres), so SQLite does not parse each geometry again for it. */
   g_autofree char *sql = bbox == NULL
       ? g_strdup_printf (
-            "SELECT id, uuid, category, name, tags,"
+            "SELECT id, %s, tags,"
             " CASE WHEN MbrMaxX(geom) - MbrMinX(geom) < ?5 AND MbrMaxY(geom) - MbrMinY(geom) < ?6"
             "  THEN NULL ELSE AsBinary(CmGeom(geom)) END,"
-            " MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom), %s"
-            " FROM %s WHERE deleted = 0 AND geom IS NOT NULL%s", extra, table,
+            " geom, NULL, NULL, NULL, %s" /* the box: read from the geometry's header below */
+            " FROM %s WHERE deleted = 0 AND geom IS NOT NULL AND id BETWEEN ?7 AND ?8%s",
+            lean ? "NULL, NULL, NULL" : "uuid, category, name", lean ? "NULL, NULL" : extra, table,
             in_id_order ? " ORDER BY id" : "")
       : g_strdup_printf (
             "SELECT t.id, uuid, category, name, tags,"
@@ -1432,6 +1451,11 @@ foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4], double min_
       sqlite3_bind_double (stmt, i + 1, bbox[i]);
   sqlite3_bind_double (stmt, 5, min_width);
   sqlite3_bind_double (stmt, 6, min_height);
+  if (bbox == NULL)
+    {
+      sqlite3_bind_int64 (stmt, 7, first_id);
+      sqlite3_bind_int64 (stmt, 8, last_id);
+    }
   int rc;
   CmFeatureRow row = { .layer = layer };
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1443,8 +1467,11 @@ foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4], double min_
       row.tags = (const char *) sqlite3_column_text (stmt, 4);
       row.wkb = sqlite3_column_blob (stmt, 5);
       row.wkb_len = sqlite3_column_bytes (stmt, 5);
-      for (int i = 0; i < 4; i++)
-        row.bbox[i] = sqlite3_column_double (stmt, 6 + i);
+      if (bbox != NULL)
+        for (int i = 0; i < 4; i++)
+          row.bbox[i] = sqlite3_column_double (stmt, 6 + i);
+      else if (!blob_mbr (sqlite3_column_blob (stmt, 6), sqlite3_column_bytes (stmt, 6), row.bbox))
+        continue; /* not a SpatiaLite geometry: nothing to draw */
       row.number = sqlite3_column_type (stmt, 10) == SQLITE_NULL ? NAN
                                                                  : sqlite3_column_double (stmt, 10);
       row.kind = (const char *) sqlite3_column_text (stmt, 11);
@@ -1464,7 +1491,8 @@ gboolean
 cm_store_foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4],
                           CmFeatureRowFunc func, gpointer user_data, GError **error)
 {
-  return foreach_in_bbox (self, layer, bbox, 0, 0, TRUE, func, user_data, error);
+  return foreach_in_bbox (self, layer, bbox, 0, 0, TRUE, 0, G_MAXINT64, FALSE, func, user_data,
+                          error);
 }
 
 gboolean
@@ -1474,8 +1502,50 @@ cm_store_foreach_in_bbox_lod (CmStore *self, CmLayer layer, const double bbox[4]
 {
   /* sorting costs a fifth of a cold frame of buildings, and what is drawn in batches by
    * colour does not need it */
-  return foreach_in_bbox (self, layer, bbox, min_width, min_height, FALSE, func, user_data,
-                          error);
+  return foreach_in_bbox (self, layer, bbox, min_width, min_height, FALSE, 0, G_MAXINT64, FALSE,
+                          func, user_data, error);
+}
+
+gboolean
+cm_store_foreach_lod_in_ids (CmStore *self, CmLayer layer, gint64 first_id, gint64 last_id,
+                             double min_width, double min_height, CmFeatureRowFunc func,
+                             gpointer user_data, GError **error)
+{
+  return foreach_in_bbox (self, layer, NULL, min_width, min_height, FALSE, first_id, last_id,
+                          TRUE, func, user_data, error);
+}
+
+double
+cm_store_get_max_service_radius (CmStore *self, GError **error)
+{
+  sqlite3_stmt *stmt = prepare_cached (
+      self, "SELECT coalesce(max(service_radius_m), 0) FROM stations WHERE deleted = 0", error);
+  if (!stmt)
+    return -1;
+  double r = -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    r = sqlite3_column_double (stmt, 0);
+  else
+    _cm_store_set_sqlite_error (self, error, _("read features"));
+  sqlite3_reset (stmt);
+  return r;
+}
+
+gint64
+cm_store_get_last_id (CmStore *self, CmLayer layer, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce(max(id), 0) FROM %s",
+                                          cm_layer_to_string (layer));
+  sqlite3_stmt *stmt = prepare_cached (self, sql, error);
+  if (!stmt)
+    return -1;
+  gint64 last = -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    last = sqlite3_column_int64 (stmt, 0);
+  else
+    _cm_store_set_sqlite_error (self, error, _("read features"));
+  sqlite3_reset (stmt);
+  return last;
 }
 
 /* ---- hit-testing and search --------------------------------------------------------------- */
@@ -1628,22 +1698,31 @@ cm_store_search (CmStore *self, const char *text, guint limit, GError **error)
 gboolean
 cm_store_get_layer_stats (CmStore *self, CmLayer layer, CmLayerStats *stats, GError **error)
 {
-  g_autofree char *sql = g_strdup_printf (
-      "SELECT count(*), min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)),"
-      " max(MbrMaxY(geom)) FROM %s WHERE deleted = 0",
-      cm_layer_to_string (layer));
+  /* the boxes from the geometries' headers (blob_mbr): a third of the time of SQL's
+   * min(MbrMinX(geom)), … at 500,000 buildings, where every open of the window asks */
+  g_autofree char *sql = g_strdup_printf ("SELECT geom FROM %s WHERE deleted = 0",
+                                          cm_layer_to_string (layer));
   sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
   if (!stmt)
     return FALSE;
-  gboolean ok = sqlite3_step (stmt) == SQLITE_ROW;
-  if (ok)
+  stats->count = 0;
+  double ext[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      stats->count = sqlite3_column_int64 (stmt, 0);
-      for (int i = 0; i < 4; i++)
-        stats->bbox[i] = sqlite3_column_double (stmt, 1 + i);
+      double b[4];
+      stats->count++;
+      if (!blob_mbr (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), b))
+        continue;
+      ext[0] = MIN (ext[0], b[0]), ext[1] = MIN (ext[1], b[1]);
+      ext[2] = MAX (ext[2], b[2]), ext[3] = MAX (ext[3], b[3]);
     }
-  else
+  gboolean ok = rc == SQLITE_DONE;
+  if (!ok)
     _cm_store_set_sqlite_error (self, error, _("count features"));
+  /* none with a box: zeros, as SQL's min() of nothing read as a double */
+  for (int i = 0; i < 4; i++)
+    stats->bbox[i] = ext[0] <= ext[2] ? ext[i] : 0;
   sqlite3_finalize (stmt);
   return ok;
 }

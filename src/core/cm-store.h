@@ -121,6 +121,18 @@ gboolean cm_store_foreach_in_bbox_lod (CmStore *self, CmLayer layer, const doubl
                                        CmFeatureRowFunc func, gpointer user_data,
                                        GError **error);
 
+/* The same over the whole layer, only the features whose id is within @first_id…@last_id: a
+ * part of the layer, for reading it on several threads (the render overview). Only the rows'
+ * id, tags, box and geometry are set. */
+gboolean cm_store_foreach_lod_in_ids (CmStore *self, CmLayer layer, gint64 first_id,
+                                      gint64 last_id, double min_width, double min_height,
+                                      CmFeatureRowFunc func, gpointer user_data, GError **error);
+/* The largest service radius of the live stations, in metres (0 when none has one; -1 and
+ * @error when it cannot be read). */
+double cm_store_get_max_service_radius (CmStore *self, GError **error);
+/* The highest id @layer has used (0 when none; -1 and @error when it cannot be read). */
+gint64 cm_store_get_last_id (CmStore *self, CmLayer layer, GError **error);
+
 /* The feature at @lon, @lat, within @tolerance degrees, on the layers not in @hidden (a bit
  * per CmLayer): points win over lines, lines over areas, and nearer over farther. NULL (and no
  * error) when nothing is there. Goes through the spatial indexes. */

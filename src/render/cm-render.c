@@ -16,6 +16,7 @@
 #include "cm-geom.h"
 #include "cm-icons.h"
 #include "cm-labels.h"
+#include "cm-overview.h"
 #include "cm-style.h"
 
 #define LABEL_FONT "Noto Sans CJK SC, Noto Sans, sans-serif" /* the attribution's */
@@ -28,6 +29,7 @@ cm_render_options_init (CmRenderOptions *options)
   options->attribution = FALSE;
   options->hidden = 0;
   options->icon_zoom = 16;
+  options->overview = NULL;
 }
 
 typedef struct
@@ -71,6 +73,15 @@ set_color (cairo_t *cr, CmColor c, double alpha)
   cairo_set_source_rgba (cr, c.r, c.g, c.b, alpha);
 }
 
+/* Vertices nearer than this many pixels to the last one drawn are left out: zoomed out, a
+ * district's lines have many within a pixel; they change nothing drawn (below zoom 15 nothing
+ * is antialiased) and cost cairo's stroker and rasteriser as much as any. */
+static double
+skip_within (const CmRenderView *view)
+{
+  return view->zoom < 15 ? 1.0 : 0.25;
+}
+
 void
 cm_render_add_geom_path (cairo_t *cr, const CmGeom *geom, const CmRenderView *view)
 {
@@ -84,18 +95,23 @@ cm_render_add_geom_path (cairo_t *cr, const CmGeom *geom, const CmRenderView *vi
   if (single == CM_GEOM_POINT)
     return;
   const double *xy = (const double *) geom->xy->data;
+  double near = skip_within (view);
   guint pos = 0;
   for (guint r = 0; r < geom->ring_len->len; r++)
     {
       guint n = g_array_index (geom->ring_len, guint, r);
+      double lx = 0, ly = 0;
       for (guint i = 0; i < n; i++)
         {
           double px, py;
           cm_render_view_project (view, xy[2 * (pos + i)], xy[2 * (pos + i) + 1], &px, &py);
           if (i == 0)
             cairo_move_to (cr, px, py);
-          else
+          else if (i == n - 1 || fabs (px - lx) >= near || fabs (py - ly) >= near)
             cairo_line_to (cr, px, py);
+          else
+            continue;
+          lx = px, ly = py;
         }
       if (single == CM_GEOM_POLYGON)
         cairo_close_path (cr);
@@ -194,6 +210,11 @@ draw_team (const CmFeatureRow *row, gpointer data)
   if (!g)
     return TRUE;
   CmColor c = cm_style_team ((guint) row->id);
+  cairo_save (d->cr);
+  /* zoomed out, as buildings and paths: not antialiased (a third of the cost of a district's
+   * whole-extent frame was hundreds of small antialiased team areas) */
+  if (d->view->zoom < 15)
+    cairo_set_antialias (d->cr, CAIRO_ANTIALIAS_NONE);
   cairo_new_path (d->cr);
   add_path (d, g);
   cairo_set_fill_rule (d->cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -202,6 +223,7 @@ draw_team (const CmFeatureRow *row, gpointer data)
   set_color (d->cr, c, 0.8);
   cairo_set_line_width (d->cr, 2);
   cairo_stroke (d->cr);
+  cairo_restore (d->cr);
   add_label (d, row->name, row->bbox, 0, 2, 15, 0);
   return TRUE;
 }
@@ -221,30 +243,38 @@ fill_pixels (Draw *d, int x0, int y0, int x1, int y1, CmColor c)
       d->pixels[y * d->stride + x] = v;
 }
 
+/* Level of detail: a building of a few pixels is its box (@x0, @y0 north-west, @x1, @y1
+ * south-east, in pixels); under two pixels, a dot at its centre. */
+static void
+draw_building_box (Draw *d, guint cls, double x0, double y0, double x1, double y1)
+{
+  int px0 = (int) floor (x0), py0 = (int) floor (y0);
+  int px1 = MAX ((int) floor (x1 + 0.5), px0 + 1), py1 = MAX ((int) floor (y1 + 0.5), py0 + 1);
+  if (x1 - x0 < 1.5 && y1 - y0 < 1.5)
+    {
+      px0 = (int) floor ((x0 + x1) / 2), py0 = (int) floor ((y0 + y1) / 2);
+      px1 = px0 + 1, py1 = py0 + 1;
+    }
+  if (d->pixels)
+    fill_pixels (d, px0, py0, px1, py1, cm_style_building_class_color (cls));
+  else
+    cairo_rectangle (d->building_fill[cls], px0, py0, px1 - px0, py1 - py0);
+}
+
 static gboolean
 draw_building (const CmFeatureRow *row, gpointer data)
 {
   Draw *d = data;
   guint cls = cm_style_building_class (row->tags);
-  if (row->wkb == NULL || tiny (d, row->bbox, 1.5))
+  /* below zoom 15 (not antialiased) under CM_OVERVIEW_SHAPE_PX, else under two pixels: the
+   * same rule as the overview's, so that both draw the same pixels */
+  double box_under = d->view->zoom < 15 ? CM_OVERVIEW_SHAPE_PX : 1.5;
+  if (row->wkb == NULL || tiny (d, row->bbox, box_under))
     {
-      /* level of detail: a building of a few pixels is its box; under two pixels, a dot */
       double x0, y0, x1, y1;
       cm_render_view_project (d->view, row->bbox[0], row->bbox[3], &x0, &y0);
       cm_render_view_project (d->view, row->bbox[2], row->bbox[1], &x1, &y1);
-      int px0 = (int) floor (x0), py0 = (int) floor (y0);
-      int px1 = MAX ((int) floor (x1 + 0.5), px0 + 1), py1 = MAX ((int) floor (y1 + 0.5), py0 + 1);
-      if (x1 - x0 < 1.5 && y1 - y0 < 1.5)
-        {
-          double x, y;
-          bbox_centre (d, row->bbox, &x, &y);
-          px0 = (int) floor (x), py0 = (int) floor (y);
-          px1 = px0 + 1, py1 = py0 + 1;
-        }
-      if (d->pixels)
-        fill_pixels (d, px0, py0, px1, py1, cm_style_building_class_color (cls));
-      else
-        cairo_rectangle (d->building_fill[cls], px0, py0, px1 - px0, py1 - py0);
+      draw_building_box (d, cls, x0, y0, x1, y1);
       return TRUE;
     }
   g_autoptr (CmGeom) g = cm_geom_from_wkb (row->wkb, row->wkb_len);
@@ -359,6 +389,79 @@ paths_end (Draw *d)
         cairo_destroy (cr);
         *slot = NULL;
       }
+}
+
+/* ---- from the overview (cm-overview.c): low zooms ------------------------------------------ */
+
+/* @item's rings, projected, added to @cr's path (closed for areas). */
+static void
+add_overview_rings (Draw *d, cairo_t *cr, const CmOverviewCell *cell, const CmOverviewItem *item,
+                    gboolean close)
+{
+  double world = CM_TILE_SIZE * exp2 (d->view->zoom);
+  double scale = cell->size * world;
+  double ox = cell->ux * world - d->view->x, oy = cell->uy * world - d->view->y;
+  double near = skip_within (d->view);
+  for (guint r = item->first_ring; r < item->first_ring + item->n_rings; r++)
+    {
+      const float *xy = cell->xy + 2 * cell->ring_at[r];
+      guint n = cell->rings[r];
+      double lx = 0, ly = 0;
+      for (guint i = 0; i < n; i++)
+        {
+          double x = ox + xy[2 * i] * scale, y = oy + xy[2 * i + 1] * scale;
+          if (i == 0)
+            cairo_move_to (cr, x, y);
+          else if (i == n - 1 || fabs (x - lx) >= near || fabs (y - ly) >= near)
+            cairo_line_to (cr, x, y);
+          else
+            continue;
+          lx = x, ly = y;
+        }
+      if (close)
+        cairo_close_path (cr);
+    }
+}
+
+/* As draw_building: a box or dot under CM_OVERVIEW_SHAPE_PX, else the shape with its outline. */
+static void
+draw_overview_building (const CmOverviewCell *cell, const CmOverviewItem *item, gpointer data)
+{
+  Draw *d = data;
+  double world = CM_TILE_SIZE * exp2 (d->view->zoom);
+  double scale = cell->size * world;
+  double ox = cell->ux * world - d->view->x, oy = cell->uy * world - d->view->y;
+  double x0 = ox + item->x0 * scale, y0 = oy + item->y0 * scale;
+  double x1 = ox + item->x1 * scale, y1 = oy + item->y1 * scale;
+  guint cls = MIN (item->cls, CM_STYLE_BUILDING_CLASSES - 1);
+  if (item->n_rings == 0 || (x1 - x0 < CM_OVERVIEW_SHAPE_PX && y1 - y0 < CM_OVERVIEW_SHAPE_PX))
+    {
+      draw_building_box (d, cls, x0, y0, x1, y1);
+      return;
+    }
+  add_overview_rings (d, d->building_fill[cls], cell, item, TRUE);
+  add_overview_rings (d, d->building_outline, cell, item, TRUE);
+}
+
+/* As draw_path. */
+static void
+draw_overview_path (const CmOverviewCell *cell, const CmOverviewItem *item, gpointer data)
+{
+  Draw *d = data;
+  CmLineStyle s = cm_style_path_of_class (item->cls, d->view->zoom);
+  if (s.width <= 0 || item->n_rings == 0)
+    return;
+  guint k = s.path_class;
+  d->path_style[k] = s;
+  if (s.casing > 0)
+    {
+      if (d->path_casing[k] == NULL)
+        d->path_casing[k] = batch_new (d);
+      add_overview_rings (d, d->path_casing[k], cell, item, FALSE);
+    }
+  if (d->path_main[k] == NULL)
+    d->path_main[k] = batch_new (d);
+  add_overview_rings (d, d->path_main[k], cell, item, FALSE);
 }
 
 static gboolean
@@ -578,7 +681,7 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
   static const struct
   {
     CmLayer layer;
-    gboolean everywhere;
+    gboolean everywhere; /* reaching beyond the features' boxes by the service radius */
     CmFeatureRowFunc func;
     double margin; /* pixels */
   } steps[] = {
@@ -609,9 +712,42 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
         }
       if (steps[i].layer == CM_LAYER_BUILDINGS)
         buildings_begin (&d);
+      /* zoomed out, buildings and paths come from the overview in memory when there is one */
+      CmOverviewLayer from = steps[i].layer == CM_LAYER_BUILDINGS &&
+                                     view->zoom <= CM_OVERVIEW_BUILDINGS_UP_TO
+                                 ? CM_OVERVIEW_BUILDINGS
+                             : steps[i].layer == CM_LAYER_PATHS && view->zoom < CM_OVERVIEW_PATHS_BELOW
+                                 ? CM_OVERVIEW_PATHS
+                                 : CM_OVERVIEW_N_LAYERS;
+      if (from != CM_OVERVIEW_N_LAYERS && options->overview &&
+          cm_overview_ensure (options->overview, store, NULL))
+        {
+          cm_overview_foreach (options->overview, from, view, steps[i].margin,
+                               from == CM_OVERVIEW_BUILDINGS ? draw_overview_building
+                                                             : draw_overview_path,
+                               &d);
+          if (from == CM_OVERVIEW_BUILDINGS)
+            buildings_end (&d);
+          else
+            paths_end (&d);
+          continue;
+        }
       double pad = steps[i].margin * deg_per_px;
+      if (steps[i].everywhere)
+        {
+          /* a circle reaches as far as the largest radius: in degrees of longitude (wider
+           * than of latitude) at the view's edge nearest a pole, and a little more */
+          double r = cm_store_get_max_service_radius (store, error);
+          if (r < 0)
+            {
+              ok = FALSE;
+              break;
+            }
+          double lat = MIN (MAX (fabs (bbox[1]), fabs (bbox[3])), 85.0);
+          pad = r / (111320.0 * cos (lat * G_PI / 180.0)) * 1.01 + 4 * deg_per_px;
+        }
       double padded[4] = { bbox[0] - pad, bbox[1] - pad, bbox[2] + pad, bbox[3] + pad };
-      const double *where = steps[i].everywhere ? NULL : padded;
+      const double *where = padded;
       /* buildings and paths are drawn in batches by colour, so in any order; the rest in id
        * order, so that overlaps look the same on every tile */
       if (steps[i].layer == CM_LAYER_BUILDINGS || steps[i].layer == CM_LAYER_PATHS)

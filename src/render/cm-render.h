@@ -7,6 +7,7 @@
 
 #include "cm-geom.h"
 #include "cm-labels.h"
+#include "cm-overview.h"
 #include "cm-render-view.h"
 #include "cm-store.h"
 
@@ -20,6 +21,7 @@ typedef struct
   guint hidden;         /* a bit per CmLayer that is not drawn */
   double icon_zoom;     /* from this zoom resources are symbols with their category's icon
                          * (16: on screen; a poster, whose pixels are larger, from 15) */
+  CmOverview *overview; /* when set, low zooms draw buildings and paths from it (the window's) */
 } CmRenderOptions;
 
 void cm_render_options_init (CmRenderOptions *options);

@@ -97,8 +97,8 @@ cm_style_building_class_color (guint building_class)
   return building_colors[MIN (building_class, CM_STYLE_BUILDING_CLASSES - 1)];
 }
 
-CmLineStyle
-cm_style_path (const char *tags, double zoom)
+guint
+cm_style_path_class (const char *tags)
 {
   static const char *const major[] = { "motorway", "trunk", "primary", "motorway_link",
                                         "trunk_link", "primary_link", NULL };
@@ -108,39 +108,41 @@ cm_style_path (const char *tags, double zoom)
                                         "service", "road", NULL };
   char cls[48];
   if (!cm_style_tag (tags, "highway", cls, sizeof cls))
-    strcpy (cls, "footway");
+    return 3;
+  return is_one_of (cls, major) ? 0 : is_one_of (cls, medium) ? 1 : is_one_of (cls, minor) ? 2 : 3;
+}
+
+CmLineStyle
+cm_style_path_of_class (guint path_class, double zoom)
+{
   /* widths grow with zoom: at zoom 17 a residential street is 6 px */
   double k = CLAMP (exp2 (zoom - 17.0), 0.25, 2.5);
   CmLineStyle s = { 0 };
   s.casing_color = (CmColor) { 0.70, 0.68, 0.65 };
-  if (is_one_of (cls, major))
+  s.path_class = MIN (path_class, 3);
+  switch (s.path_class)
     {
-      s.path_class = 0;
+    case 0: /* motorway, trunk, primary */
       s.width = 9 * k;
       s.color = (CmColor) { 0.988, 0.839, 0.643 }; /* #fcd6a4 */
       s.casing = 1;
       s.casing_color = (CmColor) { 0.78, 0.55, 0.32 };
-    }
-  else if (is_one_of (cls, medium))
-    {
-      s.path_class = 1;
+      break;
+    case 1: /* secondary, tertiary */
       s.width = 7.5 * k;
       s.color = (CmColor) { 0.969, 0.980, 0.749 }; /* #f7fabf */
       s.casing = 1;
-    }
-  else if (is_one_of (cls, minor))
-    {
-      s.path_class = 2;
+      break;
+    case 2: /* residential, service, … */
       s.width = 6 * k;
       s.color = (CmColor) { 1, 1, 1 };
       s.casing = 1;
-    }
-  else
-    {
-      s.path_class = 3;
+      break;
+    default: /* footway, path, steps, cycleway */
       s.width = MAX (2.0 * k, 1.0);
-      s.color = (CmColor) { 0.85, 0.42, 0.36 }; /* footway, path, steps, cycleway */
+      s.color = (CmColor) { 0.85, 0.42, 0.36 };
       s.dashed = TRUE;
+      break;
     }
   s.width = MAX (s.width, 1.0);
   /* zoomed out (a whole district on screen): no casings, no footways; thin lines read better
@@ -154,6 +156,12 @@ cm_style_path (const char *tags, double zoom)
   else if (zoom < 15 && s.path_class >= 2)
     s.casing = 0;
   return s;
+}
+
+CmLineStyle
+cm_style_path (const char *tags, double zoom)
+{
+  return cm_style_path_of_class (cm_style_path_class (tags), zoom);
 }
 
 CmColor

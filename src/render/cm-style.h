@@ -38,6 +38,9 @@ guint cm_style_building_class (const char *tags_json);
 CmColor cm_style_building_class_color (guint building_class);
 /* Path look by its `highway` tag, at @zoom. A width of 0: not drawn at this zoom. */
 CmLineStyle cm_style_path (const char *tags_json, double zoom);
+/* The same in two steps: the path's class by its tags, the class's look at @zoom. */
+guint cm_style_path_class (const char *tags_json);
+CmLineStyle cm_style_path_of_class (guint path_class, double zoom);
 /* A category's colour from the categories table; grey for unknown ones. */
 CmColor cm_style_category (const char *category);
 /* The n-th volunteer team's colour. */
