@@ -326,6 +326,8 @@ draw_view (CmStore *store, const CmRenderView *view, CmOverview *overview)
   cm_render_options_init (&options);
   options.labels = FALSE;
   options.overview = overview;
+  if (g_getenv ("CM_TEST_HIDDEN"))
+    options.hidden = (guint) g_ascii_strtoull (g_getenv ("CM_TEST_HIDDEN"), NULL, 0);
   g_assert_true (cm_render_draw (store, cr, view, &options, &error));
   g_assert_no_error (error);
   cairo_destroy (cr);
@@ -369,7 +371,7 @@ run_bound (CmStore *store, const char *sql, double lon, double lat, gint64 id)
 }
 
 /* Porto's buildings and roads drawn zoomed out from the overview look as drawn from the map
- * file (the same pixels but for lines a pixel apart here and there), and
+ * file (the same pixels but for a dot or box edge a pixel apart here and there), and
  * stay so after edits the overview is told of: a building deleted, one moved, one added, a
  * road deleted. It holds every live feature once, also after many small updates. */
 static void
@@ -424,10 +426,10 @@ test_overview (void)
           cairo_surface_write_to_png (from_file, a);
           cairo_surface_write_to_png (from_overview, b);
         }
-      g_assert_cmpuint (drawn, >, 8000);
-      /* lines not antialiased can land a pixel apart: the overview's points are floats, and
-       * vertices within a pixel of the last are left out on both sides */
-      g_assert_cmpuint (differ, <=, drawn / 50);
+      g_assert_cmpuint (drawn, >, 5000);
+      /* a dot or a box edge can land a pixel apart: from the file, boxes come from the
+       * spatial index (floats rounded outward), in the overview from the geometry */
+      g_assert_cmpuint (differ, <=, drawn / 100);
       cairo_surface_destroy (from_file);
       cairo_surface_destroy (from_overview);
     }
@@ -501,7 +503,7 @@ test_overview (void)
   g_test_message ("after the edits: %u pixels changed; %u differ from the map file's", changed,
                   differ);
   g_assert_cmpuint (changed, >, 50);
-  g_assert_cmpuint (differ, <=, drawn / 50);
+  g_assert_cmpuint (differ, <=, drawn / 100);
   /* the school added is there in its colour, from the overview */
   double sx, sy;
   cm_render_view_project (&view, lon + 0.0043, lat - 0.0038, &sx, &sy);

@@ -41,9 +41,15 @@ typedef struct
   /* buildings are batched: one path per fill colour and one for outlines, filled once each
    * (thousands of small fills cost more in cairo's per-call overhead than in pixels) */
   cairo_t *building_fill[CM_STYLE_BUILDING_CLASSES];
+  cairo_t *building_dot[CM_STYLE_BUILDING_CLASSES]; /* when not written to the pixels */
   cairo_t *building_outline;
   guint32 *pixels; /* the target's pixels, when dots can be written directly */
   int stride;      /* in pixels */
+  /* what is written to the pixels at the end, class by class, boxes before dots: where many
+   * share a pixel, the same one shows whatever order they came in (the spatial index's, the
+   * overview's) */
+  GArray *boxes[CM_STYLE_BUILDING_CLASSES]; /* int[4]: x0, y0, x1, y1 */
+  GArray *dots[CM_STYLE_BUILDING_CLASSES];  /* int[2]: x, y */
   /* paths are batched the same way: per class a casing path and a road path */
   cairo_t *path_casing[CM_STYLE_PATH_CLASSES];
   cairo_t *path_main[CM_STYLE_PATH_CLASSES];
@@ -129,6 +135,12 @@ add_path_to (Draw *d, cairo_t *cr, const CmGeom *geom)
 #define STATION_LABEL_DY 21
 #define RESOURCE_LABEL_DY -13
 #define RESOURCE_LABEL_ZOOM 16.5
+/* stations' and teams' names from this zoom: further out a street office's or a district's
+ * hundreds of names would bury the map (the symbols stay) */
+#define AREA_LABEL_ZOOM 13
+/* further out than this a view shows a district (hundreds of stations and teams): their
+ * symbols and edges are drawn small and thin, so that the buildings show between them */
+#define DISTRICT_ZOOM 13
 
 static void
 add_path (Draw *d, const CmGeom *geom)
@@ -220,11 +232,12 @@ draw_team (const CmFeatureRow *row, gpointer data)
   cairo_set_fill_rule (d->cr, CAIRO_FILL_RULE_EVEN_ODD);
   set_color (d->cr, c, 0.16);
   cairo_fill_preserve (d->cr);
-  set_color (d->cr, c, 0.8);
-  cairo_set_line_width (d->cr, 2);
+  gboolean district = d->view->zoom < DISTRICT_ZOOM; /* hundreds of areas: thin edges */
+  set_color (d->cr, c, district ? 0.5 : 0.8);
+  cairo_set_line_width (d->cr, district ? 1 : 2);
   cairo_stroke (d->cr);
   cairo_restore (d->cr);
-  add_label (d, row->name, row->bbox, 0, 2, 15, 0);
+  add_label (d, row->name, row->bbox, 0, 2, 15, AREA_LABEL_ZOOM);
   return TRUE;
 }
 
@@ -243,6 +256,14 @@ fill_pixels (Draw *d, int x0, int y0, int x1, int y1, CmColor c)
       d->pixels[y * d->stride + x] = v;
 }
 
+/* Halfway from the class's colour to the outlines'. */
+static CmColor
+building_dot_color (guint cls)
+{
+  CmColor c = cm_style_building_class_color (cls), o = cm_style_building_outline;
+  return (CmColor) { (c.r + o.r) / 2, (c.g + o.g) / 2, (c.b + o.b) / 2 };
+}
+
 /* Level of detail: a building of a few pixels is its box (@x0, @y0 north-west, @x1, @y1
  * south-east, in pixels); under two pixels, a dot at its centre. */
 static void
@@ -252,11 +273,28 @@ draw_building_box (Draw *d, guint cls, double x0, double y0, double x1, double y
   int px1 = MAX ((int) floor (x1 + 0.5), px0 + 1), py1 = MAX ((int) floor (y1 + 0.5), py0 + 1);
   if (x1 - x0 < 1.5 && y1 - y0 < 1.5)
     {
+      /* a dot stands for more ground than the building covers, so it would read paler than
+       * the area it stands for: dots are a darker tone of the class's colour, and where a
+       * district's buildings are, its built-up blocks show */
       px0 = (int) floor ((x0 + x1) / 2), py0 = (int) floor ((y0 + y1) / 2);
-      px1 = px0 + 1, py1 = py0 + 1;
+      if (d->pixels)
+        {
+          int dot[2] = { px0, py0 };
+          g_array_append_vals (d->dots[cls], dot, 1);
+        }
+      else
+        {
+          if (d->building_dot[cls] == NULL)
+            d->building_dot[cls] = batch_new (d);
+          cairo_rectangle (d->building_dot[cls], px0, py0, 1, 1);
+        }
+      return;
     }
   if (d->pixels)
-    fill_pixels (d, px0, py0, px1, py1, cm_style_building_class_color (cls));
+    {
+      int box[4] = { px0, py0, px1, py1 };
+      g_array_append_vals (d->boxes[cls], box, 1);
+    }
   else
     cairo_rectangle (d->building_fill[cls], px0, py0, px1 - px0, py1 - py0);
 }
@@ -302,18 +340,43 @@ buildings_begin (Draw *d)
       cairo_surface_flush (target);
       d->pixels = (guint32 *) cairo_image_surface_get_data (target);
       d->stride = cairo_image_surface_get_stride (target) / 4;
+      for (int i = 0; i < CM_STYLE_BUILDING_CLASSES; i++)
+        {
+          d->boxes[i] = g_array_new (FALSE, FALSE, sizeof (int[4]));
+          d->dots[i] = g_array_new (FALSE, FALSE, sizeof (int[2]));
+        }
     }
   for (int i = 0; i < CM_STYLE_BUILDING_CLASSES; i++)
     d->building_fill[i] = batch_new (d);
   d->building_outline = batch_new (d);
 }
 
-/* Dots first (already in the pixels), then the fills by colour, then every outline. */
+/* Boxes and dots first (into the pixels), then the fills by colour, then every outline. */
 static void
 buildings_end (Draw *d)
 {
   if (d->pixels)
     {
+      for (int i = 0; i < CM_STYLE_BUILDING_CLASSES; i++)
+        {
+          CmColor c = cm_style_building_class_color (i);
+          for (guint k = 0; k < d->boxes[i]->len; k++)
+            {
+              const int *b = &g_array_index (d->boxes[i], int, 4 * k);
+              fill_pixels (d, b[0], b[1], b[2], b[3], c);
+            }
+          g_array_unref (d->boxes[i]);
+        }
+      for (int i = 0; i < CM_STYLE_BUILDING_CLASSES; i++)
+        {
+          CmColor c = building_dot_color (i);
+          for (guint k = 0; k < d->dots[i]->len; k++)
+            {
+              const int *p = &g_array_index (d->dots[i], int, 2 * k);
+              fill_pixels (d, p[0], p[1], p[0] + 1, p[1] + 1, c);
+            }
+          g_array_unref (d->dots[i]);
+        }
       cairo_surface_mark_dirty (cairo_get_target (d->cr));
       d->pixels = NULL;
     }
@@ -325,6 +388,13 @@ buildings_end (Draw *d)
       cairo_fill (cr);
       cairo_destroy (cr);
       d->building_fill[i] = NULL;
+      if (d->building_dot[i])
+        {
+          set_color (d->building_dot[i], building_dot_color (i), 1);
+          cairo_fill (d->building_dot[i]);
+          cairo_destroy (d->building_dot[i]);
+          d->building_dot[i] = NULL;
+        }
     }
   set_color (d->building_outline, cm_style_building_outline, 1);
   cairo_set_line_width (d->building_outline, 0.7);
@@ -598,6 +668,14 @@ draw_station_radius (const CmFeatureRow *row, gpointer data)
   cairo_arc (d->cr, x, y, radius, 0, 2 * G_PI);
   set_color (d->cr, cm_style_station, 0.07);
   cairo_fill_preserve (d->cr);
+  if (d->view->zoom < DISTRICT_ZOOM)
+    {
+      /* a district's hundreds of circles: a thin line, so that the buildings under them show */
+      cairo_set_line_width (d->cr, 1);
+      set_color (d->cr, cm_style_station, 0.3);
+      cairo_stroke (d->cr);
+      return TRUE;
+    }
   cairo_set_dash (d->cr, dash, 2, 0);
   cairo_set_line_width (d->cr, 2);
   set_color (d->cr, cm_style_station, 0.6);
@@ -613,6 +691,21 @@ draw_station (const CmFeatureRow *row, gpointer data)
   double x, y;
   bbox_centre (d, row->bbox, &x, &y);
   double half = d->view->zoom >= 15 ? 9 : 7; /* large enough to find on a projector */
+  if (d->view->zoom < DISTRICT_ZOOM)
+    {
+      /* a district: hundreds of stations, each a small red square with a white edge that
+       * leaves the buildings around it seen */
+      half = d->view->zoom < 12 ? 2.5 : 3.5;
+      cairo_new_path (d->cr);
+      cairo_rectangle (d->cr, round (x) - half, round (y) - half, 2 * half, 2 * half);
+      set_color (d->cr, cm_style_station, 1);
+      cairo_fill_preserve (d->cr);
+      cairo_set_source_rgb (d->cr, 1, 1, 1);
+      cairo_set_line_width (d->cr, 1);
+      cairo_stroke (d->cr);
+      add_label (d, row->name, row->bbox, STATION_LABEL_DY, 1, 14, AREA_LABEL_ZOOM);
+      return TRUE;
+    }
   /* a red square with a white border and a white cross: a service station */
   cairo_new_path (d->cr);
   cairo_rectangle (d->cr, x - half, y - half, 2 * half, 2 * half);
@@ -627,7 +720,7 @@ draw_station (const CmFeatureRow *row, gpointer data)
   cairo_line_to (d->cr, x, y + half * 0.55);
   cairo_set_line_width (d->cr, half * 0.35);
   cairo_stroke (d->cr);
-  add_label (d, row->name, row->bbox, STATION_LABEL_DY, 1, 14, 0);
+  add_label (d, row->name, row->bbox, STATION_LABEL_DY, 1, 14, AREA_LABEL_ZOOM);
   return TRUE;
 }
 
@@ -889,8 +982,8 @@ collect_label (const CmFeatureRow *row, gpointer data)
 gboolean
 cm_render_collect_labels (CmStore *store, CmLabels *labels, guint hidden, GError **error)
 {
-  Collect stations = { labels, STATION_LABEL_DY, 14, 0, 1 };
-  Collect teams = { labels, 0, 15, 0, 2 };
+  Collect stations = { labels, STATION_LABEL_DY, 14, AREA_LABEL_ZOOM, 1 };
+  Collect teams = { labels, 0, 15, AREA_LABEL_ZOOM, 2 };
   Collect compounds = { labels, 0, 15, 0, 2 };
   Collect resources = { labels, RESOURCE_LABEL_DY, 12, RESOURCE_LABEL_ZOOM, 3 };
   return ((hidden & (1u << CM_LAYER_STATIONS)) ||

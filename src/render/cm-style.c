@@ -115,8 +115,9 @@ cm_style_path_class (const char *tags)
 CmLineStyle
 cm_style_path_of_class (guint path_class, double zoom)
 {
-  /* widths grow with zoom: at zoom 17 a residential street is 6 px */
-  double k = CLAMP (exp2 (zoom - 17.0), 0.25, 2.5);
+  /* widths grow with zoom: at zoom 17 a residential street is 6 px; further out than a street
+   * office (zoom 13) every street is a thin line, so that the buildings show between them */
+  double k = zoom < 13 ? 0.125 : CLAMP (exp2 (zoom - 17.0), 0.25, 2.5);
   CmLineStyle s = { 0 };
   s.casing_color = (CmColor) { 0.70, 0.68, 0.65 };
   s.path_class = MIN (path_class, 3);
