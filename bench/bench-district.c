@@ -15,6 +15,9 @@
  * (panning over drawn tiles, mean and worst of 40). */
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -23,8 +26,6 @@
 #include "cm-store-private.h"
 #include "bench-tiles.h"
 
-#define COLUMNS 7
-#define ROWS 7
 #define DX 0.034 /* Porto's buildings span 0.0318° of longitude, 0.0346° of latitude */
 #define DY 0.036
 #define BANDS 6  /* joins per seam */
@@ -116,18 +117,21 @@ add_join (GString *sql, const double a[2], double ax, double ay, const double b[
       a[0] + ax, a[1] + ay, b[0] + bx, b[1] + by);
 }
 
+/* A district of COLUMNS × ROWS copies of Porto in @dir/@name, with stations, resources, team
+ * areas and compounds in proportion (500, 1,700, 500 and 50 for 7 × 7). */
 static char *
-build_district (const char *shared, const char *dir)
+build_district (const char *shared, const char *dir, const char *name, const char *title,
+                int COLUMNS, int ROWS)
 {
-  g_autofree char *path = g_build_filename (dir, "bench-district.sqlite", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     return g_steal_pointer (&path);
   g_print ("building %s (once) …\n", path);
   gint64 t0 = g_get_monotonic_time ();
-  g_autofree char *tmp = g_build_filename (dir, "bench-district.building.sqlite", NULL);
+  g_autofree char *tmp = g_strconcat (path, ".building", NULL);
   g_unlink (tmp);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmStore) store = cm_store_create (tmp, "Porto district (7 × 7)", &error);
+  g_autoptr (CmStore) store = cm_store_create (tmp, title, &error);
   if (store == NULL)
     g_error ("%s", error->message);
   const char *files[] = { "buildings.geojson", "roads.geojson", "pois.geojson" };
@@ -146,7 +150,9 @@ build_district (const char *shared, const char *dir)
   find_ends (store, ends);
 
   /* the copies: buildings and paths whole; of the POIs, 1,700 resources in all */
-  gint64 keep_every = MAX (1, n_pois * COLUMNS * ROWS / 1700);
+  int copies = COLUMNS * ROWS;
+  gint64 stations = 500 * copies / 49, teams = stations, n_compounds = MAX (1, 50 * copies / 49);
+  gint64 keep_every = MAX (1, n_pois * copies / (1700 * copies / 49));
   for (int r = 0; r < ROWS; r++)
     for (int c = 0; c < COLUMNS; c++)
       {
@@ -196,16 +202,18 @@ build_district (const char *shared, const char *dir)
       "BEGIN;"
       " INSERT INTO stations (category, name, service_radius_m, geom)"
       " SELECT 'other', 'Station ' || (id / %1$" G_GINT64_FORMAT "), 300 + (id %% 5) * 100,"
-      " PointOnSurface(CmGeom(geom)) FROM buildings WHERE id %% %1$" G_GINT64_FORMAT " = 0 LIMIT 500;"
+      " PointOnSurface(CmGeom(geom)) FROM buildings WHERE id %% %1$" G_GINT64_FORMAT " = 0"
+      " LIMIT %3$" G_GINT64_FORMAT ";"
       " INSERT INTO teams (category, name, members, geom)"
       " SELECT 'other', 'Team ' || (id / %1$" G_GINT64_FORMAT "), 5 + id %% 30,"
       " CastToMultiPolygon(Buffer(PointOnSurface(CmGeom(geom)), 0.0035 + (id %% 4) * 0.0012))"
-      " FROM buildings WHERE (id + %2$" G_GINT64_FORMAT ") %% %1$" G_GINT64_FORMAT " = 0 LIMIT 500;"
+      " FROM buildings WHERE (id + %2$" G_GINT64_FORMAT ") %% %1$" G_GINT64_FORMAT " = 0"
+      " LIMIT %4$" G_GINT64_FORMAT ";"
       " COMMIT;",
-      all / 500, all / 1000);
+      all / stations, all / (2 * stations), stations, teams);
   exec (store, places);
   GString *compounds = g_string_new ("BEGIN;");
-  for (int k = 0; k < 50; k++)
+  for (int k = 0; k < n_compounds; k++)
     {
       int copy = k % (COLUMNS * ROWS), c = copy % COLUMNS, r = copy / COLUMNS;
       double x = -8.612 + c * DX + (k / (COLUMNS * ROWS)) * 0.012, y = 41.135 + r * DY;
@@ -384,6 +392,151 @@ time_render (const char *label, const char *map, gboolean overview)
     }
 }
 
+/* Runs @argv as a whole process: its wall time in ms, and its peak RSS in MB (wait4). */
+static double
+run_process (const char *const *argv, double *rss_mb)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  pid_t pid;
+  g_auto (GStrv) env = g_get_environ ();
+  if (posix_spawnp (&pid, argv[0], NULL, NULL, (char **) argv, env) != 0)
+    g_error ("could not start %s", argv[0]);
+  int status;
+  struct rusage usage;
+  if (wait4 (pid, &status, 0, &usage) != pid || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("%s failed", argv[0]);
+  *rss_mb = usage.ru_maxrss / 1024.0;
+  return ms_since (t0);
+}
+
+/* The district's buildings imported from GeoJSON into a new map: `cmap new` and `cmap import`
+ * against `ogr2ogr -f SQLite -dsco SPATIALITE=YES` (which creates its file too, and builds its
+ * spatial index), whole processes, medians of IMPORT_RUNS; both counted after. */
+#define IMPORT_RUNS 3
+static void
+time_import (const char *geojson, const char *cmap)
+{
+  if (g_find_program_in_path ("ogr2ogr") == NULL)
+    {
+      g_print ("import: no ogr2ogr (apt-get install gdal-bin)\n");
+      return;
+    }
+  g_autofree char *dir = g_dir_make_tmp ("cm-bench-import-XXXXXX", NULL);
+  g_autofree char *ours = g_build_filename (dir, "cm.sqlite", NULL);
+  g_autofree char *theirs = g_build_filename (dir, "ogr.sqlite", NULL);
+  double cm_ms[IMPORT_RUNS], ogr_ms[IMPORT_RUNS], cm_rss = 0, ogr_rss = 0, rss;
+  for (int r = 0; r < IMPORT_RUNS; r++)
+    {
+      g_unlink (ours);
+      g_unlink (theirs);
+      const char *make[] = { cmap, "new", ours, NULL };
+      const char *import[] = { cmap, "import", ours, geojson, NULL };
+      const char *ogr[] = { "ogr2ogr", "-f", "SQLite", "-dsco", "SPATIALITE=YES", theirs,
+                            geojson, NULL };
+      cm_ms[r] = run_process (make, &rss);
+      cm_ms[r] += run_process (import, &rss);
+      cm_rss = MAX (cm_rss, rss);
+      ogr_ms[r] = run_process (ogr, &rss);
+      ogr_rss = MAX (ogr_rss, rss);
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (ours, &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+  gint64 n_ours = query_int (store, "SELECT count(*) FROM buildings");
+  sqlite3 *db = NULL;
+  sqlite3_open_v2 (theirs, &db, SQLITE_OPEN_READONLY, NULL);
+  sqlite3_stmt *stmt = NULL;
+  gint64 n_theirs = -1;
+  if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM \"bench-district-buildings\"", -1, &stmt,
+                          NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    n_theirs = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  double a = median (cm_ms, IMPORT_RUNS), b = median (ogr_ms, IMPORT_RUNS);
+  g_print ("import of the district's buildings from GeoJSON (%" G_GINT64_FORMAT " and %"
+           G_GINT64_FORMAT " stored): cmap new + import %.1f s (peak RSS %.0f MB), ogr2ogr "
+           "%.1f s (peak RSS %.0f MB): %.2f× (medians of %d)\n",
+           n_ours, n_theirs, a / 1000, cm_rss, b / 1000, ogr_rss, b / a, IMPORT_RUNS);
+  g_unlink (ours);
+  g_unlink (theirs);
+  g_rmdir (dir);
+}
+
+/* Runs @request on @map RUNS times; the median in ms, and the last result in @out. */
+static double
+time_request (const char *map, const CmAnalysisRequest *request, CmAnalysisResult **out)
+{
+  double t[RUNS];
+  for (int r = 0; r < RUNS; r++)
+    {
+      g_autoptr (GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      CmAnalysisResult *result = cm_analysis_run (map, request, NULL, NULL, &error);
+      t[r] = ms_since (t0);
+      if (result == NULL)
+        g_error ("%s", error->message);
+      if (r == RUNS - 1 && out)
+        *out = result;
+      else
+        cm_analysis_result_free (result);
+    }
+  return median (t, RUNS);
+}
+
+/* The analyses at @map's size, as the panel and cmap run them (cm_analysis_run: open, load,
+ * compute), and the computing alone where a goal names it. */
+static void
+time_analyses (const char *label, const char *map, const char *cmap)
+{
+  if (!g_file_test (map, G_FILE_TEST_EXISTS))
+    return;
+  CmAnalysisRequest radius = { CM_ANALYSIS_COVERAGE, (char *) "stations", FALSE, 0, 500 };
+  CmAnalysisResult *result = NULL;
+  double whole = time_request (map, &radius, &result);
+  double t[RUNS];
+  for (int r = 0; r < RUNS; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      cm_coverage_compute_radius (result->coverage);
+      t[r] = ms_since (t0);
+    }
+  g_print ("%-28s radius coverage of %u buildings from %u stations (each its own radius): "
+           "computing %.1f ms, all of it %.0f ms (%u covered)\n",
+           label, result->coverage->buildings->len, result->coverage->sources->len,
+           median (t, RUNS), whole, result->coverage->covered);
+  cm_analysis_result_free (result);
+
+  CmAnalysisRequest walk = { CM_ANALYSIS_COVERAGE, (char *) "stations", TRUE, 500, 0 };
+  whole = time_request (map, &walk, &result);
+  g_print ("%-28s walking coverage (500 m) of %u buildings from %u stations: %.0f ms "
+           "(%u covered; %u paths, %u edges)\n",
+           label, result->coverage->buildings->len, result->coverage->sources->len, whole,
+           result->coverage->covered, result->network.paths, result->network.edges);
+  cm_analysis_result_free (result);
+
+  CmAnalysisRequest life = { CM_ANALYSIS_LIFE_CIRCLE };
+  whole = time_request (map, &life, &result);
+  g_print ("%-28s the life-circle report: %.0f ms\n", label, whole);
+  cm_analysis_result_free (result);
+
+  /* cmap suggest as a person runs it: a whole process, median of RUNS */
+  const char *argv[] = { cmap, "suggest", map, "--walk", "500", "--count", "3", NULL };
+  for (int r = 0; r < RUNS; r++)
+    {
+      g_autoptr (GError) error = NULL;
+      int status;
+      gint64 t0 = g_get_monotonic_time ();
+      if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                         G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                         NULL, NULL, &status, &error) ||
+          !g_spawn_check_wait_status (status, &error))
+        g_error ("cmap suggest: %s", error->message);
+      t[r] = ms_since (t0);
+    }
+  g_print ("%-28s `cmap suggest --walk 500 --count 3`: %.0f ms\n", label, median (t, RUNS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -394,7 +547,11 @@ main (int argc, char **argv)
     }
   setlocale (LC_ALL, "");
   const char *shared = argv[1], *dir = argv[2], *demo = argv[3], *cmap = argv[4];
-  g_autofree char *district = build_district (shared, dir);
+  g_autofree char *district = build_district (shared, dir, "bench-district.sqlite",
+                                              "Porto district (7 × 7)", 7, 7);
+  /* a street office's worth, in the same proportions: for the figures at 57k */
+  g_autofree char *office = build_district (shared, dir, "bench-office.sqlite",
+                                            "Porto street office (5 × 1)", 5, 1);
   g_autofree char *geojson = district_geojson (district, dir, cmap);
   {
     g_autoptr (GError) error = NULL;
@@ -422,6 +579,14 @@ main (int argc, char **argv)
       g_print ("the same without it, every tile read from the map file:\n");
       time_render ("bench-50k (Porto ×5)", fifty_k, FALSE);
       time_render ("district (Porto 7 × 7)", district, FALSE);
+    }
+  if (g_getenv ("CM_BENCH_ONLY") == NULL || g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "import") == 0)
+    time_import (geojson, cmap);
+  if (g_getenv ("CM_BENCH_ONLY") == NULL || g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "analysis") == 0)
+    {
+      g_print ("analyses (cm_analysis_run: open, load, compute; medians of %d):\n", RUNS);
+      time_analyses ("office (Porto 5 × 1)", office, cmap);
+      time_analyses ("district (Porto 7 × 7)", district, cmap);
     }
   return 0;
 }

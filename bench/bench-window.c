@@ -352,6 +352,43 @@ bench_session (CmWindow *window, ShumateSimpleMap *map)
     }
 }
 
+/* Panning across the whole map (issue #17: the window's memory on a district): from the
+ * first frame's zoom down to street level, at each zoom the view walked over the map's extent
+ * in steps of a screen, every tile drawn; the resident memory after each zoom. */
+static void
+bench_pan (CmWindow *window, ShumateSimpleMap *map)
+{
+  ShumateViewport *vp = shumate_simple_map_get_viewport (map);
+  double lat = shumate_location_get_latitude (SHUMATE_LOCATION (vp));
+  double lon = shumate_location_get_longitude (SHUMATE_LOCATION (vp));
+  double zoom = shumate_viewport_get_zoom_level (vp);
+  int mw = gtk_widget_get_width (GTK_WIDGET (map)), mh = gtk_widget_get_height (GTK_WIDGET (map));
+  /* the extent seen at the first frame, in degrees (Web Mercator near the centre) */
+  double world = 256 * exp2 (zoom);
+  double span_lon = mw / world * 360, span_lat = mh / world * 360 * cos (lat * G_PI / 180);
+  g_print ("panning across the map: RSS %.0f MB at the first frame (zoom %.0f)\n", rss_mb (), zoom);
+  gint64 t0 = g_get_monotonic_time ();
+  guint views = 0;
+  for (double z = zoom + 1; z <= MIN (zoom + 5, 17); z++)
+    {
+      double step_lon = mw / (256 * exp2 (z)) * 360, step_lat = step_lon * mh / mw * cos (lat * G_PI / 180);
+      /* a sweep of at most 6 × 6 screens across the middle of the map */
+      int nx = MIN ((int) ceil (span_lon / step_lon), 6), ny = MIN ((int) ceil (span_lat / step_lat), 6);
+      shumate_viewport_set_zoom_level (vp, z);
+      for (int j = 0; j < ny; j++)
+        for (int i = 0; i < nx; i++)
+          {
+            shumate_location_set_location (SHUMATE_LOCATION (vp),
+                                           lat + (j - (ny - 1) / 2.0) * step_lat,
+                                           lon + ((j % 2 ? nx - 1 - i : i) - (nx - 1) / 2.0) * step_lon);
+            wait_for_tiles (window);
+            views++;
+          }
+      g_print ("  after zoom %.0f (%d × %d screens): RSS %.0f MB\n", z, nx, ny, rss_mb ());
+    }
+  g_print ("  %u views in %.1f s\n", views, (g_get_monotonic_time () - t0) / 1e6);
+}
+
 static int
 finish (CmWindow *window, const char *copy, const char *dir)
 {
@@ -414,6 +451,11 @@ main (int argc, char **argv)
   if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "table") == 0) /* the table's figures alone */
     {
       bench_table (window, copy, argc > 2 ? argv[2] : ".");
+      return finish (window, copy, dir);
+    }
+  if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "pan") == 0) /* memory, panning across the map */
+    {
+      bench_pan (window, find_map (GTK_WIDGET (window)));
       return finish (window, copy, dir);
     }
   if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "session") == 0) /* the long session alone */

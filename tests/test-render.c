@@ -391,6 +391,12 @@ test_overview (void)
                                      &error));
       g_assert_no_error (error);
     }
+  /* a road 9 km long, across several of the overview's cells: kept in the westmost, drawn in
+   * every tile it crosses */
+  g_assert_true (_cm_store_exec (store,
+      "INSERT INTO paths (category, name, tags, geom) VALUES ('road', 'long road',"
+      " '{\"highway\":\"primary\"}', CastToMultiLinestring(MakeLine(MakePoint(-8.66, 41.152, 4326),"
+      " MakePoint(-8.55, 41.149, 4326))))", &error));
   g_autoptr (CmOverview) overview = cm_overview_new ();
   g_assert_true (cm_overview_ensure (overview, store, &error));
   g_assert_no_error (error);
@@ -432,6 +438,36 @@ test_overview (void)
       g_assert_cmpuint (differ, <=, drawn / 100);
       cairo_surface_destroy (from_file);
       cairo_surface_destroy (from_overview);
+    }
+
+  /* as the window draws: 256 px tiles, whose edges often fall on the overview's cells (a
+   * building kept in the cell west of a tile and reaching into it is drawn there too) */
+  for (int z = 13; z <= 14; z++)
+    {
+      /* every tile the map's extent touches */
+      CmRenderView world;
+      cm_render_view_init_tile (&world, z, 0, 0);
+      double x0, y0, x1, y1;
+      cm_render_view_project (&world, bbox[0], bbox[3], &x0, &y0);
+      cm_render_view_project (&world, bbox[2], bbox[1], &x1, &y1);
+      guint differ = 0, drawn = 0, tiles = 0;
+      for (int y = (int) floor (y0 / CM_TILE_SIZE); y <= (int) floor (y1 / CM_TILE_SIZE); y++)
+        for (int x = (int) floor (x0 / CM_TILE_SIZE); x <= (int) floor (x1 / CM_TILE_SIZE); x++)
+          {
+            tiles++;
+            CmRenderView tile;
+            cm_render_view_init_tile (&tile, z, x, y);
+            cairo_surface_t *from_file = draw_view (store, &tile, NULL);
+            cairo_surface_t *from_overview = draw_view (store, &tile, overview);
+            guint d;
+            differ += count_different (from_file, from_overview, &d);
+            drawn += d;
+            cairo_surface_destroy (from_file);
+            cairo_surface_destroy (from_overview);
+          }
+      g_test_message ("%u tiles at zoom %d: %u of %u drawn pixels differ", tiles, z, differ, drawn);
+      g_assert_cmpuint (drawn, >, 20000);
+      g_assert_cmpuint (differ, <=, drawn / 100);
     }
 
   /* edits, each told by the box it touched (old and new place) */
