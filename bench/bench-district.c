@@ -580,6 +580,17 @@ main (int argc, char **argv)
       time_render ("bench-50k (Porto ×5)", fifty_k, FALSE);
       time_render ("district (Porto 7 × 7)", district, FALSE);
     }
+  if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "walk") == 0) /* one walking coverage, to profile */
+    {
+      CmAnalysisRequest walk = { CM_ANALYSIS_COVERAGE, (char *) "stations", TRUE, 500, 0 };
+      g_autoptr (GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr (CmAnalysisResult) result = cm_analysis_run (district, &walk, NULL, NULL, &error);
+      if (result == NULL)
+        g_error ("%s", error->message);
+      g_print ("walking coverage of the district: %.0f ms\n", ms_since (t0));
+      return 0;
+    }
   if (g_getenv ("CM_BENCH_ONLY") == NULL || g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "import") == 0)
     time_import (geojson, cmap);
   if (g_getenv ("CM_BENCH_ONLY") == NULL || g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "analysis") == 0)

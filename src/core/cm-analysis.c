@@ -9,7 +9,6 @@
 
 /* How wide the outline of the ground reached on foot is drawn: each path widened this much on
  * either side (docs/analysis.md). */
-#define REACH_OUTLINE_M 25.0
 
 void
 cm_analysis_request_clear (CmAnalysisRequest *request)
@@ -40,8 +39,6 @@ cm_analysis_result_free (CmAnalysisResult *r)
     return;
   cm_analysis_request_clear (&r->request);
   cm_coverage_free (r->coverage);
-  if (r->reach)
-    g_ptr_array_unref (r->reach);
   if (r->reach_lines)
     g_ptr_array_unref (r->reach_lines);
   cm_teams_free (r->teams);
@@ -275,15 +272,11 @@ run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
   g_autoptr (CmNetworkSearch) search = cm_network_search_new (net);
   g_autoptr (GArray) pieces = g_array_new (FALSE, FALSE, sizeof (CmNetworkPiece));
   cm_network_service_area_multi (search, ties, sources->len, q->metres, pieces);
-  r->reach = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
+  /* (the ground around them is drawn as the lines stroked CM_ANALYSIS_REACH_WIDTH_M wide each
+   * side: a GEOS buffer of a district's reach took 40 s) */
   r->reach_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
   if (pieces->len > 0)
-    {
-      g_ptr_array_add (r->reach_lines, cm_network_pieces_to_geom (net, pieces));
-      CmGeom *outline = cm_network_pieces_outline (net, pieces, REACH_OUTLINE_M);
-      if (outline)
-        g_ptr_array_add (r->reach, outline);
-    }
+    g_ptr_array_add (r->reach_lines, cm_network_pieces_to_geom (net, pieces));
   if (q->suggest > 0)
     {
       /* on a coverage of its own: suggesting adds the sites to it as it measures them */

@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+/* The ground reached on foot is shown as the paths reached widened by this much each side. */
+#define CM_ANALYSIS_REACH_WIDTH_M 25.0
+
 typedef enum
 {
   CM_ANALYSIS_COVERAGE,    /* stations or a category, by walking or by radius */
@@ -39,9 +42,7 @@ struct _CmAnalysisResult
 {
   CmAnalysisRequest request;
   CmCoverage *coverage;  /* coverage */
-  GPtrArray *reach;      /* coverage by walking: CmGeom* outline of each source's service area
-                          * (NULL entries for sources that reach nothing) */
-  GPtrArray *reach_lines; /* and the paths reached, CmGeom* MULTILINESTRING */
+  GPtrArray *reach_lines; /* coverage by walking: the paths reached, CmGeom* MULTILINESTRING */
   CmNetworkStats network;
   guint without_radius;  /* coverage by own radius: sources that had none (fallback_m used) */
   CmTeams *teams;        /* teams */

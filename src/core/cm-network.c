@@ -983,39 +983,3 @@ cm_network_pieces_to_geom (const CmNetwork *net, const GArray *pieces)
     }
   return geom;
 }
-
-CmGeom *
-cm_network_pieces_outline (const CmNetwork *net, const GArray *pieces, double width_m)
-{
-  if (pieces->len == 0)
-    return NULL;
-  g_autoptr (CmGeom) lines = cm_network_pieces_to_geom (net, pieces);
-  /* into local metres, so the buffer is as wide east–west as north–south */
-  double *xy = (double *) lines->xy->data;
-  for (guint i = 0; i < lines->xy->len / 2; i++)
-    to_local (net, xy[2 * i], xy[2 * i + 1], &xy[2 * i]);
-  GEOSContextHandle_t ctx = GEOS_init_r ();
-  GEOSGeometry *g = cm_geom_to_geos (ctx, lines);
-  /* joined into long lines first: buffering thousands of two-point pieces one by one and
-   * unioning them takes GEOS about 40 times longer */
-  GEOSGeometry *merged = g ? GEOSLineMerge_r (ctx, g) : NULL;
-  GEOSGeometry *buffered = merged ? GEOSBuffer_r (ctx, merged, width_m, 2) : NULL;
-  if (merged)
-    GEOSGeom_destroy_r (ctx, merged);
-  CmGeom *outline = buffered ? cm_geom_from_geos (ctx, buffered) : NULL;
-  if (g)
-    GEOSGeom_destroy_r (ctx, g);
-  if (buffered)
-    GEOSGeom_destroy_r (ctx, buffered);
-  GEOS_finish_r (ctx);
-  if (outline)
-    {
-      double *oxy = (double *) outline->xy->data;
-      for (guint i = 0; i < outline->xy->len / 2; i++)
-        {
-          oxy[2 * i] = net->lon0 + oxy[2 * i] / net->kx;
-          oxy[2 * i + 1] = net->lat0 + oxy[2 * i + 1] / net->ky;
-        }
-    }
-  return outline;
-}

@@ -124,10 +124,5 @@ double cm_network_service_area_multi (CmNetworkSearch *search, const CmNetworkTi
 
 /* The pieces as a MULTILINESTRING, one part per piece. */
 CmGeom *cm_network_pieces_to_geom (const CmNetwork *network, const GArray *pieces);
-/* An outline around the pieces for display: every piece widened by @width_m on each side and
- * the whole unioned (GEOS buffer in local metres), so it follows the streets reached rather
- * than spanning the gaps between them. A POLYGON or MULTIPOLYGON; NULL for no pieces. */
-CmGeom *cm_network_pieces_outline (const CmNetwork *network, const GArray *pieces,
-                                   double width_m);
 
 G_END_DECLS

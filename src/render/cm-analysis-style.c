@@ -150,8 +150,24 @@ coverage_ground (cairo_t *cr, const CmAnalysisResult *r, const CmRenderView *vie
                  int height)
 {
   const double *reach = COLOUR (REACH);
-  for (guint i = 0; r->reach && i < r->reach->len; i++)
-    draw_area (cr, g_ptr_array_index (r->reach, i), view, reach, 0, width, height);
+  /* the ground: the paths reached stroked CM_ANALYSIS_REACH_WIDTH_M wide each side with round
+   * ends and joins — the buffer of the lines, drawn in one stroke so that overlaps are not
+   * darker (at the view's middle latitude: within a district the scale hardly changes) */
+  double lon, lat;
+  cm_render_view_unproject (view, view->width / 2.0, view->height / 2.0, &lon, &lat);
+  double width_px = 2 * CM_ANALYSIS_REACH_WIDTH_M / cm_render_view_metres_per_pixel (view, lat);
+  for (guint i = 0; r->reach_lines && i < r->reach_lines->len; i++)
+    {
+      cairo_new_path (cr);
+      cm_render_add_geom_path (cr, g_ptr_array_index (r->reach_lines, i), view);
+      set_rgba (cr, reach);
+      cairo_set_line_width (cr, width_px);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_stroke (cr);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_MITER);
+    }
   for (guint i = 0; r->reach_lines && i < r->reach_lines->len; i++)
     {
       cairo_new_path (cr);
