@@ -905,7 +905,7 @@ cm_window_open_map (CmWindow *self, const char *path, GError **error)
   self->path = g_strdup (cm_store_get_path (store));
   /* a new map: none of the drawn tiles are its own */
   g_clear_pointer (&self->tile_cache, cm_tile_cache_unref);
-  self->tile_cache = cm_tile_cache_new (256); /* 256 px tiles: at most 64 MB */
+  self->tile_cache = cm_tile_cache_new (128); /* 256 px tiles: at most 32 MB (and GTK's copies) */
   /* read by the first tile zoomed out, on its thread */
   g_clear_pointer (&self->overview, cm_overview_unref);
   self->overview = cm_overview_new ();

@@ -788,7 +788,7 @@ cm_store_open_reader (const char *path, GError **error)
   self->path = g_strdup (path);
   self->read_only = TRUE;
   if (!check_header (path, error) || !connect (self, SQLITE_OPEN_READONLY, error) ||
-      !_cm_store_exec (self, "PRAGMA cache_size = -32768", error))
+      !_cm_store_exec (self, "PRAGMA cache_size = -8192", error))
     return NULL;
   self->schema_version = CM_SCHEMA_VERSION;
   return g_steal_pointer (&self);
