@@ -502,6 +502,7 @@ test_open_checks_whole_only_when_needed (void)
   /* damaged so that it looks the same (size, inode, time): the open does not read it whole;
    * a read that meets a damaged page says so and forgets the record, so the next open refuses */
   g_autofree char *second = new_map_path ("second.sqlite");
+  g_clear_pointer (&bytes, g_free);
   g_assert_true (g_file_get_contents (map, &bytes, &len, NULL));
   g_assert_true (g_file_set_contents (second, bytes, (gssize) len, NULL));
   g_clear_object (&(CmStore *) { cm_store_open (second, &error) }); /* found sound, recorded */
