@@ -6,6 +6,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cm-import.h"
 #include "cm-layer.h"
 #include "cm-store-private.h"
 #include "cm-versions.h"
@@ -16,6 +17,25 @@ cm_test_data (const char *rel)
   const char *base = g_getenv ("CM_SHARED_DATA");
   g_assert_nonnull (base);
   return g_build_filename (base, rel, NULL);
+}
+
+gpointer
+cm_test_new_map (const char *name, const char *const *files)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  CmStore *store = cm_store_create (path, name, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; files[i]; i++)
+    {
+      g_autofree char *file = cm_test_data (files[i]);
+      g_autoptr (CmImportReport) report = cm_import_report_new ();
+      g_assert_true (cm_import_file (store, file, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
+                                     &error));
+      g_assert_no_error (error);
+    }
+  return store;
 }
 
 static GPtrArray *tmpdirs;

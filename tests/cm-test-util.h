@@ -11,6 +11,9 @@ char *cm_test_tmpdir (void);
 /* A copy of the demo map (DEMO_MAP, set by meson) named @name in a new test folder: for tests
  * that write to it. */
 char *cm_test_demo_copy (const char *name);
+/* A new map named @name in a new test folder, with each of @files (NULL-terminated, relative to
+ * ../shared/data) imported into it: a CmStore*. */
+gpointer cm_test_new_map (const char *name, const char *const *files);
 /* SHA-256 of a file's bytes, or NULL when it cannot be read. */
 char *cm_test_sha256 (const char *path);
 /* The number of rows @sql (one integer column) returns in its first row, via the store. */

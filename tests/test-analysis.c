@@ -42,21 +42,8 @@ test_geodesic (void)
 static CmStore *
 porto_map (void)
 {
-  g_autofree char *dir = cm_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "porto.sqlite", NULL);
-  g_autoptr (GError) error = NULL;
-  CmStore *store = cm_store_create (path, "Porto", &error);
-  g_assert_no_error (error);
-  const char *files[] = { "porto-centro/buildings.geojson", "porto-centro/pois.geojson" };
-  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *file = cm_test_data (files[i]);
-      g_autoptr (CmImportReport) report = cm_import_report_new ();
-      g_assert_true (cm_import_file (store, file, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
-                                     &error));
-      g_assert_no_error (error);
-    }
-  return store;
+  const char *files[] = { "porto-centro/buildings.geojson", "porto-centro/pois.geojson", NULL };
+  return cm_test_new_map ("porto.sqlite", files);
 }
 
 /* Every building's nearest kindergarten and whether one is within 300 m, against every pair

@@ -663,21 +663,10 @@ brute_walk (Graph *g, double lon, double lat)
 static void
 test_porto_walking (void)
 {
-  g_autofree char *dir = cm_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "porto.sqlite", NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CmStore) store = cm_store_create (path, "Porto", &error);
-  g_assert_no_error (error);
   const char *files[] = { "porto-centro/buildings.geojson", "porto-centro/pois.geojson",
-                          "porto-centro/roads.geojson" };
-  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *file = cm_test_data (files[i]);
-      g_autoptr (CmImportReport) report = cm_import_report_new ();
-      g_assert_true (cm_import_file (store, file, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
-                                     &error));
-      g_assert_no_error (error);
-    }
+                          "porto-centro/roads.geojson", NULL };
+  g_autoptr (CmStore) store = cm_test_new_map ("porto.sqlite", files);
   g_autoptr (CmNetwork) net = cm_network_load (store, CM_NETWORK_WALKABLE, &error);
   g_assert_no_error (error);
   g_autoptr (CmCoverage) c = cm_coverage_load (store, "resources:kindergarten", 0, &error);

@@ -378,19 +378,8 @@ static void
 test_overview (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = cm_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "porto.sqlite", NULL);
-  g_autoptr (CmStore) store = cm_store_create (path, "Porto", &error);
-  g_assert_no_error (error);
-  const char *files[] = { "porto-centro/buildings.geojson", "porto-centro/roads.geojson" };
-  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *file = cm_test_data (files[i]);
-      g_autoptr (CmImportReport) report = cm_import_report_new ();
-      g_assert_true (cm_import_file (store, file, CM_LAYER_NONE, NULL, report, NULL, NULL, NULL,
-                                     &error));
-      g_assert_no_error (error);
-    }
+  const char *files[] = { "porto-centro/buildings.geojson", "porto-centro/roads.geojson", NULL };
+  g_autoptr (CmStore) store = cm_test_new_map ("porto.sqlite", files);
   /* a road 9 km long, across several of the overview's cells: kept in the westmost, drawn in
    * every tile it crosses */
   g_assert_true (_cm_store_exec (store,

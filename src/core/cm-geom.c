@@ -621,6 +621,21 @@ walk_body (BlobWalk *w, guint32 cls, gboolean member)
 }
 
 gboolean
+cm_geom_spatialite_blob_mbr (const guint8 *blob, int len, double bbox[4])
+{
+  if (blob == NULL || len < 39 || blob[0] != 0x00 || blob[38] != 0x7C || blob[1] > 1)
+    return FALSE;
+  for (int i = 0; i < 4; i++)
+    {
+      guint64 bits;
+      memcpy (&bits, blob + 6 + 8 * i, 8);
+      bits = blob[1] == 1 ? GUINT64_FROM_LE (bits) : GUINT64_FROM_BE (bits);
+      memcpy (&bbox[i], &bits, 8);
+    }
+  return TRUE;
+}
+
+gboolean
 cm_geom_spatialite_blob_is_safe (const guint8 *blob, gsize size)
 {
   if (blob == NULL || size < 24 || blob[0] != 0x00 || blob[size - 1] != 0xFE)

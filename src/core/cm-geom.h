@@ -75,6 +75,10 @@ guint8 *cm_geom_to_spatialite (const CmGeom *geom, gboolean promote_multi, gsize
 /* Whether every count in the SpatiaLite BLOB @blob fits in its @size bytes: SpatiaLite's own
  * parser crashes on some that do not (see CmGeom(), the SQL guard every query wraps stored
  * geometries in). */
+/* The box a SpatiaLite geometry BLOB carries in its header (0x00, byte order, SRID, four
+ * doubles, 0x7C), read without parsing the rest: for whole-layer reads, where SQL's MbrMinX()
+ * and its kind are four function calls a row. FALSE when @blob is not one. */
+gboolean cm_geom_spatialite_blob_mbr (const guint8 *blob, int len, double bbox[4]);
 gboolean cm_geom_spatialite_blob_is_safe (const guint8 *blob, gsize size);
 
 /* Decodes OGC WKB (2-D; Z/M/ISO variants have their extra ordinates dropped). NULL when the

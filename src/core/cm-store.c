@@ -1396,24 +1396,6 @@ cm_store_query_bbox (CmStore *self, CmLayer layer, const double bbox[4], GError 
   return G_LIST_MODEL (store);
 }
 
-/* The box a SpatiaLite geometry BLOB carries in its header (start 0x00, byte order, SRID,
- * four doubles, 0x7C): reading it costs nothing, where MbrMinX() and its kind are four SQL
- * function calls per row. FALSE when @blob is not one. */
-static gboolean
-blob_mbr (const guint8 *blob, int len, double bbox[4])
-{
-  if (blob == NULL || len < 39 || blob[0] != 0x00 || blob[38] != 0x7C || blob[1] > 1)
-    return FALSE;
-  for (int i = 0; i < 4; i++)
-    {
-      guint64 bits;
-      memcpy (&bits, blob + 6 + 8 * i, 8);
-      bits = blob[1] == 1 ? GUINT64_FROM_LE (bits) : GUINT64_FROM_BE (bits);
-      memcpy (&bbox[i], &bits, 8);
-    }
-  return TRUE;
-}
-
 static gboolean
 foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4], double min_width,
                  double min_height, gboolean in_id_order, gint64 first_id, gint64 last_id,
@@ -1470,7 +1452,7 @@ foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4], double min_
       if (bbox != NULL)
         for (int i = 0; i < 4; i++)
           row.bbox[i] = sqlite3_column_double (stmt, 6 + i);
-      else if (!blob_mbr (sqlite3_column_blob (stmt, 6), sqlite3_column_bytes (stmt, 6), row.bbox))
+      else if (!cm_geom_spatialite_blob_mbr (sqlite3_column_blob (stmt, 6), sqlite3_column_bytes (stmt, 6), row.bbox))
         continue; /* not a SpatiaLite geometry: nothing to draw */
       row.number = sqlite3_column_type (stmt, 10) == SQLITE_NULL ? NAN
                                                                  : sqlite3_column_double (stmt, 10);
@@ -1515,20 +1497,27 @@ cm_store_foreach_lod_in_ids (CmStore *self, CmLayer layer, gint64 first_id, gint
                           TRUE, func, user_data, error);
 }
 
-double
-cm_store_get_max_service_radius (CmStore *self, GError **error)
+/* The one number @sql returns (a cached statement), or -1 and @error. */
+static double
+query_one_number (CmStore *self, const char *sql, GError **error)
 {
-  sqlite3_stmt *stmt = prepare_cached (
-      self, "SELECT coalesce(max(service_radius_m), 0) FROM stations WHERE deleted = 0", error);
+  sqlite3_stmt *stmt = prepare_cached (self, sql, error);
   if (!stmt)
     return -1;
-  double r = -1;
+  double v = -1;
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    r = sqlite3_column_double (stmt, 0);
+    v = sqlite3_column_double (stmt, 0);
   else
     _cm_store_set_sqlite_error (self, error, _("read features"));
   sqlite3_reset (stmt);
-  return r;
+  return v;
+}
+
+double
+cm_store_get_max_service_radius (CmStore *self, GError **error)
+{
+  return query_one_number (
+      self, "SELECT coalesce(max(service_radius_m), 0) FROM stations WHERE deleted = 0", error);
 }
 
 gint64
@@ -1536,16 +1525,7 @@ cm_store_get_last_id (CmStore *self, CmLayer layer, GError **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT coalesce(max(id), 0) FROM %s",
                                           cm_layer_to_string (layer));
-  sqlite3_stmt *stmt = prepare_cached (self, sql, error);
-  if (!stmt)
-    return -1;
-  gint64 last = -1;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    last = sqlite3_column_int64 (stmt, 0);
-  else
-    _cm_store_set_sqlite_error (self, error, _("read features"));
-  sqlite3_reset (stmt);
-  return last;
+  return (gint64) query_one_number (self, sql, error);
 }
 
 /* ---- hit-testing and search --------------------------------------------------------------- */
@@ -1698,7 +1678,7 @@ cm_store_search (CmStore *self, const char *text, guint limit, GError **error)
 gboolean
 cm_store_get_layer_stats (CmStore *self, CmLayer layer, CmLayerStats *stats, GError **error)
 {
-  /* the boxes from the geometries' headers (blob_mbr): a third of the time of SQL's
+  /* the boxes from the geometries' headers: a third of the time of SQL's
    * min(MbrMinX(geom)), … at 500,000 buildings, where every open of the window asks */
   g_autofree char *sql = g_strdup_printf ("SELECT geom FROM %s WHERE deleted = 0",
                                           cm_layer_to_string (layer));
@@ -1712,7 +1692,7 @@ cm_store_get_layer_stats (CmStore *self, CmLayer layer, CmLayerStats *stats, GEr
     {
       double b[4];
       stats->count++;
-      if (!blob_mbr (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), b))
+      if (!cm_geom_spatialite_blob_mbr (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0), b))
         continue;
       ext[0] = MIN (ext[0], b[0]), ext[1] = MIN (ext[1], b[1]);
       ext[2] = MAX (ext[2], b[2]), ext[3] = MAX (ext[3], b[3]);

@@ -9,7 +9,6 @@
 
 #define CELL_ZOOM 13
 #define CELLS_PER_SIDE 8192.0 /* 2^CELL_ZOOM */
-#define MAX_LAT 85.05112877980659
 /* changes told while nothing zoomed out was drawn: past this many, reading everything again
  * costs less than reading each box */
 #define MAX_PENDING 512
@@ -45,21 +44,13 @@ struct _CmOverview
   gboolean reload;     /* everything changed */
 };
 
-static void
-to_unit (double lon, double lat, double *ux, double *uy)
-{
-  lat = CLAMP (lat, -MAX_LAT, MAX_LAT);
-  double phi = lat * G_PI / 180.0;
-  *ux = (lon + 180.0) / 360.0;
-  *uy = (1.0 - asinh (tan (phi)) / G_PI) / 2.0;
-}
 
 /* @bbox (lon/lat) as a box in world units: x0, y0 (north-west), x1, y1. */
 static void
 box_to_unit (const double bbox[4], double u[4])
 {
-  to_unit (bbox[0], bbox[3], &u[0], &u[1]);
-  to_unit (bbox[2], bbox[1], &u[2], &u[3]);
+  cm_render_view_to_unit (bbox[0], bbox[3], &u[0], &u[1]);
+  cm_render_view_to_unit (bbox[2], bbox[1], &u[2], &u[3]);
 }
 
 static gint64
@@ -149,7 +140,7 @@ add_rings (Cell *cell, const CmGeom *geom, double cx, double cy)
       for (guint i = 0; i < n; i++)
         {
           double ux, uy;
-          to_unit (xy[2 * (pos + i)], xy[2 * (pos + i) + 1], &ux, &uy);
+          cm_render_view_to_unit (xy[2 * (pos + i)], xy[2 * (pos + i) + 1], &ux, &uy);
           float p[2] = { (float) (ux * CELLS_PER_SIDE - cx), (float) (uy * CELLS_PER_SIDE - cy) };
           g_array_append_vals (cell->xy, p, 2);
         }

@@ -14,8 +14,8 @@ world_size (double zoom)
 }
 
 /* lon/lat → [0, 1] × [0, 1], y down */
-static void
-to_unit (double lon, double lat, double *ux, double *uy)
+void
+cm_render_view_to_unit (double lon, double lat, double *ux, double *uy)
 {
   lat = CLAMP (lat, -MAX_LAT, MAX_LAT);
   double phi = lat * G_PI / 180.0;
@@ -28,8 +28,8 @@ cm_render_view_init_fit (CmRenderView *view, const double bbox[4], int width, in
                          int margin)
 {
   double x0, y0, x1, y1;
-  to_unit (bbox[0], bbox[3], &x0, &y0); /* north-west */
-  to_unit (bbox[2], bbox[1], &x1, &y1); /* south-east */
+  cm_render_view_to_unit (bbox[0], bbox[3], &x0, &y0); /* north-west */
+  cm_render_view_to_unit (bbox[2], bbox[1], &x1, &y1); /* south-east */
   double dx = MAX (x1 - x0, 1e-12), dy = MAX (y1 - y0, 1e-12);
   double usable_w = MAX (width - 2 * margin, 1), usable_h = MAX (height - 2 * margin, 1);
   double world = MIN (usable_w / dx, usable_h / dy);
@@ -45,7 +45,7 @@ cm_render_view_init_centre (CmRenderView *view, double lon, double lat, double z
                             int height)
 {
   double ux, uy, w = world_size (zoom);
-  to_unit (lon, lat, &ux, &uy);
+  cm_render_view_to_unit (lon, lat, &ux, &uy);
   view->zoom = zoom;
   view->width = width;
   view->height = height;
@@ -66,7 +66,7 @@ void
 cm_render_view_project (const CmRenderView *view, double lon, double lat, double *px, double *py)
 {
   double ux, uy, w = world_size (view->zoom);
-  to_unit (lon, lat, &ux, &uy);
+  cm_render_view_to_unit (lon, lat, &ux, &uy);
   *px = ux * w - view->x;
   *py = uy * w - view->y;
 }

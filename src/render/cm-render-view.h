@@ -25,6 +25,9 @@ void cm_render_view_init_centre (CmRenderView *view, double lon, double lat, dou
 /* The view of one map tile (slippy-map numbering: y counted from the north). */
 void cm_render_view_init_tile (CmRenderView *view, int z, int x, int y);
 
+/* @lon, @lat in Web-Mercator units of the whole world: x east and y south from 0 to 1. */
+void cm_render_view_to_unit (double lon, double lat, double *ux, double *uy);
+
 void cm_render_view_project (const CmRenderView *view, double lon, double lat, double *px,
                              double *py);
 void cm_render_view_unproject (const CmRenderView *view, double px, double py, double *lon,

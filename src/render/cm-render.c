@@ -57,6 +57,7 @@ typedef struct
   /* resource points: a path per category colour, one outline path for all */
   GHashTable *point_fill; /* category key → cairo_t* */
   cairo_t *point_outline;
+  double world; /* the world's width in pixels at the view's zoom: for the overview's units */
 } Draw;
 
 /* A cairo context on the same target, for one batch of same-styled shapes. */
@@ -468,9 +469,8 @@ static void
 add_overview_rings (Draw *d, cairo_t *cr, const CmOverviewCell *cell, const CmOverviewItem *item,
                     gboolean close)
 {
-  double world = CM_TILE_SIZE * exp2 (d->view->zoom);
-  double scale = cell->size * world;
-  double ox = cell->ux * world - d->view->x, oy = cell->uy * world - d->view->y;
+  double scale = cell->size * d->world;
+  double ox = cell->ux * d->world - d->view->x, oy = cell->uy * d->world - d->view->y;
   double near = skip_within (d->view);
   for (guint r = item->first_ring; r < item->first_ring + item->n_rings; r++)
     {
@@ -498,9 +498,8 @@ static void
 draw_overview_building (const CmOverviewCell *cell, const CmOverviewItem *item, gpointer data)
 {
   Draw *d = data;
-  double world = CM_TILE_SIZE * exp2 (d->view->zoom);
-  double scale = cell->size * world;
-  double ox = cell->ux * world - d->view->x, oy = cell->uy * world - d->view->y;
+  double scale = cell->size * d->world;
+  double ox = cell->ux * d->world - d->view->x, oy = cell->uy * d->world - d->view->y;
   double x0 = ox + item->x0 * scale, y0 = oy + item->y0 * scale;
   double x1 = ox + item->x1 * scale, y1 = oy + item->y1 * scale;
   guint cls = MIN (item->cls, CM_STYLE_BUILDING_CLASSES - 1);
@@ -755,6 +754,7 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
       options = &defaults;
     }
   Draw d = { cr, view, options, cm_labels_new () };
+  d.world = CM_TILE_SIZE * exp2 (view->zoom);
   d.point_fill = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) cairo_destroy);
   double bbox[4];
