@@ -10,10 +10,11 @@ BUILD ?= build
 BUILD_PACKAGES = gcc libc6-dev pkg-config meson ninja-build gettext \
 	libglib2.0-dev libsqlite3-dev libspatialite-dev libproj-dev libgeos-dev libyajl-dev libjson-glib-dev zlib1g-dev libxlsxwriter-dev \
 	libcairo2-dev libpango1.0-dev librsvg2-dev fonts-noto-cjk \
-	libgtk-4-dev libgdk-pixbuf-2.0-dev libadwaita-1-dev libshumate-dev dconf-gsettings-backend
-# To test: the real clients the tests check our files with, and valgrind.
+	libgtk-4-dev libgdk-pixbuf-2.0-dev libadwaita-1-dev libshumate-dev dconf-gsettings-backend libpq-dev
+# To test: the real clients the tests check our files with, valgrind, and a PostgreSQL + PostGIS
+# server (tests/pg-cluster.sh starts a throwaway cluster of its own).
 TEST_PACKAGES = gdal-bin spatialite-bin sqlite3 valgrind python3 python3-openpyxl poppler-utils xvfb xauth xdotool faketime \
-	desktop-file-utils appstream flatpak-builder
+	desktop-file-utils appstream flatpak-builder postgresql-15-postgis-3
 # To fuzz (tests/fuzz/README.md): clang with libFuzzer and the sanitizers.
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 FUZZ_BUILD ?= build-fuzz

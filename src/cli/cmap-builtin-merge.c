@@ -29,17 +29,7 @@ report_text (GString *out, const char *file, const CmMergeReport *r)
   g_string_append_printf (out, r->applied ? _("%s merged:\n") : _("%s would bring (nothing was "
                                                                    "written):\n"),
                           file);
-  guint conflicts = 0;
-  for (guint i = 0; i < r->tables->len; i++)
-    {
-      const CmMergeCounts *c = &g_array_index (r->tables, CmMergeCounts, i);
-      conflicts += c->conflicts;
-      if (c->added + c->changed + c->deleted + c->conflicts == 0)
-        continue;
-      /* TRANSLATORS: a table of the map, then counts: "buildings: 3 added, 1 changed, …" */
-      g_string_append_printf (out, _("  %s: %u added, %u changed, %u deleted, %u conflicts\n"),
-                              c->table, c->added, c->changed, c->deleted, c->conflicts);
-    }
+  guint conflicts = cmap_merge_counts_text (out, r);
   if (conflicts > 0)
     g_string_append_printf (out,
                             ngettext ("%u feature was changed on both copies: both versions are "

@@ -55,6 +55,8 @@ extern const CmapCommand cmap_command_merge;
 extern const CmapCommand cmap_command_conflicts;
 extern const CmapCommand cmap_command_resolve;
 extern const CmapCommand cmap_command_suggest;
+extern const CmapCommand cmap_command_push;
+extern const CmapCommand cmap_command_pull;
 
 /* ---- cmap-util.c --------------------------------------------------------------------------- */
 
@@ -122,5 +124,14 @@ void cmap_json_count_or_null (GString *out, gint64 n);
  * second column is headed @covered ("Covered", "With a team"). Nothing when there are none. */
 void cmap_compounds_json (GString *out, GArray *sums);
 void cmap_compounds_text (GString *out, GArray *sums, const char *covered);
+
+/* A merge's counts, a line per table that changed ("  buildings: 3 added, …"); returns the
+ * features that got a conflict. For merge, push and pull. */
+guint cmap_merge_counts_text (GString *out, const CmMergeReport *r);
+
+/* cmap-builtin-push.c: the report of a push or a pull: @done heads the counts; @conflicts_advice
+ * ends the sentence about conflicts. */
+void cmap_sync_report (GString *out, const CmPostgisReport *r, gboolean json, const char *done,
+                       const char *conflicts_advice);
 
 G_END_DECLS

@@ -250,3 +250,20 @@ cmap_wrote (const char *path)
 }
 
 /* end */
+
+guint
+cmap_merge_counts_text (GString *out, const CmMergeReport *r)
+{
+  guint conflicts = 0;
+  for (guint i = 0; i < r->tables->len; i++)
+    {
+      const CmMergeCounts *c = &g_array_index (r->tables, CmMergeCounts, i);
+      conflicts += c->conflicts;
+      if (c->added + c->changed + c->deleted + c->conflicts == 0)
+        continue;
+      /* TRANSLATORS: a table of the map, then counts: "buildings: 3 added, 1 changed, …" */
+      g_string_append_printf (out, _("  %s: %u added, %u changed, %u deleted, %u conflicts\n"),
+                              c->table, c->added, c->changed, c->deleted, c->conflicts);
+    }
+  return conflicts;
+}

@@ -363,6 +363,11 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
           !value_equal (g_array_index (mine.conflicts, Pair, i).value, mine.values[c]))
         differing_before = TRUE;
 
+  /* A row the target never held (no row, no version: it holds part of a server's map,
+   * docs/postgis.md) cannot have overwritten anything of it, whatever its clock says. */
+  gboolean never_held = !mine.exists && mine.whole.site == NULL &&
+                        g_hash_table_size (mine.versions) == 0 && mine.conflicts->len == 0;
+  g_autoptr (GHashTable) no_clock = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint c = 0; c < n; c++)
     {
       const char *field = t->columns->pdata[c];
@@ -377,7 +382,9 @@ merge_row (Merge *m, TableMerge *t, CmMergeCounts *counts, const char *uuid, GEr
         {
           Pair *p = &g_array_index (pairs, Pair, i);
           gboolean mine_side = i < n_mine;
-          GHashTable *other_clock = mine_side ? m->other_clock : m->target_clock;
+          GHashTable *other_clock = mine_side    ? m->other_clock
+                                    : never_held ? no_clock
+                                                 : m->target_clock;
           gboolean held_there = FALSE;
           for (guint j = mine_side ? n_mine : 0; j < (mine_side ? pairs->len : n_mine); j++)
             held_there = held_there ||
@@ -847,10 +854,61 @@ merge_keyed (Merge *m, const char *table, const char *columns, guint n_columns, 
   return ok;
 }
 
+/* The part of a server's map a map holds, when it holds part of it (cm_meta `server_part`,
+ * docs/postgis.md); NULL when it holds all it has seen. */
+static char *
+server_part (CmStore *store)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT value FROM cm_meta WHERE key ="
+                                                 " 'server_part'", NULL);
+  char *part = NULL;
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    part = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return part;
+}
+
+/* A map that holds part of a server's map has seen the server's versions of features it does
+ * not hold: merged with a copy, that copy would take those for seen too and never receive
+ * them. Such maps meet other copies through the server. */
+static gboolean
+refuse_part (CmStore *store, const char *path, GError **error)
+{
+  g_autofree char *part = server_part (store);
+  if (part == NULL)
+    return TRUE;
+  g_autofree char *dn = g_filename_display_basename (path);
+  g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+               _("“%s” holds only part of a server's map (%s): merging it with another copy "
+                 "could hide the server's other features from that copy. Nothing was merged; "
+                 "bring the copies together through the server: “cmap push” each, then "
+                 "“cmap pull”"),
+               dn, part);
+  return FALSE;
+}
+
+static CmMergeReport *merge_file (CmStore *target, const char *other_path, gboolean dry_run,
+                                  gboolean from_server, GError **error);
+
 CmMergeReport *
 cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **error)
 {
+  return merge_file (target, other_path, dry_run, FALSE, error);
+}
+
+CmMergeReport *
+_cm_merge_server_copy (CmStore *target, const char *server_copy, GError **error)
+{
+  return merge_file (target, server_copy, FALSE, TRUE, error);
+}
+
+static CmMergeReport *
+merge_file (CmStore *target, const char *other_path, gboolean dry_run, gboolean from_server,
+            GError **error)
+{
   g_autofree char *dn = g_filename_display_basename (other_path);
+  if (!from_server && !refuse_part (target, cm_store_get_path (target), error))
+    return NULL;
   if (g_strcmp0 (cm_store_get_path (target), other_path) == 0)
     {
       /* a map merged into itself has nothing new */
@@ -862,8 +920,9 @@ cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **er
     }
   char *tmp = NULL;
   g_autoptr (CmStore) other = open_other (other_path, &tmp, error);
-  if (other == NULL)
+  if (other == NULL || (!from_server && !refuse_part (other, other_path, error)))
     {
+      g_clear_object (&other);
       remove_tmp (tmp);
       return NULL;
     }

@@ -22,7 +22,7 @@ typedef struct
   guint conflicts;   /* rows with a field changed on both sides, new conflicts */
 } CmMergeCounts;
 
-typedef struct
+typedef struct _CmMergeReport
 {
   GArray *tables;       /* CmMergeCounts, one per versioned table, in a fixed order */
   guint rows_compared;  /* rows the other copy has versions the target has not seen */

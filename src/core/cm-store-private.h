@@ -58,6 +58,13 @@ gboolean _cm_kinds_adopt (CmStore *store, GError **error);
 /* For the schema: the `kinds` table with the common kinds, inside the caller's transaction. */
 gboolean _cm_kinds_create (sqlite3 *db, GError **error);
 
+/* cm-merge.c */
+/* Merges a copy of a server's map (cm-postgis.c) into @target: the copy holds only the features
+ * the exchange needs, and either may hold part of a server's map (cm_merge refuses those). */
+struct _CmMergeReport;
+struct _CmMergeReport *_cm_merge_server_copy (CmStore *target, const char *server_copy,
+                                              GError **error);
+
 /* cm-versions.c (docs/merge.md) */
 /* For the schema: the versions' tables and every versioned table's triggers, inside the
  * caller's transaction; @origin: give the rows already there the origin's version (a map made

@@ -1,0 +1,109 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+-- Community Map on a PostgreSQL + PostGIS server, schema 1 (docs/postgis.md).
+--
+-- One schema, community_map, for every community a city pushes: a table per layer as in a map
+-- file (src/core/cm-schema.c), with the community each feature was first pushed from, its
+-- geometry as geometry(…, 4326) with a GiST index, so that QGIS and `ogrinfo PG:` open them as
+-- ordinary PostGIS layers; and the versions, the clock (what the server has seen) and the
+-- conflicts, as in a map file (docs/merge.md): a push is a merge into the server's copy, a pull
+-- a merge from it. Values are kept as the map holds them (times as the map's ISO text, tags as
+-- JSON text), so a map pulled back is the map pushed, number by number.
+--
+-- `cmap push` applies this file, in its transaction, to a database that has no community_map
+-- schema yet (it needs the postgis extension, or the right to create it).
+
+CREATE EXTENSION IF NOT EXISTS postgis;
+CREATE SCHEMA community_map;
+
+CREATE TABLE community_map.cm_schema (version integer NOT NULL);
+INSERT INTO community_map.cm_schema VALUES (1);
+
+-- The layers. Every one has the columns of every feature, then its own.
+CREATE TABLE community_map.resources (
+  uuid text PRIMARY KEY, community text NOT NULL,
+  created_at text NOT NULL, updated_at text NOT NULL,
+  source_id text, category text NOT NULL, name text, description text, tags text NOT NULL,
+  contributor_uuid text, workshop_uuid text, deleted bigint NOT NULL,
+  geom geometry(Geometry, 4326));
+CREATE TABLE community_map.stations (LIKE community_map.resources INCLUDING ALL);
+ALTER TABLE community_map.stations
+  ALTER COLUMN geom TYPE geometry(Point, 4326),
+  ADD COLUMN service_radius_m double precision, ADD COLUMN kind text,
+  ADD COLUMN opening_hours text, ADD COLUMN phone text;
+CREATE TABLE community_map.teams (LIKE community_map.resources INCLUDING ALL);
+ALTER TABLE community_map.teams
+  ALTER COLUMN geom TYPE geometry(MultiPolygon, 4326),
+  ADD COLUMN kind text, ADD COLUMN members bigint, ADD COLUMN leader text,
+  ADD COLUMN contact text, ADD COLUMN activities text, ADD COLUMN meeting_place text;
+CREATE TABLE community_map.buildings (LIKE community_map.resources INCLUDING ALL);
+ALTER TABLE community_map.buildings
+  ALTER COLUMN geom TYPE geometry(MultiPolygon, 4326),
+  ADD COLUMN households bigint, ADD COLUMN population bigint, ADD COLUMN building_head text,
+  ADD COLUMN head_contact text, ADD COLUMN compound_uuid text;
+CREATE TABLE community_map.paths (LIKE community_map.resources INCLUDING ALL);
+ALTER TABLE community_map.paths ALTER COLUMN geom TYPE geometry(MultiLineString, 4326);
+CREATE TABLE community_map.barriers (LIKE community_map.resources INCLUDING ALL);
+ALTER TABLE community_map.barriers ALTER COLUMN geom TYPE geometry(MultiLineString, 4326);
+CREATE TABLE community_map.boundary (LIKE community_map.resources INCLUDING ALL);
+ALTER TABLE community_map.boundary ALTER COLUMN geom TYPE geometry(MultiPolygon, 4326);
+CREATE TABLE community_map.compounds (LIKE community_map.resources INCLUDING ALL);
+ALTER TABLE community_map.compounds
+  ALTER COLUMN geom TYPE geometry(MultiPolygon, 4326), ADD COLUMN kind text;
+
+CREATE INDEX resources_geom ON community_map.resources USING gist (geom);
+CREATE INDEX stations_geom ON community_map.stations USING gist (geom);
+CREATE INDEX teams_geom ON community_map.teams USING gist (geom);
+CREATE INDEX buildings_geom ON community_map.buildings USING gist (geom);
+CREATE INDEX paths_geom ON community_map.paths USING gist (geom);
+CREATE INDEX barriers_geom ON community_map.barriers USING gist (geom);
+CREATE INDEX boundary_geom ON community_map.boundary USING gist (geom);
+CREATE INDEX compounds_geom ON community_map.compounds USING gist (geom);
+CREATE INDEX resources_community ON community_map.resources (community);
+CREATE INDEX stations_community ON community_map.stations (community);
+CREATE INDEX teams_community ON community_map.teams (community);
+CREATE INDEX buildings_community ON community_map.buildings (community);
+CREATE INDEX paths_community ON community_map.paths (community);
+CREATE INDEX barriers_community ON community_map.barriers (community);
+CREATE INDEX boundary_community ON community_map.boundary (community);
+CREATE INDEX compounds_community ON community_map.compounds (community);
+
+-- Photos (inside the map: bytea here), workshops and who drew what.
+CREATE TABLE community_map.photos (
+  uuid text PRIMARY KEY, community text NOT NULL,
+  created_at text NOT NULL, updated_at text NOT NULL,
+  tags text NOT NULL, deleted bigint NOT NULL,
+  feature_uuid text NOT NULL, mime text NOT NULL, width bigint NOT NULL, height bigint NOT NULL,
+  data bytea NOT NULL);
+CREATE INDEX photos_feature ON community_map.photos (feature_uuid);
+CREATE TABLE community_map.workshops (
+  uuid text PRIMARY KEY, community text NOT NULL,
+  created_at text NOT NULL, updated_at text NOT NULL,
+  tags text NOT NULL, deleted bigint NOT NULL, name text NOT NULL, date text, place text);
+CREATE TABLE community_map.contributors (
+  uuid text PRIMARY KEY, community text NOT NULL,
+  created_at text NOT NULL, updated_at text NOT NULL,
+  tags text NOT NULL, deleted bigint NOT NULL, name text NOT NULL, workshop_uuid text);
+
+-- Categories and kinds: a union by key, as merging maps does.
+CREATE TABLE community_map.categories (
+  key text PRIMARY KEY, label_zh text NOT NULL, label_en text NOT NULL, geometry text NOT NULL,
+  icon text, color text, osm text NOT NULL, sort_order bigint NOT NULL);
+CREATE TABLE community_map.kinds (
+  layer text NOT NULL, key text NOT NULL, label_zh text NOT NULL, label_en text NOT NULL,
+  service_radius_m double precision, category text, sort_order bigint NOT NULL,
+  PRIMARY KEY (layer, key));
+
+-- What the server has seen, each field's version, and the other values of conflicts
+-- (docs/merge.md, "Versions in the file"). A conflict's value keeps its SQLite type.
+CREATE TABLE community_map.cm_clock (site text PRIMARY KEY, counter bigint NOT NULL);
+CREATE TABLE community_map.cm_versions (
+  layer text NOT NULL, uuid text NOT NULL, field text NOT NULL,
+  site text NOT NULL, counter bigint NOT NULL,
+  PRIMARY KEY (layer, uuid, field));
+CREATE INDEX cm_versions_by_version ON community_map.cm_versions (site, counter);
+CREATE TABLE community_map.cm_conflicts (
+  layer text NOT NULL, uuid text NOT NULL, field text NOT NULL,
+  site text NOT NULL, counter bigint NOT NULL,
+  value_type text NOT NULL CHECK (value_type IN ('null', 'integer', 'real', 'text', 'blob')),
+  value bytea,
+  PRIMARY KEY (layer, uuid, field, site, counter));

@@ -1,0 +1,1264 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cm-postgis.c: push and pull to a PostgreSQL + PostGIS server through libpq (docs/postgis.md).
+ *
+ * Both directions go through a temporary map file, the server's copy of the features concerned
+ * (their rows, versions and conflicts, with the server's whole clock), so that one set of merge
+ * rules decides everything (cm-merge.c):
+ *  - push: in one transaction of the server, holding a lock that makes pushes take turns: the
+ *    server's rows the map has unseen versions of are read into the copy, the map is merged
+ *    into the copy, and the rows whose versions or conflicts changed are written back, with the
+ *    clock; a dropped connection or a killed server leaves nothing, and the next push does it;
+ *  - pull: in one snapshot of the server: its rows with versions the map has not seen (of the
+ *    scope asked, and of features the map holds) are read into the copy, which is merged into
+ *    the map.
+ * Bulk data crosses as binary COPY. */
+#include "config.h"
+
+#include "cm-postgis.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <string.h>
+
+#include "cm-categories.h"
+#include "cm-layer.h"
+#include "cm-store-private.h"
+#include "cm-versions.h"
+
+#define SCHEMA_VERSION 1
+#define SCHEMA_RESOURCE "/io/github/communitymap/core/postgis/001-schema.sql"
+/* pg_advisory_xact_lock's key for pushes: "cmap" */
+#define PUSH_LOCK "SELECT pg_advisory_xact_lock(1668112752)"
+
+/* ---- the connection ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  PGconn *conn;
+  char *who; /* user@host:port/database */
+} Server;
+
+static void
+server_close (Server *s)
+{
+  g_clear_pointer (&s->conn, PQfinish);
+  g_clear_pointer (&s->who, g_free);
+}
+
+/* libpq's message for people: its first line, without the "ERROR: " it starts with. */
+static char *
+pg_message (PGconn *conn, PGresult *res)
+{
+  const char *m = res ? PQresultErrorMessage (res) : NULL;
+  if (m == NULL || *m == '\0')
+    m = PQerrorMessage (conn);
+  if (g_str_has_prefix (m, "ERROR:  "))
+    m += 8;
+  g_autofree char *copy = g_strdup (m);
+  char *nl = strchr (copy, '\n');
+  if (nl)
+    *nl = '\0';
+  return g_strdup (g_strstrip (copy));
+}
+
+static gboolean
+set_pg_error (Server *s, PGresult *res, const char *doing, GError **error)
+{
+  g_autofree char *m = pg_message (s->conn, res);
+  if (PQstatus (s->conn) != CONNECTION_OK)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                 _("the connection to the server %s was lost while %s (%s): the server keeps "
+                   "nothing of this exchange and the map is unchanged; try again"),
+                 s->who, doing, m);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("the server %s refused to %s: %s"),
+                 s->who, doing, m);
+  return FALSE;
+}
+
+/* A service name (a word of ~/.pg_service.conf) as connection words. */
+static char *
+service_conninfo (const char *name)
+{
+  GString *s = g_string_new ("service='");
+  for (const char *p = name; *p; p++)
+    {
+      if (*p == '\'' || *p == '\\')
+        g_string_append_c (s, '\\');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '\'');
+  return g_string_free (s, FALSE);
+}
+
+static void
+ignore_notice (void *data, const char *message)
+{
+}
+
+static gboolean
+server_connect (Server *s, const char *address, GError **error)
+{
+  memset (s, 0, sizeof *s);
+  gboolean words = g_str_has_prefix (address, "postgresql://") ||
+                   g_str_has_prefix (address, "postgres://") || strchr (address, '=') != NULL;
+  g_autofree char *conninfo = words ? g_strdup (address) : service_conninfo (address);
+  char *parse_error = NULL;
+  PQconninfoOption *options = PQconninfoParse (conninfo, &parse_error);
+  if (options == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("the server's address is not one PostgreSQL understands (%s). Give "
+                     "postgresql://USER@HOST:PORT/DATABASE or the name of a service of "
+                     "~/.pg_service.conf"),
+                   parse_error ? g_strstrip (parse_error) : "?");
+      PQfreemem (parse_error);
+      return FALSE;
+    }
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr (GPtrArray) values = g_ptr_array_new ();
+  gboolean has_password = FALSE;
+  for (PQconninfoOption *o = options; o->keyword; o++)
+    {
+      if (o->val == NULL)
+        continue;
+      if (g_str_equal (o->keyword, "password") && *o->val)
+        has_password = TRUE;
+      g_ptr_array_add (keys, o->keyword);
+      g_ptr_array_add (values, o->val);
+    }
+  if (has_password)
+    {
+      PQconninfoFree (options);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("the server's address holds a password: on a command line every user of "
+                     "this computer can read it, and the shell keeps it in its history. Nothing "
+                     "was sent. Put the password in ~/.pgpass (readable only by you), in the "
+                     "service file, or in PGPASSWORD"));
+      return FALSE;
+    }
+  g_ptr_array_add (keys, (gpointer) "fallback_application_name");
+  g_ptr_array_add (values, (gpointer) "community-map");
+  g_ptr_array_add (keys, NULL);
+  g_ptr_array_add (values, NULL);
+  s->conn = PQconnectdbParams ((const char *const *) keys->pdata,
+                               (const char *const *) values->pdata, 0);
+  PQconninfoFree (options);
+  if (PQstatus (s->conn) != CONNECTION_OK)
+    {
+      g_autofree char *m = pg_message (s->conn, NULL);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
+                   _("could not connect to the server: %s. Check the address or service name; "
+                     "a password comes from ~/.pgpass, the service file or PGPASSWORD"),
+                   m);
+      server_close (s);
+      return FALSE;
+    }
+  PQsetClientEncoding (s->conn, "UTF8");
+  /* the server's notices ("extension already exists") are not for people */
+  PQsetNoticeProcessor (s->conn, ignore_notice, NULL);
+  const char *host = PQhost (s->conn);
+  s->who = g_strdup_printf ("%s@%s:%s/%s", PQuser (s->conn),
+                            host && host[0] == '/' ? "localhost" : host, PQport (s->conn),
+                            PQdb (s->conn));
+  return TRUE;
+}
+
+/* A command or query; its result on success (PQclear it), else NULL and @error. */
+static PGresult *
+pg_run (Server *s, const char *sql, int n_params, const char *const *params, const char *doing,
+        GError **error)
+{
+  PGresult *res = n_params ? PQexecParams (s->conn, sql, n_params, NULL, params, NULL, NULL, 0)
+                           : PQexec (s->conn, sql);
+  ExecStatusType st = PQresultStatus (res);
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+    return res;
+  set_pg_error (s, res, doing, error);
+  PQclear (res);
+  return NULL;
+}
+
+static gboolean
+pg_exec (Server *s, const char *sql, const char *doing, GError **error)
+{
+  PGresult *res = pg_run (s, sql, 0, NULL, doing, error);
+  PQclear (res);
+  return res != NULL;
+}
+
+/* ---- binary COPY ------------------------------------------------------------------------------ */
+
+static const char copy_signature[11] = "PGCOPY\n\377\r\n";
+
+typedef struct
+{
+  Server *s;
+  GByteArray *buf;
+  guint rows;
+} CopyIn;
+
+static void
+put_be (GByteArray *b, guint64 v, int bytes)
+{
+  guint8 x[8];
+  for (int i = 0; i < bytes; i++)
+    x[i] = (guint8) (v >> (8 * (bytes - 1 - i)));
+  g_byte_array_append (b, x, bytes);
+}
+
+static gboolean
+copy_in_begin (CopyIn *c, Server *s, const char *sql, GError **error)
+{
+  c->s = s;
+  c->rows = 0;
+  PGresult *res = PQexec (s->conn, sql);
+  gboolean ok = PQresultStatus (res) == PGRES_COPY_IN;
+  if (!ok)
+    set_pg_error (s, res, _("take the map's rows"), error);
+  PQclear (res);
+  if (!ok)
+    return FALSE;
+  c->buf = g_byte_array_sized_new (1 << 20);
+  g_byte_array_append (c->buf, (const guint8 *) copy_signature, sizeof copy_signature);
+  put_be (c->buf, 0, 4); /* flags */
+  put_be (c->buf, 0, 4); /* header extension */
+  return TRUE;
+}
+
+static void
+copy_in_row (CopyIn *c, int n_fields)
+{
+  put_be (c->buf, (guint16) n_fields, 2);
+  c->rows++;
+}
+
+static void
+copy_in_field (CopyIn *c, const void *data, int len)
+{
+  if (data == NULL && len <= 0)
+    {
+      put_be (c->buf, 0xffffffffu, 4); /* NULL */
+      return;
+    }
+  put_be (c->buf, (guint32) len, 4);
+  g_byte_array_append (c->buf, data, len);
+}
+
+static void
+copy_in_text (CopyIn *c, const char *text)
+{
+  copy_in_field (c, text, text ? (int) strlen (text) : -1);
+}
+
+static gboolean
+copy_in_flush (CopyIn *c, gboolean all, GError **error)
+{
+  if (c->buf->len < (all ? 1u : 1u << 20))
+    return TRUE;
+  if (PQputCopyData (c->s->conn, (const char *) c->buf->data, (int) c->buf->len) != 1)
+    return set_pg_error (c->s, NULL, _("send the map's rows"), error);
+  g_byte_array_set_size (c->buf, 0);
+  return TRUE;
+}
+
+/* Ends the COPY: @ok FALSE abandons it (the server's transaction then fails). */
+static gboolean
+copy_in_end (CopyIn *c, gboolean ok, GError **error)
+{
+  if (ok)
+    {
+      put_be (c->buf, 0xffff, 2); /* the trailer */
+      ok = copy_in_flush (c, TRUE, error);
+    }
+  g_clear_pointer (&c->buf, g_byte_array_unref);
+  if (PQputCopyEnd (c->s->conn, ok ? NULL : "cancelled") != 1 && ok)
+    ok = set_pg_error (c->s, NULL, _("send the map's rows"), error);
+  PGresult *res;
+  while ((res = PQgetResult (c->s->conn)) != NULL)
+    {
+      if (ok && PQresultStatus (res) != PGRES_COMMAND_OK)
+        ok = set_pg_error (c->s, res, _("store the map's rows"), error);
+      PQclear (res);
+    }
+  return ok;
+}
+
+/* One row of a COPY out: each field's bytes and length (-1: NULL). */
+typedef gboolean (*CopyRowFunc) (const char *const *fields, const int *lengths, int n,
+                                 gpointer data, GError **error);
+
+#define MAX_FIELDS 64
+
+static guint32
+get_be32 (const char *p)
+{
+  const guint8 *u = (const guint8 *) p;
+  return ((guint32) u[0] << 24) | ((guint32) u[1] << 16) | ((guint32) u[2] << 8) | u[3];
+}
+
+static guint64
+get_be64 (const char *p)
+{
+  return ((guint64) get_be32 (p) << 32) | get_be32 (p + 4);
+}
+
+/* Runs @sql, a COPY … TO STDOUT (FORMAT binary), calling @func for each row. */
+static gboolean
+copy_out (Server *s, const char *sql, CopyRowFunc func, gpointer data, guint *rows,
+          GError **error)
+{
+  PGresult *res = PQexec (s->conn, sql);
+  gboolean ok = PQresultStatus (res) == PGRES_COPY_OUT;
+  if (!ok)
+    set_pg_error (s, res, _("read the server's map"), error);
+  PQclear (res);
+  if (!ok)
+    return FALSE;
+  gboolean header = FALSE;
+  char *buf = NULL;
+  int len;
+  while ((len = PQgetCopyData (s->conn, &buf, 0)) > 0)
+    {
+      const char *p = buf, *end = buf + len;
+      if (!header)
+        {
+          /* signature, flags, then a header extension of the length given */
+          if (len < 19 || memcmp (p, copy_signature, sizeof copy_signature) != 0)
+            {
+              ok = ok && (g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                                       _("the server sent rows in a form this program does "
+                                         "not read")),
+                          FALSE);
+              PQfreemem (buf);
+              continue;
+            }
+          p += 19 + get_be32 (p + 15);
+          header = TRUE;
+        }
+      while (ok && p + 2 <= end)
+        {
+          gint16 n = (gint16) ((guint8) p[0] << 8 | (guint8) p[1]);
+          p += 2;
+          if (n < 0)
+            break; /* the trailer */
+          const char *fields[MAX_FIELDS];
+          int lengths[MAX_FIELDS];
+          for (int i = 0; i < n && i < MAX_FIELDS && p + 4 <= end; i++)
+            {
+              gint32 l = (gint32) get_be32 (p);
+              p += 4;
+              fields[i] = l >= 0 ? p : NULL;
+              lengths[i] = l;
+              if (l > 0)
+                p += l;
+            }
+          if (p > end || n > MAX_FIELDS)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("the server sent a row this program cannot read"));
+              ok = FALSE;
+              break;
+            }
+          ok = func (fields, lengths, n, data, error);
+          if (rows)
+            (*rows)++;
+        }
+      PQfreemem (buf);
+    }
+  if (len == -2 && ok)
+    ok = set_pg_error (s, NULL, _("read the server's map"), error);
+  while ((res = PQgetResult (s->conn)) != NULL)
+    {
+      if (ok && PQresultStatus (res) != PGRES_COMMAND_OK)
+        ok = set_pg_error (s, res, _("read the server's map"), error);
+      PQclear (res);
+    }
+  return ok;
+}
+
+/* ---- the columns a map and the server share -------------------------------------------------- */
+
+typedef enum
+{
+  PG_TEXT,
+  PG_INT8,
+  PG_FLOAT8,
+  PG_BYTEA,
+  PG_GEOMETRY, /* crosses as WKB */
+} PgType;
+
+typedef struct
+{
+  char *name;
+  PgType type;
+} Column;
+
+static void
+column_clear (gpointer p)
+{
+  g_free (((Column *) p)->name);
+}
+
+/* The columns of @table in a map (but its row id), as the server has them; an error when the
+ * server lacks one (a schema older than this program's). */
+static GArray *
+table_columns (Server *s, CmStore *map, const char *table, GError **error)
+{
+  const char *params[] = { table };
+  PGresult *res = pg_run (s,
+                          "SELECT column_name, data_type, udt_name FROM information_schema.columns"
+                          " WHERE table_schema = 'community_map' AND table_name = $1",
+                          1, params, _("describe its tables"), error);
+  if (res == NULL)
+    return NULL;
+  g_autoptr (GHashTable) types = g_hash_table_new (g_str_hash, g_str_equal);
+  for (int r = 0; r < PQntuples (res); r++)
+    {
+      const char *t = PQgetvalue (res, r, 1);
+      PgType type = g_str_equal (t, "bigint")             ? PG_INT8
+                    : g_str_equal (t, "double precision") ? PG_FLOAT8
+                    : g_str_equal (t, "bytea")            ? PG_BYTEA
+                    : g_str_equal (PQgetvalue (res, r, 2), "geometry") ? PG_GEOMETRY
+                                                                      : PG_TEXT;
+      g_hash_table_insert (types, PQgetvalue (res, r, 0), GINT_TO_POINTER (type + 1));
+    }
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA table_info(\"%s\")", table);
+  sqlite3_stmt *stmt = _cm_store_prepare (map, pragma, error);
+  GArray *columns = g_array_new (FALSE, TRUE, sizeof (Column));
+  g_array_set_clear_func (columns, column_clear);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+      if (g_str_equal (name, "id"))
+        continue;
+      gpointer type = g_hash_table_lookup (types, name);
+      if (type == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("the server %s has no column %s in its table %s: its community_map "
+                         "schema is older than this program's. Nothing was exchanged"),
+                       s->who, name, table);
+          g_clear_pointer (&columns, g_array_unref);
+          break;
+        }
+      Column c = { g_strdup (name), GPOINTER_TO_INT (type) - 1 };
+      g_array_append_val (columns, c);
+    }
+  sqlite3_finalize (stmt);
+  PQclear (res);
+  if (stmt == NULL)
+    g_clear_pointer (&columns, g_array_unref);
+  return columns;
+}
+
+/* "a, b, ST_AsBinary(geom)" (on the server) or "a, b, AsBinary(CmGeom(geom))" (in a map). */
+static char *
+select_list (GArray *columns, gboolean server)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < columns->len; i++)
+    {
+      const Column *c = &g_array_index (columns, Column, i);
+      if (i)
+        g_string_append (s, ", ");
+      if (c->type == PG_GEOMETRY)
+        g_string_append_printf (s, server ? "ST_AsBinary(t.\"%s\")" : "AsBinary(CmGeom(\"%s\"))",
+                                c->name);
+      else
+        g_string_append_printf (s, server ? "t.\"%s\"" : "\"%s\"", c->name);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* A map's value of column @i of @stmt into the COPY, as the server's type wants it. */
+static void
+copy_in_value (CopyIn *c, sqlite3_stmt *stmt, int i, PgType type)
+{
+  if (sqlite3_column_type (stmt, i) == SQLITE_NULL)
+    {
+      copy_in_field (c, NULL, -1);
+      return;
+    }
+  switch (type)
+    {
+    case PG_INT8:
+      put_be (c->buf, 8, 4);
+      put_be (c->buf, (guint64) sqlite3_column_int64 (stmt, i), 8);
+      break;
+    case PG_FLOAT8:
+      {
+        double d = sqlite3_column_double (stmt, i);
+        guint64 bits;
+        memcpy (&bits, &d, 8);
+        put_be (c->buf, 8, 4);
+        put_be (c->buf, bits, 8);
+      }
+      break;
+    case PG_BYTEA:
+    case PG_GEOMETRY:
+      {
+        const void *blob = sqlite3_column_blob (stmt, i);
+        copy_in_field (c, blob ? blob : "", sqlite3_column_bytes (stmt, i));
+      }
+      break;
+    default:
+      {
+        const char *text = (const char *) sqlite3_column_text (stmt, i);
+        copy_in_field (c, text ? text : "", sqlite3_column_bytes (stmt, i));
+      }
+    }
+}
+
+/* A server's value into parameter @i of @stmt. */
+static void
+bind_pg_value (sqlite3_stmt *stmt, int i, const char *v, int len, PgType type)
+{
+  if (v == NULL)
+    sqlite3_bind_null (stmt, i);
+  else if (type == PG_INT8 && len == 8)
+    sqlite3_bind_int64 (stmt, i, (gint64) get_be64 (v));
+  else if (type == PG_FLOAT8 && len == 8)
+    {
+      guint64 bits = get_be64 (v);
+      double d;
+      memcpy (&d, &bits, 8);
+      sqlite3_bind_double (stmt, i, d);
+    }
+  else if (type == PG_BYTEA || type == PG_GEOMETRY)
+    sqlite3_bind_blob (stmt, i, len > 0 ? v : "", len, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_text (stmt, i, v, len, SQLITE_TRANSIENT);
+}
+
+/* ---- the server's copy: a temporary map file ------------------------------------------------- */
+
+typedef struct
+{
+  char *dir, *path;
+  CmStore *store;
+} ServerCopy;
+
+static void
+server_copy_remove (ServerCopy *c)
+{
+  g_clear_object (&c->store);
+  if (c->path)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+      for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+        {
+          g_autofree char *f = g_strconcat (c->path, suffixes[i], NULL);
+          g_remove (f);
+        }
+    }
+  if (c->dir)
+    g_rmdir (c->dir);
+  g_clear_pointer (&c->path, g_free);
+  g_clear_pointer (&c->dir, g_free);
+}
+
+typedef struct
+{
+  CmStore *copy;
+  sqlite3_stmt *insert;
+  GArray *columns;  /* Column, or NULL: every field is text or a number as sent */
+  const PgType *types;
+} FillRows;
+
+static gboolean
+fill_row (const char *const *fields, const int *lengths, int n, gpointer data, GError **error)
+{
+  FillRows *f = data;
+  for (int i = 0; i < n; i++)
+    bind_pg_value (f->insert, i + 1, fields[i], lengths[i],
+                   f->columns ? g_array_index (f->columns, Column, i).type : f->types[i]);
+  gboolean ok = sqlite3_step (f->insert) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (f->copy, error, _("write the server's copy"));
+  sqlite3_reset (f->insert);
+  return ok;
+}
+
+/* A conflict's value as the server keeps it: its SQLite type, and its bytes (numbers as text). */
+static gboolean
+fill_conflict (const char *const *fields, const int *lengths, int n, gpointer data,
+               GError **error)
+{
+  FillRows *f = data;
+  for (int i = 0; i < 5; i++)
+    bind_pg_value (f->insert, i + 1, fields[i], lengths[i], i == 4 ? PG_INT8 : PG_TEXT);
+  g_autofree char *type = fields[5] ? g_strndup (fields[5], lengths[5]) : g_strdup ("null");
+  g_autofree char *text = fields[6] ? g_strndup (fields[6], lengths[6]) : NULL;
+  if (fields[6] == NULL || g_str_equal (type, "null"))
+    sqlite3_bind_null (f->insert, 6);
+  else if (g_str_equal (type, "integer"))
+    sqlite3_bind_int64 (f->insert, 6, g_ascii_strtoll (text, NULL, 10));
+  else if (g_str_equal (type, "real"))
+    sqlite3_bind_double (f->insert, 6, g_ascii_strtod (text, NULL));
+  else if (g_str_equal (type, "text"))
+    sqlite3_bind_text (f->insert, 6, fields[6], lengths[6], SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_blob (f->insert, 6, lengths[6] > 0 ? fields[6] : "", lengths[6],
+                       SQLITE_TRANSIENT);
+  gboolean ok = sqlite3_step (f->insert) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (f->copy, error, _("write the server's copy"));
+  sqlite3_reset (f->insert);
+  return ok;
+}
+
+/* COPY @server_sql into the copy through @insert (its parameters as the fields). */
+static gboolean
+fill (Server *s, ServerCopy *c, const char *server_sql, const char *insert, GArray *columns,
+      const PgType *types, CopyRowFunc func, guint *rows, GError **error)
+{
+  FillRows f = { c->store, _cm_store_prepare (c->store, insert, error), columns, types };
+  if (f.insert == NULL)
+    return FALSE;
+  g_autofree char *copy = g_strdup_printf ("COPY (%s) TO STDOUT (FORMAT binary)", server_sql);
+  gboolean ok = copy_out (s, copy, func ? func : fill_row, &f, rows, error);
+  sqlite3_finalize (f.insert);
+  return ok;
+}
+
+typedef struct
+{
+  CmProgressFunc func;
+  gpointer data;
+  goffset done, total;
+  GCancellable *cancellable;
+} Steps;
+
+static gboolean
+step (Steps *st, GError **error)
+{
+  st->done++;
+  if (st->func)
+    st->func (MIN (st->done, st->total), st->total, st->data);
+  return !g_cancellable_set_error_if_cancelled (st->cancellable, error);
+}
+
+/* The server's rows of the features in pg_temp.cm_selected (layer, uuid), with their versions
+ * and conflicts, the server's whole clock, its kinds and categories: a new map file. */
+static gboolean
+server_copy_make (Server *s, ServerCopy *c, guint *rows, Steps *st, GError **error)
+{
+  c->dir = g_dir_make_tmp ("cm-server-XXXXXX", error);
+  if (c->dir == NULL)
+    return FALSE;
+  c->path = g_build_filename (c->dir, "server.sqlite", NULL);
+  c->store = cm_store_create (c->path, "server", error);
+  if (c->store == NULL || !_cm_store_exec (c->store, "BEGIN", error))
+    return FALSE;
+  gboolean ok = TRUE;
+  for (const char *const *table = cm_versions_tables (); ok && *table; table++)
+    {
+      g_autoptr (GArray) columns = table_columns (s, c->store, *table, error);
+      if (columns == NULL)
+        return FALSE;
+      g_autofree char *server_cols = select_list (columns, TRUE);
+      GString *names = g_string_new (NULL), *params = g_string_new (NULL);
+      for (guint i = 0; i < columns->len; i++)
+        {
+          const Column *col = &g_array_index (columns, Column, i);
+          g_string_append_printf (names, "%s\"%s\"", i ? ", " : "", col->name);
+          g_string_append_printf (params, col->type == PG_GEOMETRY ? "%sGeomFromWKB(?, 4326)"
+                                                                   : "%s?",
+                                  i ? ", " : "");
+        }
+      g_autofree char *select = g_strdup_printf (
+          "SELECT %s FROM community_map.\"%s\" t JOIN cm_selected s ON s.layer = '%s'"
+          " AND s.uuid = t.uuid",
+          server_cols, *table, *table);
+      g_autofree char *insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s)", *table,
+                                                 names->str, params->str);
+      g_string_free (names, TRUE);
+      g_string_free (params, TRUE);
+      ok = fill (s, c, select, insert, columns, NULL, NULL, rows, error) && step (st, error);
+    }
+  static const PgType version_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
+  static const PgType clock_types[] = { PG_TEXT, PG_INT8 };
+  static const PgType kind_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT,
+                                       PG_FLOAT8, PG_TEXT, PG_INT8 };
+  static const PgType category_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT,
+                                           PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
+  ok = ok &&
+       fill (s, c,
+             "SELECT v.layer, v.uuid, v.field, v.site, v.counter FROM community_map.cm_versions v"
+             " JOIN cm_selected s USING (layer, uuid)",
+             "INSERT INTO cm_versions VALUES (?, ?, ?, ?, ?)", NULL, version_types, NULL, NULL,
+             error) &&
+       fill (s, c,
+             "SELECT k.layer, k.uuid, k.field, k.site, k.counter, k.value_type, k.value FROM"
+             " community_map.cm_conflicts k JOIN cm_selected s USING (layer, uuid)",
+             "INSERT INTO cm_conflicts VALUES (?, ?, ?, ?, ?, ?)", NULL, NULL, fill_conflict,
+             NULL, error) &&
+       fill (s, c, "SELECT site, counter FROM community_map.cm_clock",
+             "INSERT INTO cm_clock VALUES (?, ?)", NULL, clock_types, NULL, NULL, error) &&
+       fill (s, c,
+             "SELECT layer, key, label_zh, label_en, service_radius_m, category, sort_order FROM"
+             " community_map.kinds",
+             "INSERT OR REPLACE INTO kinds (layer, key, label_zh, label_en, service_radius_m,"
+             " category, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             NULL, kind_types, NULL, NULL, error) &&
+       fill (s, c,
+             "SELECT key, label_zh, label_en, geometry, icon, color, osm, sort_order FROM"
+             " community_map.categories",
+             "INSERT OR REPLACE INTO categories (key, label_zh, label_en, geometry, icon, color,"
+             " osm, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             NULL, category_types, NULL, NULL, error) &&
+       /* what was written here has the server's versions, not a session's */
+       _cm_store_exec (c->store, "DELETE FROM cm_pending", error) &&
+       _cm_store_exec (c->store, "COMMIT", error) && step (st, error);
+  if (!ok)
+    sqlite3_exec (_cm_store_get_db (c->store), "ROLLBACK", NULL, NULL, NULL);
+  return ok;
+}
+
+/* ---- what to exchange ------------------------------------------------------------------------ */
+
+/* Sends the (layer, uuid) pairs of @keys ("layer\tuuid") to a temporary table @table of the
+ * server's transaction. */
+static gboolean
+send_keys (Server *s, const char *table, GHashTable *keys, GError **error)
+{
+  g_autofree char *create = g_strdup_printf ("CREATE TEMP TABLE %s (layer text, uuid text)"
+                                             " ON COMMIT DROP", table);
+  g_autofree char *copy = g_strdup_printf ("COPY %s FROM STDIN (FORMAT binary)", table);
+  CopyIn c;
+  if (!pg_exec (s, create, _("prepare the exchange"), error) || !copy_in_begin (&c, s, copy, error))
+    return FALSE;
+  gboolean ok = TRUE;
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, keys);
+  while (ok && g_hash_table_iter_next (&it, &key, NULL))
+    {
+      const char *tab = strchr (key, '\t');
+      copy_in_row (&c, 2);
+      copy_in_field (&c, key, (int) (tab - (const char *) key));
+      copy_in_text (&c, tab + 1);
+      ok = copy_in_flush (&c, FALSE, error);
+    }
+  ok = copy_in_end (&c, ok, error);
+  if (ok)
+    {
+      g_autofree char *analyze = g_strdup_printf ("ANALYZE %s", table);
+      ok = pg_exec (s, analyze, _("prepare the exchange"), error);
+    }
+  return ok;
+}
+
+/* "layer\tuuid" of the map's features (and records) with a version or a conflict that @clock
+ * has not seen; every one the map holds when @clock is NULL. */
+static GHashTable *
+map_keys (CmStore *map, GHashTable *clock, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (map,
+                                          "SELECT layer, uuid, site, counter FROM cm_versions"
+                                          " UNION ALL SELECT layer, uuid, site, counter FROM"
+                                          " cm_conflicts",
+                                          error);
+  if (stmt == NULL)
+    return NULL;
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      if (clock)
+        {
+          const gint64 *seen = g_hash_table_lookup (clock, sqlite3_column_text (stmt, 2));
+          if (seen && *seen >= sqlite3_column_int64 (stmt, 3))
+            continue;
+        }
+      g_hash_table_add (keys, g_strdup_printf ("%s\t%s", sqlite3_column_text (stmt, 0),
+                                               sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_finalize (stmt);
+  return keys;
+}
+
+static GHashTable *
+server_clock (Server *s, GError **error)
+{
+  PGresult *res = pg_run (s, "SELECT site, counter FROM community_map.cm_clock", 0, NULL,
+                          _("read what it has seen"), error);
+  if (res == NULL)
+    return NULL;
+  GHashTable *clock = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (int r = 0; r < PQntuples (res); r++)
+    {
+      gint64 n = g_ascii_strtoll (PQgetvalue (res, r, 1), NULL, 10);
+      g_hash_table_insert (clock, g_strdup (PQgetvalue (res, r, 0)), g_memdup2 (&n, sizeof n));
+    }
+  PQclear (res);
+  return clock;
+}
+
+/* Whether the server has a community_map schema this program can use (*@exists). */
+static gboolean
+check_schema (Server *s, gboolean *exists, GError **error)
+{
+  PGresult *res = pg_run (s, "SELECT to_regclass('community_map.cm_schema') IS NOT NULL", 0,
+                          NULL, _("say whether it holds a community map"), error);
+  if (res == NULL)
+    return FALSE;
+  *exists = g_str_equal (PQgetvalue (res, 0, 0), "t");
+  PQclear (res);
+  if (!*exists)
+    return TRUE;
+  res = pg_run (s, "SELECT max(version) FROM community_map.cm_schema", 0, NULL,
+                _("say whether it holds a community map"), error);
+  if (res == NULL)
+    return FALSE;
+  int version = atoi (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("the map on the server %s was made by a newer Community Map (its schema "
+                     "%d; this program knows %d). Nothing was exchanged: update Community Map"),
+                   s->who, version, SCHEMA_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- push -------------------------------------------------------------------------------------- */
+
+/* The rows of the copy whose versions or conflicts the merge changed, into its table
+ * cm_changed (layer, uuid). Called with cm_before_* taken before the merge. */
+static const char changed_sql[] =
+  "CREATE TABLE cm_changed AS SELECT DISTINCT layer, uuid FROM ("
+  " SELECT * FROM (SELECT layer, uuid, field, site, counter FROM cm_versions"
+  "  EXCEPT SELECT * FROM cm_before_versions)"
+  " UNION ALL SELECT * FROM (SELECT * FROM cm_before_versions"
+  "  EXCEPT SELECT layer, uuid, field, site, counter FROM cm_versions)"
+  " UNION ALL SELECT layer, uuid, field, site, counter FROM (SELECT layer, uuid, field, site,"
+  "  counter, quote(value) FROM cm_conflicts EXCEPT SELECT * FROM cm_before_conflicts)"
+  " UNION ALL SELECT layer, uuid, field, site, counter FROM (SELECT * FROM cm_before_conflicts"
+  "  EXCEPT SELECT layer, uuid, field, site, counter, quote(value) FROM cm_conflicts))";
+
+/* Sends @select's rows of the copy (the map's values, @columns' types) into a COPY @copy. */
+static gboolean
+send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
+           const char *first_text, GArray *columns, const PgType *types, int n,
+           gboolean conflicts, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (copy, select, error);
+  CopyIn c;
+  if (stmt == NULL || !copy_in_begin (&c, s, copy_sql, error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  gboolean ok = TRUE;
+  while (ok && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      copy_in_row (&c, n + (first_text ? 1 : 0) + (conflicts ? 1 : 0));
+      if (first_text)
+        copy_in_text (&c, first_text);
+      for (int i = 0; i < n; i++)
+        {
+          PgType type = columns ? g_array_index (columns, Column, i).type : types[i];
+          if (conflicts && i == 5)
+            {
+              /* the value's SQLite type, then its bytes */
+              static const char *const names[] = { "", "integer", "real", "text", "blob",
+                                                    "null" };
+              copy_in_text (&c, names[sqlite3_column_type (stmt, i)]);
+              copy_in_value (&c, stmt, i, PG_BYTEA);
+              continue;
+            }
+          copy_in_value (&c, stmt, i, type);
+        }
+      ok = copy_in_flush (&c, FALSE, error);
+    }
+  sqlite3_finalize (stmt);
+  return copy_in_end (&c, ok, error);
+}
+
+/* Writes the rows of the copy listed in cm_changed back to the server, with their versions and
+ * conflicts, the clock, kinds and categories (inside the push's transaction). */
+static gboolean
+write_back (Server *s, ServerCopy *copy, const char *community, Steps *st, GError **error)
+{
+  static const PgType key_types[] = { PG_TEXT, PG_TEXT };
+  gboolean ok = pg_exec (s, "CREATE TEMP TABLE cm_changed (layer text, uuid text) ON COMMIT DROP",
+                         _("prepare the exchange"), error) &&
+                send_rows (s, copy->store, "SELECT layer, uuid FROM cm_changed",
+                           "COPY cm_changed FROM STDIN (FORMAT binary)", NULL, NULL, key_types, 2,
+                           FALSE, error);
+  for (const char *const *table = cm_versions_tables (); ok && *table; table++)
+    {
+      g_autoptr (GArray) columns = table_columns (s, copy->store, *table, error);
+      if (columns == NULL)
+        return FALSE;
+      GString *names = g_string_new ("community"), *updates = g_string_new (NULL);
+      for (guint i = 0; i < columns->len; i++)
+        {
+          const char *name = g_array_index (columns, Column, i).name;
+          g_string_append_printf (names, ", \"%s\"", name);
+          if (!g_str_equal (name, "uuid"))
+            g_string_append_printf (updates, "%s\"%s\" = EXCLUDED.\"%s\"", updates->len ? ", " : "",
+                                    name, name);
+        }
+      g_autofree char *cols = select_list (columns, FALSE);
+      g_autofree char *select = g_strdup_printf (
+          "SELECT %s FROM \"%s\" WHERE uuid IN (SELECT uuid FROM cm_changed WHERE layer = '%s')",
+          cols, *table, *table);
+      g_autofree char *stage = g_strdup_printf (
+          "CREATE TEMP TABLE \"s_%s\" (LIKE community_map.\"%s\") ON COMMIT DROP", *table,
+          *table);
+      g_autofree char *copy_sql = g_strdup_printf ("COPY \"s_%s\" (%s) FROM STDIN (FORMAT binary)",
+                                                   *table, names->str);
+      g_autofree char *upsert = g_strdup_printf (
+          "INSERT INTO community_map.\"%s\" SELECT * FROM \"s_%s\" ON CONFLICT (uuid) DO UPDATE"
+          " SET %s",
+          *table, *table, updates->str);
+      g_string_free (names, TRUE);
+      g_string_free (updates, TRUE);
+      ok = pg_exec (s, stage, _("prepare the exchange"), error) &&
+           send_rows (s, copy->store, select, copy_sql, community, columns, NULL,
+                      (int) columns->len, FALSE, error) &&
+           pg_exec (s, upsert, _("store the map's features"), error) && step (st, error);
+    }
+  static const PgType version_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
+  static const PgType conflict_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8, PG_BYTEA };
+  static const PgType clock_types[] = { PG_TEXT, PG_INT8 };
+  static const PgType kind_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT,
+                                       PG_FLOAT8, PG_TEXT, PG_INT8 };
+  static const PgType category_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT,
+                                           PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
+  ok = ok &&
+       pg_exec (s,
+                "DELETE FROM community_map.cm_versions v USING cm_changed c WHERE v.layer ="
+                " c.layer AND v.uuid = c.uuid;"
+                "DELETE FROM community_map.cm_conflicts k USING cm_changed c WHERE k.layer ="
+                " c.layer AND k.uuid = c.uuid;"
+                "CREATE TEMP TABLE s_clock (LIKE community_map.cm_clock) ON COMMIT DROP;"
+                "CREATE TEMP TABLE s_kinds (LIKE community_map.kinds) ON COMMIT DROP;"
+                "CREATE TEMP TABLE s_categories (LIKE community_map.categories) ON COMMIT DROP",
+                _("store the versions"), error) &&
+       send_rows (s, copy->store,
+                  "SELECT layer, uuid, field, site, counter FROM cm_versions WHERE (layer, uuid)"
+                  " IN (SELECT layer, uuid FROM cm_changed)",
+                  "COPY community_map.cm_versions FROM STDIN (FORMAT binary)", NULL, NULL,
+                  version_types, 5, FALSE, error) &&
+       send_rows (s, copy->store,
+                  "SELECT layer, uuid, field, site, counter, value FROM cm_conflicts WHERE"
+                  " (layer, uuid) IN (SELECT layer, uuid FROM cm_changed)",
+                  "COPY community_map.cm_conflicts (layer, uuid, field, site, counter,"
+                  " value_type, value) FROM STDIN (FORMAT binary)",
+                  NULL, NULL, conflict_types, 6, TRUE, error) &&
+       send_rows (s, copy->store, "SELECT site, counter FROM cm_clock",
+                  "COPY s_clock FROM STDIN (FORMAT binary)", NULL, NULL, clock_types, 2, FALSE,
+                  error) &&
+       send_rows (s, copy->store,
+                  "SELECT layer, key, label_zh, label_en, service_radius_m, category, sort_order"
+                  " FROM kinds",
+                  "COPY s_kinds FROM STDIN (FORMAT binary)", NULL, NULL, kind_types, 7, FALSE,
+                  error) &&
+       send_rows (s, copy->store,
+                  "SELECT key, label_zh, label_en, geometry, icon, color, osm, sort_order FROM"
+                  " categories",
+                  "COPY s_categories FROM STDIN (FORMAT binary)", NULL, NULL, category_types, 8,
+                  FALSE, error) &&
+       pg_exec (s,
+                "INSERT INTO community_map.cm_clock SELECT * FROM s_clock ON CONFLICT (site) DO"
+                " UPDATE SET counter = GREATEST(community_map.cm_clock.counter,"
+                " EXCLUDED.counter);"
+                "INSERT INTO community_map.kinds SELECT * FROM s_kinds ON CONFLICT DO NOTHING;"
+                "INSERT INTO community_map.categories SELECT * FROM s_categories ON CONFLICT DO"
+                " NOTHING",
+                _("store what it has seen"), error);
+  return ok;
+}
+
+static gboolean
+create_schema (Server *s, GError **error)
+{
+  cm_categories_get_default (); /* registers the core resources */
+  g_autoptr (GBytes) sql = g_resources_lookup_data (SCHEMA_RESOURCE, 0, error);
+  if (sql == NULL)
+    return FALSE;
+  g_autofree char *text = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
+  if (pg_exec (s, text, _("create its community_map schema"), error))
+    return TRUE;
+  g_prefix_error (error, _("the server has no community map yet, and making one failed (it "
+                           "needs the postgis extension and the right to create a schema): "));
+  return FALSE;
+}
+
+static gboolean
+check_can_write (Server *s, GError **error)
+{
+  PGresult *res = pg_run (s,
+                          "SELECT has_table_privilege('community_map.cm_clock', 'INSERT, UPDATE')"
+                          " AND has_table_privilege('community_map.buildings', 'INSERT, UPDATE')"
+                          " AND has_table_privilege('community_map.cm_versions', 'INSERT, DELETE')",
+                          0, NULL, _("say what this role may do"), error);
+  if (res == NULL)
+    return FALSE;
+  gboolean may = g_str_equal (PQgetvalue (res, 0, 0), "t");
+  PQclear (res);
+  if (!may)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                 _("the role %s may read the map on the server but not change it, so nothing "
+                   "was pushed. Pulling works; to push, ask the server's administrator to grant "
+                   "it INSERT, UPDATE and DELETE on the tables of the schema community_map"),
+                 PQuser (s->conn));
+  return may;
+}
+
+void
+cm_postgis_report_free (CmPostgisReport *report)
+{
+  if (report == NULL)
+    return;
+  g_free (report->server);
+  cm_merge_report_free (report->merge);
+  g_free (report);
+}
+
+CmPostgisReport *
+cm_postgis_push (CmStore *map, const char *server, const char *community,
+                 CmProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
+                 GError **error)
+{
+  g_autofree char *name = community ? g_strdup (community) : cm_store_dup_name (map);
+  if (name == NULL || *name == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("this map has no name, and on a server every feature belongs to a "
+                     "community: give its name (cmap push --community NAME)"));
+      return NULL;
+    }
+  int n_tables = (int) g_strv_length ((char **) cm_versions_tables ());
+  Steps st = { progress, progress_data, 0, 2 * n_tables + 5, cancellable };
+  Server s;
+  if (!server_connect (&s, server, error))
+    return NULL;
+  CmPostgisReport *report = g_new0 (CmPostgisReport, 1);
+  report->server = g_strdup (s.who);
+  ServerCopy copy = { 0 };
+  gboolean exists = FALSE, ok = step (&st, error) &&
+                               pg_exec (&s, "BEGIN", _("begin the push"), error) &&
+                               pg_exec (&s, PUSH_LOCK, _("let this push take its turn"), error) &&
+                               check_schema (&s, &exists, error);
+  if (ok && !exists)
+    ok = report->created_schema = create_schema (&s, error);
+  ok = ok && check_can_write (&s, error);
+  g_autoptr (GHashTable) clock = ok ? server_clock (&s, error) : NULL;
+  g_autoptr (GHashTable) keys = clock ? map_keys (map, clock, error) : NULL;
+  ok = keys != NULL && send_keys (&s, "cm_selected", keys, error) && step (&st, error) &&
+       server_copy_make (&s, &copy, &report->rows_exchanged, &st, error) &&
+       _cm_store_exec (copy.store,
+                       "CREATE TABLE cm_before_versions AS SELECT * FROM cm_versions;"
+                       "CREATE TABLE cm_before_conflicts AS SELECT layer, uuid, field, site,"
+                       " counter, quote(value) FROM cm_conflicts",
+                       error);
+  if (ok)
+    {
+      report->merge = _cm_merge_server_copy (copy.store, cm_store_get_path (map), error);
+      ok = report->merge != NULL && _cm_store_exec (copy.store, changed_sql, error) &&
+           step (&st, error);
+    }
+  ok = ok && write_back (&s, &copy, name, &st, error) && step (&st, error) &&
+       pg_exec (&s, "COMMIT", _("commit the push"), error) && step (&st, error);
+  if (!ok && s.conn && PQstatus (s.conn) == CONNECTION_OK)
+    PQclear (PQexec (s.conn, "ROLLBACK"));
+  server_copy_remove (&copy);
+  server_close (&s);
+  if (!ok)
+    {
+      g_clear_pointer (&report, cm_postgis_report_free);
+      if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_prefix_error (error, _("Push cancelled: nothing was written to the server. "));
+    }
+  return report;
+}
+
+/* ---- pull -------------------------------------------------------------------------------------- */
+
+/* The SQL that lists in cm_in_scope_features (layer, uuid) the server's features in @scope,
+ * and the SQL that lists in cm_in_scope those, the photos of those, every workshop and
+ * contributor, and what the map holds (cm_held). */
+static void
+scope_sql (Server *s, const CmPostgisScope *scope, char **features, char **all)
+{
+  GString *where = g_string_new (NULL);
+  if (scope->communities && scope->communities[0])
+    {
+      g_string_append (where, "community IN (");
+      for (guint i = 0; scope->communities[i]; i++)
+        {
+          char *lit = PQescapeLiteral (s->conn, scope->communities[i],
+                                       strlen (scope->communities[i]));
+          g_string_append_printf (where, "%s%s", i ? ", " : "", lit);
+          PQfreemem (lit);
+        }
+      g_string_append (where, ")");
+    }
+  if (scope->has_bbox)
+    g_string_append_printf (where,
+                            "%sgeom && ST_MakeEnvelope(%.10f, %.10f, %.10f, %.10f, 4326)",
+                            where->len ? " AND " : "", scope->bbox[0], scope->bbox[1],
+                            scope->bbox[2], scope->bbox[3]);
+  GString *sql = g_string_new ("CREATE TEMP TABLE cm_in_scope_features ON COMMIT DROP AS ");
+  for (int i = 0; i < CM_N_LAYERS; i++)
+    {
+      const char *t = cm_layer_get_info (i)->table;
+      g_string_append_printf (sql, "%sSELECT '%s'::text AS layer, uuid FROM community_map.\"%s\""
+                                   " WHERE %s",
+                              i ? " UNION ALL " : "", t, t, where->str);
+    }
+  g_string_free (where, TRUE);
+  *features = g_string_free (sql, FALSE);
+  *all = g_strdup ("CREATE TEMP TABLE cm_in_scope ON COMMIT DROP AS"
+                   " SELECT layer, uuid FROM cm_in_scope_features UNION ALL"
+                   " SELECT 'photos', uuid FROM community_map.photos WHERE feature_uuid IN"
+                   " (SELECT uuid FROM cm_in_scope_features) UNION ALL"
+                   " SELECT 'workshops', uuid FROM community_map.workshops UNION ALL"
+                   " SELECT 'contributors', uuid FROM community_map.contributors UNION ALL"
+                   " SELECT layer, uuid FROM cm_held");
+}
+
+static gboolean
+send_clock (Server *s, CmStore *map, GError **error)
+{
+  static const PgType clock_types[] = { PG_TEXT, PG_INT8 };
+  return pg_exec (s, "CREATE TEMP TABLE cm_map_clock (site text PRIMARY KEY, counter bigint)"
+                     " ON COMMIT DROP",
+                  _("prepare the exchange"), error) &&
+         send_rows (s, map, "SELECT site, counter FROM cm_clock",
+                    "COPY cm_map_clock FROM STDIN (FORMAT binary)", NULL, NULL, clock_types, 2,
+                    FALSE, error);
+}
+
+static char *
+scope_text (const char *who, const CmPostgisScope *scope)
+{
+  GString *s = g_string_new (NULL);
+  if (scope->communities && scope->communities[0])
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) scope->communities);
+      /* TRANSLATORS: the communities a map pulled from a server holds */
+      g_string_append_printf (s, _("the communities %s"), names);
+    }
+  if (scope->has_bbox)
+    g_string_append_printf (s, _("%sthe box %.6f,%.6f,%.6f,%.6f"), s->len ? _(" in ") : "",
+                            scope->bbox[0], scope->bbox[1], scope->bbox[2], scope->bbox[3]);
+  /* TRANSLATORS: "the communities A, B of planner@host:5432/city" */
+  g_string_append_printf (s, _(" of %s"), who);
+  return g_string_free (s, FALSE);
+}
+
+/* Remembers in @map which part of a server's map it holds (cm_meta `server_part`), or that
+ * it holds all (@part NULL, after a pull of everything). */
+static gboolean
+set_server_part (CmStore *map, const char *part, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (map,
+                                          part ? "INSERT INTO cm_meta VALUES ('server_part', ?1)"
+                                                 " ON CONFLICT (key) DO UPDATE SET value ="
+                                                 " CASE WHEN instr(value, ?1) > 0 THEN value"
+                                                 " ELSE value || '; ' || ?1 END"
+                                               : "DELETE FROM cm_meta WHERE key = 'server_part'",
+                                          error);
+  if (stmt == NULL)
+    return FALSE;
+  if (part)
+    sqlite3_bind_text (stmt, 1, part, -1, SQLITE_TRANSIENT);
+  if (!_cm_store_begin_write (map, error))
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    _cm_store_set_sqlite_error (map, error, _("note which part of the server's map it holds"));
+  sqlite3_finalize (stmt);
+  ok = ok && _cm_store_exec (map, "COMMIT", error);
+  if (!ok)
+    sqlite3_exec (_cm_store_get_db (map), "ROLLBACK", NULL, NULL, NULL);
+  return ok;
+}
+
+CmPostgisReport *
+cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
+                 CmProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
+                 GError **error)
+{
+  static const CmPostgisScope everything = { 0 };
+  if (scope == NULL)
+    scope = &everything;
+  gboolean part = (scope->communities && scope->communities[0]) || scope->has_bbox;
+  int n_tables = (int) g_strv_length ((char **) cm_versions_tables ());
+  Steps st = { progress, progress_data, 0, n_tables + 5, cancellable };
+  Server s;
+  if (!server_connect (&s, server, error))
+    return NULL;
+  CmPostgisReport *report = g_new0 (CmPostgisReport, 1);
+  report->server = g_strdup (s.who);
+  ServerCopy copy = { 0 };
+  gboolean exists = FALSE;
+  /* one snapshot of the server for the whole pull */
+  gboolean ok = step (&st, error) &&
+                pg_exec (&s, "BEGIN ISOLATION LEVEL REPEATABLE READ", _("begin the pull"),
+                         error) &&
+                check_schema (&s, &exists, error);
+  if (ok && !exists)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("there is no community map on the server %s yet (its database has no "
+                     "schema community_map): push a map to it first"),
+                   s.who);
+      ok = FALSE;
+    }
+  const char *unseen = "SELECT v.layer, v.uuid FROM community_map.cm_versions v LEFT JOIN"
+                       " cm_map_clock c USING (site) WHERE c.counter IS NULL OR v.counter >"
+                       " c.counter UNION SELECT k.layer, k.uuid FROM community_map.cm_conflicts k"
+                       " LEFT JOIN cm_map_clock c USING (site) WHERE c.counter IS NULL OR"
+                       " k.counter > c.counter";
+  g_autofree char *select = NULL;
+  if (part)
+    {
+      g_autoptr (GHashTable) held = ok ? map_keys (map, NULL, error) : NULL;
+      g_autofree char *features = NULL, *in_scope = NULL;
+      scope_sql (&s, scope, &features, &in_scope);
+      ok = held != NULL && send_keys (&s, "cm_held", held, error) &&
+           pg_exec (&s, features, _("choose the features"), error) &&
+           pg_exec (&s, in_scope, _("choose the features"), error);
+      select = g_strdup_printf ("CREATE TEMP TABLE cm_selected ON COMMIT DROP AS SELECT layer,"
+                                " uuid FROM (%s) u WHERE (layer, uuid) IN (SELECT layer, uuid"
+                                " FROM cm_in_scope)",
+                                unseen);
+    }
+  else
+    select = g_strdup_printf ("CREATE TEMP TABLE cm_selected ON COMMIT DROP AS %s", unseen);
+  ok = ok && send_clock (&s, map, error) && pg_exec (&s, select, _("choose the features"), error) &&
+       pg_exec (&s, "ANALYZE cm_selected", _("choose the features"), error) && step (&st, error) &&
+       server_copy_make (&s, &copy, &report->rows_exchanged, &st, error);
+  if (s.conn && PQstatus (s.conn) == CONNECTION_OK)
+    PQclear (PQexec (s.conn, ok ? "COMMIT" : "ROLLBACK"));
+  if (ok)
+    {
+      /* the copy is read by the merge from its file: close ours first */
+      g_autofree char *path = g_strdup (copy.path);
+      g_clear_object (&copy.store);
+      report->merge = _cm_merge_server_copy (map, path, error);
+      ok = report->merge != NULL && step (&st, error);
+    }
+  if (ok)
+    {
+      g_autofree char *text = part ? scope_text (s.who, scope) : NULL;
+      ok = set_server_part (map, text, error) && step (&st, error);
+    }
+  server_copy_remove (&copy);
+  server_close (&s);
+  if (!ok)
+    g_clear_pointer (&report, cm_postgis_report_free);
+  return report;
+}

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# test-postgis.sh: cmap push and pull against a real PostgreSQL 15 + PostGIS 3 server, a
+# throwaway cluster this test starts (tests/pg-cluster.sh) and stops. The demo map pushed:
+# ogrinfo PG: shows every layer with its count; pulled back into a new map, every feature equal
+# number by number; two communities pushed, one pulled, both pulled as a district, a box
+# pulled; two pushes at once; a feature changed in two maps and pushed: one conflict, recorded
+# on the server and reviewed after a pull; the server killed in the middle of a push: nothing
+# half-written, and the retry completes; a read-only role pulls and is refused a push; a
+# password on the command line is refused; a service name and sslmode work as libpq's.
+set -euo pipefail
+: "${CMAP:?}" "${DEMO_MAP:?}" "${CM_SHARED_DATA:?}" "${CM_TESTS_DIR:?}"
+dir=$(mktemp -d)
+source "$CM_TESTS_DIR/pg-cluster.sh"
+trap 'pg_cluster_stop; rm -rf "$dir"' EXIT
+n=0
+fail() { echo "not ok - $*"; [ -f "${PG_LOG:-}" ] && tail -5 "$PG_LOG"; exit 1; }
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+
+pg_cluster_start "$dir"
+pg_admin -c "CREATE ROLE planner LOGIN PASSWORD 'planner-pw'" \
+  -c "CREATE ROLE reader LOGIN PASSWORD 'reader-pw'" -c "CREATE DATABASE city OWNER planner"
+PG_ADMIN_DB=city pg_admin -c "CREATE EXTENSION postgis"
+# the passwords where libpq looks for them, never on a command line
+export PGPASSFILE=$dir/pgpass
+printf '127.0.0.1:%s:*:planner:planner-pw\n127.0.0.1:%s:*:reader:reader-pw\n' "$PG_PORT" "$PG_PORT" >"$PGPASSFILE"
+chmod 600 "$PGPASSFILE"
+server="postgresql://planner@127.0.0.1:$PG_PORT/city"
+reader="postgresql://reader@127.0.0.1:$PG_PORT/city"
+ogr="PG:host=127.0.0.1 port=$PG_PORT dbname=city user=planner"
+on_server() { PG_ADMIN_DB=city pg_admin -c "$1"; }
+layers="resources stations teams buildings paths barriers boundary compounds"
+count_in() { sqlite3 "$1" "SELECT count(*) FROM $2"; }
+
+# ---- the demo map pushed: every layer in PostGIS, with its count, as GDAL sees it -------------
+demo="$dir/demo.sqlite"
+cp "$DEMO_MAP" "$demo"
+"$CMAP" push "$demo" "$server" >"$dir/out" 2>&1 || fail "push of the demo map: $(cat "$dir/out")"
+grep -q "made its schema community_map" "$dir/out" || fail "the first push did not say it made the schema: $(cat "$dir/out")"
+grep -q "buildings: 626 added" "$dir/out" || fail "push said: $(cat "$dir/out")"
+for layer in $layers; do
+  want=$(count_in "$demo" "$layer")
+  got=$(ogrinfo -ro -so "$ogr" "community_map.$layer" | sed -n 's/^Feature Count: //p')
+  [ "$got" = "$want" ] || fail "ogrinfo PG: community_map.$layer has '$got' features, the map $want"
+done
+ogrinfo -ro -so "$ogr" community_map.buildings | grep -q '^Geometry: Multi Polygon$' || fail "buildings are not Multi Polygon in PostGIS"
+ogrinfo -ro -so "$ogr" community_map.stations | grep -q '^service_radius_m: Real' || fail "stations lack service_radius_m in PostGIS"
+[ "$(on_server "SELECT count(*) FROM pg_indexes WHERE schemaname = 'community_map' AND indexdef LIKE '%USING gist%'")" = 8 ] \
+  || fail "not every layer has a GiST index"
+[ "$(on_server "SELECT DISTINCT community FROM community_map.buildings")" = "$(sqlite3 "$demo" "SELECT value FROM cm_meta WHERE key = 'name'")" ] \
+  || fail "the buildings do not belong to the map's community"
+ok "push: ogrinfo PG: shows the 8 layers with the demo map's counts, GiST indexes, the map's community"
+
+"$CMAP" push "$demo" "$server" | grep -q "nothing new" || fail "a second push of the same map was not 'nothing new'"
+ok "push again: nothing new"
+
+# ---- pulled back into a new map: the same features, number by number --------------------------
+"$CMAP" pull "$server" "$dir/back.sqlite" >"$dir/out" 2>&1 || fail "pull: $(cat "$dir/out")"
+"$CMAP" export "$demo" -o "$dir/a.geojson" 2>/dev/null
+"$CMAP" export "$dir/back.sqlite" -o "$dir/b.geojson" 2>/dev/null
+same=$(python3 "$CM_TESTS_DIR/same-features.py" "$dir/a.geojson" "$dir/b.geojson") || fail "pulled map differs: $same"
+[ "$same" = "$(sqlite3 "$demo" "SELECT (SELECT count(*) FROM resources) + (SELECT count(*) FROM stations) + (SELECT count(*) FROM teams) + (SELECT count(*) FROM buildings) + (SELECT count(*) FROM paths) + (SELECT count(*) FROM barriers) + (SELECT count(*) FROM boundary) + (SELECT count(*) FROM compounds)")" ] \
+  || fail "the export compared $same features"
+for t in kinds categories cm_versions cm_clock; do
+  [ "$(count_in "$demo" "$t")" = "$(count_in "$dir/back.sqlite" "$t")" ] || fail "$t: $(count_in "$demo" "$t") pushed, $(count_in "$dir/back.sqlite" "$t") pulled"
+done
+"$CMAP" pull "$server" "$dir/back.sqlite" | grep -q "nothing new" || fail "a second pull was not 'nothing new'"
+ok "pull into a new map: cmap export equal to the original's, feature by feature ($same), versions and clock too"
+
+# ---- a second community; one pulled, both as a district, a box -------------------------------
+porto="$dir/porto.sqlite"
+"$CMAP" new "$porto" --name Porto >/dev/null
+for layer in buildings roads pois; do "$CMAP" import "$porto" "$CM_SHARED_DATA/porto-centro/$layer.geojson" >/dev/null; done
+"$CMAP" push "$porto" "$server" >"$dir/out" 2>&1 || fail "push of Porto: $(cat "$dir/out")"
+grep -q "buildings: 11404 added" "$dir/out" || fail "push of Porto said: $(cat "$dir/out")"
+demo_name=$(sqlite3 "$demo" "SELECT value FROM cm_meta WHERE key = 'name'")
+"$CMAP" pull "$server" "$dir/one.sqlite" --community Porto >/dev/null || fail "pull --community Porto"
+[ "$(count_in "$dir/one.sqlite" buildings)" = 11404 ] && [ "$(count_in "$dir/one.sqlite" stations)" = 0 ] \
+  || fail "--community Porto brought $(count_in "$dir/one.sqlite" buildings) buildings, $(count_in "$dir/one.sqlite" stations) stations"
+"$CMAP" pull "$server" "$dir/district.sqlite" --community Porto --community "$demo_name" >/dev/null || fail "district pull"
+for layer in buildings paths resources stations; do
+  want=$(($(count_in "$demo" "$layer") + $(count_in "$porto" "$layer")))
+  [ "$(count_in "$dir/district.sqlite" "$layer")" = "$want" ] || fail "district $layer: $(count_in "$dir/district.sqlite" "$layer"), want $want"
+done
+# the demo's box: the demo community only (Porto is 8,000 km away)
+"$CMAP" pull "$server" "$dir/box.sqlite" --bbox 116.30,39.99,116.34,40.02 >/dev/null || fail "pull --bbox"
+[ "$(count_in "$dir/box.sqlite" buildings)" = 626 ] || fail "--bbox brought $(count_in "$dir/box.sqlite" buildings) buildings, not the demo's 626"
+ok "two communities pushed: one pulled (11404 buildings), a district with both, a box with the demo's only"
+
+# a map holding part of the server's map meets other copies only through it
+"$CMAP" pull "$server" "$dir/part.sqlite" --community "$demo_name" >/dev/null || fail "pull --community $demo_name"
+if "$CMAP" merge "$dir/back.sqlite" "$dir/part.sqlite" 2>"$dir/err"; then fail "a part of the server's map was merged"; fi
+grep -q "only part of a server's map" "$dir/err" || fail "merge of a part said: $(cat "$dir/err")"
+if "$CMAP" merge "$dir/part.sqlite" "$dir/back.sqlite" 2>"$dir/err"; then fail "a copy was merged into a part of the server's map"; fi
+grep -q "only part of a server's map" "$dir/err" || fail "merge into a part said: $(cat "$dir/err")"
+"$CMAP" pull "$server" "$dir/part.sqlite" >/dev/null
+"$CMAP" merge "$dir/back.sqlite" "$dir/part.sqlite" >/dev/null || fail "a map pulled whole could not be merged"
+ok "a map with part of the server's map is refused by cmap merge, saying why; pulled whole, it merges"
+
+# a box's map: a feature that enters the box arrives whole with its versions as the server has
+# them (its other fields' versions the map had "seen" without holding it); one that leaves the
+# box, held by the map, still comes up to date
+enters=$(sqlite3 "$porto" "SELECT uuid FROM buildings WHERE name IS NOT NULL ORDER BY uuid LIMIT 1")
+leaves=$(sqlite3 "$demo" "SELECT uuid FROM buildings ORDER BY uuid LIMIT 1")
+spatialite -silent "$porto" "UPDATE buildings SET geom = GeomFromText('MULTIPOLYGON(((116.3100 40.0000, 116.3102 40.0000, 116.3102 40.0002, 116.3100 40.0000)))', 4326) WHERE uuid = '$enters'" >/dev/null
+spatialite -silent "$demo" "UPDATE buildings SET geom = GeomFromText('MULTIPOLYGON(((-8.6100 41.1500, -8.6098 41.1500, -8.6098 41.1502, -8.6100 41.1500)))', 4326) WHERE uuid = '$leaves'" >/dev/null
+"$CMAP" push "$porto" "$server" >/dev/null && "$CMAP" push "$demo" "$server" >/dev/null || fail "pushing the moves"
+"$CMAP" pull "$server" "$dir/box.sqlite" --bbox 116.30,39.99,116.34,40.02 >"$dir/out" || fail "pull --bbox again"
+[ "$(sqlite3 "$dir/box.sqlite" "SELECT name FROM buildings WHERE uuid = '$enters'")" = "$(sqlite3 "$porto" "SELECT name FROM buildings WHERE uuid = '$enters'")" ] \
+  || fail "the building that entered the box arrived without its name"
+[ "$(sqlite3 "$dir/box.sqlite" "SELECT field, site, counter FROM cm_versions WHERE uuid = '$enters' ORDER BY 1")" = \
+  "$(on_server "SELECT field, site, counter FROM community_map.cm_versions WHERE uuid = '$enters' ORDER BY 1" | tr -d ' ')" ] \
+  || fail "the building that entered the box has other versions than on the server"
+[ "$(sqlite3 "$dir/box.sqlite" "SELECT count(*) FROM buildings")" = 627 ] || fail "box after the moves: $(sqlite3 "$dir/box.sqlite" "SELECT count(*) FROM buildings")"
+[ "$(sqlite3 "$dir/box.sqlite" "SELECT hex(geom) FROM buildings WHERE uuid = '$leaves'")" = "$(sqlite3 "$demo" "SELECT hex(geom) FROM buildings WHERE uuid = '$leaves'")" ] \
+  || fail "the building that left the box was not brought up to date"
+ok "a box's map: a building entering the box arrives whole, with the server's versions; one leaving it is brought up to date"
+
+# ---- two pushes at once ---------------------------------------------------------------------
+before=$(on_server "SELECT count(*) FROM community_map.resources")
+for side in east west; do
+  "$CMAP" new "$dir/$side.sqlite" --name "$side" >/dev/null
+  "$CMAP" import "$dir/$side.sqlite" "$CM_SHARED_DATA/porto-centro/pois.geojson" >/dev/null
+done
+"$CMAP" push "$dir/east.sqlite" "$server" >"$dir/east.out" 2>&1 &
+east=$!
+"$CMAP" push "$dir/west.sqlite" "$server" >"$dir/west.out" 2>&1 &
+west=$!
+wait $east || fail "east's push: $(cat "$dir/east.out")"
+wait $west || fail "west's push: $(cat "$dir/west.out")"
+after=$(on_server "SELECT count(*) FROM community_map.resources")
+[ "$after" = $((before + 2 * 5096)) ] || fail "after two pushes at once: $after resources, want $((before + 2 * 5096))"
+for side in east west; do
+  [ "$(on_server "SELECT count(*) FROM community_map.resources WHERE community = '$side'")" = 5096 ] || fail "$side's resources"
+  site=$(sqlite3 "$dir/$side.sqlite" "SELECT site || '|' || counter FROM cm_clock ORDER BY counter DESC LIMIT 1")
+  [ "$(on_server "SELECT site || '|' || counter FROM community_map.cm_clock WHERE site = '${site%|*}'")" = "$site" ] || fail "the server's clock lacks $side's session"
+done
+ok "two pushes at once from two processes: both complete (2 × 5096 resources), both sessions in the server's clock"
+
+# ---- the same feature changed in two maps, both pushed: one conflict ------------------------
+cp "$dir/back.sqlite" "$dir/m1.sqlite"
+cp "$dir/back.sqlite" "$dir/m2.sqlite"
+station=$(sqlite3 "$dir/m1.sqlite" "SELECT uuid FROM stations ORDER BY uuid LIMIT 1")
+sqlite3 "$dir/m1.sqlite" "UPDATE stations SET name = '连心站一' WHERE uuid = '$station'"
+sqlite3 "$dir/m2.sqlite" "UPDATE stations SET name = '连心站二' WHERE uuid = '$station'"
+"$CMAP" push "$dir/m1.sqlite" "$server" >"$dir/out" || fail "push m1"
+grep -q "stations: 0 added, 1 changed, 0 deleted, 0 conflicts" "$dir/out" || fail "push m1 said: $(cat "$dir/out")"
+"$CMAP" push "$dir/m2.sqlite" "$server" >"$dir/out" || fail "push m2"
+grep -Eq "stations: 0 added, [01] changed, 0 deleted, 1 conflicts" "$dir/out" || fail "push m2 said: $(cat "$dir/out")"
+grep -q "1 feature was changed here and on the server" "$dir/out" || fail "push m2 did not tell of the conflict: $(cat "$dir/out")"
+[ "$(on_server "SELECT count(*) FROM community_map.cm_conflicts WHERE uuid = '$station' AND field = 'name'")" = 1 ] \
+  || fail "the server does not record the conflict"
+"$CMAP" pull "$server" "$dir/m1.sqlite" >/dev/null || fail "pull into m1"
+"$CMAP" conflicts "$dir/m1.sqlite" --json >"$dir/conflicts.json"
+python3 - "$dir/conflicts.json" "$station" <<'PY' || fail "cmap conflicts after the pull: $(cat "$dir/conflicts.json")"
+import json, sys
+c = json.load(open(sys.argv[1]))
+items = c["conflicts"] if isinstance(c, dict) else c
+assert len(items) == 1, items
+text = json.dumps(items[0], ensure_ascii=False)
+assert sys.argv[2] in text and "连心站一" in text and "连心站二" in text, text
+PY
+ok "a station renamed in two maps, both pushed: one conflict, recorded on the server, reviewed in a map after a pull"
+
+# ---- the server killed in the middle of a push: nothing half-written, the retry completes ---
+big="$dir/big.sqlite"
+"$CMAP" new "$big" --name Big >/dev/null
+"$CMAP" import "$big" "$CM_SHARED_DATA/porto-centro/buildings.geojson" >/dev/null
+"$CMAP" import "$big" "$CM_SHARED_DATA/porto-centro/pois.geojson" >/dev/null
+before=$(on_server "SELECT (SELECT count(*) FROM community_map.buildings) || '/' || (SELECT count(*) FROM community_map.cm_versions) || '/' || (SELECT count(*) FROM community_map.cm_clock)")
+"$CMAP" push "$big" "$server" >"$dir/out" 2>&1 &
+push=$!
+killed=
+for _ in $(seq 1 400); do
+  pid=$(on_server "SELECT pid FROM pg_stat_activity WHERE application_name = 'community-map' AND state = 'active' AND query LIKE 'COPY %FROM STDIN%' LIMIT 1" 2>/dev/null || true)
+  if [ -n "$pid" ]; then kill -9 "$pid"; killed=$pid; break; fi
+  sleep 0.02
+done
+[ -n "$killed" ] || fail "the push was never seen sending rows"
+if wait $push; then fail "a push whose server was killed said it succeeded"; fi
+grep -q "connection to the server .* was lost" "$dir/out" || fail "the killed push said: $(cat "$dir/out")"
+pg_wait
+after=$(on_server "SELECT (SELECT count(*) FROM community_map.buildings) || '/' || (SELECT count(*) FROM community_map.cm_versions) || '/' || (SELECT count(*) FROM community_map.cm_clock)")
+[ "$after" = "$before" ] || fail "after the kill the server holds $after (buildings/versions/sessions), before $before"
+"$CMAP" push "$big" "$server" >"$dir/out" 2>&1 || fail "the retry: $(cat "$dir/out")"
+grep -q "buildings: 11404 added" "$dir/out" || fail "the retry said: $(cat "$dir/out")"
+[ "$(on_server "SELECT count(*) FROM community_map.buildings WHERE community = 'Big'")" = 11404 ] || fail "after the retry"
+ok "the server killed during a push (backend $killed, kill -9): nothing half-written ($before), the retry completes"
+
+# ---- a read-only role -----------------------------------------------------------------------
+on_server "GRANT USAGE ON SCHEMA community_map TO reader; GRANT SELECT ON ALL TABLES IN SCHEMA community_map TO reader"
+"$CMAP" pull "$reader" "$dir/read.sqlite" --community "$demo_name" >/dev/null || fail "the read-only role could not pull"
+[ "$(count_in "$dir/read.sqlite" buildings)" = 626 ] || fail "the read-only pull"
+sqlite3 "$dir/read.sqlite" "UPDATE buildings SET name = 'x' WHERE id = 1"
+before=$(on_server "SELECT count(*) FROM community_map.cm_versions")
+if "$CMAP" push "$dir/read.sqlite" "$reader" 2>"$dir/err"; then fail "a read-only role pushed"; fi
+grep -q "may read the map on the server but not change it" "$dir/err" || fail "the read-only push said: $(cat "$dir/err")"
+[ "$(on_server "SELECT count(*) FROM community_map.cm_versions")" = "$before" ] || fail "the refused push changed the server"
+ok "a read-only role pulls, and its push is refused with what to ask for"
+
+# ---- credentials and connections as libpq's ---------------------------------------------------
+if "$CMAP" push "$demo" "postgresql://planner:planner-pw@127.0.0.1:$PG_PORT/city" 2>"$dir/err"; then fail "a password on the command line was used"; fi
+grep -q "holds a password" "$dir/err" || fail "password in the address: $(cat "$dir/err")"
+grep -q "planner-pw" "$dir/err" && fail "the error repeats the password"
+if PGPASSFILE=/dev/null PGPASSWORD=wrong-pw "$CMAP" pull "$server" "$dir/none.sqlite" 2>"$dir/err"; then fail "a wrong password pulled"; fi
+grep -q "password authentication failed" "$dir/err" || fail "wrong password: $(cat "$dir/err")"
+[ -e "$dir/none.sqlite" ] && fail "a failed pull left a map behind"
+printf '[city]\nhost=127.0.0.1\nport=%s\ndbname=city\nuser=planner\n' "$PG_PORT" >"$dir/services"
+PGSERVICEFILE="$dir/services" "$CMAP" pull city "$dir/service.sqlite" --community "$demo_name" >/dev/null || fail "pull by service name"
+[ "$(count_in "$dir/service.sqlite" buildings)" = 626 ] || fail "pull by service name"
+if "$CMAP" pull "$server?sslmode=require" "$dir/ssl.sqlite" 2>"$dir/err"; then fail "sslmode=require to a server without SSL connected"; fi
+grep -qi "ssl" "$dir/err" || fail "sslmode=require said: $(cat "$dir/err")"
+if "$CMAP" pull "postgresql://planner@127.0.0.1:$PG_PORT/nowhere" "$dir/x.sqlite" 2>"$dir/err"; then fail "a missing database"; fi
+PG_ADMIN_DB=postgres pg_admin -c "CREATE DATABASE empty OWNER planner"
+if "$CMAP" pull "postgresql://planner@127.0.0.1:$PG_PORT/empty" "$dir/x.sqlite" 2>"$dir/err"; then fail "pull from a database with no map"; fi
+grep -q "no community map on the server" "$dir/err" || fail "pull from an empty database said: $(cat "$dir/err")"
+ok "a password in the address refused (and not repeated), a wrong one said, a service name, sslmode honoured, an empty database said"
+echo "1..$n"
