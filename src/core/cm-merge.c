@@ -888,23 +888,25 @@ refuse_part (CmStore *store, const char *path, GError **error)
 }
 
 static CmMergeReport *merge_file (CmStore *target, const char *other_path, gboolean dry_run,
-                                  gboolean from_server, GError **error);
+                                  gboolean from_server, GHashTable *skip, CmMergeHook hook,
+                                  gpointer hook_data, GError **error);
 
 CmMergeReport *
 cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **error)
 {
-  return merge_file (target, other_path, dry_run, FALSE, error);
+  return merge_file (target, other_path, dry_run, FALSE, NULL, NULL, NULL, error);
 }
 
 CmMergeReport *
-_cm_merge_server_copy (CmStore *target, const char *server_copy, GError **error)
+_cm_merge_server_copy (CmStore *target, const char *server_copy, GHashTable *skip,
+                       CmMergeHook hook, gpointer hook_data, GError **error)
 {
-  return merge_file (target, server_copy, FALSE, TRUE, error);
+  return merge_file (target, server_copy, FALSE, TRUE, skip, hook, hook_data, error);
 }
 
 static CmMergeReport *
 merge_file (CmStore *target, const char *other_path, gboolean dry_run, gboolean from_server,
-            GError **error)
+            GHashTable *skip, CmMergeHook hook, gpointer hook_data, GError **error)
 {
   g_autofree char *dn = g_filename_display_basename (other_path);
   if (!from_server && !refuse_part (target, cm_store_get_path (target), error))
@@ -952,6 +954,12 @@ merge_file (CmStore *target, const char *other_path, gboolean dry_run, gboolean 
     {
       rows = candidates (&m, error);
       ok = rows != NULL;
+      /* rows the caller writes itself (a push's features new to the server) */
+      GHashTableIter skip_it;
+      gpointer key;
+      if (ok && skip)
+        for (g_hash_table_iter_init (&skip_it, skip); g_hash_table_iter_next (&skip_it, &key, NULL);)
+          g_hash_table_remove (rows, key);
     }
   if (ok)
     {
@@ -960,7 +968,8 @@ merge_file (CmStore *target, const char *other_path, gboolean dry_run, gboolean 
            merge_keyed (&m, "kinds", "layer, key, label_zh, label_en, service_radius_m, category,"
                                      " sort_order", 7, error) &&
            merge_keyed (&m, "categories", "key, label_zh, label_en, geometry, icon, color, osm,"
-                                          " sort_order", 8, error);
+                                          " sort_order", 8, error) &&
+           (hook == NULL || hook (target, m.report, hook_data, error));
     }
   /* what the merge wrote has the versions it brought, not this session's; the clock has seen
    * what the other had */

@@ -561,10 +561,15 @@ server_copy_remove (ServerCopy *c)
 
 typedef struct
 {
-  CmStore *copy;
+  CmStore *store;
   sqlite3_stmt *insert;
   GArray *columns;  /* Column, or NULL: every field is text or a number as sent */
   const PgType *types;
+  /* the layers' rows that arrive live: counted, and their "layer\tuuid" noted */
+  int uuid_col, deleted_col; /* -1: none */
+  const char *table;
+  guint live;
+  GPtrArray *arrived;
 } FillRows;
 
 static gboolean
@@ -576,8 +581,14 @@ fill_row (const char *const *fields, const int *lengths, int n, gpointer data, G
                    f->columns ? g_array_index (f->columns, Column, i).type : f->types[i]);
   gboolean ok = sqlite3_step (f->insert) == SQLITE_DONE;
   if (!ok)
-    _cm_store_set_sqlite_error (f->copy, error, _("write the server's copy"));
+    _cm_store_set_sqlite_error (f->store, error, _("write the server's rows"));
   sqlite3_reset (f->insert);
+  if (ok && f->deleted_col >= 0 && fields[f->deleted_col] && lengths[f->deleted_col] == 8 &&
+      get_be64 (fields[f->deleted_col]) == 0)
+    f->live++;
+  if (ok && f->arrived && f->uuid_col >= 0 && fields[f->uuid_col])
+    g_ptr_array_add (f->arrived, g_strdup_printf ("%s\t%.*s", f->table, lengths[f->uuid_col],
+                                                  fields[f->uuid_col]));
   return ok;
 }
 
@@ -604,17 +615,17 @@ fill_conflict (const char *const *fields, const int *lengths, int n, gpointer da
                        SQLITE_TRANSIENT);
   gboolean ok = sqlite3_step (f->insert) == SQLITE_DONE;
   if (!ok)
-    _cm_store_set_sqlite_error (f->copy, error, _("write the server's copy"));
+    _cm_store_set_sqlite_error (f->store, error, _("write the server's rows"));
   sqlite3_reset (f->insert);
   return ok;
 }
 
-/* COPY @server_sql into the copy through @insert (its parameters as the fields). */
+/* COPY @server_sql into @store through @insert (its parameters as the fields). */
 static gboolean
-fill (Server *s, ServerCopy *c, const char *server_sql, const char *insert, GArray *columns,
+fill (Server *s, CmStore *store, const char *server_sql, const char *insert, GArray *columns,
       const PgType *types, CopyRowFunc func, guint *rows, GError **error)
 {
-  FillRows f = { c->store, _cm_store_prepare (c->store, insert, error), columns, types };
+  FillRows f = { store, _cm_store_prepare (store, insert, error), columns, types, -1, -1 };
   if (f.insert == NULL)
     return FALSE;
   g_autofree char *copy = g_strdup_printf ("COPY (%s) TO STDOUT (FORMAT binary)", server_sql);
@@ -635,13 +646,85 @@ static gboolean
 step (Steps *st, GError **error)
 {
   st->done++;
+  if (g_getenv ("CM_POSTGIS_TIMING"))
+    g_printerr ("step %d: %.3f s\n", (int) st->done, g_get_monotonic_time () / 1e6);
   if (st->func)
     st->func (MIN (st->done, st->total), st->total, st->data);
   return !g_cancellable_set_error_if_cancelled (st->cancellable, error);
 }
 
-/* The server's rows of the features in pg_temp.cm_selected (layer, uuid), with their versions
- * and conflicts, the server's whole clock, its kinds and categories: a new map file. */
+/* The server's rows of the features listed in the temporary table @keys (layer, uuid), with
+ * their versions and conflicts, into @store (inside its transaction). @report (may be NULL):
+ * the live rows that arrived are counted as added, and noted. */
+static gboolean
+fill_rows (Server *s, CmStore *store, const char *keys, CmMergeReport *report, guint *rows,
+           Steps *st, GError **error)
+{
+  for (const char *const *table = cm_versions_tables (); *table; table++)
+    {
+      g_autoptr (GArray) columns = table_columns (s, store, *table, error);
+      if (columns == NULL)
+        return FALSE;
+      g_autofree char *server_cols = select_list (columns, TRUE);
+      GString *names = g_string_new (NULL), *params = g_string_new (NULL);
+      FillRows f = { store, NULL, columns, NULL, -1, -1, *table };
+      for (guint i = 0; i < columns->len; i++)
+        {
+          const Column *col = &g_array_index (columns, Column, i);
+          g_string_append_printf (names, "%s\"%s\"", i ? ", " : "", col->name);
+          g_string_append_printf (params, col->type == PG_GEOMETRY ? "%sGeomFromWKB(?, 4326)"
+                                                                   : "%s?",
+                                  i ? ", " : "");
+          if (g_str_equal (col->name, "uuid"))
+            f.uuid_col = (int) i;
+          if (g_str_equal (col->name, "deleted") && col->type == PG_INT8)
+            f.deleted_col = (int) i;
+        }
+      g_autofree char *select = g_strdup_printf (
+          "COPY (SELECT %s FROM community_map.\"%s\" t JOIN %s s ON s.layer = '%s'"
+          " AND s.uuid = t.uuid) TO STDOUT (FORMAT binary)",
+          server_cols, *table, keys, *table);
+      g_autofree char *insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s)", *table,
+                                                 names->str, params->str);
+      g_string_free (names, TRUE);
+      g_string_free (params, TRUE);
+      f.insert = _cm_store_prepare (store, insert, error);
+      if (f.insert == NULL)
+        return FALSE;
+      if (report && cm_layer_from_string (*table) != CM_LAYER_NONE)
+        f.arrived = report->rows;
+      gboolean ok = copy_out (s, select, fill_row, &f, rows, error);
+      sqlite3_finalize (f.insert);
+      if (!ok || !step (st, error))
+        return FALSE;
+      for (guint i = 0; report && i < report->tables->len; i++)
+        {
+          CmMergeCounts *c = &g_array_index (report->tables, CmMergeCounts, i);
+          if (g_str_equal (c->table, *table) && f.live > 0)
+            {
+              c->added += f.live;
+              report->nothing_new = FALSE;
+            }
+        }
+    }
+  static const PgType version_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
+  g_autofree char *versions = g_strdup_printf (
+      "SELECT v.layer, v.uuid, v.field, v.site, v.counter FROM community_map.cm_versions v"
+      " JOIN %s s USING (layer, uuid)",
+      keys);
+  g_autofree char *conflicts = g_strdup_printf (
+      "SELECT k.layer, k.uuid, k.field, k.site, k.counter, k.value_type, k.value FROM"
+      " community_map.cm_conflicts k JOIN %s s USING (layer, uuid)",
+      keys);
+  return fill (s, store, versions, "INSERT INTO cm_versions VALUES (?, ?, ?, ?, ?)", NULL,
+               version_types, NULL, NULL, error) &&
+         fill (s, store, conflicts, "INSERT INTO cm_conflicts VALUES (?, ?, ?, ?, ?, ?)", NULL,
+               NULL, fill_conflict, NULL, error);
+}
+
+/* The server's rows of the features in the temporary table cm_selected (layer, uuid), with
+ * their versions and conflicts, the server's whole clock, its kinds and categories: a new map
+ * file. */
 static gboolean
 server_copy_make (Server *s, ServerCopy *c, guint *rows, Steps *st, GError **error)
 {
@@ -650,68 +733,34 @@ server_copy_make (Server *s, ServerCopy *c, guint *rows, Steps *st, GError **err
     return FALSE;
   c->path = g_build_filename (c->dir, "server.sqlite", NULL);
   c->store = cm_store_create (c->path, "server", error);
-  if (c->store == NULL || !_cm_store_exec (c->store, "BEGIN", error))
+  /* a temporary file, made again if lost: never waited for on the disk */
+  if (c->store == NULL || !_cm_store_exec (c->store, "PRAGMA synchronous = OFF", error) ||
+      !_cm_store_exec (c->store, "BEGIN", error))
     return FALSE;
-  gboolean ok = TRUE;
-  for (const char *const *table = cm_versions_tables (); ok && *table; table++)
-    {
-      g_autoptr (GArray) columns = table_columns (s, c->store, *table, error);
-      if (columns == NULL)
-        return FALSE;
-      g_autofree char *server_cols = select_list (columns, TRUE);
-      GString *names = g_string_new (NULL), *params = g_string_new (NULL);
-      for (guint i = 0; i < columns->len; i++)
-        {
-          const Column *col = &g_array_index (columns, Column, i);
-          g_string_append_printf (names, "%s\"%s\"", i ? ", " : "", col->name);
-          g_string_append_printf (params, col->type == PG_GEOMETRY ? "%sGeomFromWKB(?, 4326)"
-                                                                   : "%s?",
-                                  i ? ", " : "");
-        }
-      g_autofree char *select = g_strdup_printf (
-          "SELECT %s FROM community_map.\"%s\" t JOIN cm_selected s ON s.layer = '%s'"
-          " AND s.uuid = t.uuid",
-          server_cols, *table, *table);
-      g_autofree char *insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s)", *table,
-                                                 names->str, params->str);
-      g_string_free (names, TRUE);
-      g_string_free (params, TRUE);
-      ok = fill (s, c, select, insert, columns, NULL, NULL, rows, error) && step (st, error);
-    }
-  static const PgType version_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
   static const PgType clock_types[] = { PG_TEXT, PG_INT8 };
   static const PgType kind_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT,
                                        PG_FLOAT8, PG_TEXT, PG_INT8 };
   static const PgType category_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT,
                                            PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
-  ok = ok &&
-       fill (s, c,
-             "SELECT v.layer, v.uuid, v.field, v.site, v.counter FROM community_map.cm_versions v"
-             " JOIN cm_selected s USING (layer, uuid)",
-             "INSERT INTO cm_versions VALUES (?, ?, ?, ?, ?)", NULL, version_types, NULL, NULL,
-             error) &&
-       fill (s, c,
-             "SELECT k.layer, k.uuid, k.field, k.site, k.counter, k.value_type, k.value FROM"
-             " community_map.cm_conflicts k JOIN cm_selected s USING (layer, uuid)",
-             "INSERT INTO cm_conflicts VALUES (?, ?, ?, ?, ?, ?)", NULL, NULL, fill_conflict,
-             NULL, error) &&
-       fill (s, c, "SELECT site, counter FROM community_map.cm_clock",
-             "INSERT INTO cm_clock VALUES (?, ?)", NULL, clock_types, NULL, NULL, error) &&
-       fill (s, c,
-             "SELECT layer, key, label_zh, label_en, service_radius_m, category, sort_order FROM"
-             " community_map.kinds",
-             "INSERT OR REPLACE INTO kinds (layer, key, label_zh, label_en, service_radius_m,"
-             " category, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?)",
-             NULL, kind_types, NULL, NULL, error) &&
-       fill (s, c,
-             "SELECT key, label_zh, label_en, geometry, icon, color, osm, sort_order FROM"
-             " community_map.categories",
-             "INSERT OR REPLACE INTO categories (key, label_zh, label_en, geometry, icon, color,"
-             " osm, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             NULL, category_types, NULL, NULL, error) &&
-       /* what was written here has the server's versions, not a session's */
-       _cm_store_exec (c->store, "DELETE FROM cm_pending", error) &&
-       _cm_store_exec (c->store, "COMMIT", error) && step (st, error);
+  gboolean ok =
+      fill_rows (s, c->store, "cm_selected", NULL, rows, st, error) &&
+      fill (s, c->store, "SELECT site, counter FROM community_map.cm_clock",
+            "INSERT INTO cm_clock VALUES (?, ?)", NULL, clock_types, NULL, NULL, error) &&
+      fill (s, c->store,
+            "SELECT layer, key, label_zh, label_en, service_radius_m, category, sort_order FROM"
+            " community_map.kinds",
+            "INSERT OR REPLACE INTO kinds (layer, key, label_zh, label_en, service_radius_m,"
+            " category, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            NULL, kind_types, NULL, NULL, error) &&
+      fill (s, c->store,
+            "SELECT key, label_zh, label_en, geometry, icon, color, osm, sort_order FROM"
+            " community_map.categories",
+            "INSERT OR REPLACE INTO categories (key, label_zh, label_en, geometry, icon, color,"
+            " osm, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            NULL, category_types, NULL, NULL, error) &&
+      /* what was written here has the server's versions, not a session's */
+      _cm_store_exec (c->store, "DELETE FROM cm_pending", error) &&
+      _cm_store_exec (c->store, "COMMIT", error) && step (st, error);
   if (!ok)
     sqlite3_exec (_cm_store_get_db (c->store), "ROLLBACK", NULL, NULL, NULL);
   return ok;
@@ -882,7 +931,8 @@ send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
 /* Writes the rows of the copy listed in cm_changed back to the server, with their versions and
  * conflicts, the clock, kinds and categories (inside the push's transaction). */
 static gboolean
-write_back (Server *s, ServerCopy *copy, const char *community, Steps *st, GError **error)
+write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, Steps *st,
+            GError **error)
 {
   static const PgType key_types[] = { PG_TEXT, PG_TEXT };
   gboolean ok = pg_exec (s, "CREATE TEMP TABLE cm_changed (layer text, uuid text) ON COMMIT DROP",
@@ -913,6 +963,10 @@ write_back (Server *s, ServerCopy *copy, const char *community, Steps *st, GErro
           *table);
       g_autofree char *copy_sql = g_strdup_printf ("COPY \"s_%s\" (%s) FROM STDIN (FORMAT binary)",
                                                    *table, names->str);
+      g_autofree char *select_new = g_strdup_printf (
+          "SELECT %s FROM \"%s\" WHERE uuid IN (SELECT uuid FROM temp.cm_new_rows WHERE layer ="
+          " '%s')",
+          cols, *table, *table);
       g_autofree char *upsert = g_strdup_printf (
           "INSERT INTO community_map.\"%s\" SELECT * FROM \"s_%s\" ON CONFLICT (uuid) DO UPDATE"
           " SET %s",
@@ -921,6 +975,8 @@ write_back (Server *s, ServerCopy *copy, const char *community, Steps *st, GErro
       g_string_free (updates, TRUE);
       ok = pg_exec (s, stage, _("prepare the exchange"), error) &&
            send_rows (s, copy->store, select, copy_sql, community, columns, NULL,
+                      (int) columns->len, FALSE, error) &&
+           send_rows (s, map, select_new, copy_sql, community, columns, NULL,
                       (int) columns->len, FALSE, error) &&
            pg_exec (s, upsert, _("store the map's features"), error) && step (st, error);
     }
@@ -952,6 +1008,18 @@ write_back (Server *s, ServerCopy *copy, const char *community, Steps *st, GErro
                   "COPY community_map.cm_conflicts (layer, uuid, field, site, counter,"
                   " value_type, value) FROM STDIN (FORMAT binary)",
                   NULL, NULL, conflict_types, 6, TRUE, error) &&
+       /* the features new to the server, as the map holds them */
+       send_rows (s, map,
+                  "SELECT layer, uuid, field, site, counter FROM cm_versions WHERE (layer, uuid)"
+                  " IN (SELECT layer, uuid FROM temp.cm_new_rows)",
+                  "COPY community_map.cm_versions FROM STDIN (FORMAT binary)", NULL, NULL,
+                  version_types, 5, FALSE, error) &&
+       send_rows (s, map,
+                  "SELECT layer, uuid, field, site, counter, value FROM cm_conflicts WHERE"
+                  " (layer, uuid) IN (SELECT layer, uuid FROM temp.cm_new_rows)",
+                  "COPY community_map.cm_conflicts (layer, uuid, field, site, counter,"
+                  " value_type, value) FROM STDIN (FORMAT binary)",
+                  NULL, NULL, conflict_types, 6, TRUE, error) &&
        send_rows (s, copy->store, "SELECT site, counter FROM cm_clock",
                   "COPY s_clock FROM STDIN (FORMAT binary)", NULL, NULL, clock_types, 2, FALSE,
                   error) &&
@@ -974,6 +1042,96 @@ write_back (Server *s, ServerCopy *copy, const char *community, Steps *st, GErro
                 " NOTHING",
                 _("store what it has seen"), error);
   return ok;
+}
+
+static gboolean
+new_row (const char *const *fields, const int *lengths, int n, gpointer data, GError **error)
+{
+  sqlite3_stmt *insert = data;
+  sqlite3_bind_text (insert, 1, fields[0], lengths[0], SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 2, fields[1], lengths[1], SQLITE_TRANSIENT);
+  gboolean ok = sqlite3_step (insert) == SQLITE_DONE;
+  sqlite3_reset (insert);
+  if (!ok)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not note the new features"));
+  return ok;
+}
+
+/* Of the features in cm_selected, those the server has never held need no merge: they go to it
+ * as the map holds them (the merge would keep every value and version of theirs). Moves them
+ * from cm_selected into the map's temporary table cm_new_rows. */
+static gboolean
+split_new (Server *s, CmStore *map, CmPostgisReport *report, GError **error)
+{
+  sqlite3 *db = _cm_store_get_db (map);
+  if (sqlite3_exec (db,
+                    "DROP TABLE IF EXISTS temp.cm_new_rows;"
+                    "CREATE TEMP TABLE cm_new_rows (layer TEXT, uuid TEXT, PRIMARY KEY (layer,"
+                    " uuid)) WITHOUT ROWID",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    {
+      _cm_store_set_sqlite_error (map, error, _("note the new features"));
+      return FALSE;
+    }
+  sqlite3_stmt *insert = _cm_store_prepare (map, "INSERT INTO temp.cm_new_rows VALUES (?, ?)",
+                                            error);
+  /* one transaction of the temporary table's, not one per row */
+  gboolean ok = insert != NULL && _cm_store_exec (map, "SAVEPOINT cm_new_rows", error) &&
+                pg_exec (s,
+                         "CREATE TEMP TABLE cm_new ON COMMIT DROP AS SELECT layer, uuid FROM"
+                         " cm_selected s WHERE NOT EXISTS (SELECT 1 FROM"
+                         " community_map.cm_versions v WHERE v.layer = s.layer AND v.uuid ="
+                         " s.uuid) AND NOT EXISTS (SELECT 1 FROM community_map.cm_conflicts k"
+                         " WHERE k.layer = s.layer AND k.uuid = s.uuid);"
+                         "DELETE FROM cm_selected s USING cm_new n WHERE s.layer = n.layer AND"
+                         " s.uuid = n.uuid",
+                         _("choose the features"), error) &&
+                copy_out (s, "COPY cm_new TO STDOUT (FORMAT binary)", new_row, insert,
+                          &report->rows_exchanged, error);
+  sqlite3_finalize (insert);
+  sqlite3_exec (_cm_store_get_db (map), "RELEASE cm_new_rows", NULL, NULL, NULL);
+  return ok;
+}
+
+/* "layer\tuuid" of the map's features new to the server (temp.cm_new_rows): not merged. */
+static GHashTable *
+new_keys (CmStore *map, GError **error)
+{
+  sqlite3_stmt *stmt = _cm_store_prepare (map, "SELECT layer, uuid FROM temp.cm_new_rows", error);
+  if (stmt == NULL)
+    return NULL;
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_add (keys, g_strdup_printf ("%s\t%s", sqlite3_column_text (stmt, 0),
+                                             sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+  return keys;
+}
+
+/* The features new to the server counted as added (live ones), for the report. */
+static gboolean
+count_new (CmStore *map, CmMergeReport *merge, GError **error)
+{
+  for (guint i = 0; i < merge->tables->len; i++)
+    {
+      CmMergeCounts *c = &g_array_index (merge->tables, CmMergeCounts, i);
+      if (g_str_equal (c->table, "kinds") || g_str_equal (c->table, "categories"))
+        continue;
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT count(*) FROM \"%s\" WHERE deleted = 0 AND uuid IN (SELECT uuid FROM"
+          " temp.cm_new_rows WHERE layer = '%s')",
+          c->table, c->table);
+      sqlite3_stmt *stmt = _cm_store_prepare (map, sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0)
+        {
+          c->added += (guint) sqlite3_column_int64 (stmt, 0);
+          merge->nothing_new = FALSE;
+        }
+      sqlite3_finalize (stmt);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1052,7 +1210,8 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
   ok = ok && check_can_write (&s, error);
   g_autoptr (GHashTable) clock = ok ? server_clock (&s, error) : NULL;
   g_autoptr (GHashTable) keys = clock ? map_keys (map, clock, error) : NULL;
-  ok = keys != NULL && send_keys (&s, "cm_selected", keys, error) && step (&st, error) &&
+  ok = keys != NULL && send_keys (&s, "cm_selected", keys, error) &&
+       split_new (&s, map, report, error) && step (&st, error) &&
        server_copy_make (&s, &copy, &report->rows_exchanged, &st, error) &&
        _cm_store_exec (copy.store,
                        "CREATE TABLE cm_before_versions AS SELECT * FROM cm_versions;"
@@ -1061,16 +1220,20 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
                        error);
   if (ok)
     {
-      report->merge = _cm_merge_server_copy (copy.store, cm_store_get_path (map), error);
+      g_autoptr (GHashTable) skip = new_keys (map, error);
+      report->merge = skip ? _cm_merge_server_copy (copy.store, cm_store_get_path (map), skip,
+                                                    NULL, NULL, error)
+                           : NULL;
       ok = report->merge != NULL && _cm_store_exec (copy.store, changed_sql, error) &&
-           step (&st, error);
+           count_new (map, report->merge, error) && step (&st, error);
     }
-  ok = ok && write_back (&s, &copy, name, &st, error) && step (&st, error) &&
+  ok = ok && write_back (&s, &copy, map, name, &st, error) && step (&st, error) &&
        pg_exec (&s, "COMMIT", _("commit the push"), error) && step (&st, error);
   if (!ok && s.conn && PQstatus (s.conn) == CONNECTION_OK)
     PQclear (PQexec (s.conn, "ROLLBACK"));
   server_copy_remove (&copy);
   server_close (&s);
+  sqlite3_exec (_cm_store_get_db (map), "DROP TABLE IF EXISTS temp.cm_new_rows", NULL, NULL, NULL);
   if (!ok)
     {
       g_clear_pointer (&report, cm_postgis_report_free);
@@ -1156,7 +1319,7 @@ scope_text (const char *who, const CmPostgisScope *scope)
 }
 
 /* Remembers in @map which part of a server's map it holds (cm_meta `server_part`), or that
- * it holds all (@part NULL, after a pull of everything). */
+ * it holds all (@part NULL, after a pull of everything). Inside the caller's transaction. */
 static gboolean
 set_server_part (CmStore *map, const char *part, GError **error)
 {
@@ -1171,19 +1334,78 @@ set_server_part (CmStore *map, const char *part, GError **error)
     return FALSE;
   if (part)
     sqlite3_bind_text (stmt, 1, part, -1, SQLITE_TRANSIENT);
-  if (!_cm_store_begin_write (map, error))
-    {
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
   gboolean ok = sqlite3_step (stmt) == SQLITE_DONE;
   if (!ok)
     _cm_store_set_sqlite_error (map, error, _("note which part of the server's map it holds"));
   sqlite3_finalize (stmt);
-  ok = ok && _cm_store_exec (map, "COMMIT", error);
-  if (!ok)
-    sqlite3_exec (_cm_store_get_db (map), "ROLLBACK", NULL, NULL, NULL);
   return ok;
+}
+
+typedef struct
+{
+  Server *s;
+  Steps *st;
+  guint *rows;
+  const char *part;
+} PullHook;
+
+/* Inside the merge's transaction: the features the map never held, straight from the server;
+ * and which part of the server's map the map now holds. */
+static gboolean
+pull_new_rows (CmStore *map, CmMergeReport *report, gpointer data, GError **error)
+{
+  PullHook *h = data;
+  return fill_rows (h->s, map, "cm_new", report, h->rows, h->st, error) &&
+         set_server_part (map, h->part, error);
+}
+
+static gboolean
+note_key (const char *const *fields, const int *lengths, int n, gpointer data, GError **error)
+{
+  GPtrArray *keys = data;
+  g_ptr_array_add (keys, g_strdup_printf ("%.*s\t%.*s", lengths[0], fields[0], lengths[1],
+                                          fields[1]));
+  return TRUE;
+}
+
+/* Of the features in cm_selected, those the map has never held need no merge: they come as
+ * the server holds them. Moves them from cm_selected into cm_new. */
+static gboolean
+split_new_for_map (Server *s, CmStore *map, GError **error)
+{
+  g_autoptr (GPtrArray) selected = g_ptr_array_new_with_free_func (g_free);
+  if (!copy_out (s, "COPY cm_selected TO STDOUT (FORMAT binary)", note_key, selected, NULL,
+                 error))
+    return FALSE;
+  sqlite3_stmt *held = _cm_store_prepare (map,
+                                          "SELECT 1 FROM cm_versions WHERE layer = ?1 AND uuid ="
+                                          " ?2 UNION ALL SELECT 1 FROM cm_conflicts WHERE layer ="
+                                          " ?1 AND uuid = ?2 LIMIT 1",
+                                          error);
+  if (held == NULL)
+    return FALSE;
+  g_autoptr (GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  /* one read transaction for all the lookups, not one (a lock and a stat) per feature */
+  sqlite3_exec (_cm_store_get_db (map), "SAVEPOINT cm_held", NULL, NULL, NULL);
+  for (guint i = 0; i < selected->len; i++)
+    {
+      char *key = selected->pdata[i], *tab = strchr (key, '\t');
+      sqlite3_bind_text (held, 1, key, (int) (tab - key), SQLITE_STATIC);
+      sqlite3_bind_text (held, 2, tab + 1, -1, SQLITE_STATIC);
+      if (sqlite3_step (held) == SQLITE_ROW)
+        g_hash_table_add (keys, key);
+      sqlite3_reset (held);
+    }
+  sqlite3_finalize (held);
+  sqlite3_exec (_cm_store_get_db (map), "RELEASE cm_held", NULL, NULL, NULL);
+  return send_keys (s, "cm_pull_held", keys, error) &&
+         pg_exec (s,
+                  "CREATE TEMP TABLE cm_new ON COMMIT DROP AS SELECT layer, uuid FROM cm_selected"
+                  " EXCEPT SELECT layer, uuid FROM cm_pull_held;"
+                  "DELETE FROM cm_selected s USING cm_new n WHERE s.layer = n.layer AND s.uuid ="
+                  " n.uuid;"
+                  "ANALYZE cm_new",
+                  _("choose the features"), error);
 }
 
 CmPostgisReport *
@@ -1239,23 +1461,27 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
   else
     select = g_strdup_printf ("CREATE TEMP TABLE cm_selected ON COMMIT DROP AS %s", unseen);
   ok = ok && send_clock (&s, map, error) && pg_exec (&s, select, _("choose the features"), error) &&
-       pg_exec (&s, "ANALYZE cm_selected", _("choose the features"), error) && step (&st, error) &&
+       pg_exec (&s, "ANALYZE cm_selected", _("choose the features"), error) &&
+       split_new_for_map (&s, map, error) && step (&st, error) &&
        server_copy_make (&s, &copy, &report->rows_exchanged, &st, error);
-  if (s.conn && PQstatus (s.conn) == CONNECTION_OK)
-    PQclear (PQexec (s.conn, ok ? "COMMIT" : "ROLLBACK"));
   if (ok)
     {
       /* the copy is read by the merge from its file: close ours first */
       g_autofree char *path = g_strdup (copy.path);
+      g_autofree char *text = part ? scope_text (s.who, scope) : NULL;
       g_clear_object (&copy.store);
-      report->merge = _cm_merge_server_copy (map, path, error);
+      PullHook hook = { &s, &st, &report->rows_exchanged, text };
+      /* each INSERT with SpatiaLite's triggers keeps a statement journal: in memory, not one
+       * write to a temporary file per page (1.4 million of them for 57,000 buildings) */
+      sqlite3 *db = _cm_store_get_db (map);
+      sqlite3_exec (db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+      report->merge = _cm_merge_server_copy (map, path, NULL, pull_new_rows, &hook, error);
+      sqlite3_exec (db, "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
       ok = report->merge != NULL && step (&st, error);
     }
-  if (ok)
-    {
-      g_autofree char *text = part ? scope_text (s.who, scope) : NULL;
-      ok = set_server_part (map, text, error) && step (&st, error);
-    }
+  /* nothing was written on the server: the snapshot ends */
+  if (s.conn && PQstatus (s.conn) == CONNECTION_OK)
+    PQclear (PQexec (s.conn, "ROLLBACK"));
   server_copy_remove (&copy);
   server_close (&s);
   if (!ok)

@@ -62,8 +62,14 @@ gboolean _cm_kinds_create (sqlite3 *db, GError **error);
 /* Merges a copy of a server's map (cm-postgis.c) into @target: the copy holds only the features
  * the exchange needs, and either may hold part of a server's map (cm_merge refuses those). */
 struct _CmMergeReport;
+/* Called inside the merge's transaction, after the merge and before the clock is raised: rows
+ * the target never held, written straight into it (a pull's new features). */
+typedef gboolean (*CmMergeHook) (CmStore *target, struct _CmMergeReport *report, gpointer data,
+                                 GError **error);
+/* @skip (may be NULL): "layer\tuuid" of rows not to merge (the caller writes them). */
 struct _CmMergeReport *_cm_merge_server_copy (CmStore *target, const char *server_copy,
-                                              GError **error);
+                                              GHashTable *skip, CmMergeHook hook,
+                                              gpointer hook_data, GError **error);
 
 /* cm-versions.c (docs/merge.md) */
 /* For the schema: the versions' tables and every versioned table's triggers, inside the
