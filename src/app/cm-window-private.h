@@ -75,6 +75,7 @@ struct _CmWindow
   gboolean online;             /* OpenStreetMap's online tiles as the basemap */
   gboolean online_unreachable; /* … asked for, but none could be had: paper instead */
   GCancellable *import_cancellable;
+  GCancellable *sync_cancellable; /* while a push or pull runs (cm-window-sync.c) */
   guint import_tick; /* the progress bar follows while an import runs */
   /* the analysis panel beside the map (cm-analysis-panel.c) and its toggle */
   GtkToggleButton *panel_button;
@@ -141,6 +142,8 @@ void _cm_window_select_feature (CmWindow *self, CmFeature *feature);
 void _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4]);
 /* cm-window-merge.c */
 void _cm_window_merge_class_init (GtkWidgetClass *widget_class);
+/* cm-window-sync.c: Sync with Server… */
+void _cm_window_sync_class_init (GtkWidgetClass *widget_class);
 /* The conflicts' button and review follow the map's data (after an edit, a merge, an undo). */
 void _cm_window_merge_data_changed (CmWindow *self);
 /* A map dropped on the open one: asks whether to open it or merge it into this map. */

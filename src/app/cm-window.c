@@ -1609,8 +1609,11 @@ on_close_request (GtkWindow *window)
     }
   if (self->import_cancellable)
     g_cancellable_cancel (self->import_cancellable);
+  if (self->sync_cancellable)
+    g_cancellable_cancel (self->sync_cancellable);
   cm_analysis_panel_stop (self->panel);
-  if (self->import_cancellable || cm_analysis_panel_is_busy (self->panel))
+  if (self->import_cancellable || self->sync_cancellable ||
+      cm_analysis_panel_is_busy (self->panel))
     {
       self->closing = TRUE;
       gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
@@ -1623,7 +1626,8 @@ on_close_request (GtkWindow *window)
 void
 _cm_window_background_done (CmWindow *self)
 {
-  if (self->closing && self->import_cancellable == NULL && !cm_analysis_panel_is_busy (self->panel))
+  if (self->closing && self->import_cancellable == NULL && self->sync_cancellable == NULL &&
+      !cm_analysis_panel_is_busy (self->panel))
     gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -1829,6 +1833,9 @@ cm_window_class_init (CmWindowClass *klass)
   _cm_window_drawing_class_init (widget_class);
   _cm_window_workshop_class_init (widget_class);
   _cm_window_merge_class_init (widget_class);
+#if HAVE_POSTGIS
+  _cm_window_sync_class_init (widget_class);
+#endif
   _cm_window_photos_class_init (widget_class);
   _cm_window_print_class_init (widget_class);
   g_type_ensure (CM_TYPE_ANALYSIS_PANEL);

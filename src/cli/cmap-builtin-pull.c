@@ -54,7 +54,7 @@ run (CmStore *unused, char **args)
   CmapProgress progress = { _("Pulling") };
   g_autoptr (CmPostgisReport) r = cm_postgis_pull (store, args[0], &scope,
                                                    isatty (2) ? cmap_show_progress : NULL,
-                                                   &progress, NULL, &error);
+                                                   &progress, NULL, NULL, NULL, &error);
   cmap_end_progress (&progress);
   if (r == NULL)
     {

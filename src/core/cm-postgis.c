@@ -1371,7 +1371,7 @@ note_key (const char *const *fields, const int *lengths, int n, gpointer data, G
 /* Of the features in cm_selected, those the map has never held need no merge: they come as
  * the server holds them. Moves them from cm_selected into cm_new. */
 static gboolean
-split_new_for_map (Server *s, CmStore *map, GError **error)
+split_new_for_map (Server *s, CmStore *map, GPtrArray *held_keys, GError **error)
 {
   g_autoptr (GPtrArray) selected = g_ptr_array_new_with_free_func (g_free);
   if (!copy_out (s, "COPY cm_selected TO STDOUT (FORMAT binary)", note_key, selected, NULL,
@@ -1393,7 +1393,10 @@ split_new_for_map (Server *s, CmStore *map, GError **error)
       sqlite3_bind_text (held, 1, key, (int) (tab - key), SQLITE_STATIC);
       sqlite3_bind_text (held, 2, tab + 1, -1, SQLITE_STATIC);
       if (sqlite3_step (held) == SQLITE_ROW)
-        g_hash_table_add (keys, key);
+        {
+          g_hash_table_add (keys, key);
+          g_ptr_array_add (held_keys, g_strdup (key));
+        }
       sqlite3_reset (held);
     }
   sqlite3_finalize (held);
@@ -1410,8 +1413,8 @@ split_new_for_map (Server *s, CmStore *map, GError **error)
 
 CmPostgisReport *
 cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
-                 CmProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
-                 GError **error)
+                 CmProgressFunc progress, gpointer progress_data, CmPostgisBeforeFunc before,
+                 gpointer before_data, GCancellable *cancellable, GError **error)
 {
   static const CmPostgisScope everything = { 0 };
   if (scope == NULL)
@@ -1426,6 +1429,7 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
   report->server = g_strdup (s.who);
   ServerCopy copy = { 0 };
   gboolean exists = FALSE;
+  g_autoptr (GPtrArray) held_keys = g_ptr_array_new_with_free_func (g_free);
   /* one snapshot of the server for the whole pull */
   gboolean ok = step (&st, error) &&
                 pg_exec (&s, "BEGIN ISOLATION LEVEL REPEATABLE READ", _("begin the pull"),
@@ -1462,8 +1466,10 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
     select = g_strdup_printf ("CREATE TEMP TABLE cm_selected ON COMMIT DROP AS %s", unseen);
   ok = ok && send_clock (&s, map, error) && pg_exec (&s, select, _("choose the features"), error) &&
        pg_exec (&s, "ANALYZE cm_selected", _("choose the features"), error) &&
-       split_new_for_map (&s, map, error) && step (&st, error) &&
+       split_new_for_map (&s, map, held_keys, error) && step (&st, error) &&
        server_copy_make (&s, &copy, &report->rows_exchanged, &st, error);
+  if (ok && before)
+    before (map, held_keys, before_data);
   if (ok)
     {
       /* the copy is read by the merge from its file: close ours first */
@@ -1485,6 +1491,10 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
   server_copy_remove (&copy);
   server_close (&s);
   if (!ok)
-    g_clear_pointer (&report, cm_postgis_report_free);
+    {
+      g_clear_pointer (&report, cm_postgis_report_free);
+      if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_prefix_error (error, _("Pull cancelled: the map is as it was. "));
+    }
   return report;
 }

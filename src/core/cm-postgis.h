@@ -46,11 +46,17 @@ CmPostgisReport *cm_postgis_push (CmStore *map, const char *server, const char *
                                   CmProgressFunc progress, gpointer progress_data,
                                   GCancellable *cancellable, GError **error);
 
+/* Called once before a pull changes the map, with the "layer\tuuid" of the features it holds
+ * that the pull may change (what an undo step keeps as they were); the features new to the map
+ * come in report->merge->rows too. */
+typedef void (*CmPostgisBeforeFunc) (CmStore *map, GPtrArray *keys, gpointer user_data);
+
 /* Pulls @scope (NULL: everything) of the map on @server into @map. A map that then holds only
  * part of the server's map remembers it, and is merged with other copies only through the
- * server (cm_merge refuses it, saying why). */
+ * server (cm_merge refuses it, saying why). @before (may be NULL): see CmPostgisBeforeFunc. */
 CmPostgisReport *cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
                                   CmProgressFunc progress, gpointer progress_data,
+                                  CmPostgisBeforeFunc before, gpointer before_data,
                                   GCancellable *cancellable, GError **error);
 
 G_END_DECLS
