@@ -135,14 +135,29 @@ for side in east west; do
   site=$(sqlite3 "$dir/$side.sqlite" "SELECT site || '|' || counter FROM cm_clock ORDER BY counter DESC LIMIT 1")
   [ "$(on_server "SELECT site || '|' || counter FROM community_map.cm_clock WHERE site = '${site%|*}'")" = "$site" ] || fail "the server's clock lacks $side's session"
 done
-ok "two pushes at once from two processes: both complete (2 × 5096 resources), both sessions in the server's clock"
+# two maps that renamed the same building, pushed at once: the second merges into what the
+# first wrote (the lock), so both names are kept, one of them as a conflict
+cp "$dir/back.sqlite" "$dir/c1.sqlite"
+cp "$dir/back.sqlite" "$dir/c2.sqlite"
+building=$(sqlite3 "$dir/c1.sqlite" "SELECT uuid FROM buildings ORDER BY uuid DESC LIMIT 1")
+sqlite3 "$dir/c1.sqlite" "UPDATE buildings SET name = '甲楼' WHERE uuid = '$building'"
+sqlite3 "$dir/c2.sqlite" "UPDATE buildings SET name = '乙楼' WHERE uuid = '$building'"
+"$CMAP" push "$dir/c1.sqlite" "$server" >"$dir/c1.out" 2>&1 &
+c1=$!
+"$CMAP" push "$dir/c2.sqlite" "$server" >"$dir/c2.out" 2>&1 &
+c2=$!
+wait $c1 || fail "c1's push: $(cat "$dir/c1.out")"
+wait $c2 || fail "c2's push: $(cat "$dir/c2.out")"
+names=$(on_server "SELECT name FROM community_map.buildings WHERE uuid = '$building' UNION ALL SELECT convert_from(value, 'UTF8') FROM community_map.cm_conflicts WHERE uuid = '$building' AND field = 'name'" | sort | tr '\n' ' ')
+[ "$names" = "乙楼 甲楼 " ] || fail "after two pushes of one building at once the server has the names: $names"
+ok "two pushes at once from two processes: both complete (2 × 5096 resources), both sessions in the server's clock; one building renamed in both: both names kept"
 
 # ---- the same feature changed in two maps, both pushed: one conflict ------------------------
 cp "$dir/back.sqlite" "$dir/m1.sqlite"
 cp "$dir/back.sqlite" "$dir/m2.sqlite"
 station=$(sqlite3 "$dir/m1.sqlite" "SELECT uuid FROM stations ORDER BY uuid LIMIT 1")
-sqlite3 "$dir/m1.sqlite" "UPDATE stations SET name = '连心站一' WHERE uuid = '$station'"
-sqlite3 "$dir/m2.sqlite" "UPDATE stations SET name = '连心站二' WHERE uuid = '$station'"
+sqlite3 "$dir/m1.sqlite" "UPDATE stations SET name = '连心站一', service_radius_m = 333.12345678901234 WHERE uuid = '$station'"
+sqlite3 "$dir/m2.sqlite" "UPDATE stations SET name = '连心站二', service_radius_m = 444.98765432109876 WHERE uuid = '$station'"
 "$CMAP" push "$dir/m1.sqlite" "$server" >"$dir/out" || fail "push m1"
 grep -q "stations: 0 added, 1 changed, 0 deleted, 0 conflicts" "$dir/out" || fail "push m1 said: $(cat "$dir/out")"
 "$CMAP" push "$dir/m2.sqlite" "$server" >"$dir/out" || fail "push m2"
@@ -155,12 +170,19 @@ grep -q "1 feature was changed here and on the server" "$dir/out" || fail "push 
 python3 - "$dir/conflicts.json" "$station" <<'PY' || fail "cmap conflicts after the pull: $(cat "$dir/conflicts.json")"
 import json, sys
 c = json.load(open(sys.argv[1]))
-items = c["conflicts"] if isinstance(c, dict) else c
+items = [i for i in c["conflicts"] if i["uuid"] == sys.argv[2]]
 assert len(items) == 1, items
 text = json.dumps(items[0], ensure_ascii=False)
 assert sys.argv[2] in text and "连心站一" in text and "连心站二" in text, text
 PY
-ok "a station renamed in two maps, both pushed: one conflict, recorded on the server, reviewed in a map after a pull"
+# the radius's two values, every digit of both (a conflict's real value crosses as 17 digits)
+radii() { sqlite3 "$1" "SELECT printf('%.17g', service_radius_m) FROM stations WHERE uuid = '$station' UNION SELECT printf('%.17g', value) FROM cm_conflicts WHERE uuid = '$station' AND field = 'service_radius_m'" | sort | tr '\n' ' '; }
+want="$(sqlite3 "$dir/m1.sqlite" "SELECT printf('%.17g', 333.12345678901234)") $(sqlite3 "$dir/m1.sqlite" "SELECT printf('%.17g', 444.98765432109876)") "
+"$CMAP" pull "$server" "$dir/m2.sqlite" >/dev/null || fail "pull into m2"
+for m in m1 m2; do
+  [ "$(radii "$dir/$m.sqlite")" = "$want" ] || fail "the radius's values after the pull into $m: $(radii "$dir/$m.sqlite"), want $want"
+done
+ok "a station renamed (and its radius changed) in two maps, both pushed: one conflict, recorded on the server, reviewed in a map after a pull with every digit"
 
 # ---- the server killed in the middle of a push: nothing half-written, the retry completes ---
 big="$dir/big.sqlite"

@@ -5,8 +5,9 @@
  * Here the same resource is renamed too; Pull (the dialog, the server's address typed in)
  * brings the other office's new resource and the name as a conflict, in one step: the sidebar
  * says "1 conflict to review", Ctrl+Z undoes the pull, Ctrl+Shift+Z redoes it; the address is
- * remembered; a pull cancelled at once leaves the map as it was; Push sends this map (the
- * script checks the server afterwards). */
+ * remembered; a pull cancelled at once leaves the map as it was; Push sends this map; the pull
+ * undone and pushed again, the server takes this session's next version (the script checks the
+ * server afterwards, with the map copied to CM_TEST_KEEP). */
 #include <string.h>
 
 #include "cm-core.h"
@@ -135,11 +136,46 @@ test_sync (void)
   g_assert_cmpint (count_rows (conflict), ==, 1);
   g_assert_true (gtk_widget_get_visible (button));
 
-  /* push: the server takes this map's name too, as a conflict (the script checks it) */
+  /* push: the server takes this map's name too, as a conflict: both names in a map pulled
+   * from it afresh */
+  sync_with (NULL, "push");
+  wait_for_sync ();
+  {
+    g_autofree char *fresh = g_build_filename (g_getenv ("CM_TEST_KEEP"), NULL);
+    g_autofree char *fresh_path = g_strconcat (fresh, ".fresh.sqlite", NULL);
+    g_autoptr (CmStore) store = cm_store_create (fresh_path, "fresh", &error);
+    g_assert_no_error (error);
+    g_autoptr (CmPostgisReport) r = cm_postgis_pull (store, server, NULL, NULL, NULL, NULL, NULL,
+                                                     NULL, &error);
+    g_assert_no_error (error);
+    g_autofree char *names = g_strdup_printf (
+        "SELECT group_concat(name, ' ') FROM (SELECT name FROM resources WHERE uuid = '%s' UNION"
+        " SELECT value FROM cm_conflicts WHERE uuid = '%s' AND field = 'name' ORDER BY 1)",
+        renamed, renamed);
+    sqlite3_stmt *stmt = _cm_store_prepare (store, names, &error);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==,
+                     "另一个办公室改的名字 这个办公室改的名字");
+    sqlite3_finalize (stmt);
+  }
+  /* meanwhile a third office renames the other office's new resource on the server */
+  g_assert_true (g_spawn_command_line_sync (g_getenv ("CM_TEST_THIRD_PUSH"), NULL, NULL, NULL,
+                                            &error));
+  g_assert_no_error (error);
+  /* this session edits again (the pull undone: that resource deleted here) and pushes again:
+   * the server takes its next version too, and keeps the third office's name (the script
+   * checks it) */
+  x_key ("ctrl+z");
+  spin (300);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM resources WHERE deleted = 0"), ==, 244);
   sync_with (NULL, "push");
   wait_for_sync ();
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_true (wait_for_window_gone (10000));
+  /* the map as the window left it, for the script */
+  g_autoptr (GFile) from = g_file_new_for_path (path);
+  g_autoptr (GFile) to = g_file_new_for_path (g_getenv ("CM_TEST_KEEP"));
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
 }
 
 int

@@ -916,8 +916,17 @@ send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
               /* the value's SQLite type, then its bytes */
               static const char *const names[] = { "", "integer", "real", "text", "blob",
                                                     "null" };
-              copy_in_text (&c, names[sqlite3_column_type (stmt, i)]);
-              copy_in_value (&c, stmt, i, PG_BYTEA);
+              int sqlite_type = sqlite3_column_type (stmt, i);
+              copy_in_text (&c, names[sqlite_type]);
+              if (sqlite_type == SQLITE_FLOAT)
+                {
+                  /* every digit: SQLite's own text of a real keeps 15 */
+                  char text[G_ASCII_DTOSTR_BUF_SIZE];
+                  g_ascii_formatd (text, sizeof text, "%.17g", sqlite3_column_double (stmt, i));
+                  copy_in_text (&c, text);
+                }
+              else
+                copy_in_value (&c, stmt, i, PG_BYTEA);
               continue;
             }
           copy_in_value (&c, stmt, i, type);
@@ -1421,7 +1430,7 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
     scope = &everything;
   gboolean part = (scope->communities && scope->communities[0]) || scope->has_bbox;
   int n_tables = (int) g_strv_length ((char **) cm_versions_tables ());
-  Steps st = { progress, progress_data, 0, n_tables + 5, cancellable };
+  Steps st = { progress, progress_data, 0, 2 * n_tables + 5, cancellable };
   Server s;
   if (!server_connect (&s, server, error))
     return NULL;
