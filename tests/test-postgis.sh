@@ -52,10 +52,14 @@ ogrinfo -ro -so "$ogr" community_map.stations | grep -q '^service_radius_m: Real
 ok "push: ogrinfo PG: shows the 8 layers with the demo map's counts, GiST indexes, the map's community"
 
 "$CMAP" push "$demo" "$server" | grep -q "nothing new" || fail "a second push of the same map was not 'nothing new'"
-ok "push again: nothing new"
+"$CMAP" push "$demo" "$server" --json | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["nothing_new"] and d["rows_exchanged"] == 0 and not d["created_schema"], d' \
+  || fail "push --json of a map the server has"
+ok "push again: nothing new, nothing sent"
 
 # ---- pulled back into a new map: the same features, number by number --------------------------
-"$CMAP" pull "$server" "$dir/back.sqlite" >"$dir/out" 2>&1 || fail "pull: $(cat "$dir/out")"
+"$CMAP" pull "$server" "$dir/back.sqlite" --json >"$dir/out" 2>&1 || fail "pull: $(cat "$dir/out")"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["rows_exchanged"] == 1786 and d["tables"]["buildings"]["added"] == 626, d' "$dir/out" \
+  || fail "pull --json said: $(cat "$dir/out")"
 "$CMAP" export "$demo" -o "$dir/a.geojson" 2>/dev/null
 "$CMAP" export "$dir/back.sqlite" -o "$dir/b.geojson" 2>/dev/null
 same=$(python3 "$CM_TESTS_DIR/same-features.py" "$dir/a.geojson" "$dir/b.geojson") || fail "pulled map differs: $same"

@@ -1095,11 +1095,27 @@ split_new (Server *s, CmStore *map, CmPostgisReport *report, GError **error)
                          "DELETE FROM cm_selected s USING cm_new n WHERE s.layer = n.layer AND"
                          " s.uuid = n.uuid",
                          _("choose the features"), error) &&
-                copy_out (s, "COPY cm_new TO STDOUT (FORMAT binary)", new_row, insert,
-                          &report->rows_exchanged, error);
+                copy_out (s, "COPY cm_new TO STDOUT (FORMAT binary)", new_row, insert, NULL,
+                          error);
   sqlite3_finalize (insert);
   sqlite3_exec (_cm_store_get_db (map), "RELEASE cm_new_rows", NULL, NULL, NULL);
   return ok;
+}
+
+/* What a push sent: the rows the merge changed in the server's copy and the features new to
+ * the server. */
+static gboolean
+count_sent (ServerCopy *copy, CmStore *map, guint *sent, GError **error)
+{
+  sqlite3_stmt *changed = _cm_store_prepare (copy->store, "SELECT count(*) FROM cm_changed", error);
+  sqlite3_stmt *added = changed ? _cm_store_prepare (map, "SELECT count(*) FROM temp.cm_new_rows",
+                                                     error)
+                                : NULL;
+  if (added && sqlite3_step (changed) == SQLITE_ROW && sqlite3_step (added) == SQLITE_ROW)
+    *sent = (guint) (sqlite3_column_int64 (changed, 0) + sqlite3_column_int64 (added, 0));
+  sqlite3_finalize (changed);
+  sqlite3_finalize (added);
+  return added != NULL;
 }
 
 /* "layer\tuuid" of the map's features new to the server (temp.cm_new_rows): not merged. */
@@ -1221,7 +1237,7 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
   g_autoptr (GHashTable) keys = clock ? map_keys (map, clock, error) : NULL;
   ok = keys != NULL && send_keys (&s, "cm_selected", keys, error) &&
        split_new (&s, map, report, error) && step (&st, error) &&
-       server_copy_make (&s, &copy, &report->rows_exchanged, &st, error) &&
+       server_copy_make (&s, &copy, NULL, &st, error) &&
        _cm_store_exec (copy.store,
                        "CREATE TABLE cm_before_versions AS SELECT * FROM cm_versions;"
                        "CREATE TABLE cm_before_conflicts AS SELECT layer, uuid, field, site,"
@@ -1236,7 +1252,8 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
       ok = report->merge != NULL && _cm_store_exec (copy.store, changed_sql, error) &&
            count_new (map, report->merge, error) && step (&st, error);
     }
-  ok = ok && write_back (&s, &copy, map, name, &st, error) && step (&st, error) &&
+  ok = ok && write_back (&s, &copy, map, name, &st, error) &&
+       count_sent (&copy, map, &report->rows_exchanged, error) && step (&st, error) &&
        pg_exec (&s, "COMMIT", _("commit the push"), error) && step (&st, error);
   if (!ok && s.conn && PQstatus (s.conn) == CONNECTION_OK)
     PQclear (PQexec (s.conn, "ROLLBACK"));

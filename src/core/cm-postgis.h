@@ -30,7 +30,7 @@ typedef struct
 {
   char *server;          /* user@host:port/database, for people: never a password */
   CmMergeReport *merge;  /* what changed where the features went (the server on a push) */
-  guint rows_exchanged;  /* features and records that crossed the network */
+  guint rows_exchanged;  /* features and records sent (a push) or received (a pull) */
   gboolean created_schema; /* a push that made the server's community_map schema */
 } CmPostgisReport;
 
