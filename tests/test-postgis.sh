@@ -213,6 +213,37 @@ grep -q "buildings: 11404 added" "$dir/out" || fail "the retry said: $(cat "$dir
 [ "$(on_server "SELECT count(*) FROM community_map.buildings WHERE community = 'Big'")" = 11404 ] || fail "after the retry"
 ok "the server killed during a push (backend $killed, kill -9): nothing half-written ($before), the retry completes"
 
+# ---- another program edits the server's layers (as QGIS would, here GDAL) --------------------
+qb=$(sqlite3 "$demo" "SELECT uuid FROM buildings ORDER BY uuid LIMIT 1 OFFSET 5")
+qp=$(sqlite3 "$demo" "SELECT uuid FROM paths ORDER BY uuid LIMIT 1")
+ogrinfo "$ogr" -sql "UPDATE community_map.buildings SET name = 'QGIS改的楼' WHERE uuid = '$qb'" >/dev/null
+ogrinfo "$ogr" -sql "INSERT INTO community_map.resources (category, name, geom) VALUES ('other', 'QGIS画的', ST_SetSRID(ST_MakePoint(116.32, 40.0), 4326))" >/dev/null
+ogrinfo "$ogr" -sql "DELETE FROM community_map.paths WHERE uuid = '$qp'" >/dev/null
+qd=$(sqlite3 "$demo" "SELECT uuid FROM buildings ORDER BY uuid LIMIT 1 OFFSET 6")
+ogrinfo "$ogr" -sql "UPDATE community_map.buildings SET households = 77 WHERE uuid = '$qd'" >/dev/null
+[ "$(on_server "SELECT count(*) FROM community_map.cm_pending")" -ge 3 ] || fail "the server's triggers noted no edit"
+# a map renamed the same building meanwhile, and pushes: the other program's name is kept too
+cp "$dir/back.sqlite" "$dir/q.sqlite"
+sqlite3 "$dir/q.sqlite" "UPDATE buildings SET name = '地图改的楼' WHERE uuid = '$qb'"
+# and deleted a building GDAL changed: deleted here, changed there, a conflict (rule 4), live
+sqlite3 "$dir/q.sqlite" "UPDATE buildings SET deleted = 1 WHERE uuid = '$qd'"
+"$CMAP" push "$dir/q.sqlite" "$server" >"$dir/out" || fail "push after GDAL's edits: $(cat "$dir/out")"
+grep -Eq "buildings: 0 added, [012] changed, 0 deleted, 2 conflicts" "$dir/out" || fail "push after GDAL's edits said: $(cat "$dir/out")"
+[ "$(on_server "SELECT deleted || '/' || households || '/' || (SELECT count(*) FROM community_map.cm_conflicts WHERE uuid = '$qd' AND field = 'deleted') FROM community_map.buildings WHERE uuid = '$qd'")" = 0/77/1 ] \
+  || fail "a building changed by GDAL and deleted in a map is not live with a conflict on its deletion"
+[ "$(on_server "SELECT count(*) FROM community_map.cm_pending")" = 0 ] || fail "the push left edits unversioned"
+# a fresh pull: the new resource (with a uuid, its defaults), the path deleted, both names
+"$CMAP" pull "$server" "$dir/q2.sqlite" >/dev/null || fail "pull after GDAL's edits"
+[ "$(sqlite3 "$dir/q2.sqlite" "SELECT count(*) FROM resources WHERE name = 'QGIS画的' AND category = 'other' AND deleted = 0 AND length(uuid) = 36")" = 1 ] \
+  || fail "the resource GDAL added did not come with a pull"
+[ "$(sqlite3 "$dir/q2.sqlite" "SELECT count(*) FROM paths WHERE uuid = '$qp' AND deleted = 0")" = 0 ] \
+  || fail "the path GDAL deleted is live after a pull"
+[ "$(sqlite3 "$dir/q2.sqlite" "SELECT count(*) FROM cm_versions WHERE uuid = '$qp' AND field = 'deleted'")" = 1 ] \
+  || fail "the path GDAL deleted has no tombstone"
+qnames=$(sqlite3 "$dir/q2.sqlite" "SELECT name FROM buildings WHERE uuid = '$qb' UNION SELECT value FROM cm_conflicts WHERE uuid = '$qb' AND field = 'name'" | sort | tr '\n' ' ')
+[ "$qnames" = "QGIS改的楼 地图改的楼 " ] || fail "the building renamed by GDAL and by a map: $qnames"
+ok "another program's edits on the server (GDAL: a rename, an insert, a delete) are versioned by the next push: a rename in a map too is a conflict, the insert and the deletion arrive with a pull"
+
 # ---- a read-only role -----------------------------------------------------------------------
 on_server "GRANT USAGE ON SCHEMA community_map TO reader; GRANT SELECT ON ALL TABLES IN SCHEMA community_map TO reader"
 "$CMAP" pull "$reader" "$dir/read.sqlite" --community "$demo_name" >/dev/null || fail "the read-only role could not pull"

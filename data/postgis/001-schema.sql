@@ -18,12 +18,19 @@ CREATE SCHEMA community_map;
 CREATE TABLE community_map.cm_schema (version integer NOT NULL);
 INSERT INTO community_map.cm_schema VALUES (1);
 
--- The layers. Every one has the columns of every feature, then its own.
+-- A time as a map file writes it: 2026-12-05T15:04:05.123Z
+CREATE FUNCTION community_map.cm_now() RETURNS text LANGUAGE sql STABLE
+  AS $$ SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;
+
+-- The layers. Every one has the columns of every feature, then its own. The defaults let
+-- another program (QGIS on these layers) add a feature as a map file's defaults do.
 CREATE TABLE community_map.resources (
-  uuid text PRIMARY KEY, community text NOT NULL,
-  created_at text NOT NULL, updated_at text NOT NULL,
-  source_id text, category text NOT NULL, name text, description text, tags text NOT NULL,
-  contributor_uuid text, workshop_uuid text, deleted bigint NOT NULL,
+  uuid text PRIMARY KEY DEFAULT gen_random_uuid()::text, community text NOT NULL DEFAULT '',
+  created_at text NOT NULL DEFAULT community_map.cm_now(),
+  updated_at text NOT NULL DEFAULT community_map.cm_now(),
+  source_id text, category text NOT NULL DEFAULT 'other', name text, description text,
+  tags text NOT NULL DEFAULT '{}', contributor_uuid text, workshop_uuid text,
+  deleted bigint NOT NULL DEFAULT 0,
   geom geometry(Geometry, 4326));
 CREATE TABLE community_map.stations (LIKE community_map.resources INCLUDING ALL);
 ALTER TABLE community_map.stations
@@ -69,20 +76,23 @@ CREATE INDEX compounds_community ON community_map.compounds (community);
 
 -- Photos (inside the map: bytea here), workshops and who drew what.
 CREATE TABLE community_map.photos (
-  uuid text PRIMARY KEY, community text NOT NULL,
-  created_at text NOT NULL, updated_at text NOT NULL,
-  tags text NOT NULL, deleted bigint NOT NULL,
+  uuid text PRIMARY KEY DEFAULT gen_random_uuid()::text, community text NOT NULL DEFAULT '',
+  created_at text NOT NULL DEFAULT community_map.cm_now(),
+  updated_at text NOT NULL DEFAULT community_map.cm_now(),
+  tags text NOT NULL DEFAULT '{}', deleted bigint NOT NULL DEFAULT 0,
   feature_uuid text NOT NULL, mime text NOT NULL, width bigint NOT NULL, height bigint NOT NULL,
   data bytea NOT NULL);
 CREATE INDEX photos_feature ON community_map.photos (feature_uuid);
 CREATE TABLE community_map.workshops (
-  uuid text PRIMARY KEY, community text NOT NULL,
-  created_at text NOT NULL, updated_at text NOT NULL,
-  tags text NOT NULL, deleted bigint NOT NULL, name text NOT NULL, date text, place text);
+  uuid text PRIMARY KEY DEFAULT gen_random_uuid()::text, community text NOT NULL DEFAULT '',
+  created_at text NOT NULL DEFAULT community_map.cm_now(),
+  updated_at text NOT NULL DEFAULT community_map.cm_now(),
+  tags text NOT NULL DEFAULT '{}', deleted bigint NOT NULL DEFAULT 0, name text NOT NULL, date text, place text);
 CREATE TABLE community_map.contributors (
-  uuid text PRIMARY KEY, community text NOT NULL,
-  created_at text NOT NULL, updated_at text NOT NULL,
-  tags text NOT NULL, deleted bigint NOT NULL, name text NOT NULL, workshop_uuid text);
+  uuid text PRIMARY KEY DEFAULT gen_random_uuid()::text, community text NOT NULL DEFAULT '',
+  created_at text NOT NULL DEFAULT community_map.cm_now(),
+  updated_at text NOT NULL DEFAULT community_map.cm_now(),
+  tags text NOT NULL DEFAULT '{}', deleted bigint NOT NULL DEFAULT 0, name text NOT NULL, workshop_uuid text);
 
 -- Categories and kinds: a union by key, as merging maps does.
 CREATE TABLE community_map.categories (
@@ -101,6 +111,49 @@ CREATE TABLE community_map.cm_versions (
   site text NOT NULL, counter bigint NOT NULL,
   PRIMARY KEY (layer, uuid, field));
 CREATE INDEX cm_versions_by_version ON community_map.cm_versions (site, counter);
+-- Edits of other programs (QGIS editing these layers, psql), noted by triggers as a map file's
+-- are, and versioned by the next push under a session of their own (docs/postgis.md). Community
+-- Map's own writes set community_map.syncing and are not noted.
+CREATE TABLE community_map.cm_pending (
+  layer text NOT NULL, uuid text NOT NULL, field text NOT NULL,
+  PRIMARY KEY (layer, uuid, field));
+CREATE FUNCTION community_map.cm_note_edit() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  old_row jsonb;
+  new_row jsonb;
+  col text;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO community_map.cm_pending VALUES (TG_TABLE_NAME, NEW.uuid, '')
+      ON CONFLICT DO NOTHING;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO community_map.cm_pending VALUES (TG_TABLE_NAME, OLD.uuid, 'deleted')
+      ON CONFLICT DO NOTHING;
+  ELSE
+    old_row := to_jsonb(OLD);
+    new_row := to_jsonb(NEW);
+    FOR col IN SELECT jsonb_object_keys(new_row) LOOP
+      IF col NOT IN ('uuid', 'community', 'created_at', 'updated_at')
+         AND old_row -> col IS DISTINCT FROM new_row -> col THEN
+        INSERT INTO community_map.cm_pending VALUES (TG_TABLE_NAME, NEW.uuid, col)
+          ON CONFLICT DO NOTHING;
+      END IF;
+    END LOOP;
+  END IF;
+  RETURN NULL;
+END $$;
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['resources', 'stations', 'teams', 'buildings', 'paths', 'barriers',
+                           'boundary', 'compounds', 'photos', 'workshops', 'contributors'] LOOP
+    EXECUTE format('CREATE TRIGGER cm_note_edit AFTER INSERT OR UPDATE OR DELETE ON'
+                   ' community_map.%I FOR EACH ROW WHEN (current_setting(''community_map.syncing'','
+                   ' true) IS DISTINCT FROM ''on'') EXECUTE FUNCTION community_map.cm_note_edit()',
+                   t);
+  END LOOP;
+END $$;
+
 CREATE TABLE community_map.cm_conflicts (
   layer text NOT NULL, uuid text NOT NULL, field text NOT NULL,
   site text NOT NULL, counter bigint NOT NULL,

@@ -1159,6 +1159,38 @@ count_new (CmStore *map, CmMergeReport *merge, GError **error)
   return TRUE;
 }
 
+/* Edits other programs made on the server's tables (QGIS on the PostGIS layers), noted by its
+ * triggers in cm_pending, get a version of a session of their own, as a map file's outside
+ * edits do (cm-versions.c's stamp_with, the same statements): inside the caller's transaction,
+ * which holds the push lock. */
+static gboolean
+stamp_server_edits (Server *s, GError **error)
+{
+  PGresult *res = pg_run (s, "SELECT EXISTS (SELECT 1 FROM community_map.cm_pending)", 0, NULL,
+                          _("read the edits of other programs"), error);
+  if (res == NULL)
+    return FALSE;
+  gboolean any = g_str_equal (PQgetvalue (res, 0, 0), "t");
+  PQclear (res);
+  if (!any)
+    return TRUE;
+  g_autofree char *site = g_uuid_string_random ();
+  g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO community_map.cm_pending SELECT DISTINCT layer, uuid, 'deleted' FROM"
+      " community_map.cm_pending WHERE field NOT IN ('', 'deleted') ON CONFLICT DO NOTHING;"
+      "DELETE FROM community_map.cm_versions v USING community_map.cm_pending p WHERE p.field ="
+      " '' AND p.layer = v.layer AND p.uuid = v.uuid;"
+      "INSERT INTO community_map.cm_versions SELECT layer, uuid, field, '%s', 1 FROM"
+      " community_map.cm_pending ON CONFLICT (layer, uuid, field) DO UPDATE SET site ="
+      " EXCLUDED.site, counter = EXCLUDED.counter;"
+      "DELETE FROM community_map.cm_conflicts k USING community_map.cm_pending p WHERE p.layer ="
+      " k.layer AND p.uuid = k.uuid AND p.field IN (k.field, '');"
+      "DELETE FROM community_map.cm_pending;"
+      "INSERT INTO community_map.cm_clock VALUES ('%s', 1);",
+      site, site);
+  return pg_exec (s, sql, _("version the edits of other programs"), error);
+}
+
 static gboolean
 create_schema (Server *s, GError **error)
 {
@@ -1174,14 +1206,26 @@ create_schema (Server *s, GError **error)
   return FALSE;
 }
 
+#define MAY_WRITE_SQL                                                                          \
+  "SELECT has_table_privilege('community_map.cm_clock', 'INSERT, UPDATE')"                     \
+  " AND has_table_privilege('community_map.buildings', 'INSERT, UPDATE')"                      \
+  " AND has_table_privilege('community_map.cm_versions', 'INSERT, DELETE')"                    \
+  " AND has_table_privilege('community_map.cm_pending', 'DELETE')"
+
+/* Whether this role may change the map on the server. */
+static gboolean
+may_write (Server *s)
+{
+  PGresult *res = PQexec (s->conn, MAY_WRITE_SQL);
+  gboolean may = PQresultStatus (res) == PGRES_TUPLES_OK && g_str_equal (PQgetvalue (res, 0, 0), "t");
+  PQclear (res);
+  return may;
+}
+
 static gboolean
 check_can_write (Server *s, GError **error)
 {
-  PGresult *res = pg_run (s,
-                          "SELECT has_table_privilege('community_map.cm_clock', 'INSERT, UPDATE')"
-                          " AND has_table_privilege('community_map.buildings', 'INSERT, UPDATE')"
-                          " AND has_table_privilege('community_map.cm_versions', 'INSERT, DELETE')",
-                          0, NULL, _("say what this role may do"), error);
+  PGresult *res = pg_run (s, MAY_WRITE_SQL, 0, NULL, _("say what this role may do"), error);
   if (res == NULL)
     return FALSE;
   gboolean may = g_str_equal (PQgetvalue (res, 0, 0), "t");
@@ -1232,7 +1276,9 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
                                check_schema (&s, &exists, error);
   if (ok && !exists)
     ok = report->created_schema = create_schema (&s, error);
-  ok = ok && check_can_write (&s, error);
+  ok = ok && check_can_write (&s, error) &&
+       pg_exec (&s, "SET LOCAL community_map.syncing = 'on'", _("begin the push"), error) &&
+       stamp_server_edits (&s, error);
   g_autoptr (GHashTable) clock = ok ? server_clock (&s, error) : NULL;
   g_autoptr (GHashTable) keys = clock ? map_keys (map, clock, error) : NULL;
   ok = keys != NULL && send_keys (&s, "cm_selected", keys, error) &&
@@ -1456,11 +1502,20 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
   ServerCopy copy = { 0 };
   gboolean exists = FALSE;
   g_autoptr (GPtrArray) held_keys = g_ptr_array_new_with_free_func (g_free);
+  /* edits other programs made on the server get their versions first, when this role may
+   * write them (a read-only role's pull leaves them for the next push) */
+  gboolean ok = step (&st, error) && check_schema (&s, &exists, error);
+  if (ok && exists && may_write (&s))
+    {
+      ok = pg_exec (&s, "BEGIN", _("begin the pull"), error) &&
+           pg_exec (&s, PUSH_LOCK, _("let this pull take its turn"), error) &&
+           stamp_server_edits (&s, error) && pg_exec (&s, "COMMIT", _("begin the pull"), error);
+      if (!ok && PQstatus (s.conn) == CONNECTION_OK)
+        PQclear (PQexec (s.conn, "ROLLBACK"));
+    }
   /* one snapshot of the server for the whole pull */
-  gboolean ok = step (&st, error) &&
-                pg_exec (&s, "BEGIN ISOLATION LEVEL REPEATABLE READ", _("begin the pull"),
-                         error) &&
-                check_schema (&s, &exists, error);
+  ok = ok && pg_exec (&s, "BEGIN ISOLATION LEVEL REPEATABLE READ", _("begin the pull"), error) &&
+       check_schema (&s, &exists, error);
   if (ok && !exists)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
