@@ -17,7 +17,6 @@
 #include "cm-kinds.h"
 #include "cm-photos.h"
 #include "cm-workshops.h"
-#include "cm-rtree.h"
 #include "cm-import-private.h"
 #include "cm-store-private.h"
 
@@ -32,11 +31,7 @@ typedef struct
   sqlite3_stmt *find;         /* by source id */
   sqlite3_stmt *find_uuid;    /* by uuid */
   sqlite3_stmt *update;
-  sqlite3_stmt *index_delete;
-  sqlite3_stmt *index_insert;
-  GPtrArray *suspended_triggers; /* CREATE TRIGGER statements to run again before COMMIT */
-  gint64 last_id;               /* the layer's highest row id before the import */
-  GArray *bulk; /* CmRtreeEntry: when the layer started empty, its index is packed at the end */
+  CmBulkLayer *bulk; /* the layer's triggers suspended, its spatial index kept here */
 } LayerStatements;
 
 struct _CmImport
@@ -240,152 +235,12 @@ validate_areas (Import *imp, CmLayer layer, CmGeom **geom, gboolean *repaired, c
   return TRUE;
 }
 
-/* SpatiaLite's triggers on a geometry table check each row's geometry type, stamp
- * geometry_columns_time and re-prepare an R*Tree insert for every row: most of an import's
- * time. Inside the import's transaction we drop them, keep the R*Tree up to date ourselves
- * (our BLOBs are built with the column's type and SRID), and create them again before COMMIT.
- * A failed or cancelled import rolls all of it back, triggers included.
- * Only SpatiaLite's own triggers (by their names) are suspended, and ours that notes each new
- * row for its version (docs/merge.md): the rows added are noted at the end in one statement. Any
- * other trigger stays and fires as usual. */
-static const struct
-{
-  const char *before, *after; /* the trigger's name: before, the table, after */
-} suspended_triggers[] = {
-  { "ggi_", "_geom" }, { "ggu_", "_geom" }, { "gii_", "_geom" }, { "giu_", "_geom" },
-  { "gid_", "_geom" }, { "tmi_", "_geom" }, { "tmu_", "_geom" }, { "tmd_", "_geom" },
-  { "cm_versions_", "_insert" },
-};
-
-static gboolean
-suspend_triggers (Import *imp, CmLayer layer, LayerStatements *s, GError **error)
-{
-  const char *table = cm_layer_to_string (layer);
-  s->suspended_triggers = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *last = g_strdup_printf ("SELECT coalesce(max(id), 0) FROM %s", table);
-  sqlite3_stmt *max = _cm_store_prepare (imp->store, last, error);
-  if (max == NULL)
-    return FALSE;
-  s->last_id = sqlite3_step (max) == SQLITE_ROW ? sqlite3_column_int64 (max, 0) : 0;
-  sqlite3_finalize (max);
-  for (gsize i = 0; i < G_N_ELEMENTS (suspended_triggers); i++)
-    {
-      g_autofree char *name = g_strconcat (suspended_triggers[i].before, table,
-                                           suspended_triggers[i].after, NULL);
-      sqlite3_stmt *stmt = _cm_store_prepare (
-          imp->store, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1"
-                      " AND tbl_name = ?2", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, table, -1, SQLITE_STATIC);
-      char *sql = NULL;
-      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0))
-        sql = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      sqlite3_finalize (stmt);
-      if (sql == NULL)
-        continue;
-      g_ptr_array_add (s->suspended_triggers, sql);
-      g_autofree char *drop = g_strdup_printf ("DROP TRIGGER \"%s\"", name);
-      if (!_cm_store_exec (imp->store, drop, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Runs one stored CREATE TRIGGER statement again: exactly one statement, never a list, since
- * the text comes from the file. */
-static gboolean
-recreate_trigger (Import *imp, const char *sql, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  const char *tail = NULL;
-  if (sqlite3_prepare_v2 (imp->db, sql, -1, &stmt, &tail) != SQLITE_OK)
-    {
-      _cm_store_set_sqlite_error (imp->store, error, _("restore a trigger of the map"));
-      return FALSE;
-    }
-  while (tail && g_ascii_isspace (*tail))
-    tail++;
-  gboolean ok = tail && *tail == '\0' && g_str_has_prefix (sqlite3_sql (stmt), "CREATE TRIGGER");
-  if (!ok)
-    g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
-                 _("a trigger of this map is not what SpatiaLite or Community Map writes"));
-  else if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      _cm_store_set_sqlite_error (imp->store, error, _("restore a trigger of the map"));
-      ok = FALSE;
-    }
-  sqlite3_finalize (stmt);
-  return ok;
-}
-
 static gboolean
 restore_triggers (Import *imp, GError **error)
 {
   for (int i = 0; i < CM_N_LAYERS; i++)
-    {
-      LayerStatements *s = &imp->stmts[i];
-      if (s->suspended_triggers == NULL)
-        continue;
-      if (s->bulk != NULL)
-        {
-          g_autofree char *index = g_strdup_printf ("idx_%s_geom", cm_layer_to_string (i));
-          if (!_cm_rtree_bulk_load (imp->db, index, s->bulk, error))
-            return FALSE;
-        }
-      for (guint t = 0; t < s->suspended_triggers->len; t++)
-        if (!recreate_trigger (imp, g_ptr_array_index (s->suspended_triggers, t), error))
-          return FALSE;
-      /* what the suspended trigger would have noted, row by row: each new row as a whole */
-      g_autofree char *noted = g_strdup_printf (
-          "INSERT OR IGNORE INTO cm_pending SELECT '%s', uuid, '' FROM %s WHERE id > %" G_GINT64_FORMAT,
-          cm_layer_to_string (i), cm_layer_to_string (i), s->last_id);
-      if (!_cm_store_exec (imp->store, noted, error))
-        return FALSE;
-      g_autofree char *stamp = g_strdup_printf (
-          "UPDATE geometry_columns_time SET last_insert = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ',"
-          " 'now'), last_update = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now')"
-          " WHERE lower(f_table_name) = '%s'", cm_layer_to_string (i));
-      if (!_cm_store_exec (imp->store, stamp, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-index_feature (Import *imp, LayerStatements *s, gint64 id, const double bbox[4],
-               gboolean replace, GError **error)
-{
-  if (s->bulk)
-    {
-      CmRtreeEntry e = { .id = id, .bbox = { bbox[0], bbox[1], bbox[2], bbox[3] } };
-      g_array_append_val (s->bulk, e);
-      return TRUE;
-    }
-  if (replace)
-    {
-      sqlite3_bind_int64 (s->index_delete, 1, id);
-      int rc = sqlite3_step (s->index_delete);
-      sqlite3_reset (s->index_delete);
-      if (rc != SQLITE_DONE)
-        {
-          _cm_store_set_sqlite_error (imp->store, error, _("update the spatial index"));
-          return FALSE;
-        }
-    }
-  sqlite3_bind_int64 (s->index_insert, 1, id);
-  sqlite3_bind_double (s->index_insert, 2, bbox[0]);
-  sqlite3_bind_double (s->index_insert, 3, bbox[2]);
-  sqlite3_bind_double (s->index_insert, 4, bbox[1]);
-  sqlite3_bind_double (s->index_insert, 5, bbox[3]);
-  int rc = sqlite3_step (s->index_insert);
-  sqlite3_reset (s->index_insert);
-  if (rc != SQLITE_DONE)
-    {
-      _cm_store_set_sqlite_error (imp->store, error, _("update the spatial index"));
+    if (imp->stmts[i].bulk && !_cm_bulk_layer_end (g_steal_pointer (&imp->stmts[i].bulk), error))
       return FALSE;
-    }
   return TRUE;
 }
 
@@ -433,28 +288,12 @@ statements (Import *imp, CmLayer layer, GError **error)
   g_string_free (cols, TRUE);
   g_string_free (vals, TRUE);
   g_string_free (sets, TRUE);
-  g_autofree char *index_delete = g_strdup_printf (
-      "DELETE FROM idx_%s_geom WHERE pkid = ?1", t);
-  g_autofree char *index_insert = g_strdup_printf (
-      "INSERT INTO idx_%s_geom (pkid, xmin, xmax, ymin, ymax) VALUES (?1, ?2, ?3, ?4, ?5)", t);
-  if (!suspend_triggers (imp, layer, s, error))
+  if (!(s->bulk = _cm_bulk_layer_begin (imp->store, layer, error)))
     return NULL;
-  /* a layer with no rows at all gets its spatial index packed in one go at the end */
-  g_autofree char *index = g_strdup_printf ("idx_%s_geom", t);
-  g_autofree char *any_rows = g_strdup_printf ("SELECT EXISTS (SELECT 1 FROM %s)", t);
-  sqlite3_stmt *probe = _cm_store_prepare (imp->store, any_rows, error);
-  if (probe == NULL)
-    return NULL;
-  gboolean has_rows = sqlite3_step (probe) == SQLITE_ROW && sqlite3_column_int (probe, 0);
-  sqlite3_finalize (probe);
-  if (!has_rows && _cm_rtree_is_empty (imp->db, index, NULL))
-    s->bulk = g_array_new (FALSE, FALSE, sizeof (CmRtreeEntry));
   if (!(s->insert = _cm_store_prepare (imp->store, insert, error)) ||
       !(s->find = _cm_store_prepare (imp->store, find, error)) ||
       !(s->find_uuid = _cm_store_prepare (imp->store, find_uuid, error)) ||
-      !(s->update = _cm_store_prepare (imp->store, update, error)) ||
-      !(s->index_delete = _cm_store_prepare (imp->store, index_delete, error)) ||
-      !(s->index_insert = _cm_store_prepare (imp->store, index_insert, error)))
+      !(s->update = _cm_store_prepare (imp->store, update, error)))
     return NULL;
   return s;
 }
@@ -968,7 +807,7 @@ write_row (Import *imp, Row *row, GError **error)
         }
     }
   gint64 id = existing ? existing : sqlite3_last_insert_rowid (imp->db);
-  if (!same && !index_feature (imp, s, id, row->bbox, existing != 0, error))
+  if (!same && !_cm_bulk_layer_index (s->bulk, id, row->bbox, existing != 0, error))
     return FALSE;
 
   /* photos: the feature's uuid, whichever way it was found */
@@ -1048,10 +887,7 @@ import_clear (Import *imp)
       sqlite3_finalize (imp->stmts[i].find);
       sqlite3_finalize (imp->stmts[i].find_uuid);
       sqlite3_finalize (imp->stmts[i].update);
-      sqlite3_finalize (imp->stmts[i].index_delete);
-      sqlite3_finalize (imp->stmts[i].index_insert);
-      g_clear_pointer (&imp->stmts[i].suspended_triggers, g_ptr_array_unref);
-      g_clear_pointer (&imp->stmts[i].bulk, g_array_unref);
+      g_clear_pointer (&imp->stmts[i].bulk, _cm_bulk_layer_free);
     }
   GEOSMakeValidParams_destroy_r (imp->geos, imp->make_valid);
   GEOS_finish_r (imp->geos);

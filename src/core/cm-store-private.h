@@ -58,6 +58,20 @@ gboolean _cm_kinds_adopt (CmStore *store, GError **error);
 /* For the schema: the `kinds` table with the common kinds, inside the caller's transaction. */
 gboolean _cm_kinds_create (sqlite3 *db, GError **error);
 
+/* cm-bulk-layer.c: many rows written to a layer inside the caller's transaction (an import, a
+ * pull's new features): SpatiaLite's per-row triggers and our insert trigger suspended, the
+ * spatial index kept by the writer (packed at the end when the layer started empty). */
+typedef struct _CmBulkLayer CmBulkLayer;
+CmBulkLayer *_cm_bulk_layer_begin (CmStore *store, CmLayer layer, GError **error);
+/* Row @id was written with a geometry whose box is @bbox; @replace: it had one before. The
+ * writer's geometries must be of the column's type and SRID (no trigger checks them). */
+gboolean _cm_bulk_layer_index (CmBulkLayer *b, gint64 id, const double bbox[4], gboolean replace,
+                               GError **error);
+/* The index packed, the triggers back, the new rows noted for their version; frees @b. */
+gboolean _cm_bulk_layer_end (CmBulkLayer *b, GError **error);
+/* Frees @b without ending it: the caller rolls its transaction back. */
+void _cm_bulk_layer_free (CmBulkLayer *b);
+
 /* cm-merge.c */
 /* Merges a copy of a server's map (cm-postgis.c) into @target: the copy holds only the features
  * the exchange needs, and either may hold part of a server's map (cm_merge refuses those). */
