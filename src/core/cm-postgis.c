@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "cm-categories.h"
+#include "cm-geom.h"
 #include "cm-layer.h"
 #include "cm-store-private.h"
 #include "cm-versions.h"
@@ -570,19 +571,45 @@ typedef struct
   const char *table;
   guint live;
   GPtrArray *arrived;
+  /* into a map's layer: written in bulk (cm-bulk-layer.c), the geometry (column geom_col)
+   * encoded here */
+  CmBulkLayer *bulk;
+  int geom_col;
 } FillRows;
 
 static gboolean
 fill_row (const char *const *fields, const int *lengths, int n, gpointer data, GError **error)
 {
   FillRows *f = data;
+  g_autoptr (CmGeom) geom = NULL;
+  double bbox[4];
   for (int i = 0; i < n; i++)
-    bind_pg_value (f->insert, i + 1, fields[i], lengths[i],
-                   f->columns ? g_array_index (f->columns, Column, i).type : f->types[i]);
+    {
+      if (f->bulk && i == f->geom_col && fields[i])
+        {
+          geom = cm_geom_from_wkb ((const guint8 *) fields[i], lengths[i]);
+          if (geom == NULL)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("the server sent a geometry this program cannot read"));
+              return FALSE;
+            }
+          gsize size;
+          guint8 *blob = cm_geom_to_spatialite (geom, FALSE, &size);
+          sqlite3_bind_blob (f->insert, i + 1, blob, (int) size, g_free);
+          cm_geom_get_bbox (geom, bbox);
+          continue;
+        }
+      bind_pg_value (f->insert, i + 1, fields[i], lengths[i],
+                     f->columns ? g_array_index (f->columns, Column, i).type : f->types[i]);
+    }
   gboolean ok = sqlite3_step (f->insert) == SQLITE_DONE;
   if (!ok)
     _cm_store_set_sqlite_error (f->store, error, _("write the server's rows"));
   sqlite3_reset (f->insert);
+  if (ok && f->bulk && geom)
+    ok = _cm_bulk_layer_index (f->bulk, sqlite3_last_insert_rowid (_cm_store_get_db (f->store)),
+                               bbox, FALSE, error);
   if (ok && f->deleted_col >= 0 && fields[f->deleted_col] && lengths[f->deleted_col] == 8 &&
       get_be64 (fields[f->deleted_col]) == 0)
     f->live++;
@@ -668,13 +695,21 @@ fill_rows (Server *s, CmStore *store, const char *keys, CmMergeReport *report, g
       g_autofree char *server_cols = select_list (columns, TRUE);
       GString *names = g_string_new (NULL), *params = g_string_new (NULL);
       FillRows f = { store, NULL, columns, NULL, -1, -1, *table };
+      f.geom_col = -1;
+      /* the features new to a map (a pull): written in bulk; the server's copy as SpatiaLite's
+       * functions write it */
+      CmLayer layer = cm_layer_from_string (*table);
+      gboolean bulk = report != NULL && layer != CM_LAYER_NONE;
       for (guint i = 0; i < columns->len; i++)
         {
           const Column *col = &g_array_index (columns, Column, i);
           g_string_append_printf (names, "%s\"%s\"", i ? ", " : "", col->name);
-          g_string_append_printf (params, col->type == PG_GEOMETRY ? "%sGeomFromWKB(?, 4326)"
-                                                                   : "%s?",
+          g_string_append_printf (params, col->type == PG_GEOMETRY && !bulk
+                                              ? "%sGeomFromWKB(?, 4326)"
+                                              : "%s?",
                                   i ? ", " : "");
+          if (col->type == PG_GEOMETRY)
+            f.geom_col = (int) i;
           if (g_str_equal (col->name, "uuid"))
             f.uuid_col = (int) i;
           if (g_str_equal (col->name, "deleted") && col->type == PG_INT8)
@@ -691,10 +726,22 @@ fill_rows (Server *s, CmStore *store, const char *keys, CmMergeReport *report, g
       f.insert = _cm_store_prepare (store, insert, error);
       if (f.insert == NULL)
         return FALSE;
-      if (report && cm_layer_from_string (*table) != CM_LAYER_NONE)
+      if (bulk && !(f.bulk = _cm_bulk_layer_begin (store, layer, error)))
+        {
+          sqlite3_finalize (f.insert);
+          return FALSE;
+        }
+      if (bulk)
         f.arrived = report->rows;
       gboolean ok = copy_out (s, select, fill_row, &f, rows, error);
       sqlite3_finalize (f.insert);
+      if (f.bulk)
+        {
+          if (ok)
+            ok = _cm_bulk_layer_end (g_steal_pointer (&f.bulk), error);
+          else
+            g_clear_pointer (&f.bulk, _cm_bulk_layer_free);
+        }
       if (!ok || !step (st, error))
         return FALSE;
       for (guint i = 0; report && i < report->tables->len; i++)
