@@ -888,7 +888,7 @@ refuse_part (CmStore *store, const char *path, GError **error)
 }
 
 static CmMergeReport *merge_file (CmStore *target, const char *other_path, gboolean dry_run,
-                                  gboolean from_server, GHashTable *skip, CmMergeHook hook,
+                                  gboolean from_server, GHashTable *only, CmMergeHook hook,
                                   gpointer hook_data, GError **error);
 
 CmMergeReport *
@@ -898,15 +898,15 @@ cm_merge (CmStore *target, const char *other_path, gboolean dry_run, GError **er
 }
 
 CmMergeReport *
-_cm_merge_server_copy (CmStore *target, const char *server_copy, GHashTable *skip,
+_cm_merge_server_copy (CmStore *target, const char *server_copy, GHashTable *only,
                        CmMergeHook hook, gpointer hook_data, GError **error)
 {
-  return merge_file (target, server_copy, FALSE, TRUE, skip, hook, hook_data, error);
+  return merge_file (target, server_copy, FALSE, TRUE, only, hook, hook_data, error);
 }
 
 static CmMergeReport *
 merge_file (CmStore *target, const char *other_path, gboolean dry_run, gboolean from_server,
-            GHashTable *skip, CmMergeHook hook, gpointer hook_data, GError **error)
+            GHashTable *only, CmMergeHook hook, gpointer hook_data, GError **error)
 {
   g_autofree char *dn = g_filename_display_basename (other_path);
   if (!from_server && !refuse_part (target, cm_store_get_path (target), error))
@@ -952,14 +952,19 @@ merge_file (CmStore *target, const char *other_path, gboolean dry_run, gboolean 
     }
   if (ok)
     {
-      rows = candidates (&m, error);
+      if (only)
+        {
+          /* the caller knows them (a push: the features the server holds that the map has
+           * versions of the server has not seen; the others it writes itself) */
+          rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          GHashTableIter it_only;
+          gpointer key;
+          for (g_hash_table_iter_init (&it_only, only); g_hash_table_iter_next (&it_only, &key, NULL);)
+            g_hash_table_add (rows, g_strdup (key));
+        }
+      else
+        rows = candidates (&m, error);
       ok = rows != NULL;
-      /* rows the caller writes itself (a push's features new to the server) */
-      GHashTableIter skip_it;
-      gpointer key;
-      if (ok && skip)
-        for (g_hash_table_iter_init (&skip_it, skip); g_hash_table_iter_next (&skip_it, &key, NULL);)
-          g_hash_table_remove (rows, key);
     }
   if (ok)
     {

@@ -1104,24 +1104,33 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, St
   return ok;
 }
 
+typedef struct
+{
+  sqlite3_stmt *insert;
+  GHashTable *keys;
+} NewRows;
+
 static gboolean
 new_row (const char *const *fields, const int *lengths, int n, gpointer data, GError **error)
 {
-  sqlite3_stmt *insert = data;
-  sqlite3_bind_text (insert, 1, fields[0], lengths[0], SQLITE_TRANSIENT);
-  sqlite3_bind_text (insert, 2, fields[1], lengths[1], SQLITE_TRANSIENT);
-  gboolean ok = sqlite3_step (insert) == SQLITE_DONE;
-  sqlite3_reset (insert);
+  NewRows *r = data;
+  sqlite3_bind_text (r->insert, 1, fields[0], lengths[0], SQLITE_TRANSIENT);
+  sqlite3_bind_text (r->insert, 2, fields[1], lengths[1], SQLITE_TRANSIENT);
+  gboolean ok = sqlite3_step (r->insert) == SQLITE_DONE;
+  sqlite3_reset (r->insert);
   if (!ok)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not note the new features"));
+  g_autofree char *key = g_strdup_printf ("%.*s\t%.*s", lengths[0], fields[0], lengths[1],
+                                          fields[1]);
+  g_hash_table_remove (r->keys, key);
   return ok;
 }
 
 /* Of the features in cm_selected, those the server has never held need no merge: they go to it
  * as the map holds them (the merge would keep every value and version of theirs). Moves them
- * from cm_selected into the map's temporary table cm_new_rows. */
+ * from cm_selected into the map's temporary table cm_new_rows, and out of @keys. */
 static gboolean
-split_new (Server *s, CmStore *map, CmPostgisReport *report, GError **error)
+split_new (Server *s, CmStore *map, GHashTable *keys, GError **error)
 {
   sqlite3 *db = _cm_store_get_db (map);
   /* in memory: one row per feature new to the server, 731,689 for a district's first push */
@@ -1148,8 +1157,8 @@ split_new (Server *s, CmStore *map, CmPostgisReport *report, GError **error)
                          "DELETE FROM cm_selected s USING cm_new n WHERE s.layer = n.layer AND"
                          " s.uuid = n.uuid",
                          _("choose the features"), error) &&
-                copy_out (s, "COPY cm_new TO STDOUT (FORMAT binary)", new_row, insert, NULL,
-                          error);
+                copy_out (s, "COPY cm_new TO STDOUT (FORMAT binary)", new_row,
+                          &(NewRows) { insert, keys }, NULL, error);
   sqlite3_finalize (insert);
   sqlite3_exec (_cm_store_get_db (map), "RELEASE cm_new_rows", NULL, NULL, NULL);
   return ok;
@@ -1169,21 +1178,6 @@ count_sent (ServerCopy *copy, CmStore *map, guint *sent, GError **error)
   sqlite3_finalize (changed);
   sqlite3_finalize (added);
   return added != NULL;
-}
-
-/* "layer\tuuid" of the map's features new to the server (temp.cm_new_rows): not merged. */
-static GHashTable *
-new_keys (CmStore *map, GError **error)
-{
-  sqlite3_stmt *stmt = _cm_store_prepare (map, "SELECT layer, uuid FROM temp.cm_new_rows", error);
-  if (stmt == NULL)
-    return NULL;
-  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_hash_table_add (keys, g_strdup_printf ("%s\t%s", sqlite3_column_text (stmt, 0),
-                                             sqlite3_column_text (stmt, 1)));
-  sqlite3_finalize (stmt);
-  return keys;
 }
 
 /* The features new to the server counted as added (live ones), for the report. */
@@ -1335,7 +1329,7 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
   g_autoptr (GHashTable) clock = ok ? server_clock (&s, error) : NULL;
   g_autoptr (GHashTable) keys = clock ? map_keys (map, clock, error) : NULL;
   ok = keys != NULL && send_keys (&s, "cm_selected", keys, error) &&
-       split_new (&s, map, report, error) && step (&st, error) &&
+       split_new (&s, map, keys, error) && step (&st, error) &&
        server_copy_make (&s, &copy, NULL, &st, error) &&
        _cm_store_exec (copy.store,
                        "CREATE TABLE cm_before_versions AS SELECT * FROM cm_versions;"
@@ -1344,10 +1338,9 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
                        error);
   if (ok)
     {
-      g_autoptr (GHashTable) skip = new_keys (map, error);
-      report->merge = skip ? _cm_merge_server_copy (copy.store, cm_store_get_path (map), skip,
-                                                    NULL, NULL, error)
-                           : NULL;
+      /* @keys is what the server holds of them now (split_new took the new ones out) */
+      report->merge = _cm_merge_server_copy (copy.store, cm_store_get_path (map), keys, NULL,
+                                             NULL, error);
       ok = report->merge != NULL && _cm_store_exec (copy.store, changed_sql, error) &&
            count_new (map, report->merge, error) && step (&st, error);
     }

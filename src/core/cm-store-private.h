@@ -80,9 +80,10 @@ struct _CmMergeReport;
  * the target never held, written straight into it (a pull's new features). */
 typedef gboolean (*CmMergeHook) (CmStore *target, struct _CmMergeReport *report, gpointer data,
                                  GError **error);
-/* @skip (may be NULL): "layer\tuuid" of rows not to merge (the caller writes them). */
+/* @only (may be NULL): "layer\tuuid" of the rows to merge, when the caller knows them; NULL: the
+ * rows the other copy has versions of the target has not seen, as cm_merge finds them. */
 struct _CmMergeReport *_cm_merge_server_copy (CmStore *target, const char *server_copy,
-                                              GHashTable *skip, CmMergeHook hook,
+                                              GHashTable *only, CmMergeHook hook,
                                               gpointer hook_data, GError **error);
 
 /* cm-versions.c (docs/merge.md) */
