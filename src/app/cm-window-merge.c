@@ -53,8 +53,8 @@ ask (CmWindow *self, const char *path, GPtrArray *rows, const char *heading, con
   return dialog;
 }
 
-static guint
-count_conflicts (const CmMergeReport *r)
+guint
+_cm_window_count_conflicts (const CmMergeReport *r)
 {
   guint n = 0;
   for (guint i = 0; i < r->tables->len; i++)
@@ -133,7 +133,7 @@ merge_now (CmWindow *self, const char *path, GPtrArray *rows)
     }
   cm_history_record (self->history, before, after, conflicts_before);
   _cm_window_data_changed (self, CM_LAYER_NONE, box);
-  guint conflicts = count_conflicts (r);
+  guint conflicts = _cm_window_count_conflicts (r);
   g_autofree char *msg =
       r->nothing_new
           ? g_strdup_printf (_("%s: nothing new, this map has it all"), dn)
@@ -175,7 +175,7 @@ ask_summary (CmWindow *self, const char *path)
       _cm_window_toast (self, msg);
       return;
     }
-  guint conflicts = count_conflicts (r);
+  guint conflicts = _cm_window_count_conflicts (r);
   g_autofree char *what = summary (r);
   g_autofree char *heading = g_strdup_printf (_("Merge “%s” into This Map?"), dn);
   GString *body = g_string_new (what);

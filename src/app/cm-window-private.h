@@ -142,6 +142,8 @@ void _cm_window_select_feature (CmWindow *self, CmFeature *feature);
 void _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4]);
 /* cm-window-merge.c */
 void _cm_window_merge_class_init (GtkWidgetClass *widget_class);
+/* cm-window-merge.c: the features a merge (or a pull) gave a conflict. */
+guint _cm_window_count_conflicts (const CmMergeReport *r);
 /* cm-window-sync.c: Sync with Server… */
 void _cm_window_sync_class_init (GtkWidgetClass *widget_class);
 /* The conflicts' button and review follow the map's data (after an edit, a merge, an undo). */

@@ -106,15 +106,6 @@ sync_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
 }
 
 static guint
-count_conflicts (const CmMergeReport *r)
-{
-  guint n = 0;
-  for (guint i = 0; i < r->tables->len; i++)
-    n += g_array_index (r->tables, CmMergeCounts, i).conflicts;
-  return n;
-}
-
-static guint
 count_changes (const CmMergeReport *r)
 {
   guint n = 0;
@@ -190,7 +181,7 @@ sync_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   const CmMergeReport *r = job->report->merge;
   if (!job->push && !r->nothing_new && self->store && self->history)
     record_pull (self, job);
-  guint conflicts = count_conflicts (r), changes = count_changes (r);
+  guint conflicts = _cm_window_count_conflicts (r), changes = count_changes (r);
   g_autofree char *msg = NULL;
   if (r->nothing_new)
     msg = g_strdup_printf (job->push ? _("The server %s had everything this map holds")

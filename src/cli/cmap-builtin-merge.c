@@ -45,18 +45,10 @@ report_json (GString *out, const char *path, const CmMergeReport *r)
 {
   g_string_append (out, "{\"other\": ");
   cmap_json_text_or_null (out, path);
-  g_string_append_printf (out, ", \"applied\": %s, \"nothing_new\": %s, \"tables\": {",
+  g_string_append_printf (out, ", \"applied\": %s, \"nothing_new\": %s, \"tables\": ",
                           r->applied ? "true" : "false", r->nothing_new ? "true" : "false");
-  for (guint i = 0; i < r->tables->len; i++)
-    {
-      const CmMergeCounts *c = &g_array_index (r->tables, CmMergeCounts, i);
-      g_string_append_printf (out,
-                              "%s\"%s\": {\"added\": %u, \"changed\": %u, \"deleted\": %u,"
-                              " \"conflicts\": %u}",
-                              i ? ", " : "", c->table, c->added, c->changed, c->deleted,
-                              c->conflicts);
-    }
-  g_string_append (out, "}}");
+  cmap_merge_counts_json (out, r);
+  g_string_append (out, "}");
 }
 
 static int

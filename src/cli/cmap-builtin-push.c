@@ -31,19 +31,11 @@ cmap_sync_report (GString *out, const CmPostgisReport *r, gboolean json, const c
       g_string_append (out, "{\"server\": ");
       cmap_json_text_or_null (out, r->server);
       g_string_append_printf (out, ", \"rows_exchanged\": %u, \"created_schema\": %s,"
-                                   " \"nothing_new\": %s, \"tables\": {",
+                                   " \"nothing_new\": %s, \"tables\": ",
                               r->rows_exchanged, r->created_schema ? "true" : "false",
                               m->nothing_new ? "true" : "false");
-      for (guint i = 0; i < m->tables->len; i++)
-        {
-          const CmMergeCounts *c = &g_array_index (m->tables, CmMergeCounts, i);
-          g_string_append_printf (out,
-                                  "%s\"%s\": {\"added\": %u, \"changed\": %u, \"deleted\": %u,"
-                                  " \"conflicts\": %u}",
-                                  i ? ", " : "", c->table, c->added, c->changed, c->deleted,
-                                  c->conflicts);
-        }
-      g_string_append (out, "}}\n");
+      cmap_merge_counts_json (out, m);
+      g_string_append (out, "}\n");
       return;
     }
   if (r->created_schema)

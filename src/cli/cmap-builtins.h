@@ -128,6 +128,8 @@ void cmap_compounds_text (GString *out, GArray *sums, const char *covered);
 /* A merge's counts, a line per table that changed ("  buildings: 3 added, …"); returns the
  * features that got a conflict. For merge, push and pull. */
 guint cmap_merge_counts_text (GString *out, const CmMergeReport *r);
+/* The same as a JSON object: {"buildings": {"added", "changed", "deleted", "conflicts"}, …}. */
+void cmap_merge_counts_json (GString *out, const CmMergeReport *r);
 
 /* cmap-builtin-push.c: the report of a push or a pull: @done heads the counts; @conflicts_advice
  * ends the sentence about conflicts. */

@@ -267,3 +267,19 @@ cmap_merge_counts_text (GString *out, const CmMergeReport *r)
     }
   return conflicts;
 }
+
+void
+cmap_merge_counts_json (GString *out, const CmMergeReport *r)
+{
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < r->tables->len; i++)
+    {
+      const CmMergeCounts *c = &g_array_index (r->tables, CmMergeCounts, i);
+      g_string_append_printf (out,
+                              "%s\"%s\": {\"added\": %u, \"changed\": %u, \"deleted\": %u,"
+                              " \"conflicts\": %u}",
+                              i ? ", " : "", c->table, c->added, c->changed, c->deleted,
+                              c->conflicts);
+    }
+  g_string_append_c (out, '}');
+}
