@@ -1164,6 +1164,44 @@ split_new (Server *s, CmStore *map, GHashTable *keys, GError **error)
   return ok;
 }
 
+/* Whether the server (@clock) has seen none of the sessions this map has (*@strangers): then it
+ * holds none of the map's features — a feature the map holds, the map has seen every version of
+ * (its clock covers them), and the server would have one of those. */
+static gboolean
+met_none (CmStore *map, GHashTable *clock, gboolean *strangers, GError **error)
+{
+  g_autoptr (GHashTable) mine = cm_versions_get_clock (map, error);
+  if (mine == NULL)
+    return FALSE;
+  *strangers = TRUE;
+  GHashTableIter it;
+  gpointer site;
+  g_hash_table_iter_init (&it, mine);
+  while (*strangers && g_hash_table_iter_next (&it, &site, NULL))
+    *strangers = !g_hash_table_contains (clock, site);
+  return TRUE;
+}
+
+/* Every feature of the map is new to the server: all of them in temp.cm_new_rows. */
+static gboolean
+all_new (CmStore *map, GError **error)
+{
+  sqlite3 *db = _cm_store_get_db (map);
+  if (sqlite3_exec (db,
+                    "PRAGMA temp_store = MEMORY;"
+                    "DROP TABLE IF EXISTS temp.cm_new_rows;"
+                    "CREATE TEMP TABLE cm_new_rows (layer TEXT, uuid TEXT, PRIMARY KEY (layer,"
+                    " uuid)) WITHOUT ROWID;"
+                    "INSERT INTO temp.cm_new_rows SELECT layer, uuid FROM cm_versions UNION"
+                    " SELECT layer, uuid FROM cm_conflicts",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    {
+      _cm_store_set_sqlite_error (map, error, _("note the new features"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* What a push sent: the rows the merge changed in the server's copy and the features new to
  * the server. */
 static gboolean
@@ -1327,9 +1365,25 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
        pg_exec (&s, "SET LOCAL community_map.syncing = 'on'", _("begin the push"), error) &&
        stamp_server_edits (&s, error);
   g_autoptr (GHashTable) clock = ok ? server_clock (&s, error) : NULL;
-  g_autoptr (GHashTable) keys = clock ? map_keys (map, clock, error) : NULL;
-  ok = keys != NULL && send_keys (&s, "cm_selected", keys, error) &&
-       split_new (&s, map, keys, error) && step (&st, error) &&
+  gboolean strangers = FALSE;
+  ok = clock != NULL && met_none (map, clock, &strangers, error);
+  g_autoptr (GHashTable) keys = NULL;
+  if (ok && strangers)
+    {
+      /* the server has seen no session this map has: it holds none of the map's features,
+       * all of them go as they are */
+      keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      ok = pg_exec (&s, "CREATE TEMP TABLE cm_selected (layer text, uuid text) ON COMMIT DROP",
+                    _("prepare the exchange"), error) &&
+           all_new (map, error);
+    }
+  else if (ok)
+    {
+      keys = map_keys (map, clock, error);
+      ok = keys != NULL && send_keys (&s, "cm_selected", keys, error) &&
+           split_new (&s, map, keys, error);
+    }
+  ok = ok && step (&st, error) &&
        server_copy_make (&s, &copy, NULL, &st, error) &&
        _cm_store_exec (copy.store,
                        "CREATE TABLE cm_before_versions AS SELECT * FROM cm_versions;"
