@@ -159,9 +159,13 @@ test_sync (void)
     sqlite3_finalize (stmt);
   }
   /* meanwhile a third office renames the other office's new resource on the server */
-  g_assert_true (g_spawn_command_line_sync (g_getenv ("CM_TEST_THIRD_PUSH"), NULL, NULL, NULL,
-                                            &error));
+  g_autofree char *third_out = NULL, *third_err = NULL;
+  int status = -1;
+  g_assert_true (g_spawn_command_line_sync (g_getenv ("CM_TEST_THIRD_PUSH"), &third_out,
+                                            &third_err, &status, &error));
   g_assert_no_error (error);
+  g_test_message ("the third office's push: %s%s", third_out, third_err);
+  g_assert_cmpint (status, ==, 0);
   /* this session edits again (the pull undone: that resource deleted here) and pushes again:
    * the server takes its next version too, and keeps the third office's name (the script
    * checks it) */
