@@ -1104,6 +1104,23 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, St
   return ok;
 }
 
+/* The map's temporary table cm_new_rows (layer, uuid) of the features new to the server, made
+ * empty, then filled by @fill (may be NULL). In memory: one row per feature, 731,689 for a
+ * district's first push. */
+static gboolean
+new_rows_table (CmStore *map, const char *fill, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA temp_store = MEMORY;"
+                                          "DROP TABLE IF EXISTS temp.cm_new_rows;"
+                                          "CREATE TEMP TABLE cm_new_rows (layer TEXT, uuid TEXT,"
+                                          " PRIMARY KEY (layer, uuid)) WITHOUT ROWID;%s",
+                                          fill ? fill : "");
+  if (sqlite3_exec (_cm_store_get_db (map), sql, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  _cm_store_set_sqlite_error (map, error, _("note the new features"));
+  return FALSE;
+}
+
 typedef struct
 {
   sqlite3_stmt *insert;
@@ -1132,18 +1149,8 @@ new_row (const char *const *fields, const int *lengths, int n, gpointer data, GE
 static gboolean
 split_new (Server *s, CmStore *map, GHashTable *keys, GError **error)
 {
-  sqlite3 *db = _cm_store_get_db (map);
-  /* in memory: one row per feature new to the server, 731,689 for a district's first push */
-  if (sqlite3_exec (db,
-                    "PRAGMA temp_store = MEMORY;"
-                    "DROP TABLE IF EXISTS temp.cm_new_rows;"
-                    "CREATE TEMP TABLE cm_new_rows (layer TEXT, uuid TEXT, PRIMARY KEY (layer,"
-                    " uuid)) WITHOUT ROWID",
-                    NULL, NULL, NULL) != SQLITE_OK)
-    {
-      _cm_store_set_sqlite_error (map, error, _("note the new features"));
-      return FALSE;
-    }
+  if (!new_rows_table (map, NULL, error))
+    return FALSE;
   sqlite3_stmt *insert = _cm_store_prepare (map, "INSERT INTO temp.cm_new_rows VALUES (?, ?)",
                                             error);
   /* one transaction of the temporary table's, not one per row */
@@ -1186,20 +1193,10 @@ met_none (CmStore *map, GHashTable *clock, gboolean *strangers, GError **error)
 static gboolean
 all_new (CmStore *map, GError **error)
 {
-  sqlite3 *db = _cm_store_get_db (map);
-  if (sqlite3_exec (db,
-                    "PRAGMA temp_store = MEMORY;"
-                    "DROP TABLE IF EXISTS temp.cm_new_rows;"
-                    "CREATE TEMP TABLE cm_new_rows (layer TEXT, uuid TEXT, PRIMARY KEY (layer,"
-                    " uuid)) WITHOUT ROWID;"
-                    "INSERT INTO temp.cm_new_rows SELECT layer, uuid FROM cm_versions UNION"
-                    " SELECT layer, uuid FROM cm_conflicts",
-                    NULL, NULL, NULL) != SQLITE_OK)
-    {
-      _cm_store_set_sqlite_error (map, error, _("note the new features"));
-      return FALSE;
-    }
-  return TRUE;
+  return new_rows_table (map,
+                         "INSERT INTO temp.cm_new_rows SELECT layer, uuid FROM cm_versions UNION"
+                         " SELECT layer, uuid FROM cm_conflicts",
+                         error);
 }
 
 /* What a push sent: the rows the merge changed in the server's copy and the features new to
