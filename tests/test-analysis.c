@@ -46,6 +46,165 @@ porto_map (void)
   return cm_test_new_map ("porto.sqlite", files);
 }
 
+/* Every building's point and footprint as loading reads them (decoded in C, the point found
+ * by cm_geom_point_on_surface) against SpatiaLite's ST_PointOnSurface and AsBinary of the same
+ * row: equal to the last bit. Returns how many buildings were compared. */
+static guint
+check_points_against_spatialite (CmStore *store)
+{
+  g_autoptr (CmCoverage) c = cm_coverage_new ();
+  c->keep_shapes = TRUE;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cm_coverage_load_buildings (c, store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->shapes->len, ==, c->buildings->len);
+  g_assert_cmpuint (c->shape_bbox->len, ==, 4 * c->buildings->len);
+  sqlite3_stmt *stmt = _cm_store_prepare (store,
+      "SELECT X(p), Y(p), AsBinary(CmGeom(geom)) FROM"
+      " (SELECT geom, ST_PointOnSurface(CmGeom(geom)) AS p FROM buildings WHERE uuid = ?1)",
+      &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < c->buildings->len; i++)
+    {
+      const CmCoverageBuilding *b = &g_array_index (c->buildings, CmCoverageBuilding, i);
+      sqlite3_bind_text (stmt, 1, b->uuid, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      double x = sqlite3_column_double (stmt, 0), y = sqlite3_column_double (stmt, 1);
+      if (memcmp (&x, &b->lon, sizeof x) != 0 || memcmp (&y, &b->lat, sizeof y) != 0)
+        g_error ("building %s: loaded %.17g %.17g, ST_PointOnSurface %.17g %.17g", b->uuid,
+                 b->lon, b->lat, x, y);
+      g_autoptr (GBytes) ours = cm_geom_to_wkb (g_ptr_array_index (c->shapes, i));
+      gsize n;
+      const void *wkb = g_bytes_get_data (ours, &n);
+      g_assert_cmpint (sqlite3_column_bytes (stmt, 2), ==, (int) n);
+      g_assert_true (memcmp (sqlite3_column_blob (stmt, 2), wkb, n) == 0);
+      double bbox[4];
+      cm_geom_get_bbox (g_ptr_array_index (c->shapes, i), bbox);
+      g_assert_true (memcmp (bbox, &g_array_index (c->shape_bbox, double, 4 * i),
+                             sizeof bbox) == 0);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return c->buildings->len;
+}
+
+/* The point-on-surface of every building of Porto and the demo map (CM_TEST_POINTS_MAP: of
+ * another map too, e.g. the district benchmark's), and of shapes made to catch each step of
+ * GEOS's method: holes, several parts, vertices on the scan line, vertical and slanted edges,
+ * a part without area, a Z polygon, and what the fast way leaves to SpatiaLite (compressed
+ * geometries, a collection). */
+static void
+test_point_on_surface (void)
+{
+  g_autoptr (CmStore) porto = porto_map ();
+  g_assert_cmpuint (check_points_against_spatialite (porto), ==, 11404);
+  g_autofree char *demo_path = cm_test_demo_copy ("points-demo.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) demo = cm_store_open (demo_path, &error);
+  g_assert_no_error (error);
+  /* a seventh of them compressed, as SpatiaLite may write them (the fast way leaves those to
+   * SpatiaLite) */
+  g_assert_cmpint (sqlite3_exec (_cm_store_get_db (demo),
+                                 "UPDATE buildings SET geom = CompressGeometry(geom)"
+                                 " WHERE id % 7 = 0", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (cm_test_query_int (demo, "SELECT count(*) FROM buildings WHERE id % 7 = 0"
+                                            " AND hex(substr(geom, 49, 4)) = '43420F00'"), >, 80);
+  g_assert_cmpuint (check_points_against_spatialite (demo), ==, 626);
+  const char *other = g_getenv ("CM_TEST_POINTS_MAP");
+  if (other)
+    {
+      g_autoptr (CmStore) store = cm_store_open (other, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %u buildings", other, check_points_against_spatialite (store));
+    }
+
+  static const struct
+  {
+    const char *wkt;
+    gboolean fast; /* read and answered without SpatiaLite */
+  } shapes[] = {
+    { "POLYGON((0 0, 10 0, 10 10, 0 10, 0 0))", TRUE },
+    { "POLYGON((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 8 2, 8 8, 2 8, 2 2))", TRUE },
+    { "POLYGON((0 0, 10 0, 10 10, 0 10, 0 0), (1 4, 9 4, 9 6, 1 6, 1 4))", TRUE },
+    /* a U: the widest section is one of its legs */
+    { "POLYGON((0 0, 3 0, 3 8, 7 8, 7 0, 12 0, 12 10, 0 10, 0 0))", TRUE },
+    /* a vertex at the middle height: the scan line moves between vertices */
+    { "POLYGON((0 0, 10 0, 12 5, 10 10, 0 10, -3 5, 0 0))", TRUE },
+    { "POLYGON((0.1 0.3, 7.7 1.9, 5.3 9.1, -2.2 6.7, 0.1 0.3))", TRUE },
+    { "POLYGON((116.3001 39.9987, 116.3019 39.99871, 116.30189 40.00012, 116.30005 40.0001,"
+      " 116.3001 39.9987))", TRUE },
+    { "MULTIPOLYGON(((0 0, 1 0, 1 1, 0 1, 0 0)), ((5 5, 9 5, 9 9, 5 9, 5 5)))", TRUE },
+    { "MULTIPOLYGON(((5 5, 9 5, 9 9, 5 9, 5 5)), ((0 0, 1 0, 1 1, 0 1, 0 0)))", TRUE },
+    /* equal widths: the first part keeps it */
+    { "MULTIPOLYGON(((0 0, 2 0, 2 2, 0 2, 0 0)), ((5 5, 7 5, 7 7, 5 7, 5 5)))", TRUE },
+    /* no area: the first position */
+    { "POLYGON((3 3, 4 4, 5 5, 4 4, 3 3))", TRUE },
+    { "POLYGON((0 0, 4 4, 0 4, 0 0))", TRUE },
+    { "POLYGON Z((0 0 1, 10 0 2, 10 10 3, 0 10 4, 0 0 1))", TRUE },
+    /* heights one double apart put the scan line on vertices: which edges count then (and a
+     * hole reaching below the shell, invalid but read all the same) */
+    { "POLYGON((0 0, 10 0, 10 5e-324, 0 5e-324, 0 0), (2 0, 4 -5, 6 0, 2 0))", TRUE },
+    { "POLYGON((0 0, 10 0, 10 5e-324, 0 5e-324, 0 0))", TRUE },
+    { "GEOMETRYCOLLECTION(POLYGON((0 0, 10 0, 10 10, 0 10, 0 0)))", FALSE },
+  };
+  sqlite3_stmt *stmt = _cm_store_prepare (demo,
+      "SELECT g, X(ST_PointOnSurface(g)), Y(ST_PointOnSurface(g))"
+      " FROM (SELECT GeomFromText(?1, 4326) AS g)", &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      sqlite3_bind_text (stmt, 1, shapes[i].wkt, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_autoptr (CmGeom) g = cm_geom_from_spatialite (sqlite3_column_blob (stmt, 0),
+                                                      (gsize) sqlite3_column_bytes (stmt, 0));
+      double x = NAN, y = NAN;
+      gboolean fast = g && cm_geom_point_on_surface (g, &x, &y);
+      g_test_message ("%s: %.17g %.17g (SpatiaLite %.17g %.17g)", shapes[i].wkt, x, y,
+                      sqlite3_column_double (stmt, 1), sqlite3_column_double (stmt, 2));
+      g_assert_cmpint (fast, ==, shapes[i].fast);
+      if (fast)
+        {
+          g_assert_true (x == sqlite3_column_double (stmt, 1));
+          g_assert_true (y == sqlite3_column_double (stmt, 2));
+        }
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  /* a ring left open crosses the scan line once: no answer (GEOS refuses such a ring) */
+  g_autoptr (CmGeom) open_ring = cm_geom_new (CM_GEOM_POLYGON);
+  static const double xy[] = { 0, 0, 10, 0, 10, 10, 0, 10 };
+  guint four = 4, one = 1;
+  g_array_append_vals (open_ring->xy, xy, 8);
+  g_array_append_val (open_ring->ring_len, four);
+  g_array_append_val (open_ring->part_len, one);
+  double x, y;
+  g_assert_false (cm_geom_point_on_surface (open_ring, &x, &y));
+  /* a multipolygon's member without its 0x69 mark is not read */
+  gsize size;
+  g_autoptr (CmGeom) square = cm_geom_new (CM_GEOM_POLYGON);
+  static const double sq[] = { 0, 0, 1, 0, 1, 1, 0, 1, 0, 0 };
+  guint five = 5;
+  g_array_append_vals (square->xy, sq, 10);
+  g_array_append_val (square->ring_len, five);
+  g_array_append_val (square->part_len, one);
+  g_autofree guint8 *blob = cm_geom_to_spatialite (square, TRUE, &size);
+  g_autoptr (CmGeom) back = cm_geom_from_spatialite (blob, size);
+  g_assert_nonnull (back);
+  g_assert_cmpint (back->type, ==, CM_GEOM_MULTIPOLYGON);
+  g_assert_cmpuint (back->xy->len, ==, 10);
+  g_assert_cmpuint (blob[47], ==, 0x69);
+  blob[47] = 0x01;
+  g_assert_null (cm_geom_from_spatialite (blob, size));
+  blob[47] = 0x69;
+  g_assert_null (cm_geom_from_spatialite (blob, size - 1));
+  /* nor one with bytes left over before its end mark */
+  g_autofree guint8 *longer = g_malloc0 (size + 8);
+  memcpy (longer, blob, size - 1);
+  longer[size + 7] = 0xFE;
+  g_assert_null (cm_geom_from_spatialite (longer, size + 8));
+}
+
 /* Every building's nearest kindergarten and whether one is within 300 m, against every pair
  * measured with geod_inverse. */
 static void
@@ -434,6 +593,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/analysis/geodesic", test_geodesic);
   g_test_add_func ("/analysis/radius-coverage-porto", test_radius_coverage_porto);
+  g_test_add_func ("/analysis/point-on-surface", test_point_on_surface);
   g_test_add_func ("/analysis/bad-selector", test_bad_selector);
   g_test_add_func ("/analysis/no-sources", test_no_sources);
   g_test_add_func ("/analysis/area", test_area);

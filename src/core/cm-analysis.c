@@ -200,10 +200,18 @@ add_shape (const CmFeatureRow *row, gpointer user_data)
   return TRUE;
 }
 
-/* The footprints of the result's buildings, to colour them on the map. */
+/* The footprints of the result's buildings, to colour them on the map: those read with the
+ * buildings (keep_shapes), else read now. */
 static gboolean
 load_shapes (CmAnalysisResult *r, CmStore *store, GError **error)
 {
+  CmCoverage *c = (CmCoverage *) buildings_of (r);
+  if (c->shapes)
+    {
+      r->shapes = g_steal_pointer (&c->shapes);
+      r->shape_bbox = (double *) (void *) g_array_free (g_steal_pointer (&c->shape_bbox), FALSE);
+      return TRUE;
+    }
   GArray *buildings = cm_analysis_result_get_buildings (r);
   Shapes s = { g_hash_table_new (g_str_hash, g_str_equal),
                g_ptr_array_new_full (buildings->len, (GDestroyNotify) cm_geom_free),
@@ -222,6 +230,9 @@ load_shapes (CmAnalysisResult *r, CmStore *store, GError **error)
 static void
 set_progress (volatile gint *permille, double fraction)
 {
+  /* where a run's time goes, to profile (CM_ANALYSIS_TIMING=1) */
+  if (g_getenv ("CM_ANALYSIS_TIMING"))
+    g_printerr ("analysis at %.3f: %.3f s\n", fraction, g_get_monotonic_time () / 1e6);
   if (permille)
     g_atomic_int_set (permille, (gint) (CLAMP (fraction, 0, 1) * 1000));
 }
@@ -243,8 +254,11 @@ run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
               GCancellable *cancellable, GError **error)
 {
   const CmAnalysisRequest *q = &r->request;
-  r->coverage = cm_coverage_load (store, q->selector, q->walking ? 0 : q->metres, error);
-  if (r->coverage == NULL)
+  r->coverage = cm_coverage_new ();
+  r->coverage->keep_shapes = TRUE;
+  if (!cm_coverage_load_sources (r->coverage, store, q->selector, q->walking ? 0 : q->metres,
+                                 error) ||
+      !cm_coverage_load_buildings (r->coverage, store, error))
     return FALSE;
   set_progress (permille, 0.3);
   if (!q->walking)
@@ -254,6 +268,7 @@ run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
       cm_coverage_compute_radius (r->coverage);
       return TRUE;
     }
+  set_progress (permille, 0.35);
   g_autoptr (CmNetwork) net = cm_network_load (store, network_mode (q), error);
   if (net == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -277,6 +292,7 @@ run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
   r->reach_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
   if (pieces->len > 0)
     g_ptr_array_add (r->reach_lines, cm_network_pieces_to_geom (net, pieces));
+  set_progress (permille, 0.75);
   if (q->suggest > 0)
     {
       /* on a coverage of its own: suggesting adds the sites to it as it measures them */
@@ -317,6 +333,8 @@ run_life_circle (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
   if (table == NULL && g_file_test (own, G_FILE_TEST_EXISTS))
     table = own;
   r->life = cm_life_report_new (table, error);
+  if (r->life)
+    r->life->buildings->keep_shapes = TRUE;
   return r->life && cm_life_report_run (r->life, store, network_mode (&r->request),
                                         life_progress, &p, cancellable, error);
 }
@@ -392,6 +410,7 @@ cm_analysis_run (const char *path, const CmAnalysisRequest *request,
                                                             cancellable, error);
   if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
+  set_progress (progress_permille, 0.95);
   if (!load_shapes (r, store, error))
     return NULL;
   set_progress (progress_permille, 1);

@@ -76,6 +76,10 @@ cm_coverage_free (CmCoverage *coverage)
   g_array_unref (coverage->sources);
   g_array_unref (coverage->buildings);
   g_ptr_array_unref (coverage->compounds);
+  if (coverage->shapes)
+    g_ptr_array_unref (coverage->shapes);
+  if (coverage->shape_bbox)
+    g_array_unref (coverage->shape_bbox);
   g_free (coverage);
 }
 
@@ -126,16 +130,42 @@ column_int_or_unknown (sqlite3_stmt *stmt, int i)
   return sqlite3_column_type (stmt, i) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, i);
 }
 
-/* One part of the buildings, by rowid, read on a thread of its own (ST_PointOnSurface through
- * GEOS is most of the cost of loading a district: 1.6 s for 558,796 buildings on one core). */
+/* One part of the buildings, by rowid, read on a thread of its own. Each footprint is decoded
+ * here and its point-on-surface found in C (cm_geom_point_on_surface, GEOS's point to the bit):
+ * through SpatiaLite and GEOS that was most of the cost of loading a district (1.6 s for
+ * 558,796 buildings on one core), and the analysis needs the footprints anyway. */
 typedef struct
 {
   const char *path;
   CmStore *store;    /* part 0: the caller's connection; else NULL (a reader of its own) */
   gint64 first, last;
   GArray *buildings; /* CmCoverageBuilding */
+  GPtrArray *shapes; /* CmGeom, or NULL when they are not kept */
+  GArray *shape_bbox;
   GError *error;
 } BuildingPart;
+
+/* A point-on-surface cm_geom_point_on_surface leaves to SpatiaLite (a ring of three
+ * positions). FALSE when SpatiaLite has none either. */
+static gboolean
+point_by_spatialite (CmStore *store, sqlite3_stmt **stmt, const void *blob, int len,
+                     double *x, double *y)
+{
+  if (*stmt == NULL)
+    *stmt = _cm_store_prepare (store, "SELECT X(p), Y(p) FROM (SELECT ST_PointOnSurface(?1) AS p)"
+                                      " WHERE p IS NOT NULL", NULL);
+  if (*stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (*stmt, 1, blob, len, SQLITE_STATIC);
+  gboolean found = sqlite3_step (*stmt) == SQLITE_ROW;
+  if (found)
+    {
+      *x = sqlite3_column_double (*stmt, 0);
+      *y = sqlite3_column_double (*stmt, 1);
+    }
+  sqlite3_reset (*stmt);
+  return found;
+}
 
 static gpointer
 load_building_part (gpointer data)
@@ -146,33 +176,67 @@ load_building_part (gpointer data)
   if (store == NULL)
     return NULL;
   sqlite3_stmt *stmt = _cm_store_prepare (store,
-                            "SELECT uuid, name, X(p), Y(p), households, population,"
-                            " compound_uuid FROM"
-                            " (SELECT rowid AS id, uuid, name, households, population, compound_uuid,"
-                            " ST_PointOnSurface(CmGeom(geom)) AS p FROM buildings"
-                            " WHERE deleted = 0 AND geom IS NOT NULL AND rowid BETWEEN ?1 AND ?2)"
-                            " WHERE p IS NOT NULL ORDER BY id",
+                            "SELECT uuid, name, CmGeom(geom), households, population,"
+                            " compound_uuid FROM buildings"
+                            " WHERE deleted = 0 AND geom IS NOT NULL AND rowid BETWEEN ?1 AND ?2"
+                            " ORDER BY rowid",
                             &part->error);
   if (stmt == NULL)
     return NULL;
+  sqlite3_stmt *slow = NULL, *as_binary = NULL;
   sqlite3_bind_int64 (stmt, 1, part->first);
   sqlite3_bind_int64 (stmt, 2, part->last);
   CmCoverage one = { .buildings = part->buildings };
   int rc;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      const guint8 *blob = sqlite3_column_blob (stmt, 2);
+      int len = sqlite3_column_bytes (stmt, 2);
+      if (blob == NULL)
+        continue; /* not a geometry SpatiaLite can read safely (CmGeom) */
+      double x, y;
+      CmGeom *shape = _cm_store_decode_geom (store, &as_binary, blob, len);
+      if ((shape == NULL || !cm_geom_point_on_surface (shape, &x, &y)) &&
+          !point_by_spatialite (store, &slow, blob, len, &x, &y))
+        {
+          g_clear_pointer (&shape, cm_geom_free);
+          continue;
+        }
       cm_coverage_add_building (&one, (const char *) sqlite3_column_text (stmt, 0),
-                                (const char *) sqlite3_column_text (stmt, 1),
-                                sqlite3_column_double (stmt, 2), sqlite3_column_double (stmt, 3),
-                                column_int_or_unknown (stmt, 4), column_int_or_unknown (stmt, 5));
+                                (const char *) sqlite3_column_text (stmt, 1), x, y,
+                                column_int_or_unknown (stmt, 3), column_int_or_unknown (stmt, 4));
       CmCoverageBuilding *b = &g_array_index (part->buildings, CmCoverageBuilding,
                                               part->buildings->len - 1);
-      b->compound_uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      b->compound_uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      if (part->shapes == NULL)
+        {
+          g_clear_pointer (&shape, cm_geom_free);
+          continue;
+        }
+      double bbox[4] = { 0 };
+      if (shape)
+        cm_geom_get_bbox (shape, bbox);
+      g_ptr_array_add (part->shapes, shape);
+      g_array_append_vals (part->shape_bbox, bbox, 4);
     }
   if (rc != SQLITE_DONE)
     _cm_store_set_sqlite_error (store, &part->error, _("read the buildings"));
   sqlite3_finalize (stmt);
+  sqlite3_finalize (slow);
+  sqlite3_finalize (as_binary);
   return NULL;
+}
+
+static void
+part_new_arrays (BuildingPart *part, gboolean shapes)
+{
+  part->buildings = g_array_new (FALSE, FALSE, sizeof (CmCoverageBuilding));
+  g_array_set_clear_func (part->buildings, building_clear);
+  if (shapes)
+    {
+      part->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
+      part->shape_bbox = g_array_new (FALSE, FALSE, sizeof (double));
+    }
 }
 
 gboolean
@@ -186,6 +250,11 @@ cm_coverage_load_buildings (CmCoverage *c, CmStore *store, GError **error)
   guint n = sqlite3_get_autocommit (_cm_store_get_db (store)) && last > 10000
                 ? CLAMP (g_get_num_processors (), 1, 4)
                 : 1;
+  if (c->keep_shapes && c->shapes == NULL)
+    {
+      c->shapes = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
+      c->shape_bbox = g_array_new (FALSE, FALSE, sizeof (double));
+    }
   BuildingPart parts[4] = { { 0 } };
   GThread *threads[4] = { NULL };
   for (guint i = 0; i < n; i++)
@@ -195,11 +264,14 @@ cm_coverage_load_buildings (CmCoverage *c, CmStore *store, GError **error)
       parts[i].first = i == 0 ? G_MININT64 : (gint64) ((double) last * i / n) + 1;
       parts[i].last = i == n - 1 ? G_MAXINT64 : (gint64) ((double) last * (i + 1) / n);
       if (i == 0)
-        parts[i].buildings = c->buildings;
+        {
+          parts[i].buildings = c->buildings;
+          parts[i].shapes = c->shapes;
+          parts[i].shape_bbox = c->shape_bbox;
+        }
       else
         {
-          parts[i].buildings = g_array_new (FALSE, FALSE, sizeof (CmCoverageBuilding));
-          g_array_set_clear_func (parts[i].buildings, building_clear);
+          part_new_arrays (&parts[i], c->shapes != NULL);
           threads[i] = g_thread_new ("cm-coverage-load", load_building_part, &parts[i]);
         }
     }
@@ -218,14 +290,23 @@ cm_coverage_load_buildings (CmCoverage *c, CmStore *store, GError **error)
         g_clear_error (&parts[i].error);
       if (i > 0)
         {
-          /* the parts in rowid order, as one read would give them; the buildings move into
-           * the coverage (their strings are not freed with the part) */
+          /* the parts in rowid order, as one read would give them; the buildings and shapes
+           * move into the coverage (freed with it, not with the part) */
           if (ok)
             {
               g_array_append_vals (c->buildings, parts[i].buildings->data, parts[i].buildings->len);
               g_array_set_clear_func (parts[i].buildings, NULL);
+              if (c->shapes)
+                {
+                  for (guint k = 0; k < parts[i].shapes->len; k++)
+                    g_ptr_array_add (c->shapes, g_steal_pointer (&parts[i].shapes->pdata[k]));
+                  g_array_append_vals (c->shape_bbox, parts[i].shape_bbox->data,
+                                       parts[i].shape_bbox->len);
+                }
             }
           g_array_unref (parts[i].buildings);
+          if (parts[i].shapes)
+            g_ptr_array_unref (parts[i].shapes), g_array_unref (parts[i].shape_bbox);
         }
     }
   return ok && cm_compounds_assign (c, store, error);
@@ -456,6 +537,48 @@ cm_coverage_compute_radius (CmCoverage *c)
 
 /* ---- walking ---------------------------------------------------------------------------------- */
 
+/* Where a range of buildings joins the network, on a thread of its own: finding the nearest
+ * path is most of the cost of walking coverage after the search (0.3 s for a district). */
+typedef struct
+{
+  const CmNetwork *network;
+  const CmCoverageBuilding *buildings;
+  CmNetworkTie *ties;
+  gboolean *tied;
+  guint first, end;
+} TiePart;
+
+static gpointer
+tie_part (gpointer data)
+{
+  TiePart *part = data;
+  for (guint b = part->first; b < part->end; b++)
+    part->tied[b] = cm_network_tie (part->network, part->buildings[b].lon,
+                                    part->buildings[b].lat, CM_NETWORK_MAX_ACCESS_M,
+                                    &part->ties[b]);
+  return NULL;
+}
+
+static void
+tie_buildings (const CmNetwork *network, const GArray *buildings, CmNetworkTie *ties,
+               gboolean *tied)
+{
+  guint n = buildings->len > 10000 ? CLAMP (g_get_num_processors (), 1, 4) : 1;
+  TiePart parts[4];
+  GThread *threads[4] = { NULL };
+  for (guint i = 0; i < n; i++)
+    {
+      parts[i] = (TiePart) { network, (const CmCoverageBuilding *) buildings->data, ties, tied,
+                             (guint) ((guint64) buildings->len * i / n),
+                             (guint) ((guint64) buildings->len * (i + 1) / n) };
+      if (i > 0)
+        threads[i] = g_thread_new ("cm-coverage-tie", tie_part, &parts[i]);
+    }
+  tie_part (&parts[0]);
+  for (guint i = 1; i < n; i++)
+    g_thread_join (threads[i]);
+}
+
 void
 cm_coverage_compute_walk (CmCoverage *c, const CmNetwork *network, double max_m)
 {
@@ -478,14 +601,17 @@ cm_coverage_compute_walk (CmCoverage *c, const CmNetwork *network, double max_m)
     }
   g_autoptr (CmNetworkSearch) search = cm_network_search_new (network);
   cm_network_search_run (search, ties, n, TRUE, INFINITY);
+  g_autofree CmNetworkTie *building_ties = g_new (CmNetworkTie, MAX (c->buildings->len, 1));
+  g_autofree gboolean *tied = g_new (gboolean, MAX (c->buildings->len, 1));
+  tie_buildings (network, c->buildings, building_ties, tied);
 
   for (guint b = 0; b < c->buildings->len; b++)
     {
       CmCoverageBuilding *bd = &g_array_index (c->buildings, CmCoverageBuilding, b);
       bd->nearest = -1, bd->nearest_m = NAN, bd->covered = FALSE;
       bd->walk_m = bd->access_m = bd->source_access_m = bd->detour = NAN;
-      CmNetworkTie tie;
-      if (!cm_network_tie (network, bd->lon, bd->lat, CM_NETWORK_MAX_ACCESS_M, &tie))
+      const CmNetworkTie tie = building_ties[b];
+      if (!tied[b])
         {
           bd->walk_status = CM_WALK_OFF_NETWORK;
           c->off_network++;

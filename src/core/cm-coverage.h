@@ -64,6 +64,12 @@ typedef struct
   gint64 households_covered, households_uncovered;
   gint64 population_covered, population_uncovered;
   GPtrArray *compounds; /* CmCompound (cm-compounds.h): the map's compounds and grid cells */
+  /* the buildings' footprints (CmGeom, or NULL) and their boxes (4 doubles each), in the order
+   * of buildings, read with them when keep_shapes is set before loading (the analysis colours
+   * them on the map); else NULL */
+  gboolean keep_shapes;
+  GPtrArray *shapes;
+  GArray *shape_bbox;
 } CmCoverage;
 
 /* An empty coverage, to fill by hand (tests, benchmarks); cm_coverage_load fills one from a map. */

@@ -809,6 +809,154 @@ cm_geom_from_wkb (const guint8 *wkb, gsize len)
   return wkb_read (&r, 0);
 }
 
+CmGeom *
+cm_geom_from_spatialite (const guint8 *blob, gsize len)
+{
+  /* after the header, the body is WKB's but for each member's 0x69 where WKB has its byte
+   * order, and the blob's one byte order for all */
+  if (blob == NULL || len < 44 || blob[0] != 0x00 || blob[1] > 1 || blob[38] != 0x7C ||
+      blob[len - 1] != 0xFE)
+    return NULL;
+  gboolean le = blob[1] == 1;
+  WkbReader r = { blob + 39, blob + len - 1, TRUE };
+  guint32 code = wkb_u32 (&r, le);
+  int dims = code >= 4000 ? 0 : code >= 3000 ? 4 : code >= 1000 ? 3 : 2;
+  code %= 1000;
+  if (dims == 0 || code < CM_GEOM_POINT || code > CM_GEOM_MULTIPOLYGON)
+    return NULL; /* compressed, TinyPoint or a collection: SpatiaLite's own parser */
+  CmGeom *geom = cm_geom_new (code);
+  if (code >= CM_GEOM_MULTIPOINT)
+    {
+      guint32 n = wkb_u32 (&r, le);
+      for (guint32 i = 0; i < n && r.ok; i++)
+        {
+          if (r.end - r.p < 5 || *r.p++ != 0x69 || wkb_u32 (&r, le) % 1000 != code - 3)
+            r.ok = FALSE;
+          else
+            wkb_simple (&r, le, code - 3, dims, geom);
+        }
+    }
+  else
+    wkb_simple (&r, le, code, dims, geom);
+  if (!r.ok || r.p != r.end)
+    {
+      cm_geom_free (geom);
+      return NULL;
+    }
+  return geom;
+}
+
+/* ---- a point inside an area ---------------------------------------------------------------- */
+
+/* GEOS's InteriorPointArea (the algorithm of JTS 1.17, which SpatiaLite's ST_PointOnSurface
+ * runs), in the same floating-point steps so that the point is the same to the last bit: the
+ * widest section of a horizontal line through the polygon at a height between its vertices'. */
+typedef struct
+{
+  double x, y, width;
+} Section;
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* One polygon: @n rings from ring @ring, their positions from @xy. FALSE when GEOS would find no
+ * answer or an odd one (a ring of under four positions, an odd number of crossings). */
+static gboolean
+polygon_section (const CmGeom *g, guint ring, guint n, const double *xy, GArray *crossings,
+                 Section *out)
+{
+  const guint *len = &g_array_index (g->ring_len, guint, ring);
+  if (n == 0 || len[0] < 4)
+    return FALSE;
+  /* the polygon's envelope is its shell's */
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+  for (guint i = 0; i < len[0]; i++)
+    lo = MIN (lo, xy[2 * i + 1]), hi = MAX (hi, xy[2 * i + 1]);
+  double centre = (lo + hi) / 2.0;
+  const double *p = xy;
+  for (guint r = 0; r < n; r++)
+    {
+      if (len[r] < 4)
+        return FALSE;
+      for (guint i = 0; i < len[r]; i++, p += 2)
+        {
+          double y = p[1];
+          if (y <= centre)
+            {
+              if (y > lo)
+                lo = y;
+            }
+          else if (y < hi)
+            hi = y;
+        }
+    }
+  double scan = (hi + lo) / 2.0;
+
+  g_array_set_size (crossings, 0);
+  p = xy;
+  for (guint r = 0; r < n; p += 2 * len[r], r++)
+    {
+      double rlo = G_MAXDOUBLE, rhi = -G_MAXDOUBLE;
+      for (guint i = 0; i < len[r]; i++)
+        rlo = MIN (rlo, p[2 * i + 1]), rhi = MAX (rhi, p[2 * i + 1]);
+      if (scan < rlo || scan > rhi)
+        continue;
+      for (guint i = 1; i < len[r]; i++)
+        {
+          double x0 = p[2 * i - 2], y0 = p[2 * i - 1], x1 = p[2 * i], y1 = p[2 * i + 1];
+          if ((y0 > scan && y1 > scan) || (y0 < scan && y1 < scan) || y0 == y1)
+            continue;
+          if ((y0 == scan && y1 < scan) || (y1 == scan && y0 < scan))
+            continue;
+          double x = x0;
+          if (x0 != x1)
+            {
+              double m = (y1 - y0) / (x1 - x0);
+              x = x0 + ((scan - y0) / m);
+            }
+          g_array_append_val (crossings, x);
+        }
+    }
+  if (crossings->len % 2 != 0)
+    return FALSE;
+  /* without crossings (no area) GEOS answers the shell's first position */
+  *out = (Section) { xy[0], xy[1], 0.0 };
+  g_array_sort (crossings, compare_doubles);
+  const double *c = (const double *) crossings->data;
+  for (guint i = 0; i < crossings->len; i += 2)
+    if (c[i + 1] - c[i] > out->width)
+      *out = (Section) { (c[i] + c[i + 1]) / 2.0, scan, c[i + 1] - c[i] };
+  return TRUE;
+}
+
+gboolean
+cm_geom_point_on_surface (const CmGeom *geom, double *x, double *y)
+{
+  if (geom->type != CM_GEOM_POLYGON && geom->type != CM_GEOM_MULTIPOLYGON)
+    return FALSE;
+  g_autoptr (GArray) crossings = g_array_new (FALSE, FALSE, sizeof (double));
+  const double *xy = (const double *) geom->xy->data;
+  double best = -1;
+  guint ring = 0;
+  for (guint part = 0; part < geom->part_len->len; part++)
+    {
+      guint n = g_array_index (geom->part_len, guint, part);
+      Section s;
+      if (!polygon_section (geom, ring, n, xy, crossings, &s))
+        return FALSE;
+      if (s.width > best)
+        best = s.width, *x = s.x, *y = s.y;
+      for (guint r = 0; r < n; r++)
+        xy += 2 * g_array_index (geom->ring_len, guint, ring + r);
+      ring += n;
+    }
+  return best >= 0;
+}
+
 /* ---- WKB writer ---------------------------------------------------------------------------- */
 
 static void

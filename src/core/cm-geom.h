@@ -84,6 +84,15 @@ gboolean cm_geom_spatialite_blob_is_safe (const guint8 *blob, gsize size);
 /* Decodes OGC WKB (2-D; Z/M/ISO variants have their extra ordinates dropped). NULL when the
  * bytes are not WKB. */
 CmGeom *cm_geom_from_wkb (const guint8 *wkb, gsize len);
+/* Decodes a SpatiaLite geometry BLOB's points, lines and polygons, single or multi (Z and M
+ * dropped), without SpatiaLite: for reading whole layers. NULL for what it does not read
+ * (compressed geometries, TinyPoint, collections, damaged blobs): use AsBinary() then. */
+CmGeom *cm_geom_from_spatialite (const guint8 *blob, gsize len);
+/* The point ST_PointOnSurface gives for a polygon or multipolygon (GEOS's interior point, bit
+ * for bit), without the round trip through GEOS. FALSE for other types and for what GEOS would
+ * answer oddly (rings of under four positions, a ring crossing itself on the scan line): ask
+ * SpatiaLite then. */
+gboolean cm_geom_point_on_surface (const CmGeom *geom, double *x, double *y);
 /* TRUE when GEOS finds @geom invalid: @where gets the place (a crossing, say) and @reason
  * (may be NULL) GEOS's words for it, in English. */
 gboolean cm_geom_find_problem (const CmGeom *geom, double where[2], char **reason);

@@ -483,10 +483,9 @@ is_walkable (const char *highway, const char *foot, const char *access)
 }
 
 static void
-add_lines_from_wkb (CmNetwork *net, const guint8 *wkb, gsize len, gboolean barrier)
+add_lines (CmNetwork *net, const CmGeom *geom, gboolean barrier)
 {
-  g_autoptr (CmGeom) geom = cm_geom_from_wkb (wkb, len);
-  if (geom == NULL || !cm_geom_has_lines (geom))
+  if (!cm_geom_has_lines (geom))
     return;
   const double *xy = (const double *) geom->xy->data;
   guint offset = 0;
@@ -501,12 +500,11 @@ add_lines_from_wkb (CmNetwork *net, const guint8 *wkb, gsize len, gboolean barri
     }
 }
 
-/* Points of a WKB geometry, for gates drawn as points. */
+/* Points of a geometry, for gates drawn as points. */
 static void
-add_gates_from_wkb (CmNetwork *net, const guint8 *wkb, gsize len)
+add_gates (CmNetwork *net, const CmGeom *geom)
 {
-  g_autoptr (CmGeom) geom = cm_geom_from_wkb (wkb, len);
-  if (geom == NULL || cm_geom_type_single (geom->type) != CM_GEOM_POINT)
+  if (cm_geom_type_single (geom->type) != CM_GEOM_POINT)
     return;
   const double *xy = (const double *) geom->xy->data;
   for (guint i = 0; i < geom->xy->len / 2; i++)
@@ -519,19 +517,19 @@ cm_network_load (CmStore *store, CmNetworkMode mode, GError **error)
   g_autoptr (CmNetwork) net = cm_network_new ();
   enum { PATHS, SHORTCUTS, BARRIERS, GATES };
   static const char *const sql[] = {
-    [PATHS] = "SELECT AsBinary(CmGeom(geom)),"
+    [PATHS] = "SELECT CmGeom(geom),"
               " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.highway') END,"
               " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.foot') END,"
               " CASE WHEN json_valid(tags) THEN json_extract(tags, '$.access') END"
               " FROM paths WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
     /* the short cuts residents take, drawn in a workshop: paths like any other */
-    [SHORTCUTS] = "SELECT AsBinary(CmGeom(geom)), NULL, NULL, NULL FROM resources"
+    [SHORTCUTS] = "SELECT CmGeom(geom), NULL, NULL, NULL FROM resources"
                   " WHERE deleted = 0 AND category = 'shortcut' AND geom IS NOT NULL"
                   " ORDER BY rowid",
-    [BARRIERS] = "SELECT AsBinary(CmGeom(geom)), NULL, NULL, NULL FROM barriers"
+    [BARRIERS] = "SELECT CmGeom(geom), NULL, NULL, NULL FROM barriers"
                  " WHERE deleted = 0 AND geom IS NOT NULL ORDER BY rowid",
     /* gates residents marked as locked at night: barriers (lines) or gates (points) */
-    [GATES] = "SELECT AsBinary(CmGeom(geom)), NULL, NULL, NULL FROM resources"
+    [GATES] = "SELECT CmGeom(geom), NULL, NULL, NULL FROM resources"
               " WHERE deleted = 0 AND category = 'locked_gate' AND geom IS NOT NULL"
               " ORDER BY rowid",
   };
@@ -542,11 +540,10 @@ cm_network_load (CmStore *store, CmNetworkMode mode, GError **error)
       sqlite3_stmt *stmt = _cm_store_prepare (store, sql[what], error);
       if (stmt == NULL)
         return NULL;
+      sqlite3_stmt *as_binary = NULL;
       int rc;
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          const guint8 *wkb = sqlite3_column_blob (stmt, 0);
-          gsize len = (gsize) sqlite3_column_bytes (stmt, 0);
           if (what == PATHS && !(mode & CM_NETWORK_ALL)
               && !is_walkable ((const char *) sqlite3_column_text (stmt, 1),
                                (const char *) sqlite3_column_text (stmt, 2),
@@ -555,13 +552,19 @@ cm_network_load (CmStore *store, CmNetworkMode mode, GError **error)
               net->paths_left_out++;
               continue;
             }
+          g_autoptr (CmGeom) geom = _cm_store_decode_geom (store, &as_binary,
+                                                           sqlite3_column_blob (stmt, 0),
+                                                           sqlite3_column_bytes (stmt, 0));
+          if (geom == NULL)
+            continue;
           if (what == SHORTCUTS)
             net->shortcuts++;
           if (what == GATES)
-            add_gates_from_wkb (net, wkb, len);
-          add_lines_from_wkb (net, wkb, len, what == BARRIERS || what == GATES);
+            add_gates (net, geom);
+          add_lines (net, geom, what == BARRIERS || what == GATES);
         }
       sqlite3_finalize (stmt);
+      sqlite3_finalize (as_binary);
       if (rc != SQLITE_DONE)
         {
           _cm_store_set_sqlite_error (store, error, "reading the paths");

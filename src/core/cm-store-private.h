@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "cm-geom.h"
 #include "cm-store.h"
 
 G_BEGIN_DECLS
@@ -42,6 +43,12 @@ void _cm_spatialite_prepare (void);
  * geometry crashes SpatiaLite's parser: cm_geom_spatialite_blob_is_safe), else NULL. Every
  * query passes stored geometries through it before any SpatiaLite function reads them. */
 void _cm_spatialite_add_guard (sqlite3 *db);
+/* A stored geometry from its SpatiaLite BLOB as a query read it (the column CmGeom(geom), NULL
+ * when damaged): decoded in C (cm_geom_from_spatialite), or what that does not read (compressed,
+ * a collection) through SpatiaLite's AsBinary on *@fallback, prepared on first use (finalize it
+ * when done). NULL when neither reads it. For whole-layer reads: AsBinary() in the query costs
+ * SpatiaLite's parse and a copy of every geometry. */
+CmGeom *_cm_store_decode_geom (CmStore *self, sqlite3_stmt **fallback, const void *blob, int len);
 /* How many stored geometries of all layers CmGeom() refuses (damaged); -1 on an error. */
 gint64 _cm_store_count_damaged (CmStore *self, GError **error);
 

@@ -1707,6 +1707,26 @@ cm_store_get_layer_stats (CmStore *self, CmLayer layer, CmLayerStats *stats, GEr
   return ok;
 }
 
+CmGeom *
+_cm_store_decode_geom (CmStore *self, sqlite3_stmt **fallback, const void *blob, int len)
+{
+  if (blob == NULL)
+    return NULL;
+  CmGeom *geom = cm_geom_from_spatialite (blob, (gsize) len);
+  if (geom)
+    return geom;
+  if (*fallback == NULL)
+    *fallback = _cm_store_prepare (self, "SELECT AsBinary(CmGeom(?1))", NULL);
+  if (*fallback == NULL)
+    return NULL;
+  sqlite3_bind_blob (*fallback, 1, blob, len, SQLITE_STATIC);
+  if (sqlite3_step (*fallback) == SQLITE_ROW)
+    geom = cm_geom_from_wkb (sqlite3_column_blob (*fallback, 0),
+                             (gsize) sqlite3_column_bytes (*fallback, 0));
+  sqlite3_reset (*fallback);
+  return geom;
+}
+
 gint64
 _cm_store_count_damaged (CmStore *self, GError **error)
 {

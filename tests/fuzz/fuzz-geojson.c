@@ -37,6 +37,26 @@ check_round_trip (const CmGeom *geom)
       g_error ("WKB round trip moved the box: %g → %g", a[i], b[i]);
 }
 
+/* Our SpatiaLite BLOB read back as the analyses read it (cm_geom_from_spatialite): every
+ * position as it was (a collection is left to SpatiaLite), and an area's interior point found
+ * or refused without reading out of bounds. */
+static void
+check_spatialite_read (const CmGeom *geom, const guint8 *blob, gsize size)
+{
+  g_autoptr (CmGeom) back = cm_geom_from_spatialite (blob, size);
+  if (back == NULL)
+    {
+      if (geom->type != CM_GEOM_COLLECTION)
+        g_error ("our own SpatiaLite BLOB does not read back");
+      return;
+    }
+  if (back->xy->len != geom->xy->len ||
+      memcmp (back->xy->data, geom->xy->data, sizeof (double) * geom->xy->len) != 0)
+    g_error ("SpatiaLite BLOB read back moved a position");
+  double x, y;
+  (void) cm_geom_point_on_surface (back, &x, &y);
+}
+
 static gboolean
 feature_cb (CmGeoJsonFeature *feature, gpointer data, GError **error)
 {
@@ -52,8 +72,9 @@ feature_cb (CmGeoJsonFeature *feature, gpointer data, GError **error)
           g_autofree char *problem = NULL;
           cm_geom_find_problem (geom, where, &problem);
           gsize size;
-          g_free (cm_geom_to_spatialite (geom, TRUE, &size));
+          g_autofree guint8 *blob = cm_geom_to_spatialite (geom, TRUE, &size);
           check_round_trip (geom);
+          check_spatialite_read (geom, blob, size);
           (void) cm_geom_area_m2 (geom);
           g_autoptr (GString) json = g_string_new (NULL);
           cm_geom_append_geojson_exact (json, geom);

@@ -2,7 +2,8 @@
 /* fuzz-map.c: a map file from elsewhere (a USB stick), damaged anywhere: opened as the window and
  * cmap open it (a damaged map must be refused, never crash), and when it opens, what cmap info,
  * check, render, export and merge do with it: every layer's counts and extent, the check, one
- * tile of its whole extent drawn, every layer exported as GeoJSON, and the map merged into a
+ * tile of its whole extent drawn, its buildings read for an analysis, every layer exported as
+ * GeoJSON, and the map merged into a
  * good one (read only, as merging reads the other copy). */
 #include "fuzz-harness.h"
 
@@ -41,6 +42,11 @@ use_map (CmStore *store, const char *path)
   cm_render_draw (store, cr, &view, NULL, NULL);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
+
+  /* its buildings as the analyses read them: each footprint decoded, its point found */
+  g_autoptr (CmCoverage) coverage = cm_coverage_new ();
+  coverage->keep_shapes = TRUE;
+  cm_coverage_load_buildings (coverage, store, NULL);
 
   for (int l = 0; l < CM_N_LAYERS; l++)
     {
