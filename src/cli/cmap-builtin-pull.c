@@ -62,12 +62,7 @@ run (CmStore *unused, char **args)
         {
           /* a map made for a pull that failed holds nothing: not left behind */
           g_clear_object (&store);
-          const char *suffixes[] = { "", "-wal", "-shm" };
-          for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
-            {
-              g_autofree char *f = g_strconcat (path, suffixes[i], NULL);
-              g_remove (f);
-            }
+          cm_store_remove_file (path);
         }
       return cmap_fail (error);
     }

@@ -756,12 +756,7 @@ remove_tmp (char *tmp)
 {
   if (tmp == NULL)
     return;
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *f = g_strconcat (tmp, suffixes[i], NULL);
-      g_remove (f);
-    }
+  cm_store_remove_file (tmp);
   g_autofree char *dir = g_path_get_dirname (tmp);
   g_rmdir (dir);
   g_free (tmp);

@@ -546,14 +546,7 @@ server_copy_remove (ServerCopy *c)
 {
   g_clear_object (&c->store);
   if (c->path)
-    {
-      const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-      for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
-        {
-          g_autofree char *f = g_strconcat (c->path, suffixes[i], NULL);
-          g_remove (f);
-        }
-    }
+    cm_store_remove_file (c->path);
   if (c->dir)
     g_rmdir (c->dir);
   g_clear_pointer (&c->path, g_free);
@@ -1331,6 +1324,19 @@ cm_postgis_report_free (CmPostgisReport *report)
   g_free (report);
 }
 
+/* What a push and a pull begin with: the connection, the report naming the server, the count of
+ * steps (one per table each way and five more). NULL and @error when there is no connection. */
+static CmPostgisReport *
+exchange_begin (Server *s, Steps *st, const char *server, GError **error)
+{
+  st->total = 2 * (goffset) g_strv_length ((char **) cm_versions_tables ()) + 5;
+  if (!server_connect (s, server, error))
+    return NULL;
+  CmPostgisReport *report = g_new0 (CmPostgisReport, 1);
+  report->server = g_strdup (s->who);
+  return report;
+}
+
 CmPostgisReport *
 cm_postgis_push (CmStore *map, const char *server, const char *community,
                  CmProgressFunc progress, gpointer progress_data, GCancellable *cancellable,
@@ -1344,13 +1350,11 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
                      "community: give its name (cmap push --community NAME)"));
       return NULL;
     }
-  int n_tables = (int) g_strv_length ((char **) cm_versions_tables ());
-  Steps st = { progress, progress_data, 0, 2 * n_tables + 5, cancellable };
+  Steps st = { progress, progress_data, 0, 0, cancellable };
   Server s;
-  if (!server_connect (&s, server, error))
+  CmPostgisReport *report = exchange_begin (&s, &st, server, error);
+  if (report == NULL)
     return NULL;
-  CmPostgisReport *report = g_new0 (CmPostgisReport, 1);
-  report->server = g_strdup (s.who);
   ServerCopy copy = { 0 };
   gboolean exists = FALSE, ok = step (&st, error) &&
                                pg_exec (&s, "BEGIN", _("begin the push"), error) &&
@@ -1590,13 +1594,11 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
   if (scope == NULL)
     scope = &everything;
   gboolean part = (scope->communities && scope->communities[0]) || scope->has_bbox;
-  int n_tables = (int) g_strv_length ((char **) cm_versions_tables ());
-  Steps st = { progress, progress_data, 0, 2 * n_tables + 5, cancellable };
+  Steps st = { progress, progress_data, 0, 0, cancellable };
   Server s;
-  if (!server_connect (&s, server, error))
+  CmPostgisReport *report = exchange_begin (&s, &st, server, error);
+  if (report == NULL)
     return NULL;
-  CmPostgisReport *report = g_new0 (CmPostgisReport, 1);
-  report->server = g_strdup (s.who);
   ServerCopy copy = { 0 };
   gboolean exists = FALSE;
   g_autoptr (GPtrArray) held_keys = g_ptr_array_new_with_free_func (g_free);

@@ -420,6 +420,17 @@ configure_for_writing (CmStore *self, GError **error)
 
 /* ---- create and open ----------------------------------------------------------------------- */
 
+void
+cm_store_remove_file (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *f = g_strconcat (path, suffixes[i], NULL);
+      g_remove (f);
+    }
+}
+
 CmStore *
 cm_store_create (const char *path, const char *name, GError **error)
 {

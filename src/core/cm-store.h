@@ -45,6 +45,9 @@ G_DECLARE_FINAL_TYPE (CmStore, cm_store, CM, STORE, GObject)
 
 /* Creates a new, empty community map at @path (which must not exist). */
 CmStore *cm_store_create (const char *path, const char *name, GError **error);
+/* Deletes the map file at @path and the -journal, -wal and -shm SQLite keeps beside it: a
+ * temporary map, or one made for a pull that failed. Close its connections first. */
+void cm_store_remove_file (const char *path);
 /* Opens an existing community map, migrating an older schema. */
 CmStore *cm_store_open (const char *path, GError **error);
 /* Opens a map only to read it, checked as cm_store_open checks it (a map, not from a newer
