@@ -439,35 +439,34 @@ add_to_sums (CmCoverage *c, const CmCoverageBuilding *bd)
     }
 }
 
-void
-cm_coverage_compute_radius (CmCoverage *c)
+/* The buildings [first, end) measured against the sources, on a thread of its own: each
+ * building's nearest source and whether one reaches it; what each source covers is counted in
+ * the part's own sums (3 per source: buildings, households, population), added up after. */
+typedef struct
 {
-  c->walking = FALSE;
-  c->off_network = c->disconnected = c->sources_off_network = 0;
-  GArray *sources = c->sources;
-  double max_radius = 0;
-  for (guint i = 0; i < sources->len; i++)
-    {
-      CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, i);
-      s->buildings = 0, s->households = 0, s->population = 0;
-      if (!isnan (s->radius_m))
-        max_radius = MAX (max_radius, s->radius_m);
-    }
-  c->covered = 0;
-  c->households_covered = c->households_uncovered = 0;
-  c->population_covered = c->population_uncovered = 0;
-  Grid grid = { 0 };
-  if (sources->len > 0)
-    grid_build (&grid, sources, MAX (max_radius / 3, 100.0));
+  CmCoverage *c;
+  const Grid *grid;
+  double max_radius;
+  guint first, end;
+  gint64 *sums;
+} RadiusPart;
 
-  for (guint b = 0; b < c->buildings->len; b++)
+static gpointer
+radius_part (gpointer data)
+{
+  RadiusPart *part = data;
+  CmCoverage *c = part->c;
+  const Grid *g = part->grid;
+  GArray *sources = c->sources;
+  double max_radius = part->max_radius;
+  for (guint b = part->first; b < part->end; b++)
     {
       CmCoverageBuilding *bd = &g_array_index (c->buildings, CmCoverageBuilding, b);
       bd->nearest = -1, bd->nearest_m = NAN, bd->covered = FALSE;
       if (sources->len == 0)
-        goto sums;
+        continue;
       int cx, cy;
-      grid_cell_of (&grid, bd->lon, bd->lat, &cx, &cy);
+      grid_cell_of (g, bd->lon, bd->lat, &cx, &cy);
       /* Candidates are measured in a plane at the building's own latitude (metres per
        * degree there): within 0.01% of the ellipsoid over a reach of a few km, so only pairs
        * within 0.1% of a radius, and the nearest one, are measured again exactly. */
@@ -476,18 +475,18 @@ cm_coverage_compute_radius (CmCoverage *c)
       double best2 = G_MAXDOUBLE;
       /* rings of cells outwards (Chebyshev distance from the building's cell): stop once a
        * ring cannot hold anything nearer and is past the largest reach */
-      int last_ring = MAX (MAX (abs (cx), abs (cx - (grid.nx - 1))),
-                           MAX (abs (cy), abs (cy - (grid.ny - 1))));
+      int last_ring = MAX (MAX (abs (cx), abs (cx - (g->nx - 1))),
+                           MAX (abs (cy), abs (cy - (g->ny - 1))));
       for (int ring = 0; ring <= last_ring; ring++)
         {
-          double ring_m = (ring - 1) * grid.cell * 0.98;
+          double ring_m = (ring - 1) * g->cell * 0.98;
           if (ring > 1 && ring_m > max_radius && bd->nearest >= 0 && ring_m * ring_m > best2)
             break;
-          int y0 = MAX (cy - ring, 0), y1 = MIN (cy + ring, grid.ny - 1);
+          int y0 = MAX (cy - ring, 0), y1 = MIN (cy + ring, g->ny - 1);
           for (int y = y0; y <= y1; y++)
             {
               gboolean edge_row = abs (y - cy) == ring;
-              int x0 = MAX (cx - ring, 0), x1 = MIN (cx + ring, grid.nx - 1);
+              int x0 = MAX (cx - ring, 0), x1 = MIN (cx + ring, g->nx - 1);
               for (int x = x0; x <= x1; x++)
                 {
                   if (!edge_row && abs (x - cx) != ring)
@@ -497,11 +496,11 @@ cm_coverage_compute_radius (CmCoverage *c)
                         x = cx + ring - 1;
                       continue;
                     }
-                  GArray *cell = grid.cells[(gsize) y * grid.nx + x];
+                  GArray *cell = g->cells[(gsize) y * g->nx + x];
                   for (guint k = 0; cell && k < cell->len; k++)
                     {
                       int i = g_array_index (cell, int, k);
-                      CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, i);
+                      const CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, i);
                       double dx = (s->lon - bd->lon) * kx, dy = (s->lat - bd->lat) * ky;
                       double d2 = dx * dx + dy * dy;
                       if (d2 < best2 || (d2 == best2 && i < bd->nearest))
@@ -515,9 +514,10 @@ cm_coverage_compute_radius (CmCoverage *c)
                       if (in)
                         {
                           bd->covered = TRUE;
-                          s->buildings++;
-                          s->households += MAX (bd->households, 0);
-                          s->population += MAX (bd->population, 0);
+                          gint64 *sum = part->sums + 3 * i;
+                          sum[0]++;
+                          sum[1] += MAX (bd->households, 0);
+                          sum[2] += MAX (bd->population, 0);
                         }
                     }
                 }
@@ -525,12 +525,64 @@ cm_coverage_compute_radius (CmCoverage *c)
         }
       if (bd->nearest >= 0)
         {
-          CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, bd->nearest);
+          const CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, bd->nearest);
           bd->nearest_m = cm_geodesic_distance (bd->lon, bd->lat, s->lon, s->lat);
         }
-    sums:
-      add_to_sums (c, bd);
     }
+  return NULL;
+}
+
+void
+cm_coverage_compute_radius (CmCoverage *c)
+{
+  c->walking = FALSE;
+  c->off_network = c->disconnected = c->sources_off_network = 0;
+  GArray *sources = c->sources;
+  double max_radius = 0;
+  for (guint i = 0; i < sources->len; i++)
+    {
+      CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, i);
+      if (!isnan (s->radius_m))
+        max_radius = MAX (max_radius, s->radius_m);
+    }
+  Grid grid = { 0 };
+  if (sources->len > 0)
+    grid_build (&grid, sources, MAX (max_radius / 3, 100.0));
+
+  /* the buildings in parts, one per core (each building's result is its own; the sources'
+   * sums per part) */
+  guint n = c->buildings->len > 10000 ? CLAMP (g_get_num_processors (), 1, 4) : 1;
+  RadiusPart parts[4];
+  GThread *threads[4] = { NULL };
+  g_autofree gint64 *sums = g_new0 (gint64, 3 * (gsize) n * MAX (sources->len, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      parts[i] = (RadiusPart) { c, &grid, max_radius,
+                                (guint) ((guint64) c->buildings->len * i / n),
+                                (guint) ((guint64) c->buildings->len * (i + 1) / n),
+                                sums + 3 * (gsize) i * MAX (sources->len, 1) };
+      if (i > 0)
+        threads[i] = g_thread_new ("cm-coverage-radius", radius_part, &parts[i]);
+    }
+  radius_part (&parts[0]);
+  for (guint i = 1; i < n; i++)
+    g_thread_join (threads[i]);
+
+  for (guint k = 0; k < sources->len; k++)
+    {
+      CmCoverageSource *s = &g_array_index (sources, CmCoverageSource, k);
+      s->buildings = 0, s->households = 0, s->population = 0;
+      for (guint i = 0; i < n; i++)
+        {
+          const gint64 *sum = parts[i].sums + 3 * k;
+          s->buildings += (guint) sum[0], s->households += sum[1], s->population += sum[2];
+        }
+    }
+  c->covered = 0;
+  c->households_covered = c->households_uncovered = 0;
+  c->population_covered = c->population_uncovered = 0;
+  for (guint b = 0; b < c->buildings->len; b++)
+    add_to_sums (c, &g_array_index (c->buildings, CmCoverageBuilding, b));
   if (sources->len > 0)
     grid_clear (&grid);
 }
