@@ -1003,9 +1003,10 @@ import_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   else if (store && !job->table)
     {
       /* a file far from the map's features is probably the wrong one: ask before writing */
-      double bbox[4];
-      if (!job->table && !job->far_ok && cm_import_scan_extent (job->file, bbox, cancellable, NULL))
-        job->far_m = cm_import_distance_from_map (store, bbox);
+      double bbox[4], map_bbox[4];
+      if (!job->far_ok && cm_import_map_extent (store, map_bbox) &&
+          cm_import_scan_extent (job->file, bbox, cancellable, NULL))
+        job->far_m = cm_import_distance_between (map_bbox, bbox);
       if (job->far_m <= CM_IMPORT_FAR_M)
         {
           job->far_m = 0;

@@ -60,19 +60,21 @@ run (CmStore *store, char **args)
   g_autofree char *base = g_path_get_basename (path);
   CmapProgress progress = { .label = base };
   gboolean tty = isatty (STDERR_FILENO);
-  /* a GeoJSON file far from the map's features is probably the wrong one: say so first */
-  double file_bbox[4];
-  if (opt_table == NULL && cm_import_scan_extent (path, file_bbox, NULL, NULL))
-    {
-      double far = cm_import_distance_from_map (store, file_bbox);
-      if (far > CM_IMPORT_FAR_M)
-        g_printerr (_("cmap: warning: %s lies %.0f km from the map's features; importing it "
-                      "anyway (check that it is the file meant for this map)\n"),
-                    base, far / 1000);
-    }
+  /* where the map's features were, to tell a GeoJSON file far from them (the window asks
+   * before it writes; here the import goes on, so the box of what it wrote tells, without
+   * reading the file twice) */
+  double map_bbox[4];
+  gboolean had_features = cm_import_map_extent (store, map_bbox);
   gboolean ok = cm_import_file (store, path, layer, opt_table, report,
                                 tty ? cmap_show_progress : NULL, &progress, NULL, &error);
   cmap_end_progress (&progress);
+  double far = ok && had_features && opt_table == NULL
+                   ? cm_import_distance_between (map_bbox, report->bbox)
+                   : 0;
+  if (far > CM_IMPORT_FAR_M)
+    g_printerr (_("cmap: warning: %s lies %.0f km from the map's features; imported all "
+                  "the same (check that it is the file meant for this map)\n"),
+                base, far / 1000);
   if (!ok && opt_table == NULL && g_error_matches (error, CM_IMPORT_ERROR, CM_IMPORT_ERROR_NO_TABLE))
     {
       /* the window asks with a list; here the flag says it */

@@ -120,6 +120,12 @@ _cm_bulk_layer_begin (CmStore *store, CmLayer layer, GError **error)
 }
 
 gboolean
+_cm_bulk_layer_started_empty (CmBulkLayer *b)
+{
+  return b->packed != NULL;
+}
+
+gboolean
 _cm_bulk_layer_index (CmBulkLayer *b, gint64 id, const double bbox[4], gboolean replace,
                       GError **error)
 {
@@ -196,7 +202,9 @@ _cm_bulk_layer_end (CmBulkLayer *b, GError **error)
     ok = recreate_trigger (b->store, g_ptr_array_index (b->triggers, t), error);
   /* what the suspended trigger would have noted, row by row: each new row as a whole */
   g_autofree char *noted = g_strdup_printf (
-      "INSERT OR IGNORE INTO cm_pending SELECT '%s', uuid, '' FROM %s WHERE id > %" G_GINT64_FORMAT,
+      "INSERT OR IGNORE INTO cm_pending SELECT '%s', uuid, '' FROM %s WHERE id > %" G_GINT64_FORMAT
+      " ORDER BY uuid", /* in the order of cm_pending's key (through the uuid index): 0.9 → 0.2 s
+                         * for a district's buildings */
       table, table, b->last_id);
   g_autofree char *stamp = g_strdup_printf (
       "UPDATE geometry_columns_time SET last_insert = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ',"

@@ -327,7 +327,9 @@ typedef struct
   gsize blob_size;
   double bbox[4];
   char *source_id;
-  char *uuid;
+  char *uuid;           /* the file's, or NULL */
+  char *fresh_uuid;     /* when the file gives none: the one a new feature gets (made here, on
+                         * the reading thread, off the writer's path) */
   const char *category; /* owned by the category set */
   char *name;
   char *properties;     /* the tags: the other properties, and fields that could not be used */
@@ -348,6 +350,7 @@ row_free (Row *row)
   g_free (row->blob);
   g_free (row->source_id);
   g_free (row->uuid);
+  g_free (row->fresh_uuid);
   g_free (row->name);
   g_free (row->properties);
   g_free (row->description);
@@ -649,6 +652,8 @@ prepare_row (Import *imp, CmGeoJsonFeature *f)
   cm_geom_get_bbox (f->geom, row->bbox);
   row->source_id = unique_source_id (imp, layer, f->source_id);
   row->uuid = g_strdup (f->uuid);
+  if (row->uuid == NULL)
+    row->fresh_uuid = g_uuid_string_random ();
   row->category = f->category;
   if (row->category == NULL || cm_categories_lookup (imp->categories, row->category) == NULL)
     row->category = cm_categories_match_tags (imp->categories, f->string_tags);
@@ -744,7 +749,10 @@ write_row (Import *imp, Row *row, GError **error)
    * source's own id (the same source imported again) */
   gint64 existing = 0;
   gboolean same = FALSE;
-  sqlite3_stmt *finds[2] = { row->uuid ? s->find_uuid : NULL, row->source_id ? s->find : NULL };
+  /* (into a layer that was empty, a source id cannot match: each is unique within the input,
+   * unique_source_id) */
+  gboolean by_source = row->source_id && !_cm_bulk_layer_started_empty (s->bulk);
+  sqlite3_stmt *finds[2] = { row->uuid ? s->find_uuid : NULL, by_source ? s->find : NULL };
   const char *keys[2] = { row->uuid, row->source_id };
   for (int k = 0; k < 2 && existing == 0; k++)
     {
@@ -766,7 +774,7 @@ write_row (Import *imp, Row *row, GError **error)
       sqlite3_stmt *stmt = existing ? s->update : s->insert;
       if (!existing)
         {
-          uuid = row->uuid ? g_strdup (row->uuid) : g_uuid_string_random ();
+          uuid = g_strdup (row->uuid ? row->uuid : row->fresh_uuid);
           sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
           sqlite3_bind_text (stmt, 2, row->source_id, -1, SQLITE_STATIC);
           sqlite3_bind_text (stmt, 9, row->created_at, -1, SQLITE_STATIC);
@@ -1129,20 +1137,27 @@ cm_import_scan_extent (const char *path, double bbox[4], GCancellable *cancellab
   return bbox[0] <= bbox[2];
 }
 
-double
-cm_import_distance_from_map (CmStore *store, const double bbox[4])
+gboolean
+cm_import_map_extent (CmStore *store, double bbox[4])
 {
-  double map[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+  bbox[0] = bbox[1] = G_MAXDOUBLE;
+  bbox[2] = bbox[3] = -G_MAXDOUBLE;
   for (int i = 0; i < CM_N_LAYERS; i++)
     {
       CmLayerStats s;
       if (!cm_store_get_layer_stats (store, i, &s, NULL) || s.count == 0)
         continue;
-      map[0] = MIN (map[0], s.bbox[0]);
-      map[1] = MIN (map[1], s.bbox[1]);
-      map[2] = MAX (map[2], s.bbox[2]);
-      map[3] = MAX (map[3], s.bbox[3]);
+      bbox[0] = MIN (bbox[0], s.bbox[0]);
+      bbox[1] = MIN (bbox[1], s.bbox[1]);
+      bbox[2] = MAX (bbox[2], s.bbox[2]);
+      bbox[3] = MAX (bbox[3], s.bbox[3]);
     }
+  return bbox[0] <= bbox[2];
+}
+
+double
+cm_import_distance_between (const double map[4], const double bbox[4])
+{
   if (map[0] > map[2] || bbox[0] > bbox[2])
     return 0;
   return cm_geodesic_bbox_distance (map, bbox);

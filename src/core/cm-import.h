@@ -78,10 +78,13 @@ gboolean cm_import_is_sqlite (const char *path);
  * writing anything. FALSE with no error when it has no geometry. */
 gboolean cm_import_scan_extent (const char *path, double bbox[4], GCancellable *cancellable,
                                 GError **error);
-/* Metres between @bbox and the features already in @store (0 when they meet or the map is
- * empty). A file meant for a community lies within a few kilometres of it; one thousands of
- * kilometres away is probably the wrong file (CM_IMPORT_FAR_M). */
-double cm_import_distance_from_map (CmStore *store, const double bbox[4]);
+/* The box of the features already in @store; FALSE when it has none (then no file is far from
+ * it, and the file need not be read twice to know). */
+gboolean cm_import_map_extent (CmStore *store, double bbox[4]);
+/* Metres between two boxes (0 when they meet, or either is empty: min > max). A file meant for
+ * a community lies within a few kilometres of its features; one thousands of kilometres away is
+ * probably the wrong file (CM_IMPORT_FAR_M). */
+double cm_import_distance_between (const double map[4], const double bbox[4]);
 #define CM_IMPORT_FAR_M 50000.0
 
 G_END_DECLS

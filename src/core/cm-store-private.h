@@ -74,6 +74,8 @@ CmBulkLayer *_cm_bulk_layer_begin (CmStore *store, CmLayer layer, GError **error
  * writer's geometries must be of the column's type and SRID (no trigger checks them). */
 gboolean _cm_bulk_layer_index (CmBulkLayer *b, gint64 id, const double bbox[4], gboolean replace,
                                GError **error);
+/* Whether the layer had no rows at all when @b began (then no row written before can match). */
+gboolean _cm_bulk_layer_started_empty (CmBulkLayer *b);
 /* The index packed, the triggers back, the new rows noted for their version; frees @b. */
 gboolean _cm_bulk_layer_end (CmBulkLayer *b, GError **error);
 /* Frees @b without ending it: the caller rolls its transaction back. */
