@@ -47,6 +47,13 @@ ogrinfo -ro -so "$ogr" community_map.buildings | grep -q '^Geometry: Multi Polyg
 ogrinfo -ro -so "$ogr" community_map.stations | grep -q '^service_radius_m: Real' || fail "stations lack service_radius_m in PostGIS"
 [ "$(on_server "SELECT count(*) FROM pg_indexes WHERE schemaname = 'community_map' AND indexdef LIKE '%USING gist%'")" = 8 ] \
   || fail "not every layer has a GiST index"
+# every index the schema makes is there after the first push (it builds those of empty tables
+# after their rows), each valid
+want_indexes=$(grep -cE '^CREATE (UNIQUE )?INDEX' "$CM_SOURCE_ROOT/data/postgis/001-schema.sql")
+[ "$(on_server "SELECT count(*) FROM pg_indexes WHERE schemaname = 'community_map' AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'")" = "$want_indexes" ] \
+  || fail "not every index of the schema is there after the push: $(on_server "SELECT string_agg(indexname, ' ') FROM pg_indexes WHERE schemaname = 'community_map'")"
+[ "$(on_server "SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'community_map' AND NOT x.indisvalid")" = 0 ] \
+  || fail "an index of the server is not valid"
 [ "$(on_server "SELECT DISTINCT community FROM community_map.buildings")" = "$(sqlite3 "$demo" "SELECT value FROM cm_meta WHERE key = 'name'")" ] \
   || fail "the buildings do not belong to the map's community"
 ok "push: ogrinfo PG: shows the 8 layers with the demo map's counts, GiST indexes, the map's community"
