@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "cm-analysis-style.h"
 #include "cm-core.h"
 #include "cm-store-private.h"
 #include "bench-tiles.h"
@@ -495,6 +496,44 @@ time_request (const char *map, const CmAnalysisRequest *request, CmAnalysisResul
   return median (t, RUNS);
 }
 
+/* The coverage drawn over a 1600 × 1200 map as the window's analysis layer draws it in every
+ * frame (cm_analysis_draw, on the main thread): the whole map, and a street at zoom 17. */
+static void
+time_analysis_drawing (const char *label, const char *map, const CmAnalysisResult *result)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (map, &error);
+  CmLayerStats stats;
+  if (store == NULL || !cm_store_get_layer_stats (store, CM_LAYER_BUILDINGS, &stats, &error))
+    g_error ("%s", error->message);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1600, 1200);
+  CmRenderView views[2];
+  cm_render_view_init_fit (&views[0], stats.bbox, 1600, 1200, 0);
+  cm_render_view_init_centre (&views[1], (stats.bbox[0] + stats.bbox[2]) / 2,
+                              (stats.bbox[1] + stats.bbox[3]) / 2, 17, 1600, 1200);
+  const char *names[] = { "the whole map", "zoom 17" };
+  for (int v = 0; v < 2; v++)
+    {
+      double t[RUNS];
+      for (int r = 0; r < RUNS; r++)
+        {
+          cairo_t *cr = cairo_create (surface);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_paint (cr);
+          gint64 t0 = g_get_monotonic_time ();
+          cm_analysis_draw (cr, result, 0, &views[v], 1600, 1200);
+          cairo_surface_flush (surface);
+          t[r] = ms_since (t0);
+          cairo_destroy (cr);
+        }
+      g_print ("%-28s the coverage drawn over %s, 1600×1200 (as the window's layer, each "
+               "frame): %.1f ms\n", label, names[v], median (t, RUNS));
+      g_autofree char *png = g_strdup_printf ("bench-district-coverage-%d.png", v);
+      cairo_surface_write_to_png (surface, png); /* to look at */
+    }
+  cairo_surface_destroy (surface);
+}
+
 /* The analyses at @map's size, as the panel and cmap run them (cm_analysis_run: open, load,
  * compute), and the computing alone where a goal names it. */
 static void
@@ -524,6 +563,7 @@ time_analyses (const char *label, const char *map, const char *cmap)
            "(%u covered; %u paths, %u edges)\n",
            label, result->coverage->buildings->len, result->coverage->sources->len, whole,
            result->coverage->covered, result->network.paths, result->network.edges);
+  time_analysis_drawing (label, map, result);
   cm_analysis_result_free (result);
 
   CmAnalysisRequest life = { CM_ANALYSIS_LIFE_CIRCLE };
@@ -591,7 +631,7 @@ main (int argc, char **argv)
       time_render ("bench-50k (Porto ×5)", fifty_k, FALSE);
       time_render ("district (Porto 7 × 7)", district, FALSE);
     }
-  if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "walk") == 0) /* one walking coverage, to profile */
+  if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "walk") == 0) /* one walking coverage, to profile, and its drawing */
     {
       CmAnalysisRequest walk = { CM_ANALYSIS_COVERAGE, (char *) "stations", TRUE, 500, 0 };
       g_autoptr (GError) error = NULL;
@@ -600,6 +640,7 @@ main (int argc, char **argv)
       if (result == NULL)
         g_error ("%s", error->message);
       g_print ("walking coverage of the district: %.0f ms\n", ms_since (t0));
+      time_analysis_drawing ("district", district, result);
       return 0;
     }
   if (g_getenv ("CM_BENCH_ONLY") == NULL || g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "import") == 0)

@@ -41,6 +41,8 @@ cm_analysis_result_free (CmAnalysisResult *r)
   cm_coverage_free (r->coverage);
   if (r->reach_lines)
     g_ptr_array_unref (r->reach_lines);
+  if (r->reach_bbox)
+    g_array_unref (r->reach_bbox);
   cm_teams_free (r->teams);
   cm_life_report_free (r->life);
   if (r->shapes)
@@ -249,6 +251,26 @@ life_progress (guint done, guint total, gpointer user_data)
   set_progress (p->permille, 0.2 + 0.7 * done / MAX (total, 1));
 }
 
+/* The box of each line of @lines, appended to @boxes (4 doubles each). */
+static void
+add_line_boxes (const CmGeom *lines, GArray *boxes)
+{
+  const double *xy = (const double *) lines->xy->data;
+  guint pos = 0;
+  for (guint k = 0; k < lines->ring_len->len; k++)
+    {
+      guint n = g_array_index (lines->ring_len, guint, k);
+      double b[4] = { G_MAXDOUBLE, G_MAXDOUBLE, -G_MAXDOUBLE, -G_MAXDOUBLE };
+      for (guint v = pos; v < pos + n; v++)
+        {
+          b[0] = MIN (b[0], xy[2 * v]), b[1] = MIN (b[1], xy[2 * v + 1]);
+          b[2] = MAX (b[2], xy[2 * v]), b[3] = MAX (b[3], xy[2 * v + 1]);
+        }
+      g_array_append_vals (boxes, b, 4);
+      pos += n;
+    }
+}
+
 static gboolean
 run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
               GCancellable *cancellable, GError **error)
@@ -292,6 +314,9 @@ run_coverage (CmAnalysisResult *r, CmStore *store, volatile gint *permille,
   r->reach_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_geom_free);
   if (pieces->len > 0)
     g_ptr_array_add (r->reach_lines, cm_network_pieces_to_geom (net, pieces));
+  r->reach_bbox = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < r->reach_lines->len; i++)
+    add_line_boxes (g_ptr_array_index (r->reach_lines, i), r->reach_bbox);
   set_progress (permille, 0.75);
   if (q->suggest > 0)
     {

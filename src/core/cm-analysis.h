@@ -43,6 +43,8 @@ struct _CmAnalysisResult
   CmAnalysisRequest request;
   CmCoverage *coverage;  /* coverage */
   GPtrArray *reach_lines; /* coverage by walking: the paths reached, CmGeom* MULTILINESTRING */
+  GArray *reach_bbox;     /* double: the box of each of their lines (4 each, in order), to draw
+                           * only those in view */
   CmNetworkStats network;
   guint without_radius;  /* coverage by own radius: sources that had none (fallback_m used) */
   CmTeams *teams;        /* teams */
