@@ -389,6 +389,72 @@ bench_pan (CmWindow *window, ShumateSimpleMap *map)
   g_print ("  %u views in %.1f s\n", views, (g_get_monotonic_time () - t0) / 1e6);
 }
 
+/* Panning with a walking coverage shown (issue #17: a district's coverage took 0.1–2 s to draw
+ * in every frame): the coverage run as the panel runs it, then 40 pans of 25 px (out and back)
+ * at zoom 17 and at the first frame's zoom, each to its painted frame; a screenshot of each zoom
+ * to look at. CM_BENCH_HIDE_LAYER=1: the same with the layer hidden, the control. */
+static void
+bench_coverage_pan (CmWindow *window, ShumateSimpleMap *map)
+{
+  ShumateViewport *vp = shumate_simple_map_get_viewport (map);
+  double zoom0 = shumate_viewport_get_zoom_level (vp);
+  double lat = shumate_location_get_latitude (SHUMATE_LOCATION (vp));
+  double lon = shumate_location_get_longitude (SHUMATE_LOCATION (vp));
+  CmAnalysisPanel *panel = cm_window_get_analysis_panel (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-analysis", NULL);
+  CmAnalysisRequest request = { CM_ANALYSIS_COVERAGE, (char *) "stations", TRUE, 500 };
+  gint64 t0 = g_get_monotonic_time ();
+  cm_analysis_panel_run (panel, &request);
+  while (cm_analysis_panel_is_pending (panel))
+    g_main_context_iteration (NULL, TRUE);
+  g_print ("walking coverage (500 m) run in the window: %.0f ms\n",
+           (g_get_monotonic_time () - t0) / 1000.0);
+  if (g_getenv ("CM_BENCH_HIDE_LAYER")) /* the control: the same pans, the layer hidden */
+    gtk_widget_set_visible (GTK_WIDGET (cm_analysis_panel_get_layer (panel)), FALSE);
+  gulong painted = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)),
+                                     "after-paint", G_CALLBACK (after_paint), NULL);
+  const double zooms[] = { 17, zoom0 };
+  for (gsize z = 0; z < G_N_ELEMENTS (zooms); z++)
+    {
+      shumate_viewport_set_zoom_level (vp, zooms[z]);
+      shumate_location_set_location (SHUMATE_LOCATION (vp), lat, lon);
+      wait_for_tiles (window);
+      gint64 f0 = g_get_monotonic_time ();
+      idle_for (50);
+      wait_painted ();
+      g_autoptr (GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+      double step = 100 / (256 * exp2 (zooms[z])) * 360; /* 100 px in degrees of longitude */
+      for (int f = 0; f < 40; f++)
+        {
+          idle_for (30);
+          f0 = g_get_monotonic_time ();
+          /* 20 pans of 25 px east, then back: past the picture's margin once each way */
+          int at = f < 20 ? f + 1 : 39 - f;
+          shumate_location_set_location (SHUMATE_LOCATION (vp), lat, lon + at * step / 4);
+          double t = (wait_painted () - f0) / 1000.0;
+          g_array_append_val (ms, t);
+        }
+      double worst = 0;
+      for (guint i = 0; i < ms->len; i++)
+        worst = MAX (worst, g_array_index (ms, double, i));
+      g_print ("  panning with the coverage shown at zoom %.1f: %.1f ms median, %.1f ms worst a "
+               "frame (40 pans of 25 px, out and back)\n", zooms[z], median (ms), worst);
+      GdkPaintable *paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      int w = gtk_widget_get_width (GTK_WIDGET (window)), h = gtk_widget_get_height (GTK_WIDGET (window));
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+      GdkTexture *shot = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)),
+                                                      node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      g_autofree char *png = g_strdup_printf ("bench-window-coverage-%d.png", (int) z);
+      gdk_texture_save_to_png (shot, png);
+      g_object_unref (shot);
+      gsk_render_node_unref (node);
+      g_object_unref (paintable);
+    }
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), painted);
+}
+
 static int
 finish (CmWindow *window, const char *copy, const char *dir)
 {
@@ -456,6 +522,11 @@ main (int argc, char **argv)
   if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "pan") == 0) /* memory, panning across the map */
     {
       bench_pan (window, find_map (GTK_WIDGET (window)));
+      return finish (window, copy, dir);
+    }
+  if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "coverage") == 0) /* panning over a coverage */
+    {
+      bench_coverage_pan (window, find_map (GTK_WIDGET (window)));
       return finish (window, copy, dir);
     }
   if (g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "session") == 0) /* the long session alone */
