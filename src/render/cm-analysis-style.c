@@ -480,23 +480,23 @@ draw_sites (cairo_t *cr, const CmSuggestion *s, const CmRenderView *view)
     }
 }
 
-/* The buildings of one colour: their shapes, those under a pixel and a half as dots, and
- * whether they are outlined (not covered). */
+/* The buildings of one colour: those in view drawn as shapes, those under a pixel and a half
+ * as dots, and whether they are outlined (not covered). */
 typedef struct
 {
   double rgba[4];
   gboolean outlined;
-  GArray *dots; /* double x, y */
-  cairo_t *path;
+  GArray *shapes; /* guint: building indexes */
+  GArray *dots;   /* double x, y */
 } Batch;
 
 #define MAX_BATCHES 16
 
-/* Each building in view in its colour, one fill per colour and one stroke for all outlines:
- * a district has 558,796 buildings, and a fill each, or a path each of those under a pixel,
- * took 2 s a frame zoomed out (the window's layer draws in every frame). Sub-pixel buildings
- * are squares of their colour, or dark red for those outlined (at that size the outline is
- * what shows), drawn first. */
+/* Each building in view in its colour, one fill per colour and one stroke for all outlines,
+ * all on @cr (its clip and transformation: a poster's frame): a district has 558,796
+ * buildings, and a fill each, or a path each of those under a pixel, took 2 s a frame zoomed
+ * out. Sub-pixel buildings are squares of their colour, or dark red for those outlined (at that
+ * size the outline is what shows), drawn first. */
 static void
 draw_buildings (cairo_t *cr, const CmAnalysisResult *r, guint circle, const KindStyle *style,
                 const CmRenderView *view, const double bbox[4])
@@ -506,17 +506,12 @@ draw_buildings (cairo_t *cr, const CmAnalysisResult *r, guint circle, const Kind
     return;
   Batch batches[MAX_BATCHES];
   guint n_batches = 0;
-  cairo_matrix_t matrix;
-  cairo_get_matrix (cr, &matrix);
-  cairo_t *outlines = cairo_create (cairo_get_target (cr));
-  cairo_set_matrix (outlines, &matrix);
   g_autoptr (GArray) outlined_dots = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint b = 0; b < buildings->len; b++)
     {
-      const CmGeom *shape = g_ptr_array_index (r->shapes, b);
       const double *sb = r->shape_bbox + 4 * b;
-      if (shape == NULL || sb[2] < bbox[0] || sb[0] > bbox[2] || sb[3] < bbox[1] ||
-          sb[1] > bbox[3])
+      if (g_ptr_array_index (r->shapes, b) == NULL || sb[2] < bbox[0] || sb[0] > bbox[2] ||
+          sb[3] < bbox[1] || sb[1] > bbox[3])
         continue;
       double rgba[4];
       gboolean outlined = style->building (r, circle, b, rgba);
@@ -531,9 +526,8 @@ draw_buildings (cairo_t *cr, const CmAnalysisResult *r, guint circle, const Kind
           batch = &batches[n_batches++];
           memcpy (batch->rgba, rgba, sizeof rgba);
           batch->outlined = outlined;
+          batch->shapes = g_array_new (FALSE, FALSE, sizeof (guint));
           batch->dots = g_array_new (FALSE, FALSE, sizeof (double));
-          batch->path = cairo_create (cairo_get_target (cr));
-          cairo_set_matrix (batch->path, &matrix);
         }
       double x0, y0, x1, y1;
       cm_render_view_project (view, sb[0], sb[1], &x0, &y0);
@@ -542,37 +536,43 @@ draw_buildings (cairo_t *cr, const CmAnalysisResult *r, guint circle, const Kind
         {
           double dot[2] = { (x0 + x1) / 2, (y0 + y1) / 2 };
           g_array_append_vals (outlined ? outlined_dots : batch->dots, dot, 2);
-          continue;
         }
-      cm_render_add_geom_path (batch->path, shape, view);
-      if (outlined)
-        cm_render_add_geom_path (outlines, shape, view);
+      else
+        g_array_append_val (batch->shapes, b);
     }
+  const double outline[4] = { 0.65, 0.0, 0.15, 1.0 }; /* uncovered: outlined too */
   /* the dots of those not covered first: where covered ones lie among them, they show */
   if (outlined_dots->len > 0)
     {
-      cairo_set_source_rgb (cr, 0.65, 0.0, 0.15);
+      set_rgba (cr, outline);
       fill_dots (cr, outlined_dots, 2);
     }
   for (guint k = 0; k < n_batches; k++)
     {
-      /* holes stay holes whichever way their rings turn (as the map's own buildings) */
-      cairo_set_fill_rule (batches[k].path, CAIRO_FILL_RULE_EVEN_ODD);
-      set_rgba (batches[k].path, batches[k].rgba);
-      cairo_fill (batches[k].path);
+      cairo_new_path (cr);
+      for (guint i = 0; i < batches[k].shapes->len; i++)
+        cm_render_add_geom_path (cr, g_ptr_array_index (r->shapes,
+                                                        g_array_index (batches[k].shapes, guint, i)),
+                                 view);
+      set_rgba (cr, batches[k].rgba);
+      cairo_fill (cr); /* even-odd (cm_analysis_draw): holes stay holes, as on the map */
       if (batches[k].dots->len > 0)
-        {
-          set_rgba (cr, batches[k].rgba);
-          fill_dots (cr, batches[k].dots, 2);
-        }
-      cairo_destroy (batches[k].path);
+        fill_dots (cr, batches[k].dots, 2);
+    }
+  cairo_new_path (cr);
+  for (guint k = 0; k < n_batches; k++)
+    for (guint i = 0; batches[k].outlined && i < batches[k].shapes->len; i++)
+      cm_render_add_geom_path (cr, g_ptr_array_index (r->shapes,
+                                                      g_array_index (batches[k].shapes, guint, i)),
+                               view);
+  set_rgba (cr, outline);
+  cairo_set_line_width (cr, 1.5);
+  cairo_stroke (cr);
+  for (guint k = 0; k < n_batches; k++)
+    {
+      g_array_unref (batches[k].shapes);
       g_array_unref (batches[k].dots);
     }
-  cairo_set_source_rgb (outlines, 0.65, 0.0, 0.15); /* uncovered: outlined too */
-  cairo_set_line_width (outlines, 1.5);
-  cairo_set_line_join (outlines, CAIRO_LINE_JOIN_ROUND);
-  cairo_stroke (outlines);
-  cairo_destroy (outlines);
 }
 
 void
