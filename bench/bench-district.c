@@ -13,11 +13,13 @@
  * a cache) at the 57k map and the district: open to the first whole-extent frame, cold frames
  * (every tile drawn, median of RUNS) at the whole extent and two zooms closer, warm frames
  * (panning over drawn tiles, mean and worst of 40). */
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -404,14 +406,20 @@ time_render (const char *label, const char *map, gboolean overview)
     }
 }
 
-/* Runs @argv as a whole process: its wall time in ms, and its peak RSS in MB (wait4). */
+/* Runs @argv as a whole process, its standard output to /dev/null: its wall time in ms, and
+ * its peak RSS in MB (wait4). */
 static double
 run_process (const char *const *argv, double *rss_mb)
 {
   gint64 t0 = g_get_monotonic_time ();
   pid_t pid;
   g_auto (GStrv) env = g_get_environ ();
-  if (posix_spawnp (&pid, argv[0], NULL, NULL, (char **) argv, env) != 0)
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init (&quiet);
+  posix_spawn_file_actions_addopen (&quiet, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  int rc = posix_spawnp (&pid, argv[0], &quiet, NULL, (char **) argv, env);
+  posix_spawn_file_actions_destroy (&quiet);
+  if (rc != 0)
     g_error ("could not start %s", argv[0]);
   int status;
   struct rusage usage;
@@ -588,6 +596,89 @@ time_analyses (const char *label, const char *map, const char *cmap)
   g_print ("%-28s `cmap suggest --walk 500 --count 3`: %.0f ms\n", label, median (t, RUNS));
 }
 
+/* The meeting's agenda of 5,000 residents' reports on the street office (57,020 buildings, 51
+ * stations; issue #18): 1,500 places, each with 1–6 reports of one category within about 12 m
+ * (so most are duplicates), a tenth urgent, raised over three months. In-process
+ * (cm_reports_agenda, the map open) and `cmap agenda --json` as a whole process, medians of
+ * RUNS. No desktop tool makes such an agenda (FixMyStreet and SeeClickFix are web services). */
+static void
+time_agenda (const char *office, const char *dir, const char *cmap)
+{
+  g_autofree char *map = g_build_filename (dir, "bench-office-reports.sqlite", NULL);
+  g_autoptr (GError) error = NULL;
+  if (!g_file_test (map, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *tmp = g_strconcat (map, ".partial", NULL);
+      g_autoptr (GFile) from = g_file_new_for_path (office), to = g_file_new_for_path (tmp);
+      if (!g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
+        g_error ("%s", error->message);
+      {
+        g_autoptr (CmStore) store = cm_store_open (tmp, &error);
+        if (store == NULL)
+          g_error ("%s", error->message);
+        GRand *rand = g_rand_new_with_seed (18);
+        GString *sql = g_string_new ("BEGIN;");
+        static const char *const categories[] = { "broken_street_light", "unsafe_spot",
+                                                  "locked_gate" };
+        sqlite3_stmt *stmt = _cm_store_prepare (
+            store,
+            "SELECT X(p), Y(p) FROM (SELECT ST_PointOnSurface (CmGeom (geom)) AS p FROM"
+            " buildings WHERE id % 38 = 0)",
+            &error);
+        int reports = 0, place = 0;
+        while (reports < 5000 && sqlite3_step (stmt) == SQLITE_ROW)
+          {
+            double lon = sqlite3_column_double (stmt, 0), lat = sqlite3_column_double (stmt, 1);
+            int n = 1 + g_rand_int_range (rand, 0, 6);
+            for (int k = 0; k < n && reports < 5000; k++, reports++)
+              g_string_append_printf (
+                  sql,
+                  "INSERT INTO reports (category, status, urgent, reported_at, geom) VALUES"
+                  " ('%s', '%s', %d, '2026-%02d-%02d', MakePoint (%.7f, %.7f, 4326));",
+                  categories[place % 3], g_rand_int_range (rand, 0, 10) ? "reported" : "in_hand",
+                  g_rand_int_range (rand, 0, 10) == 0, 9 + g_rand_int_range (rand, 0, 3),
+                  1 + g_rand_int_range (rand, 0, 28),
+                  lon + g_rand_double_range (rand, -0.00015, 0.00015),
+                  lat + g_rand_double_range (rand, -0.0001, 0.0001));
+            place++;
+          }
+        sqlite3_finalize (stmt);
+        g_string_append (sql, "COMMIT;");
+        exec (store, sql->str);
+        g_string_free (sql, TRUE);
+        g_rand_free (rand);
+      }
+      if (g_rename (tmp, map) != 0)
+        g_error ("could not rename %s", tmp);
+    }
+  double t[RUNS];
+  guint items = 0, reports = 0;
+  g_autoptr (CmStore) store = cm_store_open (map, &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+  CmAgendaOptions o = { .today = "2026-12-10" };
+  for (int r = 0; r < RUNS; r++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr (GPtrArray) agenda = cm_reports_agenda (store, &o, &error);
+      if (agenda == NULL)
+        g_error ("%s", error->message);
+      t[r] = ms_since (t0);
+      items = agenda->len, reports = 0;
+      for (guint i = 0; i < agenda->len; i++)
+        reports += ((CmAgendaItem *) agenda->pdata[i])->reports->len;
+    }
+  double in_process = median (t, RUNS);
+  const char *argv[] = { cmap, "agenda", map, "--json", "--meeting-day", "2026-12-10", NULL };
+  double rss = 0;
+  for (int r = 0; r < RUNS; r++)
+    t[r] = run_process (argv, &rss);
+  g_print ("agenda of %u open reports on the street office (57,020 buildings): %u items;"
+           " cm_reports_agenda %.0f ms in-process, `cmap agenda --json` %.0f ms (peak RSS %.0f MB)"
+           " (medians of %d; goal < 1 s)\n",
+           reports, items, in_process, median (t, RUNS), rss, RUNS);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -643,6 +734,8 @@ main (int argc, char **argv)
       time_analysis_drawing ("district", district, result);
       return 0;
     }
+  if (g_getenv ("CM_BENCH_ONLY") == NULL || g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "agenda") == 0)
+    time_agenda (office, dir, cmap);
   if (g_getenv ("CM_BENCH_ONLY") == NULL || g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "import") == 0)
     time_import (geojson, cmap);
   if (g_getenv ("CM_BENCH_ONLY") == NULL || g_strcmp0 (g_getenv ("CM_BENCH_ONLY"), "analysis") == 0)

@@ -121,13 +121,28 @@ cm_test_make_old_map (const char *path, int version)
   g_autoptr (CmStore) store = cm_store_open (path, &error);
   g_assert_no_error (error);
   GString *sql = g_string_new ("BEGIN;");
+  if (version < 5)
+    {
+      const char *suffixes[] = { "insert", "update", "delete" };
+      for (int k = 0; k < 3; k++)
+        g_string_append_printf (sql,
+                                "DROP TRIGGER cm_versions_reports_%s;"
+                                "DROP TRIGGER cm_versions_report_followups_%s;",
+                                suffixes[k], suffixes[k]);
+      g_string_append (sql, "SELECT DisableSpatialIndex('reports', 'geom');"
+                            "DROP TABLE idx_reports_geom;"
+                            "SELECT DiscardGeometryColumn('reports', 'geom');"
+                            "DROP TABLE reports; DROP TABLE report_followups;"
+                            "DELETE FROM cm_versions WHERE layer IN ('reports', 'report_followups');");
+    }
   if (version < 4)
     {
       /* first: a column cannot be dropped while a trigger names it */
       const char *suffixes[] = { "insert", "update", "delete" };
       for (const char *const *t = cm_versions_tables (); *t; t++)
         for (int k = 0; k < 3; k++)
-          g_string_append_printf (sql, "DROP TRIGGER cm_versions_%s_%s;", *t, suffixes[k]);
+          g_string_append_printf (sql, "DROP TRIGGER IF EXISTS cm_versions_%s_%s;", *t,
+                                  suffixes[k]);
       g_string_append (sql, "DROP TABLE cm_clock; DROP TABLE cm_versions; DROP TABLE cm_pending;"
                             " DROP TABLE cm_conflicts;");
     }

@@ -17,7 +17,7 @@ cd "$scratch/project"
 meson setup build >"$scratch/setup.log" 2>&1 || { echo "meson setup failed: $scratch/setup.log"; exit 2; }
 ninja -C build >"$scratch/build.log" 2>&1 || { echo "the unchanged copy does not build"; exit 2; }
 # every test but the window tests and the memcheck runs (test-session watches the map file)
-tests=(test-import test-bad-geojson test-store test-history test-versions test-merge test-analysis test-network test-crash
+tests=(test-import test-bad-geojson test-store test-history test-versions test-merge test-analysis test-network test-crash test-reports
        test-mbtiles test-render test-interop test-cli test-session)
 meson test -C build --num-processes 2 "${tests[@]}" >"$scratch/clean.log" 2>&1 \
   || { echo "the unchanged copy fails its tests: $scratch/clean.log"; exit 2; }

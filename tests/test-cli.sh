@@ -64,8 +64,8 @@ expect 0 "$CMAP" info "$map" --json
 python3 - "$dir/out" <<'PY' || fail "info --json: $(cat "$dir/out")"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["name"] == "测试社区" and d["schema_version"] == 4 and d["layers"]["compounds"]["count"] == 0, d
-assert set(d["layers"]) == {"resources", "stations", "teams", "buildings", "paths", "barriers", "boundary", "compounds"}
+assert d["name"] == "测试社区" and d["schema_version"] == 5 and d["layers"]["compounds"]["count"] == 0 and d["layers"]["reports"]["count"] == 0, d
+assert set(d["layers"]) == {"resources", "stations", "teams", "buildings", "paths", "barriers", "boundary", "compounds", "reports"}
 r = d["layers"]["resources"]
 assert r["count"] == 244, r
 assert r["bbox"] == [116.3096233, 39.9933747, 116.3301754, 40.0117178], r
@@ -175,13 +175,86 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 counts = {k: v["count"] for k, v in d["layers"].items()}
 assert counts == {"resources": 244, "stations": 5, "teams": 3, "buildings": 626, "paths": 903,
-                  "barriers": 0, "boundary": 1, "compounds": 4}, counts
+                  "barriers": 0, "boundary": 1, "compounds": 4, "reports": 0}, counts
 PY
 [ "$(sqlite3 "$DEMO_MAP" "SELECT group_concat(service_radius_m, ',') FROM (SELECT service_radius_m FROM stations ORDER BY id)")" = "300.0,500.0,300.0,500.0,300.0" ] \
   || fail "demo stations' service radii"
 [ "$(sqlite3 "$DEMO_MAP" "SELECT group_concat(kind || ':' || members, ',') FROM (SELECT kind, members FROM teams ORDER BY id)")" = "self_governance:28,specialty:45,culture_sports:16" ] \
   || fail "demo teams' kinds"
 ok "demo map: checks clean; 626 buildings, 903 paths, 244 resources, 5 stations with radii, 3 teams, 1 boundary, 4 compounds"
+
+# residents' reports and the meeting's agenda (issue #18)
+agenda_map="$dir/agenda.sqlite"
+cp "$DEMO_MAP" "$agenda_map"
+cat > "$dir/reports.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[116.3265,40.0033]},"properties":{"category":"broken_street_light","description":"路灯不亮","reported_at":"2026-11-20"}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[116.32655,40.0033]},"properties":{"category":"broken_street_light","description":"还是不亮","reported_at":"2026-11-28","residents":2}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[116.3175,39.9975]},"properties":{"category":"locked_gate","urgent":"是","status":"处理中","reported_at":"2026/12/1"}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[116.3120,40.0100]},"properties":{"category":"unsafe_spot","status":"resolved","reported_at":"2026-10-01"}}
+]}
+JSON
+expect 0 "$CMAP" import "$agenda_map" "$dir/reports.geojson" --layer reports
+expect 0 "$CMAP" agenda "$agenda_map" --json --meeting-day 2026-12-10
+python3 - "$dir/out" <<'PY' || fail "agenda --json: $(cat "$dir/out")"
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+# the urgent gate first; the two street lights 4 m apart one item of 3 residents; the resolved
+# one in none
+assert [i["category"] for i in items] == ["locked_gate", "broken_street_light"], items
+gate, light = items
+assert gate["urgent"] and gate["residents"] == 1 and gate["days_open"] == 9, gate
+assert not light["urgent"] and light["residents"] == 3 and len(light["reports"]) == 2, light
+assert light["days_open"] == 20 and light["lon"] == 116.3265 and light["lat"] == 40.0033, light
+assert light["responsible"] and light["responsible_suggested"], light
+PY
+LANGUAGE=zh_CN expect 0 "$CMAP" agenda "$agenda_map" --meeting-day 2026-12-10
+grep -q "2 个议题，来自 3 条未解决的反映" "$dir/out" || fail "agenda in Chinese: $(cat "$dir/out")"
+grep -q "【紧急】夜间锁闭的门" "$dir/out" || fail "agenda in Chinese: $(cat "$dir/out")"
+expect 2 "$CMAP" agenda "$agenda_map" --since yesterday
+grep -q "since takes a date" "$dir/err" || fail "agenda --since yesterday: $(cat "$dir/err")"
+expect 1 "$CMAP" agenda "$agenda_map" --compound 没有这个小区
+grep -q "no compound named" "$dir/err" || fail "agenda --compound: $(cat "$dir/err")"
+ok "agenda: items in order (urgent, residents), duplicates within 30 m one item, days open, in Chinese; bad options said"
+
+# Open311 GeoReport v2: every request field by the specification's names and types
+expect 0 "$CMAP" export "$agenda_map" --layer reports --open311 -o "$dir/requests.json"
+python3 - "$dir/requests.json" <<'PY' || fail "export --open311: $(cat "$dir/requests.json")"
+import json, re, sys
+reqs = json.load(open(sys.argv[1]))
+assert isinstance(reqs, list) and len(reqs) == 4, reqs
+# GeoReport v2's service request fields (GET requests.json); media_url left out: the photos
+# are inside the map
+spec = {"service_request_id": str, "status": str, "status_notes": str, "service_name": str,
+        "service_code": str, "description": str, "agency_responsible": str,
+        "service_notice": str, "requested_datetime": str, "updated_datetime": str,
+        "expected_datetime": str, "address": str, "address_id": str, "zipcode": str,
+        "lat": float, "long": float, "media_url": str}
+w3c = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
+for r in reqs:
+    assert set(r) <= set(spec), set(r) - set(spec)
+    for k, v in r.items():
+        assert isinstance(v, spec[k]) or (spec[k] is float and isinstance(v, int)), (k, v)
+    for k in ("service_request_id", "status", "service_code", "service_name", "description",
+              "requested_datetime", "updated_datetime", "lat", "long"):
+        assert k in r, (k, r)
+    assert r["status"] in ("open", "closed"), r
+    assert w3c.match(r["requested_datetime"]) and w3c.match(r["updated_datetime"]), r
+    assert re.match(r"^[0-9a-f-]{36}$", r["service_request_id"]), r
+    assert "media_url" not in r
+by_code = {}
+for r in reqs:
+    by_code.setdefault(r["service_code"], []).append(r)
+gate = by_code["locked_gate"][0]
+assert gate["status"] == "open" and gate["service_name"] == "夜间锁闭的门", gate
+assert gate["requested_datetime"] == "2026-12-01T00:00:00Z" and gate["lat"] == 39.9975 and gate["long"] == 116.3175, gate
+assert by_code["unsafe_spot"][0]["status"] == "closed"
+lights = sorted(by_code["broken_street_light"], key=lambda r: r["requested_datetime"])
+assert [r["description"] for r in lights] == ["路灯不亮", "还是不亮"], lights
+PY
+expect 2 "$CMAP" export "$agenda_map" --open311
+grep -q "open311 goes with --layer reports" "$dir/err" || fail "--open311 without --layer reports: $(cat "$dir/err")"
+ok "export --open311: 4 GeoReport v2 requests, every field by the specification's name and type, statuses open/closed, W3C times"
 
 # cmap render: a PNG of the given size, a PDF whose page size matches, clear usage errors
 expect 0 "$CMAP" render "$DEMO_MAP" -o "$dir/demo.png" --size 640x480

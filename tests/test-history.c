@@ -395,7 +395,7 @@ test_photos (void)
 static void
 test_migrate (void)
 {
-  for (int version = 1; version <= 3; version++)
+  for (int version = 1; version <= 4; version++)
     {
       g_autofree char *dir = cm_test_tmpdir ();
       g_autofree char *path = g_build_filename (dir, "old.sqlite", NULL);
@@ -419,22 +419,40 @@ test_migrate (void)
         if (version < 3)
           g_assert_cmpint (cm_test_query_int (old, "SELECT count(*) FROM sqlite_master WHERE"
                                                    " name IN ('kinds', 'compounds')"), ==, 0);
+        if (version < 4)
+          g_assert_cmpint (cm_test_query_int (old, "SELECT count(*) FROM sqlite_master WHERE"
+                                                   " name LIKE 'cm_versions%' OR name IN"
+                                                   " ('cm_clock', 'cm_pending')"), ==, 0);
         g_assert_cmpint (cm_test_query_int (old, "SELECT count(*) FROM sqlite_master WHERE"
-                                                 " name LIKE 'cm_versions%' OR name IN"
-                                                 " ('cm_clock', 'cm_pending')"), ==, 0);
+                                                 " name LIKE '%report%'"), ==, 0);
       }
       g_autoptr (CmStore) store = cm_store_open (path, &error);
       g_assert_no_error (error);
       g_assert_cmpint (cm_store_get_schema_version (store), ==, CM_SCHEMA_VERSION);
       g_assert_cmpint (cm_test_query_int (store, "SELECT value FROM cm_meta WHERE"
                                                  " key = 'schema_version'"), ==, CM_SCHEMA_VERSION);
-      /* the station and the team: the origin's, and nothing pending */
-      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM cm_versions WHERE site = '"
-                                                 CM_VERSIONS_ORIGIN "' AND counter = 0 AND"
-                                                 " field = '' AND layer IN ('stations', 'teams')"),
-                       ==, 2);
-      g_assert_cmpint (cm_test_query_int (store, "SELECT counter FROM cm_clock WHERE site = '"
-                                                 CM_VERSIONS_ORIGIN "'"), ==, 0);
+      /* the station and the team: the origin's (a version 4 map had versions of its own), and
+       * nothing pending */
+      if (version < 4)
+        g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM cm_versions WHERE site"
+                                                   " = '" CM_VERSIONS_ORIGIN "' AND counter = 0"
+                                                   " AND field = '' AND layer IN ('stations',"
+                                                   " 'teams')"),
+                         ==, 2);
+      if (version < 4)
+        g_assert_cmpint (cm_test_query_int (store, "SELECT counter FROM cm_clock WHERE site = '"
+                                                   CM_VERSIONS_ORIGIN "'"), ==, 0);
+      /* 4 → 5: the reports layer and its timeline, with their spatial index and the versions'
+       * triggers (three each) */
+      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE"
+                                                 " name IN ('reports', 'report_followups',"
+                                                 " 'idx_reports_geom')"), ==, 3);
+      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM geometry_columns WHERE"
+                                                 " f_table_name = 'reports'"), ==, 1);
+      g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE"
+                                                 " type = 'trigger' AND (name LIKE"
+                                                 " 'cm_versions_reports_%' OR name LIKE"
+                                                 " 'cm_versions_report_followups_%')"), ==, 6);
       g_assert_cmpint (cm_versions_count_pending (store, NULL), ==, 0);
       g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM sqlite_master WHERE"
                                                  " name IN ('photos', 'kinds', 'compounds',"

@@ -39,14 +39,16 @@ ogrinfo -ro -so "$map" stations | grep -q '^service_radius_m: Real' || fail "ogr
 ogrinfo -ro -so "$map" stations | grep -q '^opening_hours: String' || fail "ogrinfo: stations lack opening_hours"
 ogrinfo -ro -so "$map" buildings | grep -q '^households: Integer' || fail "ogrinfo: buildings lack households"
 ogrinfo -ro -so "$map" buildings | grep -q '^building_head: String' || fail "ogrinfo: buildings lack building_head"
-ok "ogrinfo: stations and buildings have their own fields with their types"
+ogrinfo -ro -so "$map" reports | grep -q '^status: String' || fail "ogrinfo: reports lack status"
+ogrinfo -ro -so "$map" reports | grep -q '^urgent: Integer' || fail "ogrinfo: reports lack urgent"
+ok "ogrinfo: stations, buildings and reports have their own fields with their types"
 
 # ogrinfo sees the tags, uuid and category columns as fields
 ogrinfo -ro -so "$map" resources | grep -q '^tags: String' || fail "ogrinfo: no tags field"
 ogrinfo -ro -so "$map" resources | grep -q '^uuid: String' || fail "ogrinfo: no uuid field"
 ok "ogrinfo: resources has uuid and tags fields"
 
-# spatialite: CheckSpatialIndex() = 1 for every geometry column (all eight: none skipped)
+# spatialite: CheckSpatialIndex() = 1 for every geometry column (all nine: none skipped)
 sqlite3 "$map" "SELECT f_table_name, f_geometry_column FROM geometry_columns ORDER BY 1" >"$dir/columns" \
   || fail "sqlite3 could not list the geometry columns"
 checked=0
@@ -56,7 +58,7 @@ while IFS='|' read -r table column; do
   checked=$((checked + 1))
   ok "spatialite: CheckSpatialIndex('$table', '$column') = 1"
 done <"$dir/columns"
-[ "$checked" = 8 ] || fail "CheckSpatialIndex checked $checked geometry columns, not the map's 8"
+[ "$checked" = 9 ] || fail "CheckSpatialIndex checked $checked geometry columns, not the map's 9"
 
 # ogr2ogr appends a feature to resources; cmap reads it
 cat > "$dir/new.geojson" <<'JSON'

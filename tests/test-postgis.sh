@@ -29,12 +29,21 @@ server="postgresql://planner@127.0.0.1:$PG_PORT/city"
 reader="postgresql://reader@127.0.0.1:$PG_PORT/city"
 ogr="PG:host=127.0.0.1 port=$PG_PORT dbname=city user=planner"
 on_server() { PG_ADMIN_DB=city pg_admin -c "$1"; }
-layers="resources stations teams buildings paths barriers boundary compounds"
+layers="resources stations teams buildings paths barriers boundary compounds reports"
 count_in() { sqlite3 "$1" "SELECT count(*) FROM $2"; }
 
 # ---- the demo map pushed: every layer in PostGIS, with its count, as GDAL sees it -------------
 demo="$dir/demo.sqlite"
 cp "$DEMO_MAP" "$demo"
+# residents' reports with their timelines go to the server and come back (issue #18)
+cat > "$dir/reports.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[116.3265,40.0033]},"properties":{"category":"broken_street_light","description":"路灯不亮","status":"acknowledged","urgent":true,"reported_at":"2026-11-20","timeline":[{"uuid":"5e0f6a53-8f43-4b6f-9a83-0a4c5a7e1001","at":"2026-11-21","who":"王社工","what":"已联系物业","status":"acknowledged","status_before":"reported"},{"uuid":"5e0f6a53-8f43-4b6f-9a83-0a4c5a7e1002","at":"2026-11-22","who":"5号楼居民","kind":"raised"}]}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[116.3275,40.0043]},"properties":{"category":"locked_gate","status":"resolved","reported_at":"2026-11-02","timeline":[{"uuid":"5e0f6a53-8f43-4b6f-9a83-0a4c5a7e1003","at":"2026-11-09","what":"已改为夜间开放","status":"resolved","status_before":"reported"}]}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[116.3285,40.0053]},"properties":{"category":"unsafe_spot","residents":4}}
+]}
+JSON
+"$CMAP" import "$demo" "$dir/reports.geojson" --layer reports >/dev/null || fail "import of the reports"
 "$CMAP" push "$demo" "$server" >"$dir/out" 2>&1 || fail "push of the demo map: $(cat "$dir/out")"
 grep -q "made its schema community_map" "$dir/out" || fail "the first push did not say it made the schema: $(cat "$dir/out")"
 grep -q "buildings: 626 added" "$dir/out" || fail "push said: $(cat "$dir/out")"
@@ -45,18 +54,19 @@ for layer in $layers; do
 done
 ogrinfo -ro -so "$ogr" community_map.buildings | grep -q '^Geometry: Multi Polygon$' || fail "buildings are not Multi Polygon in PostGIS"
 ogrinfo -ro -so "$ogr" community_map.stations | grep -q '^service_radius_m: Real' || fail "stations lack service_radius_m in PostGIS"
-[ "$(on_server "SELECT count(*) FROM pg_indexes WHERE schemaname = 'community_map' AND indexdef LIKE '%USING gist%'")" = 8 ] \
-  || fail "not every layer has a GiST index"
+[ "$(on_server "SELECT count(*) FROM pg_indexes WHERE schemaname = 'community_map' AND indexdef LIKE '%USING gist%'")" = 9 ] \
+  || fail "not every layer has a GiST index: $(on_server "SELECT string_agg(indexname, ' ') FROM pg_indexes WHERE schemaname = 'community_map' AND indexdef LIKE '%USING gist%'")"
 # every index the schema makes is there after the first push (it builds those of empty tables
 # after their rows), each valid
-want_indexes=$(grep -cE '^CREATE (UNIQUE )?INDEX' "$CM_SOURCE_ROOT/data/postgis/001-schema.sql")
+want_indexes=$(cat "$CM_SOURCE_ROOT"/data/postgis/0*.sql | grep -cE '^CREATE (UNIQUE )?INDEX')
 [ "$(on_server "SELECT count(*) FROM pg_indexes WHERE schemaname = 'community_map' AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'")" = "$want_indexes" ] \
   || fail "not every index of the schema is there after the push: $(on_server "SELECT string_agg(indexname, ' ') FROM pg_indexes WHERE schemaname = 'community_map'")"
 [ "$(on_server "SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'community_map' AND NOT x.indisvalid")" = 0 ] \
   || fail "an index of the server is not valid"
 [ "$(on_server "SELECT DISTINCT community FROM community_map.buildings")" = "$(sqlite3 "$demo" "SELECT value FROM cm_meta WHERE key = 'name'")" ] \
   || fail "the buildings do not belong to the map's community"
-ok "push: ogrinfo PG: shows the 8 layers with the demo map's counts, GiST indexes, the map's community"
+[ "$(on_server "SELECT count(*) FROM community_map.report_followups")" = 3 ] || fail "the reports' timelines did not reach the server"
+ok "push: ogrinfo PG: shows the 9 layers with the demo map's counts (3 reports, their 3 follow-ups), GiST indexes, the map's community"
 
 "$CMAP" push "$demo" "$server" | grep -q "nothing new" || fail "a second push of the same map was not 'nothing new'"
 "$CMAP" push "$demo" "$server" --json | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["nothing_new"] and d["rows_exchanged"] == 0 and not d["created_schema"], d' \
@@ -65,14 +75,14 @@ ok "push again: nothing new, nothing sent"
 
 # ---- pulled back into a new map: the same features, number by number --------------------------
 "$CMAP" pull "$server" "$dir/back.sqlite" --json >"$dir/out" 2>&1 || fail "pull: $(cat "$dir/out")"
-python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["rows_exchanged"] == 1786 and d["tables"]["buildings"]["added"] == 626, d' "$dir/out" \
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["rows_exchanged"] == 1786 + 3 + 3 and d["tables"]["buildings"]["added"] == 626, d' "$dir/out" \
   || fail "pull --json said: $(cat "$dir/out")"
 "$CMAP" export "$demo" -o "$dir/a.geojson" 2>/dev/null
 "$CMAP" export "$dir/back.sqlite" -o "$dir/b.geojson" 2>/dev/null
 same=$(python3 "$CM_TESTS_DIR/same-features.py" "$dir/a.geojson" "$dir/b.geojson") || fail "pulled map differs: $same"
-[ "$same" = "$(sqlite3 "$demo" "SELECT (SELECT count(*) FROM resources) + (SELECT count(*) FROM stations) + (SELECT count(*) FROM teams) + (SELECT count(*) FROM buildings) + (SELECT count(*) FROM paths) + (SELECT count(*) FROM barriers) + (SELECT count(*) FROM boundary) + (SELECT count(*) FROM compounds)")" ] \
+[ "$same" = "$(sqlite3 "$demo" "SELECT (SELECT count(*) FROM resources) + (SELECT count(*) FROM stations) + (SELECT count(*) FROM teams) + (SELECT count(*) FROM buildings) + (SELECT count(*) FROM paths) + (SELECT count(*) FROM barriers) + (SELECT count(*) FROM boundary) + (SELECT count(*) FROM compounds) + (SELECT count(*) FROM reports)")" ] \
   || fail "the export compared $same features"
-for t in kinds categories cm_versions cm_clock; do
+for t in kinds categories cm_versions cm_clock report_followups; do
   [ "$(count_in "$demo" "$t")" = "$(count_in "$dir/back.sqlite" "$t")" ] || fail "$t: $(count_in "$demo" "$t") pushed, $(count_in "$dir/back.sqlite" "$t") pulled"
 done
 "$CMAP" pull "$server" "$dir/back.sqlite" | grep -q "nothing new" || fail "a second pull was not 'nothing new'"
@@ -290,4 +300,20 @@ PG_ADMIN_DB=postgres pg_admin -c "CREATE DATABASE empty OWNER planner"
 if "$CMAP" pull "postgresql://planner@127.0.0.1:$PG_PORT/empty" "$dir/x.sqlite" 2>"$dir/err"; then fail "pull from a database with no map"; fi
 grep -q "no community map on the server" "$dir/err" || fail "pull from an empty database said: $(cat "$dir/err")"
 ok "a password in the address refused (and not repeated), a wrong one said, a service name, sslmode honoured, an empty database said"
+
+# ---- a server's map of schema 1 (before residents' reports) brought up to date ---------------
+PG_ADMIN_DB=postgres pg_admin -c "CREATE DATABASE oldcity OWNER planner"
+PG_ADMIN_DB=oldcity pg_admin -c "CREATE EXTENSION postgis"
+PG_ADMIN_DB=oldcity pg_admin -c "SET ROLE planner" -f "$CM_SOURCE_ROOT/data/postgis/001-schema.sql"
+PG_ADMIN_DB=oldcity pg_admin -c "GRANT USAGE ON SCHEMA community_map TO reader; GRANT SELECT ON ALL TABLES IN SCHEMA community_map TO reader"
+old_server="postgresql://planner@127.0.0.1:$PG_PORT/oldcity"
+if "$CMAP" pull "postgresql://reader@127.0.0.1:$PG_PORT/oldcity" "$dir/old-read.sqlite" 2>"$dir/err"; then fail "a read-only pull from a schema-1 server"; fi
+grep -q "older schema (1; this program needs 2)" "$dir/err" || fail "a read-only pull from a schema-1 server said: $(cat "$dir/err")"
+[ -e "$dir/old-read.sqlite" ] && fail "the refused pull left a map behind"
+"$CMAP" push "$demo" "$old_server" >"$dir/out" 2>&1 || fail "push to a schema-1 server: $(cat "$dir/out")"
+[ "$(PG_ADMIN_DB=oldcity pg_admin -c "SELECT max(version) FROM community_map.cm_schema")" = 2 ] || fail "the push did not bring the server's schema to 2"
+[ "$(PG_ADMIN_DB=oldcity pg_admin -c "SELECT count(*) FROM community_map.reports")" = 3 ] || fail "the reports did not reach the upgraded server"
+if PG_ADMIN_DB=oldcity pg_admin -c "UPDATE community_map.report_followups SET what = 'x'" 2>"$dir/err"; then fail "the server let a follow-up be rewritten"; fi
+grep -q "never rewritten" "$dir/err" || fail "rewriting a follow-up on the server said: $(cat "$dir/err")"
+ok "a schema-1 server: a read-only pull refused saying why, a push brings it to schema 2 with the reports; its follow-ups cannot be rewritten"
 echo "1..$n"

@@ -111,6 +111,67 @@ test_demo_pixels (void)
   cairo_surface_destroy (surface);
 }
 
+/* Residents' reports: a diamond in the status's colour ("!" open, a tick resolved), a red ring
+ * when urgent; the colour follows a follow-up's status change. */
+static void
+test_report_symbols (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "reports.sqlite", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_create (path, NULL, &error);
+  g_assert_no_error (error);
+  const double lon = 116.3, lat = 40.0;
+  g_autofree char *uuids[2] = { NULL, NULL };
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_REPORTS);
+      g_autoptr (GBytes) wkb = cm_test_point_wkb (store, lon + i * 0.001, lat);
+      cm_feature_set_wkb (f, wkb);
+      cm_feature_set_category (f, "broken_street_light");
+      cm_feature_set_field (f, "urgent", g_variant_new_int64 (i));
+      g_assert_true (cm_reports_add (store, f, &error));
+      uuids[i] = g_strdup (cm_feature_get_uuid (f));
+    }
+  for (int pass = 0; pass < 2; pass++)
+    {
+      CmRenderView view;
+      cm_render_view_init_centre (&view, lon + 0.0005, lat, 17, 400, 200);
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 200);
+      cairo_t *cr = cairo_create (surface);
+      CmRenderOptions options;
+      cm_render_options_init (&options);
+      options.labels = FALSE;
+      g_assert_true (cm_render_draw (store, cr, &view, &options, &error));
+      cairo_destroy (cr);
+      double x, y, ux, uy;
+      cm_render_view_project (&view, lon, lat, &x, &y);
+      cm_render_view_project (&view, lon + 0.001, lat, &ux, &uy);
+      if (pass == 0)
+        {
+          /* reported: red, a white "!" at the centre line */
+          assert_rgb (pixel (surface, (int) (x - 4), (int) (y - 3)), 0xd6, 0x27, 0x28, "reported");
+          assert_rgb (pixel (surface, (int) round (x), (int) y - 2), 0xff, 0xff, 0xff, "its !");
+          /* the urgent one: its red ring outside the diamond, paper inside the ring */
+          Rgb ring = pixel (surface, (int) round (ux + 9 * 1.45), (int) round (uy));
+          g_test_message ("urgent ring: #%02x%02x%02x", ring.r, ring.g, ring.b);
+          g_assert_true (ring.r > 200 && ring.g < 90 && ring.b < 90); /* antialiased red */
+          Rgb gap = pixel (surface, (int) (ux + 10.8), (int) round (uy));
+          g_test_message ("between diamond and ring: #%02x%02x%02x", gap.r, gap.g, gap.b);
+          g_assert_true (gap.g > 200 && gap.b > 190); /* the paper, not the ring's red */
+          g_autofree char *f = cm_reports_add_followup (store, uuids[0], NULL, NULL, "修好了",
+                                                        CM_REPORT_RESOLVED, &error);
+          g_assert_no_error (error);
+        }
+      else
+        assert_rgb (pixel (surface, (int) (x - 4), (int) (y - 3)), 0x2c, 0xa0, 0x2c, "resolved");
+      if (g_getenv ("CM_TEST_KEEP"))
+        cairo_surface_write_to_png (surface, pass ? "test-render-reports-1.png"
+                                                   : "test-render-reports-0.png");
+      cairo_surface_destroy (surface);
+    }
+}
+
 /* Resources from the icon zoom on are discs of their category's colour with its icon in white
  * (the hospital's cross), on an image surface (a cached bitmap) and on a scaled one (vector
  * shapes, as on a PDF); further out, plain dots of that colour. */
@@ -560,6 +621,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/view", test_view);
   g_test_add_func ("/render/demo-pixels", test_demo_pixels);
   g_test_add_func ("/render/icons", test_icons);
+  g_test_add_func ("/render/report-symbols", test_report_symbols);
   g_test_add_func ("/render/poster", test_poster);
   g_test_add_func ("/render/overview", test_overview);
   return g_test_run ();

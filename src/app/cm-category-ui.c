@@ -19,6 +19,7 @@ cm_layer_title (CmLayer layer)
     case CM_LAYER_BARRIERS: return _("Barriers");
     case CM_LAYER_BOUNDARY: return _("Community boundary");
     case CM_LAYER_COMPOUNDS: return _("Compounds and grid cells");
+    case CM_LAYER_REPORTS: return _("Residents' reports");
     default: return "";
     }
 }

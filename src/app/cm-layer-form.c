@@ -80,6 +80,7 @@ form_title (CmLayer layer)
     case CM_LAYER_COMPOUNDS: return _("Compound or Grid Cell");
     case CM_LAYER_BUILDINGS: return _("Building");
     case CM_LAYER_BOUNDARY: return _("Community Boundary");
+    case CM_LAYER_REPORTS: return _("Resident's Report");
     default: return _("Feature");
     }
 }
@@ -483,6 +484,11 @@ cm_layer_form_new (GtkWindow *parent, CmStore *store, CmFeature *feature)
     {
       const CmLayerField *field = &info->fields[i];
       GVariant *v = cm_feature_get_field (feature, field->name);
+      /* a report's status changes by a follow-up, and its responsible is a station or a team
+       * (the report's own form, issue #18): neither is a line of this form */
+      if (self->layer == CM_LAYER_REPORTS &&
+          (field->type == CM_VALUE_CHOICE || field->type == CM_VALUE_UUID))
+        continue;
       if (field->type == CM_VALUE_UUID)
         add_compound_chooser (self, field, v ? g_variant_get_string (v, NULL) : NULL);
       else if (field->type != CM_VALUE_KIND)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 static char *opt_layer, *opt_output;
+static gboolean opt_open311;
 static CmLayer layer;
 
 static const GOptionEntry options[] = {
@@ -18,12 +19,18 @@ static const GOptionEntry options[] = {
        "“map_layer”"), N_("LAYER") },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
     N_("Write to this file instead of standard output"), N_("FILE") },
+  { "open311", 0, 0, G_OPTION_ARG_NONE, &opt_open311,
+    N_("With --layer reports: the residents' reports as Open311 GeoReport v2 service requests "
+       "(JSON), for a city platform"),
+    NULL },
   { NULL }
 };
 
 static int
 check (char **args)
 {
+  if (opt_open311 && g_strcmp0 (opt_layer, "reports") != 0)
+    return cmap_usage_error (_("--open311 goes with --layer reports"));
   if (opt_layer && g_str_equal (opt_layer, "all"))
     {
       layer = CM_LAYER_NONE;
@@ -50,13 +57,16 @@ run (CmStore *store, char **args)
     }
   if (out == NULL)
     return cmap_fail (error);
-  gint64 n = cm_export_geojson (store, layer, out, NULL, &error);
+  gint64 n = opt_open311 ? cm_reports_write_open311 (store, out, &error)
+                         : cm_export_geojson (store, layer, out, NULL, &error);
   if (n < 0 || !g_output_stream_close (out, NULL, &error))
     return cmap_fail (error);
   if (opt_output)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n);
-      g_printerr (_("Exported %s features to %s\n"), count, opt_output);
+      g_printerr (opt_open311 ? _("Exported %s service requests to %s\n")
+                              : _("Exported %s features to %s\n"),
+                  count, opt_output);
     }
   return CMAP_EXIT_OK;
 }

@@ -49,6 +49,7 @@ extern const CmapCommand cmap_command_poster;
 extern const CmapCommand cmap_command_coverage;
 extern const CmapCommand cmap_command_walk_area;
 extern const CmapCommand cmap_command_teams;
+extern const CmapCommand cmap_command_agenda;
 extern const CmapCommand cmap_command_lifecircle;
 extern const CmapCommand cmap_command_join;
 extern const CmapCommand cmap_command_merge;

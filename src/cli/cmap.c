@@ -19,7 +19,7 @@ static const CmapCommand *const commands[] = {
   &cmap_command_info,     &cmap_command_check,    &cmap_command_render,   &cmap_command_poster,
   &cmap_command_coverage, &cmap_command_lifecircle, &cmap_command_teams,
   &cmap_command_walk_area, &cmap_command_suggest, &cmap_command_join, &cmap_command_merge,
-  &cmap_command_conflicts, &cmap_command_resolve,
+  &cmap_command_conflicts, &cmap_command_resolve, &cmap_command_agenda,
 #if HAVE_POSTGIS
   &cmap_command_push,     &cmap_command_pull,
 #endif

@@ -24,6 +24,7 @@
 #include "cm-mbtiles.h"
 #include "cm-network.h"
 #include "cm-photos.h"
+#include "cm-reports.h"
 #include "cm-postgis.h"
 #include "cm-snap.h"
 #include "cm-store.h"

@@ -10,6 +10,7 @@
 
 #include "cm-geom.h"
 #include "cm-json-writer.h"
+#include "cm-reports.h"
 #include "cm-photos.h"
 #include "cm-store-private.h"
 
@@ -121,6 +122,8 @@ export_layer (CmStore *store, CmLayer layer, GString *buf, GOutputStream *out, g
   GString *remove = g_string_new ("'$.uuid', '$.map_layer', '$.category', '$.name', '$.description',"
                                   " '$.contributor', '$.workshop', '$.created_at',"
                                   " '$.updated_at', '$.photos'");
+  if (layer == CM_LAYER_REPORTS)
+    g_string_append (remove, ", '$.timeline'");
   GString *extras = g_string_new (NULL);
   for (guint i = 0; i < info->n_fields; i++)
     {
@@ -188,6 +191,10 @@ export_layer (CmStore *store, CmLayer layer, GString *buf, GOutputStream *out, g
           const char *e = info->fields[i].name;
           if (sqlite3_column_type (stmt, col) == SQLITE_TEXT)
             append_text (buf, e, column_text (stmt, col));
+          else if (info->fields[i].type == CM_VALUE_FLAG &&
+                   sqlite3_column_type (stmt, col) == SQLITE_INTEGER)
+            g_string_append_printf (buf, ",\"%s\":%s", e,
+                                    sqlite3_column_int (stmt, col) ? "true" : "false");
           else
             append_number (buf, e, stmt, col);
         }
@@ -212,6 +219,15 @@ export_layer (CmStore *store, CmLayer layer, GString *buf, GOutputStream *out, g
         }
       append_text (buf, "created_at", column_text (stmt, COL_CREATED));
       append_text (buf, "updated_at", column_text (stmt, COL_UPDATED));
+      if (layer == CM_LAYER_REPORTS)
+        {
+          gsize before = buf->len;
+          g_string_append (buf, ",\"timeline\":");
+          gsize start = buf->len;
+          _cm_reports_append_timeline_json (store, uuid, buf);
+          if (buf->len == start)
+            g_string_truncate (buf, before);
+        }
       const char *tags = column_text (stmt, COL_TAGS);
       if (tags && tags[0] == '{' && tags[1] != '}')
         {

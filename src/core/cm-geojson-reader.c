@@ -271,6 +271,13 @@ static const char *const field_names[CM_N_FIELDS] = {
   [CM_FIELD_BUILDING_HEAD] = "building_head",
   [CM_FIELD_HEAD_CONTACT] = "head_contact",
   [CM_FIELD_COMPOUND_UUID] = "compound_uuid",
+  [CM_FIELD_STATUS] = "status",
+  [CM_FIELD_URGENT] = "urgent",
+  [CM_FIELD_RESIDENTS] = "residents",
+  [CM_FIELD_RESPONSIBLE_UUID] = "responsible_uuid",
+  [CM_FIELD_REPORTED_AT] = "reported_at",
+  [CM_FIELD_RAISED_BY] = "raised_by",
+  [CM_FIELD_TIMELINE] = "timeline",
 };
 
 const char *

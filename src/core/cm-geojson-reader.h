@@ -60,6 +60,13 @@ typedef enum
   CM_FIELD_BUILDING_HEAD,
   CM_FIELD_HEAD_CONTACT,
   CM_FIELD_COMPOUND_UUID,
+  CM_FIELD_STATUS,           /* reports (issue #18) */
+  CM_FIELD_URGENT,
+  CM_FIELD_RESIDENTS,
+  CM_FIELD_RESPONSIBLE_UUID,
+  CM_FIELD_REPORTED_AT,
+  CM_FIELD_RAISED_BY,
+  CM_FIELD_TIMELINE,         /* an array of follow-ups: uuid, at, who, what, kind, status */
   CM_N_FIELDS
 } CmField;
 

@@ -16,6 +16,7 @@
 #include "cm-json-writer.h"
 #include "cm-kinds.h"
 #include "cm-photos.h"
+#include "cm-reports.h"
 #include "cm-workshops.h"
 #include "cm-import-private.h"
 #include "cm-store-private.h"
@@ -342,6 +343,7 @@ typedef struct
   double extra_number[MAX_EXTRAS];
   char *extra_text[MAX_EXTRAS];
   GPtrArray *photos;     /* CmPhoto */
+  char *timeline;        /* a report's follow-ups, as JSON (cm-reports.c) */
 } Row;
 
 static void
@@ -361,6 +363,7 @@ row_free (Row *row)
   for (int i = 0; i < MAX_EXTRAS; i++)
     g_free (row->extra_text[i]);
   g_clear_pointer (&row->photos, g_ptr_array_unref);
+  g_free (row->timeline);
   g_free (row);
 }
 
@@ -496,7 +499,13 @@ read_extra (Row *row, guint i, const CmLayerField *column, const CmGeoJsonFeatur
             CmField field)
 {
   const char *json = f->field_json[field], *text = f->field_text[field];
-  gboolean number = column->type == CM_VALUE_COUNT || column->type == CM_VALUE_METRES;
+  gboolean number = column->type == CM_VALUE_COUNT || column->type == CM_VALUE_METRES ||
+                    column->type == CM_VALUE_FLAG;
+  /* a yes or no: JSON's true and false, 1 and 0, or a word (是, yes) */
+  if (column->type == CM_VALUE_FLAG && (g_str_equal (json, "true") || g_str_equal (json, "false")))
+    text = json;
+  else if (column->type == CM_VALUE_FLAG && json[0] == '"')
+    number = FALSE;
   if (text == NULL || (json[0] == '"') == number)
     return FALSE;
   if (column->type == CM_VALUE_UUID && !g_uuid_string_is_valid (text))
@@ -504,10 +513,13 @@ read_extra (Row *row, guint i, const CmLayerField *column, const CmGeoJsonFeatur
   g_autoptr (GVariant) value = NULL;
   if (!cm_layer_field_parse (column, text, &value, NULL) || value == NULL)
     return FALSE;
-  if (number)
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ||
+      g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
     row->extra_number[i] = g_variant_is_of_type (value, G_VARIANT_TYPE_INT64)
                                ? (double) g_variant_get_int64 (value)
                                : g_variant_get_double (value);
+  else if (column->type == CM_VALUE_CHOICE || column->type == CM_VALUE_DATE)
+    row->extra_text[i] = g_variant_dup_string (value, NULL); /* the key, the date as stored */
   else
     row->extra_text[i] = g_strdup (text);
   row->extra_set[i] = TRUE;
@@ -560,6 +572,12 @@ read_fields (Import *imp, Row *row, const CmGeoJsonFeature *f, char **reason)
           break;
         case CM_FIELD_PHOTOS:
           used = json[0] == '[' && read_photos (row, json, reason);
+          break;
+        case CM_FIELD_TIMELINE:
+          used = row->layer == CM_LAYER_REPORTS && json[0] == '[' &&
+                 _cm_reports_timeline_is_valid (json);
+          if (used)
+            row->timeline = g_strdup (json);
           break;
         default: /* a layer's own column */
           used = FALSE;
@@ -818,9 +836,9 @@ write_row (Import *imp, Row *row, GError **error)
   if (!same && !_cm_bulk_layer_index (s->bulk, id, row->bbox, existing != 0, error))
     return FALSE;
 
-  /* photos: the feature's uuid, whichever way it was found */
+  /* photos and a report's timeline: the feature's uuid, whichever way it was found */
   gboolean photo_added = FALSE;
-  if (row->photos && row->photos->len > 0)
+  if ((row->photos && row->photos->len > 0) || row->timeline)
     {
       g_autofree char *feature_uuid = uuid ? g_strdup (uuid) : NULL;
       if (feature_uuid == NULL)
@@ -834,7 +852,7 @@ write_row (Import *imp, Row *row, GError **error)
             feature_uuid = g_strdup ((const char *) sqlite3_column_text (q, 0));
           sqlite3_finalize (q);
         }
-      for (guint i = 0; feature_uuid && i < row->photos->len; i++)
+      for (guint i = 0; feature_uuid && row->photos && i < row->photos->len; i++)
         {
           gboolean added;
           if (!_cm_store_add_photo_data (imp->store, feature_uuid,
@@ -842,6 +860,11 @@ write_row (Import *imp, Row *row, GError **error)
             return FALSE;
           photo_added |= added;
         }
+      gboolean added = FALSE;
+      if (feature_uuid && row->timeline &&
+          !_cm_reports_add_timeline (imp->store, feature_uuid, row->timeline, &added, error))
+        return FALSE;
+      photo_added |= added;
     }
 
   if (same && !photo_added)

@@ -22,6 +22,7 @@ typedef enum
   CM_LAYER_BARRIERS,
   CM_LAYER_BOUNDARY,
   CM_LAYER_COMPOUNDS, /* named sub-areas: compounds (小区) and grid cells (网格); schema 3 */
+  CM_LAYER_REPORTS,   /* residents' reports of problems, with a status and a timeline; schema 5 */
   CM_N_LAYERS,
   CM_LAYER_NONE = -1
 } CmLayer;
@@ -43,7 +44,18 @@ typedef enum
   CM_VALUE_METRES, /* a distance in metres, 0 … max */
   CM_VALUE_KIND,   /* a key of the map's kinds for this layer (`kinds` table) */
   CM_VALUE_UUID,   /* the uuid of a feature of another layer (a building's compound) */
+  CM_VALUE_FLAG,   /* yes (1) or no (0): a report is urgent */
+  CM_VALUE_DATE,   /* a day (2026-12-05) or a UTC time (2026-12-05T08:30:00.000Z) */
+  CM_VALUE_CHOICE, /* one of the field's choices, by its key: a report's status */
 } CmValueType;
+
+/* One value a CM_VALUE_CHOICE field takes: its key (stored) and its label for people. */
+typedef struct
+{
+  const char *key;
+  const char *label;    /* untranslated (N_) */
+  const char *label_zh; /* in Chinese, accepted whatever the user's language */
+} CmChoice;
 
 typedef struct
 {
@@ -54,6 +66,7 @@ typedef struct
   /* other headers a spreadsheet may give it, '|'-separated: "户数|住户数" */
   const char *aliases;
   int since;         /* the schema version that added the column */
+  const CmChoice *choices; /* CM_VALUE_CHOICE: the values it takes, ended by a NULL key */
 } CmLayerField;
 
 typedef struct
@@ -90,6 +103,13 @@ gboolean cm_layer_field_parse (const CmLayerField *field, const char *text, GVar
                                GError **error);
 /* Whether @value fits @field (the same rules, for values that come as numbers). */
 gboolean cm_layer_field_check (const CmLayerField *field, GVariant *value, GError **error);
+/* A date as a person or a file gives it — 2026-12-05, 2026/12/5, 2026年12月5日, or an ISO 8601
+ * time — as stored: the day as YYYY-MM-DD, a time in UTC to the millisecond. NULL when it is
+ * none. */
+char *cm_layer_parse_date (const char *text);
+/* The choice of @field whose key, English or Chinese label is @text (ignoring case and white
+ * space at either end), or NULL. */
+const CmChoice *cm_layer_field_find_choice (const CmLayerField *field, const char *text);
 /* @value as text for a person or a table cell; NULL for NULL. */
 char *cm_layer_field_format (const CmLayerField *field, GVariant *value);
 

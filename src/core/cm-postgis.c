@@ -27,8 +27,12 @@
 #include "cm-store-private.h"
 #include "cm-versions.h"
 
-#define SCHEMA_VERSION 1
-#define SCHEMA_RESOURCE "/io/github/communitymap/core/postgis/001-schema.sql"
+/* The server's schema: each version's SQL, applied in order (data/postgis/) */
+#define SCHEMA_VERSION 2
+static const char *const schema_resources[SCHEMA_VERSION] = {
+  "/io/github/communitymap/core/postgis/001-schema.sql",
+  "/io/github/communitymap/core/postgis/002-reports.sql",
+};
 /* pg_advisory_xact_lock's key for pushes: "cmap" */
 #define PUSH_LOCK "SELECT pg_advisory_xact_lock(1668112752)"
 
@@ -885,10 +889,14 @@ server_clock (Server *s, GError **error)
   return clock;
 }
 
-/* Whether the server has a community_map schema this program can use (*@exists). */
+/* Whether the server has a community_map schema this program can use (*@exists), and its
+ * version (*@version, 0 when none). */
 static gboolean
-check_schema (Server *s, gboolean *exists, GError **error)
+check_schema (Server *s, gboolean *exists, int *version_out, GError **error)
 {
+  int ignored;
+  int *version_p = version_out ? version_out : &ignored;
+  *version_p = 0;
   PGresult *res = pg_run (s, "SELECT to_regclass('community_map.cm_schema') IS NOT NULL", 0,
                           NULL, _("say whether it holds a community map"), error);
   if (res == NULL)
@@ -902,6 +910,7 @@ check_schema (Server *s, gboolean *exists, GError **error)
   if (res == NULL)
     return FALSE;
   int version = atoi (PQgetvalue (res, 0, 0));
+  *version_p = version;
   PQclear (res);
   if (version > SCHEMA_VERSION)
     {
@@ -1314,18 +1323,46 @@ stamp_server_edits (Server *s, GError **error)
   return pg_exec (s, sql, _("version the edits of other programs"), error);
 }
 
+/* Applies the schema's steps after @from (0: none yet) inside the caller's transaction. */
+static gboolean
+apply_schema (Server *s, int from, const char *doing, GError **error)
+{
+  cm_categories_get_default (); /* registers the core resources */
+  for (int v = from; v < SCHEMA_VERSION; v++)
+    {
+      g_autoptr (GBytes) sql = g_resources_lookup_data (schema_resources[v], 0, error);
+      if (sql == NULL)
+        return FALSE;
+      g_autofree char *text = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
+      if (!pg_exec (s, text, doing, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 create_schema (Server *s, GError **error)
 {
-  cm_categories_get_default (); /* registers the core resources */
-  g_autoptr (GBytes) sql = g_resources_lookup_data (SCHEMA_RESOURCE, 0, error);
-  if (sql == NULL)
-    return FALSE;
-  g_autofree char *text = g_strndup (g_bytes_get_data (sql, NULL), g_bytes_get_size (sql));
-  if (pg_exec (s, text, _("create its community_map schema"), error))
+  if (apply_schema (s, 0, _("create its community_map schema"), error))
     return TRUE;
   g_prefix_error (error, _("the server has no community map yet, and making one failed (it "
                            "needs the postgis extension and the right to create a schema): "));
+  return FALSE;
+}
+
+/* A server's map of an older schema brought up to this program's (its tables for residents'
+ * reports), inside the caller's transaction. */
+static gboolean
+upgrade_schema (Server *s, int version, GError **error)
+{
+  if (version >= SCHEMA_VERSION)
+    return TRUE;
+  if (apply_schema (s, version, _("bring its community_map schema up to date"), error))
+    return TRUE;
+  g_prefix_error (error, _("the map on the server %s is of an older schema (%d), and bringing "
+                           "it up to date failed (it needs a role that may create tables in "
+                           "the schema community_map): "),
+                  s->who, version);
   return FALSE;
 }
 
@@ -1404,13 +1441,14 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
   if (report == NULL)
     return NULL;
   ServerCopy copy = { 0 };
+  int version = 0;
   gboolean exists = FALSE, ok = step (&st, error) &&
                                pg_exec (&s, "BEGIN", _("begin the push"), error) &&
                                pg_exec (&s, PUSH_LOCK, _("let this push take its turn"), error) &&
-                               check_schema (&s, &exists, error);
+                               check_schema (&s, &exists, &version, error);
   if (ok && !exists)
     ok = report->created_schema = create_schema (&s, error);
-  ok = ok && check_can_write (&s, error) &&
+  ok = ok && check_can_write (&s, error) && (!exists || upgrade_schema (&s, version, error)) &&
        pg_exec (&s, "SET LOCAL community_map.syncing = 'on'", _("begin the push"), error) &&
        stamp_server_edits (&s, error);
   g_autoptr (GHashTable) clock = ok ? server_clock (&s, error) : NULL;
@@ -1468,7 +1506,8 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
 /* ---- pull -------------------------------------------------------------------------------------- */
 
 /* The SQL that lists in cm_in_scope_features (layer, uuid) the server's features in @scope,
- * and the SQL that lists in cm_in_scope those, the photos of those, every workshop and
+ * and the SQL that lists in cm_in_scope those, the photos of those, the timelines of the
+ * reports among them, every workshop and
  * contributor, and what the map holds (cm_held). */
 static void
 scope_sql (Server *s, const CmPostgisScope *scope, char **features, char **all)
@@ -1505,6 +1544,10 @@ scope_sql (Server *s, const CmPostgisScope *scope, char **features, char **all)
                    " SELECT layer, uuid FROM cm_in_scope_features UNION ALL"
                    " SELECT 'photos', uuid FROM community_map.photos WHERE feature_uuid IN"
                    " (SELECT uuid FROM cm_in_scope_features) UNION ALL"
+                   /* the timelines of the reports */
+                   " SELECT 'report_followups', uuid FROM community_map.report_followups WHERE"
+                   " report_uuid IN (SELECT uuid FROM cm_in_scope_features WHERE layer ="
+                   " 'reports') UNION ALL"
                    " SELECT 'workshops', uuid FROM community_map.workshops UNION ALL"
                    " SELECT 'contributors', uuid FROM community_map.contributors UNION ALL"
                    " SELECT layer, uuid FROM cm_held");
@@ -1652,18 +1695,29 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
   g_autoptr (GPtrArray) held_keys = g_ptr_array_new_with_free_func (g_free);
   /* edits other programs made on the server get their versions first, when this role may
    * write them (a read-only role's pull leaves them for the next push) */
-  gboolean ok = step (&st, error) && check_schema (&s, &exists, error);
+  int version = 0;
+  gboolean ok = step (&st, error) && check_schema (&s, &exists, &version, error);
   if (ok && exists && may_write (&s))
     {
       ok = pg_exec (&s, "BEGIN", _("begin the pull"), error) &&
            pg_exec (&s, PUSH_LOCK, _("let this pull take its turn"), error) &&
-           stamp_server_edits (&s, error) && pg_exec (&s, "COMMIT", _("begin the pull"), error);
+           upgrade_schema (&s, version, error) && stamp_server_edits (&s, error) &&
+           pg_exec (&s, "COMMIT", _("begin the pull"), error);
       if (!ok && PQstatus (s.conn) == CONNECTION_OK)
         PQclear (PQexec (s.conn, "ROLLBACK"));
     }
   /* one snapshot of the server for the whole pull */
   ok = ok && pg_exec (&s, "BEGIN ISOLATION LEVEL REPEATABLE READ", _("begin the pull"), error) &&
-       check_schema (&s, &exists, error);
+       check_schema (&s, &exists, &version, error);
+  if (ok && exists && version < SCHEMA_VERSION)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("the map on the server %s is of an older schema (%d; this program needs "
+                     "%d) and this role may not bring it up to date: a push, or a pull by a "
+                     "role that may write, does. Nothing was exchanged"),
+                   s.who, version, SCHEMA_VERSION);
+      ok = FALSE;
+    }
   if (ok && !exists)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,

@@ -51,6 +51,25 @@
   " width INTEGER NOT NULL, height INTEGER NOT NULL, data BLOB NOT NULL);"                      \
   "CREATE INDEX photos_feature ON photos (feature_uuid);"
 
+/* The timeline of residents' reports (schema version 5, issue #18): each follow-up a row that
+ * is never rewritten or removed — only undo withdraws one, as a tombstone (`deleted`); what a
+ * report's status and count of residents are follows from its live entries (cm-reports.c). */
+#define REPORT_FOLLOWUPS_SQL                                                                   \
+  "CREATE TABLE report_followups (" RECORD_COLUMNS ", report_uuid TEXT NOT NULL,"             \
+  " at TEXT NOT NULL, who TEXT, what TEXT,"                                                    \
+  " kind TEXT NOT NULL DEFAULT 'followup' CHECK (kind IN ('followup', 'raised')),"             \
+  " status TEXT CHECK (status IS NULL OR status IN ('reported', 'acknowledged', 'in_hand',"    \
+  " 'resolved', 'closed', 'reopened')), status_before TEXT);"                                  \
+  "CREATE INDEX report_followups_report ON report_followups (report_uuid);"                    \
+  "CREATE TRIGGER report_followups_append_only BEFORE UPDATE OF report_uuid, at, who, what,"   \
+  " kind, status, status_before ON report_followups WHEN OLD.report_uuid IS NOT"               \
+  " NEW.report_uuid OR OLD.at IS NOT NEW.at OR OLD.who IS NOT NEW.who OR OLD.what IS NOT"      \
+  " NEW.what OR OLD.kind IS NOT NEW.kind OR OLD.status IS NOT NEW.status OR"                   \
+  " OLD.status_before IS NOT NEW.status_before BEGIN"                                         \
+  " SELECT RAISE (ABORT, 'a follow-up of a report is never rewritten: add another'); END;"     \
+  "CREATE TRIGGER report_followups_kept BEFORE DELETE ON report_followups BEGIN"               \
+  " SELECT RAISE (ABORT, 'a follow-up of a report is never removed: undo withdraws it'); END;"
+
 static gboolean
 exec (sqlite3 *db, const char *sql, GError **error)
 {
@@ -149,7 +168,7 @@ _cm_schema_create (sqlite3 *db, const char *name, GError **error)
                    "CREATE TABLE workshops (" RECORD_COLUMNS ", name TEXT NOT NULL,"
                    " date TEXT, place TEXT);"
                    "CREATE TABLE contributors (" RECORD_COLUMNS ", name TEXT NOT NULL,"
-                   " workshop_uuid TEXT);" PHOTOS_SQL);
+                   " workshop_uuid TEXT);" PHOTOS_SQL REPORT_FOLLOWUPS_SQL);
   for (int i = 0; i < CM_N_LAYERS; i++)
     append_layer_table (sql, i);
   gboolean ok = exec (db, sql->str, error);
@@ -229,9 +248,22 @@ add_versions (sqlite3 *db, GError **error)
   return _cm_versions_create (db, TRUE, error);
 }
 
+/* 4 → 5: residents' reports (issue #18): the reports layer and its timeline, versioned */
+static gboolean
+add_reports (sqlite3 *db, GError **error)
+{
+  GString *sql = g_string_new (REPORT_FOLLOWUPS_SQL);
+  append_layer_table (sql, CM_LAYER_REPORTS);
+  gboolean ok = exec (db, sql->str, error) && _cm_versions_add_table (db, "reports", error) &&
+                _cm_versions_add_table (db, "report_followups", error);
+  g_string_free (sql, TRUE);
+  return ok;
+}
+
 static const MigrationFunc migrations[CM_SCHEMA_VERSION] = { [1] = add_photos,
                                                              [2] = add_planner_fields,
-                                                             [3] = add_versions };
+                                                             [3] = add_versions,
+                                                             [4] = add_reports };
 
 gboolean
 _cm_schema_migrate (sqlite3 *db, int from_version, GError **error)

@@ -15,6 +15,10 @@ gboolean _cm_store_exec (CmStore *self, const char *sql, GError **error);
  * longer where it was opened (a USB stick taken out). */
 gboolean _cm_store_begin_write (CmStore *self, GError **error);
 sqlite3_stmt *_cm_store_prepare (CmStore *self, const char *sql, GError **error);
+/* Ends a write begun with _cm_store_begin_write: what it wrote gets its version, then COMMIT;
+ * on a failure everything is rolled back. */
+gboolean _cm_store_commit (CmStore *self, GError **error);
+void _cm_store_rollback (CmStore *self);
 void _cm_store_set_sqlite_error (CmStore *self, GError **error, const char *doing);
 /* A UTC timestamp as stored in created_at / updated_at: 2026-11-23T18:50:09.123Z */
 char *_cm_now_utc (void);
@@ -100,6 +104,9 @@ struct _CmMergeReport *_cm_merge_server_copy (CmStore *target, const char *serve
  * caller's transaction; @origin: give the rows already there the origin's version (a map made
  * before versions). */
 gboolean _cm_versions_create (sqlite3 *db, gboolean origin, GError **error);
+/* For a migration: the triggers of @table, a versioned table new in this schema version (its
+ * rows, none yet, need no versions). */
+gboolean _cm_versions_add_table (sqlite3 *db, const char *table, GError **error);
 /* Before a COMMIT: the fields written in the transaction (and any written by other programs
  * since) get this store's next version. Takes no version when nothing is pending. */
 gboolean _cm_versions_stamp (CmStore *store, GError **error);

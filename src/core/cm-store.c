@@ -365,6 +365,18 @@ rollback (CmStore *self)
 }
 
 gboolean
+_cm_store_commit (CmStore *self, GError **error)
+{
+  return commit (self, error);
+}
+
+void
+_cm_store_rollback (CmStore *self)
+{
+  rollback (self);
+}
+
+gboolean
 _cm_store_step_alone (CmStore *self, sqlite3_stmt *stmt, const char *doing, GError **error)
 {
   gboolean ok = begin (self, error);
@@ -1413,7 +1425,8 @@ foreach_in_bbox (CmStore *self, CmLayer layer, const double bbox[4], double min_
                  gboolean lean, CmFeatureRowFunc func, gpointer user_data, GError **error)
 {
   const char *table = cm_layer_to_string (layer);
-  const char *extra = layer == CM_LAYER_STATIONS ? "service_radius_m, kind"
+  const char *extra = layer == CM_LAYER_STATIONS  ? "service_radius_m, kind"
+                      : layer == CM_LAYER_REPORTS ? "urgent, coalesce (status, 'reported')"
                       : cm_layer_find_field (layer, "kind") ? "NULL, kind"
                                                               : "NULL, NULL";
   /* Through the spatial index, the box comes from the R*Tree itself (float, rounded outward:
@@ -1744,6 +1757,8 @@ _cm_store_count_damaged (CmStore *self, GError **error)
   gint64 damaged = 0;
   for (int l = 0; l < CM_N_LAYERS; l++)
     {
+      if (cm_layer_get_info (l)->since > self->schema_version)
+        continue; /* an older map read as it is: the layer came later */
       g_autofree char *sql = g_strdup_printf (
           "SELECT count(*) FROM %s WHERE geom IS NOT NULL AND CmGeom(geom) IS NULL",
           cm_layer_to_string (l));

@@ -14,7 +14,8 @@
 
 G_BEGIN_DECLS
 
-#define CM_SCHEMA_VERSION 4 /* 2: photos; 3: the planner's fields, compounds, kinds; 4: versions */
+#define CM_SCHEMA_VERSION 5 /* 2: photos; 3: the planner's fields, compounds, kinds; 4: versions;
+                              5: residents' reports */
 
 #define CM_STORE_ERROR (cm_store_error_quark ())
 GQuark cm_store_error_quark (void);
@@ -105,8 +106,9 @@ typedef struct
   const guint8 *wkb;     /* OGC WKB, 2-D */
   gsize wkb_len;
   double bbox[4];        /* through the index: its box (float, rounded outward) */
-  double number;         /* stations: service_radius_m (NAN when unset); else NAN */
-  const char *kind;      /* stations, teams, compounds: kind; else NULL */
+  double number;         /* stations: service_radius_m (NAN when unset); reports: urgent (0, 1,
+                          * NAN); else NAN */
+  const char *kind;      /* stations, teams, compounds: kind; reports: status; else NULL */
 } CmFeatureRow;
 
 /* Return FALSE to stop. @func must not start another walk over the same layer of the store. */

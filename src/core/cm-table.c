@@ -110,6 +110,16 @@ compound_name (CmStore *store, const char *uuid)
   return c ? g_strdup (cm_feature_get_name (c)) : NULL;
 }
 
+/* A report's responsible: the station's or team's name */
+static char *
+responsible_name (CmStore *store, const char *uuid)
+{
+  g_autoptr (CmFeature) s = cm_store_get_feature (store, CM_LAYER_STATIONS, uuid, NULL);
+  g_autoptr (CmFeature) t = s ? NULL : cm_store_get_feature (store, CM_LAYER_TEAMS, uuid, NULL);
+  CmFeature *f = s ? s : t;
+  return f ? g_strdup (cm_feature_get_name (f)) : NULL;
+}
+
 char *
 cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column)
 {
@@ -127,7 +137,7 @@ cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column)
     }
   const CmLayerField *field = cm_layer_find_field (layer, column);
   GVariant *v = field ? cm_feature_get_field (feature, column) : NULL;
-  if (v == NULL && field && field->type == CM_VALUE_UUID)
+  if (v == NULL && field && field->type == CM_VALUE_UUID && layer == CM_LAYER_BUILDINGS)
     return cm_table_compound_text (store, feature);
   if (v == NULL)
     return NULL;
@@ -145,9 +155,18 @@ cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column)
       }
     case CM_VALUE_UUID:
       {
-        char *name = compound_name (store, g_variant_get_string (v, NULL));
+        char *name = layer == CM_LAYER_REPORTS
+                         ? responsible_name (store, g_variant_get_string (v, NULL))
+                         : compound_name (store, g_variant_get_string (v, NULL));
         return name ? name : g_variant_dup_string (v, NULL);
       }
+    case CM_VALUE_CHOICE:
+      {
+        const CmChoice *c = cm_layer_field_find_choice (field, g_variant_get_string (v, NULL));
+        return g_strdup (c ? g_dgettext (GETTEXT_PACKAGE, c->label) : g_variant_get_string (v, NULL));
+      }
+    case CM_VALUE_FLAG:
+      return g_strdup (g_variant_get_int64 (v) ? _("yes") : _("no"));
     default:
       return g_variant_dup_string (v, NULL);
     }
@@ -201,6 +220,29 @@ find_compound (CmStore *store, const char *text, GString *known)
   return NULL;
 }
 
+/* The uuid of the station or team named @text (or with that uuid), or NULL. */
+static char *
+find_responsible (CmStore *store, const char *text, GString *known)
+{
+  const double world[4] = { -180, -90, 180, 90 };
+  const CmLayer layers[] = { CM_LAYER_STATIONS, CM_LAYER_TEAMS };
+  for (gsize l = 0; l < G_N_ELEMENTS (layers); l++)
+    {
+      g_autoptr (GListModel) all = cm_store_query_bbox (store, layers[l], world, NULL);
+      for (guint i = 0; all && i < g_list_model_get_n_items (all); i++)
+        {
+          g_autoptr (CmFeature) f = g_list_model_get_item (all, i);
+          if (g_strcmp0 (cm_feature_get_name (f), text) == 0 ||
+              g_str_equal (cm_feature_get_uuid (f), text))
+            return g_strdup (cm_feature_get_uuid (f));
+          if (cm_feature_get_name (f))
+            g_string_append_printf (known, "%s%s", known->len ? _(", ") : "",
+                                    cm_feature_get_name (f));
+        }
+    }
+  return NULL;
+}
+
 gboolean
 cm_table_set_cell (CmStore *store, CmFeature *feature, const char *column, const char *text,
                    GError **error)
@@ -222,11 +264,21 @@ cm_table_set_cell (CmStore *store, CmFeature *feature, const char *column, const
                    _("“%s” cannot be changed here"), cm_table_column_title (layer, column));
       return FALSE;
     }
+  /* a report's status changes by a follow-up, so that its timeline says who changed it, when
+   * and why (docs/reports.md) */
+  if (field->type == CM_VALUE_CHOICE && layer == CM_LAYER_REPORTS)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                   _("a report's status changes only with a follow-up, so that its timeline "
+                     "says who changed it and when"));
+      return FALSE;
+    }
   if (*t && (field->type == CM_VALUE_KIND || field->type == CM_VALUE_UUID))
     {
       g_autoptr (GString) known = g_string_new (NULL);
       g_autofree char *key = field->type == CM_VALUE_KIND ? find_kind (store, layer, t, known)
-                                                         : find_compound (store, t, known);
+                             : layer == CM_LAYER_REPORTS  ? find_responsible (store, t, known)
+                                                          : find_compound (store, t, known);
       if (key == NULL)
         {
           g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,

@@ -10,7 +10,8 @@
 #include "cm-store-private.h"
 
 /* Besides the layers: the tables whose rows are keyed by uuid too. */
-static const char *const record_tables[] = { "photos", "workshops", "contributors" };
+static const char *const record_tables[] = { "photos", "workshops", "contributors",
+                                              "report_followups" };
 
 const char *const *
 cm_versions_tables (void)
@@ -85,6 +86,24 @@ create_triggers (sqlite3 *db, const char *table, GError **error)
   return TRUE;
 }
 
+static gboolean
+table_exists (sqlite3 *db, const char *table)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1,
+                      &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  gboolean exists = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_finalize (stmt);
+  return exists;
+}
+
+gboolean
+_cm_versions_add_table (sqlite3 *db, const char *table, GError **error)
+{
+  return create_triggers (db, table, error);
+}
+
 gboolean
 _cm_versions_create (sqlite3 *db, gboolean origin, GError **error)
 {
@@ -113,6 +132,9 @@ _cm_versions_create (sqlite3 *db, gboolean origin, GError **error)
   for (const char *const *t = cm_versions_tables (); ok && *t; t++)
     {
       const char *table = *t;
+      /* a map migrated from before a table was added: its own migration adds its triggers */
+      if (!table_exists (db, table))
+        continue;
       ok = create_triggers (db, table, error);
       /* an older map's rows: all made by the origin, the same in every copy of it */
       g_autofree char *sql = g_strdup_printf (

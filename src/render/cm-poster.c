@@ -328,6 +328,10 @@ collect_legend (CmStore *store, const double bbox[4], guint hidden, gboolean *os
       if (s.layer_shown[CM_LAYER_BOUNDARY])
         g_ptr_array_add (items, legend_item (SWATCH_DASHED, cm_style_boundary,
                                              _("Community boundary"), ""));
+      if (s.layer_shown[CM_LAYER_REPORTS])
+        g_ptr_array_add (items, legend_item (SWATCH_POINT, cm_style_report_status ("reported"),
+                                             _("Residents' report (its colour: the status)"),
+                                             ""));
       g_ptr_array_sort (resources, compare_items);
       g_ptr_array_set_free_func (resources, NULL); /* they move to @items */
       for (guint i = 0; i < resources->len; i++)

@@ -723,6 +723,79 @@ draw_station (const CmFeatureRow *row, gpointer data)
   return TRUE;
 }
 
+/* A residents' report (issue #18): a diamond in its status's colour with a white edge — "!"
+ * while open, a tick once resolved or closed — and a red ring when urgent; a line or an area
+ * also dashed in that colour. */
+static gboolean
+draw_report (const CmFeatureRow *row, gpointer data)
+{
+  Draw *d = data;
+  CmColor c = cm_style_report_status (row->kind);
+  gboolean open = g_strcmp0 (row->kind, "resolved") != 0 && g_strcmp0 (row->kind, "closed") != 0;
+  gboolean urgent = row->number == 1;
+  g_autoptr (CmGeom) g = row->wkb ? cm_geom_from_wkb (row->wkb, row->wkb_len) : NULL;
+  if (g && (cm_geom_has_areas (g) || cm_geom_has_lines (g)))
+    {
+      static const double dash[] = { 6, 4 };
+      cairo_new_path (d->cr);
+      add_path (d, g);
+      set_color (d->cr, c, 0.9);
+      cairo_set_line_width (d->cr, 2.5);
+      cairo_set_dash (d->cr, dash, 2, 0);
+      cairo_stroke (d->cr);
+      cairo_set_dash (d->cr, NULL, 0, 0);
+    }
+  double x, y;
+  if (g && g->type == CM_GEOM_POINT && g->xy->len >= 2)
+    cm_render_view_project (d->view, ((double *) g->xy->data)[0], ((double *) g->xy->data)[1],
+                            &x, &y);
+  else
+    bbox_centre (d, row->bbox, &x, &y);
+  double zoom = d->view->zoom, half = zoom >= 16 ? 9 : zoom >= 14 ? 7 : 4;
+  if (urgent)
+    {
+      cairo_new_path (d->cr);
+      cairo_arc (d->cr, x, y, half * 1.45, 0, 2 * G_PI);
+      cairo_set_source_rgb (d->cr, 0.84, 0.1, 0.1);
+      cairo_set_line_width (d->cr, 2.5);
+      cairo_stroke (d->cr);
+    }
+  cairo_new_path (d->cr);
+  cairo_move_to (d->cr, x, y - half);
+  cairo_line_to (d->cr, x + half, y);
+  cairo_line_to (d->cr, x, y + half);
+  cairo_line_to (d->cr, x - half, y);
+  cairo_close_path (d->cr);
+  set_color (d->cr, c, 1);
+  cairo_fill_preserve (d->cr);
+  cairo_set_source_rgb (d->cr, 1, 1, 1);
+  cairo_set_line_width (d->cr, 1.5);
+  cairo_stroke (d->cr);
+  if (half >= 6)
+    {
+      cairo_set_line_width (d->cr, half * 0.22);
+      cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_ROUND);
+      cairo_new_path (d->cr);
+      if (open)
+        {
+          cairo_move_to (d->cr, x, y - half * 0.5);
+          cairo_line_to (d->cr, x, y + half * 0.1);
+          cairo_stroke (d->cr);
+          cairo_arc (d->cr, x, y + half * 0.4, half * 0.11, 0, 2 * G_PI);
+          cairo_fill (d->cr);
+        }
+      else
+        {
+          cairo_move_to (d->cr, x - half * 0.4, y);
+          cairo_line_to (d->cr, x - half * 0.1, y + half * 0.3);
+          cairo_line_to (d->cr, x + half * 0.4, y - half * 0.3);
+          cairo_stroke (d->cr);
+        }
+      cairo_set_line_cap (d->cr, CAIRO_LINE_CAP_BUTT);
+    }
+  return TRUE;
+}
+
 static void
 draw_attribution (Draw *d)
 {
@@ -787,6 +860,7 @@ cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
     { CM_LAYER_STATIONS, TRUE, draw_station_radius, 0 },
     { CM_LAYER_RESOURCES, FALSE, draw_resource, 8 },
     { CM_LAYER_STATIONS, FALSE, draw_station, 12 },
+    { CM_LAYER_REPORTS, FALSE, draw_report, 16 },
   };
   ok = TRUE;
   for (gsize i = 0; ok && i < G_N_ELEMENTS (steps); i++)

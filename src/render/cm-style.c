@@ -173,6 +173,22 @@ cm_style_category (const char *category)
 }
 
 CmColor
+cm_style_report_status (const char *status)
+{
+  static const struct
+  {
+    const char *key, *color;
+  } colors[] = {
+    { "reported", "#d62728" }, { "acknowledged", "#ff7f0e" }, { "in_hand", "#1f77b4" },
+    { "resolved", "#2ca02c" }, { "closed", "#8c8c8c" },       { "reopened", "#9467bd" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (colors); i++)
+    if (g_strcmp0 (status, colors[i].key) == 0)
+      return hex (colors[i].color);
+  return hex (colors[0].color);
+}
+
+CmColor
 cm_style_team (guint n)
 {
   static const char *const palette[] = { "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf",

@@ -43,6 +43,9 @@ guint cm_style_path_class (const char *tags_json);
 CmLineStyle cm_style_path_of_class (guint path_class, double zoom);
 /* A category's colour from the categories table; grey for unknown ones. */
 CmColor cm_style_category (const char *category);
+/* A residents' report's colour by its status key (reported red, acknowledged orange, in hand
+ * blue, resolved green, closed grey, reopened purple; NULL is reported). */
+CmColor cm_style_report_status (const char *status);
 /* The n-th volunteer team's colour. */
 CmColor cm_style_team (guint n);
 
