@@ -242,6 +242,62 @@ cm_geom_get_bbox (const CmGeom *geom, double bbox[4])
   bbox_add (geom, bbox);
 }
 
+/* ---- distance -------------------------------------------------------------------------------- */
+
+/* Squared distance from the origin to the segment (ax, ay)–(bx, by), in the plane's units. */
+static double
+segment_d2 (double ax, double ay, double bx, double by)
+{
+  double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? CLAMP (-(ax * dx + ay * dy) / len2, 0.0, 1.0) : 0.0;
+  double x = ax + t * dx, y = ay + t * dy;
+  return x * x + y * y;
+}
+
+double
+cm_geom_distance_m (const CmGeom *geom, double lon, double lat)
+{
+  if (geom->type == CM_GEOM_COLLECTION)
+    {
+      double best = INFINITY;
+      for (guint i = 0; i < geom->children->len; i++)
+        best = MIN (best, cm_geom_distance_m (geom->children->pdata[i], lon, lat));
+      return best;
+    }
+  double kx, ky;
+  cm_geodesic_scale (lat, &kx, &ky);
+  const double *xy = (const double *) geom->xy->data;
+  gboolean areas = geom->type == CM_GEOM_POLYGON || geom->type == CM_GEOM_MULTIPOLYGON;
+  double best2 = INFINITY;
+  guint pos = 0, ring = 0;
+  for (guint p = 0; p < geom->part_len->len; p++)
+    {
+      guint rings = g_array_index (geom->part_len, guint, p);
+      gboolean inside = FALSE; /* even-odd over the part's rings: the shell less its holes */
+      for (guint r = 0; r < rings; r++, ring++)
+        {
+          guint n = g_array_index (geom->ring_len, guint, ring);
+          for (guint i = 0; i < n; i++)
+            {
+              double ax = (xy[2 * (pos + i)] - lon) * kx, ay = (xy[2 * (pos + i) + 1] - lat) * ky;
+              if (n == 1)
+                best2 = MIN (best2, ax * ax + ay * ay);
+              if (i + 1 == n)
+                continue;
+              double bx = (xy[2 * (pos + i + 1)] - lon) * kx;
+              double by = (xy[2 * (pos + i + 1) + 1] - lat) * ky;
+              best2 = MIN (best2, segment_d2 (ax, ay, bx, by));
+              if (areas && (ay > 0) != (by > 0) && ax + (0 - ay) * (bx - ax) / (by - ay) > 0)
+                inside = !inside;
+            }
+          pos += n;
+        }
+      if (inside)
+        return 0;
+    }
+  return sqrt (best2);
+}
+
 /* ---- GEOS ---------------------------------------------------------------------------------- */
 
 static GEOSCoordSequence *

@@ -63,6 +63,10 @@ void cm_geom_get_bbox (const CmGeom *geom, double bbox[4]);
  * shapes. 0 for points and lines. */
 double cm_geom_area_m2 (const CmGeom *geom);
 
+/* Metres from @lon, @lat to the nearest point of @geom (0 inside an area), measured in a plane
+ * at @lat's scale (cm_geodesic_scale: within 0.01% over a few km). For "the nearest named
+ * building or path". */
+double cm_geom_distance_m (const CmGeom *geom, double lon, double lat);
 GEOSGeometry *cm_geom_to_geos (GEOSContextHandle_t ctx, const CmGeom *geom);
 /* NULL for geometries that have no CmGeom form (nested collections). */
 CmGeom *cm_geom_from_geos (GEOSContextHandle_t ctx, const GEOSGeometry *g);
