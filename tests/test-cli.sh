@@ -207,6 +207,9 @@ assert gate["urgent"] and gate["residents"] == 1 and gate["days_open"] == 9, gat
 assert not light["urgent"] and light["residents"] == 3 and len(light["reports"]) == 2, light
 assert light["days_open"] == 20 and light["lon"] == 116.3265 and light["lat"] == 40.0033, light
 assert light["responsible"] and light["responsible_suggested"], light
+# per responsible: none of the imported reports names one
+by = json.load(open(sys.argv[1]))["by_responsible"]
+assert by == [{"uuid": None, "name": None, "open": 3, "resolved": 1, "median_days": None}], by
 PY
 LANGUAGE=zh_CN expect 0 "$CMAP" agenda "$agenda_map" --meeting-day 2026-12-10
 grep -q "2 个议题，来自 3 条未解决的反映" "$dir/out" || fail "agenda in Chinese: $(cat "$dir/out")"

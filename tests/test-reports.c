@@ -637,6 +637,56 @@ test_place_distance (void)
   g_assert_cmpuint (inside, >, 3);
 }
 
+/* Per responsible station: open, resolved, the median days to resolve; no one's last. */
+static void
+test_by_responsible (void)
+{
+  g_autofree char *path = cm_test_demo_copy ("by-station.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (CmCoverage) c = cm_coverage_load (store, "stations", 0, &error);
+  const char *a = g_array_index (c->sources, CmCoverageSource, 0).uuid;
+  const char *b = g_array_index (c->sources, CmCoverageSource, 1).uuid;
+  /* a: 2 open, 3 resolved after 2, 4 and 10 days (median 4); b: 1 open; and one no one is
+   * responsible for */
+  const struct { const char *who; const char *done_at; } reports[] = {
+    { a, NULL }, { a, NULL }, { a, "2026-11-03" }, { a, "2026-11-05" }, { a, "2026-11-11" },
+    { b, NULL }, { NULL, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (reports); i++)
+    {
+      g_autofree char *uuid = add_report (store, 116.32, 40.0, "unsafe_spot", FALSE, "2026-11-01");
+      g_autoptr (CmFeature) f = cm_store_get_feature (store, CM_LAYER_REPORTS, uuid, NULL);
+      if (reports[i].who)
+        {
+          cm_feature_set_field (f, "responsible_uuid", g_variant_new_string (reports[i].who));
+          g_assert_true (cm_store_update_feature (store, f, &error));
+        }
+      if (reports[i].done_at)
+        {
+          g_autofree char *fu = cm_reports_add_followup (store, uuid, reports[i].done_at, NULL,
+                                                         "done", CM_REPORT_RESOLVED, &error);
+          g_assert_no_error (error);
+        }
+    }
+  g_autoptr (GPtrArray) counts = cm_reports_count_by_responsible (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts->len, ==, 3);
+  const CmResponsibleCounts *first = counts->pdata[0], *second = counts->pdata[1],
+                            *none = counts->pdata[2];
+  g_assert_cmpstr (first->uuid, ==, a);
+  g_assert_cmpuint (first->open, ==, 2);
+  g_assert_cmpuint (first->done, ==, 3);
+  g_assert_cmpfloat (first->median_days, ==, 4);
+  g_assert_nonnull (first->name);
+  g_assert_cmpstr (second->uuid, ==, b);
+  g_assert_cmpuint (second->open, ==, 1);
+  g_assert_true (isnan (second->median_days));
+  g_assert_null (none->uuid);
+  g_assert_cmpuint (none->open, ==, 1);
+}
+
 /* Values people type or files give for the reports' fields. */
 static void
 test_fields (void)
@@ -696,6 +746,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reports/agenda-order", test_agenda_order);
   g_test_add_func ("/reports/geojson-round-trip", test_geojson_round_trip);
   g_test_add_func ("/reports/merge", test_merge);
+  g_test_add_func ("/reports/by-responsible", test_by_responsible);
   g_test_add_func ("/reports/place-distance", test_place_distance);
   g_test_add_func ("/reports/fields", test_fields);
   return g_test_run ();

@@ -93,6 +93,48 @@ agenda_text (GString *out, GPtrArray *items)
     }
 }
 
+/* Per station or team: open, resolved, median days to resolve. */
+static void
+responsible_text (GString *out, GPtrArray *counts)
+{
+  if (counts->len == 0)
+    return;
+  g_string_append_printf (out, "\n%6s %9s %12s  %s\n", _("Unresolved"), _("Resolved"),
+                          _("Median days"), _("Responsible"));
+  for (guint i = 0; i < counts->len; i++)
+    {
+      const CmResponsibleCounts *c = counts->pdata[i];
+      g_autofree char *median = isnan (c->median_days) ? g_strdup ("–")
+                                                       : g_strdup_printf ("%.1f", c->median_days);
+      g_string_append_printf (out, "%6u %9u %12s  %s\n", c->open, c->done, median,
+                              c->uuid ? (c->name ? c->name : c->uuid) : _("(no one)"));
+    }
+}
+
+static void
+responsible_json (GString *out, GPtrArray *counts)
+{
+  /* the object's closing brace and newline give way to one more member */
+  g_string_truncate (out, out->len - 2);
+  g_string_append (out, ",\n\"by_responsible\": [");
+  for (guint i = 0; i < counts->len; i++)
+    {
+      const CmResponsibleCounts *c = counts->pdata[i];
+      g_string_append (out, i ? ",\n  {\"uuid\": " : "\n  {\"uuid\": ");
+      cmap_json_text_or_null (out, c->uuid);
+      g_string_append (out, ", \"name\": ");
+      cmap_json_text_or_null (out, c->name);
+      g_string_append_printf (out, ", \"open\": %u, \"resolved\": %u, \"median_days\": ", c->open,
+                              c->done);
+      if (isnan (c->median_days))
+        g_string_append (out, "null");
+      else
+        g_string_append_printf (out, "%.1f", c->median_days);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, counts->len ? "\n]}\n" : "]}\n");
+}
+
 static int
 run (CmStore *store, char **args)
 {
@@ -101,14 +143,21 @@ run (CmStore *store, char **args)
   g_autoptr (GPtrArray) items = cm_reports_agenda (store, &o, &error);
   if (items == NULL)
     return cmap_fail (error);
+  g_autoptr (GPtrArray) counts = cm_reports_count_by_responsible (store, &error);
+  if (counts == NULL)
+    return cmap_fail (error);
   GString *out = g_string_new (NULL);
   if (opt_json)
     {
       g_autofree char *json = cm_reports_agenda_to_json (items);
       g_string_append (out, json);
+      responsible_json (out, counts);
     }
   else
-    agenda_text (out, items);
+    {
+      agenda_text (out, items);
+      responsible_text (out, counts);
+    }
   return cmap_print (out);
 }
 
@@ -117,5 +166,6 @@ const CmapCommand cmap_command_agenda = {
   N_("the deliberation meeting's agenda from residents' open reports"),
   N_("Open reports grouped into items — the same category within 30 m is one item, with how many "
      "residents raised it — urgent items first, then by residents, then the oldest; each with its "
-     "place, compound, the responsible station or team and the days it has been open."),
+     "place, compound, the responsible station or team and the days it has been open; then, per "
+     "station or team, its open and resolved reports and the median days to resolve one."),
 };

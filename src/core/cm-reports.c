@@ -1166,6 +1166,110 @@ _cm_reports_append_timeline_json (CmStore *store, const char *report_uuid, GStri
     sqlite3_finalize (before);
 }
 
+/* ---- per responsible -------------------------------------------------------------------- */
+
+void
+cm_responsible_counts_free (CmResponsibleCounts *counts)
+{
+  if (counts == NULL)
+    return;
+  g_free (counts->uuid);
+  g_free (counts->name);
+  g_free (counts);
+}
+
+static int
+by_open (gconstpointer a, gconstpointer b)
+{
+  const CmResponsibleCounts *x = *(CmResponsibleCounts *const *) a;
+  const CmResponsibleCounts *y = *(CmResponsibleCounts *const *) b;
+  if ((x->uuid == NULL) != (y->uuid == NULL))
+    return x->uuid == NULL ? 1 : -1; /* no one responsible: last */
+  if (x->open != y->open)
+    return x->open > y->open ? -1 : 1;
+  return g_strcmp0 (x->name, y->name) ? g_strcmp0 (x->name, y->name) : g_strcmp0 (x->uuid, y->uuid);
+}
+
+static int
+compare_doubles (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+GPtrArray *
+cm_reports_count_by_responsible (CmStore *store, GError **error)
+{
+  /* each live report: its responsible, whether open, and when the first live follow-up that
+   * resolved or closed it happened */
+  sqlite3_stmt *stmt = _cm_store_prepare (
+      store,
+      "SELECT r.responsible_uuid, " OPEN_SQL ", coalesce (r.reported_at, r.created_at),"
+      " (SELECT min (f.at) FROM report_followups f WHERE f.report_uuid = r.uuid AND"
+      " f.deleted = 0 AND f.status IN ('resolved', 'closed'))"
+      " FROM reports r WHERE r.deleted = 0",
+      error);
+  if (stmt == NULL)
+    return NULL;
+  g_autoptr (GHashTable) rows = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) days = g_hash_table_new_full (NULL, NULL, NULL,
+                                                       (GDestroyNotify) g_array_unref);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_responsible_counts_free);
+  int rc;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
+      const char *key = uuid ? uuid : "";
+      CmResponsibleCounts *c = g_hash_table_lookup (rows, key);
+      if (c == NULL)
+        {
+          c = g_new0 (CmResponsibleCounts, 1);
+          c->uuid = g_strdup (uuid);
+          c->median_days = NAN;
+          g_ptr_array_add (out, c);
+          g_hash_table_insert (rows, c->uuid ? c->uuid : (char *) "", c);
+          g_hash_table_insert (days, c, g_array_new (FALSE, FALSE, sizeof (double)));
+        }
+      if (sqlite3_column_int (stmt, 1))
+        c->open++;
+      else
+        {
+          c->done++;
+          const char *done_at = (const char *) sqlite3_column_text (stmt, 3);
+          if (done_at)
+            {
+              double d = (double) days_between ((const char *) sqlite3_column_text (stmt, 2),
+                                                done_at);
+              g_array_append_val ((GArray *) g_hash_table_lookup (days, c), d);
+            }
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _cm_store_set_sqlite_error (store, error, _("read the reports"));
+      g_ptr_array_unref (out);
+      return NULL;
+    }
+  Routing names = { .store = store };
+  for (guint i = 0; i < out->len; i++)
+    {
+      CmResponsibleCounts *c = out->pdata[i];
+      GArray *d = g_hash_table_lookup (days, c);
+      if (d->len > 0)
+        {
+          g_array_sort (d, compare_doubles);
+          const double *v = (const double *) d->data;
+          c->median_days = d->len % 2 ? v[d->len / 2] : (v[d->len / 2 - 1] + v[d->len / 2]) / 2;
+        }
+      if (c->uuid)
+        c->name = responsible_name (&names, c->uuid);
+    }
+  routing_clear (&names);
+  g_ptr_array_sort (out, by_open);
+  return out;
+}
+
 /* ---- Open311 ----------------------------------------------------------------------------- */
 
 /* A stored day or time as a W3C date-time in UTC, as GeoReport v2 writes them:

@@ -172,6 +172,22 @@ GPtrArray *cm_reports_agenda (CmStore *store, const CmAgendaOptions *options, GE
  * "reports": [uuid, …], "lon", "lat", "responsible", "days_open", …}, …]}. */
 char *cm_reports_agenda_to_json (GPtrArray *items);
 
+/* Reports per responsible station or team: how many are open, how many resolved or closed,
+ * and the median days from raised to the first follow-up that resolved or closed it — the
+ * planner sees which station is overloaded. */
+typedef struct
+{
+  char *uuid;        /* the station or team; NULL: reports no one is responsible for */
+  char *name;        /* its name (or its kind's), or NULL */
+  guint open, done;  /* done: resolved or closed */
+  double median_days; /* of the done ones with a resolving follow-up; NAN when none */
+} CmResponsibleCounts;
+
+void cm_responsible_counts_free (CmResponsibleCounts *counts);
+/* One row per station or team that any live report names, most open first, then the reports
+ * no one is responsible for (when there are any). An array of CmResponsibleCounts. */
+GPtrArray *cm_reports_count_by_responsible (CmStore *store, GError **error);
+
 /* Every live report as Open311 GeoReport v2 service requests (the JSON array a city platform's
  * GET requests.json returns): service_request_id (the uuid), status (open or closed),
  * status_notes (the latest follow-up's words), service_code and service_name (the category's
