@@ -93,20 +93,41 @@ agenda_text (GString *out, GPtrArray *items)
     }
 }
 
+/* @text right-aligned in @width columns of a terminal (a Chinese character takes two). */
+static void
+append_right (GString *out, const char *text, guint width)
+{
+  guint used = 0;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    used += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  for (; used < width; used++)
+    g_string_append_c (out, ' ');
+  g_string_append (out, text);
+}
+
 /* Per station or team: open, resolved, median days to resolve. */
 static void
 responsible_text (GString *out, GPtrArray *counts)
 {
   if (counts->len == 0)
     return;
-  g_string_append_printf (out, "\n%6s %9s %12s  %s\n", _("Unresolved"), _("Resolved"),
-                          _("Median days"), _("Responsible"));
+  const char *headers[] = { _("Unresolved"), _("Resolved"), _("Median days") };
+  const guint widths[] = { 10, 10, 12 };
+  g_string_append_c (out, '\n');
+  for (int k = 0; k < 3; k++)
+    append_right (out, headers[k], widths[k]);
+  g_string_append_printf (out, "  %s\n", _("Responsible"));
   for (guint i = 0; i < counts->len; i++)
     {
       const CmResponsibleCounts *c = counts->pdata[i];
+      g_autofree char *open = g_strdup_printf ("%u", c->open);
+      g_autofree char *done = g_strdup_printf ("%u", c->done);
       g_autofree char *median = isnan (c->median_days) ? g_strdup ("–")
                                                        : g_strdup_printf ("%.1f", c->median_days);
-      g_string_append_printf (out, "%6u %9u %12s  %s\n", c->open, c->done, median,
+      append_right (out, open, widths[0]);
+      append_right (out, done, widths[1]);
+      append_right (out, median, widths[2]);
+      g_string_append_printf (out, "  %s\n",
                               c->uuid ? (c->name ? c->name : c->uuid) : _("(no one)"));
     }
 }
