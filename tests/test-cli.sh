@@ -220,6 +220,29 @@ expect 1 "$CMAP" agenda "$agenda_map" --compound 没有这个小区
 grep -q "no compound named" "$dir/err" || fail "agenda --compound: $(cat "$dir/err")"
 ok "agenda: items in order (urgent, residents), duplicates within 30 m one item, days open, in Chinese; bad options said"
 
+# the agenda as a PDF for the meeting: read back, items in order, counts, in Chinese
+expect 0 "$CMAP" agenda "$agenda_map" --meeting-day 2026-12-10 -o "$dir/agenda.pdf"
+pdfinfo "$dir/agenda.pdf" | grep -q "^Title: *议事会议程" || fail "the agenda PDF's title: $(pdfinfo "$dir/agenda.pdf")"
+pdfinfo "$dir/agenda.pdf" | grep -q "^Page size: *595 x 842" || fail "the agenda PDF is not A4"
+pdftotext -layout "$dir/agenda.pdf" "$dir/agenda.txt"
+python3 - "$dir/agenda.txt" <<'PY' || fail "the agenda PDF's text: $(cat "$dir/agenda.txt")"
+import re, sys, unicodedata
+# lines joined (pdftotext breaks them where the page does); NFKC: some glyphs come back as
+# their compatibility forms (⼤ for 大)
+t = re.sub(r"\s*\n\s*", "", unicodedata.normalize("NFKC", open(sys.argv[1]).read()))
+assert "会议日期 2026-12-10 · 共 2 个议题(紧急 1 个),来自 3 条未解决的居民反映、4 位居民" in t, t[:300]
+first, second = t.index("1. 【紧急】夜间锁闭的门"), t.index("2. 路灯损坏")
+assert first < second
+assert "1 位居民反映 · 1 条反映 · 已 9 天" in t and "3 位居民反映 · 2 条反映 · 已 20 天" in t
+assert "路灯不亮(已上报)" in t and "还是不亮(已上报)" in t and "(处理中)" in t
+assert "各站点、服务队的居民反映" in t and "(无人负责)" in t
+PY
+pdftoppm -png -r 40 -f 1 -l 1 "$dir/agenda.pdf" "$dir/agenda-page"
+[ -s "$dir/agenda-page-1.png" ] || fail "the agenda's first page does not draw"
+expect 2 "$CMAP" agenda "$agenda_map" -o "$dir/agenda.txt"
+grep -q "ending in .pdf" "$dir/err" || fail "agenda -o agenda.txt: $(cat "$dir/err")"
+ok "agenda -o: an A4 PDF in Chinese, its items in order with their counts and history (pdftotext), a page drawn"
+
 # Open311 GeoReport v2: every request field by the specification's names and types
 expect 0 "$CMAP" export "$agenda_map" --layer reports --open311 -o "$dir/requests.json"
 python3 - "$dir/requests.json" <<'PY' || fail "export --open311: $(cat "$dir/requests.json")"

@@ -5,10 +5,12 @@
 
 #include "cmap-builtins.h"
 
+#include "cm-report.h"
+
 #include <glib/gi18n.h>
 #include <math.h>
 
-static char *opt_since, *opt_compound, *opt_meeting_day;
+static char *opt_since, *opt_compound, *opt_meeting_day, *opt_output;
 static gboolean opt_json;
 
 static const GOptionEntry options[] = {
@@ -20,6 +22,10 @@ static const GOptionEntry options[] = {
     N_("Count the days each item has been open up to this day (default: today)"),
     N_("YYYY-MM-DD") },
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("The items as JSON, in agenda order"), NULL },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+    N_("Write the agenda as a PDF to print for the meeting (A4, in Chinese: an overview map with "
+       "the numbered items, a small map and the history of each)"),
+    N_("FILE.pdf") },
   { NULL }
 };
 
@@ -32,6 +38,10 @@ check (char **args)
       if (day == NULL)
         return cmap_usage_error (_("--since takes a date such as 2026-12-01"));
     }
+  if (opt_output && !g_str_has_suffix (opt_output, ".pdf"))
+    return cmap_usage_error (_("-o writes a PDF: give a file name ending in .pdf"));
+  if (opt_output && opt_json)
+    return cmap_usage_error (_("choose one of --json and -o"));
   if (opt_meeting_day)
     {
       g_autofree char *day = cm_layer_parse_date (opt_meeting_day);
@@ -167,6 +177,19 @@ run (CmStore *store, char **args)
   g_autoptr (GPtrArray) counts = cm_reports_count_by_responsible (store, &error);
   if (counts == NULL)
     return cmap_fail (error);
+  if (opt_output)
+    {
+      g_autofree char *day = opt_meeting_day ? cm_layer_parse_date (opt_meeting_day) : NULL;
+      if (day == NULL)
+        {
+          g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+          day = g_date_time_format (now, "%Y-%m-%d");
+        }
+      if (!cm_report_write_agenda_pdf (items, counts, store, day, opt_output, &error))
+        return cmap_fail (error);
+      g_printerr (_("Wrote the agenda (%u items) to %s\n"), items->len, opt_output);
+      return CMAP_EXIT_OK;
+    }
   GString *out = g_string_new (NULL);
   if (opt_json)
     {

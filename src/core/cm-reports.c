@@ -51,6 +51,16 @@ cm_report_status_label (CmReportStatus status)
   return "";
 }
 
+const char *
+cm_report_status_label_zh (CmReportStatus status)
+{
+  const CmLayerField *field = cm_layer_find_field (CM_LAYER_REPORTS, "status");
+  for (const CmChoice *c = field->choices; c->key; c++)
+    if (g_strcmp0 (c->key, cm_report_status_to_string (status)) == 0)
+      return c->label_zh;
+  return "";
+}
+
 gboolean
 cm_report_status_is_open (CmReportStatus status)
 {

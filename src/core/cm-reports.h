@@ -45,6 +45,7 @@ const char *cm_report_status_to_string (CmReportStatus status); /* "in_hand" */
  * key: CM_REPORT_NO_STATUS. */
 CmReportStatus cm_report_status_from_string (const char *key);
 const char *cm_report_status_label (CmReportStatus status); /* translated: 处理中 */
+const char *cm_report_status_label_zh (CmReportStatus status); /* in Chinese, always */
 /* Reported, acknowledged, in hand and reopened are open; resolved and closed are not. */
 gboolean cm_report_status_is_open (CmReportStatus status);
 /* Whether a follow-up may take a report from @from to @to: forward through acknowledged and in

@@ -143,6 +143,7 @@ typedef enum
 {
   SWATCH_POINT,    /* a resource's dot in its category's colour */
   SWATCH_STATION,  /* a station's symbol in its ring */
+  SWATCH_REPORT,   /* a residents' report's diamond */
   SWATCH_AREA,     /* a filled area with its outline */
   SWATCH_LINE,     /* a path */
   SWATCH_DASHED,   /* the boundary */
@@ -329,7 +330,7 @@ collect_legend (CmStore *store, const double bbox[4], guint hidden, gboolean *os
         g_ptr_array_add (items, legend_item (SWATCH_DASHED, cm_style_boundary,
                                              _("Community boundary"), ""));
       if (s.layer_shown[CM_LAYER_REPORTS])
-        g_ptr_array_add (items, legend_item (SWATCH_POINT, cm_style_report_status ("reported"),
+        g_ptr_array_add (items, legend_item (SWATCH_REPORT, cm_style_report_status ("reported"),
                                              _("Residents' report (its colour: the status)"),
                                              ""));
       g_ptr_array_sort (resources, compare_items);
@@ -361,6 +362,15 @@ draw_swatch (cairo_t *cr, const LegendItem *item, double x, double y, double siz
       cairo_set_source_rgb (cr, 0.75, 0.75, 0.75);
       cairo_fill (cr);
       cm_icons_draw_symbol (cr, item->category, cx, cy, size * 0.34);
+      break;
+    case SWATCH_REPORT:
+      cairo_move_to (cr, cx, cy - size * 0.4);
+      cairo_line_to (cr, cx + size * 0.4, cy);
+      cairo_line_to (cr, cx, cy + size * 0.4);
+      cairo_line_to (cr, cx - size * 0.4, cy);
+      cairo_close_path (cr);
+      cairo_set_source_rgb (cr, c->r, c->g, c->b);
+      cairo_fill (cr);
       break;
     case SWATCH_STATION:
       cairo_arc (cr, cx, cy, size * 0.48, 0, 2 * G_PI);
@@ -995,10 +1005,9 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
       cairo_restore (cr);
       return FALSE;
     }
-  cairo_save (cr);
-  cairo_translate (cr, frame[0], frame[1]);
-  cairo_rectangle (cr, 0, 0, frame[2], frame[3]);
-  cairo_clip (cr);
+  /* the map inside its frame (a clip would not keep the renderer's batches in) */
+  cairo_t *page = cr;
+  cr = cm_render_box_context (page, frame[0], frame[1], frame[2], frame[3]);
   cairo_scale (cr, px, px);
   CmRenderOptions render;
   cm_render_options_init (&render);
@@ -1015,7 +1024,8 @@ cm_poster_draw (CmStore *store, cairo_t *cr, const CmPosterOptions *options,
       if (ok)
         cm_labels_draw (labels, cr, &view);
     }
-  cairo_restore (cr);
+  cairo_destroy (cr);
+  cr = page;
   cairo_rectangle (cr, frame[0], frame[1], frame[2], frame[3]);
   cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
   cairo_set_line_width (cr, unit * 0.0015);

@@ -74,6 +74,22 @@ batch_new (Draw *d)
   return cr;
 }
 
+cairo_t *
+cm_render_box_context (cairo_t *cr, double x, double y, double w, double h)
+{
+  double x0 = x, y0 = y, x1 = x + w, y1 = y + h;
+  cairo_user_to_device (cr, &x0, &y0);
+  cairo_user_to_device (cr, &x1, &y1);
+  cairo_surface_t *box = cairo_surface_create_for_rectangle (
+      cairo_get_target (cr), MIN (x0, x1), MIN (y0, y1), fabs (x1 - x0), fabs (y1 - y0));
+  cairo_t *inside = cairo_create (box);
+  cairo_surface_destroy (box); /* the context keeps it */
+  cairo_matrix_t m;
+  cairo_get_matrix (cr, &m);
+  cairo_scale (inside, m.xx, m.yy); /* pages are never rotated */
+  return inside;
+}
+
 static void
 set_color (cairo_t *cr, CmColor c, double alpha)
 {

@@ -26,8 +26,14 @@ typedef struct
 
 void cm_render_options_init (CmRenderOptions *options);
 
+/* A context that draws only inside the box (@x, @y, @w, @h) of @cr's user space, its origin
+ * at the box's corner, at @cr's scale: for a map in a frame of a page. A clip on @cr would not
+ * do: cm_render_draw draws batches of shapes on contexts of its own on the same surface, which
+ * a clip does not reach; a surface of the box's own keeps them in. cairo_destroy() it after. */
+cairo_t *cm_render_box_context (cairo_t *cr, double x, double y, double w, double h);
+
 /* Draws every layer of @store that meets @view, bottom to top: boundary, teams, buildings,
- * paths, barriers, resources, stations (with their service radius), labels. */
+ * paths, barriers, resources, stations (with their service radius), reports, labels. */
 gboolean cm_render_draw (CmStore *store, cairo_t *cr, const CmRenderView *view,
                          const CmRenderOptions *options, GError **error);
 

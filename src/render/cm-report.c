@@ -17,9 +17,11 @@
 #include "cm-analysis-style.h"
 #include "cm-render.h"
 
-#define PAGE_W 595.0 /* A4 in points */
-#define PAGE_H 842.0
-#define MARGIN 42.0
+#include "cm-report-private.h"
+
+#define PAGE_W CM_REPORT_PAGE_W
+#define PAGE_H CM_REPORT_PAGE_H
+#define MARGIN CM_REPORT_MARGIN
 #define FONT "Noto Sans CJK SC"
 
 /* the window's colours for a building that has every facility of the circle, and one that
@@ -31,12 +33,7 @@ set_meets_colour (cairo_t *cr, gboolean meets)
   cairo_set_source_rgb (cr, c[0], c[1], c[2]);
 }
 
-typedef struct
-{
-  cairo_t *cr;
-  double y; /* where the next line goes */
-  guint page;
-} Page;
+typedef CmReportPage Page;
 
 /* Draws @markup at @x, @y within @width (when @draw); returns its height. */
 static double
@@ -72,13 +69,27 @@ text (cairo_t *cr, double x, double y, double width, double size, gboolean bold,
   return text_full (cr, x, y, width, size, bold, markup, TRUE);
 }
 
+double
+_cm_report_text (cairo_t *cr, double x, double y, double width, double size, gboolean bold,
+                 const char *markup)
+{
+  return text_full (cr, x, y, width, size, bold, markup, TRUE);
+}
+
+double
+_cm_report_text_height (cairo_t *cr, double width, double size, gboolean bold,
+                        const char *markup)
+{
+  return text_full (cr, 0, 0, width, size, bold, markup, FALSE);
+}
+
 static void
 footer (Page *p)
 {
   cairo_set_source_rgb (p->cr, 0.4, 0.4, 0.4);
-  g_autofree char *s = g_strdup_printf ("社区资源图 · 生活圈评估报告 · 第 %u 页 · 地图数据 © "
+  g_autofree char *s = g_strdup_printf ("社区资源图 · %s · 第 %u 页 · 地图数据 © "
                                         "OpenStreetMap contributors (ODbL)",
-                                        p->page);
+                                        p->title, p->page);
   text (p->cr, MARGIN, PAGE_H - MARGIN + 14, PAGE_W - 2 * MARGIN, 7.5, FALSE, s);
   cairo_set_source_rgb (p->cr, 0, 0, 0);
 }
@@ -90,6 +101,12 @@ new_page (Page *p)
   cairo_show_page (p->cr);
   p->page++;
   p->y = MARGIN;
+}
+
+void
+_cm_report_new_page (CmReportPage *p)
+{
+  new_page (p);
 }
 
 static double
@@ -224,27 +241,25 @@ circle_page (Page *p, CmLifeReport *r, CmStore *store, guint c, GHashTable *inde
   CmRenderView view;
   /* drawn at twice the points so lines stay fine, then scaled down */
   cm_render_view_init_fit (&view, stats.bbox, (int) (box_w * 2), (int) (box_h * 2), 24);
-  cairo_save (p->cr);
-  cairo_translate (p->cr, MARGIN, p->y);
-  cairo_rectangle (p->cr, 0, 0, box_w, box_h);
-  cairo_clip (p->cr);
-  cairo_scale (p->cr, 0.5, 0.5);
+  /* the map inside its box (a clip would not keep the renderer's batches in) */
+  cairo_t *map = cm_render_box_context (p->cr, MARGIN, p->y, box_w, box_h);
+  cairo_scale (map, 0.5, 0.5);
   CmRenderOptions options;
   cm_render_options_init (&options);
   options.background = TRUE;
   options.attribution = TRUE;
   options.hidden = 1u << CM_LAYER_TEAMS; /* teams would hide the colours */
-  if (!cm_render_draw (store, p->cr, &view, &options, error))
+  if (!cm_render_draw (store, map, &view, &options, error))
     {
-      cairo_restore (p->cr);
+      cairo_destroy (map);
       return FALSE;
     }
-  PaintBuildings pb = { p->cr, &view, index, r, c };
+  PaintBuildings pb = { map, &view, index, r, c };
   double bbox[4];
   cm_render_view_get_bbox (&view, bbox);
   gboolean ok = cm_store_foreach_in_bbox (store, CM_LAYER_BUILDINGS, bbox, paint_building, &pb,
                                           error);
-  cairo_restore (p->cr);
+  cairo_destroy (map);
   if (!ok)
     return FALSE;
   cairo_rectangle (p->cr, MARGIN, p->y, box_w, box_h);
@@ -503,36 +518,57 @@ failing_pages (Page *p, CmLifeReport *r, gboolean details)
   failing_list (p, r, absent);
 }
 
+typedef struct
+{
+  CmLifeReport *r;
+  CmStore *store;
+  gboolean details;
+} LifeCircle;
+
+static gboolean
+draw_life_circle (CmReportPage *p, gpointer data, GError **error)
+{
+  LifeCircle *l = data;
+  g_autofree char *map_name = cm_store_dup_name (l->store);
+  g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  GArray *bs = l->r->buildings->buildings;
+  for (guint b = 0; b < bs->len; b++)
+    g_hash_table_insert (index, g_array_index (bs, CmCoverageBuilding, b).uuid,
+                         GUINT_TO_POINTER (b + 1));
+  summary_page (p, l->r, map_name);
+  for (guint c = 0; c < l->r->circles->len; c++)
+    {
+      new_page (p);
+      if (!circle_page (p, l->r, l->store, c, index, error))
+        return FALSE;
+    }
+  new_page (p);
+  failing_pages (p, l->r, l->details);
+  return TRUE;
+}
+
 gboolean
 cm_report_write_life_circle_pdf (CmLifeReport *r, CmStore *store, const char *path,
                                  gboolean details, GError **error)
 {
+  LifeCircle l = { r, store, details };
+  return _cm_report_write_pdf (path, "社区生活圈评估报告", "生活圈评估报告", draw_life_circle, &l,
+                               error);
+}
+
+gboolean
+_cm_report_write_pdf (const char *path, const char *title, const char *footer_title,
+                      CmReportDrawFunc draw, gpointer data, GError **error)
+{
   g_autofree char *tmp = g_strconcat (path, ".partial", NULL);
   cairo_surface_t *surface = cairo_pdf_surface_create (tmp, PAGE_W, PAGE_H);
   cairo_t *cr = cairo_create (surface);
-  Page p = { cr, MARGIN, 1 };
-  g_autofree char *map_name = cm_store_dup_name (store);
-  g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
-  GArray *bs = r->buildings->buildings;
-  for (guint b = 0; b < bs->len; b++)
-    g_hash_table_insert (index, g_array_index (bs, CmCoverageBuilding, b).uuid,
-                         GUINT_TO_POINTER (b + 1));
-
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "社区生活圈评估报告");
+  Page p = { cr, MARGIN, 1, footer_title };
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Community Map (cmap)");
-  summary_page (&p, r, map_name);
-  gboolean ok = TRUE;
-  for (guint c = 0; ok && c < r->circles->len; c++)
-    {
-      new_page (&p);
-      ok = circle_page (&p, r, store, c, index, error);
-    }
+  gboolean ok = draw (&p, data, error);
   if (ok)
-    {
-      new_page (&p);
-      failing_pages (&p, r, details);
-      footer (&p);
-    }
+    footer (&p);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   cairo_status_t status = cairo_surface_status (surface);

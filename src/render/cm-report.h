@@ -15,4 +15,12 @@ G_BEGIN_DECLS
 gboolean cm_report_write_life_circle_pdf (CmLifeReport *report, CmStore *store,
                                           const char *path, gboolean details, GError **error);
 
+/* Writes the deliberation meeting's agenda (cm_reports_agenda's @items, and
+ * cm_reports_count_by_responsible's @counts, may be NULL) as an A4 PDF in Chinese: the title,
+ * the meeting's day, an overview map with every item's number, then each item with a small
+ * map of its place, its category, residents, reports and days open, where it is, who is
+ * responsible and its history; last, the reports per station or team. */
+gboolean cm_report_write_agenda_pdf (GPtrArray *items, GPtrArray *counts, CmStore *store,
+                                     const char *meeting_day, const char *path, GError **error);
+
 G_END_DECLS
