@@ -362,6 +362,71 @@ test_at_night (void)
   g_assert_cmpuint (r->network.gates, ==, 0);
 }
 
+/* Prepare Meeting Agenda… (issue #18): residents' reports imported, the agenda chosen from the
+ * main menu, a file picked in the chooser: the PDF of the meeting's agenda is written, in
+ * Chinese, with its items in order (pdftotext), and the window says so. */
+static void
+test_meeting_agenda (void)
+{
+  g_autofree char *dir = cm_test_tmpdir ();
+  g_autofree char *reports = g_build_filename (dir, "reports.geojson", NULL);
+  const char *geojson =
+      "{\"type\":\"FeatureCollection\",\"features\":["
+      "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[116.3265,40.0033]},"
+      "\"properties\":{\"map_layer\":\"reports\",\"category\":\"broken_street_light\","
+      "\"description\":\"路灯不亮\",\"reported_at\":\"2026-11-20\",\"residents\":2}},"
+      "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[116.3175,39.9975]},"
+      "\"properties\":{\"map_layer\":\"reports\",\"category\":\"locked_gate\",\"urgent\":true,"
+      "\"reported_at\":\"2026-12-01\"}}]}";
+  g_assert_true (g_file_set_contents (reports, geojson, -1, NULL));
+  cm_window_import (window, reports);
+  for (int i = 0; i < 100 && count_rows ("SELECT count(*) FROM reports") < 2; i++)
+    spin (100);
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM reports"), ==, 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.agenda", NULL);
+  GtkWindow *chooser = wait_for_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG, NULL);
+  g_assert_nonnull (chooser);
+  for (int i = 0; i < 100; i++)
+    {
+      g_autoptr (GFile) first = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
+      if (first)
+        break;
+      spin (100);
+    }
+  g_autofree char *suggested = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+  g_assert_true (g_str_has_prefix (suggested, "agenda-") && g_str_has_suffix (suggested, ".pdf"));
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "议程.pdf");
+  g_autofree char *pdf = g_build_filename (dir, "议程.pdf", NULL);
+  for (int i = 0; i < 100; i++)
+    {
+      g_autoptr (GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      if (chosen && g_file_has_parent (chosen, folder))
+        break;
+      spin (100);
+    }
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  for (int i = 0; i < 100 && !g_file_test (pdf, G_FILE_TEST_EXISTS); i++)
+    spin (100);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  /* what the meeting reads: the urgent gate first, the street light of 2 residents second */
+  const char *argv[] = { "pdftotext", pdf, "-", NULL };
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &text,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  const char *gate = strstr (text, "1. 【紧急】夜间锁闭的门");
+  const char *light = strstr (text, "2. 路灯损坏");
+  g_assert_nonnull (gate);
+  g_assert_nonnull (light);
+  g_assert_true (gate < light);
+  g_assert_nonnull (strstr (text, "2 位居民反映"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -381,5 +446,6 @@ main (int argc, char **argv)
   g_test_add_func ("/analysis/at-night", test_at_night);
   g_test_add_func ("/analysis/export-table", test_export_table);
   g_test_add_func ("/analysis/export-poster", test_export_poster);
+  g_test_add_func ("/analysis/meeting-agenda", test_meeting_agenda);
   return g_test_run ();
 }

@@ -2,7 +2,10 @@
 /* cm-window-print.c: Print… (Ctrl+P): what the map shows, on the page the print dialog sets up,
  * as a poster (cm-poster.c): title, the map at a round scale, legend, scale bar, north arrow
  * and credits. GTK's own dialog chooses the printer, the paper and the orientation.
- * Export Poster…: the poster's own dialog (cm-poster-dialog.c), for PDF and PNG files. */
+ * Export Poster…: the poster's own dialog (cm-poster-dialog.c), for PDF and PNG files.
+ * Prepare Meeting Agenda…: the residents' open reports as the deliberation meeting's agenda, a
+ * PDF in Chinese (cm_report_write_agenda_pdf, as `cmap agenda -o`), written on a connection of
+ * its own in a worker thread. */
 #include "config.h"
 
 #include "cm-window-private.h"
@@ -13,6 +16,7 @@
 #include "cm-poster-dialog.h"
 #include "cm-poster.h"
 #include "cm-render.h"
+#include "cm-report.h"
 
 typedef struct
 {
@@ -135,9 +139,111 @@ export_poster_action (GtkWidget *widget, const char *name, GVariant *param)
   cm_window_export_poster (CM_WINDOW (widget));
 }
 
+/* ---- Prepare Meeting Agenda… ------------------------------------------------------------- */
+
+typedef struct
+{
+  char *map;  /* the map's file, opened again in the thread */
+  char *path; /* the PDF */
+  guint items;
+} AgendaJob;
+
+static void
+agenda_job_free (AgendaJob *job)
+{
+  g_free (job->map);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+write_agenda_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  AgendaJob *job = data;
+  GError *error = NULL;
+  g_autoptr (CmStore) store = cm_store_open_reader (job->map, &error);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  CmAgendaOptions options = { .today = today };
+  g_autoptr (GPtrArray) items = store ? cm_reports_agenda (store, &options, &error) : NULL;
+  g_autoptr (GPtrArray) counts = items ? cm_reports_count_by_responsible (store, &error) : NULL;
+  if (counts && cm_report_write_agenda_pdf (items, counts, store, today, job->path, &error))
+    {
+      job->items = items->len;
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+agenda_written_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  CmWindow *self = CM_WINDOW (source);
+  AgendaJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The agenda was not written: %s"),
+                                                  error->message);
+      _cm_window_toast_failure (self, message);
+      return;
+    }
+  g_autofree char *base = g_filename_display_basename (job->path);
+  g_autofree char *message =
+      job->items ? g_strdup_printf (
+                       g_dngettext (GETTEXT_PACKAGE, "Wrote the meeting's agenda, %u item, to %s",
+                                    "Wrote the meeting's agenda, %u items, to %s", job->items),
+                       job->items, base)
+                 : g_strdup_printf (_("Wrote the meeting's agenda to %s: no open reports"), base);
+  _cm_window_toast (self, message);
+}
+
+static void
+agenda_response_cb (GtkNativeDialog *dialog, int response, CmWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->store)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      AgendaJob *job = g_new0 (AgendaJob, 1);
+      job->map = g_strdup (cm_store_get_path (self->store));
+      job->path = g_file_get_path (file);
+      if (!g_str_has_suffix (job->path, ".pdf"))
+        {
+          char *with = g_strconcat (job->path, ".pdf", NULL);
+          g_free (job->path);
+          job->path = with;
+        }
+      g_autoptr (GTask) task = g_task_new (self, NULL, agenda_written_cb, NULL);
+      g_task_set_task_data (task, job, (GDestroyNotify) agenda_job_free);
+      g_task_run_in_thread (task, write_agenda_thread);
+    }
+  g_object_unref (dialog);
+}
+
+/* Prepare Meeting Agenda…: where to write the PDF, then written in the background. */
+static void
+agenda_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  if (self->store == NULL)
+    return;
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+      _("Prepare the Meeting's Agenda"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+      _("_Save"), _("_Cancel"));
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%Y-%m-%d");
+  /* TRANSLATORS: the agenda's file name; %s is the meeting's day */
+  g_autofree char *file = g_strdup_printf (_("agenda-%s.pdf"), day);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), file);
+  g_signal_connect (dialog, "response", G_CALLBACK (agenda_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 void
 _cm_window_print_class_init (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.agenda", NULL, agenda_action);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "win.export-poster", NULL, export_poster_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
