@@ -23,7 +23,7 @@ cm_table_columns (CmLayer layer)
       const CmLayerInfo *info = cm_layer_get_info (layer);
       GPtrArray *c = g_ptr_array_new ();
       g_ptr_array_add (c, (gpointer) "name");
-      if (layer == CM_LAYER_RESOURCES)
+      if (layer == CM_LAYER_RESOURCES || layer == CM_LAYER_REPORTS)
         g_ptr_array_add (c, (gpointer) "category");
       for (guint i = 0; i < info->n_fields; i++)
         g_ptr_array_add (c, (gpointer) info->fields[i].name);
@@ -139,6 +139,9 @@ cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column)
   GVariant *v = field ? cm_feature_get_field (feature, column) : NULL;
   if (v == NULL && field && field->type == CM_VALUE_UUID && layer == CM_LAYER_BUILDINGS)
     return cm_table_compound_text (store, feature);
+  /* a report without a status (another program added it) is reported (docs/reports.md) */
+  if (v == NULL && field && field->type == CM_VALUE_CHOICE && field->choices)
+    return g_strdup (g_dgettext (GETTEXT_PACKAGE, field->choices[0].label));
   if (v == NULL)
     return NULL;
   switch (field->type)
