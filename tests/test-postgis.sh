@@ -118,6 +118,10 @@ ok "two communities pushed: one pulled (11404 buildings), a district with both, 
 
 # a map holding part of the server's map meets other copies only through it
 "$CMAP" pull "$server" "$dir/part.sqlite" --community "$demo_name" >/dev/null || fail "pull --community $demo_name"
+# the reports of that community come with their timelines; Porto's box brings none of either
+[ "$(count_in "$dir/part.sqlite" reports)" = 3 ] && [ "$(count_in "$dir/part.sqlite" report_followups)" = 3 ] \
+  || fail "pull --community: $(count_in "$dir/part.sqlite" reports) reports, $(count_in "$dir/part.sqlite" report_followups) follow-ups"
+[ "$(count_in "$dir/one.sqlite" report_followups)" = 0 ] || fail "Porto's pull brought the demo's follow-ups"
 if "$CMAP" merge "$dir/back.sqlite" "$dir/part.sqlite" 2>"$dir/err"; then fail "a part of the server's map was merged"; fi
 grep -q "only part of a server's map" "$dir/err" || fail "merge of a part said: $(cat "$dir/err")"
 if "$CMAP" merge "$dir/part.sqlite" "$dir/back.sqlite" 2>"$dir/err"; then fail "a copy was merged into a part of the server's map"; fi
