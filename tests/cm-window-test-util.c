@@ -556,3 +556,32 @@ geometry_hex (const char *name)
   sqlite3_finalize (stmt);
   return hex;
 }
+
+void
+chooser_save_in (GtkWindow *chooser, const char *dir, const char *name)
+{
+  /* the chooser finds its first folder after it shows; a folder set before would be lost (the
+   * sanitizers' build is slow enough to lose it): wait for that first one, 10 s at most */
+  for (int i = 0; i < 100; i++)
+    {
+      g_autoptr (GFile) first = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (chooser));
+      if (first)
+        break;
+      spin (100);
+    }
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+  if (name)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  /* it changes folder once it has looked at the new one */
+  g_autoptr (GFile) chosen = NULL;
+  for (int i = 0; i < 100; i++)
+    {
+      g_clear_object (&chosen);
+      chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      if (chosen && g_file_has_parent (chosen, folder))
+        break;
+      spin (100);
+    }
+  g_assert_true (chosen && g_file_has_parent (chosen, folder));
+}

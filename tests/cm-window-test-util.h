@@ -72,6 +72,9 @@ void x_type_in (GtkWindow *toplevel, const char *text);
  * window under test; for a message dialog, the one with @heading (NULL: any). Waits up to 10 s
  * for it; NULL when none came. */
 GtkWindow *wait_for_toplevel (GType type, const char *heading);
+/* In a save chooser (@chooser, from wait_for_toplevel): the folder @dir and, unless NULL, the
+ * file name @name, as a person picks them; returns once the chooser has taken both. */
+void chooser_save_in (GtkWindow *chooser, const char *dir, const char *name);
 /* The window's analysis panel; runs an analysis there (the panel shown) as Analyse would. */
 #define PANEL (cm_window_get_analysis_panel (window))
 /* A widget of the panel, by its id in ui/cm-analysis-panel.ui. */

@@ -388,7 +388,7 @@ test_agenda_order (void)
     }
 
   /* JSON, parsed back */
-  g_autofree char *json = cm_reports_agenda_to_json (agenda);
+  g_autofree char *json = cm_reports_agenda_to_json (agenda, NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
   JsonArray *items = json_object_get_array_member (

@@ -142,30 +142,6 @@ responsible_text (GString *out, GPtrArray *counts)
     }
 }
 
-static void
-responsible_json (GString *out, GPtrArray *counts)
-{
-  /* the object's closing brace and newline give way to one more member */
-  g_string_truncate (out, out->len - 2);
-  g_string_append (out, ",\n\"by_responsible\": [");
-  for (guint i = 0; i < counts->len; i++)
-    {
-      const CmResponsibleCounts *c = counts->pdata[i];
-      g_string_append (out, i ? ",\n  {\"uuid\": " : "\n  {\"uuid\": ");
-      cmap_json_text_or_null (out, c->uuid);
-      g_string_append (out, ", \"name\": ");
-      cmap_json_text_or_null (out, c->name);
-      g_string_append_printf (out, ", \"open\": %u, \"resolved\": %u, \"median_days\": ", c->open,
-                              c->done);
-      if (isnan (c->median_days))
-        g_string_append (out, "null");
-      else
-        g_string_append_printf (out, "%.1f", c->median_days);
-      g_string_append_c (out, '}');
-    }
-  g_string_append (out, counts->len ? "\n]}\n" : "]}\n");
-}
-
 static int
 run (CmStore *store, char **args)
 {
@@ -193,9 +169,8 @@ run (CmStore *store, char **args)
   GString *out = g_string_new (NULL);
   if (opt_json)
     {
-      g_autofree char *json = cm_reports_agenda_to_json (items);
+      g_autofree char *json = cm_reports_agenda_to_json (items, counts);
       g_string_append (out, json);
-      responsible_json (out, counts);
     }
   else
     {

@@ -20,14 +20,20 @@
 
 /* ---- statuses ---------------------------------------------------------------------------- */
 
-static const char *const status_keys[CM_N_REPORT_STATUSES] = {
-  "reported", "acknowledged", "in_hand", "resolved", "closed", "reopened",
-};
+/* The statuses are the choices of the layer's `status` field (cm-layer.c), in the enum's order. */
+static const CmChoice *
+status_choice (CmReportStatus status)
+{
+  if (status < 0 || status >= CM_N_REPORT_STATUSES)
+    return NULL;
+  return &cm_layer_find_field (CM_LAYER_REPORTS, "status")->choices[status];
+}
 
 const char *
 cm_report_status_to_string (CmReportStatus status)
 {
-  return status >= 0 && status < CM_N_REPORT_STATUSES ? status_keys[status] : NULL;
+  const CmChoice *c = status_choice (status);
+  return c ? c->key : NULL;
 }
 
 CmReportStatus
@@ -36,7 +42,7 @@ cm_report_status_from_string (const char *key)
   if (key == NULL || *key == '\0')
     return CM_REPORT_REPORTED;
   for (int i = 0; i < CM_N_REPORT_STATUSES; i++)
-    if (strcmp (status_keys[i], key) == 0)
+    if (strcmp (status_choice (i)->key, key) == 0)
       return (CmReportStatus) i;
   return CM_REPORT_NO_STATUS;
 }
@@ -44,21 +50,15 @@ cm_report_status_from_string (const char *key)
 const char *
 cm_report_status_label (CmReportStatus status)
 {
-  const CmLayerField *field = cm_layer_find_field (CM_LAYER_REPORTS, "status");
-  for (const CmChoice *c = field->choices; c->key; c++)
-    if (g_strcmp0 (c->key, cm_report_status_to_string (status)) == 0)
-      return g_dgettext (GETTEXT_PACKAGE, c->label);
-  return "";
+  const CmChoice *c = status_choice (status);
+  return c ? g_dgettext (GETTEXT_PACKAGE, c->label) : "";
 }
 
 const char *
 cm_report_status_label_zh (CmReportStatus status)
 {
-  const CmLayerField *field = cm_layer_find_field (CM_LAYER_REPORTS, "status");
-  for (const CmChoice *c = field->choices; c->key; c++)
-    if (g_strcmp0 (c->key, cm_report_status_to_string (status)) == 0)
-      return c->label_zh;
-  return "";
+  const CmChoice *c = status_choice (status);
+  return c ? c->label_zh : "";
 }
 
 gboolean
@@ -392,7 +392,8 @@ cm_reports_restore_followup (CmStore *store, const char *followup_uuid, GError *
   return set_withdrawn (store, followup_uuid, FALSE, error);
 }
 
-#define FOLLOWUP_COLUMNS "uuid, report_uuid, at, who, what, kind, status, created_at, deleted"
+#define FOLLOWUP_COLUMNS                                                                       \
+  "uuid, report_uuid, at, who, what, kind, status, created_at, deleted, status_before"
 
 static CmFollowup *
 followup_from_row (sqlite3_stmt *stmt)
@@ -409,6 +410,10 @@ followup_from_row (sqlite3_stmt *stmt)
                   : cm_report_status_from_string ((const char *) sqlite3_column_text (stmt, 6));
   f->created_at = column_text (stmt, 7);
   f->withdrawn = sqlite3_column_int (stmt, 8) != 0;
+  f->status_before =
+      sqlite3_column_type (stmt, 9) == SQLITE_NULL
+          ? CM_REPORT_NO_STATUS
+          : cm_report_status_from_string ((const char *) sqlite3_column_text (stmt, 9));
   return f;
 }
 
@@ -680,6 +685,15 @@ responsible_name (Routing *r, const char *uuid)
     return column_text (r->names, 2);
   return g_strdup (cm_i18n_pick ((const char *) sqlite3_column_text (r->names, 0),
                                  (const char *) sqlite3_column_text (r->names, 1)));
+}
+
+char *
+cm_reports_responsible_name (CmStore *store, const char *uuid)
+{
+  Routing r = { .store = store };
+  char *name = responsible_name (&r, uuid);
+  routing_clear (&r);
+  return name;
 }
 
 /* ---- the agenda -------------------------------------------------------------------------- */
@@ -984,7 +998,7 @@ append_member_string (GString *out, const char *key, const char *value)
 }
 
 char *
-cm_reports_agenda_to_json (GPtrArray *items)
+cm_reports_agenda_to_json (GPtrArray *items, GPtrArray *counts)
 {
   GString *out = g_string_new ("{\"items\": [");
   for (guint i = 0; i < items->len; i++)
@@ -1021,7 +1035,28 @@ cm_reports_agenda_to_json (GPtrArray *items)
                                    "}",
                               item->suggested ? "true" : "false", item->days_open);
     }
-  g_string_append (out, items->len ? "\n]}\n" : "]}\n");
+  g_string_append (out, items->len ? "\n]" : "]");
+  if (counts)
+    {
+      g_string_append (out, ",\n\"by_responsible\": [");
+      for (guint i = 0; i < counts->len; i++)
+        {
+          const CmResponsibleCounts *c = counts->pdata[i];
+          g_string_append (out, i ? ",\n  {" : "\n  {");
+          append_member_string (out, "uuid", c->uuid);
+          g_string_append_c (out, ',');
+          append_member_string (out, "name", c->name);
+          g_string_append_printf (out, ",\"open\":%u,\"resolved\":%u,\"median_days\":", c->open,
+                                  c->done);
+          if (isnan (c->median_days))
+            g_string_append (out, "null");
+          else
+            cm_json_append_double (out, c->median_days);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, counts->len ? "\n]" : "]");
+    }
+  g_string_append (out, "}\n");
   return g_string_free (out, FALSE);
 }
 
@@ -1128,8 +1163,6 @@ _cm_reports_append_timeline_json (CmStore *store, const char *report_uuid, GStri
   g_autoptr (GPtrArray) timeline = cm_reports_get_timeline (store, report_uuid, FALSE, NULL);
   if (timeline == NULL || timeline->len == 0)
     return;
-  sqlite3_stmt *before = _cm_store_prepare (
-      store, "SELECT status_before FROM report_followups WHERE uuid = ?", NULL);
   g_string_append_c (out, '[');
   for (guint i = 0; i < timeline->len; i++)
     {
@@ -1154,17 +1187,11 @@ _cm_reports_append_timeline_json (CmStore *store, const char *report_uuid, GStri
         {
           g_string_append_c (out, ',');
           append_member_string (out, "status", cm_report_status_to_string (f->status));
-          if (before)
+          if (f->status_before != CM_REPORT_NO_STATUS)
             {
-              sqlite3_reset (before);
-              sqlite3_bind_text (before, 1, f->uuid, -1, SQLITE_STATIC);
-              if (sqlite3_step (before) == SQLITE_ROW &&
-                  sqlite3_column_type (before, 0) != SQLITE_NULL)
-                {
-                  g_string_append_c (out, ',');
-                  append_member_string (out, "status_before",
-                                        (const char *) sqlite3_column_text (before, 0));
-                }
+              g_string_append_c (out, ',');
+              append_member_string (out, "status_before",
+                                    cm_report_status_to_string (f->status_before));
             }
         }
       g_string_append_c (out, ',');
@@ -1172,8 +1199,6 @@ _cm_reports_append_timeline_json (CmStore *store, const char *report_uuid, GStri
       g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
-  if (before)
-    sqlite3_finalize (before);
 }
 
 /* ---- per responsible -------------------------------------------------------------------- */

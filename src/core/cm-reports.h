@@ -66,6 +66,7 @@ typedef struct
   char *what;           /* may be NULL */
   gboolean raised;      /* another resident raised the report (kind "raised") */
   CmReportStatus status; /* the status it set, or CM_REPORT_NO_STATUS */
+  CmReportStatus status_before; /* when it set one: the status before, for undo */
   char *created_at;
   gboolean withdrawn;   /* undone */
 } CmFollowup;
@@ -137,6 +138,9 @@ gboolean cm_reports_suggest_responsible (CmStore *store, const CmNetwork *networ
                                          double lon, double lat, char **station_uuid,
                                          char **team_uuid, GError **error);
 
+/* The name of the station or team @uuid (its kind's label when it has no name), or NULL. */
+char *cm_reports_responsible_name (CmStore *store, const char *uuid);
+
 /* One item of a deliberation meeting's agenda: open reports of one category near each other. */
 typedef struct
 {
@@ -170,8 +174,10 @@ typedef struct
  * An array of CmAgendaItem in that order; refuses an unknown compound or a bad date. */
 GPtrArray *cm_reports_agenda (CmStore *store, const CmAgendaOptions *options, GError **error);
 /* The agenda as JSON: {"items": [{"category", "compound", "urgent", "residents",
- * "reports": [uuid, …], "lon", "lat", "responsible", "days_open", …}, …]}. */
-char *cm_reports_agenda_to_json (GPtrArray *items);
+ * "reports": [uuid, …], "lon", "lat", "responsible", "days_open", …}, …]}, and with @counts
+ * (cm_reports_count_by_responsible; may be NULL) "by_responsible": [{"uuid", "name", "open",
+ * "resolved", "median_days"}, …]. */
+char *cm_reports_agenda_to_json (GPtrArray *items, GPtrArray *counts);
 
 /* Reports per responsible station or team: how many are open, how many resolved or closed,
  * and the median days from raised to the first follow-up that resolved or closed it — the

@@ -11,6 +11,7 @@
 #include "cm-compounds.h"
 #include "cm-i18n.h"
 #include "cm-kinds.h"
+#include "cm-reports.h"
 #include "cm-store-private.h"
 
 const char *const *
@@ -110,15 +111,6 @@ compound_name (CmStore *store, const char *uuid)
   return c ? g_strdup (cm_feature_get_name (c)) : NULL;
 }
 
-/* A report's responsible: the station's or team's name */
-static char *
-responsible_name (CmStore *store, const char *uuid)
-{
-  g_autoptr (CmFeature) s = cm_store_get_feature (store, CM_LAYER_STATIONS, uuid, NULL);
-  g_autoptr (CmFeature) t = s ? NULL : cm_store_get_feature (store, CM_LAYER_TEAMS, uuid, NULL);
-  CmFeature *f = s ? s : t;
-  return f ? g_strdup (cm_feature_get_name (f)) : NULL;
-}
 
 char *
 cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column)
@@ -159,7 +151,7 @@ cm_table_cell_text (CmStore *store, CmFeature *feature, const char *column)
     case CM_VALUE_UUID:
       {
         char *name = layer == CM_LAYER_REPORTS
-                         ? responsible_name (store, g_variant_get_string (v, NULL))
+                         ? cm_reports_responsible_name (store, g_variant_get_string (v, NULL))
                          : compound_name (store, g_variant_get_string (v, NULL));
         return name ? name : g_variant_dup_string (v, NULL);
       }
