@@ -191,6 +191,107 @@ test_timeline_append_only (void)
   g_assert_cmpint (cm_versions_count_pending (store, NULL), ==, 0);
 }
 
+/* The window's undo and redo (CmHistory): a report added starts reported today; a follow-up and
+ * a resident joining are a step each, undone in turn, then redone, with the other steps. */
+static void
+test_history_steps (void)
+{
+  g_autoptr (CmStore) store = new_map ("history-steps.sqlite");
+  g_autoptr (CmHistory) history = cm_history_new (store);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmFeature) f = cm_feature_new (CM_LAYER_REPORTS);
+  g_autoptr (GBytes) wkb = cm_test_point_wkb (store, 116.3, 40.0);
+  cm_feature_set_wkb (f, wkb);
+  cm_feature_set_category (f, "broken_street_light");
+  g_assert_true (cm_history_add (history, f, &error));
+  g_assert_no_error (error);
+  const char *uuid = cm_feature_get_uuid (f);
+  g_assert_cmpint (status_of (store, uuid), ==, CM_REPORT_REPORTED);
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM reports WHERE reported_at ="
+                                             " strftime('%Y-%m-%d', 'now')"), ==, 1);
+  g_autofree char *voice = cm_history_add_resident (history, uuid, "李", NULL, &error);
+  g_autofree char *hand = cm_history_add_followup (history, uuid, "王", "联系物业",
+                                                   CM_REPORT_IN_HAND, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (voice);
+  g_assert_nonnull (hand);
+  g_assert_cmpint (cm_reports_count_residents (store, uuid, NULL), ==, 2);
+  /* a refused change is no step */
+  g_assert_null (cm_history_add_followup (history, uuid, NULL, NULL, CM_REPORT_REPORTED, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  double touched[4];
+  g_autoptr (CmFeature) now = NULL;
+  g_assert_true (cm_history_undo (history, touched, &now, &error));
+  g_assert_no_error (error);
+  /* the report as the undo left it, and the box to redraw around its point */
+  g_assert_cmpint (cm_report_get_status (now), ==, CM_REPORT_REPORTED);
+  g_assert_cmpfloat (fabs (touched[0] - 116.3), <, 1e-9);
+  g_assert_cmpfloat (fabs (touched[1] - 40.0), <, 1e-9);
+  g_assert_cmpint (cm_reports_count_residents (store, uuid, NULL), ==, 2);
+  g_assert_true (cm_history_undo (history, NULL, NULL, &error));
+  g_assert_cmpint (cm_reports_count_residents (store, uuid, NULL), ==, 1);
+  g_assert_true (cm_history_undo (history, NULL, NULL, &error)); /* the report itself */
+  g_assert_cmpint (cm_test_query_int (store, "SELECT count(*) FROM reports WHERE deleted = 0"),
+                   ==, 0);
+  g_assert_false (cm_history_can_undo (history));
+  for (int i = 0; i < 3; i++)
+    g_assert_true (cm_history_redo (history, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status_of (store, uuid), ==, CM_REPORT_IN_HAND);
+  g_assert_cmpint (cm_reports_count_residents (store, uuid, NULL), ==, 2);
+  g_autoptr (GPtrArray) timeline = cm_reports_get_timeline (store, uuid, TRUE, &error);
+  g_assert_cmpuint (timeline->len, ==, 2); /* written once each, never twice */
+}
+
+/* A report's compound: the first compound (in the order drawn) its point stands in, as a
+ * building's — checked against SpatiaLite's Contains — and none outside them. */
+static void
+test_compounds (void)
+{
+  g_autofree char *path = cm_test_demo_copy ("report-compounds.sqlite");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  /* a point inside each compound (SpatiaLite's PointOnSurface), and one far away */
+  sqlite3_stmt *stmt = _cm_store_prepare (store, "SELECT X(PointOnSurface(geom)),"
+                                                 " Y(PointOnSurface(geom)) FROM compounds"
+                                                 " WHERE deleted = 0 ORDER BY id", &error);
+  g_assert_no_error (error);
+  g_autoptr (GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           g_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      double lon = sqlite3_column_double (stmt, 0), lat = sqlite3_column_double (stmt, 1);
+      char *uuid = add_report (store, lon, lat, "unsafe_spot", FALSE, NULL);
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT name FROM compounds WHERE deleted = 0 AND"
+          " Contains(geom, MakePoint(%.12f, %.12f, 4326)) ORDER BY id LIMIT 1", lon, lat);
+      sqlite3_stmt *inside = _cm_store_prepare (store, sql, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (sqlite3_step (inside), ==, SQLITE_ROW);
+      g_hash_table_insert (expected, uuid, g_strdup ((const char *) sqlite3_column_text (inside, 0)));
+      sqlite3_finalize (inside);
+    }
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (g_hash_table_size (expected), ==, 4);
+  g_hash_table_insert (expected, add_report (store, 117.5, 40.0, "unsafe_spot", FALSE, NULL),
+                       NULL);
+  g_autoptr (GPtrArray) reports = cm_reports_list (store, FALSE, &error);
+  g_assert_true (cm_reports_set_compounds (store, reports, &error));
+  g_assert_cmpuint (reports->len, ==, 5);
+  guint named = 0;
+  for (guint i = 0; i < reports->len; i++)
+    {
+      const CmReportInfo *r = reports->pdata[i];
+      g_assert_true (g_hash_table_contains (expected, r->uuid));
+      g_assert_cmpstr (r->compound, ==, g_hash_table_lookup (expected, r->uuid));
+      named += r->compound != NULL;
+    }
+  g_assert_cmpuint (named, ==, 4);
+}
+
 /* Duplicates within 30 m of an open report of the same category, and no others. */
 static void
 test_duplicates (void)
@@ -741,6 +842,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/reports/transitions", test_transitions);
   g_test_add_func ("/reports/timeline-append-only", test_timeline_append_only);
+  g_test_add_func ("/reports/history-steps", test_history_steps);
+  g_test_add_func ("/reports/compounds", test_compounds);
   g_test_add_func ("/reports/duplicates", test_duplicates);
   g_test_add_func ("/reports/routing", test_routing);
   g_test_add_func ("/reports/agenda-order", test_agenda_order);

@@ -119,3 +119,24 @@ cm_categories_by_use (GHashTable *usage, const char *geometry)
     g_ptr_array_add (sorted, (gpointer) g_array_index (choices, Choice, i).category);
   return sorted;
 }
+
+GtkWidget *
+cm_category_tile (GtkWidget *for_display, const CmCategory *c)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_set_size_request (box, 96, 64); /* a touch target, larger than 48 px */
+  GtkWidget *icon = cm_category_icon (for_display, c);
+  if (icon)
+    gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
+  gtk_box_append (GTK_BOX (box), icon ? icon : cm_category_swatch (c->color, TRUE));
+  GtkWidget *label = gtk_label_new (cm_category_label (c->key));
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 10);
+  gtk_box_append (GTK_BOX (box), label);
+  GtkWidget *child = gtk_flow_box_child_new ();
+  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), box);
+  g_object_set_data_full (G_OBJECT (child), "category", g_strdup (c->key), g_free);
+  gtk_widget_set_tooltip_text (child, cm_category_label (c->key));
+  return child;
+}

@@ -20,6 +20,9 @@ GtkWidget *cm_category_swatch (const char *color, gboolean large);
 /* The category's symbolic icon, or NULL when the icon theme lacks it. */
 GtkWidget *cm_category_icon (GtkWidget *for_display, const CmCategory *category);
 
+/* A tile of a form's grid of kinds: the icon (or a dot) over the label, a touch target; the
+ * key in its "category" data. */
+GtkWidget *cm_category_tile (GtkWidget *for_display, const CmCategory *category);
 /* The categories drawn as @geometry ("point", "line", "area"; NULL: all) as const CmCategory*,
  * most used first (@usage: key → count, or NULL), the table's order among equals, "other"
  * last: what the form's grid and workshop mode's strip offer. */

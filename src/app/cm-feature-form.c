@@ -124,27 +124,6 @@ cm_feature_form_init (CmFeatureForm *self)
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->save_button));
 }
 
-static GtkWidget *
-category_tile (CmFeatureForm *self, const CmCategory *c)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_set_size_request (box, 96, 64); /* a touch target, larger than 48 px */
-  GtkWidget *icon = cm_category_icon (GTK_WIDGET (self), c);
-  if (icon)
-    gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
-  gtk_box_append (GTK_BOX (box), icon ? icon : cm_category_swatch (c->color, TRUE));
-  GtkWidget *label = gtk_label_new (cm_category_label (c->key));
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 10);
-  gtk_box_append (GTK_BOX (box), label);
-  GtkWidget *child = gtk_flow_box_child_new ();
-  gtk_flow_box_child_set_child (GTK_FLOW_BOX_CHILD (child), box);
-  g_object_set_data_full (G_OBJECT (child), "category", g_strdup (c->key), g_free);
-  gtk_widget_set_tooltip_text (child, cm_category_label (c->key));
-  return child;
-}
-
 CmFeatureForm *
 cm_feature_form_new (GtkWindow *parent, const char *geometry, GHashTable *usage,
                      const char *category, const char *name, const char *description)
@@ -152,7 +131,7 @@ cm_feature_form_new (GtkWindow *parent, const char *geometry, GHashTable *usage,
   CmFeatureForm *self = g_object_new (CM_TYPE_FEATURE_FORM, "transient-for", parent, NULL);
   g_autoptr (GPtrArray) choices = cm_categories_by_use (usage, geometry);
   for (guint i = 0; i < choices->len; i++)
-    gtk_flow_box_append (self->category_box, category_tile (self, choices->pdata[i]));
+    gtk_flow_box_append (self->category_box, cm_category_tile (GTK_WIDGET (self), choices->pdata[i]));
   /* no kind given (the first shape of a resident): none chosen, Save asks for one */
   gtk_flow_box_unselect_all (self->category_box);
   if (category)

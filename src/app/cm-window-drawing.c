@@ -48,6 +48,7 @@ static const struct
   { "team", CM_SKETCH_AREA, CM_LAYER_TEAMS },
   { "compound", CM_SKETCH_AREA, CM_LAYER_COMPOUNDS },
   { "boundary", CM_SKETCH_AREA, CM_LAYER_BOUNDARY },
+  { "report", CM_SKETCH_POINT, CM_LAYER_REPORTS },
 };
 
 static CmSketchKind
@@ -73,7 +74,7 @@ _cm_window_drawing_tool_layer (const char *tool)
 static gboolean
 form_open (CmWindow *self)
 {
-  return self->form != NULL ||
+  return self->form != NULL || self->report_form != NULL ||
          (self->layer_form != NULL && gtk_widget_get_visible (GTK_WIDGET (self->layer_form)));
 }
 
@@ -150,8 +151,8 @@ _cm_window_drawing_set_tool (CmWindow *self, const char *tool)
 
 /* ---- the form and storing --------------------------------------------------------------------- */
 
-static void
-restart_sketch (CmWindow *self)
+void
+_cm_window_drawing_restart_sketch (CmWindow *self)
 {
   cm_sketch_layer_start (self->sketch_layer, kind_of (self->tool));
   _cm_window_drawing_update_actions (self);
@@ -166,7 +167,7 @@ form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self)
   self->form = NULL;
   if (!save)
     {
-      restart_sketch (self);
+      _cm_window_drawing_restart_sketch (self);
       _cm_window_toast (self, _("The shape was discarded"));
       return;
     }
@@ -197,7 +198,7 @@ form_finished_cb (CmFeatureForm *form, gboolean save, CmWindow *self)
   self->last_category = g_strdup (category);
   double bbox[4];
   cm_feature_get_bbox (feature, bbox);
-  restart_sketch (self);
+  _cm_window_drawing_restart_sketch (self);
   _cm_window_data_changed (self, CM_LAYER_RESOURCES, bbox);
   _cm_window_select_feature (self, feature);
 }
@@ -240,7 +241,7 @@ layer_form_finished_cb (CmLayerForm *form, gboolean save, CmWindow *self)
       if (editing == NULL)
         {
           clear_parts (self);
-          restart_sketch (self);
+          _cm_window_drawing_restart_sketch (self);
           _cm_window_toast (self, _("The shape was discarded"));
         }
       return;
@@ -286,7 +287,7 @@ layer_form_finished_cb (CmLayerForm *form, gboolean save, CmWindow *self)
   if (editing == NULL && radius)
     self->station_radius = g_variant_get_double (radius); /* the next station starts with it */
   clear_parts (self);
-  restart_sketch (self);
+  _cm_window_drawing_restart_sketch (self);
   show_station_ring (self); /* with the radius just stored */
   _cm_window_data_changed (self, cm_feature_get_layer (feature), bbox);
   _cm_window_select_feature (self, feature);
@@ -304,7 +305,7 @@ layer_form_add_part_cb (CmLayerForm *form, CmWindow *self)
       cm_geom_add_parts (self->parts, sketch);
       cm_sketch_layer_set_parts (self->sketch_layer, self->parts);
     }
-  restart_sketch (self);
+  _cm_window_drawing_restart_sketch (self);
   _cm_window_toast (self, _("Draw the next part: click each corner, then press Enter"));
 }
 
@@ -380,6 +381,11 @@ static void
 ask_about_shape (CmWindow *self)
 {
   CmLayer layer = _cm_window_drawing_tool_layer (self->tool);
+  if (layer == CM_LAYER_REPORTS)
+    {
+      _cm_window_reports_ask (self);
+      return;
+    }
   if (layer != CM_LAYER_RESOURCES && layer != CM_LAYER_NONE)
     {
       ask_about_layer_feature (self, layer);
@@ -992,7 +998,7 @@ escape_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   CmWindow *self = CM_WINDOW (widget);
   if (cm_sketch_layer_get_n_vertices (self->sketch_layer) > 0)
-    restart_sketch (self);
+    _cm_window_drawing_restart_sketch (self);
   else if (self->layer_form)
     cm_layer_form_finish (self->layer_form, FALSE); /* the parts drawn go with it */
   else
@@ -1002,7 +1008,7 @@ escape_action (GtkWidget *widget, const char *name, GVariant *param)
 static void
 after_replay (CmWindow *self, const double touched[4], CmFeature *now)
 {
-  restart_sketch (self);
+  _cm_window_drawing_restart_sketch (self);
   _cm_window_data_changed (self, now ? cm_feature_get_layer (now) : CM_LAYER_NONE, touched);
   _cm_window_select_feature (self, now && !cm_feature_get_deleted (now) ? now : NULL);
 }
@@ -1107,7 +1113,8 @@ _cm_window_drawing_class_init (GtkWidgetClass *widget_class)
     const char *tool;
   } keys[] = { { GDK_KEY_s, "select" },  { GDK_KEY_p, "point" },    { GDK_KEY_l, "line" },
                { GDK_KEY_a, "area" },    { GDK_KEY_t, "station" },  { GDK_KEY_v, "team" },
-               { GDK_KEY_c, "compound" }, { GDK_KEY_b, "boundary" } };
+               { GDK_KEY_c, "compound" }, { GDK_KEY_b, "boundary" },
+               { GDK_KEY_r, "report" } };
   for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
     gtk_widget_class_add_binding_action (widget_class, keys[i].key, 0, "win.tool", "s",
                                          keys[i].tool);

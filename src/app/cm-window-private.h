@@ -9,6 +9,8 @@
  *   cm-window-workshop-mode.c the full-screen window for a workshop, the long-press menu
  *   cm-window-photos.c        the selected feature's photos
  *   cm-window-merge.c         Merge Another Map… (docs/merge.md)
+ *   cm-window-reports.c       residents' reports: the Report tool's form, a report's timeline
+ *                             and Add Follow-up…, Residents' Reports… (docs/reports.md)
  *
  * and the widgets it holds: CmAnalysisPanel (cm-analysis-panel.c), CmFeatureForm, the map
  * layers (cm-*-layer.c) and tile sources. */
@@ -23,6 +25,8 @@
 #include "cm-label-layer.h"
 #include "cm-layer-form.h"
 #include "cm-layer-table.h"
+#include "cm-report-form.h"
+#include "cm-reports-list.h"
 #include "cm-selection-layer.h"
 #include "cm-sketch-layer.h"
 #include "cm-store.h"
@@ -107,6 +111,9 @@ struct _CmWindow
   char *workshop_uuid;          /* the workshop being drawn in, or NULL */
   char *contributor_uuid;       /* who is drawing, or NULL */
   CmFeatureForm *form;          /* while asking about a shape just drawn */
+  CmReportForm *report_form;    /* while asking about a report just placed */
+  GtkWidget *followup_dialog;   /* Add Follow-up… while it is open */
+  CmReportsList *reports_list;  /* Residents' Reports… while it is open (weak) */
   /* the form of a station, team, compound, building or the boundary (cm-layer-form.c): a
    * shape drawn with a planner's tool, or the selected feature's details */
   CmLayerForm *layer_form;
@@ -188,6 +195,21 @@ CmLayer _cm_window_drawing_tool_layer (const char *tool);
 void _cm_window_drawing_place_station (CmWindow *self, double lon, double lat);
 /* A click on the map with a drawing tool: TRUE when it was taken. @no_snap: Shift was held. */
 gboolean _cm_window_drawing_click (CmWindow *self, double x, double y, gboolean no_snap);
+
+/* Draws the sketch again from nothing with the current tool (after a form closed). */
+void _cm_window_drawing_restart_sketch (CmWindow *self);
+
+/* cm-window-reports.c */
+void _cm_window_reports_class_init (GtkWidgetClass *widget_class);
+/* The Report tool placed its point: the report's form. */
+void _cm_window_reports_ask (CmWindow *self);
+/* The selected report's residents, timeline and Add Follow-up…, appended to @box (nothing for
+ * another feature); returns how many follow-ups. */
+guint _cm_window_reports_append_details (CmWindow *self, GtkBox *box);
+/* The reports window follows the map's data. */
+void _cm_window_reports_data_changed (CmWindow *self, CmLayer layer);
+/* The map is being closed: the report's form, follow-up and list close with it. */
+void _cm_window_reports_map_closed (CmWindow *self);
 
 /* cm-window-workshop.c */
 void _cm_window_workshop_class_init (GtkWidgetClass *widget_class);

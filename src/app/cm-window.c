@@ -470,6 +470,7 @@ update_details (CmWindow *self)
   details_add (self, _("Layer:"), cm_layer_title (cm_feature_get_layer (f)), FALSE);
   details_add (self, _("Description:"), cm_feature_get_description (f), FALSE);
   details_add_fields (self, f);
+  _cm_window_reports_append_details (self, self->details_box);
   g_autoptr (CmRecord) who = cm_store_get_contributor (self->store,
                                                       cm_feature_get_contributor_uuid (f), NULL);
   g_autoptr (CmRecord) where = cm_store_get_workshop (self->store,
@@ -875,6 +876,7 @@ close_map (CmWindow *self)
   if (self->readers)
     cm_store_pool_close (self->readers);
   g_clear_pointer (&self->readers, cm_store_pool_unref);
+  _cm_window_reports_map_closed (self);
   _cm_window_drawing_map_closed (self);
   if (self->panel)
     cm_analysis_panel_set_map (self->panel, NULL); /* it holds the store too */
@@ -1839,6 +1841,7 @@ cm_window_class_init (CmWindowClass *klass)
 #endif
   _cm_window_photos_class_init (widget_class);
   _cm_window_print_class_init (widget_class);
+  _cm_window_reports_class_init (widget_class);
   g_type_ensure (CM_TYPE_ANALYSIS_PANEL);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, panel_button);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, panel);
@@ -1980,6 +1983,7 @@ _cm_window_data_changed (CmWindow *self, CmLayer layer, const double bbox[4])
     self->sidebar_idle = g_idle_add_full (G_PRIORITY_LOW, sidebar_changed_idle_cb, self, NULL);
   cm_analysis_panel_data_changed (self->panel, layer);
   _cm_window_merge_data_changed (self);
+  _cm_window_reports_data_changed (self, layer);
   if (self->table && (layer == CM_LAYER_NONE || layer == cm_layer_table_get_layer (self->table)))
     {
       /* features added or deleted: the rows are read again; else only those shown */

@@ -46,6 +46,14 @@ void cm_window_drag_map (CmWindow *self, double x, double y, double dx, double d
 CmFeatureForm *cm_window_get_form (CmWindow *self);
 /* … or the form of a station, team, compound, building or the boundary (or NULL). */
 CmLayerForm *cm_window_get_layer_form (CmWindow *self);
+/* The Report tool's form after placing a report (or NULL); Residents' Reports… while open. */
+struct _CmReportForm *cm_window_get_report_form (CmWindow *self);
+struct _CmReportsList *cm_window_get_reports_list (CmWindow *self);
+/* Add Follow-up… (open with the win.add-followup action) as a person fills it in: @status a
+ * status key (NULL: no change; FALSE when the dialog does not offer it), then Add or Cancel. */
+gboolean cm_window_fill_followup (CmWindow *self, const char *status, const char *who,
+                                  const char *what);
+void cm_window_finish_followup (CmWindow *self, gboolean add);
 /* Import Table…: the join dialog for the table at @path (NULL, said in a toast, when it is no
  * table). */
 CmJoinDialog *cm_window_import_table (CmWindow *self, const char *path);

@@ -2,6 +2,7 @@
 /* cm-history.c: undo and redo as snapshots written back through the store. */
 #include "cm-history.h"
 
+#include "cm-reports.h"
 #include "cm-store-private.h"
 
 /* One undoable step: the features it changed, as they were and as they became (same order);
@@ -13,6 +14,10 @@ typedef struct
   /* their conflict records then (_cm_versions_save_conflicts), put back with them; NULL: not
    * taken (an add: a new feature has none) */
   GPtrArray *conflicts_before, *conflicts_after;
+  /* a follow-up added to a report's timeline (or a resident joining it): undo withdraws the
+   * entry, redo restores it (cm-reports.h); before and after are then the report, for the box
+   * to redraw, not written back */
+  char *followup_uuid;
 } Step;
 
 struct _CmHistory
@@ -39,6 +44,7 @@ step_free (Step *step)
   g_ptr_array_unref (step->after);
   g_clear_pointer (&step->conflicts_before, g_ptr_array_unref);
   g_clear_pointer (&step->conflicts_after, g_ptr_array_unref);
+  g_free (step->followup_uuid);
   g_free (step);
 }
 
@@ -121,7 +127,11 @@ cm_history_save_conflicts (CmHistory *self, GPtrArray *features)
 gboolean
 cm_history_add (CmHistory *self, CmFeature *feature, GError **error)
 {
-  if (!cm_store_add_feature (self->store, feature, error))
+  /* a new report starts reported, raised today (cm_reports_add) */
+  gboolean stored = cm_feature_get_layer (feature) == CM_LAYER_REPORTS
+                        ? cm_reports_add (self->store, feature, error)
+                        : cm_store_add_feature (self->store, feature, error);
+  if (!stored)
     return FALSE;
   CmFeature *before = cm_feature_copy (feature);
   _cm_feature_set_deleted (before, TRUE);
@@ -195,6 +205,46 @@ cm_history_record (CmHistory *self, GPtrArray *before, GPtrArray *after,
   remember_step (self, before, after, conflicts_before);
 }
 
+/* Remembers the follow-up @followup_uuid just added to @report_uuid as one step. */
+static gboolean
+remember_followup (CmHistory *self, const char *report_uuid, char *followup_uuid, GError **error)
+{
+  CmFeature *report = cm_store_get_feature (self->store, CM_LAYER_REPORTS, report_uuid, error);
+  if (report == NULL)
+    {
+      g_free (followup_uuid);
+      return FALSE;
+    }
+  GPtrArray *b = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *a = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (b, cm_feature_copy (report));
+  g_ptr_array_add (a, report);
+  remember_step (self, b, a, NULL);
+  Step *step = g_ptr_array_index (self->undo, self->undo->len - 1);
+  step->followup_uuid = followup_uuid;
+  return TRUE;
+}
+
+char *
+cm_history_add_followup (CmHistory *self, const char *report_uuid, const char *who,
+                         const char *what, CmReportStatus status, GError **error)
+{
+  char *uuid = cm_reports_add_followup (self->store, report_uuid, NULL, who, what, status, error);
+  if (uuid == NULL || !remember_followup (self, report_uuid, g_strdup (uuid), error))
+    g_clear_pointer (&uuid, g_free);
+  return uuid;
+}
+
+char *
+cm_history_add_resident (CmHistory *self, const char *report_uuid, const char *who,
+                         const char *what, GError **error)
+{
+  char *uuid = cm_reports_add_resident (self->store, report_uuid, NULL, who, what, error);
+  if (uuid == NULL || !remember_followup (self, report_uuid, g_strdup (uuid), error))
+    g_clear_pointer (&uuid, g_free);
+  return uuid;
+}
+
 gboolean
 cm_history_can_undo (CmHistory *self)
 {
@@ -238,11 +288,22 @@ replay (CmHistory *self, GPtrArray *from, GPtrArray *to, gboolean undo, double t
   Step *step = g_ptr_array_index (from, from->len - 1);
   GPtrArray *targets = undo ? step->before : step->after;
   GPtrArray *conflicts = undo ? step->conflicts_before : step->conflicts_after;
-  if (!_cm_store_restore_features_and_conflicts (self->store, targets, conflicts, error))
+  if (step->followup_uuid)
+    {
+      gboolean ok = undo ? cm_reports_withdraw_followup (self->store, step->followup_uuid, error)
+                         : cm_reports_restore_followup (self->store, step->followup_uuid, error);
+      if (!ok)
+        return FALSE;
+    }
+  else if (!_cm_store_restore_features_and_conflicts (self->store, targets, conflicts, error))
     return FALSE;
   if (touched)
     step_bbox (step, touched);
-  if (now)
+  if (now && step->followup_uuid)
+    /* the report as the withdrawal or restoring left its status */
+    *now = cm_store_get_feature (self->store, CM_LAYER_REPORTS,
+                                 cm_feature_get_uuid (targets->pdata[0]), NULL);
+  else if (now)
     *now = targets->len == 1 ? cm_feature_copy (targets->pdata[0]) : NULL;
   g_ptr_array_add (to, g_ptr_array_steal_index (from, from->len - 1));
   g_signal_emit (self, signals[CHANGED], 0);

@@ -8,6 +8,7 @@
  * of it when merged. */
 #pragma once
 
+#include "cm-reports.h"
 #include "cm-store.h"
 
 G_BEGIN_DECLS
@@ -37,6 +38,14 @@ void cm_history_record (CmHistory *self, GPtrArray *before, GPtrArray *after,
 /* The conflict records of @features (CmFeature; NULLs skipped) as they are now, for
  * cm_history_record; NULL when they cannot be read. */
 GPtrArray *cm_history_save_conflicts (CmHistory *self, GPtrArray *features);
+
+/* A follow-up to the report @report_uuid, now, as cm_reports_add_followup (and a resident
+ * joining it, as cm_reports_add_resident) as one step: undo withdraws it, redo restores it.
+ * Returns the entry's uuid. (cm_history_add of a report starts it as cm_reports_add does.) */
+char *cm_history_add_followup (CmHistory *self, const char *report_uuid, const char *who,
+                               const char *what, CmReportStatus status, GError **error);
+char *cm_history_add_resident (CmHistory *self, const char *report_uuid, const char *who,
+                               const char *what, GError **error);
 
 gboolean cm_history_can_undo (CmHistory *self);
 gboolean cm_history_can_redo (CmHistory *self);

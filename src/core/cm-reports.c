@@ -132,6 +132,9 @@ cm_followup_free (CmFollowup *f)
   g_free (f);
 }
 
+const char *const cm_report_problem_categories[] = { "broken_street_light", "unsafe_spot",
+                                                    "locked_gate", NULL };
+
 void
 cm_report_info_free (CmReportInfo *info)
 {
@@ -143,6 +146,7 @@ cm_report_info_free (CmReportInfo *info)
   g_free (info->description);
   g_free (info->reported_at);
   g_free (info->responsible_uuid);
+  g_free (info->compound);
   g_free (info);
 }
 
@@ -525,6 +529,28 @@ cm_reports_list (CmStore *store, gboolean open_only, GError **error)
   return list_reports (store, open_only ? OPEN_SQL : "1", NULL, NULL, error);
 }
 
+gboolean
+cm_reports_set_compounds (CmStore *store, GPtrArray *reports, GError **error)
+{
+  /* each report's point put in a compound as a building's is */
+  g_autoptr (CmCoverage) places = cm_coverage_new ();
+  for (guint i = 0; i < reports->len; i++)
+    {
+      const CmReportInfo *r = reports->pdata[i];
+      cm_coverage_add_building (places, "", NULL, r->lon, r->lat, -1, -1);
+    }
+  if (!cm_compounds_assign (places, store, error))
+    return FALSE;
+  for (guint i = 0; i < reports->len; i++)
+    {
+      CmReportInfo *r = reports->pdata[i];
+      int c = g_array_index (places->buildings, CmCoverageBuilding, i).compound;
+      g_free (r->compound);
+      r->compound = c >= 0 ? g_strdup (((CmCompound *) places->compounds->pdata[c])->name) : NULL;
+    }
+  return TRUE;
+}
+
 static int
 by_distance (gconstpointer a, gconstpointer b)
 {
@@ -713,6 +739,18 @@ days_between (const char *from, const char *today)
   g_date_set_dmy (&a, d1, m1, y1);
   g_date_set_dmy (&b, d2, m2, y2);
   return MAX (g_date_days_between (&a, &b), 0);
+}
+
+gint64
+cm_report_days_since (const char *reported_at, const char *today)
+{
+  g_autofree char *now = NULL;
+  if (today == NULL)
+    {
+      g_autoptr (GDateTime) t = g_date_time_new_now_utc ();
+      today = now = g_date_time_format (t, "%Y-%m-%d");
+    }
+  return days_between (reported_at, today);
 }
 
 /* Items' first reports in cells of about CM_REPORT_DUPLICATE_M, per category: a report is

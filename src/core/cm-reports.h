@@ -37,6 +37,10 @@ typedef enum
   CM_REPORT_NO_STATUS = -1
 } CmReportStatus;
 
+/* The kinds of problem residents raise (categories.json), NULL-terminated: offered first when a
+ * report is placed; any other category may be a report's too. */
+extern const char *const cm_report_problem_categories[];
+
 /* Duplicates: a report within this many metres of an open one of the same category. */
 #define CM_REPORT_DUPLICATE_M 30.0
 
@@ -118,12 +122,19 @@ typedef struct
   char *reported_at;          /* as stored; NULL: its created_at */
   char *responsible_uuid;     /* may be NULL */
   double distance_m;          /* cm_reports_find_nearby: metres from the point asked about */
+  char *compound;             /* cm_reports_set_compounds: the compound's name, or NULL */
 } CmReportInfo;
 
 void cm_report_info_free (CmReportInfo *info);
 
 /* Live reports, oldest first; @open_only: only open ones. An array of CmReportInfo. */
 GPtrArray *cm_reports_list (CmStore *store, gboolean open_only, GError **error);
+/* Days from @reported_at (a day or a time) to @today (YYYY-MM-DD; NULL: today, UTC); 0 when
+ * either is not a day. */
+gint64 cm_report_days_since (const char *reported_at, const char *today);
+/* Sets each report's compound: the one its point stands in, as buildings are put in compounds
+ * (cm-compounds.h); NULL when in none (or the compound has no name). */
+gboolean cm_reports_set_compounds (CmStore *store, GPtrArray *reports, GError **error);
 /* Open reports of @category within @radius_m metres (geodesic) of @lon, @lat, nearest first,
  * leaving out @except_uuid (may be NULL): what a new report may be a duplicate of. */
 GPtrArray *cm_reports_find_nearby (CmStore *store, double lon, double lat, const char *category,
