@@ -96,8 +96,7 @@ duplicate_row (CmReportForm *self, const CmReportInfo *r, guint index)
    * it was raised, how far it is: "No light at night — Reported, 2 residents, 2026-12-01, 12 m
    * away" */
   g_autofree char *residents = g_strdup_printf (
-      ngettext ("%" G_GINT64_FORMAT " resident", "%" G_GINT64_FORMAT " residents",
-                r->residents), r->residents);
+      ngettext ("%d resident", "%d residents", (int) r->residents), (int) r->residents);
   g_autofree char *text = g_strdup_printf (_("%s — %s, %s, %s, %.0f m away"), words,
                                            cm_report_status_label (r->status), residents,
                                            r->reported_at ? r->reported_at : "",

@@ -129,14 +129,12 @@ report_row (CmReportsList *self, const CmReportInfo *r)
     {
       gint64 days = cm_report_days_since (r->reported_at, NULL);
       /* TRANSLATORS: how long a report has been open */
-      g_autofree char *d = g_strdup_printf (ngettext ("open %" G_GINT64_FORMAT " day",
-                                                      "open %" G_GINT64_FORMAT " days", days),
-                                            days);
+      g_autofree char *d = g_strdup_printf (ngettext ("open %d day", "open %d days", (int) days),
+                                            (int) days);
       g_string_append_printf (line, " · %s", d);
     }
   g_autofree char *residents = g_strdup_printf (
-      ngettext ("%" G_GINT64_FORMAT " resident", "%" G_GINT64_FORMAT " residents",
-                r->residents), r->residents);
+      ngettext ("%d resident", "%d residents", (int) r->residents), (int) r->residents);
   g_string_append_printf (line, " · %s", residents);
   const char *who = r->responsible_uuid ? g_hash_table_lookup (self->names, r->responsible_uuid)
                                         : NULL;

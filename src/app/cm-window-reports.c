@@ -49,9 +49,9 @@ report_form_finished_cb (CmReportForm *form, int response, CmWindow *self)
       g_autoptr (GError) count_error = NULL;
       gint64 residents = cm_reports_count_residents (self->store, joined, &count_error);
       g_autofree char *msg = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "Joined: %" G_GINT64_FORMAT " resident raised it",
-                       "Joined: %" G_GINT64_FORMAT " residents raised it", residents),
-          residents);
+          g_dngettext (GETTEXT_PACKAGE, "Joined: %d resident raised it",
+                       "Joined: %d residents raised it", (int) residents),
+          (int) residents);
       _cm_window_toast (self, msg);
       double bbox[4];
       cm_feature_get_bbox (report, bbox);
@@ -130,9 +130,9 @@ _cm_window_reports_append_details (CmWindow *self, GtkBox *box)
   if (residents > 0)
     {
       g_autofree char *text = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "<b>Residents who raised it:</b> %" G_GINT64_FORMAT,
-                       "<b>Residents who raised it:</b> %" G_GINT64_FORMAT, residents),
-          residents);
+          g_dngettext (GETTEXT_PACKAGE, "<b>Residents who raised it:</b> %d",
+                       "<b>Residents who raised it:</b> %d", (int) residents),
+          (int) residents);
       GtkWidget *label = gtk_label_new (NULL);
       gtk_label_set_markup (GTK_LABEL (label), text);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
