@@ -106,7 +106,8 @@ duplicate_row (CmReportForm *self, const CmReportInfo *r, guint index)
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_box_append (GTK_BOX (row), label);
-  GtkWidget *join = gtk_button_new_with_mnemonic (_("_Join"));
+  /* TRANSLATORS: add this resident to a report nearby (not the join of a table) */
+  GtkWidget *join = gtk_button_new_with_mnemonic (C_("report", "_Join"));
   gtk_widget_set_tooltip_text (join, _("Add this resident's voice to that report instead of "
                                        "a new one"));
   gtk_widget_set_valign (join, GTK_ALIGN_CENTER);
