@@ -349,6 +349,8 @@ test_list_filters (void)
 
   cm_reports_list_filter_urgent (list, TRUE);
   g_assert_cmpint (cm_reports_list_get_n_shown (list), ==, 2); /* a, and the window's */
+  g_assert_cmpstr (cm_reports_list_get_shown_uuid (list, 0), ==, a);
+  g_assert_cmpstr (cm_reports_list_get_shown_uuid (list, 1), ==, first_uuid);
   cm_reports_list_filter_urgent (list, FALSE);
   g_assert_cmpint (cm_reports_list_get_n_shown (list), ==, 4);
 
