@@ -140,3 +140,26 @@ cm_category_tile (GtkWidget *for_display, const CmCategory *c)
   gtk_widget_set_tooltip_text (child, cm_category_label (c->key));
   return child;
 }
+
+gboolean
+cm_category_grid_select (GtkFlowBox *grid, const char *key)
+{
+  for (int i = 0;; i++)
+    {
+      GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (grid, i);
+      if (child == NULL)
+        return FALSE;
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (child), "category"), key) == 0)
+        {
+          gtk_flow_box_select_child (grid, child);
+          return TRUE;
+        }
+    }
+}
+
+const char *
+cm_category_grid_get (GtkFlowBox *grid)
+{
+  g_autoptr (GList) selected = gtk_flow_box_get_selected_children (grid);
+  return selected ? g_object_get_data (selected->data, "category") : NULL;
+}

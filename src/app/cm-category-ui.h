@@ -23,6 +23,10 @@ GtkWidget *cm_category_icon (GtkWidget *for_display, const CmCategory *category)
 /* A tile of a form's grid of kinds: the icon (or a dot) over the label, a touch target; the
  * key in its "category" data. */
 GtkWidget *cm_category_tile (GtkWidget *for_display, const CmCategory *category);
+/* In a grid of such tiles: chooses the tile of @key (FALSE when there is none), and the key of
+ * the tile chosen (NULL while none is). */
+gboolean cm_category_grid_select (GtkFlowBox *grid, const char *key);
+const char *cm_category_grid_get (GtkFlowBox *grid);
 /* The categories drawn as @geometry ("point", "line", "area"; NULL: all) as const CmCategory*,
  * most used first (@usage: key → count, or NULL), the table's order among equals, "other"
  * last: what the form's grid and workshop mode's strip offer. */

@@ -157,8 +157,7 @@ cm_feature_form_get_description (CmFeatureForm *self)
 const char *
 cm_feature_form_get_category (CmFeatureForm *self)
 {
-  g_autoptr (GList) selected = gtk_flow_box_get_selected_children (self->category_box);
-  return selected ? g_object_get_data (selected->data, "category") : NULL;
+  return cm_category_grid_get (self->category_box);
 }
 
 void
@@ -176,17 +175,7 @@ cm_feature_form_set_description (CmFeatureForm *self, const char *description)
 gboolean
 cm_feature_form_select_category (CmFeatureForm *self, const char *key)
 {
-  for (int i = 0;; i++)
-    {
-      GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (self->category_box, i);
-      if (child == NULL)
-        return FALSE;
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (child), "category"), key) == 0)
-        {
-          gtk_flow_box_select_child (self->category_box, child);
-          return TRUE;
-        }
-    }
+  return cm_category_grid_select (self->category_box, key);
 }
 
 gboolean

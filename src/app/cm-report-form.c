@@ -203,8 +203,8 @@ cm_report_form_class_init (CmReportFormClass *klass)
                                 NULL);
 }
 
-static GtkWidget *
-heading (const char *mnemonic, GtkWidget *for_widget)
+GtkWidget *
+cm_report_form_heading (const char *mnemonic, GtkWidget *for_widget)
 {
   GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic);
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), for_widget);
@@ -282,7 +282,7 @@ cm_report_form_init (CmReportForm *self)
   gtk_label_set_xalign (self->kind_hint, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self->kind_hint), "error");
   gtk_widget_set_visible (GTK_WIDGET (self->kind_hint), FALSE);
-  gtk_box_append (GTK_BOX (body), heading (_("_What is the problem?"),
+  gtk_box_append (GTK_BOX (body), cm_report_form_heading (_("_What is the problem?"),
                                            GTK_WIDGET (self->category_box)));
   gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->kind_hint));
   /* the problem kinds show at once, the others a scroll away: the rest of the form and the
@@ -306,7 +306,7 @@ cm_report_form_init (CmReportForm *self)
   gtk_entry_set_placeholder_text (self->description_entry,
                                   _("For example: dark at night since Monday"));
   gtk_entry_set_activates_default (self->description_entry, TRUE);
-  gtk_box_append (GTK_BOX (body), heading (_("A _few words"),
+  gtk_box_append (GTK_BOX (body), cm_report_form_heading (_("A _few words"),
                                            GTK_WIDGET (self->description_entry)));
   gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->description_entry));
 
@@ -314,11 +314,12 @@ cm_report_form_init (CmReportForm *self)
   gtk_entry_set_placeholder_text (self->raised_by_entry,
                                   _("A name, “building 3's head”, or empty: anonymous"));
   gtk_entry_set_activates_default (self->raised_by_entry, TRUE);
-  gtk_box_append (GTK_BOX (body), heading (_("_Raised by"), GTK_WIDGET (self->raised_by_entry)));
+  gtk_box_append (GTK_BOX (body), cm_report_form_heading (_("_Raised by"),
+                                                          GTK_WIDGET (self->raised_by_entry)));
   gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->raised_by_entry));
 
   self->responsible_drop = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-  gtk_box_append (GTK_BOX (body), heading (_("_Responsible"),
+  gtk_box_append (GTK_BOX (body), cm_report_form_heading (_("_Responsible"),
                                            GTK_WIDGET (self->responsible_drop)));
   gtk_box_append (GTK_BOX (body), GTK_WIDGET (self->responsible_drop));
   self->suggested_label = GTK_LABEL (gtk_label_new (NULL));
@@ -434,8 +435,7 @@ cm_report_form_new (GtkWindow *parent, CmStore *store, double lon, double lat,
 const char *
 cm_report_form_get_category (CmReportForm *self)
 {
-  g_autoptr (GList) selected = gtk_flow_box_get_selected_children (self->category_box);
-  return selected ? g_object_get_data (selected->data, "category") : NULL;
+  return cm_category_grid_get (self->category_box);
 }
 
 const char *
@@ -486,17 +486,7 @@ cm_report_form_get_n_duplicates (CmReportForm *self)
 gboolean
 cm_report_form_select_category (CmReportForm *self, const char *key)
 {
-  for (int i = 0;; i++)
-    {
-      GtkFlowBoxChild *child = gtk_flow_box_get_child_at_index (self->category_box, i);
-      if (child == NULL)
-        return FALSE;
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (child), "category"), key) == 0)
-        {
-          gtk_flow_box_select_child (self->category_box, child);
-          return TRUE;
-        }
-    }
+  return cm_category_grid_select (self->category_box, key);
 }
 
 void

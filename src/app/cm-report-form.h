@@ -52,4 +52,7 @@ void cm_report_form_join (CmReportForm *self, guint duplicate);
 /* Save does nothing but ask for a kind while none is chosen. */
 void cm_report_form_finish (CmReportForm *self, gboolean save);
 
+/* A form's heading over @for_widget, its mnemonic focusing it (the follow-up dialog's too). */
+GtkWidget *cm_report_form_heading (const char *mnemonic, GtkWidget *for_widget);
+
 G_END_DECLS

@@ -85,9 +85,10 @@ static gboolean
 matches (CmReportsList *self, const CmReportInfo *r)
 {
   const char *status = filter_key (&self->status);
-  if (g_strcmp0 (status, "open") == 0 ? !cm_report_status_is_open (r->status)
-      : status                         ? g_strcmp0 (cm_report_status_to_string (r->status), status) != 0
-                                       : FALSE)
+  if (g_strcmp0 (status, "open") == 0 && !cm_report_status_is_open (r->status))
+    return FALSE;
+  if (status && g_strcmp0 (status, "open") != 0 &&
+      g_strcmp0 (cm_report_status_to_string (r->status), status) != 0)
     return FALSE;
   const char *category = filter_key (&self->category);
   if (category && g_strcmp0 (r->category, category) != 0)
@@ -219,7 +220,8 @@ fill_counts (CmReportsList *self)
       g_warning ("reports per station: %s", error->message);
       return;
     }
-  const char *titles[] = { _("Responsible"), _("Open"), _("Resolved"), _("Median days to resolve") };
+  const char *titles[] = { _("Responsible"), _("Open"), _("Resolved"),
+                           _("Median days to resolve") };
   for (int c = 0; c < 4; c++)
     {
       GtkWidget *label = gtk_label_new (titles[c]);

@@ -99,7 +99,7 @@ _cm_window_reports_ask (CmWindow *self)
   gtk_window_present (GTK_WINDOW (self->report_form));
 }
 
-/* ---- a report's details: residents, timeline, Add Follow-up… --------------------------------- */
+/* ---- a report's details: residents, timeline, Add Follow-up… ------------------------------- */
 
 /* One timeline entry as a line: "2026-12-05 王社工: 已联系物业 → 处理中". */
 static char *
@@ -224,17 +224,6 @@ followup_response_cb (AdwMessageDialog *dialog, const char *response, CmWindow *
   _cm_window_select_feature (self, report);
 }
 
-static GtkWidget *
-field_label (const char *mnemonic, GtkWidget *widget)
-{
-  GtkWidget *label = gtk_label_new_with_mnemonic (mnemonic);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_margin_top (label, 6);
-  gtk_widget_add_css_class (label, "heading");
-  return label;
-}
-
 static void
 add_followup_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -266,15 +255,19 @@ add_followup_action (GtkWidget *widget, const char *name, GVariant *param)
   fields->what_entry = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_placeholder_text (fields->what_entry, _("For example: called the property office"));
   gtk_entry_set_activates_default (fields->what_entry, TRUE);
-  gtk_box_append (GTK_BOX (box), field_label (_("_What was done"), GTK_WIDGET (fields->what_entry)));
+  gtk_box_append (GTK_BOX (box), cm_report_form_heading (_("_What was done"),
+                                                         GTK_WIDGET (fields->what_entry)));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (fields->what_entry));
-  gtk_box_append (GTK_BOX (box), field_label (_("_By whom"), GTK_WIDGET (fields->who_entry)));
+  gtk_box_append (GTK_BOX (box), cm_report_form_heading (_("_By whom"),
+                                                         GTK_WIDGET (fields->who_entry)));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (fields->who_entry));
-  gtk_box_append (GTK_BOX (box), field_label (_("_Status"), GTK_WIDGET (fields->status_drop)));
+  gtk_box_append (GTK_BOX (box), cm_report_form_heading (_("_Status"),
+                                                         GTK_WIDGET (fields->status_drop)));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (fields->status_drop));
 
   const char *words = cm_feature_get_description (f);
-  g_autofree char *body = g_strdup_printf ("%s%s%s — %s", cm_category_label (cm_feature_get_category (f)),
+  g_autofree char *body = g_strdup_printf ("%s%s%s — %s",
+                                           cm_category_label (cm_feature_get_category (f)),
                                            words ? ": " : "", words ? words : "",
                                            cm_report_status_label (now));
   AdwMessageDialog *dialog =
