@@ -585,3 +585,20 @@ chooser_save_in (GtkWindow *chooser, const char *dir, const char *name)
     }
   g_assert_true (chosen && g_file_has_parent (chosen, folder));
 }
+
+void
+collect_labels (GtkWidget *root, GString *out)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root))
+    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (root)));
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    collect_labels (c, out);
+}
+
+char *
+window_text (void)
+{
+  GString *all = g_string_new (NULL);
+  collect_labels (GTK_WIDGET (window), all);
+  return g_string_free (all, FALSE);
+}

@@ -94,4 +94,9 @@ gboolean wait_for_window_gone (guint ms);
 /* The map widget's pixel @mx, @my in the window's coordinates. */
 void map_to_window (double mx, double my, double *wx, double *wy);
 
+/* The text of every visible label under @root, one per line, appended to @out. */
+void collect_labels (GtkWidget *root, GString *out);
+/* Every visible label of the window, one per line (the toasts' too). */
+char *window_text (void);
+
 G_END_DECLS

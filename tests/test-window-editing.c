@@ -162,15 +162,6 @@ test_enter_starts_workshop (void)
 }
 
 /* The text of every label under @root, one per line. */
-static void
-collect_labels (GtkWidget *root, GString *out)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root))
-    g_string_append_printf (out, "%s\n", gtk_label_get_text (GTK_LABEL (root)));
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    collect_labels (c, out);
-}
-
 static char *
 details_text (void)
 {
@@ -290,14 +281,6 @@ test_online_tiles_offline (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.online-tiles", NULL);
 }
 
-/* Every visible label of the window, one per line (the toasts' too). */
-static char *
-window_text (void)
-{
-  GString *all = g_string_new (NULL);
-  collect_labels (GTK_WIDGET (window), all);
-  return g_string_free (all, FALSE);
-}
 
 /* A point placed with the point tool at (@fx, @fy) of the map's width and height: its form,
  * named @name, a broken street light. */

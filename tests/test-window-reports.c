@@ -390,6 +390,86 @@ test_list_filters (void)
   g_assert_null (cm_window_get_reports_list (window));
 }
 
+/* Another program holds the map for writing beyond the 5 s the store waits: a report saved
+ * then says the map is busy and comes back in its form as it was filled in, the point still
+ * placed, and saves once the other has finished; a follow-up the same; a follow-up that says
+ * nothing and changes nothing is refused, its dialog again. */
+static void
+test_map_busy (void)
+{
+  gint64 n = count_rows (LIVE_REPORTS);
+  sqlite3 *other = NULL;
+  g_assert_cmpint (sqlite3_open (map_path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  choose_tool ("report");
+  GtkWidget *map = GTK_WIDGET (shumate_simple_map_get_map (simple_map ()));
+  cm_window_click_map (window, gtk_widget_get_width (map) * 0.3, gtk_widget_get_height (map) * 0.3);
+  CmReportForm *form = wait_for_report_form ();
+  g_assert_true (cm_report_form_select_category (form, "locked_gate"));
+  cm_report_form_set_description (form, "locked after 22:00");
+  cm_report_form_set_raised_by (form, "Zhao");
+  cm_report_form_set_urgent (form, TRUE);
+  g_assert_true (cm_report_form_select_responsible (form, NULL));
+  cm_report_form_finish (form, TRUE);
+  spin (300);
+  g_autofree char *said = window_text ();
+  g_assert_nonnull (strstr (said, "The report was not saved"));
+  g_assert_nonnull (strstr (said, "the map is busy"));
+  g_assert_cmpint (count_rows (LIVE_REPORTS), ==, n);
+  form = cm_window_get_report_form (window);
+  g_assert_nonnull (form);
+  g_assert_cmpstr (cm_report_form_get_category (form), ==, "locked_gate");
+  g_assert_cmpstr (cm_report_form_get_description (form), ==, "locked after 22:00");
+  g_assert_cmpstr (cm_report_form_get_raised_by (form), ==, "Zhao");
+  g_assert_true (cm_report_form_get_urgent (form));
+  g_assert_null (cm_report_form_get_responsible_uuid (form));
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  cm_report_form_finish (form, TRUE);
+  spin (200);
+  g_assert_null (cm_window_get_report_form (window));
+  g_assert_cmpint (count_rows ("SELECT count(*) FROM reports WHERE deleted = 0 AND"
+                               " category = 'locked_gate' AND description = 'locked after 22:00'"
+                               " AND raised_by = 'Zhao' AND urgent = 1 AND"
+                               " responsible_uuid IS NULL"), ==, 1);
+
+  /* a follow-up while the map is held: refused, the dialog again as filled in */
+  g_autofree char *uuid = text_of ("SELECT uuid FROM reports WHERE raised_by = 'Zhao'");
+  g_autofree char *live = g_strdup_printf ("SELECT count(*) FROM report_followups WHERE"
+                                           " deleted = 0 AND report_uuid = '%s'", uuid);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-followup", NULL);
+  spin (100);
+  g_assert_true (cm_window_fill_followup (window, "acknowledged", "Sun", "asked the guard"));
+  cm_window_finish_followup (window, TRUE);
+  spin (300);
+  g_free (said);
+  said = window_text ();
+  g_assert_nonnull (strstr (said, "The follow-up was not added"));
+  g_assert_cmpint (count_rows (live), ==, 0);
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  /* the dialog is back with what was typed: Add stores it */
+  cm_window_finish_followup (window, TRUE);
+  spin (200);
+  g_assert_cmpint (count_rows (live), ==, 1);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM report_followups WHERE"
+                                          " report_uuid = '%s' AND who = 'Sun' AND what ="
+                                          " 'asked the guard' AND status = 'acknowledged'", uuid);
+  g_assert_cmpint (count_rows (sql), ==, 1);
+
+  /* nothing said, nothing changed: refused with the reason, the dialog again */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-followup", NULL);
+  spin (100);
+  g_assert_true (cm_window_fill_followup (window, NULL, NULL, NULL));
+  cm_window_finish_followup (window, TRUE);
+  spin (200);
+  g_assert_cmpint (count_rows (live), ==, 1);
+  g_assert_true (cm_window_fill_followup (window, NULL, NULL, "the guard will leave it open"));
+  cm_window_finish_followup (window, TRUE);
+  spin (200);
+  g_assert_cmpint (count_rows (live), ==, 2);
+}
+
 /* Workshop mode keeps the Report tool for residents. */
 static void
 test_workshop_button (void)
@@ -418,6 +498,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reports/raise-and-join", test_raise_and_join);
   g_test_add_func ("/reports/follow-up-and-resolve", test_follow_up_and_resolve);
   g_test_add_func ("/reports/list-filters", test_list_filters);
+  g_test_add_func ("/reports/map-busy", test_map_busy);
   g_test_add_func ("/reports/workshop-button", test_workshop_button);
   return g_test_run ();
 }

@@ -18,47 +18,72 @@
 
 /* ---- raising a report ----------------------------------------------------------------------- */
 
-static void
-report_form_finished_cb (CmReportForm *form, int response, CmWindow *self)
+static void report_form_finished_cb (CmReportForm *form, int response, CmWindow *self);
+
+/* The form for the report placed at the sketch's point; NULL when there is none. */
+static CmReportForm *
+open_report_form (CmWindow *self)
 {
-  self->report_form = NULL;
   g_autoptr (CmGeom) geom = cm_sketch_layer_to_geom (self->sketch_layer);
-  _cm_window_drawing_restart_sketch (self);
-  if (response == CM_REPORT_FORM_DISCARD || geom == NULL)
-    {
-      _cm_window_toast (self, _("The report was discarded"));
-      return;
-    }
-  g_autoptr (GError) error = NULL;
-  g_autofree char *who = _cm_window_stripped_or_null (cm_report_form_get_raised_by (form));
-  g_autofree char *words = _cm_window_stripped_or_null (cm_report_form_get_description (form));
-  if (response == CM_REPORT_FORM_JOIN)
-    {
-      const char *joined = cm_report_form_get_joined_uuid (form);
-      g_autofree char *entry = cm_history_add_resident (self->history, joined, who, words, &error);
-      g_autoptr (CmFeature) report = entry ? cm_store_get_feature (self->store, CM_LAYER_REPORTS,
-                                                                   joined, &error)
-                                           : NULL;
-      if (report == NULL)
-        {
-          g_autofree char *msg = g_strdup_printf (_("This resident was not added: %s"),
-                                                  error->message);
-          _cm_window_toast_failure (self, msg);
-          return;
-        }
-      g_autoptr (GError) count_error = NULL;
-      gint64 residents = cm_reports_count_residents (self->store, joined, &count_error);
-      g_autofree char *msg = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "Joined: %d resident raised it",
-                       "Joined: %d residents raised it", (int) residents),
-          (int) residents);
-      _cm_window_toast (self, msg);
-      double bbox[4];
-      cm_feature_get_bbox (report, bbox);
-      _cm_window_data_changed (self, CM_LAYER_REPORTS, bbox);
-      _cm_window_select_feature (self, report);
-      return;
-    }
+  if (geom == NULL || geom->xy->len < 2)
+    return NULL;
+  double lon = g_array_index (geom->xy, double, 0);
+  double lat = g_array_index (geom->xy, double, 1);
+  self->report_form = cm_report_form_new (GTK_WINDOW (self), self->store, lon, lat, NULL);
+  g_signal_connect (self->report_form, "finished", G_CALLBACK (report_form_finished_cb), self);
+  if (self->workshop_mode)
+    gtk_widget_add_css_class (GTK_WIDGET (self->report_form), "workshop-mode");
+  gtk_window_present (GTK_WINDOW (self->report_form));
+  return self->report_form;
+}
+
+/* The store refused (the map busy, a full disk): the form again as it was filled in, the point
+ * still placed, to save once the cause is gone. */
+static void
+ask_again (CmWindow *self, CmReportForm *was, const char *message)
+{
+  _cm_window_toast_failure (self, message);
+  CmReportForm *form = open_report_form (self);
+  if (form == NULL)
+    return;
+  cm_report_form_select_category (form, cm_report_form_get_category (was));
+  cm_report_form_set_description (form, cm_report_form_get_description (was));
+  cm_report_form_set_raised_by (form, cm_report_form_get_raised_by (was));
+  cm_report_form_set_urgent (form, cm_report_form_get_urgent (was));
+  cm_report_form_select_responsible (form, cm_report_form_get_responsible_uuid (was));
+}
+
+/* Another resident's voice added to the report @joined: TRUE when stored. */
+static gboolean
+join_report (CmWindow *self, const char *joined, const char *who, const char *words,
+             GError **error)
+{
+  g_autofree char *entry = cm_history_add_resident (self->history, joined, who, words, error);
+  g_autoptr (CmFeature) report = entry ? cm_store_get_feature (self->store, CM_LAYER_REPORTS,
+                                                               joined, error)
+                                       : NULL;
+  if (report == NULL)
+    return FALSE;
+  gint64 residents = cm_reports_count_residents (self->store, joined, NULL);
+  g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "Joined: %d resident raised it",
+                                                       "Joined: %d residents raised it",
+                                                       (int) residents),
+                                          (int) residents);
+  _cm_window_toast (self, msg);
+  double bbox[4];
+  cm_feature_get_bbox (report, bbox);
+  _cm_window_data_changed (self, CM_LAYER_REPORTS, bbox);
+  _cm_window_select_feature (self, report);
+  return TRUE;
+}
+
+/* A new report from the form, at the sketch's point: TRUE when stored. */
+static gboolean
+add_report (CmWindow *self, CmReportForm *form, const char *who, const char *words,
+            GError **error)
+{
+  g_autoptr (CmGeom) geom = cm_sketch_layer_to_geom (self->sketch_layer);
   g_autoptr (GBytes) wkb = cm_geom_to_wkb (geom);
   g_autoptr (CmFeature) report = cm_feature_new (CM_LAYER_REPORTS);
   cm_feature_set_wkb (report, wkb);
@@ -72,31 +97,47 @@ report_form_finished_cb (CmReportForm *form, int response, CmWindow *self)
     cm_feature_set_field (report, "responsible_uuid", g_variant_new_string (responsible));
   cm_feature_set_contributor_uuid (report, self->contributor_uuid);
   cm_feature_set_workshop_uuid (report, self->workshop_uuid);
-  if (!cm_history_add (self->history, report, &error))
-    {
-      g_autofree char *msg = g_strdup_printf (_("The report was not saved: %s"), error->message);
-      _cm_window_toast_failure (self, msg);
-      return;
-    }
+  if (!cm_history_add (self->history, report, error))
+    return FALSE;
   double bbox[4];
   cm_feature_get_bbox (report, bbox);
   _cm_window_data_changed (self, CM_LAYER_REPORTS, bbox);
   _cm_window_select_feature (self, report);
+  return TRUE;
+}
+
+static void
+report_form_finished_cb (CmReportForm *form, int response, CmWindow *self)
+{
+  self->report_form = NULL;
+  if (response == CM_REPORT_FORM_DISCARD ||
+      cm_sketch_layer_get_n_vertices (self->sketch_layer) == 0)
+    {
+      _cm_window_drawing_restart_sketch (self);
+      _cm_window_toast (self, _("The report was discarded"));
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autofree char *who = _cm_window_stripped_or_null (cm_report_form_get_raised_by (form));
+  g_autofree char *words = _cm_window_stripped_or_null (cm_report_form_get_description (form));
+  gboolean joining = response == CM_REPORT_FORM_JOIN;
+  if (joining ? join_report (self, cm_report_form_get_joined_uuid (form), who, words, &error)
+              : add_report (self, form, who, words, &error))
+    {
+      _cm_window_drawing_restart_sketch (self);
+      return;
+    }
+  g_autofree char *msg = g_strdup_printf (joining ? _("This resident was not added: %s")
+                                                  : _("The report was not saved: %s"),
+                                          error->message);
+  ask_again (self, form, msg);
+  _cm_window_drawing_update_actions (self);
 }
 
 void
 _cm_window_reports_ask (CmWindow *self)
 {
-  g_autoptr (CmGeom) geom = cm_sketch_layer_to_geom (self->sketch_layer);
-  if (geom == NULL || geom->xy->len < 2)
-    return;
-  double lon = g_array_index (geom->xy, double, 0);
-  double lat = g_array_index (geom->xy, double, 1);
-  self->report_form = cm_report_form_new (GTK_WINDOW (self), self->store, lon, lat, NULL);
-  g_signal_connect (self->report_form, "finished", G_CALLBACK (report_form_finished_cb), self);
-  if (self->workshop_mode)
-    gtk_widget_add_css_class (GTK_WIDGET (self->report_form), "workshop-mode");
-  gtk_window_present (GTK_WINDOW (self->report_form));
+  open_report_form (self);
 }
 
 /* ---- a report's details: residents, timeline, Add Follow-up… ------------------------------- */
@@ -190,6 +231,9 @@ followup_fields_free (FollowupFields *fields)
   g_free (fields);
 }
 
+static void open_followup (CmWindow *self, CmFeature *f, CmReportStatus status, const char *who,
+                           const char *what);
+
 static void
 followup_response_cb (AdwMessageDialog *dialog, const char *response, CmWindow *self)
 {
@@ -213,9 +257,15 @@ followup_response_cb (AdwMessageDialog *dialog, const char *response, CmWindow *
                                        : NULL;
   if (report == NULL)
     {
+      /* refused (nothing said and no status changed), or the map busy: the dialog again as
+       * it was filled in */
       g_autofree char *msg = g_strdup_printf (_("The follow-up was not added: %s"),
                                               error->message);
       _cm_window_toast_failure (self, msg);
+      g_autoptr (CmFeature) again = cm_store_get_feature (self->store, CM_LAYER_REPORTS,
+                                                          fields->report_uuid, NULL);
+      if (again)
+        open_followup (self, again, status, who, what);
       return;
     }
   double bbox[4];
@@ -224,13 +274,12 @@ followup_response_cb (AdwMessageDialog *dialog, const char *response, CmWindow *
   _cm_window_select_feature (self, report);
 }
 
+/* Add Follow-up… for the report @f, with @status (chosen when offered), @who and @what filled
+ * in (may be NULL). */
 static void
-add_followup_action (GtkWidget *widget, const char *name, GVariant *param)
+open_followup (CmWindow *self, CmFeature *f, CmReportStatus status, const char *who,
+               const char *what)
 {
-  CmWindow *self = CM_WINDOW (widget);
-  CmFeature *f = self->selected;
-  if (f == NULL || cm_feature_get_layer (f) != CM_LAYER_REPORTS || self->followup_dialog)
-    return;
   CmReportStatus now = cm_report_get_status (f);
   FollowupFields *fields = g_new0 (FollowupFields, 1);
   fields->report_uuid = g_strdup (cm_feature_get_uuid (f));
@@ -281,8 +330,23 @@ add_followup_action (GtkWidget *widget, const char *name, GVariant *param)
                           (GDestroyNotify) followup_fields_free);
   g_signal_connect (dialog, "response", G_CALLBACK (followup_response_cb), self);
   self->followup_dialog = GTK_WIDGET (dialog);
+  for (guint i = 0; i < fields->statuses->len; i++)
+    if (GPOINTER_TO_INT (fields->statuses->pdata[i]) == (int) status)
+      gtk_drop_down_set_selected (fields->status_drop, i);
+  gtk_editable_set_text (GTK_EDITABLE (fields->who_entry), who ? who : "");
+  gtk_editable_set_text (GTK_EDITABLE (fields->what_entry), what ? what : "");
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (GTK_WIDGET (fields->what_entry));
+}
+
+static void
+add_followup_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  CmFeature *f = self->selected;
+  if (f == NULL || cm_feature_get_layer (f) != CM_LAYER_REPORTS || self->followup_dialog)
+    return;
+  open_followup (self, f, CM_REPORT_NO_STATUS, NULL, NULL);
 }
 
 /* ---- the Reports window ---------------------------------------------------------------------- */
