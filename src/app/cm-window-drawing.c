@@ -106,6 +106,10 @@ _cm_window_drawing_update_actions (CmWindow *self)
   gtk_widget_action_set_enabled (w, "win.delete", self->selected != NULL);
   gtk_widget_action_set_enabled (w, "win.edit-details", self->selected != NULL);
   gtk_widget_action_set_enabled (w, "win.workshop", has_map);
+  gtk_widget_action_set_enabled (w, "win.reports", has_map);
+  gtk_widget_action_set_enabled (w, "win.add-followup",
+                                 self->selected &&
+                                     cm_feature_get_layer (self->selected) == CM_LAYER_REPORTS);
   gtk_widget_action_set_enabled (w, "win.workshop-summary", self->workshop_uuid != NULL);
 }
 
