@@ -188,3 +188,23 @@ cm_test_point_wkb (gpointer store, double lon, double lat)
   sqlite3_finalize (stmt);
   return b;
 }
+
+char *
+cm_test_demo_copy_without_reports (const char *name)
+{
+  char *path = cm_test_demo_copy (name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CmStore) store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  static const double world[4] = { -180, -90, 180, 90 };
+  g_autoptr (GListModel) reports = cm_store_query_bbox (store, CM_LAYER_REPORTS, world, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (reports), >, 0); /* the demo has some */
+  for (guint i = 0; i < g_list_model_get_n_items (reports); i++)
+    {
+      g_autoptr (CmFeature) f = g_list_model_get_item (reports, i);
+      g_assert_true (cm_store_delete_feature (store, f, &error));
+      g_assert_no_error (error);
+    }
+  return path;
+}

@@ -11,6 +11,9 @@ char *cm_test_tmpdir (void);
 /* A copy of the demo map (DEMO_MAP, set by meson) named @name in a new test folder: for tests
  * that write to it. */
 char *cm_test_demo_copy (const char *name);
+/* The same without the demo's own residents' reports (deleted, as a person would): for tests
+ * that count their own. */
+char *cm_test_demo_copy_without_reports (const char *name);
 /* A new map named @name in a new test folder, with each of @files (NULL-terminated, relative to
  * ../shared/data) imported into it: a CmStore*. */
 gpointer cm_test_new_map (const char *name, const char *const *files);

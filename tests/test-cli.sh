@@ -86,19 +86,19 @@ python3 - "$dir/all.geojson" <<'PY' || fail "the whole-map export"
 import json, sys, collections
 d = json.load(open(sys.argv[1]))
 layers = collections.Counter(f["properties"]["map_layer"] for f in d["features"])
-assert layers == {"resources": 244, "stations": 5, "teams": 3, "buildings": 626, "paths": 903, "boundary": 1, "compounds": 4}, layers
+assert layers == {"resources": 244, "stations": 5, "teams": 3, "buildings": 626, "paths": 903, "boundary": 1, "compounds": 4, "reports": 7}, layers
 st = [f for f in d["features"] if f["properties"]["map_layer"] == "stations"]
 assert all("service_radius_m" in f["properties"] for f in st), st[0]
 PY
 cp "$DEMO_MAP" "$dir/demo-copy.sqlite"
 before=$(sqlite3 "$dir/demo-copy.sqlite" "SELECT group_concat(uuid || updated_at) FROM (SELECT uuid, updated_at FROM buildings UNION ALL SELECT uuid, updated_at FROM stations ORDER BY 1)")
 expect 0 "$CMAP" import "$dir/demo-copy.sqlite" "$dir/all.geojson"
-grep -q ": 0 new, 0 updated, 1786 unchanged" "$dir/out" || fail "export imported into its own map: $(cat "$dir/out")"
+grep -q ": 0 new, 0 updated, 1793 unchanged" "$dir/out" || fail "export imported into its own map: $(cat "$dir/out")"
 after=$(sqlite3 "$dir/demo-copy.sqlite" "SELECT group_concat(uuid || updated_at) FROM (SELECT uuid, updated_at FROM buildings UNION ALL SELECT uuid, updated_at FROM stations ORDER BY 1)")
 [ "$before" = "$after" ] || fail "importing a map's own export changed its rows"
 expect 0 "$CMAP" new "$dir/fresh.sqlite"
 expect 0 "$CMAP" import "$dir/fresh.sqlite" "$dir/all.geojson"
-grep -q ": 1786 new, 0 updated" "$dir/out" || fail "export into a new map: $(cat "$dir/out")"
+grep -q ": 1793 new, 0 updated" "$dir/out" || fail "export into a new map: $(cat "$dir/out")"
 "$CMAP" info "$dir/fresh.sqlite" --json >"$dir/i1"; "$CMAP" info "$DEMO_MAP" --json >"$dir/i2"
 python3 -c "import json,sys; a=json.load(open('$dir/i1'))['layers']; b=json.load(open('$dir/i2'))['layers']; assert a==b, (a,b)" || fail "layers differ after the round trip"
 ok "export of a whole map: every layer; imported into its own map nothing changes, into a new one every layer comes back"
@@ -175,7 +175,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 counts = {k: v["count"] for k, v in d["layers"].items()}
 assert counts == {"resources": 244, "stations": 5, "teams": 3, "buildings": 626, "paths": 903,
-                  "barriers": 0, "boundary": 1, "compounds": 4, "reports": 0}, counts
+                  "barriers": 0, "boundary": 1, "compounds": 4, "reports": 7}, counts
 PY
 [ "$(sqlite3 "$DEMO_MAP" "SELECT group_concat(service_radius_m, ',') FROM (SELECT service_radius_m FROM stations ORDER BY id)")" = "300.0,500.0,300.0,500.0,300.0" ] \
   || fail "demo stations' service radii"
@@ -184,8 +184,16 @@ PY
 ok "demo map: checks clean; 626 buildings, 903 paths, 244 resources, 5 stations with radii, 3 teams, 1 boundary, 4 compounds"
 
 # residents' reports and the meeting's agenda (issue #18)
+# the demo's layers without its own reports (all.geojson is its whole export, above): only these
 agenda_map="$dir/agenda.sqlite"
-cp "$DEMO_MAP" "$agenda_map"
+python3 - "$dir/all.geojson" "$dir/no-reports.geojson" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["features"] = [f for f in d["features"] if f["properties"]["map_layer"] != "reports"]
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect 0 "$CMAP" new "$agenda_map"
+expect 0 "$CMAP" import "$agenda_map" "$dir/no-reports.geojson"
 cat > "$dir/reports.geojson" <<'JSON'
 {"type":"FeatureCollection","features":[
 {"type":"Feature","geometry":{"type":"Point","coordinates":[116.3265,40.0033]},"properties":{"category":"broken_street_light","description":"路灯不亮","reported_at":"2026-11-20"}},

@@ -773,7 +773,8 @@ test_export_round_trip (void)
                                        " FROM teams) + (SELECT count(*) FROM buildings)"
                                        " + (SELECT count(*) FROM paths) + (SELECT count(*) FROM"
                                        " barriers) + (SELECT count(*) FROM boundary)"
-                                       " + (SELECT count(*) FROM compounds)");
+                                       " + (SELECT count(*) FROM compounds)"
+                                       " + (SELECT count(*) FROM reports)");
 
   /* the file says what a reader needs, in words */
   g_autoptr (JsonNode) root = load_json (exported);

@@ -280,15 +280,17 @@ test_compounds (void)
                        NULL);
   g_autoptr (GPtrArray) reports = cm_reports_list (store, FALSE, &error);
   g_assert_true (cm_reports_set_compounds (store, reports, &error));
-  g_assert_cmpuint (reports->len, ==, 5);
-  guint named = 0;
+  guint named = 0, ours = 0;
   for (guint i = 0; i < reports->len; i++)
     {
       const CmReportInfo *r = reports->pdata[i];
-      g_assert_true (g_hash_table_contains (expected, r->uuid));
+      if (!g_hash_table_contains (expected, r->uuid))
+        continue; /* the demo's own */
+      ours++;
       g_assert_cmpstr (r->compound, ==, g_hash_table_lookup (expected, r->uuid));
       named += r->compound != NULL;
     }
+  g_assert_cmpuint (ours, ==, 5);
   g_assert_cmpuint (named, ==, 4);
 }
 
@@ -458,7 +460,7 @@ test_routing (void)
 static void
 test_agenda_order (void)
 {
-  g_autofree char *path = cm_test_demo_copy ("agenda.sqlite");
+  g_autofree char *path = cm_test_demo_copy_without_reports ("agenda.sqlite");
   g_autoptr (GError) error = NULL;
   g_autoptr (CmStore) store = cm_store_open (path, &error);
   g_assert_no_error (error);
@@ -742,7 +744,7 @@ test_place_distance (void)
 static void
 test_by_responsible (void)
 {
-  g_autofree char *path = cm_test_demo_copy ("by-station.sqlite");
+  g_autofree char *path = cm_test_demo_copy_without_reports ("by-station.sqlite");
   g_autoptr (GError) error = NULL;
   g_autoptr (CmStore) store = cm_store_open (path, &error);
   g_assert_no_error (error);
