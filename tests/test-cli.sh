@@ -548,6 +548,24 @@ expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/utf8.csv" --key 楼栋编号=hous
 [ "$(sha256sum <"$dir/join.sqlite")" = "$before" ] || fail "a refused join changed the map"
 ok "join: UTF-8, UTF-8 with BOM and GB18030 by source_id; unmatched listed, 备注 left out; again: no change (sha256); bad values, a repeated key, a missing column refused with every cell listed and the map unchanged (sha256)"
 
+# the demo's reports were given their stations by name (data/demo/reports-responsible.csv);
+# a report's station or team by its name, an unknown one and a status refused
+[ "$(sqlite3 "$DEMO_MAP" "SELECT count(*) FROM reports r JOIN stations s ON s.uuid = r.responsible_uuid WHERE r.source_id = 'demo-report-3' AND s.name = '北区社区服务站'")" = 1 ] \
+  || fail "the demo's report 3 is not 北区社区服务站's"
+printf '编号,负责\r\ndemo-report-4,青年志愿服务队\r\n' >"$dir/resp.csv"
+expect 0 "$CMAP" join "$dir/join.sqlite" "$dir/resp.csv" --layer reports --key 编号=source_id
+[ "$(sqlite3 "$dir/join.sqlite" "SELECT t.name FROM reports r JOIN teams t ON t.uuid = r.responsible_uuid WHERE r.source_id = 'demo-report-4'")" = 青年志愿服务队 ] \
+  || fail "join of a report's team by name: $(cat "$dir/out")"
+before=$(sha256sum <"$dir/join.sqlite")
+printf '编号,负责\r\ndemo-report-6,没有这个站\r\n' >"$dir/resp-bad.csv"
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/resp-bad.csv" --layer reports --key 编号=source_id
+grep -q "row 2, column 负责: No Responsible is called “没有这个站”: use one of 照澜院连心工作站, " "$dir/err" || fail "join of an unknown station: $(cat "$dir/err")"
+printf '编号,状态\r\ndemo-report-6,已解决\r\n' >"$dir/status.csv"
+expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/status.csv" --layer reports --key 编号=source_id
+grep -q "status changes only with a follow-up" "$dir/err" || fail "join of a report's status: $(cat "$dir/err")"
+[ "$(sha256sum <"$dir/join.sqlite")" = "$before" ] || fail "a refused join of reports changed the map"
+ok "join of reports: a team by its name; an unknown station and a status refused, saying why, the map unchanged"
+
 # cmap join from .xlsx: a workbook Excel-style (openpyxl: shared strings, numbers, a title row
 # and a blank row above the header, a second sheet not read), checked against GDAL's XLSX
 # reader; one made by hand with what openpyxl does not write (inline strings, rich text with a

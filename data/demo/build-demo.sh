@@ -16,6 +16,8 @@ rm -f "$tmp" "$tmp-wal" "$tmp-shm"
 "$cmap" import "$tmp" "$src/compounds.geojson" --layer compounds >/dev/null
 # residents' reports with their follow-ups (invented), for the Reports list and the agenda
 "$cmap" import "$tmp" "$src/reports.geojson" --layer reports >/dev/null
+# who took them: the stations by name, as a station's own list would say (invented)
+"$cmap" join "$tmp" "$src/reports-responsible.csv" --layer reports --key 编号=source_id >/dev/null
 # households and residents of the homes, as a residents' committee keeps them (invented)
 "$cmap" join "$tmp" "$src/households.csv" --layer buildings --key 楼栋编号=source_id >/dev/null
 "$cmap" check "$tmp" >/dev/null

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cm-store-private.h"
+#include "cm-table.h"
 #include "cm-xlsx.h"
 
 /* ---- reading a table ------------------------------------------------------------------------ */
@@ -353,7 +354,7 @@ cm_join_preview (CmStore *store, const char *path, CmLayer layer, const char *ke
             continue;
           g_autoptr (GError) local = NULL;
           GVariant *v = NULL;
-          if (!cm_layer_field_parse (fields[c], cells[c], &v, &local))
+          if (!cm_table_parse_cell (store, layer, fields[c], cells[c], &v, &local))
             {
               add_problem (p, row, header[c], cells[c], local->message);
               continue;

@@ -1043,8 +1043,14 @@ check_fields (CmStore *self, CmFeature *feature, GError **error)
           (field->type == CM_VALUE_UUID &&
            !g_uuid_string_is_valid (g_variant_get_string (v, NULL))))
         {
-          g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID, "%s",
-                       local ? local->message : _("the compound is not a feature of the map"));
+          if (local)
+            g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID, "%s", local->message);
+          else
+            /* TRANSLATORS: "Compound: “x” is not a feature of the map" */
+            g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                         _("%s: “%s” is not a feature of the map"),
+                         g_dgettext (GETTEXT_PACKAGE, field->label),
+                         g_variant_get_string (v, NULL));
           return FALSE;
         }
       if (field->type == CM_VALUE_KIND)

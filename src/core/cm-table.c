@@ -259,6 +259,19 @@ cm_table_set_cell (CmStore *store, CmFeature *feature, const char *column, const
                    _("“%s” cannot be changed here"), cm_table_column_title (layer, column));
       return FALSE;
     }
+  g_autoptr (GVariant) v = NULL;
+  if (!cm_table_parse_cell (store, layer, field, t, &v, error))
+    return FALSE;
+  cm_feature_set_field (feature, column, v);
+  return TRUE;
+}
+
+gboolean
+cm_table_parse_cell (CmStore *store, CmLayer layer, const CmLayerField *field, const char *text,
+                     GVariant **value, GError **error)
+{
+  g_autofree char *t = g_strstrip (g_strdup (text ? text : ""));
+  *value = NULL;
   /* a report's status changes by a follow-up, so that its timeline says who changed it, when
    * and why (docs/reports.md) */
   if (field->type == CM_VALUE_CHOICE && layer == CM_LAYER_REPORTS)
@@ -282,14 +295,10 @@ cm_table_set_cell (CmStore *store, CmFeature *feature, const char *column, const
                        g_dgettext (GETTEXT_PACKAGE, field->label), t, known->str);
           return FALSE;
         }
-      cm_feature_set_field (feature, column, g_variant_new_string (key));
+      *value = g_variant_ref_sink (g_variant_new_string (key));
       return TRUE;
     }
-  g_autoptr (GVariant) v = NULL;
-  if (!cm_layer_field_parse (field, t, &v, error))
-    return FALSE;
-  cm_feature_set_field (feature, column, v);
-  return TRUE;
+  return cm_layer_field_parse (field, t, value, error);
 }
 
 CmSheet *

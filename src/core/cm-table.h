@@ -31,6 +31,11 @@ char *cm_table_compound_text (CmStore *store, CmFeature *building);
  * text clears. FALSE, with the reason, leaves @feature unchanged. */
 gboolean cm_table_set_cell (CmStore *store, CmFeature *feature, const char *column,
                             const char *text, GError **error);
+/* The value @text gives @field of @layer, as cm_table_set_cell reads it (a kind by its label, a
+ * compound or a report's station or team by its name; a report's status refused): for the
+ * table and for a join of a spreadsheet. *@value NULL for empty text. */
+gboolean cm_table_parse_cell (CmStore *store, CmLayer layer, const CmLayerField *field,
+                              const char *text, GVariant **value, GError **error);
 
 /* The rows @ids (gint64, as cm_table_ids orders them) of @layer as a sheet named @name, for a
  * workbook or CSV (Export… of the table): the uuid, then each column, counts and metres as
