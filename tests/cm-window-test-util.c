@@ -602,3 +602,12 @@ window_text (void)
   collect_labels (GTK_WIDGET (window), all);
   return g_string_free (all, FALSE);
 }
+
+const char *
+tool_now (void)
+{
+  static char *tool;
+  g_free (tool);
+  g_object_get (window, "tool", &tool, NULL);
+  return tool;
+}

@@ -47,6 +47,8 @@ gint64 count_rows (const char *sql);
  * in the map widget's pixels now. */
 void stored_vertex (const char *name, int n, double *x, double *y);
 void choose_tool (const char *tool);
+/* The window's tool now ("select", "report" …); valid until the next call. */
+const char *tool_now (void);
 /* Selects, as a click there would with the select tool, the largest building with nothing
  * else near its middle (and, @unknown_households, none entered yet), the map close on it. */
 CmFeature *select_lonely_building (gboolean unknown_households);

@@ -25,15 +25,6 @@ free_spot (double *mx, double *my)
   *my = gtk_widget_get_height (map) / 2.0;
 }
 
-static const char *
-tool_now (void)
-{
-  static char *tool;
-  g_free (tool);
-  g_object_get (window, "tool", &tool, NULL);
-  return tool;
-}
-
 static CmLayerForm *
 wait_for_layer_form (void)
 {

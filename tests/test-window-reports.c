@@ -16,15 +16,6 @@
 #include "cm-test-util.h"
 #include "cm-window-test-util.h"
 
-static const char *
-tool_now (void)
-{
-  static char *tool;
-  g_free (tool);
-  g_object_get (window, "tool", &tool, NULL);
-  return tool;
-}
-
 static CmReportForm *
 wait_for_report_form (void)
 {
