@@ -559,7 +559,7 @@ expect 0 "$CMAP" join "$dir/join.sqlite" "$dir/resp.csv" --layer reports --key �
 before=$(sha256sum <"$dir/join.sqlite")
 printf '编号,负责\r\ndemo-report-6,没有这个站\r\n' >"$dir/resp-bad.csv"
 expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/resp-bad.csv" --layer reports --key 编号=source_id
-grep -q "row 2, column 负责: No Responsible is called “没有这个站”: use one of 照澜院连心工作站, " "$dir/err" || fail "join of an unknown station: $(cat "$dir/err")"
+grep -q "row 2, column 负责: No station or team is called “没有这个站”: use one of 照澜院连心工作站, " "$dir/err" || fail "join of an unknown station: $(cat "$dir/err")"
 printf '编号,状态\r\ndemo-report-6,已解决\r\n' >"$dir/status.csv"
 expect 1 "$CMAP" join "$dir/join.sqlite" "$dir/status.csv" --layer reports --key 编号=source_id
 grep -q "status changes only with a follow-up" "$dir/err" || fail "join of a report's status: $(cat "$dir/err")"

@@ -287,14 +287,16 @@ cm_table_parse_cell (CmStore *store, CmLayer layer, const CmLayerField *field, c
       g_autofree char *key = field->type == CM_VALUE_KIND ? find_kind (store, layer, t, known)
                              : layer == CM_LAYER_REPORTS  ? find_responsible (store, t, known)
                                                           : find_compound (store, t, known);
+      if (key == NULL && layer == CM_LAYER_REPORTS && field->type == CM_VALUE_UUID)
+        g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                     _("No station or team is called “%s”: use one of %s"), t, known->str);
+      else if (key == NULL)
+        g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
+                     /* TRANSLATORS: "No Team type is called “X”: use one of A, B, C" */
+                     _("No %s is called “%s”: use one of %s"),
+                     g_dgettext (GETTEXT_PACKAGE, field->label), t, known->str);
       if (key == NULL)
-        {
-          g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID,
-                       /* TRANSLATORS: "No Team type is called “X”: use one of A, B, C" */
-                       _("No %s is called “%s”: use one of %s"),
-                       g_dgettext (GETTEXT_PACKAGE, field->label), t, known->str);
-          return FALSE;
-        }
+        return FALSE;
       *value = g_variant_ref_sink (g_variant_new_string (key));
       return TRUE;
     }
