@@ -425,6 +425,9 @@ test_map_busy (void)
                                " category = 'locked_gate' AND description = 'locked after 22:00'"
                                " AND raised_by = 'Zhao' AND urgent = 1 AND"
                                " responsible_uuid IS NULL"), ==, 1);
+  /* selected: its details say that no one is responsible yet */
+  g_autofree char *details = window_text ();
+  g_assert_nonnull (strstr (details, "Responsible: no one responsible yet"));
 
   /* a follow-up while the map is held: refused, the dialog again as filled in */
   g_autofree char *uuid = text_of ("SELECT uuid FROM reports WHERE raised_by = 'Zhao'");

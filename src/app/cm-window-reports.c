@@ -167,6 +167,16 @@ _cm_window_reports_append_details (CmWindow *self, GtkBox *box)
     return 0;
   const char *uuid = cm_feature_get_uuid (f);
   g_autoptr (GError) error = NULL;
+  /* no one responsible is said, not left out: the meeting will have to choose someone */
+  if (cm_feature_get_field (f, "responsible_uuid") == NULL)
+    {
+      g_autofree char *text = g_markup_printf_escaped ("<b>%s</b> %s", _("Responsible:"),
+                                                       _("no one responsible yet"));
+      GtkWidget *label = gtk_label_new (NULL);
+      gtk_label_set_markup (GTK_LABEL (label), text);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (box, label);
+    }
   gint64 residents = cm_reports_count_residents (self->store, uuid, NULL);
   if (residents > 0)
     {
