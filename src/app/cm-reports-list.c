@@ -206,6 +206,39 @@ sorted_keys (GHashTable *set)
   return keys;
 }
 
+/* The choices of @f: @any (every report), @none (the key "": the reports without one; NULL: not
+ * offered), then each key of @set, sorted, shown as @label_of says (NULL: as itself). */
+static void
+filter_fill_set (CmReportsList *self, Filter *f, const char *any, const char *none,
+                 GHashTable *set, const char *(*label_of) (CmReportsList *, const char *))
+{
+  GPtrArray *labels = g_ptr_array_new (), *keys = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (labels, (gpointer) any), g_ptr_array_add (keys, NULL);
+  if (none)
+    g_ptr_array_add (labels, (gpointer) none), g_ptr_array_add (keys, g_strdup (""));
+  g_autoptr (GPtrArray) sorted = sorted_keys (set);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const char *key = sorted->pdata[i];
+      g_ptr_array_add (labels, (gpointer) (label_of ? label_of (self, key) : key));
+      g_ptr_array_add (keys, g_strdup (key));
+    }
+  filter_fill (f, labels, keys);
+}
+
+static const char *
+category_label (CmReportsList *self, const char *key)
+{
+  return cm_category_label (key);
+}
+
+static const char *
+responsible_name (CmReportsList *self, const char *uuid)
+{
+  const char *name = g_hash_table_lookup (self->names, uuid);
+  return name ? name : uuid;
+}
+
 /* Per station or team: open, resolved, median days. */
 static void
 fill_counts (CmReportsList *self)
@@ -297,40 +330,11 @@ cm_reports_list_reload (CmReportsList *self)
     }
   filter_fill (&self->status, labels, keys);
 
-  g_autoptr (GPtrArray) sorted = sorted_keys (categories);
-  labels = g_ptr_array_new (), keys = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (labels, _("Any kind")), g_ptr_array_add (keys, NULL);
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      g_ptr_array_add (labels, (gpointer) cm_category_label (sorted->pdata[i]));
-      g_ptr_array_add (keys, g_strdup (sorted->pdata[i]));
-    }
-  filter_fill (&self->category, labels, keys);
-
-  g_ptr_array_unref (sorted);
-  sorted = sorted_keys (responsible);
-  labels = g_ptr_array_new (), keys = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (labels, _("Anyone responsible")), g_ptr_array_add (keys, NULL);
-  g_ptr_array_add (labels, _("No one responsible yet")), g_ptr_array_add (keys, g_strdup (""));
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      const char *name = g_hash_table_lookup (self->names, sorted->pdata[i]);
-      g_ptr_array_add (labels, (gpointer) (name ? name : sorted->pdata[i]));
-      g_ptr_array_add (keys, g_strdup (sorted->pdata[i]));
-    }
-  filter_fill (&self->responsible, labels, keys);
-
-  g_ptr_array_unref (sorted);
-  sorted = sorted_keys (compounds);
-  labels = g_ptr_array_new (), keys = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (labels, _("Any compound")), g_ptr_array_add (keys, NULL);
-  g_ptr_array_add (labels, _("In no compound")), g_ptr_array_add (keys, g_strdup (""));
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      g_ptr_array_add (labels, sorted->pdata[i]);
-      g_ptr_array_add (keys, g_strdup (sorted->pdata[i]));
-    }
-  filter_fill (&self->compound, labels, keys);
+  filter_fill_set (self, &self->category, _("Any kind"), NULL, categories, category_label);
+  filter_fill_set (self, &self->responsible, _("Anyone responsible"), _("No one responsible yet"),
+                   responsible, responsible_name);
+  filter_fill_set (self, &self->compound, _("Any compound"), _("In no compound"), compounds,
+                   NULL);
 
   self->filling = FALSE;
   fill_counts (self);

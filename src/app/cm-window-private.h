@@ -139,6 +139,10 @@ struct _CmWindow
 /* Background work (import, analysis) ended: a window closed meanwhile closes now. */
 void _cm_window_background_done (CmWindow *self);
 void _cm_window_toast (CmWindow *self, const char *message);
+/* A line of the selected feature's details: "<b>@title</b> @value" (nothing when @value is
+ * NULL or empty), or @value as their heading. */
+void _cm_window_details_add (CmWindow *self, const char *title, const char *value,
+                             gboolean heading);
 /* A failure: shown before any other message waiting, for longer. */
 void _cm_window_toast_failure (CmWindow *self, const char *message);
 /* @text without white space at either end; NULL when nothing is left. */
@@ -203,9 +207,9 @@ void _cm_window_drawing_restart_sketch (CmWindow *self);
 void _cm_window_reports_class_init (GtkWidgetClass *widget_class);
 /* The Report tool placed its point: the report's form. */
 void _cm_window_reports_ask (CmWindow *self);
-/* The selected report's residents, timeline and Add Follow-up…, appended to @box (nothing for
- * another feature); returns how many follow-ups. */
-guint _cm_window_reports_append_details (CmWindow *self, GtkBox *box);
+/* The selected report's residents, timeline and Add Follow-up…, appended to the details
+ * (nothing for another feature). */
+void _cm_window_reports_append_details (CmWindow *self);
 /* The reports window follows the map's data. */
 void _cm_window_reports_data_changed (CmWindow *self, CmLayer layer);
 /* The map is being closed: the report's form, follow-up and list close with it. */

@@ -53,6 +53,17 @@ ask_again (CmWindow *self, CmReportForm *was, const char *message)
   cm_report_form_select_responsible (form, cm_report_form_get_responsible_uuid (was));
 }
 
+/* @report was just changed (added, joined, followed up): its tiles drawn again (the symbol
+ * shows the status), the lists follow, and it is selected. */
+static void
+show_changed_report (CmWindow *self, CmFeature *report)
+{
+  double bbox[4];
+  cm_feature_get_bbox (report, bbox);
+  _cm_window_data_changed (self, CM_LAYER_REPORTS, bbox);
+  _cm_window_select_feature (self, report);
+}
+
 /* Another resident's voice added to the report @joined: TRUE when stored. */
 static gboolean
 join_report (CmWindow *self, const char *joined, const char *who, const char *words,
@@ -71,10 +82,7 @@ join_report (CmWindow *self, const char *joined, const char *who, const char *wo
                                                        (int) residents),
                                           (int) residents);
   _cm_window_toast (self, msg);
-  double bbox[4];
-  cm_feature_get_bbox (report, bbox);
-  _cm_window_data_changed (self, CM_LAYER_REPORTS, bbox);
-  _cm_window_select_feature (self, report);
+  show_changed_report (self, report);
   return TRUE;
 }
 
@@ -99,10 +107,7 @@ add_report (CmWindow *self, CmReportForm *form, const char *who, const char *wor
   cm_feature_set_workshop_uuid (report, self->workshop_uuid);
   if (!cm_history_add (self->history, report, error))
     return FALSE;
-  double bbox[4];
-  cm_feature_get_bbox (report, bbox);
-  _cm_window_data_changed (self, CM_LAYER_REPORTS, bbox);
-  _cm_window_select_feature (self, report);
+  show_changed_report (self, report);
   return TRUE;
 }
 
@@ -159,36 +164,23 @@ followup_text (const CmFollowup *e)
   return g_string_free (s, FALSE);
 }
 
-guint
-_cm_window_reports_append_details (CmWindow *self, GtkBox *box)
+void
+_cm_window_reports_append_details (CmWindow *self)
 {
   CmFeature *f = self->selected;
   if (f == NULL || cm_feature_get_layer (f) != CM_LAYER_REPORTS)
-    return 0;
+    return;
+  GtkBox *box = self->details_box;
   const char *uuid = cm_feature_get_uuid (f);
   g_autoptr (GError) error = NULL;
   /* no one responsible is said, not left out: the meeting will have to choose someone */
   if (cm_feature_get_field (f, "responsible_uuid") == NULL)
-    {
-      g_autofree char *text = g_markup_printf_escaped ("<b>%s</b> %s", _("Responsible:"),
-                                                       _("no one responsible yet"));
-      GtkWidget *label = gtk_label_new (NULL);
-      gtk_label_set_markup (GTK_LABEL (label), text);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_box_append (box, label);
-    }
+    _cm_window_details_add (self, _("Responsible:"), _("no one responsible yet"), FALSE);
   gint64 residents = cm_reports_count_residents (self->store, uuid, NULL);
   if (residents > 0)
     {
-      g_autofree char *text = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "<b>Residents who raised it:</b> %d",
-                       "<b>Residents who raised it:</b> %d", (int) residents),
-          (int) residents);
-      GtkWidget *label = gtk_label_new (NULL);
-      gtk_label_set_markup (GTK_LABEL (label), text);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_set_name (label, "details-residents");
-      gtk_box_append (box, label);
+      g_autofree char *count = g_strdup_printf ("%d", (int) residents);
+      _cm_window_details_add (self, _("Residents who raised it:"), count, FALSE);
     }
   g_autoptr (GPtrArray) timeline = cm_reports_get_timeline (self->store, uuid, FALSE, &error);
   GtkWidget *title = gtk_label_new (_("Timeline"));
@@ -220,7 +212,6 @@ _cm_window_reports_append_details (CmWindow *self, GtkBox *box)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "win.add-followup");
   gtk_widget_set_halign (add, GTK_ALIGN_START);
   gtk_box_append (box, add);
-  return timeline ? timeline->len : 0;
 }
 
 /* The follow-up dialog's fields, kept on it. */
@@ -278,10 +269,7 @@ followup_response_cb (AdwMessageDialog *dialog, const char *response, CmWindow *
         open_followup (self, again, status, who, what);
       return;
     }
-  double bbox[4];
-  cm_feature_get_bbox (report, bbox);
-  _cm_window_data_changed (self, CM_LAYER_REPORTS, bbox); /* its symbol shows the status */
-  _cm_window_select_feature (self, report);
+  show_changed_report (self, report);
 }
 
 /* Add Follow-up… for the report @f, with @status (chosen when offered), @who and @what filled

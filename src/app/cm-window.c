@@ -353,8 +353,8 @@ update_legend (CmWindow *self)
   g_hash_table_unref (counts);
 }
 
-static void
-details_add (CmWindow *self, const char *title, const char *value, gboolean heading)
+void
+_cm_window_details_add (CmWindow *self, const char *title, const char *value, gboolean heading)
 {
   if (value == NULL || *value == '\0')
     return;
@@ -421,7 +421,7 @@ details_add_fields (CmWindow *self, CmFeature *f)
       /* TRANSLATORS: a field's label before its value in the details: "Households:" */
       g_autofree char *title = g_strdup_printf (_("%s:"), g_dgettext (GETTEXT_PACKAGE,
                                                                       field->label));
-      details_add (self, title, text, FALSE);
+      _cm_window_details_add (self, title, text, FALSE);
     }
   GBytes *wkb = cm_feature_get_wkb (f);
   g_autoptr (CmGeom) g = wkb ? cm_geom_from_wkb (g_bytes_get_data (wkb, NULL),
@@ -431,7 +431,7 @@ details_add_fields (CmWindow *self, CmFeature *f)
   if (area > 0)
     {
       g_autofree char *text = cm_format_area (area);
-      details_add (self, _("Area:"), text, FALSE);
+      _cm_window_details_add (self, _("Area:"), text, FALSE);
     }
 }
 
@@ -455,7 +455,7 @@ update_details (CmWindow *self)
       g_autofree char *text = g_strdup_printf (ngettext ("%u building chosen",
                                                          "%u buildings chosen", chosen),
                                                chosen);
-      details_add (self, NULL, text, TRUE);
+      _cm_window_details_add (self, NULL, text, TRUE);
       GtkWidget *team = gtk_button_new_with_mnemonic (_("Make a _Team Area from Them…"));
       gtk_widget_set_tooltip_text (team, _("A volunteer team serving these buildings: its area "
                                            "is their outline"));
@@ -464,24 +464,26 @@ update_details (CmWindow *self)
     }
   if (f == NULL)
     return;
-  details_add (self, NULL, cm_feature_get_name (f) ? cm_feature_get_name (f) : _("(no name)"),
-               TRUE);
-  details_add (self, _("Category:"), cm_category_label (cm_feature_get_category (f)), FALSE);
-  details_add (self, _("Layer:"), cm_layer_title (cm_feature_get_layer (f)), FALSE);
-  details_add (self, _("Description:"), cm_feature_get_description (f), FALSE);
+  _cm_window_details_add (self, NULL,
+                          cm_feature_get_name (f) ? cm_feature_get_name (f) : _("(no name)"),
+                          TRUE);
+  _cm_window_details_add (self, _("Category:"),
+                          cm_category_label (cm_feature_get_category (f)), FALSE);
+  _cm_window_details_add (self, _("Layer:"), cm_layer_title (cm_feature_get_layer (f)), FALSE);
+  _cm_window_details_add (self, _("Description:"), cm_feature_get_description (f), FALSE);
   details_add_fields (self, f);
-  _cm_window_reports_append_details (self, self->details_box);
+  _cm_window_reports_append_details (self);
   g_autoptr (CmRecord) who = cm_store_get_contributor (self->store,
                                                       cm_feature_get_contributor_uuid (f), NULL);
   g_autoptr (CmRecord) where = cm_store_get_workshop (self->store,
                                                      cm_feature_get_workshop_uuid (f), NULL);
   if (who)
-    details_add (self, _("Drawn by:"), who->name, FALSE);
+    _cm_window_details_add (self, _("Drawn by:"), who->name, FALSE);
   else
-    details_add (self, _("Drawn by:"),
-                 g_strcmp0 (cm_feature_get_tags (f), "{}") != 0 ? _("imported data")
-                                                                : _("not recorded"),
-                 FALSE);
+    _cm_window_details_add (self, _("Drawn by:"),
+                            g_strcmp0 (cm_feature_get_tags (f), "{}") != 0 ? _("imported data")
+                                                                           : _("not recorded"),
+                            FALSE);
   if (where)
     {
       /* name, date, place: the ones given */
@@ -492,10 +494,10 @@ update_details (CmWindow *self)
       if (where->place)
         parts[n++] = where->place;
       g_autofree char *text = g_strjoinv (", ", (char **) parts);
-      details_add (self, _("Workshop:"), text, FALSE);
+      _cm_window_details_add (self, _("Workshop:"), text, FALSE);
     }
-  details_add (self, _("Added:"), cm_feature_get_created_at (f), FALSE);
-  details_add (self, _("Changed:"), cm_feature_get_updated_at (f), FALSE);
+  _cm_window_details_add (self, _("Added:"), cm_feature_get_created_at (f), FALSE);
+  _cm_window_details_add (self, _("Changed:"), cm_feature_get_updated_at (f), FALSE);
   _cm_window_photos_append (self, self->details_box);
   g_autofree char *tags = tags_text (cm_feature_get_tags (f));
   if (tags && *tags)
