@@ -243,6 +243,48 @@ same_value (GVariant *a, GVariant *b)
   return g_variant_equal (a, b);
 }
 
+/* A cell's value or why it was refused, remembered by field and text. */
+typedef struct
+{
+  GVariant *value;
+  char *problem;
+} Parsed;
+
+static void
+parsed_free (Parsed *parsed)
+{
+  g_clear_pointer (&parsed->value, g_variant_unref);
+  g_free (parsed->problem);
+  g_free (parsed);
+}
+
+/* cm_table_parse_cell; a kind, compound, station or team named again is not looked up again in
+ * the map (a district's table names the same few on every row). */
+static gboolean
+parse_cell (CmStore *store, CmLayer layer, const CmLayerField *field, const char *text,
+            GHashTable *parsed, GVariant **value, GError **error)
+{
+  if (field->type != CM_VALUE_KIND && field->type != CM_VALUE_UUID)
+    return cm_table_parse_cell (store, layer, field, text, value, error);
+  g_autofree char *key = g_strconcat (field->name, "\t", text, NULL);
+  Parsed *known = g_hash_table_lookup (parsed, key);
+  if (known == NULL)
+    {
+      g_autoptr (GError) local = NULL;
+      known = g_new0 (Parsed, 1);
+      if (!cm_table_parse_cell (store, layer, field, text, &known->value, &local))
+        known->problem = g_strdup (local->message);
+      g_hash_table_insert (parsed, g_steal_pointer (&key), known);
+    }
+  if (known->problem)
+    {
+      g_set_error_literal (error, CM_STORE_ERROR, CM_STORE_ERROR_INVALID, known->problem);
+      return FALSE;
+    }
+  *value = known->value ? g_variant_ref (known->value) : NULL;
+  return TRUE;
+}
+
 CmJoinPreview *
 cm_join_preview (CmStore *store, const char *path, CmLayer layer, const char *key,
                  GError **error)
@@ -322,6 +364,9 @@ cm_join_preview (CmStore *store, const char *path, CmLayer layer, const char *ke
       cm_join_preview_free (p);
       return NULL;
     }
+  /* what each kind, compound or station named in the table is (read once per name) */
+  g_autoptr (GHashTable) parsed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) parsed_free);
   /* the row each key was first given on, and what that row said */
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) changed = g_hash_table_new (g_str_hash, g_str_equal); /* uuid → index */
@@ -354,7 +399,7 @@ cm_join_preview (CmStore *store, const char *path, CmLayer layer, const char *ke
             continue;
           g_autoptr (GError) local = NULL;
           GVariant *v = NULL;
-          if (!cm_table_parse_cell (store, layer, fields[c], cells[c], &v, &local))
+          if (!parse_cell (store, layer, fields[c], cells[c], parsed, &v, &local))
             {
               add_problem (p, row, header[c], cells[c], local->message);
               continue;
