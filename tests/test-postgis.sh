@@ -63,6 +63,9 @@ want_indexes=$(cat "$CM_SOURCE_ROOT"/data/postgis/0*.sql | grep -cE '^CREATE (UN
   || fail "not every index of the schema is there after the push: $(on_server "SELECT string_agg(indexname, ' ') FROM pg_indexes WHERE schemaname = 'community_map'")"
 [ "$(on_server "SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'community_map' AND NOT x.indisvalid")" = 0 ] \
   || fail "an index of the server is not valid"
+# their keys too (an empty table's are dropped during its first rows and made again)
+[ "$(on_server "SELECT string_agg(tablename, ' ') FROM pg_tables t WHERE schemaname = 'community_map' AND tablename <> 'cm_schema' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = ('community_map.' || quote_ident(t.tablename))::regclass AND c.contype = 'p')")" = "" ] \
+  || fail "tables without their primary key after the push"
 [ "$(on_server "SELECT DISTINCT community FROM community_map.buildings")" = "$(sqlite3 "$demo" "SELECT value FROM cm_meta WHERE key = 'name'")" ] \
   || fail "the buildings do not belong to the map's community"
 [ "$(on_server "SELECT count(*) FROM community_map.report_followups")" = "$(count_in "$demo" report_followups)" ] \
@@ -97,6 +100,51 @@ for layer in $layers; do
 done
 "$CMAP" check "$dir/back.sqlite" >/dev/null || fail "cmap check of the pulled map"
 ok "pull into a new map: cmap export equal to the original's, feature by feature ($same), versions and clock too, geometries byte for byte, spatial indexes sound"
+
+# ---- a map holding a damaged geometry: its push refused, nothing written ----------------------
+# damage BLOB_OF MAP: the polygon's first ring in MAP's bytes claims 0xFFFFFFFF points (byte 47:
+# SpatiaLite's header of 39, the class, the rings), as a damaged file holds it
+damage() {
+  python3 - "$@" <<'PY' || fail "could not damage the geometry"
+import sqlite3, sys
+path, uuid = sys.argv[1:]
+db = sqlite3.connect(path)
+blob = db.execute("SELECT geom FROM buildings WHERE uuid = ?", (uuid,)).fetchone()[0]
+db.close()
+data = bytearray(open(path, "rb").read())
+at = data.find(blob)
+assert at >= 0, "the geometry is not in the file"
+while at >= 0:
+    data[at + 47:at + 51] = b"\xff\xff\xff\xff"
+    at = data.find(blob, at + 1)
+open(path, "wb").write(data)
+PY
+}
+server_state() { on_server "SELECT (SELECT count(*) FROM community_map.buildings) || ' ' || (SELECT string_agg(site || counter, ',' ORDER BY site) FROM community_map.cm_clock) || ' ' || (SELECT count(*) FROM community_map.cm_versions)"; }
+cat > "$dir/one.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"损坏的楼"},"geometry":{"type":"Polygon","coordinates":[[[116.3261,40.0031],[116.3263,40.0031],[116.3263,40.0033],[116.3261,40.0031]]]}}]}
+JSON
+before=$(server_state)
+# a map the server has never seen (all of it new), one the server has (a new feature), and a
+# feature the server holds, changed here (the merge reads it)
+"$CMAP" new "$dir/stranger.sqlite" --name 陌生社区 >/dev/null
+"$CMAP" import "$dir/stranger.sqlite" "$dir/one.geojson" --layer buildings >/dev/null
+cp "$demo" "$dir/new-feature.sqlite"
+"$CMAP" import "$dir/new-feature.sqlite" "$dir/one.geojson" --layer buildings >/dev/null
+cp "$demo" "$dir/held.sqlite"
+held=$(sqlite3 "$demo" "SELECT uuid FROM buildings ORDER BY uuid LIMIT 1")
+sqlite3 "$dir/held.sqlite" "UPDATE buildings SET name = '改过的楼' WHERE uuid = '$held'"  # versioned by the push, as an edit of another program
+for case in stranger new-feature held; do
+  map="$dir/$case.sqlite"
+  uuid=$held
+  [ "$case" = held ] || uuid=$(sqlite3 "$map" "SELECT uuid FROM buildings WHERE name = '损坏的楼'")
+  damage "$map" "$uuid"
+  "$CMAP" push "$map" "$server" >"$dir/out" 2>&1 && fail "$case: a map with a damaged geometry was pushed"
+  grep -q "damaged geometries" "$dir/out" || fail "$case: the refusal did not say why: $(cat "$dir/out")"
+  grep -q "cmap check" "$dir/out" || fail "$case: the refusal did not say what to do: $(cat "$dir/out")"
+  [ "$(server_state)" = "$before" ] || fail "$case: the refused push changed the server: $before → $(server_state)"
+done
+ok "a damaged geometry refuses the push, saying why and what to do, and the server is unchanged: in a map the server never saw, in a feature new to it, in a feature it holds"
 
 # ---- a second community; one pulled, both as a district, a box -------------------------------
 porto="$dir/porto.sqlite"

@@ -938,11 +938,13 @@ static const char changed_sql[] =
   " UNION ALL SELECT layer, uuid, field, site, counter FROM (SELECT * FROM cm_before_conflicts"
   "  EXCEPT SELECT layer, uuid, field, site, counter, quote(value) FROM cm_conflicts))";
 
-/* Sends @select's rows of the copy (the map's values, @columns' types) into a COPY @copy. */
+/* Sends @select's rows of the copy (the map's values, @columns' types) into a COPY @copy.
+ * @damaged_in (may be NULL): the map's name, when @select's column after the @n sent is 1 for
+ * a damaged geometry (CmGeom), which refuses the push. @sent (may be NULL): adds the rows sent. */
 static gboolean
 send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
            const char *first_text, GArray *columns, const PgType *types, int n,
-           gboolean conflicts, GError **error)
+           gboolean conflicts, const char *damaged_in, guint *sent, GError **error)
 {
   sqlite3_stmt *stmt = _cm_store_prepare (copy, select, error);
   CopyIn c;
@@ -954,6 +956,16 @@ send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
   gboolean ok = TRUE;
   while (ok && sqlite3_step (stmt) == SQLITE_ROW)
     {
+      if (damaged_in && sqlite3_column_int (stmt, n))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("“%s” holds damaged geometries (their bytes do not hold what they "
+                         "claim), so nothing was pushed. “cmap check” lists them: delete or "
+                         "draw those features again, then push"),
+                       damaged_in);
+          ok = FALSE;
+          break;
+        }
       copy_in_row (&c, n + (first_text ? 1 : 0) + (conflicts ? 1 : 0));
       if (first_text)
         copy_in_text (&c, first_text);
@@ -983,39 +995,55 @@ send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
       ok = copy_in_flush (&c, FALSE, error);
     }
   sqlite3_finalize (stmt);
+  if (ok && sent)
+    *sent += c.rows;
   return copy_in_end (&c, ok, error);
 }
 
 /* Writes the rows of the copy listed in cm_changed back to the server, with their versions and
  * conflicts, the clock, kinds and categories (inside the push's transaction). */
-/* Before rows are copied into community_map.@table when it holds none: its indexes other than
- * the primary key are dropped, to be built again after the copy (restore_indexes) in one
- * sorted pass instead of row by row (a district's first push: the buildings' GiST index and
- * the versions' index). Returns their CREATE statements, empty when the table has rows or no
- * such index; NULL and @error on a failure. Inside the push's transaction: a failure rolls the
- * drop back too. */
+/* Before rows are copied into community_map.@table when it holds none: its indexes, primary
+ * key too, are dropped, to be built again after the copy (restore_indexes) in one sorted pass
+ * instead of row by row (a district's first push: the buildings' keys and GiST index, the
+ * versions' 736,785 keys). Returns the statements that make them again, empty when the table
+ * has rows or no index; NULL and @error on a failure. Inside the push's transaction: a failure
+ * rolls the drop back too. */
 static GPtrArray *
 defer_indexes (Server *s, const char *table, GError **error)
 {
   g_autoptr (GPtrArray) defs = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *sql = g_strdup_printf (
-      "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = 'community_map'"
-      " AND i.tablename = $1 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname ="
-      " i.indexname AND c.connamespace = 'community_map'::regnamespace)"
+      "SELECT i.indexname, i.indexdef, c.contype, pg_get_constraintdef(c.oid) FROM pg_indexes i"
+      " LEFT JOIN pg_constraint c ON c.conname = i.indexname AND c.connamespace ="
+      " 'community_map'::regnamespace WHERE i.schemaname = 'community_map' AND i.tablename = $1"
+      " AND (c.contype IS NULL OR c.contype IN ('p', 'u'))"
       " AND NOT EXISTS (SELECT 1 FROM community_map.\"%s\")", table);
   const char *params[] = { table };
   PGresult *res = pg_run (s, sql, 1, params, _("prepare the exchange"), error);
   if (res == NULL)
     return NULL;
   GString *drop = g_string_new (NULL);
+  char *tab = PQescapeIdentifier (s->conn, table, strlen (table));
   for (int i = 0; i < PQntuples (res); i++)
     {
-      g_ptr_array_add (defs, g_strdup (PQgetvalue (res, i, 1)));
       char *name = PQescapeIdentifier (s->conn, PQgetvalue (res, i, 0),
                                        strlen (PQgetvalue (res, i, 0)));
-      g_string_append_printf (drop, "DROP INDEX community_map.%s;", name);
+      if (PQgetisnull (res, i, 2))
+        {
+          g_ptr_array_add (defs, g_strdup (PQgetvalue (res, i, 1)));
+          g_string_append_printf (drop, "DROP INDEX community_map.%s;", name);
+        }
+      else
+        {
+          /* a key: its constraint, which owns the index */
+          g_ptr_array_add (defs, g_strdup_printf ("ALTER TABLE community_map.%s ADD CONSTRAINT"
+                                                  " %s %s", tab, name, PQgetvalue (res, i, 3)));
+          g_string_append_printf (drop, "ALTER TABLE community_map.%s DROP CONSTRAINT %s;", tab,
+                                  name);
+        }
       PQfreemem (name);
     }
+  PQfreemem (tab);
   PQclear (res);
   gboolean ok = drop->len == 0 || pg_exec (s, drop->str, _("prepare the exchange"), error);
   g_string_free (drop, TRUE);
@@ -1031,25 +1059,46 @@ restore_indexes (Server *s, GPtrArray *defs, GError **error)
   return TRUE;
 }
 
-static gboolean
-write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, Steps *st,
-            GError **error)
+/* The rows new to the server, of @table or of the versions' tables (@table "layer, uuid"): all
+ * the map holds when @all_new, else those in the map's temporary table cm_new_rows. */
+static char *
+new_rows_where (const char *table, gboolean all_new)
 {
+  if (all_new)
+    return g_strdup ("");
+  if (g_str_equal (table, "layer, uuid"))
+    return g_strdup (" WHERE (layer, uuid) IN (SELECT layer, uuid FROM temp.cm_new_rows)");
+  return g_strdup_printf (" WHERE uuid IN (SELECT uuid FROM temp.cm_new_rows WHERE layer ="
+                          " '%s')", table);
+}
+
+/* Writes the copy's rows the merge changed (cm_changed) and the map's features new to the
+ * server back to it (@all_new: every feature of the map is), with their versions and
+ * conflicts, the clock, kinds and categories. *@added: the new rows sent. */
+static gboolean
+write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, gboolean all_new,
+            guint *added, Steps *st, GError **error)
+{
+  g_autofree char *map_name = g_filename_display_basename (cm_store_get_path (map));
   static const PgType key_types[] = { PG_TEXT, PG_TEXT };
   gboolean ok = pg_exec (s, "CREATE TEMP TABLE cm_changed (layer text, uuid text) ON COMMIT DROP",
                          _("prepare the exchange"), error) &&
                 send_rows (s, copy->store, "SELECT layer, uuid FROM cm_changed",
                            "COPY cm_changed FROM STDIN (FORMAT binary)", NULL, NULL, key_types, 2,
-                           FALSE, error);
+                           FALSE, NULL, NULL, error);
   for (const char *const *table = cm_versions_tables (); ok && *table; table++)
     {
       g_autoptr (GArray) columns = table_columns (s, copy->store, *table, error);
       if (columns == NULL)
         return FALSE;
       GString *names = g_string_new ("community"), *updates = g_string_new (NULL);
+      g_autofree char *damaged = NULL;
       for (guint i = 0; i < columns->len; i++)
         {
           const char *name = g_array_index (columns, Column, i).name;
+          if (g_array_index (columns, Column, i).type == PG_GEOMETRY)
+            damaged = g_strdup_printf (", \"%s\" IS NOT NULL AND CmGeom(\"%s\") IS NULL", name,
+                                       name);
           g_string_append_printf (names, ", \"%s\"", name);
           if (!g_str_equal (name, "uuid"))
             g_string_append_printf (updates, "%s\"%s\" = EXCLUDED.\"%s\"", updates->len ? ", " : "",
@@ -1066,10 +1115,10 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, St
                                                    *table, names->str);
       g_autofree char *copy_new = g_strdup_printf (
           "COPY community_map.\"%s\" (%s) FROM STDIN (FORMAT binary)", *table, names->str);
-      g_autofree char *select_new = g_strdup_printf (
-          "SELECT %s FROM \"%s\" WHERE uuid IN (SELECT uuid FROM temp.cm_new_rows WHERE layer ="
-          " '%s')",
-          cols, *table, *table);
+      /* checked for damage as they go: the merge checked only the rows it read */
+      g_autofree char *where_new = new_rows_where (*table, all_new);
+      g_autofree char *select_new = g_strdup_printf ("SELECT %s%s FROM \"%s\"%s", cols,
+                                                     damaged ? damaged : "", *table, where_new);
       g_autofree char *upsert = g_strdup_printf (
           "INSERT INTO community_map.\"%s\" SELECT * FROM \"s_%s\" ON CONFLICT (uuid) DO UPDATE"
           " SET %s",
@@ -1079,12 +1128,12 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, St
       g_autoptr (GPtrArray) deferred = NULL;
       ok = pg_exec (s, stage, _("prepare the exchange"), error) &&
            send_rows (s, copy->store, select, copy_sql, community, columns, NULL,
-                      (int) columns->len, FALSE, error) &&
+                      (int) columns->len, FALSE, NULL, NULL, error) &&
            pg_exec (s, upsert, _("store the map's features"), error) &&
            (deferred = defer_indexes (s, *table, error)) != NULL &&
            /* the features new to the server straight into its table: no row to update */
            send_rows (s, map, select_new, copy_new, community, columns, NULL,
-                      (int) columns->len, FALSE, error) &&
+                      (int) columns->len, FALSE, damaged ? map_name : NULL, added, error) &&
            restore_indexes (s, deferred, error) && step (st, error);
     }
   static const PgType version_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
@@ -1095,6 +1144,11 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, St
                                        PG_FLOAT8, PG_TEXT, PG_INT8 };
   static const PgType category_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT,
                                            PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
+  g_autofree char *where_new = new_rows_where ("layer, uuid", all_new);
+  g_autofree char *new_versions = g_strdup_printf (
+      "SELECT layer, uuid, field, site, counter FROM cm_versions%s", where_new);
+  g_autofree char *new_conflicts = g_strdup_printf (
+      "SELECT layer, uuid, field, site, counter, value FROM cm_conflicts%s", where_new);
   ok = ok &&
        pg_exec (s,
                 "DELETE FROM community_map.cm_versions v USING cm_changed c WHERE v.layer ="
@@ -1110,39 +1164,35 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, St
                   "SELECT layer, uuid, field, site, counter FROM cm_versions WHERE (layer, uuid)"
                   " IN (SELECT layer, uuid FROM cm_changed)",
                   "COPY community_map.cm_versions FROM STDIN (FORMAT binary)", NULL, NULL,
-                  version_types, 5, FALSE, error) &&
+                  version_types, 5, FALSE, NULL, NULL, error) &&
        send_rows (s, copy->store,
                   "SELECT layer, uuid, field, site, counter, value FROM cm_conflicts WHERE"
                   " (layer, uuid) IN (SELECT layer, uuid FROM cm_changed)",
                   "COPY community_map.cm_conflicts (layer, uuid, field, site, counter,"
                   " value_type, value) FROM STDIN (FORMAT binary)",
-                  NULL, NULL, conflict_types, 6, TRUE, error) &&
+                  NULL, NULL, conflict_types, 6, TRUE, NULL, NULL, error) &&
        /* the features new to the server, as the map holds them */
-       send_rows (s, map,
-                  "SELECT layer, uuid, field, site, counter FROM cm_versions WHERE (layer, uuid)"
-                  " IN (SELECT layer, uuid FROM temp.cm_new_rows)",
+       send_rows (s, map, new_versions,
                   "COPY community_map.cm_versions FROM STDIN (FORMAT binary)", NULL, NULL,
-                  version_types, 5, FALSE, error) &&
-       send_rows (s, map,
-                  "SELECT layer, uuid, field, site, counter, value FROM cm_conflicts WHERE"
-                  " (layer, uuid) IN (SELECT layer, uuid FROM temp.cm_new_rows)",
+                  version_types, 5, FALSE, NULL, NULL, error) &&
+       send_rows (s, map, new_conflicts,
                   "COPY community_map.cm_conflicts (layer, uuid, field, site, counter,"
                   " value_type, value) FROM STDIN (FORMAT binary)",
-                  NULL, NULL, conflict_types, 6, TRUE, error) &&
+                  NULL, NULL, conflict_types, 6, TRUE, NULL, NULL, error) &&
        restore_indexes (s, versions_deferred, error) &&
        send_rows (s, copy->store, "SELECT site, counter FROM cm_clock",
                   "COPY s_clock FROM STDIN (FORMAT binary)", NULL, NULL, clock_types, 2, FALSE,
-                  error) &&
+                  NULL, NULL, error) &&
        send_rows (s, copy->store,
                   "SELECT layer, key, label_zh, label_en, service_radius_m, category, sort_order"
                   " FROM kinds",
                   "COPY s_kinds FROM STDIN (FORMAT binary)", NULL, NULL, kind_types, 7, FALSE,
-                  error) &&
+                  NULL, NULL, error) &&
        send_rows (s, copy->store,
                   "SELECT key, label_zh, label_en, geometry, icon, color, osm, sort_order FROM"
                   " categories",
                   "COPY s_categories FROM STDIN (FORMAT binary)", NULL, NULL, category_types, 8,
-                  FALSE, error) &&
+                  FALSE, NULL, NULL, error) &&
        pg_exec (s,
                 "INSERT INTO community_map.cm_clock SELECT * FROM s_clock ON CONFLICT (site) DO"
                 " UPDATE SET counter = GREATEST(community_map.cm_clock.counter,"
@@ -1239,35 +1289,20 @@ met_none (CmStore *map, GHashTable *clock, gboolean *strangers, GError **error)
   return TRUE;
 }
 
-/* Every feature of the map is new to the server: all of them in temp.cm_new_rows. */
+/* How many rows the merge changed in the server's copy (cm_changed). */
 static gboolean
-all_new (CmStore *map, GError **error)
+count_changed (ServerCopy *copy, guint *changed, GError **error)
 {
-  return new_rows_table (map,
-                         "INSERT INTO temp.cm_new_rows SELECT layer, uuid FROM cm_versions UNION"
-                         " SELECT layer, uuid FROM cm_conflicts",
-                         error);
-}
-
-/* What a push sent: the rows the merge changed in the server's copy and the features new to
- * the server. */
-static gboolean
-count_sent (ServerCopy *copy, CmStore *map, guint *sent, GError **error)
-{
-  sqlite3_stmt *changed = _cm_store_prepare (copy->store, "SELECT count(*) FROM cm_changed", error);
-  sqlite3_stmt *added = changed ? _cm_store_prepare (map, "SELECT count(*) FROM temp.cm_new_rows",
-                                                     error)
-                                : NULL;
-  if (added && sqlite3_step (changed) == SQLITE_ROW && sqlite3_step (added) == SQLITE_ROW)
-    *sent = (guint) (sqlite3_column_int64 (changed, 0) + sqlite3_column_int64 (added, 0));
-  sqlite3_finalize (changed);
-  sqlite3_finalize (added);
-  return added != NULL;
+  sqlite3_stmt *stmt = _cm_store_prepare (copy->store, "SELECT count(*) FROM cm_changed", error);
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    *changed = (guint) sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return stmt != NULL;
 }
 
 /* The features new to the server counted as added (live ones), for the report. */
 static gboolean
-count_new (CmStore *map, CmMergeReport *merge, GError **error)
+count_new (CmStore *map, CmMergeReport *merge, gboolean all_new, GError **error)
 {
   for (guint i = 0; i < merge->tables->len; i++)
     {
@@ -1275,12 +1310,13 @@ count_new (CmStore *map, CmMergeReport *merge, GError **error)
       if (g_str_equal (c->table, "kinds") || g_str_equal (c->table, "categories"))
         continue;
       g_autofree char *sql = g_strdup_printf (
-          "SELECT count(*) FROM \"%s\" WHERE deleted = 0 AND uuid IN (SELECT uuid FROM"
-          " temp.cm_new_rows WHERE layer = '%s')",
-          c->table, c->table);
+          "SELECT count(*) FROM \"%s\" WHERE deleted = 0%s", c->table,
+          all_new ? "" : " AND uuid IN (SELECT uuid FROM temp.cm_new_rows WHERE layer = ?1)");
       sqlite3_stmt *stmt = _cm_store_prepare (map, sql, error);
       if (stmt == NULL)
         return FALSE;
+      if (!all_new)
+        sqlite3_bind_text (stmt, 1, c->table, -1, SQLITE_STATIC);
       if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0)
         {
           c->added += (guint) sqlite3_column_int64 (stmt, 0);
@@ -1458,11 +1494,10 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
   if (ok && strangers)
     {
       /* the server has seen no session this map has: it holds none of the map's features,
-       * all of them go as they are */
+       * all of them go as they are, and the merge has none to read */
       keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       ok = pg_exec (&s, "CREATE TEMP TABLE cm_selected (layer text, uuid text) ON COMMIT DROP",
-                    _("prepare the exchange"), error) &&
-           all_new (map, error);
+                    _("prepare the exchange"), error);
     }
   else if (ok)
     {
@@ -1483,11 +1518,14 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
       report->merge = _cm_merge_server_copy (copy.store, cm_store_get_path (map), keys, NULL,
                                              NULL, error);
       ok = report->merge != NULL && _cm_store_exec (copy.store, changed_sql, error) &&
-           count_new (map, report->merge, error) && step (&st, error);
+           count_new (map, report->merge, strangers, error) && step (&st, error);
     }
-  ok = ok && write_back (&s, &copy, map, name, &st, error) &&
-       count_sent (&copy, map, &report->rows_exchanged, error) && step (&st, error) &&
+  guint changed = 0, added = 0;
+  ok = ok && write_back (&s, &copy, map, name, strangers, &added, &st, error) &&
+       count_changed (&copy, &changed, error) && step (&st, error) &&
        pg_exec (&s, "COMMIT", _("commit the push"), error) && step (&st, error);
+  if (ok)
+    report->rows_exchanged = changed + added;
   if (!ok && s.conn && PQstatus (s.conn) == CONNECTION_OK)
     PQclear (PQexec (s.conn, "ROLLBACK"));
   server_copy_remove (&copy);
@@ -1562,7 +1600,7 @@ send_clock (Server *s, CmStore *map, GError **error)
                   _("prepare the exchange"), error) &&
          send_rows (s, map, "SELECT site, counter FROM cm_clock",
                     "COPY cm_map_clock FROM STDIN (FORMAT binary)", NULL, NULL, clock_types, 2,
-                    FALSE, error);
+                    FALSE, NULL, NULL, error);
 }
 
 static char *

@@ -53,8 +53,9 @@ void _cm_spatialite_add_guard (sqlite3 *db);
  * when done). NULL when neither reads it. For whole-layer reads: AsBinary() in the query costs
  * SpatiaLite's parse and a copy of every geometry. */
 CmGeom *_cm_store_decode_geom (CmStore *self, sqlite3_stmt **fallback, const void *blob, int len);
-/* How many stored geometries of all layers CmGeom() refuses (damaged); -1 on an error. */
-gint64 _cm_store_count_damaged (CmStore *self, GError **error);
+/* How many stored geometries of all layers CmGeom() refuses (damaged), of every feature or of
+ * those in @among ("layer\tuuid" keys) when not NULL; -1 on an error. */
+gint64 _cm_store_count_damaged (CmStore *self, GHashTable *among, GError **error);
 
 /* How many times this process has read a map whole to check it at open (cm-verified.c). */
 guint _cm_store_get_whole_checks (void);
@@ -94,7 +95,9 @@ struct _CmMergeReport;
 typedef gboolean (*CmMergeHook) (CmStore *target, struct _CmMergeReport *report, gpointer data,
                                  GError **error);
 /* @only (may be NULL): "layer\tuuid" of the rows to merge, when the caller knows them; NULL: the
- * rows the other copy has versions of the target has not seen, as cm_merge finds them. */
+ * rows the other copy has versions of the target has not seen, as cm_merge finds them. With
+ * @only, only its rows' geometries are checked for damage: the caller checks what else it
+ * takes from @server_copy. */
 struct _CmMergeReport *_cm_merge_server_copy (CmStore *target, const char *server_copy,
                                               GHashTable *only, CmMergeHook hook,
                                               gpointer hook_data, GError **error);

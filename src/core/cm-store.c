@@ -1758,21 +1758,42 @@ _cm_store_decode_geom (CmStore *self, sqlite3_stmt **fallback, const void *blob,
 }
 
 gint64
-_cm_store_count_damaged (CmStore *self, GError **error)
+_cm_store_count_damaged (CmStore *self, GHashTable *among, GError **error)
 {
   gint64 damaged = 0;
   for (int l = 0; l < CM_N_LAYERS; l++)
     {
       if (cm_layer_get_info (l)->since > self->schema_version)
         continue; /* an older map read as it is: the layer came later */
+      const char *table = cm_layer_to_string (l);
       g_autofree char *sql = g_strdup_printf (
-          "SELECT count(*) FROM %s WHERE geom IS NOT NULL AND CmGeom(geom) IS NULL",
-          cm_layer_to_string (l));
+          "SELECT count(*) FROM %s WHERE geom IS NOT NULL AND CmGeom(geom) IS NULL%s", table,
+          among ? " AND uuid = ?1" : "");
       sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
       if (stmt == NULL)
         return -1;
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        damaged += sqlite3_column_int64 (stmt, 0);
+      if (among == NULL)
+        {
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            damaged += sqlite3_column_int64 (stmt, 0);
+          sqlite3_finalize (stmt);
+          continue;
+        }
+      /* only the features named: "layer\tuuid" */
+      gsize len = strlen (table);
+      GHashTableIter it;
+      gpointer key;
+      g_hash_table_iter_init (&it, among);
+      while (g_hash_table_iter_next (&it, &key, NULL))
+        {
+          const char *k = key;
+          if (strncmp (k, table, len) != 0 || k[len] != '\t')
+            continue;
+          sqlite3_bind_text (stmt, 1, k + len + 1, -1, SQLITE_STATIC);
+          if (sqlite3_step (stmt) == SQLITE_ROW)
+            damaged += sqlite3_column_int64 (stmt, 0);
+          sqlite3_reset (stmt);
+        }
       sqlite3_finalize (stmt);
     }
   return damaged;
