@@ -82,6 +82,9 @@ ok "push again: nothing new, nothing sent"
 # the demo's 1,793 features and 5 follow-ups, the 3 reports added and their 3 follow-ups
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["rows_exchanged"] == 1793 + 5 + 3 + 3 and d["tables"]["buildings"]["added"] == 626, d' "$dir/out" \
   || fail "pull --json said: $(cat "$dir/out")"
+# written under a rollback journal (a new map), then back to WAL like every map
+[ "$(sqlite3 "$dir/back.sqlite" "PRAGMA journal_mode")" = wal ] || fail "the pulled map was left out of WAL mode"
+[ ! -e "$dir/back.sqlite-journal" ] || fail "the pulled map's rollback journal was left behind"
 "$CMAP" export "$demo" -o "$dir/a.geojson" 2>/dev/null
 "$CMAP" export "$dir/back.sqlite" -o "$dir/b.geojson" 2>/dev/null
 same=$(python3 "$CM_TESTS_DIR/same-features.py" "$dir/a.geojson" "$dir/b.geojson") || fail "pulled map differs: $same"

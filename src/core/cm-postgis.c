@@ -677,9 +677,10 @@ step (Steps *st, GError **error)
   return !g_cancellable_set_error_if_cancelled (st->cancellable, error);
 }
 
-/* The server's rows of the features listed in the temporary table @keys (layer, uuid), with
- * their versions and conflicts, into @store (inside its transaction). @report (may be NULL):
- * the live rows that arrived are counted as added, and noted. */
+/* The server's rows of the features listed in the temporary table @keys (layer, uuid), or of
+ * every feature when @keys is NULL, with their versions and conflicts, into @store (inside its
+ * transaction). @report (may be NULL): the live rows that arrived are counted as added, and
+ * noted. */
 static gboolean
 fill_rows (Server *s, CmStore *store, const char *keys, CmMergeReport *report, guint *rows,
            Steps *st, GError **error)
@@ -712,10 +713,12 @@ fill_rows (Server *s, CmStore *store, const char *keys, CmMergeReport *report, g
           if (g_str_equal (col->name, "deleted") && col->type == PG_INT8)
             f.deleted_col = (int) i;
         }
+      g_autofree char *join = keys ? g_strdup_printf (" JOIN %s s ON s.layer = '%s' AND s.uuid ="
+                                                      " t.uuid", keys, *table)
+                                   : g_strdup ("");
       g_autofree char *select = g_strdup_printf (
-          "COPY (SELECT %s FROM community_map.\"%s\" t JOIN %s s ON s.layer = '%s'"
-          " AND s.uuid = t.uuid) TO STDOUT (FORMAT binary)",
-          server_cols, *table, keys, *table);
+          "COPY (SELECT %s FROM community_map.\"%s\" t%s) TO STDOUT (FORMAT binary)",
+          server_cols, *table, join);
       g_autofree char *insert = g_strdup_printf ("INSERT INTO \"%s\" (%s) VALUES (%s)", *table,
                                                  names->str, params->str);
       g_string_free (names, TRUE);
@@ -752,14 +755,17 @@ fill_rows (Server *s, CmStore *store, const char *keys, CmMergeReport *report, g
         }
     }
   static const PgType version_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
+  /* the versions in the order of the map's key: each written next to the last */
+  g_autofree char *join = keys ? g_strdup_printf (" JOIN %s s USING (layer, uuid)", keys)
+                               : g_strdup ("");
   g_autofree char *versions = g_strdup_printf (
-      "SELECT v.layer, v.uuid, v.field, v.site, v.counter FROM community_map.cm_versions v"
-      " JOIN %s s USING (layer, uuid)",
-      keys);
+      "SELECT v.layer, v.uuid, v.field, v.site, v.counter FROM community_map.cm_versions v%s"
+      " ORDER BY v.layer COLLATE \"C\", v.uuid COLLATE \"C\", v.field COLLATE \"C\"",
+      join);
   g_autofree char *conflicts = g_strdup_printf (
       "SELECT k.layer, k.uuid, k.field, k.site, k.counter, k.value_type, k.value FROM"
-      " community_map.cm_conflicts k JOIN %s s USING (layer, uuid)",
-      keys);
+      " community_map.cm_conflicts k%s",
+      join);
   return fill (s, store, versions, "INSERT INTO cm_versions VALUES (?, ?, ?, ?, ?)", NULL,
                version_types, NULL, NULL, error) &&
          fill (s, store, conflicts, "INSERT INTO cm_conflicts VALUES (?, ?, ?, ?, ?, ?)", NULL,
@@ -1650,6 +1656,7 @@ typedef struct
   Steps *st;
   guint *rows;
   const char *part;
+  gboolean all_new; /* every feature of the server is new to the map */
 } PullHook;
 
 /* Inside the merge's transaction: the features the map never held, straight from the server;
@@ -1658,7 +1665,7 @@ static gboolean
 pull_new_rows (CmStore *map, CmMergeReport *report, gpointer data, GError **error)
 {
   PullHook *h = data;
-  return fill_rows (h->s, map, "cm_new", report, h->rows, h->st, error) &&
+  return fill_rows (h->s, map, h->all_new ? NULL : "cm_new", report, h->rows, h->st, error) &&
          set_server_part (map, h->part, error);
 }
 
@@ -1673,9 +1680,33 @@ note_key (const char *const *fields, const int *lengths, int n, gpointer data, G
 
 /* Of the features in cm_selected, those the map has never held need no merge: they come as
  * the server holds them. Moves them from cm_selected into cm_new. */
+/* Whether @map holds any feature or record (*@any): a new one holds none. */
+static gboolean
+map_holds_any (CmStore *map, gboolean *any, GError **error)
+{
+  sqlite3_stmt *holds = _cm_store_prepare (map,
+                                           "SELECT EXISTS (SELECT 1 FROM cm_versions) OR EXISTS"
+                                           " (SELECT 1 FROM cm_conflicts)",
+                                           error);
+  if (holds == NULL)
+    return FALSE;
+  *any = sqlite3_step (holds) == SQLITE_ROW && sqlite3_column_int (holds, 0);
+  sqlite3_finalize (holds);
+  return TRUE;
+}
+
 static gboolean
 split_new_for_map (Server *s, CmStore *map, GPtrArray *held_keys, GError **error)
 {
+  gboolean holds_any = TRUE;
+  if (!map_holds_any (map, &holds_any, error))
+    return FALSE;
+  if (!holds_any)
+    /* a map that holds nothing (a new one): every feature selected is new to it */
+    return pg_exec (s,
+                    "ALTER TABLE cm_selected RENAME TO cm_new;"
+                    "CREATE TEMP TABLE cm_selected (layer text, uuid text) ON COMMIT DROP",
+                    _("choose the features"), error);
   g_autoptr (GPtrArray) selected = g_ptr_array_new_with_free_func (g_free);
   if (!copy_out (s, "COPY cm_selected TO STDOUT (FORMAT binary)", note_key, selected, NULL,
                  error))
@@ -1770,7 +1801,14 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
                        " LEFT JOIN cm_map_clock c USING (site) WHERE c.counter IS NULL OR"
                        " k.counter > c.counter";
   g_autofree char *select = NULL;
-  if (part)
+  /* a map that holds nothing (a new one) pulling the whole map: every feature is new to it,
+   * nothing to choose or merge */
+  gboolean holds_any = TRUE;
+  ok = ok && map_holds_any (map, &holds_any, error);
+  gboolean all_new = !part && !holds_any;
+  if (all_new)
+    select = g_strdup ("CREATE TEMP TABLE cm_selected (layer text, uuid text) ON COMMIT DROP");
+  else if (part)
     {
       g_autoptr (GHashTable) held = ok ? map_keys (map, NULL, error) : NULL;
       g_autofree char *features = NULL, *in_scope = NULL;
@@ -1787,7 +1825,7 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
     select = g_strdup_printf ("CREATE TEMP TABLE cm_selected ON COMMIT DROP AS %s", unseen);
   ok = ok && send_clock (&s, map, error) && pg_exec (&s, select, _("choose the features"), error) &&
        pg_exec (&s, "ANALYZE cm_selected", _("choose the features"), error) &&
-       split_new_for_map (&s, map, held_keys, error) && step (&st, error) &&
+       (all_new || split_new_for_map (&s, map, held_keys, error)) && step (&st, error) &&
        server_copy_make (&s, &copy, &report->rows_exchanged, &st, error);
   if (ok && before)
     before (map, held_keys, before_data);
@@ -1797,12 +1835,15 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
       g_autofree char *path = g_strdup (copy.path);
       g_autofree char *text = part ? scope_text (s.who, scope) : NULL;
       g_clear_object (&copy.store);
-      PullHook hook = { &s, &st, &report->rows_exchanged, text };
+      PullHook hook = { &s, &st, &report->rows_exchanged, text, all_new };
       /* each INSERT with SpatiaLite's triggers keeps a statement journal: in memory, not one
        * write to a temporary file per page (1.4 million of them for 57,000 buildings) */
       sqlite3 *db = _cm_store_get_db (map);
       sqlite3_exec (db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+      gboolean bulk = _cm_store_bulk_journal (map, TRUE);
       report->merge = _cm_merge_server_copy (map, path, NULL, pull_new_rows, &hook, error);
+      if (bulk)
+        _cm_store_bulk_journal (map, FALSE);
       sqlite3_exec (db, "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
       ok = report->merge != NULL && step (&st, error);
     }

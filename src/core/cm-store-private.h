@@ -53,6 +53,13 @@ void _cm_spatialite_add_guard (sqlite3 *db);
  * when done). NULL when neither reads it. For whole-layer reads: AsBinary() in the query costs
  * SpatiaLite's parse and a copy of every geometry. */
 CmGeom *_cm_store_decode_geom (CmStore *self, sqlite3_stmt **fallback, const void *blob, int len);
+/* A map cm_store_create just made, that no other connection has open, written whole by one
+ * bulk load (a pull into a new map): @on TRUE puts it under a rollback journal, so that each
+ * page is written once instead of into the -wal and again at the checkpoint (a district's pull
+ * writes 550 MB); FALSE when it cannot, and nothing changed. @on FALSE, after the load's
+ * commit: back to WAL, as every map is. A crash in between leaves the journal that SQLite rolls
+ * back at the next open: the new map as it was made. */
+gboolean _cm_store_bulk_journal (CmStore *self, gboolean on);
 /* How many stored geometries of all layers CmGeom() refuses (damaged), of every feature or of
  * those in @among ("layer\tuuid" keys) when not NULL; -1 on an error. */
 gint64 _cm_store_count_damaged (CmStore *self, GHashTable *among, GError **error);

@@ -53,6 +53,8 @@ struct _CmStore
   /* found sound at open (checked whole, or as this machine last saw it sound): what this
    * connection leaves behind is recorded sound too (cm-verified.c) */
   gboolean sound;
+  /* made by cm_store_create: no one else has seen anything in it */
+  gboolean just_created;
 };
 
 /* How many times this process has read a map whole to check it (for the tests). */
@@ -487,7 +489,25 @@ cm_store_create (const char *path, const char *name, GError **error)
       return NULL;
     }
   _cm_verified_remember (path); /* made here, just now */
-  return cm_store_open (path, error);
+  CmStore *made = cm_store_open (path, error);
+  if (made)
+    made->just_created = TRUE;
+  return made;
+}
+
+gboolean
+_cm_store_bulk_journal (CmStore *self, gboolean on)
+{
+  if (!on)
+    return _cm_store_exec (self, "PRAGMA journal_mode = WAL", NULL);
+  if (!self->just_created || self->read_only || _cm_store_count_connections (self->path) != 1)
+    return FALSE;
+  sqlite3_stmt *stmt = _cm_store_prepare (self, "PRAGMA journal_mode = DELETE", NULL);
+  gboolean switched = stmt && sqlite3_step (stmt) == SQLITE_ROW &&
+                      g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0),
+                                          "delete") == 0;
+  sqlite3_finalize (stmt);
+  return switched;
 }
 
 /* SQLite keeps a map's journal (-wal) and shared index (-shm) beside it, so the folder must let
