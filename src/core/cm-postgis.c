@@ -1678,8 +1678,6 @@ note_key (const char *const *fields, const int *lengths, int n, gpointer data, G
   return TRUE;
 }
 
-/* Of the features in cm_selected, those the map has never held need no merge: they come as
- * the server holds them. Moves them from cm_selected into cm_new. */
 /* Whether @map holds any feature or record (*@any): a new one holds none. */
 static gboolean
 map_holds_any (CmStore *map, gboolean *any, GError **error)
@@ -1695,6 +1693,8 @@ map_holds_any (CmStore *map, gboolean *any, GError **error)
   return TRUE;
 }
 
+/* Of the features in cm_selected, those the map has never held need no merge: they come as
+ * the server holds them. Moves them from cm_selected into cm_new. */
 static gboolean
 split_new_for_map (Server *s, CmStore *map, GPtrArray *held_keys, GError **error)
 {
