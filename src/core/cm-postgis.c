@@ -1006,8 +1006,6 @@ send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
   return copy_in_end (&c, ok, error);
 }
 
-/* Writes the rows of the copy listed in cm_changed back to the server, with their versions and
- * conflicts, the clock, kinds and categories (inside the push's transaction). */
 /* Before rows are copied into community_map.@table when it holds none: its indexes, primary
  * key too, are dropped, to be built again after the copy (restore_indexes) in one sorted pass
  * instead of row by row (a district's first push: the buildings' keys and GiST index, the
