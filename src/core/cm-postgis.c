@@ -516,7 +516,8 @@ copy_in_value (CopyIn *c, sqlite3_stmt *stmt, int i, PgType type)
     }
 }
 
-/* A server's value into parameter @i of @stmt. */
+/* A server's value into parameter @i of @stmt, not copied: the COPY's row it points into lives
+ * until the caller has stepped the statement, which each does at once. */
 static void
 bind_pg_value (sqlite3_stmt *stmt, int i, const char *v, int len, PgType type)
 {
@@ -532,9 +533,9 @@ bind_pg_value (sqlite3_stmt *stmt, int i, const char *v, int len, PgType type)
       sqlite3_bind_double (stmt, i, d);
     }
   else if (type == PG_BYTEA || type == PG_GEOMETRY)
-    sqlite3_bind_blob (stmt, i, len > 0 ? v : "", len, SQLITE_TRANSIENT);
+    sqlite3_bind_blob (stmt, i, len > 0 ? v : "", len, SQLITE_STATIC);
   else
-    sqlite3_bind_text (stmt, i, v, len, SQLITE_TRANSIENT);
+    sqlite3_bind_text (stmt, i, v, len, SQLITE_STATIC);
 }
 
 /* ---- the server's copy: a temporary map file ------------------------------------------------- */
