@@ -63,6 +63,9 @@ want_indexes=$(cat "$CM_SOURCE_ROOT"/data/postgis/0*.sql | grep -cE '^CREATE (UN
   || fail "not every index of the schema is there after the push: $(on_server "SELECT string_agg(indexname, ' ') FROM pg_indexes WHERE schemaname = 'community_map'")"
 [ "$(on_server "SELECT count(*) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'community_map' AND NOT x.indisvalid")" = 0 ] \
   || fail "an index of the server is not valid"
+# the keys compared byte by byte, whatever the database's collation (schema 3)
+not_c_keys="SELECT string_agg(c.relname || '.' || a.attname, ' ') FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'community_map' AND c.relkind = 'r' AND a.attname IN ('uuid', 'community', 'layer', 'field', 'site') AND a.attcollation <> (SELECT oid FROM pg_collation WHERE collname = 'C') AND c.relname NOT IN ('kinds')"
+[ "$(on_server "$not_c_keys")" = "" ] || fail "keys not compared byte by byte: $(on_server "$not_c_keys")"
 # their keys too (an empty table's are dropped during its first rows and made again)
 [ "$(on_server "SELECT string_agg(tablename, ' ') FROM pg_tables t WHERE schemaname = 'community_map' AND tablename <> 'cm_schema' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = ('community_map.' || quote_ident(t.tablename))::regclass AND c.contype = 'p')")" = "" ] \
   || fail "tables without their primary key after the push"
@@ -370,10 +373,26 @@ if "$CMAP" pull "postgresql://reader@127.0.0.1:$PG_PORT/oldcity" "$dir/old-read.
 grep -q "older schema (1; this program needs 2)" "$dir/err" || fail "a read-only pull from a schema-1 server said: $(cat "$dir/err")"
 [ -e "$dir/old-read.sqlite" ] && fail "the refused pull left a map behind"
 "$CMAP" push "$demo" "$old_server" >"$dir/out" 2>&1 || fail "push to a schema-1 server: $(cat "$dir/out")"
-[ "$(PG_ADMIN_DB=oldcity pg_admin -c "SELECT max(version) FROM community_map.cm_schema")" = 2 ] || fail "the push did not bring the server's schema to 2"
+[ "$(PG_ADMIN_DB=oldcity pg_admin -c "SELECT max(version) FROM community_map.cm_schema")" = 3 ] || fail "the push did not bring the server's schema to 3"
+[ "$(PG_ADMIN_DB=oldcity pg_admin -c "$not_c_keys")" = "" ] || fail "keys of the upgraded server not compared byte by byte: $(PG_ADMIN_DB=oldcity pg_admin -c "$not_c_keys")"
 [ "$(PG_ADMIN_DB=oldcity pg_admin -c "SELECT count(*) FROM community_map.reports")" = "$(count_in "$demo" reports)" ] \
   || fail "the reports did not reach the upgraded server"
 if PG_ADMIN_DB=oldcity pg_admin -c "UPDATE community_map.report_followups SET what = 'x'" 2>"$dir/err"; then fail "the server let a follow-up be rewritten"; fi
 grep -q "never rewritten" "$dir/err" || fail "rewriting a follow-up on the server said: $(cat "$dir/err")"
-ok "a schema-1 server: a read-only pull refused saying why, a push brings it to schema 2 with the reports; its follow-ups cannot be rewritten"
+ok "a schema-1 server: a read-only pull refused saying why, a push brings it to schema 3 with the reports and byte-compared keys; its follow-ups cannot be rewritten"
+
+# ---- a server's map of schema 2 (keys under the database's collation) read as it is ---------
+PG_ADMIN_DB=postgres pg_admin -c "CREATE DATABASE v2city OWNER planner"
+PG_ADMIN_DB=v2city pg_admin -c "CREATE EXTENSION postgis"
+cat "$CM_SOURCE_ROOT/data/postgis/001-schema.sql" "$CM_SOURCE_ROOT/data/postgis/002-reports.sql" \
+  | PG_ADMIN_DB=v2city pg_admin -c "SET ROLE planner" -f -
+PG_ADMIN_DB=v2city pg_admin -c "GRANT USAGE ON SCHEMA community_map TO reader; GRANT SELECT ON ALL TABLES IN SCHEMA community_map TO reader"
+v2_reader="postgresql://reader@127.0.0.1:$PG_PORT/v2city"
+"$CMAP" pull "$v2_reader" "$dir/v2-read.sqlite" >"$dir/out" 2>&1 || fail "a read-only pull from a schema-2 server: $(cat "$dir/out")"
+"$CMAP" push "$demo" "postgresql://planner@127.0.0.1:$PG_PORT/v2city" >"$dir/out" 2>&1 || fail "push to a schema-2 server: $(cat "$dir/out")"
+[ "$(PG_ADMIN_DB=v2city pg_admin -c "SELECT max(version) FROM community_map.cm_schema")" = 3 ] || fail "the push did not bring the schema-2 server to 3"
+PG_ADMIN_DB=v2city pg_admin -c "GRANT SELECT ON ALL TABLES IN SCHEMA community_map TO reader"
+"$CMAP" pull "$v2_reader" "$dir/v2-read.sqlite" >"$dir/out" 2>&1 || fail "a read-only pull after the upgrade: $(cat "$dir/out")"
+[ "$(count_in "$dir/v2-read.sqlite" buildings)" = 626 ] || fail "the pull from the upgraded server brought $(count_in "$dir/v2-read.sqlite" buildings) buildings"
+ok "a schema-2 server: a read-only role pulls from it as it is; a push brings it to 3, and the reader pulls the demo's 626 buildings"
 echo "1..$n"

@@ -28,11 +28,14 @@
 #include "cm-versions.h"
 
 /* The server's schema: each version's SQL, applied in order (data/postgis/) */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 static const char *const schema_resources[SCHEMA_VERSION] = {
   "/io/github/communitymap/core/postgis/001-schema.sql",
   "/io/github/communitymap/core/postgis/002-reports.sql",
+  "/io/github/communitymap/core/postgis/003-keys.sql",
 };
+/* The oldest schema a pull reads as it is: 3 changed only how keys compare */
+#define SCHEMA_PULLABLE 2
 /* pg_advisory_xact_lock's key for pushes: "cmap" */
 #define PUSH_LOCK "SELECT pg_advisory_xact_lock(1668112752)"
 
@@ -945,13 +948,22 @@ static const char changed_sql[] =
   " UNION ALL SELECT layer, uuid, field, site, counter FROM (SELECT * FROM cm_before_conflicts"
   "  EXCEPT SELECT layer, uuid, field, site, counter, quote(value) FROM cm_conflicts))";
 
+/* What send_rows sent: its rows, and those of them not deleted (when @deleted_col, the
+ * column `deleted` among those sent, is not -1). */
+typedef struct
+{
+  int deleted_col;
+  guint rows, live;
+} Tally;
+
 /* Sends @select's rows of the copy (the map's values, @columns' types) into a COPY @copy.
  * @damaged_in (may be NULL): the map's name, when @select's column after the @n sent is 1 for
- * a damaged geometry (CmGeom), which refuses the push. @sent (may be NULL): adds the rows sent. */
+ * a damaged geometry (CmGeom), which refuses the push. @tally (may be NULL): adds what was
+ * sent. */
 static gboolean
 send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
            const char *first_text, GArray *columns, const PgType *types, int n,
-           gboolean conflicts, const char *damaged_in, guint *sent, GError **error)
+           gboolean conflicts, const char *damaged_in, Tally *tally, GError **error)
 {
   sqlite3_stmt *stmt = _cm_store_prepare (copy, select, error);
   CopyIn c;
@@ -973,6 +985,8 @@ send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
           ok = FALSE;
           break;
         }
+      if (tally && tally->deleted_col >= 0 && sqlite3_column_int (stmt, tally->deleted_col) == 0)
+        tally->live++;
       copy_in_row (&c, n + (first_text ? 1 : 0) + (conflicts ? 1 : 0));
       if (first_text)
         copy_in_text (&c, first_text);
@@ -1002,8 +1016,8 @@ send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
       ok = copy_in_flush (&c, FALSE, error);
     }
   sqlite3_finalize (stmt);
-  if (ok && sent)
-    *sent += c.rows;
+  if (ok && tally)
+    tally->rows += c.rows;
   return copy_in_end (&c, ok, error);
 }
 
@@ -1079,10 +1093,11 @@ new_rows_where (const char *table, gboolean all_new)
 
 /* Writes the copy's rows the merge changed (cm_changed) and the map's features new to the
  * server back to it (@all_new: every feature of the map is), with their versions and
- * conflicts, the clock, kinds and categories. *@added: the new rows sent. */
+ * conflicts, the clock, kinds and categories. *@added: the new rows sent; @live_added: each
+ * table's new rows sent not deleted (table → count). */
 static gboolean
 write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, gboolean all_new,
-            guint *added, Steps *st, GError **error)
+            guint *added, GHashTable *live_added, Steps *st, GError **error)
 {
   g_autofree char *map_name = g_filename_display_basename (cm_store_get_path (map));
   static const PgType key_types[] = { PG_TEXT, PG_TEXT };
@@ -1098,9 +1113,12 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, gb
         return FALSE;
       GString *names = g_string_new ("community"), *updates = g_string_new (NULL);
       g_autofree char *damaged = NULL;
+      Tally tally = { -1 };
       for (guint i = 0; i < columns->len; i++)
         {
           const char *name = g_array_index (columns, Column, i).name;
+          if (g_str_equal (name, "deleted") && g_array_index (columns, Column, i).type == PG_INT8)
+            tally.deleted_col = (int) i;
           if (g_array_index (columns, Column, i).type == PG_GEOMETRY)
             damaged = g_strdup_printf (", \"%s\" IS NOT NULL AND CmGeom(\"%s\") IS NULL", name,
                                        name);
@@ -1138,8 +1156,10 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, gb
            (deferred = defer_indexes (s, *table, error)) != NULL &&
            /* the features new to the server straight into its table: no row to update */
            send_rows (s, map, select_new, copy_new, community, columns, NULL,
-                      (int) columns->len, FALSE, damaged ? map_name : NULL, added, error) &&
+                      (int) columns->len, FALSE, damaged ? map_name : NULL, &tally, error) &&
            restore_indexes (s, deferred, error) && step (st, error);
+      *added += tally.rows;
+      g_hash_table_insert (live_added, (gpointer) *table, GUINT_TO_POINTER (tally.live));
     }
   static const PgType version_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
   static const PgType conflict_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8, PG_BYTEA };
@@ -1305,31 +1325,21 @@ count_changed (ServerCopy *copy, guint *changed, GError **error)
   return stmt != NULL;
 }
 
-/* The features new to the server counted as added (live ones), for the report. */
-static gboolean
-count_new (CmStore *map, CmMergeReport *merge, gboolean all_new, GError **error)
+/* The features new to the server counted as added (the live ones sent, @live_added), for
+ * the report. */
+static void
+count_new (CmMergeReport *merge, GHashTable *live_added)
 {
   for (guint i = 0; i < merge->tables->len; i++)
     {
       CmMergeCounts *c = &g_array_index (merge->tables, CmMergeCounts, i);
-      if (g_str_equal (c->table, "kinds") || g_str_equal (c->table, "categories"))
-        continue;
-      g_autofree char *sql = g_strdup_printf (
-          "SELECT count(*) FROM \"%s\" WHERE deleted = 0%s", c->table,
-          all_new ? "" : " AND uuid IN (SELECT uuid FROM temp.cm_new_rows WHERE layer = ?1)");
-      sqlite3_stmt *stmt = _cm_store_prepare (map, sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      if (!all_new)
-        sqlite3_bind_text (stmt, 1, c->table, -1, SQLITE_STATIC);
-      if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0)
+      guint live = GPOINTER_TO_UINT (g_hash_table_lookup (live_added, c->table));
+      if (live > 0)
         {
-          c->added += (guint) sqlite3_column_int64 (stmt, 0);
+          c->added += live;
           merge->nothing_new = FALSE;
         }
-      sqlite3_finalize (stmt);
     }
-  return TRUE;
 }
 
 /* Edits other programs made on the server's tables (QGIS on the PostGIS layers), noted by its
@@ -1523,14 +1533,18 @@ cm_postgis_push (CmStore *map, const char *server, const char *community,
       report->merge = _cm_merge_server_copy (copy.store, cm_store_get_path (map), keys, NULL,
                                              NULL, error);
       ok = report->merge != NULL && _cm_store_exec (copy.store, changed_sql, error) &&
-           count_new (map, report->merge, strangers, error) && step (&st, error);
+           step (&st, error);
     }
   guint changed = 0, added = 0;
-  ok = ok && write_back (&s, &copy, map, name, strangers, &added, &st, error) &&
+  g_autoptr (GHashTable) live_added = g_hash_table_new (g_str_hash, g_str_equal);
+  ok = ok && write_back (&s, &copy, map, name, strangers, &added, live_added, &st, error) &&
        count_changed (&copy, &changed, error) && step (&st, error) &&
        pg_exec (&s, "COMMIT", _("commit the push"), error) && step (&st, error);
   if (ok)
-    report->rows_exchanged = changed + added;
+    {
+      report->rows_exchanged = changed + added;
+      count_new (report->merge, live_added);
+    }
   if (!ok && s.conn && PQstatus (s.conn) == CONNECTION_OK)
     PQclear (PQexec (s.conn, "ROLLBACK"));
   server_copy_remove (&copy);
@@ -1777,13 +1791,13 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
   /* one snapshot of the server for the whole pull */
   ok = ok && pg_exec (&s, "BEGIN ISOLATION LEVEL REPEATABLE READ", _("begin the pull"), error) &&
        check_schema (&s, &exists, &version, error);
-  if (ok && exists && version < SCHEMA_VERSION)
+  if (ok && exists && version < SCHEMA_PULLABLE)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("the map on the server %s is of an older schema (%d; this program needs "
                      "%d) and this role may not bring it up to date: a push, or a pull by a "
                      "role that may write, does. Nothing was exchanged"),
-                   s.who, version, SCHEMA_VERSION);
+                   s.who, version, SCHEMA_PULLABLE);
       ok = FALSE;
     }
   if (ok && !exists)
