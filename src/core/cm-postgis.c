@@ -957,9 +957,9 @@ typedef struct
 } Tally;
 
 /* Sends @select's rows of the copy (the map's values, @columns' types) into a COPY @copy.
- * @damaged_in (may be NULL): the map's name, when @select's column after the @n sent is 1 for
- * a damaged geometry (CmGeom), which refuses the push. @tally (may be NULL): adds what was
- * sent. */
+ * @damaged_in (may be NULL): the map's name, when @select's column after the @n sent says
+ * whether the row has a stored geometry: one that has but whose geometry column came out NULL
+ * (AsBinary(CmGeom()): damaged) refuses the push. @tally (may be NULL): adds what was sent. */
 static gboolean
 send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
            const char *first_text, GArray *columns, const PgType *types, int n,
@@ -972,10 +972,15 @@ send_rows (Server *s, CmStore *copy, const char *select, const char *copy_sql,
       sqlite3_finalize (stmt);
       return FALSE;
     }
+  int geom_col = -1;
+  for (int i = 0; damaged_in && columns && i < n; i++)
+    if (g_array_index (columns, Column, i).type == PG_GEOMETRY)
+      geom_col = i;
   gboolean ok = TRUE;
   while (ok && sqlite3_step (stmt) == SQLITE_ROW)
     {
-      if (damaged_in && sqlite3_column_int (stmt, n))
+      if (geom_col >= 0 && sqlite3_column_int (stmt, n) &&
+          sqlite3_column_type (stmt, geom_col) == SQLITE_NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        _("“%s” holds damaged geometries (their bytes do not hold what they "
@@ -1078,14 +1083,15 @@ restore_indexes (Server *s, GPtrArray *defs, GError **error)
   return TRUE;
 }
 
-/* The rows new to the server, of @table or of the versions' tables (@table "layer, uuid"): all
- * the map holds when @all_new, else those in the map's temporary table cm_new_rows. */
+/* The WHERE clause of the rows new to the server, of @table or of the versions' tables (@table
+ * NULL): all the map holds when @all_new, else those in the map's temporary table
+ * cm_new_rows. */
 static char *
 new_rows_where (const char *table, gboolean all_new)
 {
   if (all_new)
     return g_strdup ("");
-  if (g_str_equal (table, "layer, uuid"))
+  if (table == NULL)
     return g_strdup (" WHERE (layer, uuid) IN (SELECT layer, uuid FROM temp.cm_new_rows)");
   return g_strdup_printf (" WHERE uuid IN (SELECT uuid FROM temp.cm_new_rows WHERE layer ="
                           " '%s')", table);
@@ -1112,7 +1118,7 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, gb
       if (columns == NULL)
         return FALSE;
       GString *names = g_string_new ("community"), *updates = g_string_new (NULL);
-      g_autofree char *damaged = NULL;
+      g_autofree char *has_geom = NULL;
       Tally tally = { -1 };
       for (guint i = 0; i < columns->len; i++)
         {
@@ -1120,8 +1126,7 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, gb
           if (g_str_equal (name, "deleted") && g_array_index (columns, Column, i).type == PG_INT8)
             tally.deleted_col = (int) i;
           if (g_array_index (columns, Column, i).type == PG_GEOMETRY)
-            damaged = g_strdup_printf (", \"%s\" IS NOT NULL AND CmGeom(\"%s\") IS NULL", name,
-                                       name);
+            has_geom = g_strdup_printf (", \"%s\" IS NOT NULL", name);
           g_string_append_printf (names, ", \"%s\"", name);
           if (!g_str_equal (name, "uuid"))
             g_string_append_printf (updates, "%s\"%s\" = EXCLUDED.\"%s\"", updates->len ? ", " : "",
@@ -1141,7 +1146,7 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, gb
       /* checked for damage as they go: the merge checked only the rows it read */
       g_autofree char *where_new = new_rows_where (*table, all_new);
       g_autofree char *select_new = g_strdup_printf ("SELECT %s%s FROM \"%s\"%s", cols,
-                                                     damaged ? damaged : "", *table, where_new);
+                                                     has_geom ? has_geom : "", *table, where_new);
       g_autofree char *upsert = g_strdup_printf (
           "INSERT INTO community_map.\"%s\" SELECT * FROM \"s_%s\" ON CONFLICT (uuid) DO UPDATE"
           " SET %s",
@@ -1156,7 +1161,7 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, gb
            (deferred = defer_indexes (s, *table, error)) != NULL &&
            /* the features new to the server straight into its table: no row to update */
            send_rows (s, map, select_new, copy_new, community, columns, NULL,
-                      (int) columns->len, FALSE, damaged ? map_name : NULL, &tally, error) &&
+                      (int) columns->len, FALSE, has_geom ? map_name : NULL, &tally, error) &&
            restore_indexes (s, deferred, error) && step (st, error);
       *added += tally.rows;
       g_hash_table_insert (live_added, (gpointer) *table, GUINT_TO_POINTER (tally.live));
@@ -1169,7 +1174,7 @@ write_back (Server *s, ServerCopy *copy, CmStore *map, const char *community, gb
                                        PG_FLOAT8, PG_TEXT, PG_INT8 };
   static const PgType category_types[] = { PG_TEXT, PG_TEXT, PG_TEXT, PG_TEXT,
                                            PG_TEXT, PG_TEXT, PG_TEXT, PG_INT8 };
-  g_autofree char *where_new = new_rows_where ("layer, uuid", all_new);
+  g_autofree char *where_new = new_rows_where (NULL, all_new);
   g_autofree char *new_versions = g_strdup_printf (
       "SELECT layer, uuid, field, site, counter FROM cm_versions%s", where_new);
   g_autofree char *new_conflicts = g_strdup_printf (
@@ -1707,13 +1712,12 @@ map_holds_any (CmStore *map, gboolean *any, GError **error)
 }
 
 /* Of the features in cm_selected, those the map has never held need no merge: they come as
- * the server holds them. Moves them from cm_selected into cm_new. */
+ * the server holds them. Moves them from cm_selected into cm_new. @holds_any: whether the map
+ * holds any feature (map_holds_any). */
 static gboolean
-split_new_for_map (Server *s, CmStore *map, GPtrArray *held_keys, GError **error)
+split_new_for_map (Server *s, CmStore *map, gboolean holds_any, GPtrArray *held_keys,
+                   GError **error)
 {
-  gboolean holds_any = TRUE;
-  if (!map_holds_any (map, &holds_any, error))
-    return FALSE;
   if (!holds_any)
     /* a map that holds nothing (a new one): every feature selected is new to it */
     return pg_exec (s,
@@ -1838,7 +1842,7 @@ cm_postgis_pull (CmStore *map, const char *server, const CmPostgisScope *scope,
     select = g_strdup_printf ("CREATE TEMP TABLE cm_selected ON COMMIT DROP AS %s", unseen);
   ok = ok && send_clock (&s, map, error) && pg_exec (&s, select, _("choose the features"), error) &&
        pg_exec (&s, "ANALYZE cm_selected", _("choose the features"), error) &&
-       (all_new || split_new_for_map (&s, map, held_keys, error)) && step (&st, error) &&
+       (all_new || split_new_for_map (&s, map, holds_any, held_keys, error)) && step (&st, error) &&
        server_copy_make (&s, &copy, &report->rows_exchanged, &st, error);
   if (ok && before)
     before (map, held_keys, before_data);
