@@ -1792,19 +1792,15 @@ _cm_store_count_damaged (CmStore *self, GHashTable *among, GError **error)
       sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
       if (stmt == NULL)
         return -1;
-      if (among == NULL)
-        {
-          if (sqlite3_step (stmt) == SQLITE_ROW)
-            damaged += sqlite3_column_int64 (stmt, 0);
-          sqlite3_finalize (stmt);
-          continue;
-        }
-      /* only the features named: "layer\tuuid" */
+      if (among == NULL && sqlite3_step (stmt) == SQLITE_ROW)
+        damaged += sqlite3_column_int64 (stmt, 0);
+      /* or only the features named: "layer\tuuid" */
       gsize len = strlen (table);
       GHashTableIter it;
       gpointer key;
-      g_hash_table_iter_init (&it, among);
-      while (g_hash_table_iter_next (&it, &key, NULL))
+      if (among)
+        g_hash_table_iter_init (&it, among);
+      while (among && g_hash_table_iter_next (&it, &key, NULL))
         {
           const char *k = key;
           if (strncmp (k, table, len) != 0 || k[len] != '\t')
