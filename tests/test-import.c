@@ -850,11 +850,209 @@ test_export_round_trip (void)
   g_assert_true (g_str_equal (a, b));
 }
 
+
+/* ---- the quick proof that a building's outline is valid (cm_geom_is_surely_valid_polygon) ----
+ * The import skips GEOS for the polygons it proves valid, so a proof must never be wrong: every
+ * polygon it accepts GEOS finds valid, and it accepts most real buildings (else it saves
+ * nothing). */
+
+/* A one-ring polygon from @n positions (x, y) on a grid of @step degrees around Beijing,
+ * closed here. */
+static CmGeom *
+ring_polygon (const double *xy, guint n, double step)
+{
+  CmGeom *g = cm_geom_new (CM_GEOM_POLYGON);
+  for (guint i = 0; i <= n; i++)
+    {
+      double p[2] = { 116.3 + xy[2 * (i % n)] * step, 39.9 + xy[2 * (i % n) + 1] * step };
+      g_array_append_vals (g->xy, p, 2);
+    }
+  guint len = n + 1, rings = 1;
+  g_array_append_val (g->ring_len, len);
+  g_array_append_val (g->part_len, rings);
+  return g;
+}
+
+static gboolean
+geos_valid (GEOSContextHandle_t ctx, const CmGeom *g)
+{
+  GEOSGeometry *geos = cm_geom_to_geos (ctx, g);
+  if (geos == NULL)
+    return FALSE;
+  char valid = GEOSisValid_r (ctx, geos);
+  GEOSGeom_destroy_r (ctx, geos);
+  return valid == 1;
+}
+
+static void
+quiet_geos (const char *message, void *data)
+{
+  (void) message;
+  (void) data;
+}
+
+typedef struct
+{
+  GEOSContextHandle_t ctx;
+  guint polygons, proven;
+} ProofCount;
+
+static gboolean
+count_proof (CmGeoJsonFeature *f, gpointer user_data, GError **error)
+{
+  ProofCount *c = user_data;
+  (void) error;
+  if (f->geom == NULL || cm_geom_type_single (f->geom->type) != CM_GEOM_POLYGON)
+    return TRUE;
+  cm_geom_close_rings (f->geom);
+  c->polygons++;
+  if (cm_geom_is_surely_valid_polygon (f->geom))
+    {
+      c->proven++;
+      if (!geos_valid (c->ctx, f->geom))
+        g_error ("feature %u proven valid, but GEOS finds it invalid", f->index + 1);
+    }
+  return TRUE;
+}
+
+static void
+test_quick_validity (void)
+{
+  GEOSContextHandle_t ctx = GEOS_init_r ();
+  GEOSContext_setErrorMessageHandler_r (ctx, quiet_geos, NULL);
+  GEOSContext_setNoticeMessageHandler_r (ctx, quiet_geos, NULL);
+  const double m = 1e-5; /* about a metre */
+  static const struct
+  {
+    const char *what;
+    double xy[16];
+    guint n;
+    gboolean proven;
+  } shapes[] = {
+    { "a square", { 0, 0, 10, 0, 10, 10, 0, 10 }, 4, TRUE },
+    { "a triangle", { 0, 0, 10, 0, 0, 10 }, 3, TRUE },
+    { "an L", { 0, 0, 20, 0, 20, 10, 10, 10, 10, 20, 0, 20 }, 6, TRUE },
+    { "a bow tie", { 0, 0, 10, 10, 10, 0, 0, 10 }, 4, FALSE },
+    { "a corner touching a side", { 0, 0, 20, 0, 20, 20, 10, 0, 0, 20 }, 5, FALSE },
+    { "a ring touching itself at a corner", { 0, 0, 10, 0, 5, 5, 10, 10, 0, 10, 5, 5 }, 6, FALSE },
+    { "a spike back along a side", { 0, 0, 20, 0, 10, 0, 10, 10 }, 4, FALSE },
+    { "a repeated position", { 0, 0, 10, 0, 10, 0, 10, 10, 0, 10 }, 5, FALSE },
+    { "a straight corner", { 0, 0, 5, 0, 10, 0, 10, 10, 0, 10 }, 5, FALSE },
+    { "every corner in a line", { 0, 0, 10, 0, 20, 0 }, 3, FALSE },
+    { "sides crossing far apart", { 0, 0, 30, 0, 30, 10, 20, 10, 20, -10, 10, -10, 10, 10, 0, 10 }, 8, FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      g_autoptr (CmGeom) g = ring_polygon (shapes[i].xy, shapes[i].n, m);
+      g_test_message ("%s", shapes[i].what);
+      g_assert_cmpint (cm_geom_is_surely_valid_polygon (g), ==, shapes[i].proven);
+      if (shapes[i].proven)
+        g_assert_true (geos_valid (ctx, g));
+    }
+
+  /* a corner 1e-17° off the line: stored as a double it lies on it, three corners in a line */
+  {
+    double xy[] = { 0, 0, 2, 0, 1, 1e-12 };
+    g_autoptr (CmGeom) g = ring_polygon (xy, 3, m);
+    g_assert_false (cm_geom_is_surely_valid_polygon (g));
+  }
+  /* near 0°, 0° the differences of coordinates are rounded too: here r lies a hair to the left
+   * of p → q, but the products computed in floating point put it to the right, with v and w.
+   * A proof that believed them would call the ring simple; v → r crosses p → q. */
+  {
+    const double p[] = { 0.00020973200879735582, 0.0001261967704018901 },
+                 q[] = { -0.00013464041356808565, -8.101379210211164e-05 },
+                 v[] = { -0.0001861973613392815, 4.670985638851116e-06 },
+                 r[] = { 4.975019414015533e-06, 2.9934933934766113e-06 },
+                 w[] = { 0.00015817506102615996, 0.00021188154814285286 };
+    g_autoptr (CmGeom) g = cm_geom_new (CM_GEOM_POLYGON);
+    for (const double *const *pt = (const double *const[]) { p, q, v, r, w, p, NULL }; *pt; pt++)
+      g_array_append_vals (g->xy, *pt, 2);
+    guint len = 6, rings = 1;
+    g_array_append_val (g->ring_len, len);
+    g_array_append_val (g->part_len, rings);
+    g_assert_false (geos_valid (ctx, g));
+    g_assert_false (cm_geom_is_surely_valid_polygon (g));
+  }
+  /* not what the proof is for: a hole, a position that is not a number, a long ring */
+  {
+    double outer[] = { 0, 0, 10, 0, 10, 10, 0, 10 };
+    g_autoptr (CmGeom) g = ring_polygon (outer, 4, m);
+    double hole[] = { 116.3 + 2 * m, 39.9 + 2 * m, 116.3 + 4 * m, 39.9 + 2 * m,
+                      116.3 + 4 * m, 39.9 + 4 * m, 116.3 + 2 * m, 39.9 + 2 * m };
+    g_array_append_vals (g->xy, hole, G_N_ELEMENTS (hole));
+    guint len = 4;
+    g_array_append_val (g->ring_len, len);
+    g_array_index (g->part_len, guint, 0) = 2;
+    g_assert_true (geos_valid (ctx, g));
+    g_assert_false (cm_geom_is_surely_valid_polygon (g));
+  }
+  {
+    double xy[] = { 0, 0, 10, 0, 10, NAN, 0, 10 };
+    g_autoptr (CmGeom) g = ring_polygon (xy, 4, m);
+    g_assert_false (cm_geom_is_surely_valid_polygon (g));
+  }
+  for (guint n = CM_GEOM_QUICK_VALID_MAX - 1; n <= CM_GEOM_QUICK_VALID_MAX; n++)
+    {
+      /* a circle of n corners: n + 1 positions with the closing one */
+      g_autofree double *xy = g_new (double, 2 * n);
+      for (guint i = 0; i < n; i++)
+        {
+          xy[2 * i] = 100 * cos (2 * G_PI * i / n);
+          xy[2 * i + 1] = 100 * sin (2 * G_PI * i / n);
+        }
+      g_autoptr (CmGeom) g = ring_polygon (xy, n, m);
+      g_assert_cmpint (cm_geom_is_surely_valid_polygon (g), ==, n + 1 <= CM_GEOM_QUICK_VALID_MAX);
+    }
+
+  /* random rings of 3 to 8 corners on a 5 × 5 grid: many touch, cross, run along each other
+   * or repeat a corner */
+  GRand *rand = g_rand_new_with_seed (17);
+  guint proven = 0, valid = 0;
+  for (int k = 0; k < 20000; k++)
+    {
+      double xy[16];
+      guint n = g_rand_int_range (rand, 3, 9);
+      for (guint i = 0; i < 2 * n; i++)
+        xy[i] = g_rand_int_range (rand, 0, 5);
+      g_autoptr (CmGeom) g = ring_polygon (xy, n, m);
+      gboolean is_valid = geos_valid (ctx, g), is_proven = cm_geom_is_surely_valid_polygon (g);
+      if (is_proven && !is_valid)
+        g_error ("random ring %d proven valid, but GEOS finds it invalid", k);
+      valid += is_valid;
+      proven += is_proven;
+    }
+  g_rand_free (rand);
+  g_test_message ("random rings: %u valid, %u of them proven", valid, proven);
+  g_assert_cmpuint (valid, >, 1000);
+  g_assert_cmpuint (proven, >, valid / 2);
+
+  /* every polygon of both extracts' buildings */
+  const char *extracts[] = { "porto-centro", "beijing-tsinghua" };
+  for (gsize e = 0; e < G_N_ELEMENTS (extracts); e++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("CM_SHARED_DATA"), extracts[e],
+                                                "buildings.geojson", NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GFileInputStream) in = g_file_read (file, NULL, &error);
+      g_assert_no_error (error);
+      ProofCount c = { ctx, 0, 0 };
+      g_assert_true (cm_geojson_read (G_INPUT_STREAM (in), -1, count_proof, &c, NULL, NULL,
+                                      NULL, &error));
+      g_test_message ("%s: %u of %u polygons proven valid", extracts[e], c.proven, c.polygons);
+      g_assert_cmpuint (c.polygons, >, 500);
+      g_assert_cmpuint (c.proven, >=, c.polygons * 9 / 10);
+    }
+  GEOS_finish_r (ctx);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/import/manifest-counts", test_manifest_counts);
+  g_test_add_func ("/import/quick-validity", test_quick_validity);
   g_test_add_func ("/import/round-trip/porto-pois", test_round_trip_porto_pois);
   g_test_add_func ("/import/round-trip/porto-roads", test_round_trip_porto_roads);
   g_test_add_func ("/import/round-trip/beijing-buildings", test_round_trip_beijing_buildings);

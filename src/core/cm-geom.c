@@ -1236,6 +1236,74 @@ cm_geom_append_geojson_exact (GString *out, const CmGeom *geom)
   append_geojson (out, geom, TRUE);
 }
 
+/* The sign of the turn a → b → c: +1 left, -1 right, 0 when floating point cannot tell (the
+ * points are in a line, or so nearly that rounding could flip the sign: near 0°, where the
+ * differences of coordinates are rounded too). The bound is Shewchuk's error bound for this
+ * determinant (3.3e-16 of the products' sum), taken four times larger. */
+static int
+turn_sign (const double *a, const double *b, const double *c)
+{
+  double left = (a[0] - c[0]) * (b[1] - c[1]);
+  double right = (a[1] - c[1]) * (b[0] - c[0]);
+  double det = left - right;
+  double bound = 1.4e-15 * (fabs (left) + fabs (right));
+  if (det > bound)
+    return 1;
+  if (-det > bound)
+    return -1;
+  return 0;
+}
+
+/* Whether the sides p→q and r→s surely share no point: their boxes are apart, or one side
+ * lies wholly on one side of the other's line. */
+static gboolean
+sides_surely_apart (const double *p, const double *q, const double *r, const double *s)
+{
+  if (MAX (p[0], q[0]) < MIN (r[0], s[0]) || MAX (r[0], s[0]) < MIN (p[0], q[0]) ||
+      MAX (p[1], q[1]) < MIN (r[1], s[1]) || MAX (r[1], s[1]) < MIN (p[1], q[1]))
+    return TRUE;
+  int r_side = turn_sign (p, q, r), s_side = turn_sign (p, q, s);
+  if (r_side != 0 && r_side == s_side)
+    return TRUE;
+  int p_side = turn_sign (r, s, p), q_side = turn_sign (r, s, q);
+  return p_side != 0 && p_side == q_side;
+}
+
+gboolean
+cm_geom_is_surely_valid_polygon (const CmGeom *geom)
+{
+  if (geom->type != CM_GEOM_POLYGON || geom->ring_len->len != 1)
+    return FALSE;
+  guint n = g_array_index (geom->ring_len, guint, 0); /* positions, the last repeating the first */
+  if (n < 4 || n > CM_GEOM_QUICK_VALID_MAX || geom->xy->len != 2 * n)
+    return FALSE;
+  const double *pt = (const double *) geom->xy->data;
+  if (pt[0] != pt[2 * (n - 1)] || pt[1] != pt[2 * (n - 1) + 1])
+    return FALSE;
+  guint sides = n - 1; /* side i runs from position i to position i + 1 */
+  for (guint i = 0; i < sides; i++)
+    if (!isfinite (pt[2 * i]) || !isfinite (pt[2 * i + 1]))
+      return FALSE;
+  /* neighbours meet only at their corner: a real turn there (no repeated position, no spike
+   * going back along the side, no straight corner GEOS would have to look at) */
+  for (guint i = 0; i < sides; i++)
+    {
+      guint next = (i + 1) % sides, after = (i + 2) % sides;
+      if (turn_sign (pt + 2 * i, pt + 2 * next, pt + 2 * after) == 0)
+        return FALSE;
+    }
+  /* every other pair of sides: no point in common */
+  for (guint i = 0; i < sides; i++)
+    for (guint j = i + 2; j < sides; j++)
+      {
+        if (i == 0 && j == sides - 1)
+          continue; /* the first and the last side are neighbours too */
+        if (!sides_surely_apart (pt + 2 * i, pt + 2 * (i + 1), pt + 2 * j, pt + 2 * (j + 1)))
+          return FALSE;
+      }
+  return TRUE;
+}
+
 double
 cm_geom_area_m2 (const CmGeom *geom)
 {

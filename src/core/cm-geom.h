@@ -57,6 +57,14 @@ guint cm_geom_close_rings (CmGeom *geom);
  * Returns FALSE with a short English reason (static string) when the geometry can't be stored. */
 gboolean cm_geom_check_structure (const CmGeom *geom, const char **reason);
 
+/* TRUE when @geom is certainly a valid polygon in GEOS's and OGC's sense, proven cheaply: one
+ * ring of at most CM_GEOM_QUICK_VALID_MAX positions (a building's outline) that is simple — no
+ * two of its sides meet except neighbours at their shared corner. FALSE means "not proven"
+ * (a hole, a long ring, a repeated position, three corners in a line, sides too close to tell
+ * in floating point): ask GEOS. The import skips GEOS for most buildings this way. */
+#define CM_GEOM_QUICK_VALID_MAX 64
+gboolean cm_geom_is_surely_valid_polygon (const CmGeom *geom);
+
 void cm_geom_get_bbox (const CmGeom *geom, double bbox[4]);
 /* The area of the polygons of @geom in square metres (outer rings less their holes), on a
  * plane tangent at the middle latitude: within 0.1% of the ellipsoidal area for a community's

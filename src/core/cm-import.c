@@ -47,6 +47,7 @@ struct _CmImport
   LayerStatements stmts[CM_N_LAYERS];
   GHashTable *seen_ids; /* source ids met in this import → times */
   GHashTable *records;  /* contributor and workshop uuids known to be in the map */
+  GRand *uuids;         /* the random numbers of new features' uuids (reading thread only) */
   char *now;
   GCancellable *cancellable;
 };
@@ -188,11 +189,13 @@ layer_accepts (CmLayer layer, const CmGeom *geom, const char **reason)
     }
 }
 
-/* Checks an area-holding geometry with GEOS and repairs it when invalid.
- * Returns FALSE (with a reason) when it cannot be stored; *repaired tells if it changed. */
+/* Checks an area-holding geometry (the quick proof first, then GEOS) and repairs it when
+ * invalid. Returns FALSE (with a reason) when it cannot be stored; *repaired tells if it changed. */
 static gboolean
 validate_areas (Import *imp, CmLayer layer, CmGeom **geom, gboolean *repaired, char **reason)
 {
+  if (cm_geom_is_surely_valid_polygon (*geom))
+    return TRUE; /* 99% of buildings: no GEOS geometry built, a fifth of the reading thread */
   GEOSGeometry *g = cm_geom_to_geos (imp->geos, *geom);
   if (g == NULL)
     {
@@ -307,7 +310,7 @@ unique_source_id (Import *imp, CmLayer layer, const char *source_id)
 {
   if (source_id == NULL)
     return NULL;
-  g_autofree char *key = g_strdup_printf ("%d %s", layer, source_id);
+  g_autofree char *key = g_strconcat (cm_layer_to_string (layer), " ", source_id, NULL);
   guint times = GPOINTER_TO_UINT (g_hash_table_lookup (imp->seen_ids, key)) + 1;
   g_hash_table_replace (imp->seen_ids, g_steal_pointer (&key), GUINT_TO_POINTER (times));
   if (times == 1)
@@ -316,6 +319,33 @@ unique_source_id (Import *imp, CmLayer layer, const char *source_id)
 }
 
 /* ---- one feature: prepared on the reading thread, written on the calling thread ------------ */
+
+/* A random UUID (version 4), as g_uuid_string_random makes one, from the import's own
+ * generator: GLib's takes a lock shared with every thread and formats with printf, a tenth of
+ * the reading thread's time in a district's import. */
+static char *
+random_uuid (Import *imp)
+{
+  static const char hex[] = "0123456789abcdef";
+  guint8 bytes[16];
+  for (int i = 0; i < 16; i += 4)
+    {
+      guint32 r = g_rand_int (imp->uuids);
+      memcpy (bytes + i, &r, 4);
+    }
+  bytes[6] = (bytes[6] & 0x0f) | 0x40; /* version 4 */
+  bytes[8] = (bytes[8] & 0x3f) | 0x80; /* the variant of RFC 4122 */
+  char *text = g_malloc (37), *out = text;
+  for (int i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        *out++ = '-';
+      *out++ = hex[bytes[i] >> 4];
+      *out++ = hex[bytes[i] & 0x0f];
+    }
+  *out = '\0';
+  return text;
+}
 
 
 /* A feature ready to be written: everything but the database work is done. Fields the file
@@ -671,7 +701,7 @@ prepare_row (Import *imp, CmGeoJsonFeature *f)
   row->source_id = unique_source_id (imp, layer, f->source_id);
   row->uuid = g_strdup (f->uuid);
   if (row->uuid == NULL)
-    row->fresh_uuid = g_uuid_string_random ();
+    row->fresh_uuid = random_uuid (imp);
   row->category = f->category;
   if (row->category == NULL || cm_categories_lookup (imp->categories, row->category) == NULL)
     row->category = cm_categories_match_tags (imp->categories, f->string_tags);
@@ -904,6 +934,7 @@ import_init (Import *imp, CmStore *store, CmLayer layer, CmImportReport *report,
   GEOSMakeValidParams_setKeepCollapsed_r (imp->geos, imp->make_valid, 0);
   imp->seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp->records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  imp->uuids = g_rand_new (); /* seeded from /dev/urandom, as g_random_int's */
   imp->now = _cm_now_utc ();
   imp->cancellable = cancellable;
   report_reset (report);
@@ -924,6 +955,7 @@ import_clear (Import *imp)
   GEOS_finish_r (imp->geos);
   g_hash_table_unref (imp->seen_ids);
   g_hash_table_unref (imp->records);
+  g_rand_free (imp->uuids);
   g_free (imp->now);
 }
 
@@ -966,6 +998,9 @@ typedef struct
   GMutex lock;
   GCond cond;
   GQueue batches;     /* Batch*, oldest first */
+  GQueue spent;       /* Batch*, written: freed by the reader, which allocated them (glibc's
+                       * free of another thread's memory takes that thread's arena lock, and
+                       * the two threads then wait on each other) */
   GPtrArray *filling; /* the rows the reader is filling (reader only) */
   gboolean stop;      /* the writer gave up: the reader stops too */
   gboolean done;      /* the reader has finished */
@@ -994,6 +1029,8 @@ pipe_push (Pipe *pipe, gboolean last)
   g_mutex_lock (&pipe->lock);
   while (!pipe->stop && !last && g_queue_get_length (&pipe->batches) >= MAX_QUEUED_BATCHES)
     g_cond_wait (&pipe->cond, &pipe->lock);
+  GQueue spent = pipe->spent;
+  g_queue_init (&pipe->spent);
   gboolean stop = pipe->stop;
   if (!stop && pipe->filling->len > 0)
     {
@@ -1006,6 +1043,7 @@ pipe_push (Pipe *pipe, gboolean last)
   pipe->filling = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   g_cond_broadcast (&pipe->cond);
   g_mutex_unlock (&pipe->lock);
+  g_queue_clear_full (&spent, (GDestroyNotify) batch_free);
   return !stop;
 }
 
@@ -1085,7 +1123,12 @@ import_geojson (Import *imp, const char *path, CmProgressFunc progress, gpointer
 
       for (guint i = 0; batch && i < batch->rows->len && !write_error; i++)
         write_row (imp, g_ptr_array_index (batch->rows, i), &write_error);
-      g_clear_pointer (&batch, batch_free);
+      if (batch)
+        {
+          g_mutex_lock (&pipe.lock);
+          g_queue_push_tail (&pipe.spent, batch);
+          g_mutex_unlock (&pipe.lock);
+        }
       /* at the end, report the last bytes only if the reader finished well */
       if (!write_error && progress && read_bytes > reported && !(finished && pipe.error))
         {
@@ -1113,6 +1156,7 @@ import_geojson (Import *imp, const char *path, CmProgressFunc progress, gpointer
 
   g_clear_error (&pipe.error);
   g_queue_clear_full (&pipe.batches, (GDestroyNotify) batch_free);
+  g_queue_clear_full (&pipe.spent, (GDestroyNotify) batch_free);
   g_ptr_array_unref (pipe.filling);
   g_mutex_clear (&pipe.lock);
   g_cond_clear (&pipe.cond);
