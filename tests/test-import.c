@@ -974,6 +974,17 @@ test_quick_validity (void)
     g_assert_false (geos_valid (ctx, g));
     g_assert_false (cm_geom_is_surely_valid_polygon (g));
   }
+  /* a triangle 1e-155° across, near 0°, 0°: its products fall below double's normal range,
+   * where rounding is no longer relative, so nothing is proven */
+  {
+    g_autoptr (CmGeom) g = cm_geom_new (CM_GEOM_POLYGON);
+    const double xy[] = { 1e-155, 1e-155, 3e-155, 1e-155, 2e-155, 3e-155, 1e-155, 1e-155 };
+    g_array_append_vals (g->xy, xy, G_N_ELEMENTS (xy));
+    guint len = 4, rings = 1;
+    g_array_append_val (g->ring_len, len);
+    g_array_append_val (g->part_len, rings);
+    g_assert_false (cm_geom_is_surely_valid_polygon (g));
+  }
   /* not what the proof is for: a hole, a position that is not a number, a long ring */
   {
     double outer[] = { 0, 0, 10, 0, 10, 10, 0, 10 };

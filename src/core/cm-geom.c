@@ -1246,7 +1246,10 @@ turn_sign (const double *a, const double *b, const double *c)
   double left = (a[0] - c[0]) * (b[1] - c[1]);
   double right = (a[1] - c[1]) * (b[0] - c[0]);
   double det = left - right;
-  double bound = 1.4e-15 * (fabs (left) + fabs (right));
+  double sum = fabs (left) + fabs (right);
+  if (sum < 1e-280)
+    return 0; /* products this small lose digits (subnormal numbers): the bound would not hold */
+  double bound = 1.4e-15 * sum;
   if (det > bound)
     return 1;
   if (-det > bound)
