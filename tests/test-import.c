@@ -856,15 +856,15 @@ test_export_round_trip (void)
  * polygon it accepts GEOS finds valid, and it accepts most real buildings (else it saves
  * nothing). */
 
-/* A one-ring polygon from @n positions (x, y) on a grid of @step degrees around Beijing,
- * closed here. */
+/* A one-ring polygon from @n positions (x, y), closed here: each at @origin + @step × (x, y). */
+#define BEIJING 116.3, 39.9
 static CmGeom *
-ring_polygon (const double *xy, guint n, double step)
+ring_polygon (const double *xy, guint n, double origin_x, double origin_y, double step)
 {
   CmGeom *g = cm_geom_new (CM_GEOM_POLYGON);
   for (guint i = 0; i <= n; i++)
     {
-      double p[2] = { 116.3 + xy[2 * (i % n)] * step, 39.9 + xy[2 * (i % n) + 1] * step };
+      double p[2] = { origin_x + xy[2 * (i % n)] * step, origin_y + xy[2 * (i % n) + 1] * step };
       g_array_append_vals (g->xy, p, 2);
     }
   guint len = n + 1, rings = 1;
@@ -943,7 +943,7 @@ test_quick_validity (void)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
     {
-      g_autoptr (CmGeom) g = ring_polygon (shapes[i].xy, shapes[i].n, m);
+      g_autoptr (CmGeom) g = ring_polygon (shapes[i].xy, shapes[i].n, BEIJING, m);
       g_test_message ("%s", shapes[i].what);
       g_assert_cmpint (cm_geom_is_surely_valid_polygon (g), ==, shapes[i].proven);
       if (shapes[i].proven)
@@ -953,42 +953,33 @@ test_quick_validity (void)
   /* a corner 1e-17° off the line: stored as a double it lies on it, three corners in a line */
   {
     double xy[] = { 0, 0, 2, 0, 1, 1e-12 };
-    g_autoptr (CmGeom) g = ring_polygon (xy, 3, m);
+    g_autoptr (CmGeom) g = ring_polygon (xy, 3, BEIJING, m);
     g_assert_false (cm_geom_is_surely_valid_polygon (g));
   }
   /* near 0°, 0° the differences of coordinates are rounded too: here r lies a hair to the left
    * of p → q, but the products computed in floating point put it to the right, with v and w.
    * A proof that believed them would call the ring simple; v → r crosses p → q. */
   {
-    const double p[] = { 0.00020973200879735582, 0.0001261967704018901 },
-                 q[] = { -0.00013464041356808565, -8.101379210211164e-05 },
-                 v[] = { -0.0001861973613392815, 4.670985638851116e-06 },
-                 r[] = { 4.975019414015533e-06, 2.9934933934766113e-06 },
-                 w[] = { 0.00015817506102615996, 0.00021188154814285286 };
-    g_autoptr (CmGeom) g = cm_geom_new (CM_GEOM_POLYGON);
-    for (const double *const *pt = (const double *const[]) { p, q, v, r, w, p, NULL }; *pt; pt++)
-      g_array_append_vals (g->xy, *pt, 2);
-    guint len = 6, rings = 1;
-    g_array_append_val (g->ring_len, len);
-    g_array_append_val (g->part_len, rings);
+    const double pqvrw[] = { 0.00020973200879735582, 0.0001261967704018901,    /* p */
+                             -0.00013464041356808565, -8.101379210211164e-05,  /* q */
+                             -0.0001861973613392815, 4.670985638851116e-06,    /* v */
+                             4.975019414015533e-06, 2.9934933934766113e-06,    /* r */
+                             0.00015817506102615996, 0.00021188154814285286 }; /* w */
+    g_autoptr (CmGeom) g = ring_polygon (pqvrw, 5, 0, 0, 1);
     g_assert_false (geos_valid (ctx, g));
     g_assert_false (cm_geom_is_surely_valid_polygon (g));
   }
   /* a triangle 1e-155° across, near 0°, 0°: its products fall below double's normal range,
    * where rounding is no longer relative, so nothing is proven */
   {
-    g_autoptr (CmGeom) g = cm_geom_new (CM_GEOM_POLYGON);
-    const double xy[] = { 1e-155, 1e-155, 3e-155, 1e-155, 2e-155, 3e-155, 1e-155, 1e-155 };
-    g_array_append_vals (g->xy, xy, G_N_ELEMENTS (xy));
-    guint len = 4, rings = 1;
-    g_array_append_val (g->ring_len, len);
-    g_array_append_val (g->part_len, rings);
+    const double xy[] = { 1, 1, 3, 1, 2, 3 };
+    g_autoptr (CmGeom) g = ring_polygon (xy, 3, 0, 0, 1e-155);
     g_assert_false (cm_geom_is_surely_valid_polygon (g));
   }
   /* not what the proof is for: a hole, a position that is not a number, a long ring */
   {
     double outer[] = { 0, 0, 10, 0, 10, 10, 0, 10 };
-    g_autoptr (CmGeom) g = ring_polygon (outer, 4, m);
+    g_autoptr (CmGeom) g = ring_polygon (outer, 4, BEIJING, m);
     double hole[] = { 116.3 + 2 * m, 39.9 + 2 * m, 116.3 + 4 * m, 39.9 + 2 * m,
                       116.3 + 4 * m, 39.9 + 4 * m, 116.3 + 2 * m, 39.9 + 2 * m };
     g_array_append_vals (g->xy, hole, G_N_ELEMENTS (hole));
@@ -1000,7 +991,7 @@ test_quick_validity (void)
   }
   {
     double xy[] = { 0, 0, 10, 0, 10, NAN, 0, 10 };
-    g_autoptr (CmGeom) g = ring_polygon (xy, 4, m);
+    g_autoptr (CmGeom) g = ring_polygon (xy, 4, BEIJING, m);
     g_assert_false (cm_geom_is_surely_valid_polygon (g));
   }
   for (guint n = CM_GEOM_QUICK_VALID_MAX - 1; n <= CM_GEOM_QUICK_VALID_MAX; n++)
@@ -1012,7 +1003,7 @@ test_quick_validity (void)
           xy[2 * i] = 100 * cos (2 * G_PI * i / n);
           xy[2 * i + 1] = 100 * sin (2 * G_PI * i / n);
         }
-      g_autoptr (CmGeom) g = ring_polygon (xy, n, m);
+      g_autoptr (CmGeom) g = ring_polygon (xy, n, BEIJING, m);
       g_assert_cmpint (cm_geom_is_surely_valid_polygon (g), ==, n + 1 <= CM_GEOM_QUICK_VALID_MAX);
     }
 
@@ -1026,7 +1017,7 @@ test_quick_validity (void)
       guint n = g_rand_int_range (rand, 3, 9);
       for (guint i = 0; i < 2 * n; i++)
         xy[i] = g_rand_int_range (rand, 0, 5);
-      g_autoptr (CmGeom) g = ring_polygon (xy, n, m);
+      g_autoptr (CmGeom) g = ring_polygon (xy, n, BEIJING, m);
       gboolean is_valid = geos_valid (ctx, g), is_proven = cm_geom_is_surely_valid_polygon (g);
       if (is_proven && !is_valid)
         g_error ("random ring %d proven valid, but GEOS finds it invalid", k);
