@@ -321,7 +321,7 @@ unique_source_id (Import *imp, CmLayer layer, const char *source_id)
 /* ---- one feature: prepared on the reading thread, written on the calling thread ------------ */
 
 /* A random UUID (version 4), as g_uuid_string_random makes one, from the import's own
- * generator: GLib's takes a lock shared with every thread and formats with printf, a tenth of
+ * generator: GLib's takes a lock shared with every thread and formats with printf, 6 % of
  * the reading thread's time in a district's import. */
 static char *
 random_uuid (Import *imp)

@@ -1777,6 +1777,34 @@ _cm_store_decode_geom (CmStore *self, sqlite3_stmt **fallback, const void *blob,
   return geom;
 }
 
+/* How many of the features @among names ("layer\tuuid") in @table @damaged_sql counts. */
+static gint64
+count_damaged_named (CmStore *self, const char *table, const char *damaged_sql,
+                     GHashTable *among, GError **error)
+{
+  g_autofree char *sql = g_strconcat (damaged_sql, " AND uuid = ?1", NULL);
+  sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return -1;
+  gint64 damaged = 0;
+  gsize len = strlen (table);
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, among);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      const char *k = key;
+      if (strncmp (k, table, len) != 0 || k[len] != '\t')
+        continue;
+      sqlite3_bind_text (stmt, 1, k + len + 1, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        damaged += sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return damaged;
+}
+
 gint64
 _cm_store_count_damaged (CmStore *self, GHashTable *among, GError **error)
 {
@@ -1787,30 +1815,12 @@ _cm_store_count_damaged (CmStore *self, GHashTable *among, GError **error)
         continue; /* an older map read as it is: the layer came later */
       const char *table = cm_layer_to_string (l);
       g_autofree char *sql = g_strdup_printf (
-          "SELECT count(*) FROM %s WHERE geom IS NOT NULL AND CmGeom(geom) IS NULL%s", table,
-          among ? " AND uuid = ?1" : "");
-      sqlite3_stmt *stmt = _cm_store_prepare (self, sql, error);
-      if (stmt == NULL)
+          "SELECT count(*) FROM %s WHERE geom IS NOT NULL AND CmGeom(geom) IS NULL", table);
+      gint64 n = among ? count_damaged_named (self, table, sql, among, error)
+                       : (gint64) query_one_number (self, sql, error);
+      if (n < 0)
         return -1;
-      if (among == NULL && sqlite3_step (stmt) == SQLITE_ROW)
-        damaged += sqlite3_column_int64 (stmt, 0);
-      /* or only the features named: "layer\tuuid" */
-      gsize len = strlen (table);
-      GHashTableIter it;
-      gpointer key;
-      if (among)
-        g_hash_table_iter_init (&it, among);
-      while (among && g_hash_table_iter_next (&it, &key, NULL))
-        {
-          const char *k = key;
-          if (strncmp (k, table, len) != 0 || k[len] != '\t')
-            continue;
-          sqlite3_bind_text (stmt, 1, k + len + 1, -1, SQLITE_STATIC);
-          if (sqlite3_step (stmt) == SQLITE_ROW)
-            damaged += sqlite3_column_int64 (stmt, 0);
-          sqlite3_reset (stmt);
-        }
-      sqlite3_finalize (stmt);
+      damaged += n;
     }
   return damaged;
 }
